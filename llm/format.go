@@ -1,0 +1,173 @@
+package llm
+
+import (
+	"bytes"
+	"crypto/sha1"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// ModelResponse returns the text the model is sent for this retry prompt,
+// worded as pydantic-ai words it:
+//
+//   - with validation errors: "N validation error(s):\n```json\n[...]\n```";
+//     without a tool name, the input of errors whose location has at most
+//     one element is left out;
+//   - with plain feedback: the feedback for a tool, or "Validation
+//     feedback:\n" + feedback for text output;
+//
+// followed in every case by "\n\nFix the errors and try again.".
+func (p *RetryPromptPart) ModelResponse() string {
+	var desc string
+	if len(p.Errors) == 0 {
+		if p.ToolName != "" {
+			desc = p.Content
+		} else {
+			desc = "Validation feedback:\n" + p.Content
+		}
+	} else {
+		plural := "s"
+		if len(p.Errors) == 1 {
+			plural = ""
+		}
+		desc = fmt.Sprintf("%d validation error%s:\n```json\n%s\n```", len(p.Errors), plural, p.errorsJSON())
+	}
+	return desc + "\n\nFix the errors and try again."
+}
+
+type jsonValidationError struct {
+	Type  string `json:"type"`
+	Loc   []any  `json:"loc"`
+	Msg   string `json:"msg"`
+	Input any    `json:"input,omitempty"`
+}
+
+// withInput is jsonValidationError with input always present (even null).
+type withInput struct {
+	Type  string `json:"type"`
+	Loc   []any  `json:"loc"`
+	Msg   string `json:"msg"`
+	Input any    `json:"input"`
+}
+
+func (p *RetryPromptPart) errorsJSON() string {
+	items := make([]any, len(p.Errors))
+	for i, e := range p.Errors {
+		loc := e.Loc
+		if loc == nil {
+			loc = []any{}
+		}
+		keepInput := e.HasInput && (p.ToolName != "" || len(e.Loc) > 1)
+		if keepInput {
+			items[i] = withInput{e.Type, loc, e.Msg, e.Input}
+		} else {
+			items[i] = jsonValidationError{Type: e.Type, Loc: loc, Msg: e.Msg}
+		}
+	}
+	return marshalIndent(items)
+}
+
+// ModelResponseStr returns the tool's result as the text sent to the model:
+// a string as it is, nil as "", anything else as compact JSON.
+func (p *ToolReturnPart) ModelResponseStr() string {
+	text, _ := p.ModelResponseStrAndFiles()
+	return text
+}
+
+// ModelResponseStrAndFiles returns the text sent to the model for this tool
+// return and the files (images, binary content) that must follow it in a
+// user message. A file is referred to in the text as "See file ID." and
+// each file comes with a "This is file ID:" text before it.
+func (p *ToolReturnPart) ModelResponseStrAndFiles() (string, []UserContent) {
+	var files []UserContent
+	var texts []string
+	add := func(v any) {
+		switch c := v.(type) {
+		case *ImageURL, *BinaryContent, *DocumentURL, *AudioURL, *VideoURL, *UploadedFile:
+			id := Identifier(c.(UserContent))
+			texts = append(texts, fmt.Sprintf("See file %s.", id))
+			files = append(files, Text(fmt.Sprintf("This is file %s:", id)), c.(UserContent))
+		default:
+			texts = append(texts, valueString(v))
+		}
+	}
+	if items, ok := p.Content.([]any); ok && containsFile(items) {
+		for _, it := range items {
+			add(it)
+		}
+	} else {
+		add(p.Content)
+	}
+	return strings.Join(texts, "\n"), files
+}
+
+func containsFile(items []any) bool {
+	for _, it := range items {
+		switch it.(type) {
+		case *ImageURL, *BinaryContent, *DocumentURL, *AudioURL, *VideoURL, *UploadedFile:
+			return true
+		}
+	}
+	return false
+}
+
+func valueString(v any) string {
+	switch c := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return c
+	case Text:
+		return string(c)
+	case json.RawMessage:
+		return string(c)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Sprint(v)
+	}
+	return strings.TrimSuffix(buf.String(), "\n")
+}
+
+func marshalIndent(v any) string {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return fmt.Sprint(v)
+	}
+	return strings.TrimSuffix(buf.String(), "\n")
+}
+
+// Identifier returns the short id by which a tool return refers to a file:
+// the content's own Identifier if set, otherwise the first 6 hex digits of
+// the SHA-1 of its bytes (or of its URL).
+func Identifier(c UserContent) string {
+	var key []byte
+	switch v := c.(type) {
+	case *BinaryContent:
+		if v.Identifier != "" {
+			return v.Identifier
+		}
+		key = v.Data
+	case *ImageURL:
+		key = []byte(v.URL)
+	case *DocumentURL:
+		key = []byte(v.URL)
+	case *AudioURL:
+		key = []byte(v.URL)
+	case *VideoURL:
+		key = []byte(v.URL)
+	case *UploadedFile:
+		key = []byte(v.FileID)
+	default:
+		key = []byte(fmt.Sprint(c))
+	}
+	sum := sha1.Sum(key)
+	return hex.EncodeToString(sum[:])[:6]
+}

@@ -1,0 +1,91 @@
+package llm
+
+import "iter"
+
+// StreamedResponse is a response that arrives in pieces.
+//
+// Events yields the part events as they arrive and ends with the stream;
+// a non-nil error ends it early. Response returns what has arrived so far at
+// any moment; after the last event it equals what a non-streamed request
+// would have returned for the same content. Close stops the stream and
+// releases the connection; it is safe to call more than once, before, during
+// or after iteration.
+type StreamedResponse interface {
+	// Events yields the part events; it can be ranged over once.
+	Events() iter.Seq2[Event, error]
+	// Response returns a snapshot of the response built so far.
+	Response() *Response
+	// Usage returns the usage counted so far.
+	Usage() Usage
+	// Close stops the stream and releases its resources.
+	Close() error
+}
+
+// Event is a stream event: PartStartEvent, PartDeltaEvent or PartEndEvent.
+type Event interface {
+	// EventKind returns "part_start", "part_delta" or "part_end".
+	EventKind() string
+}
+
+// PartStartEvent says a new part begins at Index, with its first content.
+type PartStartEvent struct {
+	Index            int          // the part's index in Response().Parts
+	Part             ResponsePart // the part as it starts
+	PreviousPartKind string       // kind of the part before it; "" for the first
+}
+
+// EventKind returns "part_start".
+func (PartStartEvent) EventKind() string { return "part_start" }
+
+// PartDeltaEvent adds to the part at Index.
+type PartDeltaEvent struct {
+	Index int       // the part's index
+	Delta PartDelta // what to add
+}
+
+// EventKind returns "part_delta".
+func (PartDeltaEvent) EventKind() string { return "part_delta" }
+
+// PartEndEvent says the part at Index is complete.
+type PartEndEvent struct {
+	Index        int          // the part's index
+	Part         ResponsePart // the part as it ends
+	NextPartKind string       // kind of the next part; "" for the last
+}
+
+// EventKind returns "part_end".
+func (PartEndEvent) EventKind() string { return "part_end" }
+
+// PartDelta is a change to a part: TextPartDelta, ThinkingPartDelta or
+// ToolCallPartDelta.
+type PartDelta interface {
+	// DeltaKind returns "text", "thinking" or "tool_call".
+	DeltaKind() string
+}
+
+// TextPartDelta appends to a TextPart.
+type TextPartDelta struct {
+	ContentDelta string // text to append
+}
+
+// DeltaKind returns "text".
+func (TextPartDelta) DeltaKind() string { return "text" }
+
+// ThinkingPartDelta appends to a ThinkingPart.
+type ThinkingPartDelta struct {
+	ContentDelta   string // reasoning to append
+	SignatureDelta string // signature to append
+}
+
+// DeltaKind returns "thinking".
+func (ThinkingPartDelta) DeltaKind() string { return "thinking" }
+
+// ToolCallPartDelta appends to a ToolCallPart.
+type ToolCallPartDelta struct {
+	ToolNameDelta string // name to append
+	ArgsDelta     string // raw JSON arguments to append
+	ToolCallID    string // the call's id, when it arrives
+}
+
+// DeltaKind returns "tool_call".
+func (ToolCallPartDelta) DeltaKind() string { return "tool_call" }
