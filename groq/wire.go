@@ -1,0 +1,501 @@
+package groq
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// This file holds Groq's wire types for the chat completions API, mirroring
+// groq-python's types (CompletionCreateParams, ChatCompletion,
+// ChatCompletionChunk, ErrorObject) plus the fields Groq sends that the SDK
+// does not type. Response types keep every field they do not know in Extra,
+// and write it back when marshalled, so nothing Groq sends is lost.
+
+// ChatCompletionRequest is the body of POST /openai/v1/chat/completions.
+// Pointer fields are omitted when nil, so zero values that matter
+// (temperature 0, seed 0, parallel_tool_calls false) can be sent.
+type ChatCompletionRequest struct {
+	Model                 string          `json:"model"`
+	Messages              []ChatMessage   `json:"messages"`
+	N                     *int            `json:"n,omitempty"`
+	Stream                bool            `json:"stream"`
+	StreamOptions         *StreamOptions  `json:"stream_options,omitempty"`
+	MaxTokens             *int            `json:"max_tokens,omitempty"`
+	MaxCompletionTokens   *int            `json:"max_completion_tokens,omitempty"`
+	Temperature           *float64        `json:"temperature,omitempty"`
+	TopP                  *float64        `json:"top_p,omitempty"`
+	Seed                  *int64          `json:"seed,omitempty"`
+	Stop                  []string        `json:"stop,omitempty"`
+	PresencePenalty       *float64        `json:"presence_penalty,omitempty"`
+	FrequencyPenalty      *float64        `json:"frequency_penalty,omitempty"`
+	LogitBias             map[string]int  `json:"logit_bias,omitempty"`
+	ParallelToolCalls     *bool           `json:"parallel_tool_calls,omitempty"`
+	Tools                 []Tool          `json:"tools,omitempty"`
+	ToolChoice            *ToolChoice     `json:"tool_choice,omitempty"`
+	ResponseFormat        *ResponseFormat `json:"response_format,omitempty"`
+	ReasoningFormat       string          `json:"reasoning_format,omitempty"` // "hidden", "raw" or "parsed"
+	ReasoningEffort       string          `json:"reasoning_effort,omitempty"` // "none", "default", "low", "medium", "high"
+	IncludeReasoning      *bool           `json:"include_reasoning,omitempty"`
+	ServiceTier           string          `json:"service_tier,omitempty"` // "auto", "on_demand", "flex", "performance"
+	SearchSettings        *SearchSettings `json:"search_settings,omitempty"`
+	User                  string          `json:"user,omitempty"`
+	DisableToolValidation *bool           `json:"disable_tool_validation,omitempty"`
+	CitationOptions       string          `json:"citation_options,omitempty"`
+	Documents             json.RawMessage `json:"documents,omitempty"`
+	CompoundCustom        json.RawMessage `json:"compound_custom,omitempty"`
+	// Extra is merged into the JSON object last (pydantic-ai's extra_body):
+	// its keys override the mapped fields.
+	Extra map[string]any `json:"-"`
+}
+
+// MarshalJSON writes the request with Extra merged in.
+func (r ChatCompletionRequest) MarshalJSON() ([]byte, error) {
+	type plain ChatCompletionRequest
+	b, err := json.Marshal(plain(r))
+	if err != nil || len(r.Extra) == 0 {
+		return b, err
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	for k, v := range r.Extra {
+		raw, err := json.Marshal(v)
+		if err != nil {
+			return nil, fmt.Errorf("groq: extra body field %q: %w", k, err)
+		}
+		m[k] = raw
+	}
+	return json.Marshal(m)
+}
+
+// StreamOptions asks for a usage-only chunk at the end of a stream.
+type StreamOptions struct {
+	IncludeUsage bool `json:"include_usage"`
+}
+
+// ChatMessage is one message of a request (system, user, assistant, tool).
+type ChatMessage struct {
+	Role       string          `json:"role"`
+	Content    *MessageContent `json:"content,omitempty"`
+	Name       string          `json:"name,omitempty"`
+	ToolCalls  []ToolCall      `json:"tool_calls,omitempty"`
+	ToolCallID string          `json:"tool_call_id,omitempty"`
+	Reasoning  *string         `json:"reasoning,omitempty"`
+}
+
+// MessageContent is a message's content: a plain string (Text) or a list of
+// typed parts (Parts). Parts wins when both are set.
+type MessageContent struct {
+	Text  string        // sent as a JSON string when Parts is nil
+	Parts []ContentPart // sent as a JSON array when non-nil
+}
+
+// TextContent returns content that is the plain string s.
+func TextContent(s string) *MessageContent { return &MessageContent{Text: s} }
+
+// MarshalJSON writes a string or an array.
+func (c MessageContent) MarshalJSON() ([]byte, error) {
+	if c.Parts != nil {
+		return json.Marshal(c.Parts)
+	}
+	return json.Marshal(c.Text)
+}
+
+// UnmarshalJSON reads a string, an array of parts, or null.
+func (c *MessageContent) UnmarshalJSON(b []byte) error {
+	*c = MessageContent{}
+	switch {
+	case string(b) == "null":
+		return nil
+	case len(b) > 0 && b[0] == '"':
+		return json.Unmarshal(b, &c.Text)
+	default:
+		c.Parts = []ContentPart{}
+		return json.Unmarshal(b, &c.Parts)
+	}
+}
+
+// ContentPart is one item of a list content: text, image_url or document.
+type ContentPart struct {
+	Type     string          `json:"type"`
+	Text     string          `json:"text,omitempty"`
+	ImageURL *ImageURLPart   `json:"image_url,omitempty"`
+	Document json.RawMessage `json:"document,omitempty"`
+}
+
+// ImageURLPart is an image given by URL or data: URI.
+type ImageURLPart struct {
+	URL    string `json:"url"`
+	Detail string `json:"detail,omitempty"` // "auto", "low" or "high"
+}
+
+// ToolCall is a function call made by the assistant. In stream deltas only
+// some fields are set on each fragment, and Index says which call it is.
+type ToolCall struct {
+	Index    *int         `json:"index,omitempty"`
+	ID       string       `json:"id,omitempty"`
+	Type     string       `json:"type,omitempty"`
+	Function FunctionCall `json:"function"`
+}
+
+// FunctionCall names the function and carries its arguments as a JSON
+// string.
+type FunctionCall struct {
+	Name      string `json:"name,omitempty"`
+	Arguments string `json:"arguments"`
+}
+
+// Tool is a tool offered to the model.
+type Tool struct {
+	Type     string             `json:"type"` // "function"
+	Function FunctionDefinition `json:"function"`
+}
+
+// FunctionDefinition describes a function tool. Description is always sent,
+// "" when there is none, as pydantic-ai does.
+type FunctionDefinition struct {
+	Name        string          `json:"name"`
+	Description string          `json:"description"`
+	Parameters  json.RawMessage `json:"parameters,omitempty"`
+	Strict      *bool           `json:"strict,omitempty"`
+}
+
+// ToolChoice is "none", "auto", "required", or one named function.
+type ToolChoice struct {
+	Mode     string // "none", "auto" or "required"; ignored when Function is set
+	Function string // the one function the model must call
+}
+
+// MarshalJSON writes a string, or {"type":"function","function":{"name":...}}.
+func (c ToolChoice) MarshalJSON() ([]byte, error) {
+	if c.Function != "" {
+		return json.Marshal(map[string]any{"type": "function", "function": map[string]string{"name": c.Function}})
+	}
+	return json.Marshal(c.Mode)
+}
+
+// UnmarshalJSON reads either form.
+func (c *ToolChoice) UnmarshalJSON(b []byte) error {
+	*c = ToolChoice{}
+	if len(b) > 0 && b[0] == '"' {
+		return json.Unmarshal(b, &c.Mode)
+	}
+	var obj struct {
+		Function struct {
+			Name string `json:"name"`
+		} `json:"function"`
+	}
+	if err := json.Unmarshal(b, &obj); err != nil {
+		return err
+	}
+	c.Function = obj.Function.Name
+	return nil
+}
+
+// ResponseFormat asks for JSON output: {"type":"json_object"} or
+// {"type":"json_schema","json_schema":{...}}.
+type ResponseFormat struct {
+	Type       string            `json:"type"` // "text", "json_object" or "json_schema"
+	JSONSchema *JSONSchemaFormat `json:"json_schema,omitempty"`
+}
+
+// JSONSchemaFormat is the schema of a json_schema response format.
+type JSONSchemaFormat struct {
+	Name        string          `json:"name"`
+	Description string          `json:"description,omitempty"`
+	Schema      json.RawMessage `json:"schema,omitempty"`
+	Strict      *bool           `json:"strict,omitempty"`
+}
+
+// SearchSettings restrict Groq's built-in web search (compound models).
+type SearchSettings struct {
+	Country        string   `json:"country,omitempty"`
+	IncludeDomains []string `json:"include_domains,omitempty"`
+	ExcludeDomains []string `json:"exclude_domains,omitempty"`
+	IncludeImages  *bool    `json:"include_images,omitempty"`
+}
+
+// ChatCompletion is the response of a non-streamed request.
+type ChatCompletion struct {
+	ID                string          `json:"id"`
+	Object            string          `json:"object"`
+	Created           int64           `json:"created"`
+	Model             string          `json:"model"`
+	SystemFingerprint string          `json:"system_fingerprint,omitempty"`
+	ServiceTier       string          `json:"service_tier,omitempty"`
+	Choices           []Choice        `json:"choices"`
+	Usage             *Usage          `json:"usage,omitempty"`
+	UsageBreakdown    json.RawMessage `json:"usage_breakdown,omitempty"`
+	MCPListTools      json.RawMessage `json:"mcp_list_tools,omitempty"`
+	XGroq             *XGroq          `json:"x_groq,omitempty"`
+	Extra             Extra           `json:"-"` // fields this type does not know
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (c *ChatCompletion) UnmarshalJSON(b []byte) error {
+	type plain ChatCompletion
+	return unmarshalKeeping(b, (*plain)(c), &c.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (c ChatCompletion) MarshalJSON() ([]byte, error) {
+	type plain ChatCompletion
+	return marshalWith(plain(c), c.Extra)
+}
+
+// Choice is one choice of a ChatCompletion (Groq sends exactly one).
+type Choice struct {
+	Index        int                   `json:"index"`
+	Message      ChatCompletionMessage `json:"message"`
+	FinishReason string                `json:"finish_reason"`
+	Logprobs     json.RawMessage       `json:"logprobs,omitempty"`
+}
+
+// ChatCompletionMessage is the assistant's message in a ChatCompletion.
+type ChatCompletionMessage struct {
+	Role          string          `json:"role"`
+	Content       *string         `json:"content,omitempty"`
+	Reasoning     *string         `json:"reasoning,omitempty"`
+	ToolCalls     []ToolCall      `json:"tool_calls,omitempty"`
+	ExecutedTools []ExecutedTool  `json:"executed_tools,omitempty"`
+	Annotations   json.RawMessage `json:"annotations,omitempty"`
+	FunctionCall  json.RawMessage `json:"function_call,omitempty"`
+	Extra         Extra           `json:"-"`
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (m *ChatCompletionMessage) UnmarshalJSON(b []byte) error {
+	type plain ChatCompletionMessage
+	return unmarshalKeeping(b, (*plain)(m), &m.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (m ChatCompletionMessage) MarshalJSON() ([]byte, error) {
+	type plain ChatCompletionMessage
+	return marshalWith(plain(m), m.Extra)
+}
+
+// ExecutedTool is a tool Groq ran itself (compound models): a web search,
+// code execution, a browser visit.
+type ExecutedTool struct {
+	Index          int             `json:"index"`
+	Type           string          `json:"type"` // e.g. "search"
+	Arguments      string          `json:"arguments"`
+	Output         *string         `json:"output,omitempty"`
+	SearchResults  json.RawMessage `json:"search_results,omitempty"` // {"results":[{title,url,content,score}],"images":[...]}
+	CodeResults    json.RawMessage `json:"code_results,omitempty"`
+	BrowserResults json.RawMessage `json:"browser_results,omitempty"`
+	Extra          Extra           `json:"-"`
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (t *ExecutedTool) UnmarshalJSON(b []byte) error {
+	type plain ExecutedTool
+	return unmarshalKeeping(b, (*plain)(t), &t.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (t ExecutedTool) MarshalJSON() ([]byte, error) {
+	type plain ExecutedTool
+	return marshalWith(plain(t), t.Extra)
+}
+
+// Usage is Groq's usage block, with its timings in seconds.
+type Usage struct {
+	PromptTokens            int                      `json:"prompt_tokens"`
+	CompletionTokens        int                      `json:"completion_tokens"`
+	TotalTokens             int                      `json:"total_tokens"`
+	QueueTime               float64                  `json:"queue_time,omitempty"`
+	PromptTime              float64                  `json:"prompt_time,omitempty"`
+	CompletionTime          float64                  `json:"completion_time,omitempty"`
+	TotalTime               float64                  `json:"total_time,omitempty"`
+	PromptTokensDetails     *PromptTokensDetails     `json:"prompt_tokens_details,omitempty"`
+	CompletionTokensDetails *CompletionTokensDetails `json:"completion_tokens_details,omitempty"`
+	Extra                   Extra                    `json:"-"`
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (u *Usage) UnmarshalJSON(b []byte) error {
+	type plain Usage
+	return unmarshalKeeping(b, (*plain)(u), &u.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (u Usage) MarshalJSON() ([]byte, error) {
+	type plain Usage
+	return marshalWith(plain(u), u.Extra)
+}
+
+// PromptTokensDetails breaks down prompt tokens.
+type PromptTokensDetails struct {
+	CachedTokens int `json:"cached_tokens"`
+}
+
+// CompletionTokensDetails breaks down completion tokens.
+type CompletionTokensDetails struct {
+	ReasoningTokens int `json:"reasoning_tokens"`
+}
+
+// XGroq is Groq's extension block: the request id, the seed, and in streams
+// the final usage or an error that stopped the stream early.
+type XGroq struct {
+	ID             string          `json:"id,omitempty"`
+	Seed           *int64          `json:"seed,omitempty"`
+	Usage          *Usage          `json:"usage,omitempty"`
+	UsageBreakdown json.RawMessage `json:"usage_breakdown,omitempty"`
+	Error          json.RawMessage `json:"error,omitempty"` // a string, or an error object
+	Debug          json.RawMessage `json:"debug,omitempty"`
+	Extra          Extra           `json:"-"`
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (x *XGroq) UnmarshalJSON(b []byte) error {
+	type plain XGroq
+	return unmarshalKeeping(b, (*plain)(x), &x.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (x XGroq) MarshalJSON() ([]byte, error) {
+	type plain XGroq
+	return marshalWith(plain(x), x.Extra)
+}
+
+// ChatCompletionChunk is one event of a streamed response. A data payload
+// with a top-level "error" instead of choices decodes into Error.
+type ChatCompletionChunk struct {
+	ID                string          `json:"id,omitempty"`
+	Object            string          `json:"object,omitempty"`
+	Created           int64           `json:"created,omitempty"`
+	Model             string          `json:"model,omitempty"`
+	SystemFingerprint string          `json:"system_fingerprint,omitempty"`
+	ServiceTier       string          `json:"service_tier,omitempty"`
+	Choices           []ChunkChoice   `json:"choices"`
+	Usage             *Usage          `json:"usage,omitempty"`
+	UsageBreakdown    json.RawMessage `json:"usage_breakdown,omitempty"`
+	XGroq             *XGroq          `json:"x_groq,omitempty"`
+	Error             *ErrorObject    `json:"error,omitempty"`
+}
+
+// ChunkChoice is the one choice of a chunk.
+type ChunkChoice struct {
+	Index        int             `json:"index"`
+	Delta        ChunkDelta      `json:"delta"`
+	FinishReason *string         `json:"finish_reason"`
+	Logprobs     json.RawMessage `json:"logprobs,omitempty"`
+}
+
+// ChunkDelta is what a chunk adds to the assistant's message.
+type ChunkDelta struct {
+	Role          string         `json:"role,omitempty"`
+	Content       *string        `json:"content,omitempty"`
+	Reasoning     *string        `json:"reasoning,omitempty"`
+	Channel       string         `json:"channel,omitempty"` // e.g. "analysis" on gpt-oss reasoning
+	ToolCalls     []ToolCall     `json:"tool_calls,omitempty"`
+	ExecutedTools []ExecutedTool `json:"executed_tools,omitempty"`
+}
+
+// ErrorResponse is the body of an HTTP error: {"error": {...}}.
+type ErrorResponse struct {
+	Error ErrorObject `json:"error"`
+}
+
+// ErrorObject is Groq's error: a message, a type, a code and, for
+// tool_use_failed and json_validate_failed, the failed generation.
+// A bare string error ({"error": "text"}) decodes into Message.
+type ErrorObject struct {
+	Message          string          `json:"message"`
+	Type             string          `json:"type,omitempty"`
+	Code             FlexString      `json:"code,omitempty"`
+	Param            *string         `json:"param,omitempty"`
+	FailedGeneration *string         `json:"failed_generation,omitempty"`
+	StatusCode       int             `json:"status_code,omitempty"` // in errors sent inside a stream
+	Debug            json.RawMessage `json:"debug,omitempty"`
+	Extra            Extra           `json:"-"`
+}
+
+// UnmarshalJSON decodes an error object, or a bare string into Message.
+func (e *ErrorObject) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		*e = ErrorObject{}
+		return json.Unmarshal(b, &e.Message)
+	}
+	type plain ErrorObject
+	return unmarshalKeeping(b, (*plain)(e), &e.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (e ErrorObject) MarshalJSON() ([]byte, error) {
+	type plain ErrorObject
+	return marshalWith(plain(e), e.Extra)
+}
+
+// FlexString decodes a JSON string or number as a string (error codes are
+// strings at Groq, numbers at some gateways).
+type FlexString string
+
+// UnmarshalJSON accepts a string, a number or null.
+func (s *FlexString) UnmarshalJSON(b []byte) error {
+	switch {
+	case string(b) == "null":
+		*s = ""
+	case len(b) > 0 && b[0] == '"':
+		var v string
+		if err := json.Unmarshal(b, &v); err != nil {
+			return err
+		}
+		*s = FlexString(v)
+	default:
+		var n json.Number
+		if err := json.Unmarshal(b, &n); err != nil {
+			return fmt.Errorf("groq: error code is neither string nor number: %s", b)
+		}
+		*s = FlexString(n)
+	}
+	return nil
+}
+
+// ModelList is the response of GET /openai/v1/models.
+type ModelList struct {
+	Object string      `json:"object"`
+	Data   []ModelInfo `json:"data"`
+	Extra  Extra       `json:"-"`
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (l *ModelList) UnmarshalJSON(b []byte) error {
+	type plain ModelList
+	return unmarshalKeeping(b, (*plain)(l), &l.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (l ModelList) MarshalJSON() ([]byte, error) {
+	type plain ModelList
+	return marshalWith(plain(l), l.Extra)
+}
+
+// ModelInfo is one model Groq serves. Fields Groq adds over time
+// (modalities, supported features) are kept in Extra.
+type ModelInfo struct {
+	ID                  string          `json:"id"`
+	Object              string          `json:"object"`
+	Created             int64           `json:"created"`
+	OwnedBy             string          `json:"owned_by"`
+	Active              *bool           `json:"active,omitempty"`
+	ContextWindow       int             `json:"context_window,omitempty"`
+	MaxCompletionTokens int             `json:"max_completion_tokens,omitempty"`
+	PublicApps          json.RawMessage `json:"public_apps,omitempty"`
+	Extra               Extra           `json:"-"`
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (m *ModelInfo) UnmarshalJSON(b []byte) error {
+	type plain ModelInfo
+	return unmarshalKeeping(b, (*plain)(m), &m.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (m ModelInfo) MarshalJSON() ([]byte, error) {
+	type plain ModelInfo
+	return marshalWith(plain(m), m.Extra)
+}
