@@ -1,0 +1,75 @@
+package llm_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/llmvcr/llmvcr/llm"
+)
+
+// The cases follow pydantic-ai's resolve_tool_choice rules and its
+// tests/models/test_tool_choice_matrix.py (auto, none, required,
+// list_single, none_with_output, tools_plus_output).
+func TestResolveToolChoice(t *testing.T) {
+	fn := []llm.ToolDefinition{{Name: "get_weather"}, {Name: "get_time"}, {Name: "hidden", Withheld: true}}
+	out := []llm.ToolDefinition{{Name: "final_result", Kind: llm.ToolKindOutput}}
+	choice := func(mode llm.ToolChoiceMode, names ...string) *llm.Settings {
+		return &llm.Settings{ToolChoice: &llm.ToolChoice{Mode: mode, Names: names}}
+	}
+	tests := []struct {
+		name     string
+		settings *llm.Settings
+		params   *llm.RequestParams
+		want     llm.ResolvedToolChoice
+		wantErr  string
+	}{
+		{"unset with text allowed", nil, &llm.RequestParams{FunctionTools: fn}, llm.ResolvedToolChoice{Mode: "auto"}, ""},
+		{"unset without text", nil, &llm.RequestParams{FunctionTools: fn, OutputTools: out, DenyTextOutput: true}, llm.ResolvedToolChoice{Mode: "required"}, ""},
+		{"auto", choice("auto"), &llm.RequestParams{FunctionTools: fn}, llm.ResolvedToolChoice{Mode: "auto"}, ""},
+		{"none", choice("none"), &llm.RequestParams{FunctionTools: fn}, llm.ResolvedToolChoice{Mode: "none"}, ""},
+		{"empty list is none", choice("tools"), &llm.RequestParams{FunctionTools: fn}, llm.ResolvedToolChoice{Mode: "none"}, ""},
+		{"none with output tools and text", choice("none"), &llm.RequestParams{FunctionTools: fn, OutputTools: out},
+			llm.ResolvedToolChoice{Mode: "auto", Names: []string{"final_result"}}, ""},
+		{"none with output tools, no text", choice("none"), &llm.RequestParams{FunctionTools: fn, OutputTools: out, DenyTextOutput: true},
+			llm.ResolvedToolChoice{Mode: "required", Names: []string{"final_result"}}, ""},
+		{"none with only output tools, no text", choice("none"), &llm.RequestParams{OutputTools: out, DenyTextOutput: true},
+			llm.ResolvedToolChoice{Mode: "required"}, ""},
+		{"none with nothing allowed", choice("none"), &llm.RequestParams{DenyTextOutput: true}, llm.ResolvedToolChoice{}, "no output tools"},
+		{"required", choice("required"), &llm.RequestParams{FunctionTools: fn}, llm.ResolvedToolChoice{Mode: "required"}, ""},
+		{"required without function tools", choice("required"), &llm.RequestParams{OutputTools: out}, llm.ResolvedToolChoice{}, `"required", but no function tools`},
+		{"required with only withheld tools", choice("required"), &llm.RequestParams{FunctionTools: fn[2:]}, llm.ResolvedToolChoice{}, "no function tools"},
+		{"one tool", choice("tools", "get_weather"), &llm.RequestParams{FunctionTools: fn},
+			llm.ResolvedToolChoice{Mode: "required", Names: []string{"get_weather"}}, ""},
+		{"all tools is plain required", choice("tools", "get_time", "get_weather", "get_time"), &llm.RequestParams{FunctionTools: fn},
+			llm.ResolvedToolChoice{Mode: "required"}, ""},
+		{"unknown tool", choice("tools", "nope"), &llm.RequestParams{FunctionTools: fn}, llm.ResolvedToolChoice{}, "invalid tool names in tool_choice: nope"},
+		{"tools or output", choice("tools_or_output", "get_time"), &llm.RequestParams{FunctionTools: fn, OutputTools: out},
+			llm.ResolvedToolChoice{Mode: "auto", Names: []string{"get_time", "final_result"}}, ""},
+		{"tools or output, no text", choice("tools_or_output", "get_time"), &llm.RequestParams{FunctionTools: fn, OutputTools: out, DenyTextOutput: true},
+			llm.ResolvedToolChoice{Mode: "required", Names: []string{"get_time", "final_result"}}, ""},
+		{"tools or output naming an output tool", choice("tools_or_output", "final_result"), &llm.RequestParams{FunctionTools: fn, OutputTools: out},
+			llm.ResolvedToolChoice{}, "available function tools: get_weather, get_time"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := llm.ResolveToolChoice(tt.settings, tt.params)
+			if tt.wantErr != "" {
+				var ue *llm.UserError
+				if !errors.As(err, &ue) || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want a *UserError containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
