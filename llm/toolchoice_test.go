@@ -72,4 +72,3 @@ func TestResolveToolChoice(t *testing.T) {
 		})
 	}
 }
-
