@@ -18,9 +18,11 @@ func System(text string) *SystemPromptPart { return &SystemPromptPart{Content: t
 // User returns a user prompt made of one text, sent as a plain string.
 func User(text string) *UserPromptPart { return &UserPromptPart{Content: []UserContent{Text(text)}} }
 
-// UserParts returns a user prompt made of several items: Text, *ImageURL,
-// *BinaryContent and other media.
-func UserParts(items ...UserContent) *UserPromptPart { return &UserPromptPart{Content: items} }
+// UserParts returns a user prompt made of items (Text, *ImageURL,
+// *BinaryContent and other media), always sent as a list.
+func UserParts(items ...UserContent) *UserPromptPart {
+	return &UserPromptPart{Content: items, List: true}
+}
 
 // ToolReturn returns the result of the tool call callID to tool name.
 func ToolReturn(name, callID string, content any) *ToolReturnPart {

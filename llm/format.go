@@ -81,6 +81,9 @@ func (p *ToolReturnPart) ModelResponseStr() string {
 // user message. A file is referred to in the text as "See file ID." and
 // each file comes with a "This is file ID:" text before it.
 func (p *ToolReturnPart) ModelResponseStrAndFiles() (string, []UserContent) {
+	if p.Failed {
+		return valueString(map[string]any{"error": p.Content}), nil
+	}
 	var files []UserContent
 	var texts []string
 	add := func(v any) {

@@ -112,10 +112,13 @@ func (*SystemPromptPart) isRequestPart()   {}
 
 // UserPromptPart is what the user said: text, images and other media.
 //
-// A part whose Content is a single Text is sent as a plain string; any other
-// content is sent as a list of typed items.
+// A part whose Content is a single Text is sent as a plain string, unless
+// List is set; any other content is sent as a list of typed items.
 type UserPromptPart struct {
 	Content []UserContent // Text, *ImageURL, *BinaryContent, *DocumentURL, *AudioURL, *VideoURL, *UploadedFile
+	// List sends Content as a list even when it is a single text, as
+	// pydantic-ai does for a prompt given as a list. UserParts sets it.
+	List bool
 }
 
 // PartKind returns "user-prompt".

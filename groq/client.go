@@ -1,0 +1,246 @@
+package groq
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/llmvcr/llmvcr/llm"
+)
+
+// Clock tells the time and waits. The model waits between retries through
+// it, so tests can replace it and never sleep.
+type Clock interface {
+	// Now returns the current time.
+	Now() time.Time
+	// Sleep waits for d, or until ctx is done, whichever comes first, and
+	// returns ctx's error in the second case.
+	Sleep(ctx context.Context, d time.Duration) error
+}
+
+type realClock struct{}
+
+func (realClock) Now() time.Time { return time.Now() }
+
+func (realClock) Sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// maxErrorBody bounds how much of an error response is read.
+const maxErrorBody = 4 << 20
+
+// send makes the HTTP request, retrying as Groq's SDKs do: on connection
+// errors, 408, 409, 429, 498 and 5xx, unless x-should-retry says otherwise;
+// waiting retry-after-ms or retry-after when given (up to the cap), else an
+// exponential backoff with jitter. The body is sent afresh on every attempt
+// and every failed response is closed. On success the caller owns the
+// response and must call the returned cancel func when done with it.
+func (m *Model) send(ctx context.Context, method, path string, body []byte, s *Settings, stream bool) (*http.Response, context.CancelFunc, error) {
+	timeout := m.timeout
+	if s != nil && s.Timeout > 0 {
+		timeout = s.Timeout
+	}
+	for attempt := 0; ; attempt++ {
+		resp, cancel, err := m.attempt(ctx, method, path, body, s, stream, timeout, attempt)
+		if err == nil {
+			return resp, cancel, nil
+		}
+		if ctx.Err() != nil || attempt >= m.maxRetries {
+			return nil, nil, err
+		}
+		delay, retry := m.retryDelay(err, attempt)
+		if !retry {
+			return nil, nil, err
+		}
+		if serr := m.clock.Sleep(ctx, delay); serr != nil {
+			return nil, nil, m.apiError("waiting to retry", serr)
+		}
+	}
+}
+
+// attempt makes one request. It returns a *llm.ModelHTTPError for a status
+// of 400 or more and a *llm.ModelAPIError when no usable answer came.
+func (m *Model) attempt(ctx context.Context, method, path string, body []byte, s *Settings, stream bool, timeout time.Duration, attempt int) (*http.Response, context.CancelFunc, error) {
+	actx, cancel := context.WithCancel(ctx)
+	var timer *time.Timer
+	if timeout > 0 {
+		timer = time.AfterFunc(timeout, cancel)
+	}
+	var reader io.Reader
+	if body != nil {
+		reader = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(actx, method, m.baseURL+path, reader)
+	if err != nil {
+		cancel()
+		return nil, nil, &llm.UserError{Message: "groq: bad base URL: " + err.Error()}
+	}
+	m.setHeaders(req, s, stream, attempt)
+	resp, err := m.client.Do(req)
+	stopTimer := func() bool { return timer == nil || timer.Stop() }
+	if err != nil {
+		cancel()
+		if timer != nil && !timer.Stop() && ctx.Err() == nil {
+			err = fmt.Errorf("timed out after %s: %w", timeout, context.DeadlineExceeded)
+		}
+		return nil, nil, m.apiError("connection to "+m.baseURL+" failed", err)
+	}
+	m.noteRateLimits(resp.Header)
+	if resp.StatusCode >= 400 {
+		raw, rerr := readAll(resp.Body, maxErrorBody)
+		resp.Body.Close()
+		stopTimer()
+		cancel()
+		if rerr != nil && len(raw) == 0 {
+			return nil, nil, m.apiError(fmt.Sprintf("read body of HTTP %d", resp.StatusCode), rerr)
+		}
+		return nil, nil, &llm.ModelHTTPError{StatusCode: resp.StatusCode, ModelName: m.name, Body: raw, Header: resp.Header}
+	}
+	if resp.StatusCode < 200 || resp.StatusCode >= 300 {
+		resp.Body.Close()
+		stopTimer()
+		cancel()
+		return nil, nil, &llm.ModelAPIError{ModelName: m.name, Message: fmt.Sprintf("unexpected HTTP status %d", resp.StatusCode)}
+	}
+	if stream && !stopTimer() {
+		// The timeout fired as the headers arrived: the context is gone.
+		resp.Body.Close()
+		cancel()
+		return nil, nil, m.apiError("stream", fmt.Errorf("timed out after %s: %w", timeout, context.DeadlineExceeded))
+	}
+	return resp, func() { stopTimer(); cancel() }, nil
+}
+
+// setHeaders sets the auth, content and user-agent headers, then the
+// caller's extra headers (which may replace the user agent).
+func (m *Model) setHeaders(req *http.Request, s *Settings, stream bool, attempt int) {
+	h := req.Header
+	if req.Body != nil {
+		h.Set("Content-Type", "application/json")
+	}
+	if stream {
+		h.Set("Accept", "text/event-stream")
+	} else {
+		h.Set("Accept", "application/json")
+	}
+	h.Set("User-Agent", userAgent)
+	if attempt > 0 {
+		h.Set("X-Retry-Count", strconv.Itoa(attempt))
+	}
+	if m.apiKey != "" {
+		h.Set("Authorization", "Bearer "+m.apiKey)
+	}
+	if s != nil {
+		for k, v := range s.ExtraHeaders {
+			h.Set(k, v)
+		}
+	}
+}
+
+// retryDelay says whether err is worth retrying and after how long.
+func (m *Model) retryDelay(err error, attempt int) (time.Duration, bool) {
+	var he *llm.ModelHTTPError
+	if errors.As(err, &he) {
+		if !shouldRetry(he.StatusCode, he.Header) {
+			return 0, false
+		}
+		if d, ok := llm.ParseRetryAfter(he.Header, m.clock.Now()); ok {
+			if d > m.retryWaitCap {
+				return 0, false // waiting less than asked would fail again
+			}
+			return d, true
+		}
+	} else {
+		var ae *llm.ModelAPIError
+		if !errors.As(err, &ae) || ae.Err == nil {
+			return 0, false
+		}
+	}
+	return m.backoff(attempt), true
+}
+
+// shouldRetry obeys x-should-retry when present; otherwise retries 408,
+// 409, 429, 498 (flex capacity) and 5xx.
+func shouldRetry(status int, h http.Header) bool {
+	switch strings.ToLower(h.Get("X-Should-Retry")) {
+	case "true":
+		return true
+	case "false":
+		return false
+	}
+	return status == 408 || status == 409 || status == 429 || status == 498 || status >= 500
+}
+
+// backoff is min(0.5s·2^attempt, 8s), less up to 25% of jitter.
+func (m *Model) backoff(attempt int) time.Duration {
+	d := float64(initialRetryDelay) * math.Pow(2, float64(attempt))
+	d = math.Min(d, float64(maxRetryDelay))
+	return time.Duration(d * (1 - 0.25*m.jitter()))
+}
+
+func (m *Model) apiError(what string, err error) *llm.ModelAPIError {
+	return &llm.ModelAPIError{ModelName: m.name, Message: what + ": " + err.Error(), Err: err}
+}
+
+// readAll reads r, up to limit bytes when limit > 0 (the rest is left).
+func readAll(r io.Reader, limit int64) ([]byte, error) {
+	if limit > 0 {
+		r = io.LimitReader(r, limit)
+	}
+	return io.ReadAll(r)
+}
+
+// RateLimits are Groq's x-ratelimit-* headers: requests per day and tokens
+// per minute, with what remains and when each resets.
+type RateLimits struct {
+	LimitRequests     int           // x-ratelimit-limit-requests (per day)
+	RemainingRequests int           // x-ratelimit-remaining-requests
+	ResetRequests     time.Duration // x-ratelimit-reset-requests, e.g. "2m59.56s"
+	LimitTokens       int           // x-ratelimit-limit-tokens (per minute)
+	RemainingTokens   int           // x-ratelimit-remaining-tokens
+	ResetTokens       time.Duration // x-ratelimit-reset-tokens, e.g. "7.66s"
+}
+
+// IsZero reports whether no rate-limit header was present.
+func (r RateLimits) IsZero() bool { return r == RateLimits{} }
+
+// ParseRateLimits reads the x-ratelimit-* headers; absent or unreadable
+// ones stay zero.
+func ParseRateLimits(h http.Header) RateLimits {
+	num := func(k string) int {
+		n, _ := strconv.Atoi(strings.TrimSpace(h.Get(k)))
+		return n
+	}
+	dur := func(k string) time.Duration {
+		v := strings.TrimSpace(h.Get(k))
+		if d, err := time.ParseDuration(v); err == nil {
+			return d
+		}
+		if s, err := strconv.ParseFloat(v, 64); err == nil {
+			return time.Duration(s * float64(time.Second))
+		}
+		return 0
+	}
+	return RateLimits{
+		LimitRequests:     num("X-Ratelimit-Limit-Requests"),
+		RemainingRequests: num("X-Ratelimit-Remaining-Requests"),
+		ResetRequests:     dur("X-Ratelimit-Reset-Requests"),
+		LimitTokens:       num("X-Ratelimit-Limit-Tokens"),
+		RemainingTokens:   num("X-Ratelimit-Remaining-Tokens"),
+		ResetTokens:       dur("X-Ratelimit-Reset-Tokens"),
+	}
+}

@@ -1,0 +1,586 @@
+package groq
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/llmvcr/llmvcr/llm"
+)
+
+// This file maps llm messages, tools and settings to a Groq wire request.
+// The functions mirror pydantic-ai's GroqModel (_map_messages,
+// _map_user_prompt, _map_tool_definition, _get_tool_choice) and are pure:
+// no HTTP, no clock, no randomness, so that the same conversation always
+// produces the same bytes and a cassette can match it.
+
+// defaultOutputName is the name of native structured output when the
+// output object has none (pydantic-ai's DEFAULT_OUTPUT_TOOL_NAME).
+const defaultOutputName = "final_result"
+
+// promptedOutputTemplate is pydantic-ai's instruction for prompted output.
+const promptedOutputTemplate = "Always respond with a JSON object that's compatible with this schema:\n\n%s\n\nDon't include any text or Markdown fencing before or after."
+
+// BuildRequest returns the wire request the model would send for messages,
+// settings and params, without sending it. It is what Request and
+// RequestStream send (stream chooses which), exposed so tests can assert on
+// the mapping without HTTP.
+func BuildRequest(modelName string, messages []llm.Message, settings llm.ModelSettings, params *llm.RequestParams, stream bool) (*ChatCompletionRequest, error) {
+	return buildRequest(modelName, mergeSettings(nil, settings), messages, params, stream)
+}
+
+func buildRequest(modelName string, s *Settings, messages []llm.Message, params *llm.RequestParams, stream bool) (*ChatCompletionRequest, error) {
+	msgs, err := mapMessages(messages, params)
+	if err != nil {
+		return nil, err
+	}
+	one := 1
+	req := &ChatCompletionRequest{Model: modelName, Messages: msgs, N: &one, Stream: stream}
+
+	tools, choice, err := getToolChoice(s, params)
+	if err != nil {
+		return nil, err
+	}
+	req.Tools, req.ToolChoice = tools, choice
+	if len(tools) > 0 {
+		req.ParallelToolCalls = s.ParallelToolCalls
+	}
+
+	req.MaxTokens = s.MaxTokens
+	req.Temperature = s.Temperature
+	req.TopP = s.TopP
+	req.Seed = s.Seed
+	req.PresencePenalty = s.PresencePenalty
+	req.FrequencyPenalty = s.FrequencyPenalty
+	req.LogitBias = s.LogitBias
+	req.Stop = s.StopSequences
+	req.ServiceTier = s.ServiceTier
+	req.User = s.User
+
+	if req.ResponseFormat, err = responseFormat(modelName, params, len(tools) > 0); err != nil {
+		return nil, err
+	}
+	if req.SearchSettings, err = searchSettings(modelName, s.SearchSettings, params); err != nil {
+		return nil, err
+	}
+	req.ReasoningEffort, req.ReasoningFormat = reasoning(modelName, s)
+
+	if len(s.ExtraBody) > 0 {
+		req.Extra = s.ExtraBody
+	}
+	if req.ReasoningEffort != "" && req.Extra != nil {
+		// pydantic-ai merges the effort into a copy of extra_body, so the
+		// effort wins over a reasoning_effort the caller put there.
+		req.Extra = copyWithout(req.Extra, "reasoning_effort")
+	}
+	return req, nil
+}
+
+func copyWithout(m map[string]any, key string) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		if k != key {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// mapMessages maps a conversation to Groq messages: every request part, one
+// assistant message per response, and the instructions inserted as system
+// messages after the leading system messages.
+func mapMessages(messages []llm.Message, params *llm.RequestParams) ([]ChatMessage, error) {
+	var out []ChatMessage
+	for mi, m := range messages {
+		switch m := m.(type) {
+		case *llm.Request:
+			msgs, err := mapRequest(m, mi)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, msgs...)
+		case *llm.Response:
+			out = append(out, mapResponse(m, mi))
+		case nil:
+			return nil, &llm.UserError{Message: fmt.Sprintf("groq: message %d is nil", mi)}
+		default:
+			return nil, &llm.UserError{Message: fmt.Sprintf("groq: message %d has unknown type %T", mi, m)}
+		}
+	}
+	instructions := instructionParts(messages, params)
+	if len(instructions) == 0 {
+		return out, nil
+	}
+	at := 0
+	for at < len(out) && out[at].Role == "system" {
+		at++
+	}
+	sys := make([]ChatMessage, len(instructions))
+	for i, text := range instructions {
+		sys[i] = ChatMessage{Role: "system", Content: TextContent(text)}
+	}
+	return slices.Insert(out, at, sys...), nil
+}
+
+// mapRequest maps one request: its parts in order, then one user message
+// carrying the files its tool returns referred to.
+func mapRequest(r *llm.Request, mi int) ([]ChatMessage, error) {
+	var out []ChatMessage
+	var files []llm.UserContent
+	for pi, part := range r.Parts {
+		switch p := part.(type) {
+		case *llm.SystemPromptPart:
+			out = append(out, ChatMessage{Role: "system", Content: TextContent(p.Content)})
+		case *llm.UserPromptPart:
+			msg, err := mapUserPrompt(p)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, msg)
+		case *llm.ToolReturnPart:
+			text, f := p.ModelResponseStrAndFiles()
+			files = append(files, f...)
+			out = append(out, ChatMessage{Role: "tool", ToolCallID: toolCallID(p.ToolCallID, p.ToolName, mi, pi), Content: TextContent(text)})
+		case *llm.RetryPromptPart:
+			if p.ToolName == "" {
+				out = append(out, ChatMessage{Role: "user", Content: TextContent(p.ModelResponse())})
+			} else {
+				out = append(out, ChatMessage{Role: "tool", ToolCallID: toolCallID(p.ToolCallID, p.ToolName, mi, pi), Content: TextContent(p.ModelResponse())})
+			}
+		case nil:
+			return nil, &llm.UserError{Message: fmt.Sprintf("groq: message %d part %d is nil", mi, pi)}
+		default:
+			return nil, &llm.UserError{Message: fmt.Sprintf("groq: message %d part %d has unknown type %T", mi, pi, part)}
+		}
+	}
+	if len(files) > 0 {
+		msg, err := mapUserPrompt(llm.UserParts(files...))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, msg)
+	}
+	return out, nil
+}
+
+// mapResponse maps a response to one assistant message: texts and thinking
+// (wrapped in <think> tags) joined by a blank line, then the tool calls.
+// Built-in tool parts stay with the provider and are not sent back.
+func mapResponse(r *llm.Response, mi int) ChatMessage {
+	msg := ChatMessage{Role: "assistant"}
+	var texts []string
+	for pi, part := range r.Parts {
+		switch p := part.(type) {
+		case *llm.TextPart:
+			texts = append(texts, p.Content)
+		case *llm.ThinkingPart:
+			texts = append(texts, "<think>\n"+p.Content+"\n</think>")
+		case *llm.ToolCallPart:
+			msg.ToolCalls = append(msg.ToolCalls, ToolCall{
+				ID:       toolCallID(p.ToolCallID, p.ToolName, mi, pi),
+				Type:     "function",
+				Function: FunctionCall{Name: p.ToolName, Arguments: argsJSON(p.Args)},
+			})
+		}
+	}
+	if len(texts) > 0 {
+		msg.Content = TextContent(strings.Join(texts, "\n\n"))
+	}
+	return msg
+}
+
+// argsJSON returns tool-call arguments as sent back to Groq: "{}" for none,
+// the model's JSON as it was, and invalid JSON wrapped as
+// {"INVALID_JSON": raw} as pydantic-ai does.
+func argsJSON(args string) string {
+	if strings.TrimSpace(args) == "" {
+		return "{}"
+	}
+	if json.Valid([]byte(args)) {
+		return args
+	}
+	b, _ := marshalNoEscape(map[string]string{"INVALID_JSON": args})
+	return string(b)
+}
+
+// toolCallID returns id, or when it is empty an id derived from where the
+// part stands in the conversation. pydantic-ai generates a random one; a
+// derived one keeps the request body the same from run to run, so replay
+// matches it.
+func toolCallID(id, name string, message, part int) string {
+	if id != "" {
+		return id
+	}
+	sum := sha256.Sum256(fmt.Appendf(nil, "%d/%d/%s", message, part, name))
+	return "llmvcr_" + hex.EncodeToString(sum[:16])
+}
+
+// mapUserPrompt maps a user prompt: a single text as a plain string
+// (unless the part asks for a list), any other content as a list of text
+// and image_url items.
+func mapUserPrompt(p *llm.UserPromptPart) (ChatMessage, error) {
+	if len(p.Content) == 1 && !p.List {
+		if t, ok := p.Content[0].(llm.Text); ok {
+			return ChatMessage{Role: "user", Content: TextContent(string(t))}, nil
+		}
+	}
+	parts := make([]ContentPart, 0, len(p.Content))
+	for _, item := range p.Content {
+		switch c := item.(type) {
+		case llm.Text:
+			parts = append(parts, ContentPart{Type: "text", Text: string(c)})
+		case *llm.ImageURL:
+			parts = append(parts, ContentPart{Type: "image_url", ImageURL: &ImageURLPart{URL: c.URL, Detail: c.Detail}})
+		case *llm.BinaryContent:
+			if !c.IsImage() {
+				return ChatMessage{}, &llm.UserError{Message: "Only images are supported for BinaryContent in Groq user prompts (got " + c.MediaType + ")"}
+			}
+			uri := "data:" + c.MediaType + ";base64," + base64.StdEncoding.EncodeToString(c.Data)
+			parts = append(parts, ContentPart{Type: "image_url", ImageURL: &ImageURLPart{URL: uri, Detail: c.Detail}})
+		case *llm.DocumentURL:
+			return ChatMessage{}, unsupported("DocumentUrl")
+		case *llm.AudioURL:
+			return ChatMessage{}, unsupported("AudioUrl")
+		case *llm.VideoURL:
+			return ChatMessage{}, unsupported("VideoUrl")
+		case *llm.UploadedFile:
+			return ChatMessage{}, unsupported("UploadedFile")
+		default:
+			return ChatMessage{}, &llm.UserError{Message: fmt.Sprintf("%T is not supported in Groq user prompts", item)}
+		}
+	}
+	return ChatMessage{Role: "user", Content: &MessageContent{Parts: parts}}, nil
+}
+
+func unsupported(kind string) error {
+	return &llm.UserError{Message: kind + " is not supported in Groq user prompts"}
+}
+
+// instructionParts returns the system texts to insert: the conversation's
+// instructions, then the prompted-output schema instruction.
+func instructionParts(messages []llm.Message, params *llm.RequestParams) []string {
+	var out []string
+	if text := instructions(messages); text != "" {
+		out = append(out, text)
+	}
+	if params != nil && params.OutputMode == llm.OutputPrompted && params.OutputObject != nil {
+		out = append(out, fmt.Sprintf(promptedOutputTemplate, pythonJSON(params.OutputObject.JSONSchema)))
+	}
+	return out
+}
+
+// instructions returns the instructions of the newest request that has
+// them, looking at most at the last two requests, and at the second only
+// when the last holds nothing but tool returns and retry prompts (a request
+// made by the caller's tool loop carries no instructions of its own).
+func instructions(messages []llm.Message) string {
+	var last *llm.Request
+	for i := len(messages) - 1; i >= 0; i-- {
+		r, ok := messages[i].(*llm.Request)
+		if !ok {
+			continue
+		}
+		if last == nil {
+			if r.Instructions != "" {
+				return r.Instructions
+			}
+			last = r
+			continue
+		}
+		for _, p := range last.Parts {
+			if k := p.PartKind(); k != llm.KindToolReturn && k != llm.KindRetryPrompt {
+				return ""
+			}
+		}
+		return r.Instructions
+	}
+	return ""
+}
+
+// mapToolDefinition maps a tool definition; description is always sent and
+// strict never is, as pydantic-ai does.
+func mapToolDefinition(t llm.ToolDefinition) Tool {
+	params := t.Parameters
+	if len(params) == 0 {
+		params = json.RawMessage(`{"type":"object","properties":{}}`)
+	}
+	return Tool{Type: "function", Function: FunctionDefinition{Name: t.Name, Description: t.Description, Parameters: params}}
+}
+
+// getToolChoice returns the tools to send and the tool_choice: none, auto
+// and required as they are, one named tool as an object, any other subset
+// by sending only those tools. No tools means no tool_choice.
+func getToolChoice(s *Settings, params *llm.RequestParams) ([]Tool, *ToolChoice, error) {
+	defs := params.Tools()
+	if len(defs) == 0 {
+		return nil, nil, nil
+	}
+	resolved, err := llm.ResolveToolChoice(&s.Settings, params)
+	if err != nil {
+		return nil, nil, err
+	}
+	if resolved.Names != nil && resolved.Mode == llm.ToolChoiceRequired && len(resolved.Names) == 1 {
+		tools := make([]Tool, len(defs))
+		for i, d := range defs {
+			tools[i] = mapToolDefinition(d)
+		}
+		return tools, &ToolChoice{Function: resolved.Names[0]}, nil
+	}
+	var tools []Tool
+	for _, d := range defs {
+		if resolved.Names == nil || slices.Contains(resolved.Names, d.Name) {
+			tools = append(tools, mapToolDefinition(d))
+		}
+	}
+	if len(tools) == 0 {
+		return nil, nil, nil
+	}
+	return tools, &ToolChoice{Mode: string(resolved.Mode)}, nil
+}
+
+// responseFormat returns json_schema for native output, and json_object
+// for prompted output without tools on models that support JSON mode.
+func responseFormat(modelName string, params *llm.RequestParams, hasTools bool) (*ResponseFormat, error) {
+	if params == nil {
+		return nil, nil
+	}
+	switch params.OutputMode {
+	case llm.OutputNative:
+		o := params.OutputObject
+		if o == nil || len(o.JSONSchema) == 0 {
+			return nil, &llm.UserError{Message: "groq: native output needs an OutputObject with a JSON schema"}
+		}
+		name := o.Name
+		if name == "" {
+			name = defaultOutputName
+		}
+		return &ResponseFormat{Type: "json_schema", JSONSchema: &JSONSchemaFormat{
+			Name: name, Description: o.Description, Schema: o.JSONSchema, Strict: o.Strict,
+		}}, nil
+	case llm.OutputPrompted:
+		if !hasTools && supportsJSONObject(modelName) {
+			return &ResponseFormat{Type: "json_object"}, nil
+		}
+	}
+	return nil, nil
+}
+
+// searchSettings returns the search settings: the caller's, with the
+// domains of a WebSearchTool added. Groq runs web search only on its
+// compound models; any other native tool is refused.
+func searchSettings(modelName string, base *SearchSettings, params *llm.RequestParams) (*SearchSettings, error) {
+	var out *SearchSettings
+	if base != nil {
+		c := *base
+		out = &c
+	}
+	if params == nil {
+		return out, nil
+	}
+	for _, t := range params.NativeTools {
+		ws, ok := t.(*llm.WebSearchTool)
+		if !ok {
+			return nil, &llm.UserError{Message: fmt.Sprintf("`%s` is not supported by the Groq model", t.NativeToolKind())}
+		}
+		if !hasBuiltinWebSearch(modelName) {
+			return nil, &llm.UserError{Message: "`WebSearchTool` is not supported by Groq model " + modelName + "; use a compound model (groq/compound)"}
+		}
+		if len(ws.AllowedDomains) == 0 && len(ws.BlockedDomains) == 0 {
+			continue
+		}
+		if out == nil {
+			out = &SearchSettings{}
+		}
+		out.IncludeDomains = append(out.IncludeDomains, ws.AllowedDomains...)
+		out.ExcludeDomains = append(out.ExcludeDomains, ws.BlockedDomains...)
+	}
+	return out, nil
+}
+
+// reasoning returns reasoning_effort and reasoning_format from the explicit
+// Groq settings and the unified Thinking setting, as pydantic-ai does.
+func reasoning(modelName string, s *Settings) (effort, format string) {
+	p := profileOf(modelName)
+	thinking := s.Thinking
+	if !p.thinking || (thinking == llm.ThinkingOff && p.thinkingAlways) {
+		thinking = "" // ignored where it cannot change anything
+	}
+	disableViaEffort := thinking == llm.ThinkingOff && p.reasoningDisable
+	switch {
+	case disableViaEffort:
+		effort = "none"
+	case s.ReasoningEffort != "":
+		effort = s.ReasoningEffort
+	case p.gradedEffort && thinking != "" && thinking != llm.ThinkingOff:
+		effort = gptOSSEffort[thinking]
+	}
+	switch {
+	case s.ReasoningFormat != "":
+		format = s.ReasoningFormat
+	case thinking == llm.ThinkingOff && !disableViaEffort:
+		format = "hidden"
+	case thinking != "" && !disableViaEffort:
+		format = "parsed"
+	}
+	return effort, format
+}
+
+// gptOSSEffort maps unified thinking to gpt-oss's three effort levels.
+var gptOSSEffort = map[llm.Thinking]string{
+	llm.ThinkingOn: "medium", llm.ThinkingMinimal: "low", llm.ThinkingLow: "low",
+	llm.ThinkingMedium: "medium", llm.ThinkingHigh: "high", llm.ThinkingXHigh: "high",
+}
+
+// profile is what the mapping needs to know about a model family
+// (pydantic-ai's groq_model_profile).
+type profile struct {
+	thinking         bool // the model can reason
+	thinkingAlways   bool // it always reasons: thinking off changes nothing
+	reasoningDisable bool // reasoning_effort "none" turns reasoning off (qwen3)
+	gradedEffort     bool // reasoning_effort takes low/medium/high (gpt-oss)
+}
+
+func profileOf(name string) profile {
+	n := strings.ToLower(name)
+	var p profile
+	for _, prefix := range []string{"openai/gpt-oss", "qwen/qwen3", "qwen-qwq", "deepseek-r1", "llama-4-maverick"} {
+		if strings.HasPrefix(n, prefix) {
+			p.thinking = true
+		}
+	}
+	qwen3 := strings.HasPrefix(n, "qwen/qwen3")
+	p.thinkingAlways = p.thinking && !qwen3
+	p.reasoningDisable = qwen3
+	p.gradedEffort = strings.HasPrefix(n, "openai/gpt-oss")
+	return p
+}
+
+// supportsJSONObject reports whether JSON mode is used for prompted output
+// (pydantic-ai's supports_json_object_output for Groq's model families).
+func supportsJSONObject(name string) bool {
+	n := strings.ToLower(name)
+	return strings.HasPrefix(n, "openai/") || strings.HasPrefix(n, "moonshotai/") ||
+		strings.HasPrefix(n, "meta-llama/llama-4-maverick-17b-128e-instruct") ||
+		strings.HasPrefix(n, "meta-llama/llama-4-scout-17b-16e-instruct")
+}
+
+// hasBuiltinWebSearch reports whether the model searches the web itself.
+func hasBuiltinWebSearch(name string) bool {
+	return strings.HasPrefix(name, "compound-") || strings.HasPrefix(name, "groq/compound")
+}
+
+// marshalNoEscape marshals v without escaping <, > and &.
+func marshalNoEscape(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// pythonJSON renders raw JSON as Python's json.dumps does by default
+// (", " and ": " separators, non-ASCII escaped, key order kept), so the
+// prompted-output instruction is byte for byte what pydantic-ai sends.
+// Invalid JSON is returned as it is.
+func pythonJSON(raw json.RawMessage) string {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var b strings.Builder
+	if err := writePython(&b, dec); err != nil {
+		return string(raw)
+	}
+	return b.String()
+}
+
+func writePython(b *strings.Builder, dec *json.Decoder) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	switch t := tok.(type) {
+	case json.Delim:
+		closing := json.Delim('}')
+		if t == '[' {
+			closing = ']'
+		}
+		b.WriteRune(rune(t))
+		for i := 0; dec.More(); i++ {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			if t == '{' {
+				key, err := dec.Token()
+				if err != nil {
+					return err
+				}
+				writePythonString(b, key.(string))
+				b.WriteString(": ")
+			}
+			if err := writePython(b, dec); err != nil {
+				return err
+			}
+		}
+		end, err := dec.Token()
+		if err != nil || end != closing {
+			return fmt.Errorf("unbalanced json")
+		}
+		b.WriteRune(rune(closing))
+	case string:
+		writePythonString(b, t)
+	case json.Number:
+		b.WriteString(t.String())
+	case bool:
+		b.WriteString(strconv.FormatBool(t))
+	case nil:
+		b.WriteString("null")
+	}
+	return nil
+}
+
+func writePythonString(b *strings.Builder, s string) {
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"':
+			b.WriteString(`\"`)
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r == '\b':
+			b.WriteString(`\b`)
+		case r == '\f':
+			b.WriteString(`\f`)
+		case r < 0x20 || r > 0x7f:
+			if r > 0xffff {
+				r1, r2 := utf16Surrogates(r)
+				fmt.Fprintf(b, `\u%04x\u%04x`, r1, r2)
+			} else if r == utf8.RuneError {
+				b.WriteString(`\ufffd`)
+			} else {
+				fmt.Fprintf(b, `\u%04x`, r)
+			}
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+}
+
+func utf16Surrogates(r rune) (rune, rune) {
+	r -= 0x10000
+	return 0xd800 + (r>>10)&0x3ff, 0xdc00 + r&0x3ff
+}

@@ -1,0 +1,287 @@
+package groq
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/llmvcr/llmvcr/llm"
+)
+
+// DefaultBaseURL is where requests go when neither WithBaseURL nor
+// GROQ_BASE_URL says otherwise.
+const DefaultBaseURL = "https://api.groq.com"
+
+// chatPath and modelsPath are appended to the base URL.
+const (
+	chatPath   = "/openai/v1/chat/completions"
+	modelsPath = "/openai/v1/models"
+)
+
+// Version is this library's version, sent in the User-Agent header.
+const Version = "0.1.0"
+
+// userAgent is sent unless the caller's extra headers set their own.
+const userAgent = "llmvcr/" + Version + " (groq)"
+
+// Retry defaults, as Groq's official SDKs have them.
+const (
+	defaultMaxRetries   = 2
+	initialRetryDelay   = 500 * time.Millisecond
+	maxRetryDelay       = 8 * time.Second
+	defaultRetryWaitCap = 60 * time.Second
+)
+
+// Model is a Groq chat model. It implements llm.Model and is safe for
+// concurrent use.
+type Model struct {
+	name         string        // the model asked for, e.g. "llama-3.3-70b-versatile"
+	apiKey       string        // sent as a bearer token; never logged or put in errors
+	baseURL      string        // without a trailing slash
+	client       *http.Client  // does the HTTP
+	maxRetries   int           // retries after the first attempt
+	retryWaitCap time.Duration // longest retry-after honoured
+	timeout      time.Duration // per attempt; 0 for none
+	settings     *Settings     // defaults under every request's settings
+	clock        Clock         // waits between retries
+	jitter       func() float64
+
+	mu        sync.Mutex
+	rateLimit RateLimits // from the newest response
+}
+
+// Option configures a Model.
+type Option func(*options)
+
+type options struct {
+	apiKey, baseURL *string
+	client          *http.Client
+	transport       http.RoundTripper
+	maxRetries      *int
+	retryWaitCap    *time.Duration
+	timeout         time.Duration
+	settings        *Settings
+	clock           Clock
+	jitter          func() float64
+}
+
+// WithAPIKey sets the API key, instead of GROQ_API_KEY.
+func WithAPIKey(key string) Option { return func(o *options) { o.apiKey = &key } }
+
+// WithBaseURL sets the base URL, instead of GROQ_BASE_URL or
+// DefaultBaseURL; "/openai/v1/..." is appended to it.
+func WithBaseURL(url string) Option { return func(o *options) { o.baseURL = &url } }
+
+// WithHTTPClient sets the HTTP client. With it, no API key is required (a
+// replay session or a fake needs none); one is still sent when known.
+func WithHTTPClient(c *http.Client) Option { return func(o *options) { o.client = c } }
+
+// WithTransport sets the RoundTripper of a default HTTP client. With it, no
+// API key is required.
+func WithTransport(rt http.RoundTripper) Option { return func(o *options) { o.transport = rt } }
+
+// WithMaxRetries sets how many times a failed request is retried; default
+// 2, 0 for none.
+func WithMaxRetries(n int) Option { return func(o *options) { o.maxRetries = &n } }
+
+// WithRetryWaitCap sets the longest retry-after the model waits for before
+// retrying (default 60s). A server asking for a longer wait gets no retry:
+// the error is returned at once, with RetryAfter telling how long.
+func WithRetryWaitCap(d time.Duration) Option { return func(o *options) { o.retryWaitCap = &d } }
+
+// WithTimeout bounds each attempt: the whole exchange for a plain request,
+// the wait for response headers for a stream. Settings.Timeout overrides it.
+func WithTimeout(d time.Duration) Option { return func(o *options) { o.timeout = d } }
+
+// WithSettings sets defaults under every request's settings.
+func WithSettings(s *Settings) Option { return func(o *options) { o.settings = s } }
+
+// WithClock sets the clock used to wait between retries, so tests never
+// sleep.
+func WithClock(c Clock) Option { return func(o *options) { o.clock = c } }
+
+// WithJitter sets the source of backoff jitter, a function returning a
+// number in [0, 1); tests fix it.
+func WithJitter(f func() float64) Option { return func(o *options) { o.jitter = f } }
+
+// NewModel returns the Groq model name. The API key comes from WithAPIKey
+// or GROQ_API_KEY and is required unless a custom HTTP client or transport
+// is given; the base URL from WithBaseURL, GROQ_BASE_URL or DefaultBaseURL.
+func NewModel(name string, opts ...Option) (*Model, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if strings.TrimSpace(name) == "" {
+		return nil, &llm.UserError{Message: "groq: model name is empty"}
+	}
+	m := &Model{
+		name:         name,
+		maxRetries:   defaultMaxRetries,
+		retryWaitCap: defaultRetryWaitCap,
+		timeout:      o.timeout,
+		settings:     o.settings,
+		clock:        o.clock,
+		jitter:       o.jitter,
+	}
+	if o.apiKey != nil {
+		m.apiKey = *o.apiKey
+	} else {
+		m.apiKey = os.Getenv("GROQ_API_KEY")
+	}
+	switch {
+	case o.client != nil:
+		m.client = o.client
+	case o.transport != nil:
+		m.client = &http.Client{Transport: o.transport}
+	default:
+		if m.apiKey == "" {
+			return nil, &llm.UserError{Message: "groq: set the GROQ_API_KEY environment variable or pass groq.WithAPIKey to use the Groq model (or give a transport, such as a replay session)"}
+		}
+		m.client = http.DefaultClient
+	}
+	base := DefaultBaseURL
+	if o.baseURL != nil {
+		base = *o.baseURL
+	} else if env := os.Getenv("GROQ_BASE_URL"); env != "" {
+		base = env
+	}
+	m.baseURL = strings.TrimRight(base, "/")
+	if o.maxRetries != nil {
+		m.maxRetries = max(*o.maxRetries, 0)
+	}
+	if o.retryWaitCap != nil {
+		m.retryWaitCap = *o.retryWaitCap
+	}
+	if m.clock == nil {
+		m.clock = realClock{}
+	}
+	if m.jitter == nil {
+		m.jitter = rand.Float64
+	}
+	return m, nil
+}
+
+// Name returns the model's name.
+func (m *Model) Name() string { return m.name }
+
+// System returns "groq".
+func (m *Model) System() string { return providerName }
+
+// BaseURL returns the base URL requests go to.
+func (m *Model) BaseURL() string { return m.baseURL }
+
+// RateLimits returns the rate limits Groq reported on the newest response,
+// successful or not.
+func (m *Model) RateLimits() RateLimits {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.rateLimit
+}
+
+func (m *Model) noteRateLimits(h http.Header) RateLimits {
+	rl := ParseRateLimits(h)
+	if rl.IsZero() {
+		return rl
+	}
+	m.mu.Lock()
+	m.rateLimit = rl
+	m.mu.Unlock()
+	return rl
+}
+
+// Request sends the conversation and returns Groq's answer. A 400
+// tool_use_failed error becomes a response holding the failed generation,
+// with finish reason "error", so a caller's retry loop can answer it.
+func (m *Model) Request(ctx context.Context, messages []llm.Message, settings llm.ModelSettings, params *llm.RequestParams) (*llm.Response, error) {
+	s := mergeSettings(m.settings, settings)
+	req, err := buildRequest(m.name, s, messages, params, false)
+	if err != nil {
+		return nil, err
+	}
+	body, err := json.Marshal(req)
+	if err != nil {
+		return nil, &llm.UserError{Message: "groq: encode request: " + err.Error()}
+	}
+	resp, cancel, err := m.send(ctx, http.MethodPost, chatPath, body, s, false)
+	if err != nil {
+		var he *llm.ModelHTTPError
+		if errors.As(err, &he) && he.StatusCode == http.StatusBadRequest {
+			if obj, ok := parseToolUseFailed(he.Body); ok {
+				return toolUseFailedResponse(obj, m.name, m.baseURL), nil
+			}
+		}
+		return nil, err
+	}
+	defer cancel()
+	defer resp.Body.Close()
+	raw, err := readAll(resp.Body, 0)
+	if err != nil {
+		return nil, m.apiError("read response body", err)
+	}
+	var c ChatCompletion
+	if err := json.Unmarshal(raw, &c); err != nil {
+		return nil, &llm.UnexpectedModelBehavior{Message: "groq: decode completion (" + resp.Header.Get("Content-Type") + "): " + err.Error(), Body: string(raw), Err: err}
+	}
+	r, err := ProcessResponse(&c, m.baseURL)
+	if err != nil {
+		return nil, err
+	}
+	addHeaderDetails(r, resp.Header)
+	return r, nil
+}
+
+// addHeaderDetails records the rate limits and request id of a response.
+func addHeaderDetails(r *llm.Response, h http.Header) {
+	rl := ParseRateLimits(h)
+	id := h.Get("X-Request-Id")
+	if rl.IsZero() && id == "" {
+		return
+	}
+	if r.ProviderDetails == nil {
+		r.ProviderDetails = map[string]any{}
+	}
+	if !rl.IsZero() {
+		r.ProviderDetails["rate_limits"] = rl
+	}
+	if id != "" {
+		r.ProviderDetails["request_id"] = id
+	}
+}
+
+// ListModels returns the models Groq serves, keeping every field it sends.
+func (m *Model) ListModels(ctx context.Context) (*ModelList, error) {
+	resp, cancel, err := m.send(ctx, http.MethodGet, modelsPath, nil, mergeSettings(m.settings, nil), false)
+	if err != nil {
+		return nil, err
+	}
+	defer cancel()
+	defer resp.Body.Close()
+	raw, err := readAll(resp.Body, 0)
+	if err != nil {
+		return nil, m.apiError("read models", err)
+	}
+	var list ModelList
+	if err := json.Unmarshal(raw, &list); err != nil {
+		return nil, &llm.UnexpectedModelBehavior{Message: "groq: decode model list: " + err.Error(), Body: string(raw), Err: err}
+	}
+	return &list, nil
+}
+
+// IsModelNotFound reports whether err is Groq's 404 model_not_found.
+func IsModelNotFound(err error) bool {
+	var he *llm.ModelHTTPError
+	if !errors.As(err, &he) || he.StatusCode != http.StatusNotFound {
+		return false
+	}
+	var body ErrorResponse
+	return json.Unmarshal(he.Body, &body) == nil && body.Error.Code == "model_not_found"
+}
+
+var _ llm.Model = (*Model)(nil)

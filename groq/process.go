@@ -1,0 +1,299 @@
+package groq
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/llmvcr/llmvcr/llm"
+)
+
+// This file maps Groq's answers to llm responses, mirroring pydantic-ai's
+// _process_response, _map_usage and _map_executed_tool. Pure functions.
+
+// providerName is the llm.Response ProviderName of every Groq response.
+const providerName = "groq"
+
+// finishReasons maps Groq's finish reasons to llm's; an unknown reason
+// maps to "" and is kept raw.
+var finishReasons = map[string]llm.FinishReason{
+	"stop":           llm.FinishStop,
+	"length":         llm.FinishLength,
+	"tool_calls":     llm.FinishToolCall,
+	"content_filter": llm.FinishContentFilter,
+	"function_call":  llm.FinishToolCall,
+}
+
+// ProcessResponse maps a non-streamed completion to an llm.Response, in
+// pydantic-ai's part order: reasoning, executed tools (call and return
+// pairs), content split on <think> tags, tool calls. baseURL is recorded as
+// the response's ProviderURL.
+func ProcessResponse(c *ChatCompletion, baseURL string) (*llm.Response, error) {
+	if len(c.Choices) == 0 {
+		body, _ := json.Marshal(c)
+		return nil, &llm.UnexpectedModelBehavior{Message: "groq: completion has no choices", Body: string(body)}
+	}
+	choice := c.Choices[0]
+	msg := choice.Message
+	var parts []llm.ResponsePart
+	if msg.Reasoning != nil {
+		parts = append(parts, &llm.ThinkingPart{Content: *msg.Reasoning})
+	}
+	for i, t := range msg.ExecutedTools {
+		call, ret := mapExecutedTool(t, executedToolID(c.ID, i))
+		parts = append(parts, call, ret)
+	}
+	if msg.Content != nil && *msg.Content != "" {
+		parts = append(parts, splitThinking(*msg.Content)...)
+	}
+	for _, tc := range msg.ToolCalls {
+		parts = append(parts, &llm.ToolCallPart{ToolName: tc.Function.Name, Args: tc.Function.Arguments, ToolCallID: tc.ID})
+	}
+	r := &llm.Response{
+		Parts:              parts,
+		ModelName:          c.Model,
+		Timestamp:          time.Now(),
+		ProviderTimestamp:  numberToTime(c.Created),
+		ProviderName:       providerName,
+		ProviderURL:        baseURL,
+		ProviderResponseID: c.ID,
+		FinishReason:       finishReasons[choice.FinishReason],
+		RawFinishReason:    choice.FinishReason,
+		Usage:              mapUsage(c.Usage),
+		ProviderDetails:    completionDetails(c.SystemFingerprint, c.ServiceTier, c.XGroq, choice.FinishReason),
+	}
+	return r, nil
+}
+
+// completionDetails gathers the Groq facts that have no llm field.
+func completionDetails(fingerprint, tier string, x *XGroq, finish string) map[string]any {
+	d := map[string]any{}
+	if finish != "" {
+		d["finish_reason"] = finish
+	}
+	if fingerprint != "" {
+		d["system_fingerprint"] = fingerprint
+	}
+	if tier != "" {
+		d["service_tier"] = tier
+	}
+	if x != nil {
+		if x.ID != "" {
+			d["x_groq_id"] = x.ID
+		}
+		if x.Seed != nil {
+			d["seed"] = *x.Seed
+		}
+	}
+	if len(d) == 0 {
+		return nil
+	}
+	return d
+}
+
+// numberToTime reads a Unix time as pydantic does: seconds, or
+// milliseconds when the number is too large to be seconds. Zero is the
+// zero time.
+func numberToTime(n int64) time.Time {
+	switch {
+	case n == 0:
+		return time.Time{}
+	case n > 20_000_000_000 || n < -20_000_000_000:
+		return time.UnixMilli(n).UTC()
+	}
+	return time.Unix(n, 0).UTC()
+}
+
+// mapUsage maps Groq's usage block: tokens, cached and reasoning tokens,
+// any other integer counters as details, and the timings.
+func mapUsage(u *Usage) llm.Usage {
+	if u == nil {
+		return llm.Usage{Requests: 1}
+	}
+	out := llm.Usage{
+		Requests:     1,
+		InputTokens:  u.PromptTokens,
+		OutputTokens: u.CompletionTokens,
+		Timings: llm.Timings{
+			Queue:      seconds(u.QueueTime),
+			Prompt:     seconds(u.PromptTime),
+			Completion: seconds(u.CompletionTime),
+			Total:      seconds(u.TotalTime),
+		},
+	}
+	if d := u.PromptTokensDetails; d != nil {
+		out.CacheReadTokens = d.CachedTokens
+	}
+	if d := u.CompletionTokensDetails; d != nil {
+		out.ReasoningTokens = d.ReasoningTokens
+		if d.ReasoningTokens != 0 {
+			out.Details = map[string]int{"reasoning_tokens": d.ReasoningTokens}
+		}
+	}
+	for k, raw := range u.Extra {
+		var n int
+		if json.Unmarshal(raw, &n) == nil {
+			if out.Details == nil {
+				out.Details = map[string]int{}
+			}
+			out.Details[k] = n
+		}
+	}
+	return out
+}
+
+func seconds(s float64) time.Duration {
+	return time.Duration(s * float64(time.Second))
+}
+
+// splitThinking splits content on <think>...</think> into thinking and
+// text parts, as pydantic-ai's split_content_into_text_and_thinking: an
+// unclosed <think> leaves the rest as text.
+func splitThinking(content string) []llm.ResponsePart {
+	const start, end = "<think>", "</think>"
+	var parts []llm.ResponsePart
+	for {
+		i := strings.Index(content, start)
+		if i < 0 {
+			break
+		}
+		if before := content[:i]; before != "" {
+			parts = append(parts, &llm.TextPart{Content: before})
+		}
+		rest := content[i+len(start):]
+		j := strings.Index(rest, end)
+		if j < 0 {
+			content = rest
+			break
+		}
+		parts = append(parts, &llm.ThinkingPart{Content: rest[:j]})
+		content = rest[j+len(end):]
+	}
+	if content != "" {
+		parts = append(parts, &llm.TextPart{Content: content})
+	}
+	return parts
+}
+
+// executedToolID derives a stable id pairing an executed tool's call and
+// return parts.
+func executedToolID(responseID string, i int) string {
+	return "executed_" + responseID + "_" + strconv.Itoa(i)
+}
+
+// builtinToolNames names the tools Groq runs itself, by executed tool type.
+var builtinToolNames = map[string]string{
+	"search":         "web_search",
+	"browser_search": "web_search",
+	"python":         "code_execution",
+	"code_execution": "code_execution",
+	"visit":          "web_fetch",
+}
+
+// mapExecutedTool maps a tool Groq ran itself to a built-in call and its
+// return. pydantic-ai maps only searches; other kinds keep their own type as
+// the tool name rather than being lost.
+func mapExecutedTool(t ExecutedTool, id string) (*llm.BuiltinToolCallPart, *llm.BuiltinToolReturnPart) {
+	name := builtinToolNames[t.Type]
+	if name == "" {
+		name = t.Type
+	}
+	call := &llm.BuiltinToolCallPart{ToolName: name, Args: t.Arguments, ToolCallID: id, ProviderName: providerName}
+	ret := &llm.BuiltinToolReturnPart{ToolName: name, Content: executedToolResult(t), ToolCallID: id, ProviderName: providerName}
+	return call, ret
+}
+
+// executedToolResult is the search results when there are any, else the
+// code or browser results, else the output text.
+func executedToolResult(t ExecutedTool) any {
+	if v := decodeNonEmpty(t.SearchResults); v != nil {
+		if m, ok := v.(map[string]any); !ok || m["results"] != nil || m["images"] != nil {
+			return v
+		}
+	}
+	for _, raw := range []json.RawMessage{t.CodeResults, t.BrowserResults} {
+		if v := decodeNonEmpty(raw); v != nil {
+			return v
+		}
+	}
+	if t.Output != nil {
+		return *t.Output
+	}
+	return nil
+}
+
+func decodeNonEmpty(raw json.RawMessage) any {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	var v any
+	if json.Unmarshal(raw, &v) != nil {
+		return string(raw)
+	}
+	return v
+}
+
+// parseToolUseFailed recognises Groq's tool_use_failed error, as an HTTP
+// error body ({"error": {...}}) or a stream error payload (the object
+// itself).
+func parseToolUseFailed(body []byte) (*ErrorObject, bool) {
+	var wrapped struct {
+		Error *ErrorObject `json:"error"`
+	}
+	obj := (*ErrorObject)(nil)
+	if json.Unmarshal(body, &wrapped) == nil && wrapped.Error != nil {
+		obj = wrapped.Error
+	} else {
+		var inner ErrorObject
+		if json.Unmarshal(body, &inner) != nil {
+			return nil, false
+		}
+		obj = &inner
+	}
+	if obj.Code != "tool_use_failed" || obj.FailedGeneration == nil {
+		return nil, false
+	}
+	return obj, true
+}
+
+// failedGenerationParts turns the generation Groq refused into parts: a
+// tool call when it reads as {"name": ..., "arguments": {...}}, text
+// otherwise, nothing when it is empty.
+func failedGenerationParts(fg string) []llm.ResponsePart {
+	var call struct {
+		Name      *string         `json:"name"`
+		Arguments json.RawMessage `json:"arguments"`
+	}
+	if json.Unmarshal([]byte(fg), &call) == nil && call.Name != nil && isJSONObject(call.Arguments) {
+		var args bytes.Buffer
+		if json.Compact(&args, call.Arguments) == nil {
+			return []llm.ResponsePart{&llm.ToolCallPart{ToolName: *call.Name, Args: args.String()}}
+		}
+	}
+	if fg == "" {
+		return nil
+	}
+	return []llm.ResponsePart{&llm.TextPart{Content: fg}}
+}
+
+func isJSONObject(raw json.RawMessage) bool {
+	raw = bytes.TrimSpace(raw)
+	return len(raw) > 0 && raw[0] == '{'
+}
+
+// toolUseFailedResponse is the response a 400 tool_use_failed becomes, so
+// the caller's retry loop can answer it like any bad tool call.
+func toolUseFailedResponse(obj *ErrorObject, modelName, baseURL string) *llm.Response {
+	return &llm.Response{
+		Parts:           failedGenerationParts(*obj.FailedGeneration),
+		ModelName:       modelName,
+		Timestamp:       time.Now(),
+		ProviderName:    providerName,
+		ProviderURL:     baseURL,
+		FinishReason:    llm.FinishError,
+		RawFinishReason: "tool_use_failed",
+	}
+}
