@@ -1,0 +1,190 @@
+package assert
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// BodyProvider is a captured request that can give its body: a fake
+// server's recorded request, a cassette interaction. RequestJSON accepts
+// any value that implements it.
+type BodyProvider interface {
+	// RequestBody returns the request's body as sent.
+	RequestBody() []byte
+}
+
+// RequestJSON checks that the JSON body of a request equals want,
+// semantically: key order, spacing and the spelling of numbers (1, 1.0)
+// do not matter. It reports each differing path (messages[1].content)
+// and a diff with t.Errorf, and returns whether they are equal.
+//
+// want is the expected JSON as a string, []byte or json.RawMessage, or a
+// value marshalled to JSON (a map[string]any, a struct). Fuzzy values may
+// stand in for any JSON value of want: {"id": assert.AnyString()} or, in a
+// JSON text, fmt.Sprintf(`{"id": %q}`, assert.AnyString()).
+//
+// got is the body as []byte, string or json.RawMessage; an *http.Request
+// (its body is read and put back, so the request can still be sent); a
+// BodyProvider; a value with a Body() []byte method; or a struct (or
+// pointer to one) with a RawBody or Body field of type []byte or string,
+// such as go-vcr's cassette.Request.
+//
+// IgnorePaths leaves out volatile paths:
+//
+//	assert.RequestJSON(t, want, req, assert.IgnorePaths("messages[*].tool_calls[*].id"))
+func RequestJSON(t testing.TB, want, got any, opts ...Option) bool {
+	t.Helper()
+	const what = "assert.RequestJSON"
+	c, ok := setup(t, what, opts)
+	if !ok {
+		return false
+	}
+	w, err := wantJSON(want)
+	if err != nil {
+		t.Fatalf("%s: want: %v", what, err)
+		return false
+	}
+	body, err := bodyOf(got)
+	if err != nil {
+		t.Errorf("%s: got: %v", what, err)
+		return false
+	}
+	var g any
+	if len(bytes.TrimSpace(body)) == 0 {
+		t.Errorf("%s: got an empty body, want:\n%s", what, indent(w))
+		return false
+	}
+	if err := decodeJSON(body, &g); err != nil {
+		t.Errorf("%s: got a body that is not JSON (%v):\n%s", what, err, truncate(string(body), 2000))
+		return false
+	}
+	return check(t, what, "request body differs", w, g, c.jsonOptions())
+}
+
+// wantJSON decodes an expected JSON value, with fuzzy markers normalised.
+func wantJSON(want any) (any, error) {
+	var data []byte
+	switch w := want.(type) {
+	case string:
+		data = []byte(w)
+	case []byte:
+		data = w
+	case json.RawMessage:
+		data = w
+	default:
+		b, err := json.Marshal(want)
+		if err != nil {
+			return nil, fmt.Errorf("marshal %T: %w", want, err)
+		}
+		data = b
+	}
+	var v any
+	if err := decodeJSON(data, &v); err != nil {
+		return nil, fmt.Errorf("invalid JSON: %w", err)
+	}
+	return normalizeMarkers(v), nil
+}
+
+// bodyGetter is the Body() []byte accessor of some captured requests.
+type bodyGetter interface{ Body() []byte }
+
+// bodyOf extracts a request body from the kinds of value RequestJSON takes.
+func bodyOf(got any) ([]byte, error) {
+	switch g := got.(type) {
+	case nil:
+		return nil, fmt.Errorf("nil")
+	case []byte:
+		return g, nil
+	case json.RawMessage:
+		return g, nil
+	case string:
+		return []byte(g), nil
+	case *http.Request:
+		return readRequestBody(g)
+	case BodyProvider:
+		return g.RequestBody(), nil
+	case bodyGetter:
+		return g.Body(), nil
+	}
+	v := reflect.ValueOf(got)
+	if v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return nil, fmt.Errorf("nil %T", got)
+		}
+		v = v.Elem()
+	}
+	if v.Kind() == reflect.Struct {
+		for _, name := range []string{"RawBody", "Body"} {
+			f := v.FieldByName(name)
+			if !f.IsValid() || !f.CanInterface() {
+				continue
+			}
+			switch b := f.Interface().(type) {
+			case []byte:
+				return b, nil
+			case json.RawMessage:
+				return b, nil
+			case string:
+				return []byte(b), nil
+			}
+		}
+	}
+	return nil, fmt.Errorf("cannot get a body from %T: want []byte, string, json.RawMessage, *http.Request, "+
+		"a BodyProvider, a Body() []byte method, or a RawBody or Body field", got)
+}
+
+// readRequestBody reads r's body and puts an unread copy back.
+func readRequestBody(r *http.Request) ([]byte, error) {
+	if r == nil {
+		return nil, fmt.Errorf("nil *http.Request")
+	}
+	if r.Body == nil || r.Body == http.NoBody {
+		if r.GetBody == nil {
+			return nil, nil
+		}
+		rc, err := r.GetBody()
+		if err != nil {
+			return nil, fmt.Errorf("get request body: %w", err)
+		}
+		defer rc.Close()
+		return io.ReadAll(rc)
+	}
+	b, err := io.ReadAll(r.Body)
+	r.Body.Close()
+	r.Body = io.NopCloser(bytes.NewReader(b))
+	if err != nil {
+		return nil, fmt.Errorf("read request body: %w", err)
+	}
+	return b, nil
+}
+
+func indent(v any) string {
+	b, err := marshalStable(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return strings.TrimSuffix(string(b), "\n")
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
+}
+
+// isBodyCarrier reports whether got is a captured request rather than a
+// value to render: an *http.Request, a BodyProvider or a Body() accessor.
+func isBodyCarrier(got any) bool {
+	switch got.(type) {
+	case *http.Request, BodyProvider, bodyGetter, json.RawMessage:
+		return true
+	}
+	return false
+}

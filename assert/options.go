@@ -1,0 +1,147 @@
+package assert
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// Option changes how an assertion compares. It is either one of this
+// package's options (IgnoreFields, IgnorePaths, EquateApproxTimings,
+// ExactArgs, Coalesce, CompareTimestamps, WithClock), a go-cmp option
+// (cmp.Option, cmp.Options, for instance cmpopts.EquateApprox(0, 1e-9)), or
+// a []Option, so that options compose:
+//
+//	opts := []assert.Option{assert.ExactArgs(), cmpopts.EquateEmpty()}
+//	assert.Response(t, want, got, opts...)
+//	assert.Events(t, wantEvents, gotEvents, opts...)
+//
+// Every option is accepted by every function; one that does not concern a
+// function (ExactArgs for RequestJSON, say) is ignored by it. Any other
+// value is a mistake in the test and stops it with t.Fatalf.
+type Option interface{}
+
+// option is an option of this package: it changes the config.
+type option func(*config)
+
+// config is the outcome of a list of options.
+type config struct {
+	cmpOpts       []cmp.Option     // go-cmp options passed through
+	ignoreFields  []fieldName      // from IgnoreFields
+	ignorePaths   []pathPattern    // from IgnorePaths
+	timingTol     time.Duration    // from EquateApproxTimings; <0 when unset
+	exactArgs     bool             // from ExactArgs
+	coalesce      bool             // from Coalesce
+	keepTimestamp bool             // from CompareTimestamps
+	now           func() time.Time // from WithClock; time.Now by default
+}
+
+// newConfig applies opts. A bad option is returned as an error naming it.
+func newConfig(opts []Option) (*config, error) {
+	c := &config{timingTol: -1, now: time.Now}
+	if err := c.apply(opts); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *config) apply(opts []Option) error {
+	for _, o := range opts {
+		switch o := o.(type) {
+		case nil:
+		case option:
+			o(c)
+		case badOption:
+			return o.err
+		case []Option:
+			if err := c.apply(o); err != nil {
+				return err
+			}
+		case cmp.Option: // cmp.Options is a cmp.Option too
+			c.cmpOpts = append(c.cmpOpts, o)
+		default:
+			return fmt.Errorf("unknown option of type %T: want an assert option or a cmp.Option", o)
+		}
+	}
+	return nil
+}
+
+// badOption is an option whose arguments were invalid; using it fails the
+// test with err, so that constructors need not panic.
+type badOption struct{ err error }
+
+// IgnoreFields ignores struct fields by name wherever they occur in the
+// compared values. A name is either a bare field name ("ProviderDetails",
+// ignored in every struct that has it) or qualified by the unqualified type
+// name ("ToolCallPart.ToolCallID", "Usage.Timings"). In Golden, the field
+// is left out of the rendered value.
+func IgnoreFields(names ...string) Option {
+	var fs []fieldName
+	for _, n := range names {
+		f, err := parseFieldName(n)
+		if err != nil {
+			return badOption{err}
+		}
+		fs = append(fs, f)
+	}
+	return option(func(c *config) { c.ignoreFields = append(c.ignoreFields, fs...) })
+}
+
+// IgnorePaths ignores the values at the given paths. A path is written as
+// the failure messages print it: keys and field names separated by dots,
+// slice indexes in brackets, for instance "messages[1].content" or
+// "Parts[0].ToolCallID". In a pattern, [*] matches any index, * any one key
+// or field, and ** any number of steps (including none):
+//
+//	assert.IgnorePaths("messages[*].tool_calls[*].id", "seed", "**.x_groq")
+//
+// A path that is ignored is ignored with everything below it, and a key
+// that is missing on one side is ignored too.
+func IgnorePaths(patterns ...string) Option {
+	var ps []pathPattern
+	for _, s := range patterns {
+		p, err := parsePathPattern(s)
+		if err != nil {
+			return badOption{err}
+		}
+		ps = append(ps, p)
+	}
+	return option(func(c *config) { c.ignorePaths = append(c.ignorePaths, ps...) })
+}
+
+// EquateApproxTimings treats two time.Duration values as equal when they
+// differ by at most tolerance. Providers report timings as float seconds, so
+// a mapped llm.Timings can be off by a rounding error.
+func EquateApproxTimings(tolerance time.Duration) Option {
+	if tolerance < 0 {
+		return badOption{fmt.Errorf("EquateApproxTimings: negative tolerance %v", tolerance)}
+	}
+	return option(func(c *config) { c.timingTol = tolerance })
+}
+
+// ExactArgs compares tool-call arguments (ToolCallPart.Args,
+// BuiltinToolCallPart.Args) as exact strings. Without it they are compared
+// as JSON: key order and spacing do not matter, and "" equals "{}".
+func ExactArgs() Option { return option(func(c *config) { c.exactArgs = true }) }
+
+// Coalesce makes Events (and Golden, given events) fold every delta into
+// the PartStartEvent of its part before comparing, so that a test does not
+// depend on how the model split its tokens. Deltas of a part that never
+// started are merged with the deltas next to them instead.
+func Coalesce() Option { return option(func(c *config) { c.coalesce = true }) }
+
+// CompareTimestamps compares the local Timestamp of llm.Response and
+// llm.Request, which is ignored by default. A Recent value in the expected
+// Timestamp is checked even without this option.
+func CompareTimestamps() Option { return option(func(c *config) { c.keepTimestamp = true }) }
+
+// WithClock sets the clock that Recent measures against; time.Now by
+// default. Tests use it to check Recent without depending on the wall
+// clock.
+func WithClock(now func() time.Time) Option {
+	if now == nil {
+		return badOption{fmt.Errorf("WithClock: nil clock")}
+	}
+	return option(func(c *config) { c.now = now })
+}

@@ -1,0 +1,268 @@
+package assert
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"reflect"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/llmvcr/llmvcr/llm"
+)
+
+var (
+	llmPkg       = reflect.TypeOf(llm.Usage{}).PkgPath()
+	timeType     = reflect.TypeOf(time.Time{})
+	durationType = reflect.TypeOf(time.Duration(0))
+	rawType      = reflect.TypeOf(json.RawMessage(nil))
+	numberType   = reflect.TypeOf(json.Number(""))
+	marshalerT   = reflect.TypeOf((*json.Marshaler)(nil)).Elem()
+)
+
+// decodeJSON decodes one JSON value with numbers kept as json.Number.
+func decodeJSON(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fmt.Errorf("invalid character after top-level value")
+	}
+	return nil
+}
+
+func marshalCompact(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// marshalStable renders v as indented JSON with sorted keys, no HTML
+// escaping and a trailing newline: the golden file format.
+func marshalStable(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// normalizeMarkers replaces, in a decoded JSON value, the JSON text of a
+// Recent sentinel with its marker, so that the value reads well in a diff.
+func normalizeMarkers(v any) any {
+	switch v := v.(type) {
+	case string:
+		if m, ok := canonicalMarker(v); ok {
+			return m
+		}
+	case map[string]any:
+		for k, e := range v {
+			v[k] = normalizeMarkers(e)
+		}
+	case []any:
+		for i, e := range v {
+			v[i] = normalizeMarkers(e)
+		}
+	}
+	return v
+}
+
+// render turns a value into a JSON-ready tree: llm values become maps with
+// snake_case keys, their kind ("part_kind": "tool-call", "kind":
+// "response", ...), zero fields left out and the local Timestamp dropped;
+// tool-call arguments are decoded unless ExactArgs is set; durations are
+// written as "1.5ms"; other values are rendered as encoding/json renders
+// them.
+func render(v any, c *config) any {
+	return c.renderValue(reflect.ValueOf(v))
+}
+
+func (c *config) renderValue(v reflect.Value) any {
+	if !v.IsValid() {
+		return nil
+	}
+	t := v.Type()
+	switch {
+	case t == timeType:
+		tm := v.Interface().(time.Time)
+		if d, ok := recentOf(tm); ok {
+			return recentMarker(d)
+		}
+		return tm.Format(time.RFC3339Nano)
+	case t == durationType:
+		return time.Duration(v.Int()).String()
+	case t == numberType:
+		return json.Number(v.String())
+	case t == rawType:
+		return rawJSON(v.Bytes())
+	case t.PkgPath() != llmPkg && t.Implements(marshalerT) && v.CanInterface() &&
+		!(v.Kind() == reflect.Pointer && v.IsNil()):
+		if b, err := json.Marshal(v.Interface()); err == nil {
+			return rawJSON(b)
+		}
+	}
+	switch v.Kind() {
+	case reflect.Interface:
+		if v.IsNil() {
+			return nil
+		}
+		return c.renderValue(v.Elem())
+	case reflect.Pointer:
+		if v.IsNil() {
+			return nil
+		}
+		if v.Elem().Kind() == reflect.Struct && t.Elem().PkgPath() == llmPkg {
+			return c.renderLLMStruct(v.Elem(), v)
+		}
+		return c.renderValue(v.Elem())
+	case reflect.Struct:
+		if t.PkgPath() == llmPkg {
+			return c.renderLLMStruct(v, v)
+		}
+	case reflect.Slice:
+		if v.IsNil() {
+			return nil
+		}
+		if t.Elem().Kind() == reflect.Uint8 {
+			return base64.StdEncoding.EncodeToString(v.Bytes())
+		}
+		fallthrough
+	case reflect.Array:
+		out := make([]any, v.Len())
+		for i := range out {
+			out[i] = c.renderValue(v.Index(i))
+		}
+		return out
+	case reflect.Map:
+		if v.IsNil() {
+			return nil
+		}
+		out := make(map[string]any, v.Len())
+		it := v.MapRange()
+		for it.Next() {
+			out[fmt.Sprint(it.Key().Interface())] = c.renderValue(it.Value())
+		}
+		return out
+	case reflect.String:
+		return v.String()
+	case reflect.Bool:
+		return v.Bool()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		return json.Number(fmt.Sprint(v.Interface()))
+	}
+	// Other types: as encoding/json renders them.
+	if !v.CanInterface() {
+		return v.Type().String()
+	}
+	b, err := json.Marshal(v.Interface())
+	if err != nil {
+		return fmt.Sprint(v.Interface())
+	}
+	return rawJSON(b)
+}
+
+// rawJSON decodes JSON bytes; bytes that are not JSON become a string.
+func rawJSON(b []byte) any {
+	var out any
+	if err := decodeJSON(b, &out); err != nil {
+		if utf8.Valid(b) {
+			return string(b)
+		}
+		return base64.StdEncoding.EncodeToString(b)
+	}
+	return out
+}
+
+// kindKeys name the kind of a value by the method that returns it.
+var kindKeys = []struct {
+	method, key string
+}{
+	{"MessageKind", "kind"},
+	{"PartKind", "part_kind"},
+	{"EventKind", "event_kind"},
+	{"DeltaKind", "part_delta_kind"},
+	{"ContentKind", "kind"},
+	{"NativeToolKind", "kind"},
+}
+
+// renderLLMStruct renders a struct of package llm; holder is the value
+// (pointer or struct) whose methods give its kind.
+func (c *config) renderLLMStruct(v, holder reflect.Value) any {
+	t := v.Type()
+	out := map[string]any{}
+	for _, k := range kindKeys {
+		if m := holder.MethodByName(k.method); m.IsValid() && m.Type().NumIn() == 0 && m.Type().NumOut() == 1 {
+			out[k.key] = m.Call(nil)[0].String()
+			break
+		}
+	}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		fv := v.Field(i)
+		if fv.IsZero() {
+			continue
+		}
+		if f.Name == "Timestamp" && (t == reflect.TypeOf(llm.Response{}) || t == reflect.TypeOf(llm.Request{})) && !c.keepTimestamp {
+			if _, ok := recentOf(fv.Interface().(time.Time)); !ok {
+				continue
+			}
+		}
+		if c.fieldIgnored(t, f.Name) {
+			continue
+		}
+		if f.Name == "Args" && f.Type.Kind() == reflect.String && !c.exactArgs {
+			s := fv.String()
+			if !isMarker(s) && json.Valid([]byte(s)) {
+				out["args"] = rawJSON([]byte(s))
+				continue
+			}
+		}
+		out[snakeCase(f.Name)] = c.renderValue(fv)
+	}
+	return out
+}
+
+func (c *config) fieldIgnored(t reflect.Type, name string) bool {
+	for _, f := range c.ignoreFields {
+		if f.matches(t, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// snakeCase turns ToolCallID into tool_call_id.
+func snakeCase(s string) string {
+	rs := []rune(s)
+	var b strings.Builder
+	for i, r := range rs {
+		if unicode.IsUpper(r) {
+			prevLower := i > 0 && (unicode.IsLower(rs[i-1]) || unicode.IsDigit(rs[i-1]))
+			nextLower := i > 0 && i+1 < len(rs) && unicode.IsUpper(rs[i-1]) && unicode.IsLower(rs[i+1])
+			if prevLower || nextLower {
+				b.WriteByte('_')
+			}
+			b.WriteRune(unicode.ToLower(r))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
