@@ -95,6 +95,12 @@ func MaxLineSize(n int) Option {
 // "retry:"), with HasData false. The Raw of the returned events then
 // concatenate to the input byte for byte. Without KeepAll such blocks are
 // skipped, and their bytes are in no event's Raw.
+//
+// One case depends on how the input arrives: when the CR of a CRLF that
+// ends a block is the last byte of a read, Next returns the event at once
+// rather than wait for the LF, so that event's Raw ends with the CR and the
+// LF starts the next block's Raw. If the input ends there, KeepAll returns
+// that LF as a last event of its own (Raw "\n", HasData false).
 func KeepAll() Option {
 	return func(c *config) { c.keepAll = true }
 }

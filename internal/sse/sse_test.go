@@ -68,6 +68,19 @@ func withoutRaw(evs []ev) []ev {
 	return out
 }
 
+// splitInvariant is what must not depend on how the input is split into
+// reads: the events without Raw, and without the last event when that is
+// only the LF of a final CRLF. When a CR that ends a block is the last byte
+// of a read, the decoder returns the event at once (it does not wait for a
+// possible LF), and the LF then starts the next block's Raw; at the end of
+// the input, KeepAll returns that LF as an event of its own.
+func splitInvariant(evs []ev) []ev {
+	if n := len(evs); n >= 2 && evs[n-1].Raw == "\n" && strings.HasSuffix(evs[n-2].Raw, "\r") {
+		evs = evs[:n-1]
+	}
+	return withoutRaw(evs)
+}
+
 func concatRaw(evs []ev) string {
 	var b strings.Builder
 	for _, e := range evs {
@@ -459,7 +472,7 @@ func TestDecoderSplitEverywhere(t *testing.T) {
 					}
 					w, g := want, got
 					if strings.Contains(in, "\r") {
-						w, g = withoutRaw(want), withoutRaw(got)
+						w, g = splitInvariant(want), splitInvariant(got)
 					}
 					if diff := cmp.Diff(w, g); diff != "" {
 						t.Fatalf("%s, KeepAll=%v: events differ from one whole read (-want +got):\n%s", how, keepAll, diff)
