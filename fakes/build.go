@@ -1,0 +1,472 @@
+package fakes
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strings"
+	"unicode"
+
+	"github.com/llmvcr/llmvcr/groq"
+)
+
+// DefaultModel is the model builders name when no Model option is given.
+const DefaultModel = "llama-3.3-70b-versatile"
+
+// DefaultCreated is the "created" time builders use when no Created option
+// is given (2026-02-18, when the recordings the shapes come from were made),
+// so that built values are the same on every run.
+const DefaultCreated int64 = 1771434740
+
+// nullJSON is JSON null, written where Groq writes an explicit null.
+var nullJSON = json.RawMessage("null")
+
+// BuildOption changes what a builder produces: the model, usage, finish
+// reason, ids.
+type BuildOption func(*buildConfig)
+
+type buildConfig struct {
+	model       string
+	id          string // chatcmpl-...
+	requestID   string // req_...
+	fingerprint string // fp_...
+	created     int64
+	seed        *int64
+	serviceTier string
+	finish      string
+	usage       *groq.Usage
+	noUsage     bool
+	prompt      int    // prompt tokens when usage is estimated
+	reasoning   string // non-streamed completions only
+	idSeed      string // extra entropy for ids (the server passes the request)
+}
+
+func newBuildConfig(content string, opts []BuildOption) (*buildConfig, ids) {
+	c := &buildConfig{model: DefaultModel, created: DefaultCreated}
+	for _, o := range opts {
+		o(c)
+	}
+	g := newIDs(c.model, content, c.idSeed, fmt.Sprint(c.created))
+	if c.id == "" {
+		c.id = g.completionID()
+	}
+	if c.requestID == "" {
+		c.requestID = g.requestID()
+	}
+	if c.fingerprint == "" {
+		c.fingerprint = g.fingerprint()
+	}
+	if c.seed == nil {
+		s := g.seed()
+		c.seed = &s
+	}
+	return c, g
+}
+
+// Model sets the model the response names.
+func Model(name string) BuildOption { return func(c *buildConfig) { c.model = name } }
+
+// ID sets the completion id (default: "chatcmpl-" and a UUID derived from
+// the content).
+func ID(id string) BuildOption { return func(c *buildConfig) { c.id = id } }
+
+// RequestID sets x_groq.id (default: "req_01" and 24 characters derived
+// from the content).
+func RequestID(id string) BuildOption { return func(c *buildConfig) { c.requestID = id } }
+
+// Fingerprint sets system_fingerprint.
+func Fingerprint(fp string) BuildOption { return func(c *buildConfig) { c.fingerprint = fp } }
+
+// Created sets the "created" Unix time.
+func Created(unix int64) BuildOption { return func(c *buildConfig) { c.created = unix } }
+
+// Seed sets x_groq.seed.
+func Seed(seed int64) BuildOption { return func(c *buildConfig) { c.seed = &seed } }
+
+// ServiceTier sets service_tier on non-streamed completions (default
+// "on_demand").
+func ServiceTier(tier string) BuildOption { return func(c *buildConfig) { c.serviceTier = tier } }
+
+// FinishReason sets the finish reason (default "stop", or "tool_calls" when
+// the response calls tools).
+func FinishReason(reason string) BuildOption { return func(c *buildConfig) { c.finish = reason } }
+
+// Usage sets the token counts; timings are derived from them. Without it,
+// completion tokens are estimated from the words produced (about 1.3 per
+// word) and prompt tokens default to 48.
+func Usage(promptTokens, completionTokens int) BuildOption {
+	return func(c *buildConfig) {
+		c.usage = &groq.Usage{PromptTokens: promptTokens, CompletionTokens: completionTokens}
+	}
+}
+
+// UsageBlock sets the whole usage block as given, timings included.
+func UsageBlock(u groq.Usage) BuildOption { return func(c *buildConfig) { c.usage = &u } }
+
+// NoUsage leaves usage out of the response (and x_groq.usage out of a
+// stream's last chunk).
+func NoUsage() BuildOption { return func(c *buildConfig) { c.noUsage = true } }
+
+// PromptTokens sets the prompt tokens of an estimated usage.
+func PromptTokens(n int) BuildOption { return func(c *buildConfig) { c.prompt = n } }
+
+// Reasoning adds message.reasoning to a non-streamed completion, as Groq
+// sends it with reasoning_format "parsed" (and gpt-oss by default).
+func Reasoning(text string) BuildOption { return func(c *buildConfig) { c.reasoning = text } }
+
+// idSeed mixes s into the derived ids (the server uses the request body, so
+// that different requests get different ids).
+func idSeed(s string) BuildOption { return func(c *buildConfig) { c.idSeed = s } }
+
+// Call is one function call a builder puts in a response.
+type Call struct {
+	ID   string // the call id; derived in the model's style when empty
+	Name string // the function name
+	Args string // the arguments, a JSON object as text; "" means "{}"
+}
+
+// EstimateTokens returns a plausible token count for text: about 1.3 tokens
+// per word, at least 1 for any non-blank text.
+func EstimateTokens(text string) int {
+	n := len(strings.Fields(text))
+	if n == 0 {
+		if strings.TrimSpace(text) == "" {
+			return 0
+		}
+		n = 1
+	}
+	return int(math.Ceil(float64(n) * 1.3))
+}
+
+// usageBlock returns the usage for a response with the given completion and
+// reasoning text, with Groq's timings.
+func (c *buildConfig) usageBlock(g ids, completionText, reasoningText string) *groq.Usage {
+	if c.noUsage {
+		return nil
+	}
+	reasoning := EstimateTokens(reasoningText)
+	var u groq.Usage
+	if c.usage != nil {
+		u = *c.usage
+		if u.TotalTokens == 0 {
+			u.TotalTokens = u.PromptTokens + u.CompletionTokens
+		}
+		if u.TotalTime != 0 {
+			return &u
+		}
+	} else {
+		prompt := c.prompt
+		if prompt == 0 {
+			prompt = 48
+		}
+		u.PromptTokens = prompt
+		u.CompletionTokens = max(EstimateTokens(completionText)+reasoning, 1)
+		u.TotalTokens = u.PromptTokens + u.CompletionTokens
+	}
+	if reasoning > 0 && u.CompletionTokensDetails == nil {
+		u.CompletionTokensDetails = &groq.CompletionTokensDetails{ReasoningTokens: min(reasoning, u.CompletionTokens)}
+	}
+	speed := 280.0 // tokens per second, llama-3.3-70b
+	if strings.Contains(c.model, "gpt-oss") || strings.Contains(c.model, "8b") {
+		speed = 470
+	}
+	u.QueueTime = round9(0.002 + float64(g.number("queue", 80000))/1e7)
+	u.PromptTime = round9(float64(u.PromptTokens) * 0.0000485)
+	u.CompletionTime = round9(float64(u.CompletionTokens) / speed)
+	u.TotalTime = round9(u.PromptTime + u.CompletionTime)
+	return &u
+}
+
+func round9(x float64) float64 { return math.Round(x*1e9) / 1e9 }
+
+func (c *buildConfig) finishReason(hasCalls bool) string {
+	switch {
+	case c.finish != "":
+		return c.finish
+	case hasCalls:
+		return "tool_calls"
+	default:
+		return "stop"
+	}
+}
+
+func callsContent(calls []Call) string {
+	var b strings.Builder
+	for _, c := range calls {
+		b.WriteString(c.Name)
+		b.WriteString(" ")
+		b.WriteString(c.Args)
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+func wireCalls(model string, g ids, calls []Call, withIndex bool) []groq.ToolCall {
+	out := make([]groq.ToolCall, len(calls))
+	for i, c := range calls {
+		id := c.ID
+		if id == "" {
+			id = g.toolCallID(model, i)
+		}
+		args := c.Args
+		if args == "" {
+			args = "{}"
+		}
+		out[i] = groq.ToolCall{ID: id, Type: "function", Function: groq.FunctionCall{Name: c.Name, Arguments: args}}
+		if withIndex {
+			out[i].Index = ptr(i)
+		}
+	}
+	return out
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// Completion returns a non-streamed completion carrying msg, shaped like
+// Groq's: chatcmpl id, system_fingerprint, service_tier, usage with timings,
+// usage_breakdown null and x_groq {id, seed}.
+func Completion(msg groq.ChatCompletionMessage, opts ...BuildOption) *groq.ChatCompletion {
+	text := ""
+	if msg.Content != nil {
+		text = *msg.Content
+	}
+	reasoning := ""
+	if msg.Reasoning != nil {
+		reasoning = *msg.Reasoning
+	}
+	calls := make([]Call, len(msg.ToolCalls))
+	for i, tc := range msg.ToolCalls {
+		calls[i] = Call{ID: tc.ID, Name: tc.Function.Name, Args: tc.Function.Arguments}
+	}
+	c, g := newBuildConfig(text+"\x00"+reasoning+"\x00"+callsContent(calls), opts)
+	if c.reasoning != "" && msg.Reasoning == nil {
+		msg.Reasoning = ptr(c.reasoning)
+		reasoning = c.reasoning
+	}
+	if msg.Role == "" {
+		msg.Role = "assistant"
+	}
+	tier := c.serviceTier
+	if tier == "" {
+		tier = "on_demand"
+	}
+	return &groq.ChatCompletion{
+		ID:                c.id,
+		Object:            "chat.completion",
+		Created:           c.created,
+		Model:             c.model,
+		SystemFingerprint: c.fingerprint,
+		ServiceTier:       tier,
+		Choices: []groq.Choice{{
+			Index:        0,
+			Message:      msg,
+			FinishReason: c.finishReason(len(msg.ToolCalls) > 0),
+			Logprobs:     nullJSON,
+		}},
+		Usage:          c.usageBlock(g, text+" "+callsContent(calls), reasoning),
+		UsageBreakdown: nullJSON,
+		XGroq:          &groq.XGroq{ID: c.requestID, Seed: c.seed},
+	}
+}
+
+// TextCompletion returns a completion whose answer is text.
+func TextCompletion(text string, opts ...BuildOption) *groq.ChatCompletion {
+	return Completion(groq.ChatCompletionMessage{Role: "assistant", Content: &text}, opts...)
+}
+
+// ToolCallCompletion returns a completion that calls the given functions,
+// with finish_reason "tool_calls". Call ids left empty are derived in the
+// model's style ("fc_<uuid>" for gpt-oss, nine characters otherwise).
+func ToolCallCompletion(calls []Call, opts ...BuildOption) *groq.ChatCompletion {
+	c, g := newBuildConfig(callsContent(calls), opts)
+	msg := groq.ChatCompletionMessage{Role: "assistant", ToolCalls: wireCalls(c.model, g, calls, false)}
+	return Completion(msg, opts...)
+}
+
+// Words splits text into the pieces Groq streams: each word carries the
+// space before it ("The", " capital", " of", " France."). Joined, the pieces
+// give text back.
+func Words(text string) []string {
+	var out []string
+	start := 0
+	inSpace := true
+	for i, r := range text {
+		if unicode.IsSpace(r) {
+			if !inSpace && i > start {
+				out = append(out, text[start:i])
+				start = i
+			}
+			inSpace = true
+			continue
+		}
+		inSpace = false
+	}
+	if start < len(text) {
+		out = append(out, text[start:])
+	}
+	return out
+}
+
+// ChunkBuilder builds the chunks of a stream in Groq's shape: a first chunk
+// with delta {role:"assistant", content:""} and x_groq {id, seed}, the
+// content deltas, and a last chunk with an empty delta, the finish reason,
+// x_groq {id, usage} and the same usage at the top level.
+type ChunkBuilder struct {
+	opts      []BuildOption
+	items     []chunkItem
+	text      strings.Builder
+	reasoning strings.Builder
+	calls     []Call
+	fragments [][]string // per call, the argument pieces
+}
+
+// chunkItem is one delta, or fragment frag of call call-1 when call > 0.
+type chunkItem struct {
+	delta groq.ChunkDelta
+	call  int
+	frag  int
+}
+
+// NewChunks starts a stream.
+func NewChunks(opts ...BuildOption) *ChunkBuilder { return &ChunkBuilder{opts: opts} }
+
+// Reasoning adds one reasoning delta per piece (delta.reasoning, with
+// channel "analysis" on gpt-oss models).
+func (b *ChunkBuilder) Reasoning(pieces ...string) *ChunkBuilder {
+	for _, p := range pieces {
+		b.items = append(b.items, chunkItem{delta: groq.ChunkDelta{Reasoning: ptr(p)}})
+		b.reasoning.WriteString(p)
+	}
+	return b
+}
+
+// Text adds one content delta per piece.
+func (b *ChunkBuilder) Text(pieces ...string) *ChunkBuilder {
+	for _, p := range pieces {
+		b.items = append(b.items, chunkItem{delta: groq.ChunkDelta{Content: ptr(p)}})
+		b.text.WriteString(p)
+	}
+	return b
+}
+
+// ToolCall adds a call sent whole in one chunk, as Groq does.
+func (b *ChunkBuilder) ToolCall(c Call) *ChunkBuilder { return b.ToolCallPieces(c) }
+
+// ToolCallPieces adds a call whose arguments arrive in pieces: the first
+// fragment carries the id, type and name, the next ones only arguments. With
+// no pieces, the whole Args arrive in the first fragment.
+func (b *ChunkBuilder) ToolCallPieces(c Call, pieces ...string) *ChunkBuilder {
+	if len(pieces) == 0 {
+		args := c.Args
+		if args == "" {
+			args = "{}"
+		}
+		pieces = []string{args}
+	}
+	c.Args = strings.Join(pieces, "")
+	b.calls = append(b.calls, c)
+	b.fragments = append(b.fragments, pieces)
+	for i := range pieces {
+		b.items = append(b.items, chunkItem{call: len(b.calls), frag: i})
+	}
+	return b
+}
+
+// ExecutedTool adds a delta carrying a tool Groq ran itself (compound
+// models).
+func (b *ChunkBuilder) ExecutedTool(t groq.ExecutedTool) *ChunkBuilder {
+	b.items = append(b.items, chunkItem{delta: groq.ChunkDelta{ExecutedTools: []groq.ExecutedTool{t}}})
+	return b
+}
+
+// Delta adds a raw delta.
+func (b *ChunkBuilder) Delta(d groq.ChunkDelta) *ChunkBuilder {
+	b.items = append(b.items, chunkItem{delta: d})
+	return b
+}
+
+// Chunks returns the stream's chunks, first and last included. The server
+// adds "data: [DONE]" after them.
+func (b *ChunkBuilder) Chunks() []*groq.ChatCompletionChunk {
+	content := b.text.String() + "\x00" + b.reasoning.String() + "\x00" + callsContent(b.calls)
+	c, g := newBuildConfig(content, b.opts)
+	calls := wireCalls(c.model, g, b.calls, true)
+	gptOSS := strings.Contains(c.model, "gpt-oss")
+	chunk := func(d groq.ChunkDelta, finish *string) *groq.ChatCompletionChunk {
+		return &groq.ChatCompletionChunk{
+			ID:                c.id,
+			Object:            "chat.completion.chunk",
+			Created:           c.created,
+			Model:             c.model,
+			SystemFingerprint: c.fingerprint,
+			Choices:           []groq.ChunkChoice{{Index: 0, Delta: d, FinishReason: finish, Logprobs: nullJSON}},
+		}
+	}
+	first := chunk(groq.ChunkDelta{Role: "assistant", Content: ptr("")}, nil)
+	first.XGroq = &groq.XGroq{ID: c.requestID, Seed: c.seed}
+	out := []*groq.ChatCompletionChunk{first}
+	for _, it := range b.items {
+		d := it.delta
+		if it.call > 0 {
+			i := it.call - 1
+			frag := b.fragments[i][it.frag]
+			if it.frag == 0 {
+				tc := calls[i]
+				tc.Function.Arguments = frag
+				d.ToolCalls = []groq.ToolCall{tc}
+			} else {
+				d.ToolCalls = []groq.ToolCall{{Index: ptr(i), Function: groq.FunctionCall{Arguments: frag}}}
+			}
+		}
+		if d.Reasoning != nil && gptOSS && d.Channel == "" {
+			d.Channel = "analysis"
+		}
+		out = append(out, chunk(d, nil))
+	}
+	last := chunk(groq.ChunkDelta{}, ptr(c.finishReason(len(calls) > 0)))
+	last.XGroq = &groq.XGroq{ID: c.requestID}
+	if u := c.usageBlock(g, b.text.String()+" "+callsContent(b.calls), b.reasoning.String()); u != nil {
+		last.XGroq.Usage = u
+		top := *u
+		last.Usage = &top
+	}
+	out = append(out, last)
+	return out
+}
+
+// TextStream returns the chunks of a streamed answer, text split with Words.
+func TextStream(text string, opts ...BuildOption) []*groq.ChatCompletionChunk {
+	return NewChunks(opts...).Text(Words(text)...).Chunks()
+}
+
+// ToolCallStream returns the chunks of a stream that calls the given
+// functions, each call whole in one chunk.
+func ToolCallStream(calls []Call, opts ...BuildOption) []*groq.ChatCompletionChunk {
+	b := NewChunks(opts...)
+	for _, c := range calls {
+		b.ToolCall(c)
+	}
+	return b.Chunks()
+}
+
+// ReasoningStream returns the chunks of a stream that reasons, then
+// answers text, both split with Words.
+func ReasoningStream(reasoning, text string, opts ...BuildOption) []*groq.ChatCompletionChunk {
+	return NewChunks(opts...).Reasoning(Words(reasoning)...).Text(Words(text)...).Chunks()
+}
+
+// XGroqErrorChunk returns a chunk whose x_groq.error says why Groq stopped
+// the stream early (the canonical case is "over capacity").
+func XGroqErrorChunk(message string, opts ...BuildOption) *groq.ChatCompletionChunk {
+	c, _ := newBuildConfig("x_groq.error\x00"+message, opts)
+	raw, _ := json.Marshal(message)
+	return &groq.ChatCompletionChunk{
+		ID:                c.id,
+		Object:            "chat.completion.chunk",
+		Created:           c.created,
+		Model:             c.model,
+		SystemFingerprint: c.fingerprint,
+		Choices:           []groq.ChunkChoice{{Index: 0, Delta: groq.ChunkDelta{}, FinishReason: nil, Logprobs: nullJSON}},
+		XGroq:             &groq.XGroq{ID: c.requestID, Error: raw},
+	}
+}

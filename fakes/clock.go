@@ -1,0 +1,174 @@
+package fakes
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// Clock is the time source of the fake server's delays: the pause before
+// the first chunk, between chunks, and in slow bodies. The default is the
+// real clock; tests pass a *ManualClock through WithClock so that nothing
+// sleeps.
+type Clock interface {
+	// Now returns the current time.
+	Now() time.Time
+	// Sleep waits for d, or until ctx is done, when it returns ctx.Err().
+	Sleep(ctx context.Context, d time.Duration) error
+}
+
+// RealClock is the wall clock.
+type RealClock struct{}
+
+// Now returns time.Now().
+func (RealClock) Now() time.Time { return time.Now() }
+
+// Sleep waits for d on a timer, or until ctx is done.
+func (RealClock) Sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// ManualClock is a Clock that moves only when told to. Sleepers wait until
+// Advance moves the clock past their deadline, or, for a clock made by
+// NewInstantClock, return at once after moving the clock forward themselves.
+// Every duration asked for is recorded, so a test can check the delays
+// without waiting for them.
+type ManualClock struct {
+	mu       sync.Mutex
+	now      time.Time
+	instant  bool            // Sleep advances the clock itself and returns
+	sleepers []*sleeper      // waiting, in arrival order
+	slept    []time.Duration // every d passed to Sleep, in order
+	changed  chan struct{}   // closed and replaced whenever sleepers change
+}
+
+type sleeper struct {
+	until time.Time
+	wake  chan struct{}
+}
+
+// NewManualClock returns a clock stopped at start; sleepers wait for
+// Advance.
+func NewManualClock(start time.Time) *ManualClock {
+	return &ManualClock{now: start, changed: make(chan struct{})}
+}
+
+// NewInstantClock returns a clock at start whose Sleep moves the clock
+// forward by d and returns at once.
+func NewInstantClock(start time.Time) *ManualClock {
+	c := NewManualClock(start)
+	c.instant = true
+	return c
+}
+
+// Now returns the clock's time.
+func (c *ManualClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Sleep records d and waits until the clock has moved d forward, or until
+// ctx is done.
+func (c *ManualClock) Sleep(ctx context.Context, d time.Duration) error {
+	c.mu.Lock()
+	c.slept = append(c.slept, d)
+	if c.instant || d <= 0 {
+		if d > 0 {
+			c.now = c.now.Add(d)
+		}
+		c.notifyLocked()
+		c.mu.Unlock()
+		return ctx.Err()
+	}
+	s := &sleeper{until: c.now.Add(d), wake: make(chan struct{})}
+	c.sleepers = append(c.sleepers, s)
+	c.notifyLocked()
+	c.mu.Unlock()
+	select {
+	case <-s.wake:
+		return nil
+	case <-ctx.Done():
+		c.mu.Lock()
+		c.removeLocked(s)
+		c.notifyLocked()
+		c.mu.Unlock()
+		return ctx.Err()
+	}
+}
+
+// Advance moves the clock forward by d and wakes the sleepers whose time
+// has come.
+func (c *ManualClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+	kept := c.sleepers[:0]
+	for _, s := range c.sleepers {
+		if !s.until.After(c.now) {
+			close(s.wake)
+			continue
+		}
+		kept = append(kept, s)
+	}
+	c.sleepers = kept
+	c.notifyLocked()
+}
+
+// Sleepers returns how many goroutines are waiting in Sleep.
+func (c *ManualClock) Sleepers() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.sleepers)
+}
+
+// WaitForSleepers blocks until at least n goroutines wait in Sleep, or ctx
+// is done. It lets a test advance the clock only once the server is
+// waiting on it.
+func (c *ManualClock) WaitForSleepers(ctx context.Context, n int) error {
+	for {
+		c.mu.Lock()
+		if len(c.sleepers) >= n {
+			c.mu.Unlock()
+			return nil
+		}
+		ch := c.changed
+		c.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// Slept returns every duration passed to Sleep, in order.
+func (c *ManualClock) Slept() []time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]time.Duration(nil), c.slept...)
+}
+
+func (c *ManualClock) removeLocked(s *sleeper) {
+	for i, x := range c.sleepers {
+		if x == s {
+			c.sleepers = append(c.sleepers[:i], c.sleepers[i+1:]...)
+			return
+		}
+	}
+}
+
+func (c *ManualClock) notifyLocked() {
+	close(c.changed)
+	c.changed = make(chan struct{})
+}

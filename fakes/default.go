@@ -1,0 +1,436 @@
+package fakes
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/llmvcr/llmvcr/groq"
+)
+
+// defaultAnswer is what the server answers a chat request nobody scripted,
+// with WithDefaultAnswers: see "Default answers" in the package doc.
+func (g *Groq) defaultAnswer(req *Request) *Answer {
+	if req.Chat == nil {
+		msg := "failed to parse request body"
+		if req.DecodeErr != nil {
+			msg += ": " + req.DecodeErr.Error()
+		}
+		return errorAnswer(http.StatusBadRequest, groq.ErrorResponse{Error: groq.ErrorObject{Message: msg, Type: "invalid_request_error"}}, nil)
+	}
+	if a := g.validate(req.Chat); a != nil {
+		return a
+	}
+	plan := planAnswer(req.Chat, g.seed)
+	opts := []BuildOption{
+		Model(req.Chat.Model),
+		Created(g.clock.Now().Unix()),
+		idSeed(fmt.Sprintf("%d\x00%d\x00%s", g.seed, req.Index, req.Body)),
+		PromptTokens(promptTokens(req.Chat)),
+	}
+	if plan.finish != "" {
+		opts = append(opts, FinishReason(plan.finish))
+	}
+	if !req.Chat.Stream {
+		msg := groq.ChatCompletionMessage{Role: "assistant"}
+		if len(plan.calls) == 0 || plan.text != "" {
+			msg.Content = ptr(plan.text)
+		}
+		if plan.reasoning != "" {
+			msg.Reasoning = ptr(plan.reasoning)
+		}
+		if len(plan.calls) > 0 {
+			msg.ToolCalls = wireCalls(req.Chat.Model, newIDs(string(req.Body), strconv.Itoa(req.Index)), plan.calls, false)
+		}
+		c := Completion(msg, opts...)
+		a := newAnswer(kindJSON, "default reply")
+		a.body = mustJSON(c)
+		return a
+	}
+	b := NewChunks(opts...)
+	if plan.reasoning != "" {
+		b.Reasoning(Words(plan.reasoning)...)
+	}
+	if plan.text != "" {
+		b.Text(Words(plan.text)...)
+	}
+	for _, c := range plan.calls {
+		b.ToolCall(c)
+	}
+	chunks := b.Chunks()
+	if so := req.Chat.StreamOptions; so != nil && so.IncludeUsage {
+		last := chunks[len(chunks)-1]
+		usage := &groq.ChatCompletionChunk{
+			ID: last.ID, Object: last.Object, Created: last.Created, Model: last.Model,
+			SystemFingerprint: last.SystemFingerprint, Choices: []groq.ChunkChoice{}, Usage: last.Usage,
+		}
+		chunks = append(chunks, usage)
+	}
+	a := newAnswer(kindStream, "default stream")
+	for _, c := range chunks {
+		a.frames = append(a.frames, ChunkFrame(c))
+	}
+	a.frames = append(a.frames, DoneFrame())
+	return a
+}
+
+// validate returns Groq's error for a request Groq would refuse, or nil.
+func (g *Groq) validate(r *groq.ChatCompletionRequest) *Answer {
+	bad := func(msg string) *Answer {
+		return errorAnswer(http.StatusBadRequest, groq.ErrorResponse{Error: groq.ErrorObject{Message: msg, Type: "invalid_request_error"}}, nil)
+	}
+	switch {
+	case r.Model == "":
+		return bad("'model' : property 'model' is missing")
+	case len(r.Messages) == 0:
+		return bad("'messages' : minimum number of items is 1")
+	case r.N != nil && *r.N != 1:
+		return bad("'n' : number must be at most 1")
+	}
+	for _, m := range g.models {
+		if m.ID == r.Model {
+			return nil
+		}
+	}
+	return errorAnswer(ModelNotFoundError(r.Model))
+}
+
+// promptTokens estimates the prompt's tokens: the chat template's overhead,
+// a few per message, the words of each, and the tool definitions.
+func promptTokens(r *groq.ChatCompletionRequest) int {
+	n := 36
+	for _, m := range r.Messages {
+		n += 4 + EstimateTokens(contentText(m.Content))
+		for _, tc := range m.ToolCalls {
+			n += 4 + len(tc.Function.Arguments)/4
+		}
+	}
+	for _, t := range r.Tools {
+		n += 10 + len(t.Function.Parameters)/4 + EstimateTokens(t.Function.Description)
+	}
+	return n
+}
+
+// plan is what the default answer says.
+type plan struct {
+	text      string
+	reasoning string
+	calls     []Call
+	finish    string // "" for the builder's default
+}
+
+// planAnswer decides the default answer to r: tool results are summarised,
+// offered tools are called, JSON output follows its schema, and anything
+// else gets a text answer that depends on the question.
+func planAnswer(r *groq.ChatCompletionRequest, seed int64) plan {
+	question := lastUser(r)
+	var p plan
+	last := r.Messages[len(r.Messages)-1]
+	choice := ""
+	if r.ToolChoice != nil {
+		choice = r.ToolChoice.Mode
+	}
+	switch {
+	case last.Role == "tool":
+		p.text = summariseToolResults(r.Messages)
+		p.reasoning = "The tool results are in. I should answer using them."
+	case len(r.Tools) > 0 && choice != "none" && last.Role == "user":
+		p.calls = chooseCalls(r, question, seed)
+		names := make([]string, len(p.calls))
+		for i, c := range p.calls {
+			names[i] = c.Name
+		}
+		p.reasoning = fmt.Sprintf("The user asks: %q. I should call %s.", short(question), strings.Join(names, " and "))
+	case r.ResponseFormat != nil && (r.ResponseFormat.Type == "json_object" || r.ResponseFormat.Type == "json_schema"):
+		p.text = jsonAnswer(r, question, seed)
+		p.reasoning = "The user wants JSON. I should answer with an object."
+	default:
+		p.text = textAnswer(question, seed)
+		p.reasoning = fmt.Sprintf("The user asks: %q. I should answer concisely.", short(question))
+	}
+	p.text = applyStop(p.text, r.Stop)
+	if limit := maxTokens(r); limit > 0 && len(p.calls) == 0 {
+		words := Words(p.text)
+		keep := max(int(float64(limit)/1.3), 1)
+		if keep < len(words) {
+			p.text = strings.Join(words[:keep], "")
+			p.finish = "length"
+		}
+	}
+	p.reasoning, p.text = reasoningFor(r, p.reasoning, p.text)
+	return p
+}
+
+func maxTokens(r *groq.ChatCompletionRequest) int {
+	if r.MaxCompletionTokens != nil {
+		return *r.MaxCompletionTokens
+	}
+	if r.MaxTokens != nil {
+		return *r.MaxTokens
+	}
+	return 0
+}
+
+func applyStop(text string, stop []string) string {
+	for _, s := range stop {
+		if s == "" {
+			continue
+		}
+		if i := strings.Index(text, s); i >= 0 {
+			text = text[:i]
+		}
+	}
+	return text
+}
+
+// reasoningFor returns the reasoning field and content as the model would
+// send them: gpt-oss reasons in the reasoning field unless hidden; qwen3
+// reasons in <think> tags in the content (format raw, the default without
+// tools or JSON), in the field (parsed), or not at all (hidden, or effort
+// "none"); other models do not reason.
+func reasoningFor(r *groq.ChatCompletionRequest, reasoning, text string) (string, string) {
+	hidden := r.ReasoningFormat == "hidden" || (r.IncludeReasoning != nil && !*r.IncludeReasoning)
+	switch {
+	case strings.Contains(r.Model, "gpt-oss"):
+		if hidden {
+			return "", text
+		}
+		return reasoning, text
+	case strings.Contains(r.Model, "qwen3"):
+		if hidden || r.ReasoningEffort == "none" {
+			return "", text
+		}
+		format := r.ReasoningFormat
+		if format == "" {
+			format = "raw"
+			if len(r.Tools) > 0 || r.ResponseFormat != nil {
+				format = "parsed"
+			}
+		}
+		if format == "raw" {
+			return "", "<think>\n" + reasoning + "\n</think>\n\n" + text
+		}
+		return reasoning, text
+	}
+	return "", text
+}
+
+func lastUser(r *groq.ChatCompletionRequest) string {
+	for i := len(r.Messages) - 1; i >= 0; i-- {
+		if r.Messages[i].Role == "user" {
+			return strings.TrimSpace(contentText(r.Messages[i].Content))
+		}
+	}
+	return ""
+}
+
+// summariseToolResults answers with the results of the tool calls made
+// since the last assistant message.
+func summariseToolResults(msgs []groq.ChatMessage) string {
+	names := map[string]string{}
+	start := 0
+	for i, m := range msgs {
+		if m.Role == "assistant" {
+			start = i + 1
+			for _, tc := range m.ToolCalls {
+				names[tc.ID] = tc.Function.Name
+			}
+		}
+	}
+	var parts []string
+	for _, m := range msgs[start:] {
+		if m.Role != "tool" {
+			continue
+		}
+		name := names[m.ToolCallID]
+		if name == "" {
+			name = "the tool"
+		}
+		parts = append(parts, fmt.Sprintf("%s returned %s.", name, strings.TrimSpace(contentText(m.Content))))
+	}
+	if len(parts) == 0 {
+		return "I have the results, but they are empty."
+	}
+	return "Here is what I found: " + strings.Join(parts, " ")
+}
+
+// chooseCalls picks the tools to call: the one tool_choice names, else the
+// tools whose name or description shares a word with the question (all of
+// them, or the best one when parallel_tool_calls is false), else the first
+// tool.
+func chooseCalls(r *groq.ChatCompletionRequest, question string, seed int64) []Call {
+	var chosen []groq.Tool
+	if r.ToolChoice != nil && r.ToolChoice.Function != "" {
+		for _, t := range r.Tools {
+			if t.Function.Name == r.ToolChoice.Function {
+				chosen = append(chosen, t)
+			}
+		}
+	}
+	if len(chosen) == 0 {
+		q := wordSet(question)
+		best := 0
+		scores := make([]int, len(r.Tools))
+		for i, t := range r.Tools {
+			for w := range wordSet(t.Function.Name + " " + t.Function.Description) {
+				if q[w] && len(w) > 2 {
+					scores[i]++
+				}
+			}
+			best = max(best, scores[i])
+		}
+		for i, t := range r.Tools {
+			if scores[i] > 0 {
+				chosen = append(chosen, t)
+			}
+		}
+		if r.ParallelToolCalls != nil && !*r.ParallelToolCalls && len(chosen) > 1 {
+			i := slices.Index(scores, best)
+			chosen = []groq.Tool{r.Tools[i]}
+		}
+		if len(chosen) == 0 {
+			chosen = r.Tools[:1]
+		}
+	}
+	hint := promptHint(question)
+	calls := make([]Call, 0, len(chosen))
+	for _, t := range chosen {
+		args, err := argsFromSchema(t.Function.Parameters, seed, hint)
+		if err != nil {
+			args = json.RawMessage("{}")
+		}
+		calls = append(calls, Call{Name: t.Function.Name, Args: string(args)})
+	}
+	return calls
+}
+
+func wordSet(s string) map[string]bool {
+	out := map[string]bool{}
+	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	}) {
+		out[w] = true
+		out[strings.TrimSuffix(w, "s")] = true
+	}
+	return out
+}
+
+// promptHint fills string arguments from the question: a query-like
+// property gets the question itself, a place- or name-like property the
+// first capitalised word past the start of the question.
+func promptHint(question string) stringHint {
+	proper := ""
+	words := strings.FieldsFunc(question, func(r rune) bool { return !unicode.IsLetter(r) && r != '-' })
+	for i, w := range words {
+		if i > 0 && unicode.IsUpper([]rune(w)[0]) && w != "I" {
+			proper = w
+			break
+		}
+	}
+	return func(property string) (string, bool) {
+		p := strings.ToLower(property)
+		switch {
+		case p == "q" || strings.Contains(p, "query") || strings.Contains(p, "question") || strings.Contains(p, "search") ||
+			p == "text" || p == "prompt" || p == "input" || p == "message":
+			return strings.TrimRight(question, "?!. "), question != ""
+		case strings.Contains(p, "city") || strings.Contains(p, "location") || strings.Contains(p, "place") ||
+			strings.Contains(p, "country") || strings.Contains(p, "name") || strings.Contains(p, "destination"):
+			return proper, proper != ""
+		}
+		return "", false
+	}
+}
+
+// jsonAnswer answers JSON mode: an object following the json_schema, or
+// {"answer": ...} for json_object.
+func jsonAnswer(r *groq.ChatCompletionRequest, question string, seed int64) string {
+	if js := r.ResponseFormat.JSONSchema; js != nil && len(js.Schema) > 0 {
+		if b, err := argsFromSchema(js.Schema, seed, promptHint(question)); err == nil {
+			return string(b)
+		}
+	}
+	b, _ := json.Marshal(map[string]string{"answer": textAnswer(question, seed)})
+	return string(b)
+}
+
+var capitals = map[string]string{
+	"france": "Paris", "germany": "Berlin", "italy": "Rome", "spain": "Madrid", "japan": "Tokyo",
+	"united kingdom": "London", "england": "London", "canada": "Ottawa", "australia": "Canberra",
+	"brazil": "Brasília", "portugal": "Lisbon", "mexico": "Mexico City", "china": "Beijing",
+	"india": "New Delhi", "egypt": "Cairo", "kenya": "Nairobi", "norway": "Oslo", "poland": "Warsaw",
+}
+
+var arithmetic = regexp.MustCompile(`(-?\d+(?:\.\d+)?)\s*([-+*/x×])\s*(-?\d+(?:\.\d+)?)`)
+
+var capitalOf = regexp.MustCompile(`capital of ([a-z ]+)`)
+
+// genericAnswers are the templates of questions the table does not know;
+// %s is the question.
+var genericAnswers = []string{
+	"You asked: %q. In short, it depends on the details, but the usual answer is to start simple and check the result.",
+	"Good question: %q. The short answer is that there is no single rule; the common approach works in most cases.",
+	"Here is a brief answer to %q: the key points are well documented, and the first step is to look at the specifics.",
+	"Regarding %q: most sources agree on the basics, and the rest depends on your situation.",
+}
+
+// textAnswer returns a plausible answer to question: a few known questions
+// are answered properly, the rest get a generic answer that quotes the
+// question, chosen by a hash of it.
+func textAnswer(question string, seed int64) string {
+	q := strings.ToLower(strings.TrimSpace(question))
+	if m := capitalOf.FindStringSubmatch(q); m != nil {
+		country := strings.TrimSpace(strings.TrimPrefix(m[1], "the "))
+		if city, ok := capitals[country]; ok {
+			return fmt.Sprintf("The capital of %s is %s.", titleCase(country), city)
+		}
+	}
+	if m := arithmetic.FindStringSubmatch(q); m != nil {
+		a, _ := strconv.ParseFloat(m[1], 64)
+		b, _ := strconv.ParseFloat(m[3], 64)
+		var v float64
+		ok := true
+		switch m[2] {
+		case "+":
+			v = a + b
+		case "-":
+			v = a - b
+		case "*", "x", "×":
+			v = a * b
+		case "/":
+			ok = b != 0
+			if ok {
+				v = a / b
+			}
+		}
+		if ok {
+			return fmt.Sprintf("%s %s %s = %s.", m[1], m[2], m[3], strconv.FormatFloat(v, 'f', -1, 64))
+		}
+	}
+	switch {
+	case q == "":
+		return "Hello! How can I help you today?"
+	case strings.HasPrefix(q, "hello") || strings.HasPrefix(q, "hi") || strings.HasPrefix(q, "hey"):
+		return "Hello! How can I help you today?"
+	case strings.Contains(q, "joke"):
+		return "Why do programmers prefer dark mode? Because light attracts bugs."
+	case strings.Contains(q, "your name") || strings.Contains(q, "who are you"):
+		return "I'm an AI assistant. How can I help you today?"
+	}
+	i := newIDs("answer", strconv.FormatInt(seed, 10), q).number("template", len(genericAnswers))
+	return fmt.Sprintf(genericAnswers[i], strings.TrimSpace(question))
+}
+
+func titleCase(s string) string {
+	words := strings.Fields(s)
+	for i, w := range words {
+		r := []rune(w)
+		r[0] = unicode.ToUpper(r[0])
+		words[i] = string(r)
+	}
+	return strings.Join(words, " ")
+}
