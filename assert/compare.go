@@ -3,7 +3,6 @@ package assert
 import (
 	"encoding/json"
 	"fmt"
-	"math/big"
 	"reflect"
 	"strconv"
 	"strings"
@@ -220,6 +219,11 @@ func show(v reflect.Value) string {
 	if v.Type() == reflect.TypeOf(json.Number("")) {
 		return v.String()
 	}
+	if v.Kind() == reflect.Float64 || v.Kind() == reflect.Float32 {
+		if b, err := json.Marshal(v.Float()); err == nil {
+			return string(b)
+		}
+	}
 	switch v.Kind() {
 	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
@@ -347,8 +351,8 @@ func numbersEqual(x, y json.Number) bool {
 	if x == y {
 		return true
 	}
-	rx, okx := new(big.Rat).SetString(string(x))
-	ry, oky := new(big.Rat).SetString(string(y))
+	rx, okx := ratOf(x)
+	ry, oky := ratOf(y)
 	return okx && oky && rx.Cmp(ry) == 0
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -218,7 +219,9 @@ func (c *config) matchMarker(marker string, got reflect.Value) bool {
 			if err != nil {
 				return false
 			}
-			t = time.Unix(0, int64(f*1e9))
+			t = unixSeconds(f)
+		case got.IsValid() && got.Kind() == reflect.Float64:
+			t = unixSeconds(got.Float())
 		default:
 			return false
 		}
@@ -335,4 +338,9 @@ func describeMarker(m string) string {
 		return fmt.Sprintf("%s (%s)", m, p)
 	}
 	return m
+}
+
+func unixSeconds(f float64) time.Time {
+	sec := math.Floor(f)
+	return time.Unix(int64(sec), int64((f-sec)*1e9))
 }

@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/big"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -24,8 +26,11 @@ var (
 	marshalerT   = reflect.TypeOf((*json.Marshaler)(nil)).Elem()
 )
 
-// decodeJSON decodes one JSON value with numbers kept as json.Number.
-func decodeJSON(data []byte, v any) error {
+// decodeJSON decodes one JSON value into *v. A number becomes a float64
+// when a float64 holds it exactly, so it reads as float64(1) in a diff,
+// and stays a json.Number otherwise (large integers, long fractions), so
+// that no precision is lost; equal numbers always get the same type.
+func decodeJSON(data []byte, v *any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	if err := dec.Decode(v); err != nil {
@@ -34,7 +39,28 @@ func decodeJSON(data []byte, v any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return fmt.Errorf("invalid character after top-level value")
 	}
+	*v = exactFloats(*v)
 	return nil
+}
+
+func exactFloats(v any) any {
+	switch x := v.(type) {
+	case json.Number:
+		if r, ok := ratOf(x); ok {
+			if f, exact := r.Float64(); exact {
+				return f
+			}
+		}
+	case map[string]any:
+		for k, e := range x {
+			x[k] = exactFloats(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = exactFloats(e)
+		}
+	}
+	return v
 }
 
 func marshalCompact(v any) ([]byte, error) {
@@ -265,4 +291,21 @@ func snakeCase(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// maxExponent bounds the decimal exponent of a number compared exactly:
+// big.Rat would need minutes and gigabytes for 1e999999999.
+const maxExponent = 1000
+
+// ratOf returns the exact value of a JSON number, unless its exponent is
+// out of bounds.
+func ratOf(n json.Number) (*big.Rat, bool) {
+	s := string(n)
+	if i := strings.IndexAny(s, "eE"); i >= 0 {
+		exp, err := strconv.Atoi(strings.TrimPrefix(s[i+1:], "+"))
+		if err != nil || exp > maxExponent || exp < -maxExponent {
+			return nil, false
+		}
+	}
+	return new(big.Rat).SetString(s)
 }
