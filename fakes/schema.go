@@ -19,8 +19,12 @@ type SchemaError struct {
 // Error returns "fakes: schema <path>: <message>".
 func (e *SchemaError) Error() string { return "fakes: schema " + e.Path + ": " + e.Message }
 
-// maxSchemaDepth bounds nesting and $ref chains, so recursive schemas end.
-const maxSchemaDepth = 32
+// Limits that keep a hostile schema from hanging or exhausting memory.
+const (
+	maxSchemaDepth  = 32    // nesting and $ref chains, so recursive schemas end
+	maxSchemaNodes  = 10000 // values generated for one schema
+	maxSchemaLength = 10000 // minLength, minItems, minProperties honoured
+)
 
 // ArgsFromSchema returns a JSON value that satisfies schema, the same for
 // the same seed. It follows pydantic-ai's TestModel: const, then enum
@@ -60,12 +64,17 @@ func argsFromSchema(schema json.RawMessage, seed int64, hint stringHint) (json.R
 }
 
 type schemaGen struct {
-	root any
-	seed int64
-	hint stringHint
+	root  any
+	seed  int64
+	hint  stringHint
+	nodes int // values generated so far
 }
 
 func (g *schemaGen) gen(node any, path, name string, depth int) (any, error) {
+	g.nodes++
+	if g.nodes > maxSchemaNodes {
+		return nil, &SchemaError{Path: path, Message: fmt.Sprintf("needs more than %d values", maxSchemaNodes)}
+	}
 	if depth > maxSchemaDepth {
 		return nil, &SchemaError{Path: path, Message: fmt.Sprintf("nested deeper than %d (a recursive $ref?)", maxSchemaDepth)}
 	}
@@ -146,6 +155,9 @@ func (g *schemaGen) genObjectSchema(s map[string]any, path, name string, depth i
 	case "array":
 		return g.genArray(s, path, name, depth)
 	case "string":
+		if n, _ := number(s["minLength"]); n > maxSchemaLength {
+			return nil, &SchemaError{Path: path, Message: fmt.Sprintf("minLength %v is too large", n)}
+		}
 		return g.genString(s, name), nil
 	case "integer":
 		return g.genInteger(s, path)
@@ -273,6 +285,9 @@ func (g *schemaGen) genObject(s map[string]any, path string, depth int) (any, er
 		out[name] = v
 	}
 	if minProps, ok := number(s["minProperties"]); ok {
+		if minProps > maxSchemaLength {
+			return nil, &SchemaError{Path: path, Message: fmt.Sprintf("minProperties %v is too large", minProps)}
+		}
 		ap, _ := s["additionalProperties"].(map[string]any)
 		for i := 0; len(out) < int(minProps); i++ {
 			key := "additionalProperty" + strings.Repeat("_", i)
@@ -319,6 +334,9 @@ func (g *schemaGen) genArray(s map[string]any, path, name string, depth int) (an
 		items = map[string]any{}
 	}
 	minItems, _ := number(s["minItems"])
+	if minItems > maxSchemaLength {
+		return nil, &SchemaError{Path: path, Message: fmt.Sprintf("minItems %v is too large", minItems)}
+	}
 	maxItems, hasMax := number(s["maxItems"])
 	for len(out) < int(minItems) {
 		if err := add(items, path+"/items"); err != nil {

@@ -31,7 +31,9 @@ func PromptContains(s string) Matcher {
 }
 
 // HasTools matches requests that offer tools.
-func HasTools() Matcher { return func(r *Request) bool { return r.Chat != nil && len(r.Chat.Tools) > 0 } }
+func HasTools() Matcher {
+	return func(r *Request) bool { return r.Chat != nil && len(r.Chat.Tools) > 0 }
+}
 
 // AfterToolResults matches requests whose last message is a tool result.
 func AfterToolResults() Matcher {

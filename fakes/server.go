@@ -31,17 +31,17 @@ const maxBody = 64 << 20
 type Groq struct {
 	URL string // base URL, e.g. http://127.0.0.1:41234
 
-	t        testing.TB        // nil for NewServer
-	srv      *httptest.Server  // the listener
-	ctx      context.Context   // done when the server closes
+	t        testing.TB       // nil for NewServer
+	srv      *httptest.Server // the listener
+	ctx      context.Context  // done when the server closes
 	cancel   context.CancelFunc
-	clock    Clock             // delays
-	apiKey   string            // required bearer key; "" for none
-	defaults bool              // unscripted chat requests get default answers
-	seed     int64             // mixed into default answers
-	models   []groq.ModelInfo  // GET /openai/v1/models
-	limits   RateLimits        // starting rate-limit budget
-	noLimits bool              // send no x-ratelimit-* headers
+	clock    Clock            // delays
+	apiKey   string           // required bearer key; "" for none
+	defaults bool             // unscripted chat requests get default answers
+	seed     int64            // mixed into default answers
+	models   []groq.ModelInfo // GET /openai/v1/models
+	limits   RateLimits       // starting rate-limit budget
+	noLimits bool             // send no x-ratelimit-* headers
 
 	mu       sync.Mutex
 	answers  []*Answer  // scripted, in order
@@ -333,12 +333,12 @@ func (g *Groq) serve(w http.ResponseWriter, r *http.Request) {
 	case req.Path == ChatCompletionsPath && r.Method == http.MethodPost:
 		g.serveChat(ctx, w, r, req)
 	case req.Path == ModelsPath && r.Method == http.MethodGet:
-		g.writeJSON(ctx, w, req, &Answer{status: 200, body: mustJSON(groq.ModelList{Object: "list", Data: g.models})})
+		g.writeJSON(ctx, w, req, okAnswer(mustJSON(groq.ModelList{Object: "list", Data: g.models})))
 	case strings.HasPrefix(req.Path, ModelsPath+"/") && r.Method == http.MethodGet:
 		id := strings.TrimPrefix(req.Path, ModelsPath+"/")
 		for _, m := range g.models {
 			if m.ID == id {
-				g.writeJSON(ctx, w, req, &Answer{status: 200, body: mustJSON(m)})
+				g.writeJSON(ctx, w, req, okAnswer(mustJSON(m)))
 				return
 			}
 		}
@@ -350,6 +350,12 @@ func (g *Groq) serve(w http.ResponseWriter, r *http.Request) {
 			Code:    "unknown_url",
 		}}, nil))
 	}
+}
+
+func okAnswer(body []byte) *Answer {
+	a := newAnswer(kindJSON, "OK")
+	a.body = body
+	return a
 }
 
 // InvalidAPIKeyAnswer is the answer the server gives when WithAPIKey is set
