@@ -278,7 +278,7 @@ func chooseCalls(r *groq.ChatCompletionRequest, question string, seed int64) []C
 		scores := make([]int, len(r.Tools))
 		for i, t := range r.Tools {
 			for w := range wordSet(t.Function.Name + " " + t.Function.Description) {
-				if q[w] && len(w) > 2 {
+				if q[w] && len(w) > 2 && !stopWords[w] {
 					scores[i]++
 				}
 			}
@@ -307,6 +307,13 @@ func chooseCalls(r *groq.ChatCompletionRequest, question string, seed int64) []C
 		calls = append(calls, Call{Name: t.Function.Name, Args: string(args)})
 	}
 	return calls
+}
+
+// stopWords never make a tool relevant to a question.
+var stopWords = map[string]bool{
+	"the": true, "and": true, "for": true, "with": true, "from": true, "this": true, "that": true, "what": true,
+	"how": true, "who": true, "are": true, "was": true, "you": true, "your": true, "can": true, "get": true,
+	"set": true, "please": true, "tell": true, "give": true, "about": true, "into": true, "any": true, "all": true,
 }
 
 func wordSet(s string) map[string]bool {

@@ -1,0 +1,284 @@
+package fakes_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/llmvcr/llmvcr/fakes"
+	"github.com/llmvcr/llmvcr/groq"
+)
+
+var weatherTool = groq.Tool{Type: "function", Function: groq.FunctionDefinition{
+	Name:        "get_weather",
+	Description: "Get the current weather in a city.",
+	Parameters:  json.RawMessage(`{"type":"object","properties":{"city":{"type":"string"},"units":{"enum":["celsius","fahrenheit"]}},"required":["city","units"]}`),
+}}
+
+var timeTool = groq.Tool{Type: "function", Function: groq.FunctionDefinition{
+	Name:        "get_time",
+	Description: "Get the time in a timezone.",
+	Parameters:  json.RawMessage(`{"type":"object","properties":{"tz":{"type":"string"}},"required":["tz"]}`),
+}}
+
+func defaultServer(t *testing.T, opts ...fakes.Option) *fakes.Groq {
+	return fakes.NewGroq(t, append([]fakes.Option{fakes.WithDefaultAnswers(), fakes.WithClock(fakes.NewInstantClock(t0))}, opts...)...)
+}
+
+func complete(t *testing.T, g *fakes.Groq, req groq.ChatCompletionRequest) (int, *groq.ChatCompletion, groq.ErrorResponse) {
+	t.Helper()
+	b, err := json.Marshal(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, body := mustPost(t, g, b)
+	var c groq.ChatCompletion
+	var e groq.ErrorResponse
+	if resp.StatusCode != 200 {
+		if err := json.Unmarshal(body, &e); err != nil {
+			t.Fatalf("decode error %s: %v", body, err)
+		}
+		return resp.StatusCode, nil, e
+	}
+	if err := json.Unmarshal(body, &c); err != nil {
+		t.Fatalf("decode %s: %v", body, err)
+	}
+	return resp.StatusCode, &c, e
+}
+
+func userMsg(s string) groq.ChatMessage { return groq.ChatMessage{Role: "user", Content: groq.TextContent(s)} }
+
+func TestDefaultTextAnswers(t *testing.T) {
+	tests := []struct {
+		name   string
+		prompt string
+		want   string // exact, or a substring when contains is set
+		quote  bool   // the generic answer quotes the question
+	}{
+		{"known capital", "What is the capital of France?", "The capital of France is Paris.", false},
+		{"arithmetic", "What is 12 * 3?", "12 * 3 = 36.", false},
+		{"greeting", "Hello!", "Hello! How can I help you today?", false},
+		{"generic quotes the question", "How do I tune a bicycle derailleur?", "How do I tune a bicycle derailleur?", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g := defaultServer(t)
+			status, c, _ := complete(t, g, groq.ChatCompletionRequest{Model: "llama-3.3-70b-versatile", Messages: []groq.ChatMessage{userMsg(tt.prompt)}})
+			if status != 200 {
+				t.Fatalf("status %d", status)
+			}
+			got := *c.Choices[0].Message.Content
+			if tt.quote && !strings.Contains(got, tt.want) || !tt.quote && got != tt.want {
+				t.Errorf("answer = %q, want %q", got, tt.want)
+			}
+			if c.Choices[0].FinishReason != "stop" || c.Usage == nil || c.Usage.CompletionTokens < len(strings.Fields(got)) ||
+				c.Usage.PromptTokens <= 0 || c.Usage.TotalTime <= 0 || c.Created != t0.Unix() {
+				t.Errorf("completion = %+v usage %+v", c, c.Usage)
+			}
+		})
+	}
+}
+
+func TestDefaultAnswersAreDeterministic(t *testing.T) {
+	run := func() []string {
+		g := defaultServer(t)
+		var out []string
+		for _, p := range []string{"Why is the sky blue?", "What is the capital of Japan?"} {
+			for _, stream := range []bool{false, true} {
+				_, body := mustPost(t, g, chatBody(p, stream))
+				out = append(out, string(body))
+			}
+		}
+		return out
+	}
+	if diff := cmp.Diff(run(), run()); diff != "" {
+		t.Errorf("two runs differ:\n%s", diff)
+	}
+}
+
+func TestDefaultToolCallThenFinalAnswer(t *testing.T) {
+	g := defaultServer(t)
+	req := groq.ChatCompletionRequest{
+		Model:    "openai/gpt-oss-120b",
+		Messages: []groq.ChatMessage{userMsg("What's the weather in Paris today?")},
+		Tools:    []groq.Tool{weatherTool, timeTool},
+	}
+	_, c, _ := complete(t, g, req)
+	msg := c.Choices[0].Message
+	if c.Choices[0].FinishReason != "tool_calls" || len(msg.ToolCalls) != 1 {
+		t.Fatalf("choice = %+v, want one tool call", c.Choices[0])
+	}
+	call := msg.ToolCalls[0]
+	if call.Function.Name != "get_weather" || !reGPTOSSCallID.MatchString(call.ID) {
+		t.Errorf("call = %+v, want get_weather with a gpt-oss id", call)
+	}
+	var args map[string]any
+	if err := json.Unmarshal([]byte(call.Function.Arguments), &args); err != nil {
+		t.Fatalf("args %q: %v", call.Function.Arguments, err)
+	}
+	if args["city"] != "Paris" || (args["units"] != "celsius" && args["units"] != "fahrenheit") {
+		t.Errorf("args = %v, want city Paris and a unit from the enum", args)
+	}
+	if msg.Reasoning == nil || !strings.Contains(*msg.Reasoning, "get_weather") {
+		t.Errorf("gpt-oss reasoning = %v", msg.Reasoning)
+	}
+
+	req.Messages = append(req.Messages,
+		groq.ChatMessage{Role: "assistant", ToolCalls: []groq.ToolCall{call}},
+		groq.ChatMessage{Role: "tool", ToolCallID: call.ID, Content: groq.TextContent(`{"temperature": 21, "sky": "clear"}`)},
+	)
+	_, c, _ = complete(t, g, req)
+	final := c.Choices[0]
+	if final.FinishReason != "stop" || len(final.Message.ToolCalls) != 0 || final.Message.Content == nil ||
+		!strings.Contains(*final.Message.Content, `get_weather returned {"temperature": 21, "sky": "clear"}`) {
+		t.Errorf("final answer = %+v", final.Message)
+	}
+}
+
+func TestDefaultToolChoice(t *testing.T) {
+	tests := []struct {
+		name      string
+		choice    *groq.ToolChoice
+		parallel  *bool
+		prompt    string
+		wantCalls []string
+	}{
+		{"named function", &groq.ToolChoice{Function: "get_time"}, nil, "weather in Oslo?", []string{"get_time"}},
+		{"none answers text", &groq.ToolChoice{Mode: "none"}, nil, "weather in Oslo?", nil},
+		{"no overlap calls the first", nil, nil, "Do something", []string{"get_weather"}},
+		{"both relevant", nil, nil, "weather and time in Oslo", []string{"get_weather", "get_time"}},
+		{"not parallel keeps one", nil, new(bool), "weather and time in Oslo", []string{"get_weather"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g := defaultServer(t)
+			_, c, _ := complete(t, g, groq.ChatCompletionRequest{
+				Model: "llama-3.3-70b-versatile", Messages: []groq.ChatMessage{userMsg(tt.prompt)},
+				Tools: []groq.Tool{weatherTool, timeTool}, ToolChoice: tt.choice, ParallelToolCalls: tt.parallel,
+			})
+			var got []string
+			for _, tc := range c.Choices[0].Message.ToolCalls {
+				got = append(got, tc.Function.Name)
+			}
+			if diff := cmp.Diff(tt.wantCalls, got); diff != "" {
+				t.Errorf("calls (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestDefaultStreamWordByWord(t *testing.T) {
+	g := defaultServer(t)
+	_, plain := mustPost(t, g, chatBody("What is the capital of Italy?", false))
+	_, body := mustPost(t, g, chatBody("What is the capital of Italy?", true))
+	var c groq.ChatCompletion
+	if err := json.Unmarshal(plain, &c); err != nil {
+		t.Fatal(err)
+	}
+	data := sseData(t, body)
+	if data[len(data)-1] != "[DONE]" {
+		t.Fatalf("no [DONE]")
+	}
+	var pieces []string
+	for _, d := range data[1 : len(data)-2] {
+		var ch groq.ChatCompletionChunk
+		if err := json.Unmarshal([]byte(d), &ch); err != nil {
+			t.Fatal(err)
+		}
+		pieces = append(pieces, *ch.Choices[0].Delta.Content)
+	}
+	if diff := cmp.Diff(fakes.Words(*c.Choices[0].Message.Content), pieces); diff != "" {
+		t.Errorf("stream pieces (-words of the reply +streamed):\n%s", diff)
+	}
+	var last groq.ChatCompletionChunk
+	if err := json.Unmarshal([]byte(data[len(data)-2]), &last); err != nil || last.XGroq == nil || last.XGroq.Usage == nil {
+		t.Errorf("last chunk %s has no x_groq.usage", data[len(data)-2])
+	}
+}
+
+func TestDefaultStreamIncludeUsage(t *testing.T) {
+	g := defaultServer(t)
+	b, _ := json.Marshal(groq.ChatCompletionRequest{Model: "llama-3.3-70b-versatile", Messages: []groq.ChatMessage{userMsg("hi")},
+		Stream: true, StreamOptions: &groq.StreamOptions{IncludeUsage: true}})
+	_, body := mustPost(t, g, b)
+	data := sseData(t, body)
+	var c groq.ChatCompletionChunk
+	if err := json.Unmarshal([]byte(data[len(data)-2]), &c); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Choices) != 0 || c.Usage == nil {
+		t.Errorf("usage chunk = %s, want empty choices and usage", data[len(data)-2])
+	}
+}
+
+func TestDefaultRefusals(t *testing.T) {
+	tests := []struct {
+		name   string
+		req    groq.ChatCompletionRequest
+		status int
+		code   string
+	}{
+		{"unknown model", groq.ChatCompletionRequest{Model: "non-existent", Messages: []groq.ChatMessage{userMsg("hi")}}, 404, "model_not_found"},
+		{"no messages", groq.ChatCompletionRequest{Model: "llama-3.3-70b-versatile"}, 400, ""},
+		{"n of 2", groq.ChatCompletionRequest{Model: "llama-3.3-70b-versatile", Messages: []groq.ChatMessage{userMsg("hi")}, N: ptrTo(2)}, 400, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g := defaultServer(t)
+			status, _, e := complete(t, g, tt.req)
+			if status != tt.status || string(e.Error.Code) != tt.code || e.Error.Message == "" {
+				t.Errorf("got %d %+v, want %d %q", status, e.Error, tt.status, tt.code)
+			}
+		})
+	}
+	g := defaultServer(t)
+	resp, _ := mustPost(t, g, []byte(`{"model":`))
+	if resp.StatusCode != 400 {
+		t.Errorf("bad JSON: status %d, want 400", resp.StatusCode)
+	}
+}
+
+func ptrTo[T any](v T) *T { return &v }
+
+func TestDefaultReasoningAndLimits(t *testing.T) {
+	g := defaultServer(t)
+	_, c, _ := complete(t, g, groq.ChatCompletionRequest{Model: "qwen/qwen3-32b", Messages: []groq.ChatMessage{userMsg("Why is the sky blue?")}})
+	if got := *c.Choices[0].Message.Content; !strings.HasPrefix(got, "<think>\n") || !strings.Contains(got, "</think>\n\n") {
+		t.Errorf("qwen3 raw reasoning: content %q, want <think> tags", got)
+	}
+	_, c, _ = complete(t, g, groq.ChatCompletionRequest{Model: "qwen/qwen3-32b", ReasoningFormat: "parsed", Messages: []groq.ChatMessage{userMsg("Why?")}})
+	if c.Choices[0].Message.Reasoning == nil || strings.Contains(*c.Choices[0].Message.Content, "<think>") {
+		t.Errorf("qwen3 parsed reasoning: %+v", c.Choices[0].Message)
+	}
+	_, c, _ = complete(t, g, groq.ChatCompletionRequest{Model: "openai/gpt-oss-20b", ReasoningFormat: "hidden", Messages: []groq.ChatMessage{userMsg("Why?")}})
+	if c.Choices[0].Message.Reasoning != nil {
+		t.Errorf("hidden reasoning was sent")
+	}
+	_, c, _ = complete(t, g, groq.ChatCompletionRequest{Model: "llama-3.3-70b-versatile", MaxCompletionTokens: ptrTo(3), Messages: []groq.ChatMessage{userMsg("Explain the theory of relativity")}})
+	if c.Choices[0].FinishReason != "length" || len(strings.Fields(*c.Choices[0].Message.Content)) > 3 {
+		t.Errorf("max tokens: %q finish %q", *c.Choices[0].Message.Content, c.Choices[0].FinishReason)
+	}
+	_, c, _ = complete(t, g, groq.ChatCompletionRequest{Model: "llama-3.3-70b-versatile", Stop: []string{" is "}, Messages: []groq.ChatMessage{userMsg("What is the capital of Spain?")}})
+	if got := *c.Choices[0].Message.Content; got != "The capital of Spain" {
+		t.Errorf("stop: %q", got)
+	}
+}
+
+func TestDefaultJSONSchemaOutput(t *testing.T) {
+	g := defaultServer(t)
+	_, c, _ := complete(t, g, groq.ChatCompletionRequest{
+		Model:    "openai/gpt-oss-120b",
+		Messages: []groq.ChatMessage{userMsg("Describe Paris")},
+		ResponseFormat: &groq.ResponseFormat{Type: "json_schema", JSONSchema: &groq.JSONSchemaFormat{Name: "city",
+			Schema: json.RawMessage(`{"type":"object","properties":{"name":{"type":"string"},"population":{"type":"integer","minimum":1}},"required":["name","population"]}`)}},
+	})
+	var v map[string]any
+	if err := json.Unmarshal([]byte(*c.Choices[0].Message.Content), &v); err != nil {
+		t.Fatalf("content is not JSON: %v", err)
+	}
+	if v["name"] != "Paris" || v["population"].(float64) < 1 {
+		t.Errorf("content = %v", v)
+	}
+}
