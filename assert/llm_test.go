@@ -1,6 +1,7 @@
 package assert_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -414,3 +415,43 @@ type streamErr struct{}
 func (streamErr) Error() string { return "stream broke" }
 
 var errStream error = streamErr{}
+
+// managerEvents streams "Hello world" and a tool call through an
+// llm.PartsManager, split into deltas at the given sizes.
+func managerEvents(size int) []llm.Event {
+	var m llm.PartsManager
+	var out []llm.Event
+	add := func(evs []llm.Event) { out = append(out, slices.Clone(evs)...) }
+	for _, chunk := range chunks("Hello world", size) {
+		add(m.TextDelta("content", chunk))
+	}
+	for i, chunk := range chunks(`{"city": "Paris"}`, size) {
+		name, id := "", ""
+		if i == 0 {
+			name, id = "get_weather", "call_1"
+		}
+		add(m.ToolCallDelta("0", name, chunk, id))
+	}
+	add(m.Finish())
+	return out
+}
+
+func chunks(s string, size int) []string {
+	var out []string
+	for len(s) > size {
+		out = append(out, s[:size])
+		s = s[size:]
+	}
+	return append(out, s)
+}
+
+func TestEventsCoalesceWithPartsManager(t *testing.T) {
+	fine, coarse := managerEvents(2), managerEvents(100)
+	if len(fine) == len(coarse) {
+		t.Fatalf("splits produced the same number of events (%d); the test proves nothing", len(fine))
+	}
+	r, ok := record("pm", func(tb testing.TB) bool { return assert.Events(tb, coarse, fine) })
+	expectFail(t, r, ok, false, `[0].Part.Content: want "Hello world", got "He"`)
+	r, ok = record("pm", func(tb testing.TB) bool { return assert.Events(tb, coarse, fine, assert.Coalesce()) })
+	expectPass(t, r, ok)
+}
