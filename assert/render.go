@@ -27,9 +27,11 @@ var (
 )
 
 // decodeJSON decodes one JSON value into *v. A number becomes a float64
-// when a float64 holds it exactly, so it reads as float64(1) in a diff,
-// and stays a json.Number otherwise (large integers, long fractions), so
-// that no precision is lost; equal numbers always get the same type.
+// when the float64's shortest decimal form has the number's exact value
+// (1, 0.7, 1e3), so it reads as float64(0.7) in a diff and go-cmp options
+// such as cmpopts.EquateApprox apply; it stays a json.Number otherwise
+// (12345678901234567890, a fraction with more digits than a float64
+// holds), so that no precision is lost. Equal numbers get the same type.
 func decodeJSON(data []byte, v *any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
@@ -47,7 +49,8 @@ func exactFloats(v any) any {
 	switch x := v.(type) {
 	case json.Number:
 		if r, ok := ratOf(x); ok {
-			if f, exact := r.Float64(); exact {
+			f, _ := r.Float64()
+			if short, ok := new(big.Rat).SetString(strconv.FormatFloat(f, 'g', -1, 64)); ok && short.Cmp(r) == 0 {
 				return f
 			}
 		}

@@ -1,0 +1,219 @@
+package assert_test
+
+import (
+	"flag"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/llmvcr/llmvcr/assert"
+	"github.com/llmvcr/llmvcr/llm"
+)
+
+func TestBadOptions(t *testing.T) {
+	tests := []struct {
+		name string
+		opt  assert.Option
+		want string
+	}{
+		{"unknown type", "seed", "unknown option of type string: want an assert option or a cmp.Option"},
+		{"field name", assert.IgnoreFields("Usage.Timings.Queue"), `IgnoreFields: bad field name "Usage.Timings.Queue": want Field or Type.Field`},
+		{"empty field", assert.IgnoreFields("Usage."), `IgnoreFields: bad field name "Usage."`},
+		{"empty pattern", assert.IgnorePaths(""), `IgnorePaths: bad pattern "": empty`},
+		{"leading dot", assert.IgnorePaths(".seed"), `IgnorePaths: bad pattern ".seed": starts with a dot`},
+		{"double dot", assert.IgnorePaths("a..b"), `IgnorePaths: bad pattern "a..b": empty key`},
+		{"bad index", assert.IgnorePaths("a[-1]"), `IgnorePaths: bad pattern "a[-1]": index must be a number, * or a quoted key`},
+		{"negative tolerance", assert.EquateApproxTimings(-time.Second), "EquateApproxTimings: negative tolerance -1s"},
+		{"nil clock", assert.WithClock(nil), "WithClock: nil clock"},
+		{"nested", []assert.Option{assert.ExactArgs(), []assert.Option{3.5}}, "unknown option of type float64"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, f := range []func(tb testing.TB) bool{
+				func(tb testing.TB) bool { return assert.Usage(tb, llm.Usage{}, llm.Usage{}, tt.opt) },
+				func(tb testing.TB) bool { return assert.RequestJSON(tb, `{}`, `{}`, tt.opt) },
+				func(tb testing.TB) bool { return assert.Events(tb, nil, nil, tt.opt) },
+			} {
+				r, ok := record(t.Name(), f)
+				expectFail(t, r, ok, true, tt.want)
+			}
+		})
+	}
+}
+
+func TestOptionsCompose(t *testing.T) {
+	// One slice of options serves several assertions; go-cmp options mix in.
+	opts := []assert.Option{
+		assert.IgnoreFields("ToolCallID"),
+		assert.EquateApproxTimings(time.Millisecond),
+		cmp.Options{cmpopts.EquateApprox(0, 0.01)},
+		nil,
+	}
+	want, got := weatherResponse(), weatherResponse()
+	got.Parts[1].(*llm.ToolCallPart).ToolCallID = "call_other"
+	got.Usage.Timings.Total += 300 * time.Microsecond
+	r, ok := record("compose", func(tb testing.TB) bool { return assert.Response(tb, want, got, opts...) })
+	expectPass(t, r, ok)
+	r, ok = record("compose", func(tb testing.TB) bool { return assert.Response(tb, want, got, opts) }) // as one option
+	expectPass(t, r, ok)
+	r, ok = record("compose", func(tb testing.TB) bool { return assert.Usage(tb, want.Usage, got.Usage, opts...) })
+	expectPass(t, r, ok)
+	r, ok = record("compose", func(tb testing.TB) bool {
+		return assert.RequestJSON(tb, `{"temperature": 0.7}`, `{"temperature": 0.705}`, opts...)
+	})
+	expectPass(t, r, ok)
+	r, ok = record("compose", func(tb testing.TB) bool { return assert.RequestJSON(tb, `{"temperature": 0.7}`, `{"temperature": 0.8}`, opts...) })
+	expectFail(t, r, ok, false, "temperature: want 0.7, got 0.8")
+}
+
+func TestConflictingCmpOption(t *testing.T) {
+	// A go-cmp option that clashes with the fuzzy comparer is reported, not
+	// a panic.
+	clash := cmp.Comparer(func(x, y string) bool { return x == y })
+	r, ok := record("clash", func(tb testing.TB) bool {
+		return assert.Parts(tb, []llm.ResponsePart{llm.Reply(assert.AnyString())}, []llm.ResponsePart{llm.Reply("x")}, clash)
+	})
+	expectFail(t, r, ok, false, "assert.Parts: cannot compare: ", "ambiguous set of applicable options")
+}
+
+func TestUpdateFlagDefined(t *testing.T) {
+	f := flag.Lookup("update")
+	if f == nil {
+		t.Fatal("package assert did not define -update in a test binary")
+	}
+	setUpdate(t, false)
+	old := f.Value.String()
+	t.Cleanup(func() { f.Value.Set(old) })
+	if err := f.Value.Set("true"); err != nil {
+		t.Fatal(err)
+	}
+	if !assert.Updating() {
+		t.Errorf("Updating() = false with -update set")
+	}
+}
+
+func TestFuzzyInStructs(t *testing.T) {
+	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	clock := assert.WithClock(func() time.Time { return now })
+	tests := []struct {
+		name  string
+		want  *llm.Response
+		got   *llm.Response
+		opts  []assert.Option
+		fails []string
+	}{
+		{
+			name: "recent within",
+			want: &llm.Response{ProviderTimestamp: assert.Recent(time.Minute)},
+			got:  &llm.Response{ProviderTimestamp: now.Add(-59 * time.Second)},
+			opts: []assert.Option{clock},
+		},
+		{
+			name: "recent in the future within",
+			want: &llm.Response{ProviderTimestamp: assert.Recent(time.Minute)},
+			got:  &llm.Response{ProviderTimestamp: now.Add(30 * time.Second)},
+			opts: []assert.Option{clock},
+		},
+		{
+			name:  "recent too old",
+			want:  &llm.Response{ProviderTimestamp: assert.Recent(time.Minute)},
+			got:   &llm.Response{ProviderTimestamp: now.Add(-61 * time.Second)},
+			opts:  []assert.Option{clock},
+			fails: []string{"ProviderTimestamp: want <assert.Recent 1m0s>, got 2026-11-25T08:58:59Z"},
+		},
+		{
+			name:  "recent zero time",
+			want:  &llm.Response{ProviderTimestamp: assert.Recent(time.Hour)},
+			got:   &llm.Response{},
+			opts:  []assert.Option{clock},
+			fails: []string{"ProviderTimestamp: want <assert.Recent 1h0m0s>, got 0001-01-01T00:00:00Z"},
+		},
+		{
+			name: "recent local timestamp checked though ignored by default",
+			want: &llm.Response{Timestamp: assert.Recent(time.Second)},
+			got:  &llm.Response{Timestamp: now.Add(-time.Hour)},
+			opts: []assert.Option{clock},
+			fails: []string{"Timestamp: want <assert.Recent 1s>, got 2026-11-25T08:00:00Z"},
+		},
+		{
+			name: "json equal args",
+			want: &llm.Response{Parts: []llm.ResponsePart{llm.ToolCall("f", assert.JSONEqual(`{"a": [1, 2]}`), "")}},
+			got:  &llm.Response{Parts: []llm.ResponsePart{llm.ToolCall("f", `{"a":[1,2.0]}`, "")}},
+		},
+		{
+			name:  "json equal args differ",
+			want:  &llm.Response{Parts: []llm.ResponsePart{llm.ToolCall("f", assert.JSONEqual(`{"a": [1, 2]}`), "")}},
+			got:   &llm.Response{Parts: []llm.ResponsePart{llm.ToolCall("f", `{"a":[2,1]}`, "")}},
+			fails: []string{`Parts[0].Args: want <assert.JSONEqual {"a":[1,2]}>, got "{\"a\":[2,1]}"`},
+		},
+		{
+			name: "json equal with nested marker",
+			want: &llm.Response{Parts: []llm.ResponsePart{&llm.BuiltinToolReturnPart{Content: assert.JSONEqual(`{"id": "<assert.AnyString>", "n": 1}`)}}},
+			got:  &llm.Response{Parts: []llm.ResponsePart{&llm.BuiltinToolReturnPart{Content: map[string]any{"id": "x1", "n": 1}}}},
+		},
+		{
+			name:  "invalid json equal",
+			want:  &llm.Response{ModelName: assert.JSONEqual(`{`)},
+			got:   &llm.Response{ModelName: `{`},
+			fails: []string{`ModelName: want <assert.JSONEqual {> (invalid JSON), got "{"`},
+		},
+		{
+			name:  "any string does not match a map",
+			want:  &llm.Response{ProviderDetails: map[string]any{"k": assert.AnyString()}},
+			got:   &llm.Response{ProviderDetails: map[string]any{"k": map[string]any{}}},
+			fails: []string{`ProviderDetails.k: want <assert.AnyString>, got {}`},
+		},
+		{
+			name:  "non-empty on empty list",
+			want:  &llm.Response{ProviderDetails: map[string]any{"k": assert.NonEmpty()}},
+			got:   &llm.Response{ProviderDetails: map[string]any{"k": []any{}}},
+			fails: []string{`ProviderDetails.k: want <assert.NonEmpty>, got []`},
+		},
+		{
+			name:  "unknown marker",
+			want:  &llm.Response{ModelName: "<assert.IsUUID>"},
+			got:   &llm.Response{ModelName: "x"},
+			fails: []string{`ModelName: want <assert.IsUUID> (unknown fuzzy value "IsUUID"), got "x"`},
+		},
+		{
+			name: "marker equals itself",
+			want: &llm.Response{ModelName: assert.AnyString()},
+			got:  &llm.Response{ModelName: assert.AnyString()},
+		},
+		{
+			name:  "exact args and marker",
+			want:  &llm.Response{Parts: []llm.ResponsePart{llm.ToolCall("f", assert.AnyString(), "")}},
+			got:   &llm.Response{Parts: []llm.ResponsePart{llm.ToolCall("f", `{}`, "")}},
+			opts:  []assert.Option{assert.ExactArgs()},
+			fails: nil,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, ok := record(t.Name(), func(tb testing.TB) bool { return assert.Response(tb, tt.want, tt.got, tt.opts...) })
+			if tt.fails == nil {
+				expectPass(t, r, ok)
+				return
+			}
+			expectFail(t, r, ok, false, tt.fails...)
+		})
+	}
+}
+
+func FuzzIgnorePaths(f *testing.F) {
+	for _, s := range []string{"seed", "messages[*].tool_calls[*].id", "**.id", `a["b.c"][0]`, "a[", "*.*", "[*]"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, pattern string) {
+		// A bad pattern is a Fatalf; a good one compares. Never a panic.
+		r, ok := record("fuzz", func(tb testing.TB) bool {
+			return assert.RequestJSON(tb, `{"a":{"b.c":[1]},"messages":[{"id":1}]}`, `{"a":{"b.c":[2]},"messages":[{"id":2}]}`,
+				assert.IgnorePaths(pattern))
+		})
+		if !ok && !r.Failed() {
+			t.Fatalf("returned false without reporting")
+		}
+	})
+}
