@@ -64,7 +64,9 @@ func TestOptionsCompose(t *testing.T) {
 		return assert.RequestJSON(tb, `{"temperature": 0.7}`, `{"temperature": 0.705}`, opts...)
 	})
 	expectPass(t, r, ok)
-	r, ok = record("compose", func(tb testing.TB) bool { return assert.RequestJSON(tb, `{"temperature": 0.7}`, `{"temperature": 0.8}`, opts...) })
+	r, ok = record("compose", func(tb testing.TB) bool {
+		return assert.RequestJSON(tb, `{"temperature": 0.7}`, `{"temperature": 0.8}`, opts...)
+	})
 	expectFail(t, r, ok, false, "temperature: want 0.7, got 0.8")
 }
 
@@ -131,10 +133,10 @@ func TestFuzzyInStructs(t *testing.T) {
 			fails: []string{"ProviderTimestamp: want <assert.Recent 1h0m0s>, got 0001-01-01T00:00:00Z"},
 		},
 		{
-			name: "recent local timestamp checked though ignored by default",
-			want: &llm.Response{Timestamp: assert.Recent(time.Second)},
-			got:  &llm.Response{Timestamp: now.Add(-time.Hour)},
-			opts: []assert.Option{clock},
+			name:  "recent local timestamp checked though ignored by default",
+			want:  &llm.Response{Timestamp: assert.Recent(time.Second)},
+			got:   &llm.Response{Timestamp: now.Add(-time.Hour)},
+			opts:  []assert.Option{clock},
 			fails: []string{"Timestamp: want <assert.Recent 1s>, got 2026-11-25T08:00:00Z"},
 		},
 		{
