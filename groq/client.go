@@ -47,15 +47,23 @@ const maxErrorBody = 4 << 20
 // errors, 408, 409, 429, 498 and 5xx, unless x-should-retry says otherwise;
 // waiting retry-after-ms or retry-after when given (up to the cap), else an
 // exponential backoff with jitter. The body is sent afresh on every attempt
-// and every failed response is closed. On success the caller owns the
-// response and must call the returned cancel func when done with it.
-func (m *Model) send(ctx context.Context, method, path string, body []byte, s *Settings, stream bool) (*http.Response, context.CancelFunc, error) {
+// and every failed response is closed. accept, when not nil, inspects a
+// successful response before it is returned (a stream reads its first
+// event there); its error counts as a failed attempt. On success the caller
+// owns the response and must call the returned cancel func when done.
+func (m *Model) send(ctx context.Context, method, path string, body []byte, s *Settings, stream bool, accept func(*http.Response) error) (*http.Response, context.CancelFunc, error) {
 	timeout := m.timeout
 	if s != nil && s.Timeout > 0 {
 		timeout = s.Timeout
 	}
 	for attempt := 0; ; attempt++ {
 		resp, cancel, err := m.attempt(ctx, method, path, body, s, stream, timeout, attempt)
+		if err == nil && accept != nil {
+			if err = accept(resp); err != nil {
+				resp.Body.Close()
+				cancel()
+			}
+		}
 		if err == nil {
 			return resp, cancel, nil
 		}

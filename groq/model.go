@@ -209,7 +209,7 @@ func (m *Model) Request(ctx context.Context, messages []llm.Message, settings ll
 	if err != nil {
 		return nil, &llm.UserError{Message: "groq: encode request: " + err.Error()}
 	}
-	resp, cancel, err := m.send(ctx, http.MethodPost, chatPath, body, s, false)
+	resp, cancel, err := m.send(ctx, http.MethodPost, chatPath, body, s, false, nil)
 	if err != nil {
 		var he *llm.ModelHTTPError
 		if errors.As(err, &he) && he.StatusCode == http.StatusBadRequest {
@@ -257,7 +257,7 @@ func addHeaderDetails(r *llm.Response, h http.Header) {
 
 // ListModels returns the models Groq serves, keeping every field it sends.
 func (m *Model) ListModels(ctx context.Context) (*ModelList, error) {
-	resp, cancel, err := m.send(ctx, http.MethodGet, modelsPath, nil, mergeSettings(m.settings, nil), false)
+	resp, cancel, err := m.send(ctx, http.MethodGet, modelsPath, nil, mergeSettings(m.settings, nil), false, nil)
 	if err != nil {
 		return nil, err
 	}

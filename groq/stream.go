@@ -1,13 +1,562 @@
 package groq
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
 
+	"github.com/llmvcr/llmvcr/internal/sse"
 	"github.com/llmvcr/llmvcr/llm"
 )
 
-// RequestStream sends the conversation and returns the response as it
-// arrives.
-func (m *Model) RequestStream(ctx context.Context, messages []llm.Message, settings llm.ModelSettings, params *llm.RequestParams) (llm.StreamedResponse, error) {
-	return nil, &llm.UserError{Message: "groq: streaming is not implemented yet"}
+// StreamError is an error Groq reported in x_groq.error on a chunk of an
+// otherwise healthy stream (for instance when it ran over capacity). The
+// stream stopped early; asking again usually works.
+type StreamError struct {
+	ModelName string          // the model that was asked
+	Message   string          // Groq's description
+	Raw       json.RawMessage // the x_groq.error value as sent
 }
+
+// Error returns "model_name: M, stream stopped early: message".
+func (e *StreamError) Error() string {
+	return fmt.Sprintf("model_name: %s, stream stopped early: %s", e.ModelName, e.Message)
+}
+
+// Retryable reports true: the request may be sent again.
+func (e *StreamError) Retryable() bool { return true }
+
+// StreamedResponse is a Groq response arriving as server-sent events. It
+// implements llm.StreamedResponse. Events must be ranged over by one
+// goroutine; Response, Usage and Close may be called from any goroutine at
+// any time.
+type StreamedResponse struct {
+	modelName string         // the model that was asked
+	baseURL   string         // recorded as ProviderURL
+	header    http.Header    // the response headers
+	body      io.ReadCloser  // the response body
+	cancel    func()         // releases the request's context
+	dec       *sse.Decoder   // reads body
+	first     *sse.Event     // the event peeked before the stream was returned
+	firstData []byte         // a copy of first's data (the decoder reuses its buffer)
+	closeOnce sync.Once      // Close runs once
+	closed    chan struct{}  // closed by Close
+	consumed  bool           // Events was called
+	timestamp time.Time      // local time the response began
+	think     thinkSplitter  // <think> tags in content
+	exec      map[int]string // executed tool index -> the id of its call part
+
+	mu        sync.Mutex // guards what follows, read by Response and Usage
+	parts     llm.PartsManager
+	model     string
+	created   time.Time
+	id        string
+	finish    string
+	usage     *Usage
+	details   map[string]any
+	chunks    int
+	doneState bool
+}
+
+// RequestStream sends the conversation and returns the response as it
+// arrives. Errors before the first chunk (HTTP status, connection, an error
+// event ahead of any chunk) go through the same mapping and retry rules as
+// Request; nothing is retried once a chunk has been returned. The caller
+// must Close the stream.
+func (m *Model) RequestStream(ctx context.Context, messages []llm.Message, settings llm.ModelSettings, params *llm.RequestParams) (llm.StreamedResponse, error) {
+	s := mergeSettings(m.settings, settings)
+	req, err := buildRequest(m.name, s, messages, params, true)
+	if err != nil {
+		return nil, err
+	}
+	body, err := json.Marshal(req)
+	if err != nil {
+		return nil, &llm.UserError{Message: "groq: encode request: " + err.Error()}
+	}
+	var sr *StreamedResponse
+	accept := func(resp *http.Response) error {
+		sr = m.newStream(resp)
+		return sr.peek()
+	}
+	resp, cancel, err := m.send(ctx, http.MethodPost, chatPath, body, s, true, accept)
+	if err != nil {
+		return nil, err
+	}
+	sr.body, sr.cancel = resp.Body, cancel
+	return sr, nil
+}
+
+func (m *Model) newStream(resp *http.Response) *StreamedResponse {
+	return &StreamedResponse{
+		modelName: m.name,
+		baseURL:   m.baseURL,
+		header:    resp.Header,
+		body:      resp.Body,
+		dec:       sse.NewDecoder(resp.Body),
+		closed:    make(chan struct{}),
+		timestamp: time.Now(),
+		model:     m.name,
+	}
+}
+
+// peek reads the first event, so that an empty stream, or an error sent
+// before any chunk, is reported by RequestStream (and retried there).
+func (sr *StreamedResponse) peek() error {
+	for {
+		ev, err := sr.dec.Next()
+		if err == io.EOF {
+			return &llm.UnexpectedModelBehavior{Message: "groq: streamed response ended without content or tool calls"}
+		}
+		if err != nil {
+			return sr.readError(err)
+		}
+		if len(ev.Data) == 0 && ev.Type == "" {
+			continue // keep-alive
+		}
+		if string(ev.Data) == "[DONE]" {
+			return &llm.UnexpectedModelBehavior{Message: "groq: streamed response ended without content or tool calls"}
+		}
+		if !ev.Terminated {
+			return sr.brokenError(ev)
+		}
+		if ev.Type == "error" || hasTopLevelError(ev.Data) {
+			if _, ok := parseToolUseFailed(ev.Data); !ok {
+				return sr.eventError(ev.Data)
+			}
+		}
+		sr.firstData = append([]byte(nil), ev.Data...)
+		ev.Data = sr.firstData
+		sr.first = &ev
+		return nil
+	}
+}
+
+// Events yields the part events as chunks arrive. The sequence ends after
+// data: [DONE], or with an error: a stream that ends without [DONE] or
+// breaks mid-event, a frame that is not JSON, an error event from Groq. A
+// tool_use_failed error event ends it normally, the failed generation
+// added as a tool call or text, as pydantic-ai does. Close, from any
+// goroutine, ends it without error.
+func (sr *StreamedResponse) Events() iter.Seq2[llm.Event, error] {
+	return func(yield func(llm.Event, error) bool) {
+		if sr.consumed {
+			yield(nil, errors.New("groq: the events of a stream can be ranged over once"))
+			return
+		}
+		sr.consumed = true
+		defer sr.Close()
+		for {
+			var ev sse.Event
+			if sr.first != nil {
+				ev, sr.first = *sr.first, nil
+			} else {
+				var err error
+				ev, err = sr.dec.Next()
+				if sr.isClosed() {
+					return
+				}
+				if err == io.EOF {
+					yield(nil, &llm.ModelAPIError{ModelName: sr.modelName, Message: "stream ended before data: [DONE]", Err: io.ErrUnexpectedEOF})
+					return
+				}
+				if err != nil {
+					yield(nil, sr.readError(err))
+					return
+				}
+			}
+			if len(ev.Data) == 0 && ev.Type == "" {
+				continue
+			}
+			if !ev.Terminated {
+				yield(nil, sr.brokenError(ev))
+				return
+			}
+			if string(ev.Data) == "[DONE]" {
+				sr.finishParts(yield)
+				return
+			}
+			events, done, err := sr.handle(ev)
+			for _, e := range events {
+				if !yield(e, nil) {
+					return
+				}
+			}
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if done {
+				sr.finishParts(yield)
+				return
+			}
+		}
+	}
+}
+
+// finishParts ends the last part and marks the stream complete.
+func (sr *StreamedResponse) finishParts(yield func(llm.Event, error) bool) {
+	sr.mu.Lock()
+	events := sr.flushThink()
+	events = append(events, sr.parts.Finish()...)
+	sr.doneState = true
+	sr.mu.Unlock()
+	for _, e := range events {
+		if !yield(e, nil) {
+			return
+		}
+	}
+}
+
+// handle maps one event to part events; done reports a normal end (a
+// tool_use_failed error event).
+func (sr *StreamedResponse) handle(ev sse.Event) (events []llm.Event, done bool, err error) {
+	if ev.Type == "error" || hasTopLevelError(ev.Data) {
+		obj, ok := parseToolUseFailed(ev.Data)
+		if !ok {
+			return nil, false, sr.eventError(ev.Data)
+		}
+		sr.mu.Lock()
+		defer sr.mu.Unlock()
+		events = sr.flushThink()
+		for _, p := range failedGenerationParts(*obj.FailedGeneration) {
+			if tp, isText := p.(*llm.TextPart); isText {
+				events = append(events, sr.parts.TextDelta("content", tp.Content)...)
+			} else {
+				events = append(events, sr.parts.Part("tool_use_failed", p)...)
+			}
+		}
+		return cloneEvents(events), true, nil
+	}
+	var c ChatCompletionChunk
+	if err := json.Unmarshal(ev.Data, &c); err != nil {
+		return nil, false, &llm.UnexpectedModelBehavior{Message: "groq: decode stream chunk: " + err.Error(), Body: string(ev.Data), Err: err}
+	}
+	sr.mu.Lock()
+	defer sr.mu.Unlock()
+	events, err = sr.apply(&c)
+	return cloneEvents(events), false, err
+}
+
+// cloneEvents copies a slice the parts manager will reuse.
+func cloneEvents(evs []llm.Event) []llm.Event {
+	if len(evs) == 0 {
+		return nil
+	}
+	return append([]llm.Event(nil), evs...)
+}
+
+// apply folds one chunk into the response, as pydantic-ai's
+// GroqStreamedResponse does. Called with sr.mu held.
+func (sr *StreamedResponse) apply(c *ChatCompletionChunk) ([]llm.Event, error) {
+	sr.chunks++
+	if sr.chunks == 1 {
+		if c.Model != "" {
+			sr.model = c.Model
+		}
+		sr.created = numberToTime(c.Created)
+	}
+	if c.ID != "" {
+		sr.id = c.ID
+	}
+	if c.XGroq != nil && c.XGroq.Usage != nil {
+		sr.usage = c.XGroq.Usage
+	} else if c.Usage != nil {
+		sr.usage = c.Usage
+	}
+	sr.noteDetails(c)
+	if c.XGroq != nil && len(c.XGroq.Error) > 0 && string(c.XGroq.Error) != "null" {
+		return nil, &StreamError{ModelName: sr.modelName, Message: errorText(c.XGroq.Error), Raw: c.XGroq.Error}
+	}
+	if len(c.Choices) == 0 {
+		return nil, nil
+	}
+	choice := c.Choices[0]
+	if choice.FinishReason != nil && *choice.FinishReason != "" {
+		sr.finish = *choice.FinishReason
+	}
+	d := choice.Delta
+	var events []llm.Event
+	if d.Reasoning != nil && *d.Reasoning != "" {
+		events = append(events, sr.flushThink()...)
+		events = append(events, sr.parts.ThinkingDelta("reasoning", *d.Reasoning, "")...)
+	}
+	for _, t := range d.ExecutedTools {
+		events = append(events, sr.executedTool(t)...)
+	}
+	if d.Content != nil && *d.Content != "" {
+		events = append(events, sr.content(*d.Content)...)
+	}
+	for i, tc := range d.ToolCalls {
+		idx := i
+		if tc.Index != nil {
+			idx = *tc.Index
+		}
+		events = append(events, sr.parts.ToolCallDelta("tool-"+strconv.Itoa(idx), tc.Function.Name, tc.Function.Arguments, tc.ID)...)
+	}
+	return events, nil
+}
+
+// noteDetails keeps the Groq facts that have no llm field.
+func (sr *StreamedResponse) noteDetails(c *ChatCompletionChunk) {
+	set := func(k string, v any) {
+		if sr.details == nil {
+			sr.details = map[string]any{}
+		}
+		sr.details[k] = v
+	}
+	if c.SystemFingerprint != "" {
+		set("system_fingerprint", c.SystemFingerprint)
+	}
+	if c.ServiceTier != "" {
+		set("service_tier", c.ServiceTier)
+	}
+	if x := c.XGroq; x != nil {
+		if x.ID != "" {
+			set("x_groq_id", x.ID)
+		}
+		if x.Seed != nil {
+			set("seed", *x.Seed)
+		}
+	}
+}
+
+// executedTool adds the call part of a tool Groq runs when it starts, and
+// its return part when its results arrive.
+func (sr *StreamedResponse) executedTool(t ExecutedTool) []llm.Event {
+	if sr.exec == nil {
+		sr.exec = map[int]string{}
+	}
+	id, started := sr.exec[t.Index]
+	if !started {
+		id = executedToolID(sr.id, t.Index)
+	}
+	call, ret := mapExecutedTool(t, id)
+	events := sr.flushThink()
+	if ret.Content == nil || ret.Content == "" {
+		sr.exec[t.Index] = id
+		return append(events, sr.parts.Part("executed_tools-"+strconv.Itoa(t.Index)+"-call", call)...)
+	}
+	if !started {
+		events = append(events, sr.parts.Part("executed_tools-"+strconv.Itoa(t.Index)+"-call", call)...)
+	}
+	delete(sr.exec, t.Index)
+	return append(events, sr.parts.Part("executed_tools-"+strconv.Itoa(t.Index)+"-return", ret)...)
+}
+
+// content adds text, splitting <think>...</think> into thinking parts even
+// when a tag is split across chunks.
+func (sr *StreamedResponse) content(s string) []llm.Event {
+	var events []llm.Event
+	for _, piece := range sr.think.feed(s) {
+		events = append(events, sr.emitPiece(piece)...)
+	}
+	return events
+}
+
+// flushThink emits text held back because it might have begun a tag.
+func (sr *StreamedResponse) flushThink() []llm.Event {
+	var events []llm.Event
+	for _, piece := range sr.think.flush() {
+		events = append(events, sr.emitPiece(piece)...)
+	}
+	return events
+}
+
+func (sr *StreamedResponse) emitPiece(p piece) []llm.Event {
+	switch p.kind {
+	case pieceOpen:
+		return cloneEvents(sr.parts.ThinkingDelta("think", "", ""))
+	case pieceClose:
+		sr.parts.Forget("think")
+		return nil
+	case pieceThinking:
+		return cloneEvents(sr.parts.ThinkingDelta("think", p.text, ""))
+	default:
+		return cloneEvents(sr.parts.TextDelta("content", p.text))
+	}
+}
+
+// Response returns what has arrived so far. After the last event it holds
+// what Request would have returned for the same content.
+func (sr *StreamedResponse) Response() *llm.Response {
+	sr.mu.Lock()
+	defer sr.mu.Unlock()
+	r := &llm.Response{
+		Parts:              sr.parts.Parts(),
+		ModelName:          sr.model,
+		Timestamp:          sr.timestamp,
+		ProviderTimestamp:  sr.created,
+		ProviderName:       providerName,
+		ProviderURL:        sr.baseURL,
+		ProviderResponseID: sr.id,
+		FinishReason:       finishReasons[sr.finish],
+		RawFinishReason:    sr.finish,
+		Usage:              sr.usageLocked(),
+	}
+	if len(sr.details) > 0 || sr.finish != "" {
+		r.ProviderDetails = map[string]any{}
+		for k, v := range sr.details {
+			r.ProviderDetails[k] = v
+		}
+		if sr.finish != "" {
+			r.ProviderDetails["finish_reason"] = sr.finish
+		}
+	}
+	addHeaderDetails(r, sr.header)
+	return r
+}
+
+// Usage returns the usage reported so far (Groq sends it on the last
+// chunk).
+func (sr *StreamedResponse) Usage() llm.Usage {
+	sr.mu.Lock()
+	defer sr.mu.Unlock()
+	return sr.usageLocked()
+}
+
+func (sr *StreamedResponse) usageLocked() llm.Usage { return mapUsage(sr.usage) }
+
+// Complete reports whether the stream reached its normal end.
+func (sr *StreamedResponse) Complete() bool {
+	sr.mu.Lock()
+	defer sr.mu.Unlock()
+	return sr.doneState
+}
+
+// Close stops the stream and releases the connection. It is safe to call
+// more than once, from any goroutine, before, during or after iteration.
+func (sr *StreamedResponse) Close() error {
+	sr.closeOnce.Do(func() {
+		close(sr.closed)
+		if sr.cancel != nil {
+			sr.cancel()
+		}
+		if sr.body != nil {
+			sr.body.Close()
+		}
+	})
+	return nil
+}
+
+func (sr *StreamedResponse) isClosed() bool {
+	select {
+	case <-sr.closed:
+		return true
+	default:
+		return false
+	}
+}
+
+// readError maps a failure to read the body.
+func (sr *StreamedResponse) readError(err error) error {
+	var tooLong *sse.LineTooLongError
+	if errors.As(err, &tooLong) {
+		return &llm.UnexpectedModelBehavior{Message: "groq: stream event too long: " + err.Error(), Err: err}
+	}
+	return &llm.ModelAPIError{ModelName: sr.modelName, Message: "stream read failed: " + err.Error(), Err: err}
+}
+
+// brokenError reports a body that ended in the middle of an event.
+func (sr *StreamedResponse) brokenError(ev sse.Event) error {
+	return &llm.ModelAPIError{ModelName: sr.modelName, Message: fmt.Sprintf("stream broke mid-event after %d bytes of it", len(ev.Raw)), Err: io.ErrUnexpectedEOF}
+}
+
+// eventError maps an error sent inside a 200 stream to a ModelHTTPError
+// carrying the status from the payload (status_code, or one derived from
+// the error's type) and the raw payload.
+func (sr *StreamedResponse) eventError(data []byte) error {
+	obj := streamErrorObject(data)
+	status := obj.StatusCode
+	if status == 0 {
+		status = statusForErrorType(obj.Type, obj.Code)
+	}
+	return &llm.ModelHTTPError{StatusCode: status, ModelName: sr.modelName, Body: append([]byte(nil), data...), Header: sr.header}
+}
+
+// streamErrorObject reads {"error": {...}}, {"error": "text"} or the
+// object itself.
+func streamErrorObject(data []byte) ErrorObject {
+	var wrapped struct {
+		Error *ErrorObject `json:"error"`
+	}
+	if json.Unmarshal(data, &wrapped) == nil && wrapped.Error != nil {
+		return *wrapped.Error
+	}
+	var obj ErrorObject
+	if json.Unmarshal(data, &obj) == nil {
+		return obj
+	}
+	return ErrorObject{Message: string(data)}
+}
+
+// statusForErrorType maps an error type or code to an HTTP status, as
+// vercel/ai does for Groq's mid-stream errors; 500 when unknown.
+func statusForErrorType(typ string, code FlexString) int {
+	if n, err := strconv.Atoi(string(code)); err == nil && n >= 400 && n < 600 {
+		return n
+	}
+	t := strings.ToLower(typ + " " + string(code))
+	switch {
+	case strings.Contains(t, "rate_limit") || strings.Contains(t, "tokens"):
+		return http.StatusTooManyRequests
+	case strings.Contains(t, "invalid_request"), strings.Contains(t, "tool_use_failed"), strings.Contains(t, "json_validate"):
+		return http.StatusBadRequest
+	case strings.Contains(t, "authentication"), strings.Contains(t, "invalid_api_key"):
+		return http.StatusUnauthorized
+	case strings.Contains(t, "permission"):
+		return http.StatusForbidden
+	case strings.Contains(t, "not_found"):
+		return http.StatusNotFound
+	case strings.Contains(t, "capacity"):
+		return 498
+	case strings.Contains(t, "unavailable"), strings.Contains(t, "overloaded"):
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+// hasTopLevelError reports whether a data payload is an error object
+// rather than a chunk, without decoding it.
+func hasTopLevelError(data []byte) bool {
+	i := 0
+	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') {
+		i++
+	}
+	if i >= len(data) || data[i] != '{' {
+		return false
+	}
+	// A chunk starts with "id" or "choices"; only decode when "error" is a
+	// key at the top level.
+	if !bytes.Contains(data, []byte(`"error"`)) {
+		return false
+	}
+	var probe struct {
+		Error json.RawMessage `json:"error"`
+	}
+	return json.Unmarshal(data, &probe) == nil && len(probe.Error) > 0 && string(probe.Error) != "null"
+}
+
+// errorText returns a JSON string's value, or an object's message, or the
+// raw JSON.
+func errorText(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var obj ErrorObject
+	if json.Unmarshal(raw, &obj) == nil && obj.Message != "" {
+		return obj.Message
+	}
+	return string(raw)
+}
+
+var _ llm.StreamedResponse = (*StreamedResponse)(nil)
