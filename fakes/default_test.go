@@ -48,7 +48,9 @@ func complete(t *testing.T, g *fakes.Groq, req groq.ChatCompletionRequest) (int,
 	return resp.StatusCode, &c, e
 }
 
-func userMsg(s string) groq.ChatMessage { return groq.ChatMessage{Role: "user", Content: groq.TextContent(s)} }
+func userMsg(s string) groq.ChatMessage {
+	return groq.ChatMessage{Role: "user", Content: groq.TextContent(s)}
+}
 
 func TestDefaultTextAnswers(t *testing.T) {
 	tests := []struct {
