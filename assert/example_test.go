@@ -1,0 +1,141 @@
+package assert_test
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/llmvcr/llmvcr/assert"
+	"github.com/llmvcr/llmvcr/llm"
+)
+
+// printT stands in for the *testing.T of a real test: it prints the list
+// of differing paths an assertion reports (the message's first part; the
+// go-cmp diff after it is left out to keep the examples short).
+type printT struct{ testing.TB }
+
+func (printT) Helper() {}
+func (printT) Errorf(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	head, _, _ := strings.Cut(msg, "\n\n")
+	fmt.Println(head)
+}
+func (p printT) Fatalf(format string, args ...any) { p.Errorf(format, args...) }
+
+func ExampleResponse() {
+	t := printT{} // in a test: t *testing.T
+
+	want := &llm.Response{
+		Parts:        []llm.ResponsePart{llm.ToolCall("get_weather", `{"city": "Paris"}`, assert.Matches(`^call_`))},
+		ModelName:    "llama-3.3-70b-versatile",
+		FinishReason: llm.FinishToolCall,
+	}
+	got := &llm.Response{
+		Parts:        []llm.ResponsePart{llm.ToolCall("get_weather", `{"city":"Lyon"}`, "fc_0042")},
+		ModelName:    "llama-3.3-70b-versatile",
+		FinishReason: llm.FinishStop,
+		Timestamp:    time.Now(), // the local timestamp is ignored
+	}
+	ok := assert.Response(t, want, got)
+	fmt.Println(ok)
+	// Output:
+	// assert.Response: responses differ (-want +got):
+	//   Parts[0].Args.city: want "Paris", got "Lyon"
+	//   Parts[0].ToolCallID: want <assert.Matches ^call_>, got "fc_0042"
+	//   FinishReason: want "tool_call", got "stop"
+	// false
+}
+
+func ExampleRequestJSON() {
+	t := printT{}
+
+	// The body a model sent, as a fake server or a cassette captured it.
+	body := []byte(`{"model":"llama-3.3-70b-versatile","seed":7,"messages":[
+		{"role":"user","content":"Weather in Paris?"},
+		{"role":"assistant","tool_calls":[{"id":"call_x1","type":"function",
+			"function":{"name":"get_weather","arguments":"{\"city\":\"Paris\"}"}}]},
+		{"role":"tool","tool_call_id":"call_x1","content":"21C"}]}`)
+
+	want := map[string]any{
+		"model": "llama-3.3-70b-versatile",
+		"messages": []any{
+			map[string]any{"role": "user", "content": "Weather in Paris?"},
+			map[string]any{"role": "assistant", "tool_calls": []any{map[string]any{
+				"id": "call_1", "type": "function",
+				"function": map[string]any{"name": "get_weather", "arguments": assert.JSONEqual(`{"city": "Paris"}`)},
+			}}},
+			map[string]any{"role": "tool", "tool_call_id": assert.NonEmpty(), "content": "22C"},
+		},
+	}
+	assert.RequestJSON(t, want, body, assert.IgnorePaths("seed", "messages[*].tool_calls[*].id"))
+	// Output:
+	// assert.RequestJSON: request body differs (-want +got):
+	//   messages[2].content: want "22C", got "21C"
+}
+
+func ExampleEvents() {
+	t := printT{}
+
+	// The same stream, split into tokens differently.
+	want := []llm.Event{
+		llm.PartStartEvent{Index: 0, Part: llm.Reply("Hello, world")},
+		llm.PartEndEvent{Index: 0, Part: llm.Reply("Hello, world")},
+	}
+	got := []llm.Event{
+		llm.PartStartEvent{Index: 0, Part: llm.Reply("Hel")},
+		llm.PartDeltaEvent{Index: 0, Delta: llm.TextPartDelta{ContentDelta: "lo, "}},
+		llm.PartDeltaEvent{Index: 0, Delta: llm.TextPartDelta{ContentDelta: "world"}},
+		llm.PartEndEvent{Index: 0, Part: llm.Reply("Hello, world")},
+	}
+	fmt.Println(assert.Events(t, want, got, assert.Coalesce()))
+	// Output:
+	// true
+}
+
+func ExampleUsage() {
+	t := printT{}
+
+	want := llm.Usage{Requests: 1, InputTokens: 18, OutputTokens: 7, Timings: llm.Timings{Total: 25 * time.Millisecond}}
+	got := llm.Usage{Requests: 1, InputTokens: 18, OutputTokens: 9, Timings: llm.Timings{Total: 25*time.Millisecond + 80*time.Nanosecond}}
+	assert.Usage(t, want, got, assert.EquateApproxTimings(time.Microsecond))
+	// Output:
+	// assert.Usage: usage differs (-want +got):
+	//   OutputTokens: want 7, got 9
+}
+
+// Fuzzy values stand in for what a test cannot know: ids, times,
+// generated text.
+func ExampleMatches() {
+	t := printT{}
+
+	want := []llm.Message{
+		&llm.Response{
+			Parts:              []llm.ResponsePart{llm.Reply(assert.NonEmpty())},
+			ProviderResponseID: assert.Matches(`^chatcmpl-[0-9a-f]+$`),
+			ProviderTimestamp:  assert.Recent(time.Minute),
+			ProviderDetails:    map[string]any{"x_groq": assert.JSONEqual(`{"id": "<assert.AnyString>"}`)},
+		},
+	}
+	got := []llm.Message{
+		&llm.Response{
+			Parts:              []llm.ResponsePart{llm.Reply("Paris.")},
+			ProviderResponseID: "chatcmpl-9f86d0",
+			ProviderTimestamp:  time.Now().Add(-2 * time.Second),
+			ProviderDetails:    map[string]any{"x_groq": map[string]any{"id": "req_01jx"}},
+		},
+	}
+	fmt.Println(assert.Messages(t, want, got))
+	fmt.Println(assert.AnyString(), assert.Matches(`^call_`), assert.JSONEqual(`{"a": 1}`))
+	// Output:
+	// true
+	// <assert.AnyString> <assert.Matches ^call_> <assert.JSONEqual {"a":1}>
+}
+
+func ExampleGoldenPath() {
+	// Golden(t, got) in TestMapping/tool call reads and writes:
+	fmt.Println(filepath.ToSlash(assert.GoldenPath("TestMapping/tool call")))
+	// Output:
+	// testdata/golden/TestMapping/tool_call.json
+}
