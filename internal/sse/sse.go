@@ -66,7 +66,7 @@ type Event struct {
 	ID         string // the last event id seen so far (WHATWG: it persists)
 	Retry      int    // the "retry" field in ms, when HasRetry
 	HasRetry   bool   // the block had a valid "retry" field
-	Raw        []byte // the exact input bytes of this block; valid until the next call to Next
+	Raw        []byte // the exact input bytes of this block (comments, the blank line that ends it, a leading BOM on the first); valid until the next call to Next
 	Terminated bool   // false when the input ended before the blank line that ends the block
 }
 
@@ -419,6 +419,12 @@ func (d *Decoder) fill() {
 	}
 	if d.start > 0 && (d.end == len(d.buf) || d.start >= len(d.buf)/2) {
 		d.shift(d.start)
+		if n := d.end; len(d.buf) > 4*initialBufSize && n <= len(d.buf)/8 {
+			// A long block has passed: give its memory back.
+			nb := make([]byte, max(initialBufSize, 2*n))
+			copy(nb, d.buf[:n])
+			d.buf = nb
+		}
 	}
 	if d.end == len(d.buf) {
 		nb := make([]byte, 2*len(d.buf))

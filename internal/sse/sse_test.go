@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -474,8 +475,8 @@ func TestDecoderSplitEverywhere(t *testing.T) {
 					if strings.Contains(in, "\r") {
 						w, g = splitInvariant(want), splitInvariant(got)
 					}
-					if diff := cmp.Diff(w, g); diff != "" {
-						t.Fatalf("%s, KeepAll=%v: events differ from one whole read (-want +got):\n%s", how, keepAll, diff)
+					if !slices.Equal(w, g) { // cmp.Diff only on failure: it is slow
+						t.Fatalf("%s, KeepAll=%v: events differ from one whole read (-want +got):\n%s", how, keepAll, cmp.Diff(w, g))
 					}
 					if keepAll && concatRaw(got) != in {
 						t.Fatalf("%s: KeepAll Raw concatenated differs from the input", how)
@@ -670,5 +671,34 @@ func TestErrorMessages(t *testing.T) {
 	}
 	if !bytes.Equal([]byte(e.Error()), []byte(strings.ToLower(e.Error()))) {
 		t.Errorf("message %q is not lower case", e.Error())
+	}
+}
+
+// TestDecoderGivesBackMemory checks that the buffer grown for one long
+// event shrinks again once small events follow, without changing events.
+func TestDecoderGivesBackMemory(t *testing.T) {
+	long := strings.Repeat("x", 1<<20)
+	var in strings.Builder
+	in.WriteString("data: " + long + "\n\n")
+	for i := range 5000 {
+		in.WriteString("data: " + itoa(i) + "\n\n")
+	}
+	d := NewDecoder(strings.NewReader(in.String()))
+	e, err := d.Next()
+	if err != nil || string(e.Data) != long {
+		t.Fatalf("first event: %d bytes, err %v", len(e.Data), err)
+	}
+	grown := len(d.buf)
+	for i := range 5000 {
+		e, err := d.Next()
+		if err != nil || string(e.Data) != itoa(i) {
+			t.Fatalf("event %d: %q, err %v", i+1, e.Data, err)
+		}
+	}
+	if _, err := d.Next(); err != io.EOF {
+		t.Fatalf("after the last event: err = %v, want io.EOF", err)
+	}
+	if len(d.buf) >= grown/8 {
+		t.Errorf("buffer is %d bytes after small events, was %d for the long one", len(d.buf), grown)
 	}
 }
