@@ -309,7 +309,34 @@ func (c *config) commonOptions() []cmp.Option {
 			return false
 		}, cmp.Ignore()))
 	}
+	if c.extraKeys {
+		opts = append(opts, cmp.FilterPath(func(p cmp.Path) bool {
+			mi, ok := p.Last().(cmp.MapIndex)
+			if !ok {
+				return false
+			}
+			vx, vy := mi.Values()
+			return !vx.IsValid() && vy.IsValid()
+		}, cmp.Ignore()))
+	}
 	return append(opts, c.cmpOpts...)
+}
+
+// goldenOptions are jsonOptions plus, for each IgnoreFields name, its
+// snake_case key ignored anywhere in the file.
+func (c *config) goldenOptions() []cmp.Option {
+	opts := c.jsonOptions()
+	if len(c.ignoreFields) == 0 {
+		return opts
+	}
+	keys := map[string]bool{}
+	for _, f := range c.ignoreFields {
+		keys[snakeCase(f.field)] = true
+	}
+	return append(opts, cmp.FilterPath(func(p cmp.Path) bool {
+		mi, ok := p.Last().(cmp.MapIndex)
+		return ok && mi.Key().Kind() == reflect.String && keys[mi.Key().String()]
+	}, cmp.Ignore()))
 }
 
 // isLocalTimestamp matches the Timestamp field of llm.Response and llm.Request.

@@ -40,6 +40,7 @@
 //
 // Options compose, every function takes them, and a []Option counts as
 // one: [IgnoreFields], [IgnorePaths] ("messages[*].tool_calls[*].id"),
+// [IgnoreExtraKeys] (want lists only the keys it cares about),
 // [EquateApproxTimings], [ExactArgs] (tool-call arguments are compared as
 // JSON by default), [Coalesce] (stream events compared with each part's
 // deltas merged), [CompareTimestamps], [WithClock], and any go-cmp option,

@@ -123,7 +123,7 @@ func Golden(t testing.TB, got any, opts ...Option) bool {
 	}
 	if readErr == nil {
 		want = normalizeMarkers(want)
-		if eq, err := safeEqual(want, tree, c.jsonOptions()...); err == nil && eq {
+		if eq, err := safeEqual(want, tree, c.goldenOptions()...); err == nil && eq {
 			return true
 		}
 	}
@@ -143,7 +143,7 @@ func Golden(t testing.TB, got any, opts ...Option) bool {
 			what, path, rootName(t.Name()))
 		return false
 	}
-	return check(t, what, "got differs from "+path+"; run with -update to accept it", want, tree, c.jsonOptions())
+	return check(t, what, "got differs from "+path+"; run with -update to accept it", want, tree, c.goldenOptions())
 }
 
 // goldenTree renders got for a golden file, as JSON decoded back so that

@@ -296,3 +296,19 @@ func TestUpdating(t *testing.T) {
 		t.Errorf("Updating() = false with %s=1", assert.UpdateEnv)
 	}
 }
+
+func TestGoldenIgnoreFieldsInFile(t *testing.T) {
+	inTempDir(t)
+	setUpdate(t, true)
+	resp := &llm.Response{Parts: []llm.ResponsePart{llm.ToolCall("f", `{}`, "call_1")}}
+	r, ok := record("TestIgnore", func(tb testing.TB) bool { return assert.Golden(tb, resp) })
+	expectPass(t, r, ok)
+
+	// The file holds tool_call_id; ignoring the field ignores the key.
+	setUpdate(t, false)
+	other := &llm.Response{Parts: []llm.ResponsePart{llm.ToolCall("f", `{}`, "call_2")}}
+	r, ok = record("TestIgnore", func(tb testing.TB) bool { return assert.Golden(tb, other) })
+	expectFail(t, r, ok, false, `parts[0].tool_call_id: want "call_1", got "call_2"`)
+	r, ok = record("TestIgnore", func(tb testing.TB) bool { return assert.Golden(tb, other, assert.IgnoreFields("ToolCallID")) })
+	expectPass(t, r, ok)
+}

@@ -8,8 +8,9 @@ import (
 )
 
 // Option changes how an assertion compares. It is either one of this
-// package's options (IgnoreFields, IgnorePaths, EquateApproxTimings,
-// ExactArgs, Coalesce, CompareTimestamps, WithClock), a go-cmp option
+// package's options (IgnoreFields, IgnorePaths, IgnoreExtraKeys,
+// EquateApproxTimings, ExactArgs, Coalesce, CompareTimestamps, WithClock),
+// a go-cmp option
 // (cmp.Option, cmp.Options, for instance cmpopts.EquateApprox(0, 1e-9)), or
 // a []Option, so that options compose:
 //
@@ -34,6 +35,7 @@ type config struct {
 	exactArgs     bool             // from ExactArgs
 	coalesce      bool             // from Coalesce
 	keepTimestamp bool             // from CompareTimestamps
+	extraKeys     bool             // from IgnoreExtraKeys
 	now           func() time.Time // from WithClock; time.Now by default
 }
 
@@ -75,7 +77,8 @@ type badOption struct{ err error }
 // compared values. A name is either a bare field name ("ProviderDetails",
 // ignored in every struct that has it) or qualified by the unqualified type
 // name ("ToolCallPart.ToolCallID", "Usage.Timings"). In Golden, the field
-// is left out of the rendered value.
+// is left out of the rendered value and its snake_case key
+// ("tool_call_id") is ignored wherever it appears in the file.
 func IgnoreFields(names ...string) Option {
 	var fs []fieldName
 	for _, n := range names {
@@ -109,6 +112,15 @@ func IgnorePaths(patterns ...string) Option {
 	}
 	return option(func(c *config) { c.ignorePaths = append(c.ignorePaths, ps...) })
 }
+
+// IgnoreExtraKeys ignores map keys that got has and want lacks, so that an
+// expected JSON body (or map) need list only the keys a test cares about:
+//
+//	assert.RequestJSON(t, `{"tool_choice": "required"}`, req, assert.IgnoreExtraKeys())
+//
+// A key that want has and got lacks still fails, and so does an extra
+// element of a list.
+func IgnoreExtraKeys() Option { return option(func(c *config) { c.extraKeys = true }) }
 
 // EquateApproxTimings treats two time.Duration values as equal when they
 // differ by at most tolerance. Providers report timings as float seconds, so

@@ -219,3 +219,31 @@ func FuzzIgnorePaths(f *testing.F) {
 		}
 	})
 }
+
+func TestIgnoreExtraKeys(t *testing.T) {
+	got := `{"model":"m","tool_choice":"required","messages":[{"role":"user","content":"hi","name":"ann"}]}`
+	tests := []struct {
+		name  string
+		want  string
+		fails []string
+	}{
+		{name: "subset", want: `{"tool_choice":"required","messages":[{"role":"user"}]}`},
+		{name: "value differs", want: `{"tool_choice":"auto"}`, fails: []string{`tool_choice: want "auto", got "required"`}},
+		{name: "missing key still fails", want: `{"seed":1}`, fails: []string{`seed: missing, want 1`}},
+		{name: "extra element still fails", want: `{"messages":[]}`, fails: []string{`messages[0]: unexpected, got {"content":"hi","name":"ann","role":"user"}`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, ok := record(t.Name(), func(tb testing.TB) bool {
+				return assert.RequestJSON(tb, tt.want, got, assert.IgnoreExtraKeys())
+			})
+			if tt.fails == nil {
+				expectPass(t, r, ok)
+				return
+			}
+			expectFail(t, r, ok, false, tt.fails...)
+		})
+	}
+	r, ok := record("strict", func(tb testing.TB) bool { return assert.RequestJSON(tb, tests[0].want, got) })
+	expectFail(t, r, ok, false, `model: unexpected, got "m"`, `messages[0].content: unexpected, got "hi"`)
+}
