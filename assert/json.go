@@ -139,21 +139,27 @@ func bodyOf(got any) ([]byte, error) {
 		"a BodyProvider, a Body() []byte method, or a RawBody or Body field", got)
 }
 
-// readRequestBody reads r's body and puts an unread copy back.
+// readRequestBody returns r's body without consuming it: through GetBody
+// when the request has one (as http.NewRequest sets for in-memory bodies),
+// otherwise by reading Body and putting an unread copy back.
 func readRequestBody(r *http.Request) ([]byte, error) {
 	if r == nil {
 		return nil, fmt.Errorf("nil *http.Request")
 	}
-	if r.Body == nil || r.Body == http.NoBody {
-		if r.GetBody == nil {
-			return nil, nil
-		}
+	if r.GetBody != nil {
 		rc, err := r.GetBody()
 		if err != nil {
 			return nil, fmt.Errorf("get request body: %w", err)
 		}
 		defer rc.Close()
-		return io.ReadAll(rc)
+		b, err := io.ReadAll(rc)
+		if err != nil {
+			return nil, fmt.Errorf("read request body: %w", err)
+		}
+		return b, nil
+	}
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil, nil
 	}
 	b, err := io.ReadAll(r.Body)
 	r.Body.Close()

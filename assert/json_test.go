@@ -329,3 +329,30 @@ func TestRequestJSONHugeExponent(t *testing.T) {
 	r, ok = record("huge", func(tb testing.TB) bool { return assert.RequestJSON(tb, `{"a":1e2}`, `{"a":100.0}`) })
 	expectPass(t, r, ok)
 }
+
+func TestRequestJSONServerSideRequest(t *testing.T) {
+	// A request as a server or RoundTripper sees it: no GetBody, a stream.
+	body := retryBody(t)
+	req, _ := http.NewRequest("POST", "http://x/", nil)
+	req.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body[:10]), bytes.NewReader(body[10:])))
+	r, ok := record("server", func(tb testing.TB) bool { return assert.RequestJSON(tb, body, req) })
+	expectPass(t, r, ok)
+	again, _ := io.ReadAll(req.Body)
+	if !bytes.Equal(again, body) {
+		t.Errorf("body not restored: %q", again)
+	}
+	// A failing body read is reported, not a panic.
+	req.Body = io.NopCloser(failingReader{})
+	r, ok = record("server", func(tb testing.TB) bool { return assert.RequestJSON(tb, body, req) })
+	expectFail(t, r, ok, false, "assert.RequestJSON: got: read request body: disk on fire")
+}
+
+type failingReader struct{}
+
+func (failingReader) Read([]byte) (int, error) { return 0, errDisk }
+
+var errDisk = diskErr{}
+
+type diskErr struct{}
+
+func (diskErr) Error() string { return "disk on fire" }
