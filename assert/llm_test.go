@@ -1,7 +1,9 @@
 package assert_test
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -454,4 +456,27 @@ func TestEventsCoalesceWithPartsManager(t *testing.T) {
 	expectFail(t, r, ok, false, `[0].Part.Content: want "Hello world", got "He"`)
 	r, ok = record("pm", func(tb testing.TB) bool { return assert.Events(tb, coarse, fine, assert.Coalesce()) })
 	expectPass(t, r, ok)
+}
+
+func TestManyDifferencesTruncated(t *testing.T) {
+	var want, got []llm.ResponsePart
+	for i := 0; i < 25; i++ {
+		want = append(want, llm.Reply(fmt.Sprint("w", i)))
+		got = append(got, llm.Reply(fmt.Sprint("g", i)))
+	}
+	r, ok := record("many", func(tb testing.TB) bool { return assert.Parts(tb, want, got) })
+	expectFail(t, r, ok, false, `[19].Content: want "w19", got "g19"`, "  ... and 5 more\n")
+	if strings.Contains(r.output(), `[20].Content: want`) {
+		t.Errorf("the list was not cut at 20:\n%s", r.output())
+	}
+}
+
+func TestMarkersInsideArgs(t *testing.T) {
+	want := []llm.ResponsePart{llm.ToolCall("f", `{"city": "<assert.AnyString>", "days": 3}`, "")}
+	got := []llm.ResponsePart{llm.ToolCall("f", `{"days":3,"city":"Lyon"}`, "")}
+	r, ok := record("args", func(tb testing.TB) bool { return assert.Parts(tb, want, got) })
+	expectPass(t, r, ok)
+	got = []llm.ResponsePart{llm.ToolCall("f", `{"days":3,"city":7}`, "")}
+	r, ok = record("args", func(tb testing.TB) bool { return assert.Parts(tb, want, got) })
+	expectFail(t, r, ok, false, `[0].Args.city: want <assert.AnyString>, got 7`)
 }
