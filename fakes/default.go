@@ -73,9 +73,9 @@ func (g *Groq) defaultAnswer(req *Request) *Answer {
 	}
 	a := newAnswer(kindStream, "default stream")
 	for _, c := range chunks {
-		a.frames = append(a.frames, ChunkFrame(c))
+		a.frames = append(a.frames, mustJSONFrame(c))
 	}
-	a.frames = append(a.frames, DoneFrame())
+	a.frames = append(a.frames, []byte(doneFrame))
 	return a
 }
 
@@ -441,3 +441,6 @@ func titleCase(s string) string {
 	}
 	return strings.Join(words, " ")
 }
+
+// mustJSONFrame is the data event of a chunk this package built.
+func mustJSONFrame(c *groq.ChatCompletionChunk) []byte { return dataFrame(mustJSON(c)) }

@@ -128,22 +128,26 @@ func (g *Groq) ReplyText(text string, opts ...BuildOption) *Answer {
 func (g *Groq) Stream(chunks ...*groq.ChatCompletionChunk) *Answer {
 	a := newAnswer(kindStream, fmt.Sprintf("Stream(%d chunks)", len(chunks)))
 	for i, c := range chunks {
-		b, err := json.Marshal(c)
-		if err != nil {
-			g.fail("fakes: Stream: marshal chunk %d: %v", i, err)
+		f := ChunkFrame(c)
+		if f.err != nil {
+			g.fail("fakes: Stream: chunk %d: %v", i, f.err)
 		}
-		a.frames = append(a.frames, dataFrame(b))
+		a.frames = append(a.frames, f.data)
 	}
-	a.frames = append(a.frames, DoneFrame())
+	a.frames = append(a.frames, []byte(doneFrame))
 	return g.add(a)
 }
 
-// StreamFrames scripts a stream of raw SSE events, written as given (no
-// [DONE] is added). Build them with ChunkFrame, ErrorFrame, MalformedFrame,
-// DoneFrame, or by hand.
-func (g *Groq) StreamFrames(frames ...[]byte) *Answer {
+// StreamFrames scripts a stream of events written as given (no [DONE] is
+// added).
+func (g *Groq) StreamFrames(frames ...Frame) *Answer {
 	a := newAnswer(kindStream, fmt.Sprintf("StreamFrames(%d frames)", len(frames)))
-	a.frames = append(a.frames, frames...)
+	for i, f := range frames {
+		if f.err != nil {
+			g.fail("fakes: StreamFrames: frame %d: %v", i, f.err)
+		}
+		a.frames = append(a.frames, f.data)
+	}
 	return g.add(a)
 }
 
@@ -284,10 +288,14 @@ func (a *Answer) SlowBody(size int, every time.Duration) *Answer {
 // after the HTTP 200 (no [DONE] follows). Use StreamError to add
 // status_code.
 func (a *Answer) ErrorFrameAfter(k int, e groq.ErrorObject) *Answer {
+	f := ErrorFrame(e)
+	if f.err != nil && a.g != nil {
+		a.g.fail("fakes: ErrorFrameAfter: %v", f.err)
+	}
 	a.lock()
 	defer a.unlock()
 	k = min(max(k, 0), len(a.frames))
-	a.frames = append(a.frames[:k:k], ErrorFrame(e))
+	a.frames = append(a.frames[:k:k], f.data)
 	return a
 }
 
@@ -297,7 +305,7 @@ func (a *Answer) MalformedFrameAfter(k int, text string) *Answer {
 	a.lock()
 	defer a.unlock()
 	k = min(max(k, 0), len(a.frames))
-	frames := append(a.frames[:k:k], MalformedFrame(text))
+	frames := append(a.frames[:k:k], MalformedFrame(text).data)
 	a.frames = append(frames, a.frames[k:]...)
 	return a
 }
@@ -306,7 +314,7 @@ func (a *Answer) MalformedFrameAfter(k int, text string) *Answer {
 func (a *Answer) WithoutDone() *Answer {
 	a.lock()
 	defer a.unlock()
-	if n := len(a.frames); n > 0 && bytes.Equal(a.frames[n-1], DoneFrame()) {
+	if n := len(a.frames); n > 0 && string(a.frames[n-1]) == doneFrame {
 		a.frames = a.frames[:n-1]
 	}
 	return a
@@ -377,26 +385,52 @@ func dataFrame(payload []byte) []byte {
 	return append(out, "\n\n"...)
 }
 
-// ChunkFrame returns the SSE event carrying c.
-func ChunkFrame(c *groq.ChatCompletionChunk) []byte { return dataFrame(mustJSON(c)) }
+// Frame is one server-sent event as the fake writes it, blank line
+// included. Build frames with ChunkFrame, ErrorFrame, DataErrorFrame,
+// MalformedFrame, DoneFrame or RawFrame.
+type Frame struct {
+	data []byte
+	err  error // why the frame could not be built; reported when scripted
+}
+
+// Bytes returns the frame as written.
+func (f Frame) Bytes() []byte { return f.data }
+
+// Err returns why the frame could not be built, or nil.
+func (f Frame) Err() error { return f.err }
+
+func jsonFrame(prefix string, v any) Frame {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return Frame{err: fmt.Errorf("fakes: marshal %T: %w", v, err)}
+	}
+	return Frame{data: append([]byte(prefix), dataFrame(b)...)}
+}
+
+// ChunkFrame returns the event carrying c: "data: <chunk>".
+func ChunkFrame(c *groq.ChatCompletionChunk) Frame { return jsonFrame("", c) }
 
 // ErrorFrame returns Groq's in-stream error event:
 // "event: error\ndata: {"error": e}".
-func ErrorFrame(e groq.ErrorObject) []byte {
-	return append([]byte("event: error\n"), dataFrame(mustJSON(groq.ErrorResponse{Error: e}))...)
+func ErrorFrame(e groq.ErrorObject) Frame {
+	return jsonFrame("event: error\n", groq.ErrorResponse{Error: e})
 }
 
 // DataErrorFrame returns an error as a plain data event, without the
 // "event: error" line (another shape seen from Groq).
-func DataErrorFrame(e groq.ErrorObject) []byte {
-	return dataFrame(mustJSON(groq.ErrorResponse{Error: e}))
-}
+func DataErrorFrame(e groq.ErrorObject) Frame { return jsonFrame("", groq.ErrorResponse{Error: e}) }
 
 // MalformedFrame returns a data event whose payload is text as it is.
-func MalformedFrame(text string) []byte { return dataFrame([]byte(text)) }
+func MalformedFrame(text string) Frame { return Frame{data: dataFrame([]byte(text))} }
 
-// DoneFrame returns "data: [DONE]\n\n".
-func DoneFrame() []byte { return []byte("data: [DONE]\n\n") }
+// DoneFrame returns "data: [DONE]".
+func DoneFrame() Frame { return Frame{data: []byte(doneFrame)} }
+
+// RawFrame returns b written as it is: a comment (": keep-alive\n\n"), an
+// event of another type, half an event.
+func RawFrame(b []byte) Frame { return Frame{data: append([]byte(nil), b...)} }
+
+const doneFrame = "data: [DONE]\n\n"
 
 // run writes the answer a for req.
 func (g *Groq) run(ctx context.Context, w http.ResponseWriter, r *http.Request, req *Request, a *Answer) {

@@ -163,7 +163,7 @@ func TestErrorFrameInsideStream(t *testing.T) {
 
 func TestErrorFrameMatchesRecording(t *testing.T) {
 	real := sseData(t, readFile(t, "testdata/real/stream_error_frame.sse"))
-	frame := string(fakes.ErrorFrame(fakes.StreamError(400, fakes.ToolUseFailed("x"))))
+	frame := string(fakes.ErrorFrame(fakes.StreamError(400, fakes.ToolUseFailed("x"))).Bytes())
 	got, _ := strings.CutPrefix(strings.TrimSpace(frame), "event: error\ndata: ")
 	if diff := cmp.Diff(keyPaths(t, []byte(real[len(real)-1])), keyPaths(t, []byte(got))); diff != "" {
 		t.Errorf("error frame key paths (-real +fake):\n%s", diff)
@@ -552,4 +552,38 @@ func TestNewServerWithoutTest(t *testing.T) {
 		t.Errorf("answer %q", got)
 	}
 	g.Close() // twice is fine
+}
+
+func TestStreamFrames(t *testing.T) {
+	g := fakes.NewGroq(t)
+	chunks := fakes.TextStream("hi")
+	g.StreamFrames(
+		fakes.RawFrame([]byte(": keep-alive\n\n")),
+		fakes.ChunkFrame(chunks[0]),
+		fakes.DataErrorFrame(groq.ErrorObject{Message: "boom", Type: "server_error"}),
+	)
+	_, body := mustPost(t, g, chatBody("hi", true))
+	want := ": keep-alive\n\n" + string(fakes.ChunkFrame(chunks[0]).Bytes()) + `data: {"error":{"message":"boom","type":"server_error"}}` + "\n\n"
+	if string(body) != want {
+		t.Errorf("body =\n%s\nwant\n%s", body, want)
+	}
+}
+
+func TestUnbuildableFrameFailsTheTest(t *testing.T) {
+	rec := newRecordingTB(t)
+	g := fakes.NewGroq(rec)
+	bad := groq.ErrorObject{Message: "x", Debug: []byte("{not json")}
+	if fakes.ErrorFrame(bad).Err() == nil {
+		t.Fatal("ErrorFrame with invalid raw JSON has no error")
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		g.StreamFrames(fakes.ErrorFrame(bad))
+	}()
+	<-done
+	rec.finish()
+	if fails := rec.failures(); len(fails) == 0 || !strings.Contains(fails[0], "StreamFrames: frame 0") {
+		t.Errorf("failures = %q", fails)
+	}
 }
