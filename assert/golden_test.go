@@ -312,3 +312,17 @@ func TestGoldenIgnoreFieldsInFile(t *testing.T) {
 	r, ok = record("TestIgnore", func(tb testing.TB) bool { return assert.Golden(tb, other, assert.IgnoreFields("ToolCallID")) })
 	expectPass(t, r, ok)
 }
+
+func TestGoldenWriteFailure(t *testing.T) {
+	inTempDir(t)
+	setUpdate(t, true)
+	// testdata/golden is a file, so the golden folder cannot be made.
+	if err := os.MkdirAll("testdata", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join("testdata", "golden"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, ok := record("TestW", func(tb testing.TB) bool { return assert.Golden(tb, 1) })
+	expectFail(t, r, ok, true, "assert.Golden: ", "testdata/golden")
+}

@@ -374,6 +374,30 @@ func TestCoalesceEvents(t *testing.T) {
 			},
 		},
 		{
+			name: "pointer events and tool-call deltas",
+			in: []llm.Event{
+				&llm.PartStartEvent{Index: 0, Part: &llm.ToolCallPart{ToolName: "get_"}},
+				llm.PartDeltaEvent{Index: 0, Delta: &llm.ToolCallPartDelta{ToolNameDelta: "weather", ArgsDelta: "{", ToolCallID: "call_1"}},
+				llm.PartDeltaEvent{Index: 0, Delta: llm.ToolCallPartDelta{ArgsDelta: "}"}},
+				llm.PartDeltaEvent{Index: 1, Delta: llm.ToolCallPartDelta{ArgsDelta: "[", ToolCallID: "a"}},
+				llm.PartDeltaEvent{Index: 1, Delta: llm.ToolCallPartDelta{ToolNameDelta: "x", ArgsDelta: "]", ToolCallID: "b"}},
+				llm.PartDeltaEvent{Index: 1, Delta: llm.TextPartDelta{ContentDelta: "t1"}},
+				llm.PartDeltaEvent{Index: 1, Delta: llm.TextPartDelta{ContentDelta: "t2"}},
+				llm.PartStartEvent{Index: 2, Part: llm.Thought("a")},
+				llm.PartDeltaEvent{Index: 2, Delta: llm.ThinkingPartDelta{ContentDelta: "b", SignatureDelta: "sig"}},
+				(*llm.PartStartEvent)(nil),
+				(*llm.PartDeltaEvent)(nil),
+			},
+			want: []llm.Event{
+				llm.PartStartEvent{Index: 0, Part: llm.ToolCall("get_weather", "{}", "call_1")},
+				llm.PartDeltaEvent{Index: 1, Delta: llm.ToolCallPartDelta{ToolNameDelta: "x", ArgsDelta: "[]", ToolCallID: "b"}},
+				llm.PartDeltaEvent{Index: 1, Delta: llm.TextPartDelta{ContentDelta: "t1t2"}},
+				llm.PartStartEvent{Index: 2, Part: &llm.ThinkingPart{Content: "ab", Signature: "sig"}},
+				(*llm.PartStartEvent)(nil),
+				(*llm.PartDeltaEvent)(nil),
+			},
+		},
+		{
 			name: "delta of another kind kept",
 			in: []llm.Event{
 				llm.PartStartEvent{Index: 0, Part: llm.Thought("x")},
