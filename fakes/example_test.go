@@ -1,0 +1,139 @@
+package fakes_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/llmvcr/llmvcr/fakes"
+	"github.com/llmvcr/llmvcr/groq"
+	"github.com/llmvcr/llmvcr/llm"
+)
+
+// A scripted reply, seen through the Groq model. In a test, use
+// fakes.NewGroq(t) instead of NewServer: it closes the server and checks
+// that every scripted answer was used.
+func ExampleNewServer() {
+	g := fakes.NewServer()
+	defer g.Close()
+	g.ReplyText("Paris.")
+
+	model, _ := groq.NewModel("llama-3.3-70b-versatile", groq.WithBaseURL(g.URL), groq.WithHTTPClient(g.Client()))
+	resp, err := model.Request(context.Background(), []llm.Message{llm.NewRequest(llm.User("Capital of France?"))}, nil, nil)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(resp.Text())
+	fmt.Println(g.Requests()[0].Chat.Messages[0].Content.Text)
+	// Output:
+	// Paris.
+	// Capital of France?
+}
+
+// A 429 with retry-after, then an answer: the model waits on the injected
+// clock, so nothing sleeps.
+func ExampleRateLimitError() {
+	clock := fakes.NewInstantClock(time.Date(2026, 2, 18, 0, 0, 0, 0, time.UTC))
+	g := fakes.NewServer(fakes.WithClock(clock))
+	defer g.Close()
+	g.Error(fakes.RateLimitError(2 * time.Second))
+	g.ReplyText("Paris.")
+
+	model, _ := groq.NewModel("llama-3.3-70b-versatile", groq.WithBaseURL(g.URL), groq.WithHTTPClient(g.Client()), groq.WithClock(clock))
+	resp, _ := model.Request(context.Background(), []llm.Message{llm.NewRequest(llm.User("Capital of France?"))}, nil, nil)
+	fmt.Println(resp.Text(), len(g.Requests()), clock.Slept())
+	// Output: Paris. 2 [2s]
+}
+
+// The default answers call offered tools with arguments from their schema,
+// then report the tool's result.
+func ExampleWithDefaultAnswers() {
+	g := fakes.NewServer() // NewServer answers by default; NewGroq needs WithDefaultAnswers
+	defer g.Close()
+	model, _ := groq.NewModel("openai/gpt-oss-120b", groq.WithBaseURL(g.URL), groq.WithHTTPClient(g.Client()))
+	params := &llm.RequestParams{FunctionTools: []llm.ToolDefinition{{
+		Name:        "get_weather",
+		Description: "Get the weather in a city",
+		Parameters:  json.RawMessage(`{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}`),
+	}}}
+	msgs := []llm.Message{llm.NewRequest(llm.User("What is the weather in Paris?"))}
+
+	first, _ := model.Request(context.Background(), msgs, nil, params)
+	call := first.ToolCalls()[0]
+	fmt.Println(call.ToolName, call.Args)
+
+	msgs = append(msgs, first, llm.NewRequest(llm.ToolReturn(call.ToolName, call.ToolCallID, "sunny, 21°C")))
+	final, _ := model.Request(context.Background(), msgs, nil, params)
+	fmt.Println(final.Text())
+	// Output:
+	// get_weather {"city":"Paris"}
+	// Here is what I found: get_weather returned sunny, 21°C.
+}
+
+func ExampleArgsFromSchema() {
+	schema := json.RawMessage(`{
+		"type": "object",
+		"properties": {
+			"city": {"type": "string"},
+			"days": {"type": "integer", "minimum": 1, "maximum": 7},
+			"units": {"enum": ["celsius", "fahrenheit"]},
+			"note": {"type": "string"}
+		},
+		"required": ["city", "days", "units"]
+	}`)
+	args, _ := fakes.ArgsFromSchema(schema, 3)
+	fmt.Println(string(args))
+	// Output: {"city":"d","days":4,"units":"fahrenheit"}
+}
+
+func ExampleTextStream() {
+	for _, c := range fakes.TextStream("The capital of France is Paris.") {
+		d := c.Choices[0].Delta
+		switch {
+		case d.Role != "":
+			fmt.Printf("start %q %s\n", *d.Content, c.XGroq.ID[:6])
+		case d.Content != nil:
+			fmt.Printf("%q\n", *d.Content)
+		default:
+			fmt.Println("finish", *c.Choices[0].FinishReason, c.XGroq.Usage.CompletionTokens, "tokens")
+		}
+	}
+	// Output:
+	// start "" req_01
+	// "The"
+	// " capital"
+	// " of"
+	// " France"
+	// " is"
+	// " Paris."
+	// finish stop 8 tokens
+}
+
+func ExampleTestModel() {
+	m := &fakes.TestModel{}
+	params := &llm.RequestParams{FunctionTools: []llm.ToolDefinition{{
+		Name:       "roll_die",
+		Parameters: json.RawMessage(`{"type":"object","properties":{"sides":{"type":"integer","minimum":6}},"required":["sides"]}`),
+	}}}
+	msgs := []llm.Message{llm.NewRequest(llm.User("Roll a die"))}
+	first, _ := m.Request(context.Background(), msgs, nil, params)
+	call := first.ToolCalls()[0]
+	fmt.Println(call.ToolName, call.Args, call.ToolCallID)
+
+	msgs = append(msgs, first, llm.NewRequest(llm.ToolReturn("roll_die", call.ToolCallID, 4)))
+	final, _ := m.Request(context.Background(), msgs, nil, params)
+	fmt.Println(final.Text())
+	// Output:
+	// roll_die {"sides":6} pyd_ai_tool_call_id__roll_die
+	// {"roll_die":4}
+}
+
+func ExampleFunctionModel() {
+	m := &fakes.FunctionModel{Func: func(ctx context.Context, msgs []llm.Message, info fakes.Info) (*llm.Response, error) {
+		return &llm.Response{Parts: []llm.ResponsePart{llm.Reply(fmt.Sprintf("%d tools offered", len(info.FunctionTools)))}}, nil
+	}}
+	resp, _ := m.Request(context.Background(), []llm.Message{llm.NewRequest(llm.User("hello"))}, nil, nil)
+	fmt.Println(resp.Text(), resp.ModelName, resp.Usage.InputTokens, resp.Usage.OutputTokens)
+	// Output: 0 tools offered function 51 3
+}
