@@ -356,3 +356,14 @@ var errDisk = diskErr{}
 type diskErr struct{}
 
 func (diskErr) Error() string { return "disk on fire" }
+
+func TestRequestJSONQuotedKeys(t *testing.T) {
+	want := `{"a":{"b.c":[1],"x-groq":{"id":"1"}}}`
+	got := `{"a":{"b.c":[2],"x-groq":{"id":"2"}}}`
+	r, ok := record("quoted", func(tb testing.TB) bool { return assert.RequestJSON(tb, want, got) })
+	expectFail(t, r, ok, false, `a["b.c"][0]: want 1, got 2`, `a.x-groq.id: want "1", got "2"`)
+	r, ok = record("quoted", func(tb testing.TB) bool {
+		return assert.RequestJSON(tb, want, got, assert.IgnorePaths(`a["b.c"][0]`, "a.x-groq.id"))
+	})
+	expectPass(t, r, ok)
+}
