@@ -56,7 +56,10 @@ const (
 	maxEmptyReads  = 100      // consecutive (0, nil) reads before giving up, as bufio does
 )
 
-var bom = []byte{0xEF, 0xBB, 0xBF}
+var (
+	bom             = []byte{0xEF, 0xBB, 0xBF}
+	errInvalidCount = errors.New("reader returned an impossible byte count")
+)
 
 // Event is one block of an SSE stream.
 type Event struct {
@@ -158,8 +161,8 @@ type Decoder struct {
 	// survive the buffer being compacted.
 	lines    int    // non-blank lines in the block
 	nData    int    // data lines in the block
-	dataOff  int    // offset and length of the only data line's value
-	dataLen  int    //
+	dataOff  int    // offset of the first data line's value
+	dataLen  int    // length of the first data line's value
 	data     []byte // joined data when there are several data lines
 	typ      string // event type of the block
 	retry    int
@@ -434,7 +437,7 @@ func (d *Decoder) fill() {
 	for range maxEmptyReads {
 		n, err := d.r.Read(d.buf[d.end:])
 		if n < 0 || n > len(d.buf)-d.end {
-			d.rerr = errors.New("sse: reader returned an invalid count")
+			d.rerr = errInvalidCount
 			return
 		}
 		d.end += n

@@ -2,6 +2,7 @@ package sse
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"math/rand/v2"
@@ -401,6 +402,7 @@ func TestDecoderReaderErrors(t *testing.T) {
 		{name: "error while waiting for the LF after a CR", r: &errReader{b: []byte("data: a\r"), err: errBoom}, wantErr: errBoom, wantOff: 8},
 		{name: "error while reading a BOM", r: &errReader{b: []byte("\xEF\xBB"), err: errBoom}, wantErr: errBoom, wantOff: 2},
 		{name: "reader that never makes progress", r: emptyReader{}, wantErr: io.ErrNoProgress},
+		{name: "reader returning a negative count", r: badCountReader{}, wantErr: errInvalidCount},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -655,6 +657,11 @@ func (r *errReader) Read(p []byte) (int, error) {
 	return n, r.err
 }
 
+// badCountReader claims to have read -1 bytes.
+type badCountReader struct{}
+
+func (badCountReader) Read([]byte) (int, error) { return -1, nil }
+
 // emptyReader always returns (0, nil).
 type emptyReader struct{}
 
@@ -700,5 +707,59 @@ func TestDecoderGivesBackMemory(t *testing.T) {
 	}
 	if len(d.buf) >= grown/8 {
 		t.Errorf("buffer is %d bytes after small events, was %d for the long one", len(d.buf), grown)
+	}
+}
+
+// TestDecoderGroqRecordings decodes the real Groq bodies in testdata: every
+// chunk is one JSON event, the error frame keeps its type, and a body cut
+// mid-event ends with an unterminated event.
+func TestDecoderGroqRecordings(t *testing.T) {
+	tests := []struct {
+		file     string
+		events   int
+		lastType string
+		lastData string // prefix
+	}{
+		{file: "groq_text.sse", events: 51, lastData: "[DONE]"},
+		{file: "groq_tool_call.sse", events: 26, lastData: "[DONE]"},
+		{file: "groq_tool_use_failed_error.sse", events: 95, lastType: "error", lastData: `{"error":{"message":"Tool call validation failed`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			body, err := os.ReadFile(filepath.Join("testdata", tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			evs, err := decodeAll(t, bytes.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(evs) != tt.events {
+				t.Fatalf("%d events, want %d", len(evs), tt.events)
+			}
+			for i, e := range evs[:len(evs)-1] {
+				if e.Type != "" || !e.Terminated || !json.Valid([]byte(e.Data)) || !strings.HasPrefix(e.Raw, "data: ") {
+					t.Fatalf("event %d: %+v, want a terminated message event with a JSON chunk", i, e)
+				}
+			}
+			last := evs[len(evs)-1]
+			if last.Type != tt.lastType || !strings.HasPrefix(last.Data, tt.lastData) || !last.Terminated {
+				t.Errorf("last event: type %q, data %.60q, terminated %v; want type %q, data %.60q..., terminated", last.Type, last.Data, last.Terminated, tt.lastType, tt.lastData)
+			}
+
+			// Cut in the middle of the second-to-last chunk.
+			cut := bytes.LastIndex(body[:len(body)-2], []byte("\n\n"))
+			cut = bytes.LastIndex(body[:cut], []byte("\n\n")) + 40
+			part, err := decodeAll(t, bytes.NewReader(body[:cut]))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(part) != tt.events-1 {
+				t.Fatalf("cut body: %d events, want %d", len(part), tt.events-1)
+			}
+			if p := part[len(part)-1]; p.Terminated || json.Valid([]byte(p.Data)) {
+				t.Errorf("cut body: last event terminated=%v with data %q, want an unterminated partial chunk", p.Terminated, p.Data)
+			}
+		})
 	}
 }
