@@ -54,6 +54,8 @@ type StreamedResponse struct {
 	timestamp time.Time      // local time the response began
 	think     thinkSplitter  // <think> tags in content
 	exec      map[int]string // executed tool index -> the id of its call part
+	chunkDec  chunkDecoder   // decodes chunks, reusing memory
+	evbuf     []llm.Event    // the events of one chunk, reused
 
 	mu        sync.Mutex // guards what follows, read by Response and Usage
 	parts     llm.PartsManager
@@ -236,14 +238,15 @@ func (sr *StreamedResponse) handle(ev sse.Event) (events []llm.Event, done bool,
 		}
 		return cloneEvents(events), true, nil
 	}
-	var c ChatCompletionChunk
-	if err := json.Unmarshal(ev.Data, &c); err != nil {
+	c, err := sr.chunkDec.decode(ev.Data)
+	if err != nil {
 		return nil, false, &llm.UnexpectedModelBehavior{Message: "groq: decode stream chunk: " + err.Error(), Body: string(ev.Data), Err: err}
 	}
 	sr.mu.Lock()
 	defer sr.mu.Unlock()
-	events, err = sr.apply(&c)
-	return cloneEvents(events), false, err
+	sr.evbuf = sr.evbuf[:0]
+	err = sr.apply(c)
+	return sr.evbuf, false, err
 }
 
 // cloneEvents copies a slice the parts manager will reuse.
@@ -255,8 +258,9 @@ func cloneEvents(evs []llm.Event) []llm.Event {
 }
 
 // apply folds one chunk into the response, as pydantic-ai's
-// GroqStreamedResponse does. Called with sr.mu held.
-func (sr *StreamedResponse) apply(c *ChatCompletionChunk) ([]llm.Event, error) {
+// GroqStreamedResponse does, appending its events to sr.evbuf. Called with
+// sr.mu held.
+func (sr *StreamedResponse) apply(c *ChatCompletionChunk) error {
 	sr.chunks++
 	if sr.chunks == 1 {
 		if c.Model != "" {
@@ -274,35 +278,45 @@ func (sr *StreamedResponse) apply(c *ChatCompletionChunk) ([]llm.Event, error) {
 	}
 	sr.noteDetails(c)
 	if c.XGroq != nil && len(c.XGroq.Error) > 0 && string(c.XGroq.Error) != "null" {
-		return nil, &StreamError{ModelName: sr.modelName, Message: errorText(c.XGroq.Error), Raw: c.XGroq.Error}
+		return &StreamError{ModelName: sr.modelName, Message: errorText(c.XGroq.Error), Raw: c.XGroq.Error}
 	}
 	if len(c.Choices) == 0 {
-		return nil, nil
+		return nil
 	}
 	choice := c.Choices[0]
 	if choice.FinishReason != nil && *choice.FinishReason != "" {
 		sr.finish = *choice.FinishReason
 	}
 	d := choice.Delta
-	var events []llm.Event
 	if d.Reasoning != nil && *d.Reasoning != "" {
-		events = append(events, sr.flushThink()...)
-		events = append(events, sr.parts.ThinkingDelta("reasoning", *d.Reasoning, "")...)
+		sr.evbuf = append(sr.evbuf, sr.flushThink()...)
+		sr.evbuf = append(sr.evbuf, sr.parts.ThinkingDelta("reasoning", *d.Reasoning, "")...)
 	}
 	for _, t := range d.ExecutedTools {
-		events = append(events, sr.executedTool(t)...)
+		sr.evbuf = append(sr.evbuf, sr.executedTool(t)...)
 	}
 	if d.Content != nil && *d.Content != "" {
-		events = append(events, sr.content(*d.Content)...)
+		sr.content(*d.Content)
 	}
 	for i, tc := range d.ToolCalls {
 		idx := i
 		if tc.Index != nil {
 			idx = *tc.Index
 		}
-		events = append(events, sr.parts.ToolCallDelta("tool-"+strconv.Itoa(idx), tc.Function.Name, tc.Function.Arguments, tc.ID)...)
+		sr.evbuf = append(sr.evbuf, sr.parts.ToolCallDelta(toolVendorID(idx), tc.Function.Name, tc.Function.Arguments, tc.ID)...)
 	}
-	return events, nil
+	return nil
+}
+
+// toolVendorIDs are the vendor ids of the first tool-call indexes, so
+// the common case does not format one per chunk.
+var toolVendorIDs = [...]string{"tool-0", "tool-1", "tool-2", "tool-3", "tool-4", "tool-5", "tool-6", "tool-7"}
+
+func toolVendorID(i int) string {
+	if i >= 0 && i < len(toolVendorIDs) {
+		return toolVendorIDs[i]
+	}
+	return "tool-" + strconv.Itoa(i)
 }
 
 // noteDetails keeps the Groq facts that have no llm field.
@@ -352,14 +366,16 @@ func (sr *StreamedResponse) executedTool(t ExecutedTool) []llm.Event {
 	return append(events, sr.parts.Part("executed_tools-"+strconv.Itoa(t.Index)+"-return", ret)...)
 }
 
-// content adds text, splitting <think>...</think> into thinking parts even
-// when a tag is split across chunks.
-func (sr *StreamedResponse) content(s string) []llm.Event {
-	var events []llm.Event
-	for _, piece := range sr.think.feed(s) {
-		events = append(events, sr.emitPiece(piece)...)
+// content adds text to sr.evbuf, splitting <think>...</think> into
+// thinking parts even when a tag is split across chunks.
+func (sr *StreamedResponse) content(s string) {
+	if p, plain := sr.think.plain(s); plain {
+		sr.evbuf = append(sr.evbuf, sr.emitPiece(p)...)
+		return
 	}
-	return events
+	for _, piece := range sr.think.feed(s) {
+		sr.evbuf = append(sr.evbuf, sr.emitPiece(piece)...)
+	}
 }
 
 // flushThink emits text held back because it might have begun a tag.
@@ -368,20 +384,20 @@ func (sr *StreamedResponse) flushThink() []llm.Event {
 	for _, piece := range sr.think.flush() {
 		events = append(events, sr.emitPiece(piece)...)
 	}
-	return events
+	return events // a copy: the parts manager reuses its slice
 }
 
 func (sr *StreamedResponse) emitPiece(p piece) []llm.Event {
 	switch p.kind {
 	case pieceOpen:
-		return cloneEvents(sr.parts.ThinkingDelta("think", "", ""))
+		return sr.parts.ThinkingDelta("think", "", "")
 	case pieceClose:
 		sr.parts.Forget("think")
 		return nil
 	case pieceThinking:
-		return cloneEvents(sr.parts.ThinkingDelta("think", p.text, ""))
+		return sr.parts.ThinkingDelta("think", p.text, "")
 	default:
-		return cloneEvents(sr.parts.TextDelta("content", p.text))
+		return sr.parts.TextDelta("content", p.text)
 	}
 }
 

@@ -31,11 +31,20 @@ const (
 	thinkClose = "</think>"
 )
 
+// plain returns s as one piece when it cannot touch a tag, the common
+// case, without allocating.
+func (ts *thinkSplitter) plain(s string) (piece, bool) {
+	if ts.pending != "" || strings.IndexByte(s, '<') >= 0 {
+		return piece{}, false
+	}
+	if ts.inThink {
+		return piece{pieceThinking, s}, true
+	}
+	return piece{pieceText, s}, true
+}
+
 // feed returns the pieces s completes.
 func (ts *thinkSplitter) feed(s string) []piece {
-	if ts.pending == "" && !ts.inThink && strings.IndexByte(s, '<') < 0 {
-		return []piece{{pieceText, s}} // the common case: no tag in sight
-	}
 	s = ts.pending + s
 	ts.pending = ""
 	var out []piece
