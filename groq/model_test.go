@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/llmvcr/llmvcr/assert"
 	"github.com/llmvcr/llmvcr/llm"
 )
 
@@ -94,21 +94,14 @@ func TestRequestSimpleSuccess(t *testing.T) {
 		Usage:              llm.Usage{Requests: 1, InputTokens: 2, OutputTokens: 1},
 		ProviderDetails:    map[string]any{"finish_reason": "stop"},
 	}
-	if diff := cmp.Diff(want, r, cmpopts.IgnoreFields(llm.Response{}, "Timestamp")); diff != "" {
-		t.Errorf("response (-want +got):\n%s", diff)
-	}
-	if time.Since(r.Timestamp) > time.Minute {
-		t.Errorf("local timestamp %v is not now", r.Timestamp)
-	}
+	want.Timestamp = assert.Recent(time.Minute)
+	assert.Response(t, want, r)
 	msgs = append(msgs, r, llm.NewRequest(llm.User("hello again")))
 	if _, err := m.Request(context.Background(), msgs, nil, nil); err != nil {
 		t.Fatal(err)
 	}
-	wantBody := `{"model":"llama-3.3-70b-versatile","n":1,"stream":false,"messages":[
-		{"role":"user","content":"hello"},{"role":"assistant","content":"world"},{"role":"user","content":"hello again"}]}`
-	if diff := cmp.Diff(decodeJSON(t, []byte(wantBody)), decodeJSON(t, []byte(s.bodies[1]))); diff != "" {
-		t.Errorf("second request (-want +got):\n%s", diff)
-	}
+	assert.RequestJSON(t, `{"model":"llama-3.3-70b-versatile","n":1,"stream":false,"messages":[
+		{"role":"user","content":"hello"},{"role":"assistant","content":"world"},{"role":"user","content":"hello again"}]}`, s.bodies[1])
 }
 
 // TestRequestStructuredResponse is pydantic-ai's
@@ -176,9 +169,7 @@ func TestRequestToolCallConversation(t *testing.T) {
 		{"role":"tool","tool_call_id":"1","content":"Wrong location, please try again\n\nFix the errors and try again."},
 		{"role":"assistant","tool_calls":[{"id":"1","type":"function","function":{"name":"get_location","arguments":"{\"loc_name\": \"London\"}"}}]},
 		{"role":"tool","tool_call_id":"1","content":"{\"lat\": 51, \"lng\": 0}"}]}`
-	if diff := cmp.Diff(decodeJSON(t, []byte(want)), decodeJSON(t, []byte(s.bodies[2]))); diff != "" {
-		t.Errorf("third request (-want +got):\n%s", diff)
-	}
+	assert.RequestJSON(t, want, s.bodies[2])
 }
 
 // TestModelDefaultSettings checks WithSettings under per-request settings.

@@ -17,6 +17,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/llmvcr/llmvcr/assert"
 	"github.com/llmvcr/llmvcr/llm"
 )
 
@@ -140,9 +141,7 @@ func TestStreamText(t *testing.T) {
 		llm.PartDeltaEvent{Index: 0, Delta: llm.TextPartDelta{ContentDelta: "."}},
 		llm.PartEndEvent{Index: 0, Part: &llm.TextPart{Content: "hello world."}},
 	}
-	if diff := cmp.Diff(want, events); diff != "" {
-		t.Errorf("events (-want +got):\n%s", diff)
-	}
+	assert.Events(t, want, events)
 	if diff := cmp.Diff([]string{"hello ", "hello world", "hello world.", "hello world."}, outputs); diff != "" {
 		t.Errorf("outputs (-want +got):\n%s", diff)
 	}
@@ -190,9 +189,7 @@ func TestStreamStructured(t *testing.T) {
 		llm.PartDeltaEvent{Index: 0, Delta: llm.ToolCallPartDelta{ArgsDelta: `}`}},
 		llm.PartEndEvent{Index: 0, Part: &llm.ToolCallPart{ToolName: "final_result", Args: `{"first": "One", "second": "Two"}`, ToolCallID: "call_1"}},
 	}
-	if diff := cmp.Diff(want, events); diff != "" {
-		t.Errorf("events (-want +got):\n%s", diff)
-	}
+	assert.Events(t, want, events, assert.ExactArgs())
 	r := sr.Response()
 	if r.FinishReason != "" || r.ProviderDetails["finish_reason"] != nil {
 		t.Errorf("finish reason without one sent: %q %v", r.FinishReason, r.ProviderDetails)
@@ -295,9 +292,7 @@ func TestStreamMatchesRequest(t *testing.T) {
 	if _, _, err := collect(t, sr); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(plain, sr.Response(), cmpopts.IgnoreFields(llm.Response{}, "Timestamp")); diff != "" {
-		t.Errorf("stream vs request (-request +stream):\n%s", diff)
-	}
+	assert.Response(t, plain, sr.Response(), assert.ExactArgs())
 }
 
 type jsonTransport struct{ body string }

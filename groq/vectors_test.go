@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/llmvcr/llmvcr/assert"
 	"github.com/llmvcr/llmvcr/llm"
 )
 
@@ -129,8 +130,8 @@ func checkBodies(t *testing.T, vs *vectorServer, stale ...int) {
 		if isStale {
 			continue
 		}
-		if diff := cmp.Diff(decodeJSON(t, vs.interactions[i].RequestBody), decodeJSON(t, sent[i])); diff != "" {
-			t.Errorf("request %d differs from the recording (-recorded +ours):\n%s", i, diff)
+		if !assert.RequestJSON(t, vs.interactions[i].RequestBody, sent[i]) {
+			t.Errorf("request %d differs from the recording (-recorded +ours)", i)
 		}
 	}
 }
