@@ -1,0 +1,109 @@
+package groq_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+
+	"github.com/llmvcr/llmvcr/groq"
+	"github.com/llmvcr/llmvcr/llm"
+)
+
+// A stand-in for Groq that answers every chat request the same way.
+func fakeGroq() *httptest.Server {
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Ratelimit-Remaining-Requests", "14399")
+		io.WriteString(w, `{"id":"chatcmpl-1","object":"chat.completion","created":1744043573,"model":"llama-3.3-70b-versatile",
+			"choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"The capital of France is Paris."}}],
+			"usage":{"prompt_tokens":48,"completion_tokens":8,"total_tokens":56,"total_time":0.031}}`)
+	}))
+}
+
+func ExampleModel_Request() {
+	srv := fakeGroq()
+	defer srv.Close()
+
+	// With a real key, groq.NewModel("llama-3.3-70b-versatile") is enough.
+	model, err := groq.NewModel("llama-3.3-70b-versatile", groq.WithBaseURL(srv.URL), groq.WithAPIKey("gsk_example"))
+	if err != nil {
+		panic(err)
+	}
+	resp, err := model.Request(context.Background(), []llm.Message{
+		llm.NewRequest(llm.System("Be concise."), llm.User("What is the capital of France?")),
+	}, &llm.Settings{Temperature: llm.Ptr(0.0)}, nil)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(resp.Text())
+	fmt.Println(resp.Usage.InputTokens, resp.Usage.OutputTokens, resp.Usage.Timings.Total)
+	fmt.Println(model.RateLimits().RemainingRequests)
+	// Output:
+	// The capital of France is Paris.
+	// 48 8 31ms
+	// 14399
+}
+
+func ExampleBuildRequest() {
+	req, err := groq.BuildRequest("openai/gpt-oss-120b", []llm.Message{
+		&llm.Request{Parts: []llm.RequestPart{llm.User("What is 2+2?")}, Instructions: "Reply with just the number."},
+	}, &llm.Settings{Thinking: llm.ThinkingHigh, Seed: llm.Ptr(int64(0))}, nil, false)
+	if err != nil {
+		panic(err)
+	}
+	b, _ := json.MarshalIndent(req, "", "  ")
+	fmt.Println(string(b))
+	// Output:
+	// {
+	//   "model": "openai/gpt-oss-120b",
+	//   "messages": [
+	//     {
+	//       "role": "system",
+	//       "content": "Reply with just the number."
+	//     },
+	//     {
+	//       "role": "user",
+	//       "content": "What is 2+2?"
+	//     }
+	//   ],
+	//   "n": 1,
+	//   "stream": false,
+	//   "seed": 0,
+	//   "reasoning_format": "parsed",
+	//   "reasoning_effort": "high"
+	// }
+}
+
+func ExampleModel_RequestStream() {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		for _, word := range []string{"Paris", " is", " the", " capital."} {
+			fmt.Fprintf(w, "data: {\"id\":\"c1\",\"model\":\"llama-3.3-70b-versatile\",\"choices\":[{\"index\":0,\"delta\":{\"content\":%q}}]}\n\n", word)
+		}
+		io.WriteString(w, "data: [DONE]\n\n")
+	}))
+	defer srv.Close()
+	model, _ := groq.NewModel("llama-3.3-70b-versatile", groq.WithBaseURL(srv.URL), groq.WithAPIKey("gsk_example"))
+	stream, err := model.RequestStream(context.Background(), []llm.Message{llm.NewRequest(llm.User("Capital of France?"))}, nil, nil)
+	if err != nil {
+		panic(err)
+	}
+	defer stream.Close()
+	for ev, err := range stream.Events() {
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(ev.EventKind())
+	}
+	fmt.Println(stream.Response().Text())
+	// Output:
+	// part_start
+	// part_delta
+	// part_delta
+	// part_delta
+	// part_end
+	// Paris is the capital.
+}
