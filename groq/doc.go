@@ -1,4 +1,46 @@
-// Package groq is a Groq chat model for llmvcr: wire types for Groq's chat
-// completions API, the mapping between llm messages and that wire format,
-// and an HTTP client over a swappable http.RoundTripper.
+// Package groq is a Groq chat model for llmvcr: Groq's wire types, the
+// mapping between llm messages and that wire format (as pydantic-ai's
+// GroqModel does it), and an HTTP client over a swappable
+// http.RoundTripper with retries and rate-limit headers.
+//
+// Against Groq, with GROQ_API_KEY set:
+//
+//	model, err := groq.NewModel("llama-3.3-70b-versatile")
+//	resp, err := model.Request(ctx, []llm.Message{llm.NewRequest(llm.User("Hi"))}, nil, nil)
+//
+// Against a cassette or a fake, no key is needed:
+//
+//	model, err := groq.NewModel("llama-3.3-70b-versatile", groq.WithHTTPClient(session.Client()))
+//
+// # Requests
+//
+// [Model.Request] posts to {base}/openai/v1/chat/completions and returns an
+// *llm.Response; [Model.RequestStream] returns the answer as part events.
+// Settings may be *llm.Settings or *groq.Settings (reasoning format and
+// effort, service tier, search settings). [BuildRequest] returns the wire
+// request without sending it, for tests of the mapping. Tool-call ids the
+// caller left empty are derived from their place in the conversation, so
+// the same conversation always produces the same body and replays match.
+//
+// # Errors and retries
+//
+// A status of 400 or more is an *llm.ModelHTTPError (raw body and headers
+// kept; [IsModelNotFound] recognises a 404 model_not_found); no answer at
+// all is an *llm.ModelAPIError; a body that is not what Groq sends is an
+// *llm.UnexpectedModelBehavior. A 400 tool_use_failed becomes a response
+// holding the failed generation with finish reason "error", so a tool loop
+// can answer it. Connection errors, 408, 409, 429, 498 and 5xx are retried
+// twice by default ([WithMaxRetries]), honouring x-should-retry,
+// retry-after-ms and retry-after up to a cap ([WithRetryWaitCap]), else
+// with exponential backoff and jitter, on a [Clock] tests can replace.
+// After every response, [Model.RateLimits] holds Groq's x-ratelimit-*
+// headers; [ParseRateLimits] reads them from an error's headers.
+//
+// # Streams
+//
+// A stream's Events end after data: [DONE]; a body that ends without it or
+// breaks mid-event is an error, and Response still holds what arrived.
+// Errors inside a 200 stream become *llm.ModelHTTPError with the status
+// the payload names, x_groq.error a [*StreamError]. Errors before the first
+// chunk are retried like Request's; nothing is retried after it.
 package groq
