@@ -106,6 +106,10 @@ func (g *Groq) fail(format string, args ...any) {
 
 // Reply scripts a non-streamed completion.
 func (g *Groq) Reply(c *groq.ChatCompletion) *Answer {
+	if c == nil {
+		g.fail("fakes: Reply: nil completion")
+		c = &groq.ChatCompletion{}
+	}
 	a := newAnswer(kindJSON, "Reply("+c.ID+")")
 	b, err := json.Marshal(c)
 	if err != nil {
@@ -185,6 +189,10 @@ func errorAnswer(status int, body any, header http.Header) *Answer {
 // Handle scripts a handler for anything the other answers cannot express.
 // The request body can be read again.
 func (g *Groq) Handle(h http.HandlerFunc) *Answer {
+	if h == nil {
+		g.fail("fakes: Handle: nil handler")
+		h = func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusInternalServerError) }
+	}
 	a := newAnswer(kindHandler, "Handle(func)")
 	a.handler = h
 	return g.add(a)
@@ -351,7 +359,10 @@ func (a *Answer) timesString() string {
 }
 
 func (a *Answer) matches(r *Request) bool {
-	for _, m := range a.matchers {
+	a.lock()
+	matchers := append([]Matcher(nil), a.matchers...)
+	a.unlock()
+	for _, m := range matchers {
 		if !m(r) {
 			return false
 		}

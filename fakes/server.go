@@ -392,15 +392,28 @@ func (g *Groq) serveChat(ctx context.Context, w http.ResponseWriter, r *http.Req
 }
 
 // take returns the first pending answer that matches req, and counts its
-// use.
+// use. Matchers run without the lock held, so they may call the server's
+// methods; an answer used up meanwhile by a concurrent request is skipped.
 func (g *Groq) take(req *Request) *Answer {
 	g.mu.Lock()
-	defer g.mu.Unlock()
+	var pending []*Answer
 	for _, a := range g.answers {
-		if a.exhausted() || !a.matches(req) {
+		if !a.exhausted() {
+			pending = append(pending, a)
+		}
+	}
+	g.mu.Unlock()
+	for _, a := range pending {
+		if !a.matches(req) {
+			continue
+		}
+		g.mu.Lock()
+		if a.exhausted() {
+			g.mu.Unlock()
 			continue
 		}
 		a.used++
+		g.mu.Unlock()
 		return a
 	}
 	return nil

@@ -587,3 +587,33 @@ func TestUnbuildableFrameFailsTheTest(t *testing.T) {
 		t.Errorf("failures = %q", fails)
 	}
 }
+
+func TestConcurrentRequests(t *testing.T) {
+	g := fakes.NewGroq(t)
+	const n = 20
+	a := g.ReplyText("ok").Times(n).When(func(r *fakes.Request) bool {
+		_ = g.Requests() // a matcher may call the server
+		return true
+	})
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			resp, err := post(context.Background(), t, g, chatBody("hi", false))
+			if err == nil {
+				resp.Body.Close()
+				if resp.StatusCode != 200 {
+					err = errors.New(resp.Status)
+				}
+			}
+			errs <- err
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	if a.Used() != n {
+		t.Errorf("used %d, want %d", a.Used(), n)
+	}
+}
