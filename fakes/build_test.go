@@ -133,7 +133,7 @@ func TestCompletionShapesMatchRealGroq(t *testing.T) {
 func without(paths, skip []string) []string {
 	return slices.DeleteFunc(paths, func(p string) bool {
 		for _, s := range skip {
-			if p == s || strings.HasPrefix(p, s+".") {
+			if p == s || strings.HasPrefix(p, s+".") || strings.HasPrefix(p, s+"[") {
 				return true
 			}
 		}

@@ -2,6 +2,7 @@ package fakes_test
 
 import (
 	"encoding/json"
+	"sort"
 	"strings"
 	"testing"
 
@@ -282,5 +283,46 @@ func TestDefaultJSONSchemaOutput(t *testing.T) {
 	}
 	if v["name"] != "Paris" || v["population"].(float64) < 1 {
 		t.Errorf("content = %v", v)
+	}
+}
+
+// A session recorded from the default answers must look like one recorded
+// from Groq: the same key paths as the real responses to the same requests.
+func TestDefaultAnswersLookReal(t *testing.T) {
+	tests := []struct {
+		name    string
+		request string
+		real    string
+		skip    []string
+	}{
+		{"tool call", "testdata/real/request_tools.json", "testdata/real/error_tool_use_failed.json", nil},
+		{"after a tool result", "testdata/real/request_tool_result.json", "testdata/real/completion_tool_call.json", nil},
+		{"text", "testdata/real/request_text.json", "testdata/real/completion_text.json",
+			[]string{"usage_breakdown.models", "x_groq.seed", "service_tier"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g := defaultServer(t)
+			resp, body := mustPost(t, g, readFile(t, tt.request))
+			if resp.StatusCode != 200 {
+				t.Fatalf("status %d: %s", resp.StatusCode, body)
+			}
+			if tt.name == "tool call" {
+				// Groq refused this model's call; the fake calls the tool
+				// properly, so compare with the successful call instead.
+				tt.real = "testdata/real/completion_tool_call.json"
+			}
+			want := without(keyPaths(t, readFile(t, tt.real)), tt.skip)
+			got := without(keyPaths(t, body), tt.skip)
+			if tt.name == "after a tool result" {
+				// The real model called the tool again; the fake answers in
+				// text: the same shape with content in place of tool_calls.
+				want = append(without(want, []string{"choices[].message.tool_calls"}), "choices[].message.content")
+				sort.Strings(want)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("key paths (-real +fake):\n%s", diff)
+			}
+		})
 	}
 }
