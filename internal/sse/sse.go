@@ -79,6 +79,7 @@ type Option func(*config)
 type config struct {
 	maxLine int
 	keepAll bool
+	bufSize int // first buffer size; tests set it small to exercise growth
 }
 
 // MaxLineSize sets the longest line, in bytes without its line end, that
@@ -175,7 +176,7 @@ type Decoder struct {
 // NewDecoder returns a decoder reading from r. It reads only as much as it
 // needs to return the next event.
 func NewDecoder(r io.Reader, opts ...Option) *Decoder {
-	d := &Decoder{r: r, cfg: config{maxLine: DefaultMaxLineSize}, lf: -1}
+	d := &Decoder{r: r, cfg: config{maxLine: DefaultMaxLineSize, bufSize: initialBufSize}, lf: -1}
 	for _, o := range opts {
 		o(&d.cfg)
 	}
@@ -418,13 +419,13 @@ func (d *Decoder) findLineEnd() (le, next int, found bool) {
 // error in rerr; callers look at it once the buffered bytes are used up.
 func (d *Decoder) fill() {
 	if d.buf == nil {
-		d.buf = make([]byte, initialBufSize)
+		d.buf = make([]byte, max(d.cfg.bufSize, 1))
 	}
 	if d.start > 0 && (d.end == len(d.buf) || d.start >= len(d.buf)/2) {
 		d.shift(d.start)
-		if n := d.end; len(d.buf) > 4*initialBufSize && n <= len(d.buf)/8 {
+		if n := d.end; len(d.buf) > 4*d.cfg.bufSize && n <= len(d.buf)/8 {
 			// A long block has passed: give its memory back.
-			nb := make([]byte, max(initialBufSize, 2*n))
+			nb := make([]byte, max(d.cfg.bufSize, 2*n))
 			copy(nb, d.buf[:n])
 			d.buf = nb
 		}

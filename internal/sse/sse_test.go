@@ -492,6 +492,16 @@ func TestDecoderSplitEverywhere(t *testing.T) {
 					check("split at "+itoa(i), newPiecesReader(in[:i], in[i:]))
 				}
 				check("one byte at a time", &oneByteReader{b: []byte(in)})
+				for _, size := range []int{1, 2, 3, 17} {
+					o := append(opts[:len(opts):len(opts)], bufferSize(size))
+					got, err := decodeAll(t, newRandomReader([]byte(in), rand.New(rand.NewPCG(uint64(size), 0)), 5), o...)
+					if err != nil {
+						t.Fatalf("buffer of %d: %v", size, err)
+					}
+					if w, g := splitInvariant(want), splitInvariant(got); !slices.Equal(w, g) {
+						t.Fatalf("buffer of %d, KeepAll=%v: events differ (-want +got):\n%s", size, keepAll, cmp.Diff(w, g))
+					}
+				}
 				rng := rand.New(rand.NewPCG(1, uint64(len(in))))
 				for range 20 {
 					check("random pieces", newRandomReader([]byte(in), rng, 9))
@@ -580,6 +590,11 @@ func TestDecoderIncremental(t *testing.T) {
 			}
 		})
 	}
+}
+
+// bufferSize sets the decoder's first buffer size.
+func bufferSize(n int) Option {
+	return func(c *config) { c.bufSize = n }
 }
 
 // oneByteReader returns one byte per Read.
