@@ -186,7 +186,7 @@ func pydanticWords(text string) []string {
 // allowed it calls an output tool (chosen by Seed) with OutputArgs or
 // generated arguments. Streams yield text word by word.
 type TestModel struct {
-	CallTools  []string // tools to call on the first request; nil calls all
+	CallTools  []string // tools to call on the first request; nil calls all, an empty slice none
 	Text       string   // the text answer; "" for the summary of tool results
 	OutputArgs any      // arguments for the output tool; nil to generate them
 	Seed       int64    // seeds generated arguments and the output tool choice

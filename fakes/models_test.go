@@ -262,6 +262,8 @@ func TestTestModelVariants(t *testing.T) {
 		{"no tools", &fakes.TestModel{}, conversation(), nil, []llm.ResponsePart{llm.Reply("success (no tool calls)")}},
 		{"configured text", &fakes.TestModel{Text: "Paris"}, afterCall(llm.ToolReturn("get_weather", "1", "x")), testTools,
 			[]llm.ResponsePart{llm.Reply("Paris")}},
+		{"empty CallTools calls none", &fakes.TestModel{CallTools: []string{}}, conversation(), testTools,
+			[]llm.ResponsePart{llm.Reply("success (no tool calls)")}},
 		{"only listed tools", &fakes.TestModel{CallTools: []string{"get_time"}}, conversation(), testTools,
 			[]llm.ResponsePart{llm.ToolCall("get_time", `{"hour":0}`, "pyd_ai_tool_call_id__get_time")}},
 		{"retry calls again", &fakes.TestModel{Seed: 2}, afterCall(llm.RetryTool("get_weather", "1", "bad city")), testTools,

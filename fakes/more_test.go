@@ -174,3 +174,18 @@ func TestHandleNilFailsTheTest(t *testing.T) {
 		t.Errorf("failures = %q", rec.failures())
 	}
 }
+
+func TestLastRequestAndGetOnChatPath(t *testing.T) {
+	g := fakes.NewGroq(t)
+	if g.LastRequest() != nil {
+		t.Error("LastRequest before any request is not nil")
+	}
+	resp, err := g.Client().Get(g.URL + fakes.ChatCompletionsPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 404 || len(g.Requests()) != 0 || len(g.AllRequests()) != 1 {
+		t.Errorf("GET on the chat path: %d, %d chat requests", resp.StatusCode, len(g.Requests()))
+	}
+}

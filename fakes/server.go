@@ -239,12 +239,24 @@ func (g *Groq) Requests() []*Request {
 	defer g.mu.Unlock()
 	var out []*Request
 	for _, r := range g.requests {
-		if r.Path == ChatCompletionsPath {
+		if r.isChat() {
 			out = append(out, r)
 		}
 	}
 	return out
 }
+
+// LastRequest returns the last chat completions request, or nil if none
+// came.
+func (g *Groq) LastRequest() *Request {
+	reqs := g.Requests()
+	if len(reqs) == 0 {
+		return nil
+	}
+	return reqs[len(reqs)-1]
+}
+
+func (r *Request) isChat() bool { return r.Path == ChatCompletionsPath && r.Method == http.MethodPost }
 
 // AllRequests returns every request received so far (models list included).
 func (g *Groq) AllRequests() []*Request {
@@ -313,7 +325,7 @@ func (g *Groq) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req := &Request{Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Body: body}
-	if req.Path == ChatCompletionsPath && r.Method == http.MethodPost {
+	if req.isChat() {
 		req.Chat, req.DecodeErr = DecodeChatRequest(body)
 	}
 	g.mu.Lock()
@@ -330,7 +342,7 @@ func (g *Groq) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch {
-	case req.Path == ChatCompletionsPath && r.Method == http.MethodPost:
+	case req.isChat():
 		g.serveChat(ctx, w, r, req)
 	case req.Path == ModelsPath && r.Method == http.MethodGet:
 		g.writeJSON(ctx, w, req, okAnswer(mustJSON(groq.ModelList{Object: "list", Data: g.models})))
@@ -458,11 +470,11 @@ func (g *Groq) rateLimitHeader(req *Request) http.Header {
 	g.mu.Lock()
 	n := 0
 	for _, r := range g.requests[:req.Index+1] {
-		if r.Path == ChatCompletionsPath {
+		if r.isChat() {
 			n++
 		}
 	}
-	if req.Path == ChatCompletionsPath {
+	if req.isChat() {
 		g.tokens += len(req.Body) / 4
 	}
 	tokens := g.tokens

@@ -518,7 +518,7 @@ func TestCapturedRequests(t *testing.T) {
 	}
 	resp.Body.Close()
 	reqs := g.Requests()
-	if len(reqs) != 1 {
+	if len(reqs) != 1 || g.LastRequest() != reqs[0] {
 		t.Fatalf("%d requests", len(reqs))
 	}
 	r := reqs[0]
