@@ -134,9 +134,11 @@ type RateLimits struct {
 	ResetTokens       time.Duration // x-ratelimit-reset-tokens, e.g. "7.66s"
 }
 
-// DefaultRateLimits are the limits of Groq's free tier for
-// llama-3.3-70b-versatile.
-var DefaultRateLimits = RateLimits{LimitRequests: 1000, RemainingRequests: 1000, LimitTokens: 12000, RemainingTokens: 12000}
+// DefaultRateLimits returns the limits of Groq's free tier for
+// llama-3.3-70b-versatile: 1,000 requests a day, 12,000 tokens a minute.
+func DefaultRateLimits() RateLimits {
+	return RateLimits{LimitRequests: 1000, RemainingRequests: 1000, LimitTokens: 12000, RemainingTokens: 12000}
+}
 
 // Header returns the six x-ratelimit-* headers.
 func (r RateLimits) Header() http.Header {

@@ -57,8 +57,8 @@ func FuzzDefaultAnswer(f *testing.F) {
 	}
 	f.Add([]byte(`{"model":"llama-3.3-70b-versatile","messages":[{"role":"tool","tool_call_id":"x"}],"tools":[{"type":"function","function":{"name":"f","parameters":{"$ref":"#/nope"}}}]}`), false)
 	f.Add([]byte(`{"model":"qwen/qwen3-32b","messages":[{"role":"user","content":"1/0"}],"max_tokens":0,"stop":[""]}`), true)
-	g := &Groq{clock: RealClock{}, limits: DefaultRateLimits}
-	WithModels(DefaultModels...)(g)
+	g := &Groq{clock: RealClock{}, limits: DefaultRateLimits()}
+	WithModels(DefaultModels()...)(g)
 	f.Fuzz(func(t *testing.T, body []byte, stream bool) {
 		req := &Request{Method: "POST", Path: ChatCompletionsPath, Body: body}
 		req.Chat, req.DecodeErr = DecodeChatRequest(body)

@@ -70,7 +70,7 @@ func WithDefaultAnswers() Option { return func(g *Groq) { g.defaults = true } }
 func WithSeed(seed int64) Option { return func(g *Groq) { g.seed = seed } }
 
 // WithModels sets the models GET /openai/v1/models lists and the default
-// answers accept (default: DefaultModels).
+// answers accept (default: DefaultModels()).
 func WithModels(ids ...string) Option {
 	return func(g *Groq) {
 		g.models = nil
@@ -81,24 +81,27 @@ func WithModels(ids ...string) Option {
 }
 
 // WithRateLimits sets the starting rate-limit budget reported in the
-// x-ratelimit-* headers (default DefaultRateLimits).
+// x-ratelimit-* headers (default DefaultRateLimits()).
 func WithRateLimits(r RateLimits) Option { return func(g *Groq) { g.limits = r } }
 
 // WithoutRateLimitHeaders stops the server adding x-ratelimit-* headers.
 func WithoutRateLimitHeaders() Option { return func(g *Groq) { g.noLimits = true } }
 
-// DefaultModels are the models the fake lists unless WithModels is given.
-var DefaultModels = []string{
-	"llama-3.1-8b-instant",
-	"llama-3.3-70b-versatile",
-	"meta-llama/llama-4-maverick-17b-128e-instruct",
-	"meta-llama/llama-4-scout-17b-16e-instruct",
-	"moonshotai/kimi-k2-instruct-0905",
-	"openai/gpt-oss-120b",
-	"openai/gpt-oss-20b",
-	"qwen/qwen3-32b",
-	"groq/compound",
-	"groq/compound-mini",
+// DefaultModels returns the models the fake lists unless WithModels is
+// given.
+func DefaultModels() []string {
+	return []string{
+		"llama-3.1-8b-instant",
+		"llama-3.3-70b-versatile",
+		"meta-llama/llama-4-maverick-17b-128e-instruct",
+		"meta-llama/llama-4-scout-17b-16e-instruct",
+		"moonshotai/kimi-k2-instruct-0905",
+		"openai/gpt-oss-120b",
+		"openai/gpt-oss-20b",
+		"qwen/qwen3-32b",
+		"groq/compound",
+		"groq/compound-mini",
+	}
 }
 
 func modelInfo(id string) groq.ModelInfo {
@@ -141,8 +144,8 @@ func NewServer(opts ...Option) *Groq {
 }
 
 func newGroq(t testing.TB, opts []Option) *Groq {
-	g := &Groq{t: t, clock: RealClock{}, limits: DefaultRateLimits}
-	WithModels(DefaultModels...)(g)
+	g := &Groq{t: t, clock: RealClock{}, limits: DefaultRateLimits()}
+	WithModels(DefaultModels()...)(g)
 	for _, o := range opts {
 		o(g)
 	}
@@ -338,7 +341,7 @@ func (g *Groq) serve(w http.ResponseWriter, r *http.Request) {
 	defer stop()
 
 	if g.apiKey != "" && r.Header.Get("Authorization") != "Bearer "+g.apiKey {
-		g.writeJSON(ctx, w, req, InvalidAPIKeyAnswer())
+		g.writeJSON(ctx, w, req, invalidAPIKeyAnswer())
 		return
 	}
 	switch {
@@ -370,9 +373,9 @@ func okAnswer(body []byte) *Answer {
 	return a
 }
 
-// InvalidAPIKeyAnswer is the answer the server gives when WithAPIKey is set
+// invalidAPIKeyAnswer is the answer the server gives when WithAPIKey is set
 // and the request's key is missing or wrong.
-func InvalidAPIKeyAnswer() *Answer { return errorAnswer(InvalidAPIKeyError()) }
+func invalidAPIKeyAnswer() *Answer { return errorAnswer(InvalidAPIKeyError()) }
 
 // requestContext returns a context done when the client goes away or the
 // server closes.
