@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/llmvcr/llmvcr/groq"
@@ -50,6 +51,9 @@ func (g *Groq) defaultAnswer(req *Request) *Answer {
 		c := Completion(msg, opts...)
 		a := newAnswer(kindJSON, "default reply")
 		a.body = mustJSON(c)
+		if g.paced && c.Usage != nil {
+			a.first = seconds(c.Usage.QueueTime + c.Usage.TotalTime)
+		}
 		return a
 	}
 	b := NewChunks(opts...)
@@ -76,8 +80,15 @@ func (g *Groq) defaultAnswer(req *Request) *Answer {
 		a.frames = append(a.frames, mustJSONFrame(c))
 	}
 	a.frames = append(a.frames, []byte(doneFrame))
+	if u := chunks[len(chunks)-1].Usage; g.paced && u != nil {
+		// Groq's time to first token, then its tokens spread evenly.
+		a.first = seconds(u.QueueTime + u.PromptTime)
+		a.between = seconds(u.CompletionTime / float64(len(a.frames)-1))
+	}
 	return a
 }
+
+func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
 
 // validate returns Groq's error for a request Groq would refuse, or nil.
 func (g *Groq) validate(r *groq.ChatCompletionRequest) *Answer {

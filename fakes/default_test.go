@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -324,5 +325,33 @@ func TestDefaultAnswersLookReal(t *testing.T) {
 				t.Errorf("key paths (-real +fake):\n%s", diff)
 			}
 		})
+	}
+}
+
+func TestDefaultPacing(t *testing.T) {
+	clock := fakes.NewInstantClock(t0)
+	g := fakes.NewGroq(t, fakes.WithDefaultAnswers(), fakes.WithClock(clock), fakes.WithPacing())
+	_, body := mustPost(t, g, chatBody("What is the capital of France?", true))
+	data := sseData(t, body)
+	var last groq.ChatCompletionChunk
+	if err := json.Unmarshal([]byte(data[len(data)-2]), &last); err != nil {
+		t.Fatal(err)
+	}
+	u := last.XGroq.Usage
+	slept := clock.Slept()
+	if len(slept) != len(data) {
+		t.Fatalf("slept %d times for %d events", len(slept), len(data))
+	}
+	ttft := time.Duration((u.QueueTime + u.PromptTime) * float64(time.Second))
+	if slept[0] != ttft || slept[1] <= 0 {
+		t.Errorf("first wait %v, want queue+prompt time %v; then %v", slept[0], ttft, slept[1])
+	}
+	var total time.Duration
+	for _, d := range slept[1:] {
+		total += d
+	}
+	want := time.Duration(u.CompletionTime * float64(time.Second))
+	if diff := total - want; diff < -time.Microsecond*time.Duration(len(slept)) || diff > 0 {
+		t.Errorf("waits after the first sum to %v, want about the completion time %v", total, want)
 	}
 }

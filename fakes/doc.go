@@ -95,6 +95,8 @@
 // do at Groq; stream=true streams word by word; max tokens and stop
 // sequences are honoured; an unknown model gets a 404 model_not_found.
 // Every response carries x-ratelimit-* headers and an x-request-id.
+// WithPacing makes the default answers take Groq's time (on the server's
+// clock), so a recorded stream has realistic timing.
 // WithAPIKey makes the server answer Groq's 401 invalid_api_key to a
 // missing or wrong key.
 //

@@ -42,6 +42,7 @@ type Groq struct {
 	models   []groq.ModelInfo // GET /openai/v1/models
 	limits   RateLimits       // starting rate-limit budget
 	noLimits bool             // send no x-ratelimit-* headers
+	paced    bool             // default answers take Groq's time
 
 	mu       sync.Mutex
 	answers  []*Answer  // scripted, in order
@@ -65,6 +66,13 @@ func WithAPIKey(key string) Option { return func(g *Groq) { g.apiKey = key } }
 // matches with its default behaviour (see the package documentation)
 // instead of failing the test.
 func WithDefaultAnswers() Option { return func(g *Groq) { g.defaults = true } }
+
+// WithPacing makes default answers take as long as Groq would, on the
+// server's clock: a reply waits its queue and total time; a stream sends
+// its first chunk after the queue and prompt time and spreads the
+// completion time over the rest. A session recorded from the fake then
+// has realistic stream timing.
+func WithPacing() Option { return func(g *Groq) { g.paced = true } }
 
 // WithSeed varies the default answers' choices and ids (default 0).
 func WithSeed(seed int64) Option { return func(g *Groq) { g.seed = seed } }
