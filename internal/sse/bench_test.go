@@ -250,3 +250,35 @@ func TestDecoderAllocations(t *testing.T) {
 		})
 	}
 }
+
+// chunkReader returns at most n bytes per Read, as a network connection
+// does.
+type chunkReader struct {
+	b []byte
+	n int
+}
+
+func (r *chunkReader) Read(p []byte) (int, error) {
+	if len(r.b) == 0 {
+		return 0, io.EOF
+	}
+	k := copy(p[:min(len(p), r.n)], r.b)
+	r.b = r.b[k:]
+	return k, nil
+}
+
+// BenchmarkDecoderLongLine decodes one 4 MiB data line (a base64 image in
+// executed_tools, say) arriving in 4 KiB reads. The line end is searched
+// only in newly read bytes, so this stays linear in the line's length.
+func BenchmarkDecoderLongLine(b *testing.B) {
+	body := []byte("data: " + strings.Repeat("A", 4<<20) + "\r\n\r\n")
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		d := NewDecoder(&chunkReader{b: body, n: 4 << 10})
+		ev, err := d.Next()
+		if err != nil || len(ev.Data) != 4<<20 {
+			b.Fatalf("event of %d bytes, err %v", len(ev.Data), err)
+		}
+	}
+}

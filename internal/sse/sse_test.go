@@ -283,19 +283,26 @@ func TestDecoderCRSplitAcrossReads(t *testing.T) {
 }
 
 func TestDecoderBOMSplitAcrossReads(t *testing.T) {
-	for _, pieces := range [][]string{
-		{"\xEF", "\xBB\xBFdata: x\n\n"},
-		{"\xEF\xBB", "\xBFdata: x\n\n"},
-		{"\xEF", "\xBB", "\xBF", "data: x\n\n"},
-	} {
-		got, err := decodeAll(t, newPiecesReader(pieces...))
-		if err != nil {
-			t.Fatalf("%q: decode: %v", pieces, err)
-		}
-		want := []ev{data("x", "\xEF\xBB\xBFdata: x\n\n")}
-		if diff := cmp.Diff(want, got); diff != "" {
-			t.Errorf("%q: events (-want +got):\n%s", pieces, diff)
-		}
+	tests := []struct {
+		name   string
+		pieces []string
+	}{
+		{name: "1|2", pieces: []string{"\xEF", "\xBB\xBFdata: x\n\n"}},
+		{name: "2|1", pieces: []string{"\xEF\xBB", "\xBFdata: x\n\n"}},
+		{name: "1|1|1", pieces: []string{"\xEF", "\xBB", "\xBF", "data: x\n\n"}},
+		{name: "empty read first", pieces: []string{"", "\xEF", "", "\xBB\xBF", "data: x\n\n"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := decodeAll(t, newPiecesReader(tt.pieces...))
+			if err != nil {
+				t.Fatalf("decode: %v", err)
+			}
+			want := []ev{data("x", "\xEF\xBB\xBFdata: x\n\n")}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("events (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 
