@@ -36,6 +36,7 @@ type buildConfig struct {
 	finish      string
 	usage       *groq.Usage
 	noUsage     bool
+	usageShape  UsageShape // where a stream carries its usage
 	prompt      int    // prompt tokens when usage is estimated
 	reasoning   string // non-streamed completions only
 	idSeed      string // extra entropy for ids (the server passes the request)
@@ -106,6 +107,25 @@ func UsageBlock(u groq.Usage) BuildOption { return func(c *buildConfig) { c.usag
 // NoUsage leaves usage out of the response (and x_groq.usage out of a
 // stream's last chunk).
 func NoUsage() BuildOption { return func(c *buildConfig) { c.noUsage = true } }
+
+// UsageShape says where a stream carries its usage; Groq has used three.
+type UsageShape int
+
+// The usage shapes of a stream.
+const (
+	// UsageBoth puts usage in the last chunk's x_groq.usage and, the same,
+	// at its top level (Groq in 2026; the default).
+	UsageBoth UsageShape = iota
+	// UsageXGroqOnly puts usage only in the last chunk's x_groq.usage
+	// (Groq in 2024 and 2025).
+	UsageXGroqOnly
+	// UsageExtraChunk adds, after the last chunk, a chunk with empty
+	// choices and top-level usage, as stream_options.include_usage asks.
+	UsageExtraChunk
+)
+
+// StreamUsage sets where a stream carries its usage.
+func StreamUsage(shape UsageShape) BuildOption { return func(c *buildConfig) { c.usageShape = shape } }
 
 // PromptTokens sets the prompt tokens of an estimated usage.
 func PromptTokens(n int) BuildOption { return func(c *buildConfig) { c.prompt = n } }
@@ -425,12 +445,20 @@ func (b *ChunkBuilder) Chunks() []*groq.ChatCompletionChunk {
 	}
 	last := chunk(groq.ChunkDelta{}, ptr(c.finishReason(len(calls) > 0)))
 	last.XGroq = &groq.XGroq{ID: c.requestID}
+	out = append(out, last)
 	if u := c.usageBlock(g, b.text.String()+" "+callsContent(b.calls), b.reasoning.String()); u != nil {
 		last.XGroq.Usage = u
 		top := *u
-		last.Usage = &top
+		switch c.usageShape {
+		case UsageBoth:
+			last.Usage = &top
+		case UsageExtraChunk:
+			extra := chunk(groq.ChunkDelta{}, nil)
+			extra.Choices = []groq.ChunkChoice{}
+			extra.Usage = &top
+			out = append(out, extra)
+		}
 	}
-	out = append(out, last)
 	return out
 }
 

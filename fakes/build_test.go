@@ -320,3 +320,25 @@ func TestErrorBuildersMatchRealBodies(t *testing.T) {
 }
 
 func second[A, B, C any](_ A, b B, _ C) B { return b }
+
+func TestStreamUsageShapes(t *testing.T) {
+	both := fakes.TextStream("hi")
+	xgroq := fakes.TextStream("hi", fakes.StreamUsage(fakes.UsageXGroqOnly))
+	extra := fakes.TextStream("hi", fakes.StreamUsage(fakes.UsageExtraChunk))
+	if last := both[len(both)-1]; last.Usage == nil || last.XGroq.Usage == nil {
+		t.Errorf("UsageBoth: last chunk %+v", last)
+	}
+	if last := xgroq[len(xgroq)-1]; last.Usage != nil || last.XGroq.Usage == nil {
+		t.Errorf("UsageXGroqOnly: last chunk %+v", last)
+	}
+	if len(extra) != len(both)+1 {
+		t.Fatalf("UsageExtraChunk: %d chunks, want %d", len(extra), len(both)+1)
+	}
+	if u := extra[len(extra)-1]; len(u.Choices) != 0 || u.Usage == nil || u.XGroq != nil {
+		t.Errorf("usage chunk = %+v", u)
+	}
+	raw, _ := json.Marshal(extra[len(extra)-1])
+	if !strings.Contains(string(raw), `"choices":[]`) {
+		t.Errorf("usage chunk %s does not send empty choices", raw)
+	}
+}

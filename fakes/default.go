@@ -61,20 +61,15 @@ func (g *Groq) defaultAnswer(req *Request) *Answer {
 		b.Reasoning(Words(plan.reasoning)...)
 	}
 	if plan.text != "" {
-		b.Text(Words(plan.text)...)
+		b.Text(streamPieces(plan.text)...)
 	}
 	for _, c := range plan.calls {
 		b.ToolCall(c)
 	}
-	chunks := b.Chunks()
 	if so := req.Chat.StreamOptions; so != nil && so.IncludeUsage {
-		last := chunks[len(chunks)-1]
-		usage := &groq.ChatCompletionChunk{
-			ID: last.ID, Object: last.Object, Created: last.Created, Model: last.Model,
-			SystemFingerprint: last.SystemFingerprint, Choices: []groq.ChunkChoice{}, Usage: last.Usage,
-		}
-		chunks = append(chunks, usage)
+		b.opts = append(b.opts, StreamUsage(UsageExtraChunk))
 	}
+	chunks := b.Chunks()
 	a := newAnswer(kindStream, "default stream")
 	for _, c := range chunks {
 		a.frames = append(a.frames, mustJSONFrame(c))
@@ -455,3 +450,20 @@ func titleCase(s string) string {
 
 // mustJSONFrame is the data event of a chunk this package built.
 func mustJSONFrame(c *groq.ChatCompletionChunk) []byte { return dataFrame(mustJSON(c)) }
+
+// streamPieces splits text as Groq streams it: word by word, with qwen3's
+// <think> and </think> tags as pieces of their own.
+func streamPieces(text string) []string {
+	rest, ok := strings.CutPrefix(text, "<think>")
+	if !ok {
+		return Words(text)
+	}
+	reasoning, answer, ok := strings.Cut(rest, "</think>")
+	if !ok {
+		return Words(text)
+	}
+	pieces := []string{"<think>"}
+	pieces = append(pieces, Words(reasoning)...)
+	pieces = append(pieces, "</think>")
+	return append(pieces, Words(answer)...)
+}

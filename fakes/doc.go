@@ -72,7 +72,9 @@
 // delta {role: "assistant", content: ""} and x_groq {id, seed}, and a last
 // chunk with the finish reason, x_groq {id, usage} and the same top-level
 // usage. Ids are derived from the content, so a test gets the same values
-// on every run. Options set the model, usage, finish reason and ids.
+// on every run. Options set the model, usage, finish reason and ids;
+// StreamUsage picks where a stream carries its usage (the three shapes
+// Groq has used).
 //
 // # Captured requests
 //

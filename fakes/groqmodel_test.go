@@ -322,3 +322,56 @@ func TestGroqModelStreamDelaysOnTheClock(t *testing.T) {
 		t.Errorf("server delays (-want +got):\n%s", diff)
 	}
 }
+
+func TestGroqModelReadsEveryUsageShape(t *testing.T) {
+	tests := []struct {
+		name  string
+		shape fakes.UsageShape
+	}{
+		{"x_groq and top level", fakes.UsageBoth},
+		{"x_groq only", fakes.UsageXGroqOnly},
+		{"extra usage chunk", fakes.UsageExtraChunk},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g := fakes.NewGroq(t)
+			g.Stream(fakes.TextStream("Paris.", fakes.Usage(48, 3), fakes.StreamUsage(tt.shape))...)
+			s, err := newModel(t, g, fakes.NewInstantClock(t0)).RequestStream(context.Background(), ask(), nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if _, _, err := streamResult(t, s); err != nil {
+				t.Fatal(err)
+			}
+			if u := s.Usage(); u.InputTokens != 48 || u.OutputTokens != 3 {
+				t.Errorf("usage = %+v, want 48 in and 3 out", u)
+			}
+		})
+	}
+}
+
+func TestGroqModelOnDefaultQwenStream(t *testing.T) {
+	g := fakes.NewGroq(t, fakes.WithDefaultAnswers(), fakes.WithClock(fakes.NewInstantClock(t0)))
+	m, err := groq.NewModel("qwen/qwen3-32b", groq.WithBaseURL(g.URL), groq.WithHTTPClient(g.Client()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := m.RequestStream(context.Background(), ask(), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, _, err := streamResult(t, s); err != nil {
+		t.Fatal(err)
+	}
+	parts := s.Response().Parts
+	if len(parts) != 2 {
+		t.Fatalf("parts = %#v, want thinking then text", parts)
+	}
+	th, ok1 := parts[0].(*llm.ThinkingPart)
+	tx, ok2 := parts[1].(*llm.TextPart)
+	if !ok1 || !ok2 || !strings.Contains(th.Content, "I should answer") || !strings.Contains(tx.Content, "The capital of France is Paris.") {
+		t.Errorf("parts = %#v %#v", parts[0], parts[1])
+	}
+}
