@@ -37,9 +37,9 @@ type buildConfig struct {
 	usage       *groq.Usage
 	noUsage     bool
 	usageShape  UsageShape // where a stream carries its usage
-	prompt      int    // prompt tokens when usage is estimated
-	reasoning   string // non-streamed completions only
-	idSeed      string // extra entropy for ids (the server passes the request)
+	prompt      int        // prompt tokens when usage is estimated
+	reasoning   string     // non-streamed completions only
+	idSeed      string     // extra entropy for ids (the server passes the request)
 }
 
 func newBuildConfig(content string, opts []BuildOption) (*buildConfig, ids) {
