@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"strings"
 	"time"
 
 	"github.com/llmvcr/llmvcr/fakes"
@@ -136,4 +138,44 @@ func ExampleFunctionModel() {
 	resp, _ := m.Request(context.Background(), []llm.Message{llm.NewRequest(llm.User("hello"))}, nil, nil)
 	fmt.Println(resp.Text(), resp.ModelName, resp.Usage.InputTokens, resp.Usage.OutputTokens)
 	// Output: 0 tools offered function 51 3
+}
+
+// What a client sees when the connection is cut after the third event.
+func ExampleAnswer_CutAfter() {
+	g := fakes.NewServer()
+	defer g.Close()
+	g.Stream(fakes.TextStream("The capital of France is Paris.")...).CutAfter(3)
+
+	body := `{"model":"llama-3.3-70b-versatile","messages":[{"role":"user","content":"Capital of France?"}],"stream":true}`
+	resp, err := g.Client().Post(g.URL+fakes.ChatCompletionsPath, "application/json", strings.NewReader(body))
+	if err != nil {
+		panic(err)
+	}
+	defer resp.Body.Close()
+	got, err := io.ReadAll(resp.Body)
+	fmt.Println(resp.StatusCode, strings.Count(string(got), "data: "), err)
+	// Output: 200 3 unexpected EOF
+}
+
+// An error event inside an HTTP 200 stream, as Groq sends when a tool call
+// fails validation after the stream began.
+func ExampleAnswer_ErrorFrameAfter() {
+	g := fakes.NewServer()
+	defer g.Close()
+	g.Stream(fakes.TextStream("Let me check.")...).ErrorFrameAfter(2, fakes.StreamError(400, fakes.ToolUseFailed("")))
+
+	body := `{"model":"llama-3.3-70b-versatile","messages":[{"role":"user","content":"hi"}],"stream":true}`
+	resp, err := g.Client().Post(g.URL+fakes.ChatCompletionsPath, "application/json", strings.NewReader(body))
+	if err != nil {
+		panic(err)
+	}
+	defer resp.Body.Close()
+	got, _ := io.ReadAll(resp.Body)
+	events := strings.Split(strings.TrimSpace(string(got)), "\n\n")
+	fmt.Println(resp.StatusCode, len(events))
+	fmt.Println(events[2][:50])
+	// Output:
+	// 200 3
+	// event: error
+	// data: {"error":{"message":"Failed to call
 }
