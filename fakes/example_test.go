@@ -177,5 +177,5 @@ func ExampleAnswer_ErrorFrameAfter() {
 	// Output:
 	// 200 3
 	// event: error
-	// data: {"error":{"message":"Failed to call
+	// data: {"error":{"message":"Failed to
 }
