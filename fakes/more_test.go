@@ -189,3 +189,17 @@ func TestLastRequestAndGetOnChatPath(t *testing.T) {
 		t.Errorf("GET on the chat path: %d, %d chat requests", resp.StatusCode, len(g.Requests()))
 	}
 }
+
+func TestAnswerHeadersWin(t *testing.T) {
+	g := fakes.NewGroq(t)
+	g.ReplyText("ok").Header("Cache-Control", "max-age=5").Header("X-Request-Id", "req_mine")
+	g.Stream(fakes.TextStream("ok")...).Header("Content-Type", "text/plain")
+	resp, _ := mustPost(t, g, chatBody("hi", false))
+	if resp.Header.Get("Cache-Control") != "max-age=5" || resp.Header.Get("X-Request-Id") != "req_mine" {
+		t.Errorf("reply headers = %v", resp.Header)
+	}
+	resp, _ = mustPost(t, g, chatBody("hi", true))
+	if resp.Header.Get("Content-Type") != "text/plain" || resp.Header.Get("Cache-Control") != "no-cache" {
+		t.Errorf("stream headers = %v", resp.Header)
+	}
+}

@@ -457,7 +457,9 @@ func (g *Groq) run(ctx context.Context, w http.ResponseWriter, r *http.Request, 
 	}
 }
 
-func (g *Groq) commonHeaders(w http.ResponseWriter, req *Request, a *Answer, requestID string) {
+// setHeaders sets the headers Groq sends on every answer, then defaults
+// (pairs of name and value), then the answer's own headers, which win.
+func (g *Groq) setHeaders(w http.ResponseWriter, req *Request, a *Answer, requestID string, defaults ...string) {
 	h := w.Header()
 	for k, vs := range g.rateLimitHeader(req) {
 		h[k] = vs
@@ -467,6 +469,9 @@ func (g *Groq) commonHeaders(w http.ResponseWriter, req *Request, a *Answer, req
 	}
 	h.Set("X-Request-Id", requestID)
 	h.Set("Vary", "Origin")
+	for i := 0; i+1 < len(defaults); i += 2 {
+		h.Set(defaults[i], defaults[i+1])
+	}
 	for k, vs := range a.header {
 		h[k] = append([]string(nil), vs...)
 	}
@@ -485,13 +490,10 @@ func (g *Groq) writeJSON(ctx context.Context, w http.ResponseWriter, req *Reques
 	if probe.XGroq != nil {
 		rid = probe.XGroq.ID
 	}
-	g.commonHeaders(w, req, a, rid)
-	h := w.Header()
-	if h.Get("Content-Type") == "" {
-		h.Set("Content-Type", "application/json")
-	}
-	h.Set("Cache-Control", "private, max-age=0, no-store, no-cache, must-revalidate")
-	h.Set("Content-Length", strconv.Itoa(len(a.body)))
+	g.setHeaders(w, req, a, rid,
+		"Content-Type", "application/json",
+		"Cache-Control", "private, max-age=0, no-store, no-cache, must-revalidate",
+		"Content-Length", strconv.Itoa(len(a.body)))
 	if err := g.sleep(ctx, a.first); err != nil {
 		return
 	}
@@ -516,12 +518,7 @@ func (g *Groq) writeStream(ctx context.Context, w http.ResponseWriter, req *Requ
 			}
 		}
 	}
-	g.commonHeaders(w, req, a, rid)
-	h := w.Header()
-	if h.Get("Content-Type") == "" {
-		h.Set("Content-Type", "text/event-stream")
-	}
-	h.Set("Cache-Control", "no-cache")
+	g.setHeaders(w, req, a, rid, "Content-Type", "text/event-stream", "Cache-Control", "no-cache")
 	w.WriteHeader(a.status)
 	flush(w)
 	pieces, first, between := a.frames, a.first, a.between
