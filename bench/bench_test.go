@@ -12,7 +12,8 @@ import (
 	"testing"
 
 	"github.com/llmvcr/llmvcr/groq"
-	"github.com/llmvcr/llmvcr/internal/sse"
+	"github.com/llmvcr/llmvcr/internal/streamgen"
+	"github.com/llmvcr/llmvcr/llm"
 	openaigo "github.com/openai/openai-go/v3"
 	"github.com/openai/openai-go/v3/packages/ssestream"
 	goopenai "github.com/sashabaranov/go-openai"
@@ -24,8 +25,8 @@ var streams = []struct {
 	name string
 	body []byte
 }{
-	{"text", TextStream(streamChunks)},
-	{"toolcall", ToolCallStream(streamChunks)},
+	{"text", streamgen.TextStream(streamChunks)},
+	{"toolcall", streamgen.ToolCallStream(streamChunks)},
 }
 
 // decoders are the contenders. Each decodes body, an SSE stream of Groq
@@ -40,32 +41,29 @@ var decoders = []struct {
 	{"go-openai", decodeGoOpenAI},
 }
 
-// decodeLLMVCR is llmvcr's decoding: internal/sse for the events and, for
-// now, json.Unmarshal into groq.ChatCompletionChunk for each payload. Swap
-// its body for groq's streaming decoder once that exists.
+// decodeLLMVCR is llmvcr's whole streaming path: groq.Model.RequestStream
+// over an in-memory transport, internal/sse for the events, groq's chunk
+// decoder, and the mapping of every chunk to part events. It does more than
+// the others, which stop at decoded structs.
 func decodeLLMVCR(body []byte) (chunks int, err error) {
-	dec := sse.NewDecoder(bytes.NewReader(body))
-	for {
-		ev, err := dec.Next()
-		if err == io.EOF {
-			return chunks, errors.New("stream ended without [DONE]")
-		}
-		if err != nil {
-			return chunks, err
-		}
-		if !ev.HasData {
-			continue
-		}
-		if string(ev.Data) == "[DONE]" {
-			return chunks, nil
-		}
-		var c groq.ChatCompletionChunk
-		if err := json.Unmarshal(ev.Data, &c); err != nil {
-			return chunks, fmt.Errorf("chunk %d: %w", chunks, err)
-		}
-		chunks++
+	model, err := groq.NewModel("llama-3.3-70b-versatile", groq.WithTransport(bodyTransport{body: body}), groq.WithMaxRetries(0))
+	if err != nil {
+		return 0, err
 	}
+	stream, err := model.RequestStream(context.Background(), benchMessages, nil, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer stream.Close()
+	for _, err := range stream.Events() {
+		if err != nil {
+			return 0, err
+		}
+	}
+	return stream.(*groq.StreamedResponse).Chunks(), nil
 }
+
+var benchMessages = []llm.Message{llm.NewRequest(llm.User("What is the capital of France?"))}
 
 // decodeFloor is the least any decoder must do: split the in-memory body on
 // blank lines and json.Unmarshal each data payload into
@@ -174,7 +172,7 @@ func TestDecodersAgree(t *testing.T) {
 }
 
 func TestStreamsAreDeterministic(t *testing.T) {
-	if !bytes.Equal(TextStream(50), TextStream(50)) || !bytes.Equal(ToolCallStream(50), ToolCallStream(50)) {
+	if !bytes.Equal(streamgen.TextStream(50), streamgen.TextStream(50)) || !bytes.Equal(streamgen.ToolCallStream(50), streamgen.ToolCallStream(50)) {
 		t.Error("the same n gave different bytes")
 	}
 }

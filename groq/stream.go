@@ -441,6 +441,13 @@ func (sr *StreamedResponse) Usage() llm.Usage {
 
 func (sr *StreamedResponse) usageLocked() llm.Usage { return mapUsage(sr.usage) }
 
+// Chunks returns the number of chunks received so far.
+func (sr *StreamedResponse) Chunks() int {
+	sr.mu.Lock()
+	defer sr.mu.Unlock()
+	return sr.chunks
+}
+
 // Complete reports whether the stream reached its normal end.
 func (sr *StreamedResponse) Complete() bool {
 	sr.mu.Lock()

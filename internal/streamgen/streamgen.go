@@ -1,11 +1,12 @@
-// Package bench compares llmvcr's streamed Groq decoding with the Go OpenAI
-// clients people use against Groq, on the same SSE bytes. Run it with
+// Package streamgen builds the Groq-shaped SSE streams that llmvcr's
+// benchmarks decode (internal/sse, groq, and the bench module), so every
+// benchmark measures the same bytes.
 //
-//	cd bench && go test -bench . -benchmem
-//
-// It is its own module so that the main module does not depend on the
-// clients it is compared with.
-package bench
+// The streams are shaped like Groq's recordings: every chunk repeats id,
+// object, created, model and system_fingerprint; the first chunk has delta
+// {role, content:""} and x_groq {id, seed}; the last has an empty delta, a
+// finish_reason, x_groq.usage and usage; then data: [DONE].
+package streamgen
 
 import (
 	"fmt"
@@ -13,13 +14,6 @@ import (
 	"strconv"
 	"strings"
 )
-
-// The generated streams are shaped like Groq's recordings in
-// ../shared/vectors/pydantic-ai-groq (and internal/sse/testdata): every
-// chunk repeats id, object, created, model and system_fingerprint; the first
-// chunk has delta {role, content:""} and x_groq {id, seed}; the last has an
-// empty delta, a finish_reason, x_groq.usage and usage; then data: [DONE].
-// internal/sse's own benchmarks build the same shape.
 
 // textWords are the text deltas, a few of which need JSON escapes.
 var textWords = []string{
