@@ -1,0 +1,64 @@
+// Package cassettes reads, writes, scrubs, matches and checks llmvcr
+// cassettes: go-vcr v3 cassette files (format version 2 YAML, loadable by
+// gopkg.in/dnaeon/go-vcr.v3/cassette.Load) made for LLM traffic.
+//
+// Most users never call it: package replay records and replays through it.
+// Use it directly to inspect, lint, import or compare cassettes:
+//
+//	c, err := cassettes.Load("testdata/cassettes/TestChat.yaml")
+//	for _, f := range cassettes.Lint(c) { fmt.Println(f) }
+//	fmt.Print(cassettes.Drift(old, c))
+//
+// # What a saved cassette looks like
+//
+// Save makes bodies readable and safe before writing:
+//
+//   - JSON bodies are indented (two spaces) so a re-recorded cassette diffs
+//     line by line; Content-Length headers and fields are fixed to match.
+//   - gzip and deflate response bodies are decoded and Content-Encoding is
+//     removed (br is left as recorded: the standard library cannot decode it).
+//   - Event streams (text/event-stream) keep the server's exact bytes, with
+//     one timing line before each event, ": llmvcr-t=<seconds>\n" (see
+//     TimingPrefix). These are SSE comments, so even a client that saw them
+//     would ignore them, but replay strips them: clients get the original
+//     bytes. SplitSSE, JoinSSE and MarkSSE convert between the two forms.
+//   - A stream that broke while it was recorded keeps the bytes that
+//     arrived and a StreamErrorHeader response header.
+//   - Secrets are scrubbed (see Scrubber): Authorization and API-key headers,
+//     cookies, API-key query parameters, and the literal value of every
+//     configured secret (the value of $GROQ_API_KEY by default; WithSecrets,
+//     WithSecretEnv add more) wherever it appears, also JSON- or URL-encoded.
+//     Then every configured value is searched for once more; if one is still
+//     there, Save fails with a *SecretLeakError that does not contain it.
+//   - The file is written atomically: a temporary file in the same
+//     directory, synced, then renamed over the old one. A failed or
+//     interrupted save leaves the previous cassette as it was.
+//
+// # Matching
+//
+// An Index answers requests from a cassette. It compares the method, the
+// URL, and the body as JSON: key order and whitespace do not matter, and
+// IgnoreJSONPaths leaves volatile fields out ("seed",
+// "messages[*].tool_call_id"). Headers are ignored unless MatchHeaders names
+// them. Each recorded body's compact and canonical forms are computed once,
+// when the Index is built: a request whose bytes equal a recording costs a
+// map lookup, and only a request whose bytes differ is parsed. Identical
+// requests get their responses in recorded order; different requests can
+// come in any order, from any goroutine. A request that matches nothing
+// gets a *MissError naming the cassette, the request, the closest
+// recording, and the differences by JSON path:
+//
+//	cassettes: no recorded interaction in testdata/cassettes/TestChat.yaml matches POST https://api.groq.com/openai/v1/chat/completions: the request body differs from every recording
+//	closest recorded request: interaction 0, POST https://api.groq.com/openai/v1/chat/completions
+//	request body differences (recorded -> got):
+//	  messages[1].content: recorded "hello", got "bye"
+//
+// # Other tools
+//
+// ImportVCRPy converts vcrpy and pytest-recording cassettes (including
+// pydantic-ai's parsed_body style). Drift compares an old recording with a
+// new one field by field, keeping volatile fields (ids, timestamps,
+// timings) apart. Lint finds leftover secrets, bodies that do not parse as
+// their Content-Type says, unsupported versions, and duplicate or
+// unreachable interactions.
+package cassettes

@@ -1,0 +1,596 @@
+package cassettes
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// MatchOption configures an Index.
+type MatchOption func(*matchConfig)
+
+type matchConfig struct {
+	headers  []string
+	ignore   []jsonPath
+	ignoreSs []string
+	scrub    *Scrubber
+	repeat   bool
+}
+
+// MatchHeaders makes the named request headers part of a match (by
+// default all headers are ignored). Values are compared after scrubbing.
+func MatchHeaders(names ...string) MatchOption {
+	return func(c *matchConfig) {
+		for _, n := range names {
+			c.headers = append(c.headers, http.CanonicalHeaderKey(n))
+		}
+	}
+}
+
+// IgnoreJSONPaths leaves the given paths of JSON request bodies out of a
+// match. A path is dot-separated object keys with [n] or [*] for array
+// elements: "seed", "messages[*].tool_call_id", "tools[0].function.strict".
+// Malformed paths are ignored.
+func IgnoreJSONPaths(paths ...string) MatchOption {
+	return func(c *matchConfig) {
+		for _, p := range paths {
+			if jp, ok := parseJSONPath(p); ok {
+				c.ignore = append(c.ignore, jp)
+				c.ignoreSs = append(c.ignoreSs, p)
+			}
+		}
+	}
+}
+
+// Repeatable lets recorded interactions answer more than once: once every
+// recording of a request has been used, the last one keeps answering.
+func Repeatable() MatchOption {
+	return func(c *matchConfig) { c.repeat = true }
+}
+
+// MatchScrubber sets the Scrubber whose rules were used when the cassette
+// was saved: incoming requests are scrubbed the same way before they are
+// compared, and miss reports are scrubbed with it. By default a Scrubber
+// with the default options is used.
+func MatchScrubber(s *Scrubber) MatchOption {
+	return func(c *matchConfig) { c.scrub = s }
+}
+
+// Index answers requests from recorded interactions. It is built once per
+// cassette: each recorded body's compact and canonical forms are computed
+// at build time, so a lookup is a map access on the request's bytes, and
+// the request's body is parsed only when its bytes match no recording.
+// Identical requests get their recorded responses in recorded order;
+// different requests may come in any order. An Index is safe for
+// concurrent use.
+type Index struct {
+	path string
+	cfg  matchConfig
+
+	mu      sync.Mutex
+	entries []*entry
+	exact   map[headKey]map[string]*queue // compact body -> entries
+	canon   map[headKey]map[string]*queue // canonical body -> entries
+}
+
+// headKey is what a match compares besides the body.
+type headKey struct {
+	method, url string
+	headers     string // the MatchHeaders values, "" when none are matched
+}
+
+type entry struct {
+	n    int
+	i    *Interaction
+	used bool
+}
+
+type queue struct {
+	list []*entry
+	next int // list[:next] are all used
+}
+
+func (q *queue) take(repeat bool) *entry {
+	for q.next < len(q.list) && q.list[q.next].used {
+		q.next++
+	}
+	if q.next == len(q.list) {
+		if repeat && len(q.list) > 0 {
+			return q.list[len(q.list)-1]
+		}
+		return nil
+	}
+	e := q.list[q.next]
+	e.used = true
+	q.next++
+	return e
+}
+
+// NewIndex indexes the cassette's interactions for matching.
+func NewIndex(c *Cassette, opts ...MatchOption) *Index {
+	x := &Index{
+		path:  c.Path,
+		exact: map[headKey]map[string]*queue{},
+		canon: map[headKey]map[string]*queue{},
+	}
+	for _, o := range opts {
+		o(&x.cfg)
+	}
+	if x.cfg.scrub == nil {
+		x.cfg.scrub = NewScrubber()
+	}
+	for _, i := range c.Interactions {
+		x.add(i)
+	}
+	return x
+}
+
+// Add indexes one more interaction (e.g. one just recorded). It counts as
+// already used when used is true.
+func (x *Index) Add(i *Interaction, used bool) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.add(i).used = used
+}
+
+func (x *Index) add(i *Interaction) *entry {
+	e := &entry{n: len(x.entries), i: i}
+	x.entries = append(x.entries, e)
+	head := x.headKey(i.Request.Method, i.Request.URL, i.Request.Headers)
+	body := i.Request.Body
+	compact := CompactJSON(body) // unchanged when not JSON
+	push(x.exact, head, compact, e)
+	push(x.canon, head, x.canonical([]byte(body)), e)
+	return e
+}
+
+func push(m map[headKey]map[string]*queue, head headKey, body string, e *entry) {
+	inner := m[head]
+	if inner == nil {
+		inner = map[string]*queue{}
+		m[head] = inner
+	}
+	q := inner[body]
+	if q == nil {
+		q = &queue{}
+		inner[body] = q
+	}
+	q.list = append(q.list, e)
+}
+
+func (x *Index) headKey(method, url string, h http.Header) headKey {
+	k := headKey{method: method, url: url}
+	if len(x.cfg.headers) == 0 {
+		return k
+	}
+	var b strings.Builder
+	for _, name := range x.cfg.headers {
+		b.WriteByte('\n')
+		b.WriteString(name)
+		b.WriteByte(':')
+		b.WriteString(x.cfg.scrub.ScrubString(strings.Join(h.Values(name), ",")))
+	}
+	k.headers = b.String()
+	return k
+}
+
+// canonical returns the body's canonical form: for JSON, the value with
+// ignored paths removed, re-encoded with sorted keys and no spaces; for
+// anything else, the bytes themselves.
+func (x *Index) canonical(body []byte) string {
+	v, ok := parseJSON(body)
+	if !ok {
+		return string(body)
+	}
+	for _, p := range x.cfg.ignore {
+		v = p.remove(v)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return string(body)
+	}
+	return string(b)
+}
+
+func parseJSON(body []byte) (any, bool) {
+	t := bytes.TrimSpace(body)
+	if len(t) == 0 {
+		return nil, false
+	}
+	dec := json.NewDecoder(bytes.NewReader(t))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, false
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, false
+	}
+	return v, true
+}
+
+// Match returns the recorded interaction for the request, whose body the
+// caller has already read (body may be nil). It marks the interaction
+// used. When nothing matches, the error is a *MissError.
+func (x *Index) Match(r *http.Request, body []byte) (*Interaction, error) {
+	url := x.cfg.scrub.ScrubURL(r.URL.String())
+	head := x.headKey(r.Method, url, r.Header)
+	if x.cfg.scrub.containsBytes(body) {
+		body = []byte(x.cfg.scrub.ScrubString(string(body)))
+	}
+	x.mu.Lock()
+	if inner := x.exact[head]; inner != nil {
+		if q := inner[string(body)]; q != nil {
+			if e := q.take(x.cfg.repeat); e != nil {
+				x.mu.Unlock()
+				return e.i, nil
+			}
+		}
+	}
+	x.mu.Unlock()
+	// The bytes differ from every recording: compare canonical forms.
+	canon := x.canonical(body)
+	x.mu.Lock()
+	if inner := x.canon[head]; inner != nil {
+		if q := inner[canon]; q != nil {
+			if e := q.take(x.cfg.repeat); e != nil {
+				x.mu.Unlock()
+				return e.i, nil
+			}
+		}
+	}
+	x.mu.Unlock()
+	return nil, x.miss(r.Method, url, head, canon, body)
+}
+
+// Unused returns the positions (in recorded order) of the interactions no
+// request has matched.
+func (x *Index) Unused() []int {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	var out []int
+	for _, e := range x.entries {
+		if !e.used {
+			out = append(out, e.n)
+		}
+	}
+	return out
+}
+
+// Interaction returns the n-th indexed interaction.
+func (x *Index) Interaction(n int) *Interaction {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if n < 0 || n >= len(x.entries) {
+		return nil
+	}
+	return x.entries[n].i
+}
+
+// MissError reports a request that no recorded interaction answers. Its
+// text names the cassette, the request, the closest recording, and the
+// differences between their JSON bodies by path; secrets are scrubbed.
+type MissError struct {
+	Path     string   // the cassette file
+	Method   string   // of the request
+	URL      string   // of the request (scrubbed)
+	Reason   string   // why nothing matched, in one line
+	Closest  *Request // the closest recorded request; nil when the cassette is empty
+	ClosestN int      // its position in the cassette
+	Paths    []string // body differences: "messages[1].content: recorded \"a\", got \"b\""
+	Diff     string   // go-cmp diff of the JSON bodies (-recorded +got)
+}
+
+func (e *MissError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "cassettes: no recorded interaction in %s matches %s %s: %s", e.Path, e.Method, e.URL, e.Reason)
+	if e.Closest != nil {
+		fmt.Fprintf(&b, "\nclosest recorded request: interaction %d, %s %s", e.ClosestN, e.Closest.Method, e.Closest.URL)
+	}
+	if len(e.Paths) > 0 {
+		b.WriteString("\nrequest body differences (recorded -> got):")
+		for _, p := range e.Paths {
+			b.WriteString("\n  ")
+			b.WriteString(p)
+		}
+	}
+	if e.Diff != "" {
+		b.WriteString("\ndiff (-recorded +got):\n")
+		b.WriteString(e.Diff)
+	}
+	return b.String()
+}
+
+const maxDiffLines = 60
+
+func (x *Index) miss(method, url string, head headKey, canon string, body []byte) error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	me := &MissError{Path: x.path, Method: method, URL: url}
+	if inner := x.canon[head]; inner != nil {
+		if q := inner[canon]; q != nil {
+			me.Reason = fmt.Sprintf("all %d recorded interactions with this request were already replayed", len(q.list))
+			e := q.list[len(q.list)-1]
+			rq := e.i.Request
+			me.Closest, me.ClosestN = &rq, e.n
+			return x.scrubMiss(me)
+		}
+	}
+	if len(x.entries) == 0 {
+		me.Reason = "the cassette has no interactions"
+		return x.scrubMiss(me)
+	}
+	got, gotJSON := parseJSON(body)
+	best, bestScore := (*entry)(nil), 0
+	var bestPaths []string
+	for _, e := range x.entries {
+		score := 0
+		if e.i.Request.Method != method {
+			score += 1000
+		}
+		if e.i.Request.URL != url {
+			score += 500
+		}
+		if e.used {
+			score += 1
+		}
+		var paths []string
+		if rec, ok := parseJSON([]byte(e.i.Request.Body)); ok && gotJSON {
+			for _, p := range x.cfg.ignore {
+				rec = p.remove(rec)
+			}
+			paths = diffPaths(rec, got)
+			score += 10 * len(paths)
+		} else if e.i.Request.Body != string(body) {
+			score += 100
+		}
+		if best == nil || score < bestScore {
+			best, bestScore, bestPaths = e, score, paths
+		}
+	}
+	rq := best.i.Request
+	me.Closest, me.ClosestN, me.Paths = &rq, best.n, bestPaths
+	switch {
+	case rq.Method != method || rq.URL != url:
+		me.Reason = "no recorded request has this method and URL"
+	case len(bestPaths) > 0:
+		me.Reason = "the request body differs from every recording"
+	case len(x.cfg.headers) > 0:
+		me.Reason = "the request's matched headers (" + strings.Join(x.cfg.headers, ", ") + ") differ"
+	default:
+		me.Reason = "the request body differs from every recording"
+	}
+	if rec, ok := parseJSON([]byte(rq.Body)); ok && gotJSON {
+		for _, p := range x.cfg.ignore {
+			rec = p.remove(rec)
+		}
+		me.Diff = limitLines(cmp.Diff(rec, got), maxDiffLines)
+	} else if rq.Body != string(body) {
+		me.Diff = limitLines(cmp.Diff(rq.Body, string(body)), maxDiffLines)
+	}
+	return x.scrubMiss(me)
+}
+
+func (x *Index) scrubMiss(me *MissError) error {
+	s := x.cfg.scrub
+	me.URL = s.ScrubURL(me.URL)
+	for n, p := range me.Paths {
+		me.Paths[n] = s.ScrubString(p)
+	}
+	me.Diff = s.ScrubString(me.Diff)
+	if me.Closest != nil {
+		c := *me.Closest
+		c.URL = s.ScrubURL(c.URL)
+		c.Body = s.ScrubString(c.Body)
+		c.Headers = c.Headers.Clone()
+		s.scrubHeaders(c.Headers)
+		me.Closest = &c
+	}
+	return me
+}
+
+func limitLines(s string, n int) string {
+	lines := strings.SplitAfter(s, "\n")
+	if len(lines) <= n {
+		return s
+	}
+	return strings.Join(lines[:n], "") + fmt.Sprintf("... (%d more lines)\n", len(lines)-n)
+}
+
+func (s *Scrubber) containsBytes(b []byte) bool {
+	for _, sec := range s.bsecret {
+		if bytes.Contains(b, sec) {
+			return true
+		}
+	}
+	return false
+}
+
+// diffPaths lists the differences between two decoded JSON values by
+// path, walking objects key by key (sorted) and arrays index by index.
+func diffPaths(rec, got any) []string {
+	var out []string
+	walkDiff("", rec, got, true, true, &out)
+	return out
+}
+
+const maxPaths = 50
+
+func walkDiff(path string, a, b any, okA, okB bool, out *[]string) {
+	if len(*out) >= maxPaths {
+		return
+	}
+	show := func(v any, ok bool) string {
+		if !ok {
+			return "(absent)"
+		}
+		bs, err := json.Marshal(v)
+		if err != nil {
+			return fmt.Sprint(v)
+		}
+		return truncate(string(bs), 120)
+	}
+	name := path
+	if name == "" {
+		name = "(body)"
+	}
+	if okA && okB {
+		switch ta := a.(type) {
+		case map[string]any:
+			if tb, ok := b.(map[string]any); ok {
+				keys := make([]string, 0, len(ta)+len(tb))
+				for k := range ta {
+					keys = append(keys, k)
+				}
+				for k := range tb {
+					if _, dup := ta[k]; !dup {
+						keys = append(keys, k)
+					}
+				}
+				sort.Strings(keys)
+				for _, k := range keys {
+					va, ina := ta[k]
+					vb, inb := tb[k]
+					p := k
+					if path != "" {
+						p = path + "." + k
+					}
+					walkDiff(p, va, vb, ina, inb, out)
+				}
+				return
+			}
+		case []any:
+			if tb, ok := b.([]any); ok {
+				for n := 0; n < max(len(ta), len(tb)); n++ {
+					var va, vb any
+					if n < len(ta) {
+						va = ta[n]
+					}
+					if n < len(tb) {
+						vb = tb[n]
+					}
+					walkDiff(path+"["+strconv.Itoa(n)+"]", va, vb, n < len(ta), n < len(tb), out)
+				}
+				return
+			}
+		}
+		if reflect.DeepEqual(a, b) {
+			return
+		}
+	}
+	*out = append(*out, fmt.Sprintf("%s: recorded %s, got %s", name, show(a, okA), show(b, okB)))
+}
+
+// jsonPath is a parsed IgnoreJSONPaths path.
+type jsonPath []pathSeg
+
+type pathSeg struct {
+	key   string
+	index int // -1: a key; -2: [*]; >= 0: [n]
+}
+
+func parseJSONPath(p string) (jsonPath, bool) {
+	var out jsonPath
+	for _, part := range strings.Split(p, ".") {
+		key, rest, _ := strings.Cut(part, "[")
+		if key != "" {
+			out = append(out, pathSeg{key: key, index: -1})
+		} else if rest == "" {
+			return nil, false
+		}
+		if rest == "" {
+			continue
+		}
+		for _, ix := range strings.Split("["+rest, "[")[1:] {
+			ix, ok := strings.CutSuffix(ix, "]")
+			if !ok {
+				return nil, false
+			}
+			if ix == "*" {
+				out = append(out, pathSeg{index: -2})
+				continue
+			}
+			n, err := strconv.Atoi(ix)
+			if err != nil || n < 0 {
+				return nil, false
+			}
+			out = append(out, pathSeg{index: n})
+		}
+	}
+	return out, len(out) > 0
+}
+
+// remove deletes the path from v (in place where possible) and returns v.
+func (p jsonPath) remove(v any) any {
+	if len(p) == 0 {
+		return v
+	}
+	s, rest := p[0], p[1:]
+	switch t := v.(type) {
+	case map[string]any:
+		if s.index != -1 {
+			return v
+		}
+		if len(rest) == 0 {
+			delete(t, s.key)
+		} else if c, ok := t[s.key]; ok {
+			t[s.key] = rest.remove(c)
+		}
+	case []any:
+		switch {
+		case s.index == -2:
+			if len(rest) == 0 {
+				return []any{}
+			}
+			for n := range t {
+				t[n] = rest.remove(t[n])
+			}
+		case s.index >= 0 && s.index < len(t):
+			if len(rest) == 0 {
+				t[s.index] = nil
+			} else {
+				t[s.index] = rest.remove(t[s.index])
+			}
+		}
+	}
+	return v
+}
+
+// ReadBody reads and closes a request's body, sized by its ContentLength
+// when known, and replaces it with a re-readable copy. A nil body gives nil.
+func ReadBody(r *http.Request) ([]byte, error) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil, nil
+	}
+	defer r.Body.Close()
+	var b []byte
+	var err error
+	if r.ContentLength > 0 && r.ContentLength < 1<<30 {
+		b = make([]byte, r.ContentLength)
+		var n int
+		n, err = io.ReadFull(r.Body, b)
+		b = b[:n]
+		if err == nil {
+			// Drain anything beyond the declared length.
+			var extra []byte
+			extra, err = io.ReadAll(r.Body)
+			b = append(b, extra...)
+		}
+	} else {
+		b, err = io.ReadAll(r.Body)
+	}
+	if err != nil {
+		return nil, err
+	}
+	r.Body = io.NopCloser(bytes.NewReader(b))
+	return b, nil
+}
