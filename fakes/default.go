@@ -151,13 +151,13 @@ func planAnswer(r *groq.ChatCompletionRequest, seed int64) plan {
 		for i, c := range p.calls {
 			names[i] = c.Name
 		}
-		p.reasoning = fmt.Sprintf("The user asks: %q. I should call %s.", short(question), strings.Join(names, " and "))
+		p.reasoning = fmt.Sprintf("The user asks: \"%s\". I should call %s.", clip(question, 80), strings.Join(names, " and "))
 	case r.ResponseFormat != nil && (r.ResponseFormat.Type == "json_object" || r.ResponseFormat.Type == "json_schema"):
 		p.text = jsonAnswer(r, question, seed)
 		p.reasoning = "The user wants JSON. I should answer with an object."
 	default:
 		p.text = textAnswer(question, seed)
-		p.reasoning = fmt.Sprintf("The user asks: %q. I should answer concisely.", short(question))
+		p.reasoning = fmt.Sprintf("The user asks: \"%s\". I should answer concisely.", clip(question, 80))
 	}
 	p.text = applyStop(p.text, r.Stop)
 	if limit := maxTokens(r); limit > 0 && len(p.calls) == 0 {
@@ -257,7 +257,7 @@ func summariseToolResults(msgs []groq.ChatMessage) string {
 		if name == "" {
 			name = "the tool"
 		}
-		parts = append(parts, fmt.Sprintf("%s returned %s.", name, strings.TrimSpace(contentText(m.Content))))
+		parts = append(parts, fmt.Sprintf("%s returned %s.", name, clip(strings.TrimSpace(contentText(m.Content)), 1000)))
 	}
 	if len(parts) == 0 {
 		return "I have the results, but they are empty."
@@ -385,10 +385,10 @@ var capitalOf = regexp.MustCompile(`capital of ([a-z ]+)`)
 // genericAnswers are the templates of questions the table does not know;
 // %s is the question.
 var genericAnswers = []string{
-	"You asked: %q. In short, it depends on the details, but the usual answer is to start simple and check the result.",
-	"Good question: %q. The short answer is that there is no single rule; the common approach works in most cases.",
-	"Here is a brief answer to %q: the key points are well documented, and the first step is to look at the specifics.",
-	"Regarding %q: most sources agree on the basics, and the rest depends on your situation.",
+	"You asked: \"%s\". In short, it depends on the details, but the usual answer is to start simple and check the result.",
+	"Good question: \"%s\". The short answer is that there is no single rule; the common approach works in most cases.",
+	"Here is a brief answer to \"%s\": the key points are well documented, and the first step is to look at the specifics.",
+	"Regarding \"%s\": most sources agree on the basics, and the rest depends on your situation.",
 }
 
 // textAnswer returns a plausible answer to question: a few known questions
@@ -435,7 +435,7 @@ func textAnswer(question string, seed int64) string {
 		return "I'm an AI assistant. How can I help you today?"
 	}
 	i := newIDs("answer", strconv.FormatInt(seed, 10), q).number("template", len(genericAnswers))
-	return fmt.Sprintf(genericAnswers[i], strings.TrimSpace(question))
+	return fmt.Sprintf(genericAnswers[i], clip(strings.Join(strings.Fields(question), " "), 200))
 }
 
 func titleCase(s string) string {
@@ -466,4 +466,13 @@ func streamPieces(text string) []string {
 	pieces = append(pieces, Words(reasoning)...)
 	pieces = append(pieces, "</think>")
 	return append(pieces, Words(answer)...)
+}
+
+// clip cuts s to at most n runes, marking the cut with "...".
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "..."
 }

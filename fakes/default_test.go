@@ -65,6 +65,8 @@ func TestDefaultTextAnswers(t *testing.T) {
 		{"arithmetic", "What is 12 * 3?", "12 * 3 = 36.", false},
 		{"greeting", "Hello!", "Hello! How can I help you today?", false},
 		{"generic quotes the question", "How do I tune a bicycle derailleur?", "How do I tune a bicycle derailleur?", true},
+		{"quotes are not escaped", `Is "vim" better than emacs?`, `Is "vim" better than emacs?`, true},
+		{"long questions are clipped", strings.Repeat("é", 300) + "?", strings.Repeat("é", 200) + "...", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

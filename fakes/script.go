@@ -122,7 +122,7 @@ func (g *Groq) Reply(c *groq.ChatCompletion) *Answer {
 // ReplyText scripts a non-streamed completion answering text
 // (TextCompletion).
 func (g *Groq) ReplyText(text string, opts ...BuildOption) *Answer {
-	a := newAnswer(kindJSON, fmt.Sprintf("ReplyText(%q)", short(text)))
+	a := newAnswer(kindJSON, fmt.Sprintf("ReplyText(%q)", clip(text, 40)))
 	a.body = mustJSON(TextCompletion(text, opts...))
 	return g.add(a)
 }
@@ -377,13 +377,6 @@ func (a *Answer) describe() string {
 	}
 	if len(a.matchDoc) > 0 {
 		s += " when " + strings.Join(a.matchDoc, " and ")
-	}
-	return s
-}
-
-func short(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "..."
 	}
 	return s
 }
