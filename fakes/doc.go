@@ -6,10 +6,12 @@
 // In a test, start a server, script its answers, and point the client at
 // its URL:
 //
-//	g := fakes.NewGroq(t)                                     // closed when the test ends
-//	g.Error(fakes.RateLimitError(2 * time.Second))             // a 429 with retry-after: 2
-//	g.Stream(fakes.TextStream("The capital of France is Paris.")...).CutAfter(3)
+//	g := fakes.NewGroq(t)                          // closed when the test ends
+//	g.Error(fakes.RateLimitError(2 * time.Second)) // a 429 with retry-after: 2
+//	g.Stream(fakes.TextStream("Paris.")...)         // then a stream
 //	model, _ := groq.NewModel("llama-3.3-70b-versatile", groq.WithBaseURL(g.URL), groq.WithHTTPClient(g.Client()))
+//	// ... call model; then check g.Requests(): two, the first retried
+//	// after the 2s the 429 asked for.
 //
 // Scripted answers are used in order, each once unless Times or Repeat
 // says otherwise; When restricts one to the requests a Matcher accepts
