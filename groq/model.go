@@ -214,7 +214,9 @@ func (m *Model) Request(ctx context.Context, messages []llm.Message, settings ll
 		var he *llm.ModelHTTPError
 		if errors.As(err, &he) && he.StatusCode == http.StatusBadRequest {
 			if obj, ok := parseToolUseFailed(he.Body); ok {
-				return toolUseFailedResponse(obj, m.name, m.baseURL), nil
+				r := toolUseFailedResponse(obj, m.name, m.baseURL)
+				r.Timestamp = m.clock.Now()
+				return r, nil
 			}
 		}
 		return nil, err
@@ -233,6 +235,7 @@ func (m *Model) Request(ctx context.Context, messages []llm.Message, settings ll
 	if err != nil {
 		return nil, err
 	}
+	r.Timestamp = m.clock.Now()
 	addHeaderDetails(r, resp.Header)
 	return r, nil
 }

@@ -76,7 +76,7 @@ func TestNewModel(t *testing.T) {
 // sent back on the second request.
 func TestRequestSimpleSuccess(t *testing.T) {
 	s := newScriptServer(t, reply{body: okBody})
-	m, _ := testModel(t, s.URL)
+	m, clock := testModel(t, s.URL)
 	msgs := hello()
 	r, err := m.Request(context.Background(), msgs, nil, nil)
 	if err != nil {
@@ -94,8 +94,8 @@ func TestRequestSimpleSuccess(t *testing.T) {
 		Usage:              llm.Usage{Requests: 1, InputTokens: 2, OutputTokens: 1},
 		ProviderDetails:    map[string]any{"finish_reason": "stop"},
 	}
-	want.Timestamp = assert.Recent(time.Minute)
-	assert.Response(t, want, r)
+	want.Timestamp = clock.Now() // the local timestamp comes from the model's clock
+	assert.Response(t, want, r, assert.CompareTimestamps())
 	msgs = append(msgs, r, llm.NewRequest(llm.User("hello again")))
 	if _, err := m.Request(context.Background(), msgs, nil, nil); err != nil {
 		t.Fatal(err)

@@ -105,7 +105,7 @@ func (m *Model) newStream(resp *http.Response) *StreamedResponse {
 		body:      resp.Body,
 		dec:       sse.NewDecoder(resp.Body),
 		closed:    make(chan struct{}),
-		timestamp: time.Now(),
+		timestamp: m.clock.Now(),
 		model:     m.name,
 	}
 }
