@@ -1,0 +1,214 @@
+package replay
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/llmvcr/llmvcr/cassettes"
+)
+
+// replay builds the response for a recorded interaction.
+func (s *Session) replay(r *http.Request, i *cassettes.Interaction, faults []Fault) (*http.Response, error) {
+	ctx := r.Context()
+	rs := &i.Response
+	if s.cfg.scale > 0 && rs.Duration > 0 {
+		d := time.Duration(float64(rs.Duration) * s.cfg.scale)
+		if err := s.cfg.clock.Sleep(ctx, d); err != nil {
+			return nil, err
+		}
+	}
+	h := cassettes.ClientHeaders(rs.Headers)
+	var events []cassettes.Event
+	endErr := io.EOF
+	if rs.Headers.Get(cassettes.StreamErrorHeader) != "" {
+		endErr = io.ErrUnexpectedEOF
+	}
+	length := int64(-1)
+	if cassettes.IsSSE(rs.Headers) {
+		evs, err := cassettes.SplitSSE(rs.Body)
+		if err != nil {
+			err = &ReplayError{Path: s.path, Err: err}
+			s.fail(err)
+			return nil, err
+		}
+		events = evs
+		h.Del("Content-Length")
+	} else {
+		events = []cassettes.Event{{Raw: []byte(rs.Body)}}
+		if endErr == io.EOF {
+			length = int64(len(rs.Body))
+			if h.Get("Content-Length") != "" {
+				h.Set("Content-Length", strconv.Itoa(len(rs.Body)))
+			}
+		} else {
+			h.Del("Content-Length")
+		}
+	}
+	status := rs.Status
+	if status == "" {
+		status = strconv.Itoa(rs.Code) + " " + http.StatusText(rs.Code)
+	}
+	bctx, cancel := context.WithCancel(ctx)
+	b := &eventBody{
+		ctx: bctx, cancel: cancel, clock: s.cfg.clock, start: s.cfg.clock.Now(), scale: s.cfg.scale,
+		events: events, endErr: endErr, cut: -1, stall: -1, corrupt: -1,
+	}
+	for _, f := range faults {
+		switch f.kind {
+		case faultCut:
+			b.cut = f.k
+		case faultStall:
+			b.stall = f.k
+		case faultCorrupt:
+			b.corrupt = f.k
+		}
+	}
+	return &http.Response{
+		Status:        status,
+		StatusCode:    rs.Code,
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        h,
+		Body:          b,
+		ContentLength: length,
+		Uncompressed:  rs.Uncompressed,
+		Request:       r,
+	}, nil
+}
+
+// ReplayError reports a recording that cannot be replayed (for instance a
+// stream body that does not split into events).
+type ReplayError struct {
+	Path string // the cassette
+	Err  error  // what failed
+}
+
+func (e *ReplayError) Error() string { return "replay: " + e.Path + ": " + e.Err.Error() }
+
+// Unwrap returns the underlying error.
+func (e *ReplayError) Unwrap() error { return e.Err }
+
+// eventBody delivers recorded events, each as its own Read, honouring the
+// request's context, the timing and the faults.
+type eventBody struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	clock  Clock
+	start  time.Time
+	scale  float64
+
+	mu      sync.Mutex
+	events  []cassettes.Event
+	next    int    // index of the next event
+	cur     []byte // rest of the event being read
+	endErr  error  // after the last event: io.EOF, or io.ErrUnexpectedEOF for a recorded break
+	cut     int    // -1, or the number of events before the connection breaks
+	stall   int    // -1, or the number of events before the stream stalls
+	corrupt int    // -1, or the event whose data is garbled
+	closed  bool
+}
+
+func (b *eventBody) Read(p []byte) (int, error) {
+	b.mu.Lock()
+	if b.closed {
+		b.mu.Unlock()
+		return 0, errBodyClosed
+	}
+	if len(b.cur) > 0 {
+		n := copy(p, b.cur)
+		b.cur = b.cur[n:]
+		b.mu.Unlock()
+		return n, nil
+	}
+	if err := b.ctx.Err(); err != nil {
+		b.mu.Unlock()
+		return 0, b.readErr()
+	}
+	k := b.next
+	switch {
+	case k == b.cut:
+		b.mu.Unlock()
+		return 0, io.ErrUnexpectedEOF
+	case k == b.stall:
+		b.mu.Unlock()
+		<-b.ctx.Done()
+		return 0, b.readErr()
+	case k >= len(b.events):
+		b.mu.Unlock()
+		return 0, b.endErr
+	}
+	ev := b.events[k]
+	b.next++
+	b.mu.Unlock()
+	if b.scale > 0 && ev.HasOffset {
+		target := time.Duration(float64(ev.Offset) * b.scale)
+		if d := target - b.clock.Now().Sub(b.start); d > 0 {
+			if err := b.clock.Sleep(b.ctx, d); err != nil {
+				return 0, b.readErr()
+			}
+		}
+	}
+	raw := ev.Raw
+	if k == b.corrupt {
+		raw = corruptEvent(raw)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return 0, errBodyClosed
+	}
+	n := copy(p, raw)
+	b.cur = raw[n:]
+	return n, nil
+}
+
+// readErr is the error after the body's context ended: errBodyClosed when
+// Close ended it, else the request context's error.
+func (b *eventBody) readErr() error {
+	b.mu.Lock()
+	closed := b.closed
+	b.mu.Unlock()
+	if closed {
+		return errBodyClosed
+	}
+	return b.ctx.Err()
+}
+
+func (b *eventBody) Close() error {
+	b.mu.Lock()
+	b.closed = true
+	b.mu.Unlock()
+	b.cancel()
+	return nil
+}
+
+// corruptEvent cuts the payload of the event's first data line in half,
+// keeping the line end and the rest of the event, so the event still
+// arrives whole but its data no longer parses.
+func corruptEvent(raw []byte) []byte {
+	out := append([]byte(nil), raw...)
+	start := 0
+	for start < len(out) {
+		end := bytes.IndexAny(out[start:], "\r\n")
+		if end < 0 {
+			end = len(out) - start
+		}
+		line := out[start : start+end]
+		if bytes.HasPrefix(line, []byte("data:")) {
+			payload := len("data:")
+			if len(line) > payload && line[payload] == ' ' {
+				payload++
+			}
+			keep := payload + (len(line)-payload)/2
+			return append(out[:start+keep], out[start+end:]...)
+		}
+		start += end + 1
+	}
+	return out[:len(out)/2]
+}

@@ -1,0 +1,74 @@
+// Package replay records a test's HTTP traffic to a cassette once and
+// replays it on every later run, with no network.
+//
+// A test copies three lines:
+//
+//	s := replay.New(t)
+//	model, err := groq.NewModel("llama-3.3-70b-versatile", groq.WithHTTPClient(s.Client()))
+//	resp, err := model.Request(ctx, msgs, nil, nil) // answered from testdata/cassettes/TestName.yaml
+//
+// Any HTTP client works: use s.Client(), or s.Transport() as a
+// RoundTripper.
+//
+// # Modes
+//
+// By default a session replays: it never touches the network, and a
+// request that matches no recording fails the test (t.Error, even if the
+// caller ignores the returned error) with the cassette path, the request,
+// the closest recording and a diff of the two JSON bodies by path
+// (messages[1].content). When the cassette file is missing the test fails
+// at once and says how to record it. To record:
+//
+//	GROQ_API_KEY=... go test -run TestName -record .           # re-record every test run
+//	GROQ_API_KEY=... go test -record='TestChat|TestTools/stream' .  # only the tests whose names match
+//	LLMVCR_MODE=new-episodes go test .                            # keep recordings, add what is missing
+//
+// LLMVCR_MODE takes replay, record, new-episodes or passthrough (real
+// server, nothing saved); -record wins over it, and WithMode over both.
+// When the CI environment variable is set, recording is refused with a
+// clear message. The -record flag exists only in test binaries.
+//
+// Cassettes live at testdata/cassettes/<test name>.yaml (subtests in
+// folders, names made file-safe; see DefaultPath) unless WithPath says
+// otherwise. They are go-vcr v3 files written by package cassettes: JSON
+// bodies indented, secrets scrubbed (Authorization, API-key headers and
+// parameters, cookies, and the value of GROQ_API_KEY wherever it appears;
+// WithSecrets adds more), saved atomically when the test ends. A
+// re-recording logs what changed against the previous file (see
+// cassettes.Drift).
+//
+// # Matching
+//
+// Requests match on method, URL and body compared as JSON (key order and
+// whitespace do not matter). IgnoreJSONPaths leaves volatile fields out,
+// MatchHeaders adds headers. Identical requests get their recordings in
+// recorded order; different requests match in any order, so parallel
+// subtests and concurrent calls can share a session. Recordings that no
+// request used fail the test at cleanup, listed, unless AllowUnused.
+//
+// # Streams
+//
+// While recording, an event stream reaches the client as it arrives, and
+// the offset of each event is kept in the cassette. In replay each
+// recorded event is its own Read, delivered at once (TimingInstant, the
+// default), at its recorded offset (TimingAsRecorded) or scaled
+// (TimingScaled), waiting on the session's Clock (WithClock), so timing
+// tests need not sleep. A stream that broke while recording replays the
+// same bytes and then the same break (io.ErrUnexpectedEOF). Bodies honour
+// the request's context.
+//
+// # Faults
+//
+// Faults are declared per test on replayed requests, counted from 1 in
+// the order they arrive, and are deterministic:
+//
+//	s := replay.New(t,
+//		replay.OnRequest(1, replay.Respond(429, http.Header{"Retry-After": {"1"}}, `{"error":{"message":"slow down"}}`)),
+//		replay.OnRequest(2, replay.CutAfter(3)), // the retry gets the recording, cut after 3 events
+//	)
+//
+// CutAfter breaks the connection after k events (io.ErrUnexpectedEOF),
+// StallAfter blocks after k events until the request's context is done,
+// CorruptEvent garbles event k's data, and Respond answers with a given
+// status, headers and body without using a recording.
+package replay

@@ -1,0 +1,224 @@
+package replay
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/llmvcr/llmvcr/cassettes"
+)
+
+// Mode says whether a session replays, records, or neither.
+type Mode int
+
+const (
+	// ModeReplay answers every request from the cassette and never touches
+	// the network; a request with no recording fails the test.
+	ModeReplay Mode = iota
+	// ModeRecord sends every request to the real server and writes a new
+	// cassette from scratch when the test ends.
+	ModeRecord
+	// ModeNewEpisodes replays what the cassette has and records what it
+	// lacks, keeping every existing interaction.
+	ModeNewEpisodes
+	// ModePassthrough sends every request to the real server and records
+	// nothing.
+	ModePassthrough
+)
+
+var modeNames = []string{"replay", "record", "new-episodes", "passthrough"}
+
+// String returns the mode's name as LLMVCR_MODE spells it.
+func (m Mode) String() string {
+	if m >= 0 && int(m) < len(modeNames) {
+		return modeNames[m]
+	}
+	return fmt.Sprintf("Mode(%d)", int(m))
+}
+
+// ParseMode parses a mode name: replay, record, new-episodes (or
+// new_episodes) or passthrough.
+func ParseMode(s string) (Mode, error) {
+	t := strings.ReplaceAll(strings.ToLower(strings.TrimSpace(s)), "_", "-")
+	for n, name := range modeNames {
+		if t == name {
+			return Mode(n), nil
+		}
+	}
+	return 0, fmt.Errorf("replay: unknown mode %q (want replay, record, new-episodes or passthrough)", s)
+}
+
+// Clock tells the time and waits. Replay waits through it between stream
+// events (with TimingAsRecorded or TimingScaled) and recording measures
+// event offsets with it, so tests of timing never sleep. It has the shape
+// of groq.Clock and fakes.Clock.
+type Clock interface {
+	// Now returns the current time.
+	Now() time.Time
+	// Sleep waits for d, or until ctx is done, when it returns ctx.Err().
+	Sleep(ctx context.Context, d time.Duration) error
+}
+
+type realClock struct{}
+
+func (realClock) Now() time.Time { return time.Now() }
+
+func (realClock) Sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Option configures a Session.
+type Option func(*config)
+
+type config struct {
+	path        string
+	mode        *Mode
+	real        http.RoundTripper
+	match       []cassettes.MatchOption
+	scrub       []cassettes.Option
+	allowUnused bool
+	scale       float64 // 0: instant; 1: as recorded
+	clock       Clock
+	faults      map[int][]Fault
+	rawBodies   bool
+}
+
+// WithPath sets the cassette file, instead of
+// testdata/cassettes/<test name>.yaml.
+func WithPath(path string) Option { return func(c *config) { c.path = path } }
+
+// WithMode sets the mode, overriding the -record flag and LLMVCR_MODE.
+// Recording is still refused when CI is set.
+func WithMode(m Mode) Option { return func(c *config) { c.mode = &m } }
+
+// WithRealTransport sets the transport that reaches the real server when
+// recording or passing through (http.DefaultTransport by default). It is
+// never used in replay mode.
+func WithRealTransport(rt http.RoundTripper) Option { return func(c *config) { c.real = rt } }
+
+// MatchHeaders makes the named request headers part of matching (by
+// default headers are ignored).
+func MatchHeaders(names ...string) Option {
+	return func(c *config) { c.match = append(c.match, cassettes.MatchHeaders(names...)) }
+}
+
+// IgnoreJSONPaths leaves volatile request body fields out of matching,
+// e.g. "seed" or "messages[*].tool_call_id".
+func IgnoreJSONPaths(paths ...string) Option {
+	return func(c *config) { c.match = append(c.match, cassettes.IgnoreJSONPaths(paths...)) }
+}
+
+// AllowRepeats lets a recording answer more than once: once every
+// recording of a request was used, the last keeps answering.
+func AllowRepeats() Option {
+	return func(c *config) { c.match = append(c.match, cassettes.Repeatable()) }
+}
+
+// WithSecrets adds literal secret values to scrub before saving (the value
+// of GROQ_API_KEY is always scrubbed).
+func WithSecrets(values ...string) Option {
+	return func(c *config) { c.scrub = append(c.scrub, cassettes.WithSecrets(values...)) }
+}
+
+// WithSecretEnv adds environment variables whose values are secrets.
+func WithSecretEnv(names ...string) Option {
+	return func(c *config) { c.scrub = append(c.scrub, cassettes.WithSecretEnv(names...)) }
+}
+
+// WithScrubFunc adds a custom scrubber run on each interaction before it
+// is saved, after the built-in ones.
+func WithScrubFunc(f func(*cassettes.Interaction) error) Option {
+	return func(c *config) { c.scrub = append(c.scrub, cassettes.WithScrubFunc(f)) }
+}
+
+// WithRawBodies saves bodies as they were sent (no JSON indenting, no
+// decoding of compressed bodies). Secrets are still scrubbed.
+func WithRawBodies() Option { return func(c *config) { c.rawBodies = true } }
+
+// AllowUnused stops the session from failing the test when recorded
+// interactions were never replayed.
+func AllowUnused() Option { return func(c *config) { c.allowUnused = true } }
+
+// TimingInstant delivers replayed stream events as fast as the client
+// reads them (the default). Each event is still its own Read.
+func TimingInstant() Option { return func(c *config) { c.scale = 0 } }
+
+// TimingAsRecorded delivers each replayed stream event at the offset it
+// arrived at when recorded, and the response headers after the recorded
+// time to headers, waiting on the session's Clock.
+func TimingAsRecorded() Option { return func(c *config) { c.scale = 1 } }
+
+// TimingScaled is TimingAsRecorded with every wait multiplied by f
+// (0.5: twice as fast). f <= 0 means instant.
+func TimingScaled(f float64) Option {
+	return func(c *config) {
+		if f < 0 {
+			f = 0
+		}
+		c.scale = f
+	}
+}
+
+// WithClock sets the clock used for replay timing and recorded offsets.
+func WithClock(clk Clock) Option { return func(c *config) { c.clock = clk } }
+
+// Fault is a deterministic failure injected into a replayed response.
+type Fault struct {
+	kind   faultKind
+	k      int
+	status int
+	header http.Header
+	body   string
+}
+
+type faultKind int
+
+const (
+	faultCut faultKind = iota + 1
+	faultStall
+	faultCorrupt
+	faultRespond
+)
+
+// CutAfter delivers the first k events of the replayed stream (k bytes'
+// worth of events: a non-stream body counts as one event) and then breaks
+// the connection: the next Read returns io.ErrUnexpectedEOF, as a real
+// dropped connection does.
+func CutAfter(k int) Fault { return Fault{kind: faultCut, k: k} }
+
+// StallAfter delivers the first k events and then blocks the next Read
+// until the request's context is done (its error is returned) or the body
+// is closed, as a stalled server does.
+func StallAfter(k int) Fault { return Fault{kind: faultStall, k: k} }
+
+// CorruptEvent replaces the data of event k (0-based) with its first half,
+// so it no longer parses, as a garbled frame would.
+func CorruptEvent(k int) Fault { return Fault{kind: faultCorrupt, k: k} }
+
+// Respond answers the request with the given status, headers and body
+// instead of a recording, and leaves the recordings untouched, so a retry
+// gets the recorded answer (e.g. a 429 with retry-after, then success).
+func Respond(status int, header http.Header, body string) Fault {
+	return Fault{kind: faultRespond, status: status, header: header, body: body}
+}
+
+// OnRequest applies faults to the n-th request the session receives
+// (counting from 1, in the order requests arrive). Several faults may be
+// given; Respond wins over the stream faults.
+func OnRequest(n int, faults ...Fault) Option {
+	return func(c *config) {
+		if c.faults == nil {
+			c.faults = map[int][]Fault{}
+		}
+		c.faults[n] = append(c.faults[n], faults...)
+	}
+}

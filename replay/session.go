@@ -1,0 +1,336 @@
+package replay
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/llmvcr/llmvcr/cassettes"
+)
+
+// recordFlag is -record: alone it re-records every test that uses replay;
+// -record=REGEXP re-records only the tests whose full names match.
+var recordFlag recordValue
+
+func init() {
+	if testing.Testing() {
+		flag.Var(&recordFlag, "record", "re-record llmvcr cassettes: alone for every test, or =REGEXP for the tests whose names match")
+	}
+}
+
+type recordValue struct {
+	set bool
+	re  *regexp.Regexp
+}
+
+func (v *recordValue) String() string {
+	if v == nil || !v.set {
+		return ""
+	}
+	if v.re == nil {
+		return "true"
+	}
+	return v.re.String()
+}
+
+func (v *recordValue) Set(s string) error {
+	switch s {
+	case "", "true":
+		v.set, v.re = true, nil
+	case "false":
+		v.set, v.re = false, nil
+	default:
+		re, err := regexp.Compile(s)
+		if err != nil {
+			return fmt.Errorf("replay: -record: %w", err)
+		}
+		v.set, v.re = true, re
+	}
+	return nil
+}
+
+func (v *recordValue) IsBoolFlag() bool { return true }
+
+// Session is one test's connection to its cassette. Its Client and
+// Transport answer requests according to the mode.
+type Session struct {
+	t      testing.TB
+	cfg    config
+	mode   Mode
+	path   string
+	scrub  *cassettes.Scrubber
+	real   http.RoundTripper
+	cas    *cassettes.Cassette      // what will be saved (record, new-episodes)
+	old    *cassettes.Cassette      // the file before re-recording, for the drift report
+	idx    *cassettes.Index         // replay, new-episodes
+	nreq   atomic.Int64             // requests received
+	done   atomic.Bool              // the test has ended: do not call t.Error any more
+	mu     sync.Mutex               // guards slots
+	slots  []*cassettes.Interaction // recordings in request order; nil while in flight or failed
+	client *http.Client
+}
+
+// New starts a session for the test: it picks the mode (WithMode, else the
+// -record flag, else LLMVCR_MODE, else replay), loads the cassette
+// (testdata/cassettes/<test name>.yaml unless WithPath), and registers a
+// cleanup that saves recordings and reports unused interactions. It fails
+// the test at once when the cassette is missing in replay mode (saying how
+// to record it) or when recording is asked for while CI is set.
+func New(t testing.TB, opts ...Option) *Session {
+	t.Helper()
+	s := &Session{t: t, cfg: config{clock: realClock{}}}
+	for _, o := range opts {
+		o(&s.cfg)
+	}
+	s.path = s.cfg.path
+	if s.path == "" {
+		s.path = DefaultPath(t.Name())
+	}
+	mode, err := resolveMode(t.Name(), s.cfg.mode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.mode = mode
+	if (mode == ModeRecord || mode == ModeNewEpisodes) && os.Getenv("CI") != "" {
+		t.Fatalf("replay: %s: refusing to record (mode %s) because CI is set; record on a workstation with GROQ_API_KEY set and commit the cassette", s.path, mode)
+	}
+	s.scrub = cassettes.NewScrubber(s.cfg.scrub...)
+	s.real = s.cfg.real
+	if s.real == nil {
+		s.real = http.DefaultTransport
+	}
+	match := append([]cassettes.MatchOption{cassettes.MatchScrubber(s.scrub)}, s.cfg.match...)
+	switch mode {
+	case ModeReplay:
+		c, err := cassettes.Load(s.path)
+		if errors.Is(err, fs.ErrNotExist) {
+			t.Fatalf("replay: no cassette %s for %s; record it with:\n\tgo test -run '%s' -record .\n(with the real API key in the environment, e.g. GROQ_API_KEY), or set LLMVCR_MODE=record", s.path, t.Name(), runPattern(t.Name()))
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.idx = cassettes.NewIndex(c, match...)
+	case ModeNewEpisodes:
+		c, err := cassettes.Load(s.path)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			c = cassettes.New(s.path)
+		case err != nil:
+			t.Fatal(err)
+		}
+		s.cas = c
+		s.idx = cassettes.NewIndex(c, match...)
+	case ModeRecord:
+		if c, err := cassettes.Load(s.path); err == nil {
+			s.old = c
+		}
+		s.cas = cassettes.New(s.path)
+	}
+	s.client = &http.Client{Transport: s}
+	t.Cleanup(s.cleanup)
+	return s
+}
+
+// DefaultPath is the cassette path for a test name:
+// testdata/cassettes/<name>.yaml, with subtests as folders and every
+// character other than letters, digits, '.', '-' and '_' replaced by '_'.
+func DefaultPath(testName string) string {
+	parts := strings.Split(testName, "/")
+	for n, p := range parts {
+		var b strings.Builder
+		for _, r := range p {
+			if r < 128 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_') {
+				b.WriteRune(r)
+			} else {
+				b.WriteByte('_')
+			}
+		}
+		p = b.String()
+		if p == "" || strings.Trim(p, ".") == "" {
+			p = "_" + p
+		}
+		parts[n] = p
+	}
+	return filepath.Join(append([]string{"testdata", "cassettes"}, parts...)...) + ".yaml"
+}
+
+func runPattern(name string) string {
+	parts := strings.Split(name, "/")
+	for n, p := range parts {
+		parts[n] = "^" + regexp.QuoteMeta(p) + "$"
+	}
+	return strings.Join(parts, "/")
+}
+
+func resolveMode(name string, forced *Mode) (Mode, error) {
+	if forced != nil {
+		return *forced, nil
+	}
+	if recordFlag.set {
+		if recordFlag.re == nil || recordFlag.re.MatchString(name) {
+			return ModeRecord, nil
+		}
+		return ModeReplay, nil
+	}
+	if env := os.Getenv("LLMVCR_MODE"); env != "" {
+		return ParseMode(env)
+	}
+	return ModeReplay, nil
+}
+
+// Client returns an HTTP client whose transport is the session.
+func (s *Session) Client() *http.Client { return s.client }
+
+// Transport returns the session as an http.RoundTripper.
+func (s *Session) Transport() http.RoundTripper { return s }
+
+// Mode returns the session's mode.
+func (s *Session) Mode() Mode { return s.mode }
+
+// Path returns the cassette file.
+func (s *Session) Path() string { return s.path }
+
+// fail reports an error on the test unless it has already ended.
+func (s *Session) fail(err error) {
+	if !s.done.Load() {
+		s.t.Errorf("%v", err)
+	}
+}
+
+// RoundTrip answers one request according to the session's mode.
+func (s *Session) RoundTrip(r *http.Request) (*http.Response, error) {
+	n := int(s.nreq.Add(1))
+	if err := r.Context().Err(); err != nil {
+		if r.Body != nil {
+			r.Body.Close()
+		}
+		return nil, err
+	}
+	body, err := cassettes.ReadBody(r)
+	if err != nil {
+		return nil, fmt.Errorf("replay: read request body: %w", err)
+	}
+	switch s.mode {
+	case ModePassthrough:
+		return s.real.RoundTrip(withBody(r, body))
+	case ModeRecord:
+		return s.record(r, body)
+	}
+	faults := s.cfg.faults[n]
+	for _, f := range faults {
+		if f.kind == faultRespond {
+			return respondFault(r, f), nil
+		}
+	}
+	i, err := s.idx.Match(r, body)
+	if err != nil {
+		if s.mode == ModeNewEpisodes {
+			var miss *cassettes.MissError
+			if errors.As(err, &miss) {
+				return s.record(r, body)
+			}
+		}
+		s.fail(err)
+		return nil, err
+	}
+	return s.replay(r, i, faults)
+}
+
+func withBody(r *http.Request, body []byte) *http.Request {
+	r2 := r.Clone(r.Context())
+	if body != nil {
+		r2.Body = io.NopCloser(bytes.NewReader(body))
+		r2.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+		r2.ContentLength = int64(len(body))
+	} else {
+		r2.Body = nil
+	}
+	return r2
+}
+
+func respondFault(r *http.Request, f Fault) *http.Response {
+	h := f.header.Clone()
+	if h == nil {
+		h = http.Header{}
+	}
+	return &http.Response{
+		Status:        fmt.Sprintf("%d %s", f.status, http.StatusText(f.status)),
+		StatusCode:    f.status,
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        h,
+		Body:          io.NopCloser(strings.NewReader(f.body)),
+		ContentLength: int64(len(f.body)),
+		Request:       r,
+	}
+}
+
+// cleanup saves recordings and reports interactions never replayed.
+func (s *Session) cleanup() {
+	defer s.done.Store(true)
+	switch s.mode {
+	case ModeReplay:
+		if s.cfg.allowUnused {
+			return
+		}
+		if unused := s.idx.Unused(); len(unused) > 0 {
+			var b strings.Builder
+			fmt.Fprintf(&b, "replay: %s: %d recorded interaction(s) were never replayed (use replay.AllowUnused() if that is intended):", s.path, len(unused))
+			for _, n := range unused {
+				i := s.idx.Interaction(n)
+				fmt.Fprintf(&b, "\n  interaction %d: %s %s %s", n, i.Request.Method, i.Request.URL, summarize(i.Request.Body))
+			}
+			s.t.Error(s.scrub.ScrubString(b.String()))
+		}
+	case ModeRecord, ModeNewEpisodes:
+		s.mu.Lock()
+		for _, i := range s.slots {
+			if i != nil {
+				s.cas.Interactions = append(s.cas.Interactions, i)
+			}
+		}
+		s.slots = nil
+		s.mu.Unlock()
+		var err error
+		if s.cfg.rawBodies {
+			err = s.cas.SaveWith(s.scrub, true)
+		} else {
+			err = s.cas.SaveWith(s.scrub, false)
+		}
+		if err != nil {
+			s.t.Errorf("replay: %v", err)
+			return
+		}
+		if s.old != nil {
+			if rep := cassettes.Drift(s.old, s.cas); len(rep.Changes) > 0 {
+				s.t.Logf("replay: re-recorded %s; changes against the previous recording:\n%s", s.path, rep)
+			}
+		}
+	}
+}
+
+func summarize(body string) string {
+	b := strings.Join(strings.Fields(body), " ")
+	if len(b) > 100 {
+		b = b[:100] + "..."
+	}
+	return b
+}
+
+// since is the time from start on the session's clock.
+func (s *Session) since(start time.Time) time.Duration { return s.cfg.clock.Now().Sub(start) }
+
+var errBodyClosed = errors.New("replay: read on closed response body")
