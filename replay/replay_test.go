@@ -588,3 +588,68 @@ func TestConcurrentIdenticalRequestsGetRecordedOrderPerKey(t *testing.T) {
 		}
 	}
 }
+
+func TestCrashMidRecordingKeepsThePreviousCassette(t *testing.T) {
+	g := newFakeGroq(t, chatHandler)
+	path := filepath.Join(t.TempDir(), "c.yaml")
+	url := g.URL + "/v1/chat"
+	t.Run("record", func(t *testing.T) {
+		s := New(t, WithPath(path), WithMode(ModeRecord))
+		do(t, s.Client(), url, `{"messages":[{"content":"a"}]}`)
+	})
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A re-recording whose test never reaches its cleanup (the process
+	// dies) must not have touched the file.
+	ft := newFakeT(t, "TestX")
+	s := start(ft, WithPath(path), WithMode(ModeRecord))
+	do(t, s.Client(), url, `{"messages":[{"content":"b"}]}`)
+	after, _ := os.ReadFile(path)
+	if string(before) != string(after) {
+		t.Fatal("the cassette changed before the recording ended")
+	}
+}
+
+func TestReRecordingLogsDrift(t *testing.T) {
+	answer := "first"
+	g := newFakeGroq(t, func(w http.ResponseWriter, r *http.Request, body string) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"id":"chatcmpl-%s","choices":[{"message":{"content":%q}}]}`, answer, answer)
+	})
+	path := filepath.Join(t.TempDir(), "c.yaml")
+	t.Run("record", func(t *testing.T) {
+		s := New(t, WithPath(path), WithMode(ModeRecord))
+		do(t, s.Client(), g.URL+"/v1/chat", `{"q":1}`)
+	})
+	answer = "second"
+	ft := newFakeT(t, "TestX")
+	s := start(ft, WithPath(path), WithMode(ModeRecord))
+	do(t, s.Client(), g.URL+"/v1/chat", `{"q":1}`)
+	ft.end()
+	logs := strings.Join(ft.logs, "\n")
+	if !strings.Contains(logs, `interaction 0 response choices[0].message.content: "first" -> "second"`) || strings.Contains(logs, "response id:") {
+		t.Errorf("drift log:\n%s", logs)
+	}
+	if ft.allErrors() != "" {
+		t.Errorf("errors: %s", ft.allErrors())
+	}
+}
+
+func TestPassthroughRecordsNothing(t *testing.T) {
+	g := newFakeGroq(t, chatHandler)
+	path := filepath.Join(t.TempDir(), "c.yaml")
+	t.Run("passthrough", func(t *testing.T) {
+		s := New(t, WithPath(path), WithMode(ModePassthrough))
+		if _, got := do(t, s.Client(), g.URL+"/v1/chat", `{"messages":[{"content":"x"}]}`); !strings.Contains(got, "echo: x") {
+			t.Errorf("got %s", got)
+		}
+	})
+	if g.count() != 1 {
+		t.Errorf("server saw %d requests", g.count())
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("passthrough wrote a cassette: %v", err)
+	}
+}

@@ -1,0 +1,25 @@
+package replay_test
+
+import (
+	"fmt"
+
+	"github.com/llmvcr/llmvcr/replay"
+)
+
+func ExampleDefaultPath() {
+	fmt.Println(replay.DefaultPath("TestChat"))
+	fmt.Println(replay.DefaultPath("TestChat/tool call #2"))
+	// Output:
+	// testdata/cassettes/TestChat.yaml
+	// testdata/cassettes/TestChat/tool_call__2.yaml
+}
+
+func ExampleParseMode() {
+	m, err := replay.ParseMode("new_episodes")
+	fmt.Println(m, err)
+	_, err = replay.ParseMode("sometimes")
+	fmt.Println(err)
+	// Output:
+	// new-episodes <nil>
+	// replay: unknown mode "sometimes" (want replay, record, new-episodes or passthrough)
+}
