@@ -25,8 +25,9 @@
 //
 // LLMVCR_MODE takes replay, record, new-episodes or passthrough (real
 // server, nothing saved); -record wins over it, and WithMode over both.
-// When the CI environment variable is set, recording is refused with a
-// clear message. The -record flag exists only in test binaries.
+// When the CI environment variable is set, recording over the network is
+// refused with a clear message (a session given WithRealTransport, e.g. a
+// local fake server in a test, may still record). The -record flag exists only in test binaries.
 //
 // Cassettes live at testdata/cassettes/<test name>.yaml (subtests in
 // folders, names made file-safe; see DefaultPath) unless WithPath says

@@ -89,7 +89,7 @@ func TestRecordThenReplay(t *testing.T) {
 	}
 	var recorded []string
 	t.Run("record", func(t *testing.T) {
-		s := New(t, WithPath(path), WithMode(ModeRecord))
+		s := New(t, WithPath(path), WithMode(ModeRecord), WithRealTransport(http.DefaultTransport))
 		for _, b := range bodies {
 			code, got := do(t, s.Client(), url, b)
 			if code != 200 {
@@ -131,7 +131,7 @@ func TestReplayMissFailsTheTestWithADiff(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "c.yaml")
 	url := g.URL + "/openai/v1/chat/completions"
 	t.Run("record", func(t *testing.T) {
-		s := New(t, WithPath(path), WithMode(ModeRecord))
+		s := New(t, WithPath(path), WithMode(ModeRecord), WithRealTransport(http.DefaultTransport))
 		do(t, s.Client(), url, `{"model":"m","messages":[{"role":"system","content":"s"},{"role":"user","content":"hello"}]}`)
 	})
 	ft := newFakeT(t, "TestChat")
@@ -159,7 +159,7 @@ func TestUnusedInteractionsFailAtCleanup(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "c.yaml")
 	url := g.URL + "/v1/chat"
 	t.Run("record", func(t *testing.T) {
-		s := New(t, WithPath(path), WithMode(ModeRecord))
+		s := New(t, WithPath(path), WithMode(ModeRecord), WithRealTransport(http.DefaultTransport))
 		do(t, s.Client(), url, `{"messages":[{"content":"a"}]}`)
 		do(t, s.Client(), url, `{"messages":[{"content":"b"}]}`)
 	})
@@ -200,10 +200,11 @@ func TestMissingCassetteSaysHowToRecord(t *testing.T) {
 
 func TestCIRefusesRecording(t *testing.T) {
 	t.Setenv("CI", "true")
-	for _, m := range []Mode{ModeRecord, ModeNewEpisodes} {
-		t.Run(m.String(), func(t *testing.T) {
+	for _, m := range []string{"record", "new-episodes"} {
+		t.Run(m, func(t *testing.T) {
+			t.Setenv("LLMVCR_MODE", m)
 			ft := newFakeT(t, "TestX")
-			if s := start(ft, WithPath(filepath.Join(t.TempDir(), "c.yaml")), WithMode(m)); s != nil {
+			if s := start(ft, WithPath(filepath.Join(t.TempDir(), "c.yaml"))); s != nil {
 				t.Fatal("recording started with CI set")
 			}
 			if !strings.Contains(ft.allErrors(), "because CI is set") {
@@ -211,6 +212,14 @@ func TestCIRefusesRecording(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a test's own transport may record", func(t *testing.T) {
+		ft := newFakeT(t, "TestX")
+		s := start(ft, WithPath(filepath.Join(t.TempDir(), "c.yaml")), WithMode(ModeRecord), WithRealTransport(offline{t}))
+		if s == nil || s.Mode() != ModeRecord {
+			t.Fatalf("refused: %s", ft.allErrors())
+		}
+		ft.end()
+	})
 }
 
 func TestModeSelection(t *testing.T) {
@@ -258,11 +267,11 @@ func TestNewEpisodesKeepsAndAdds(t *testing.T) {
 	url := g.URL + "/v1/chat"
 	a, b := `{"messages":[{"content":"a"}]}`, `{"messages":[{"content":"b"}]}`
 	t.Run("record a", func(t *testing.T) {
-		s := New(t, WithPath(path), WithMode(ModeRecord))
+		s := New(t, WithPath(path), WithMode(ModeRecord), WithRealTransport(http.DefaultTransport))
 		do(t, s.Client(), url, a)
 	})
 	t.Run("add b", func(t *testing.T) {
-		s := New(t, WithPath(path), WithMode(ModeNewEpisodes))
+		s := New(t, WithPath(path), WithMode(ModeNewEpisodes), WithRealTransport(http.DefaultTransport))
 		do(t, s.Client(), url, a)
 		_, got := do(t, s.Client(), url, b)
 		if !strings.Contains(got, "echo: b") {
@@ -288,7 +297,7 @@ func TestParallelSubtestsShareACassette(t *testing.T) {
 	const n = 8
 	body := func(k int) string { return fmt.Sprintf(`{"messages":[{"content":"q%d"}]}`, k) }
 	t.Run("record", func(t *testing.T) {
-		s := New(t, WithPath(path), WithMode(ModeRecord))
+		s := New(t, WithPath(path), WithMode(ModeRecord), WithRealTransport(http.DefaultTransport))
 		for k := 0; k < n; k++ {
 			do(t, s.Client(), url, body(k))
 		}
@@ -350,7 +359,7 @@ func TestStreamRecordPassesThroughAndReplaysEventByEvent(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "s.yaml")
 	clk := newFakeClock()
 	t.Run("record", func(t *testing.T) {
-		s := New(t, WithPath(path), WithMode(ModeRecord), WithClock(clk))
+		s := New(t, WithPath(path), WithMode(ModeRecord), WithClock(clk), WithRealTransport(http.DefaultTransport))
 		resp, err := post(t, s.Client(), g.URL+"/v1/chat", `{"stream":true}`)
 		if err != nil {
 			t.Fatal(err)
@@ -448,7 +457,7 @@ func TestBrokenStreamReplaysAsTheSameBreak(t *testing.T) {
 	}
 	var live string
 	t.Run("record", func(t *testing.T) {
-		s := New(t, WithPath(path), WithMode(ModeRecord))
+		s := New(t, WithPath(path), WithMode(ModeRecord), WithRealTransport(http.DefaultTransport))
 		var err error
 		live, err = read(t, s.Client())
 		if !errors.Is(err, io.ErrUnexpectedEOF) {
@@ -474,7 +483,7 @@ func recordStream(t *testing.T) (string, string) {
 	g := newFakeGroq(t, ss.handler)
 	path := filepath.Join(t.TempDir(), "s.yaml")
 	t.Run("record", func(t *testing.T) {
-		s := New(t, WithPath(path), WithMode(ModeRecord))
+		s := New(t, WithPath(path), WithMode(ModeRecord), WithRealTransport(http.DefaultTransport))
 		do(t, s.Client(), g.URL+"/v1/chat", `{"stream":true}`)
 	})
 	return path, g.URL + "/v1/chat"
@@ -575,7 +584,7 @@ func TestConcurrentIdenticalRequestsGetRecordedOrderPerKey(t *testing.T) {
 	})
 	path := filepath.Join(t.TempDir(), "c.yaml")
 	t.Run("record", func(t *testing.T) {
-		s := New(t, WithPath(path), WithMode(ModeRecord))
+		s := New(t, WithPath(path), WithMode(ModeRecord), WithRealTransport(http.DefaultTransport))
 		for k := 0; k < 3; k++ {
 			do(t, s.Client(), g.URL+"/x", `{"same":true}`)
 		}
@@ -594,7 +603,7 @@ func TestCrashMidRecordingKeepsThePreviousCassette(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "c.yaml")
 	url := g.URL + "/v1/chat"
 	t.Run("record", func(t *testing.T) {
-		s := New(t, WithPath(path), WithMode(ModeRecord))
+		s := New(t, WithPath(path), WithMode(ModeRecord), WithRealTransport(http.DefaultTransport))
 		do(t, s.Client(), url, `{"messages":[{"content":"a"}]}`)
 	})
 	before, err := os.ReadFile(path)
@@ -604,7 +613,7 @@ func TestCrashMidRecordingKeepsThePreviousCassette(t *testing.T) {
 	// A re-recording whose test never reaches its cleanup (the process
 	// dies) must not have touched the file.
 	ft := newFakeT(t, "TestX")
-	s := start(ft, WithPath(path), WithMode(ModeRecord))
+	s := start(ft, WithPath(path), WithMode(ModeRecord), WithRealTransport(http.DefaultTransport))
 	do(t, s.Client(), url, `{"messages":[{"content":"b"}]}`)
 	after, _ := os.ReadFile(path)
 	if string(before) != string(after) {
@@ -620,12 +629,12 @@ func TestReRecordingLogsDrift(t *testing.T) {
 	})
 	path := filepath.Join(t.TempDir(), "c.yaml")
 	t.Run("record", func(t *testing.T) {
-		s := New(t, WithPath(path), WithMode(ModeRecord))
+		s := New(t, WithPath(path), WithMode(ModeRecord), WithRealTransport(http.DefaultTransport))
 		do(t, s.Client(), g.URL+"/v1/chat", `{"q":1}`)
 	})
 	answer = "second"
 	ft := newFakeT(t, "TestX")
-	s := start(ft, WithPath(path), WithMode(ModeRecord))
+	s := start(ft, WithPath(path), WithMode(ModeRecord), WithRealTransport(http.DefaultTransport))
 	do(t, s.Client(), g.URL+"/v1/chat", `{"q":1}`)
 	ft.end()
 	logs := strings.Join(ft.logs, "\n")
