@@ -1,0 +1,432 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/llmvcr/llmvcr/cassettes"
+	"github.com/llmvcr/llmvcr/groq"
+)
+
+func cmdInspect(args []string, stdout io.Writer) error {
+	if len(args) == 1 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+		fmt.Fprintln(stdout, "usage: record inspect FILE\n\nShows the conversation in a cassette: each request's messages, tools and\nsettings, and each response's status, text (streams joined), tool calls,\nusage, timings and per-event stream timing.")
+		return nil
+	}
+	if len(args) != 1 {
+		return usagef("inspect takes one cassette file: record inspect FILE")
+	}
+	c, err := cassettes.Load(args[0])
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	inspect(&b, c)
+	_, err = io.WriteString(stdout, b.String())
+	return err
+}
+
+// inspect writes the cassette as a person reads it.
+func inspect(w *strings.Builder, c *cassettes.Cassette) {
+	fmt.Fprintf(w, "%s: %s", c.Path, plural(len(c.Interactions), "interaction"))
+	for _, i := range c.Interactions {
+		if src := i.Response.Headers.Get(SourceHeader); src != "" {
+			fmt.Fprintf(w, ", recorded from the %s", src)
+			break
+		}
+	}
+	fmt.Fprintln(w)
+	var prev []groq.ChatMessage
+	for n, i := range c.Interactions {
+		fmt.Fprintf(w, "\ninteraction %d: %s %s\n", n, i.Request.Method, i.Request.URL)
+		req, ok := chatRequest(i)
+		if ok {
+			prev = inspectRequest(w, req, prev)
+		} else if i.Request.Body != "" {
+			fmt.Fprintf(w, "  request body: %s\n", oneLine(i.Request.Body, 200))
+		}
+		inspectResponse(w, i, ok)
+	}
+}
+
+func chatRequest(i *cassettes.Interaction) (*groq.ChatCompletionRequest, bool) {
+	if !strings.HasSuffix(strings.SplitN(i.Request.URL, "?", 2)[0], "/chat/completions") {
+		return nil, false
+	}
+	var r groq.ChatCompletionRequest
+	if err := json.Unmarshal([]byte(i.Request.Body), &r); err != nil {
+		return nil, false
+	}
+	return &r, true
+}
+
+// inspectRequest writes the request's model, settings, tools and the
+// messages that the previous request did not already show.
+func inspectRequest(w *strings.Builder, r *groq.ChatCompletionRequest, prev []groq.ChatMessage) []groq.ChatMessage {
+	line := []string{"model " + r.Model}
+	if r.Stream {
+		line = append(line, "streamed")
+	}
+	line = append(line, settingsOf(r)...)
+	fmt.Fprintf(w, "  %s\n", strings.Join(line, ", "))
+	if len(r.Tools) > 0 {
+		var names []string
+		for _, t := range r.Tools {
+			names = append(names, t.Function.Name+"("+strings.Join(schemaProps(t.Function.Parameters), ", ")+")")
+		}
+		fmt.Fprintf(w, "  tools offered: %s\n", strings.Join(names, ", "))
+	}
+	msgs := r.Messages
+	skip := 0
+	if len(prev) > 0 && len(msgs) > len(prev) && sameMessages(msgs[:len(prev)], prev) {
+		skip = len(prev)
+		if msgs[skip].Role == "assistant" {
+			skip++ // the answer shown under the previous interaction
+		}
+		fmt.Fprintf(w, "  (%s as above)\n", plural(skip, "earlier message"))
+	}
+	for _, m := range msgs[skip:] {
+		writeMessage(w, m)
+	}
+	return msgs
+}
+
+func sameMessages(a, b []groq.ChatMessage) bool {
+	ja, err1 := json.Marshal(a)
+	jb, err2 := json.Marshal(b)
+	return err1 == nil && err2 == nil && bytes.Equal(ja, jb)
+}
+
+func settingsOf(r *groq.ChatCompletionRequest) []string {
+	var out []string
+	f := func(name string, v *float64) {
+		if v != nil {
+			out = append(out, name+" "+strconv.FormatFloat(*v, 'g', -1, 64))
+		}
+	}
+	i := func(name string, v *int) {
+		if v != nil {
+			out = append(out, name+" "+strconv.Itoa(*v))
+		}
+	}
+	f("temperature", r.Temperature)
+	f("top_p", r.TopP)
+	i("max_tokens", r.MaxTokens)
+	i("max_completion_tokens", r.MaxCompletionTokens)
+	if r.Seed != nil {
+		out = append(out, "seed "+strconv.FormatInt(*r.Seed, 10))
+	}
+	if len(r.Stop) > 0 {
+		q := make([]string, len(r.Stop))
+		for n, s := range r.Stop {
+			q[n] = strconv.Quote(s)
+		}
+		out = append(out, "stop "+strings.Join(q, " "))
+	}
+	if r.ToolChoice != nil {
+		tc := r.ToolChoice.Mode
+		if r.ToolChoice.Function != "" {
+			tc = r.ToolChoice.Function
+		}
+		out = append(out, "tool_choice "+tc)
+	}
+	if r.ParallelToolCalls != nil {
+		out = append(out, "parallel_tool_calls "+strconv.FormatBool(*r.ParallelToolCalls))
+	}
+	if r.ResponseFormat != nil {
+		out = append(out, "response_format "+r.ResponseFormat.Type)
+	}
+	for _, kv := range [][2]string{{"reasoning_format", r.ReasoningFormat}, {"reasoning_effort", r.ReasoningEffort}, {"service_tier", r.ServiceTier}} {
+		if kv[1] != "" {
+			out = append(out, kv[0]+" "+kv[1])
+		}
+	}
+	return out
+}
+
+// schemaProps returns the property names of an object schema, required
+// ones first.
+func schemaProps(schema json.RawMessage) []string {
+	var s struct {
+		Properties map[string]json.RawMessage `json:"properties"`
+		Required   []string                   `json:"required"`
+	}
+	if json.Unmarshal(schema, &s) != nil {
+		return nil
+	}
+	req := map[string]bool{}
+	var out []string
+	for _, r := range s.Required {
+		if _, ok := s.Properties[r]; ok && !req[r] {
+			req[r] = true
+			out = append(out, r)
+		}
+	}
+	var rest []string
+	for k := range s.Properties {
+		if !req[k] {
+			rest = append(rest, k+"?")
+		}
+	}
+	sort.Strings(rest)
+	return append(out, rest...)
+}
+
+func writeMessage(w *strings.Builder, m groq.ChatMessage) {
+	text := ""
+	if m.Content != nil {
+		if m.Content.Parts == nil {
+			text = m.Content.Text
+		} else {
+			var parts []string
+			for _, p := range m.Content.Parts {
+				switch p.Type {
+				case "text":
+					parts = append(parts, p.Text)
+				case "image_url":
+					u := ""
+					if p.ImageURL != nil {
+						u = p.ImageURL.URL
+					}
+					parts = append(parts, "[image "+oneLine(u, 60)+"]")
+				default:
+					parts = append(parts, "["+p.Type+"]")
+				}
+			}
+			text = strings.Join(parts, " ")
+		}
+	}
+	switch m.Role {
+	case "tool":
+		writeText(w, "tool result ["+m.ToolCallID+"]", text)
+	default:
+		if m.Reasoning != nil && *m.Reasoning != "" {
+			writeText(w, m.Role+" reasoning", *m.Reasoning)
+		}
+		if text != "" || len(m.ToolCalls) == 0 {
+			writeText(w, m.Role, text)
+		}
+		for _, tc := range m.ToolCalls {
+			fmt.Fprintf(w, "  %s calls %s(%s) [%s]\n", m.Role, tc.Function.Name, oneLine(tc.Function.Arguments, 200), tc.ID)
+		}
+	}
+}
+
+// writeText writes "  label: text", continuation lines indented under it.
+func writeText(w *strings.Builder, label, text string) {
+	text = strings.TrimRight(text, "\n")
+	lines := strings.Split(text, "\n")
+	fmt.Fprintf(w, "  %s: %s\n", label, lines[0])
+	pad := strings.Repeat(" ", len(label)+4)
+	for _, l := range lines[1:] {
+		fmt.Fprintf(w, "%s%s\n", pad, l)
+	}
+}
+
+func inspectResponse(w *strings.Builder, i *cassettes.Interaction, chat bool) {
+	status := i.Response.Status
+	if status == "" {
+		status = strconv.Itoa(i.Response.Code)
+	} else if !strings.HasPrefix(status, strconv.Itoa(i.Response.Code)) {
+		status = strconv.Itoa(i.Response.Code) + " " + status
+	}
+	fmt.Fprintf(w, "  -> %s, headers after %s\n", status, secs(i.Response.Duration))
+	if e := i.Response.Headers.Get(cassettes.StreamErrorHeader); e != "" {
+		fmt.Fprintf(w, "  the body broke off while recording: %s\n", oneLine(e, 200))
+	}
+	body := i.Response.Body
+	switch {
+	case cassettes.IsSSE(i.Response.Headers):
+		inspectStream(w, body)
+	case i.Response.Code >= 400:
+		var e groq.ErrorResponse
+		if json.Unmarshal([]byte(body), &e) == nil && e.Error.Message != "" {
+			msg := e.Error.Message
+			if e.Error.Type != "" || e.Error.Code != "" {
+				msg += " (" + strings.Trim(e.Error.Type+", "+string(e.Error.Code), ", ") + ")"
+			}
+			writeText(w, "error", msg)
+			if e.Error.FailedGeneration != nil {
+				writeText(w, "failed generation", *e.Error.FailedGeneration)
+			}
+		} else {
+			writeText(w, "error body", oneLine(body, 300))
+		}
+	case chat:
+		var cc groq.ChatCompletion
+		if err := json.Unmarshal([]byte(body), &cc); err != nil {
+			fmt.Fprintf(w, "  body (not a chat completion): %s\n", oneLine(body, 200))
+			return
+		}
+		if len(cc.Choices) > 0 {
+			ch := cc.Choices[0]
+			m := ch.Message
+			if m.Reasoning != nil && *m.Reasoning != "" {
+				writeText(w, "reasoning", *m.Reasoning)
+			}
+			if m.Content != nil && *m.Content != "" {
+				writeText(w, "text", *m.Content)
+			}
+			for _, tc := range m.ToolCalls {
+				fmt.Fprintf(w, "  tool call: %s(%s) [%s]\n", tc.Function.Name, oneLine(tc.Function.Arguments, 200), tc.ID)
+			}
+			fmt.Fprintf(w, "  finish: %s\n", ch.FinishReason)
+		}
+		writeUsage(w, cc.Usage)
+	default:
+		fmt.Fprintf(w, "  body: %s, %d bytes\n", cassettes.MediaType(i.Response.Headers), len(body))
+	}
+}
+
+// inspectStream joins a recorded stream's text and tool calls and sums up
+// its timing.
+func inspectStream(w *strings.Builder, body string) {
+	evs, err := cassettes.SplitSSE(body)
+	if err != nil {
+		fmt.Fprintf(w, "  stream: cannot split: %s\n", oneLine(err.Error(), 200))
+		return
+	}
+	var text, reasoning strings.Builder
+	type call struct{ id, name, args string }
+	var calls []*call
+	byIndex := map[int]*call{}
+	var usage *groq.Usage
+	var finish, streamErr string
+	done := false
+	for _, ev := range evs {
+		name, data := eventFields(ev.Raw)
+		switch {
+		case data == "":
+			continue
+		case data == "[DONE]":
+			done = true
+			continue
+		}
+		var ch groq.ChatCompletionChunk
+		if err := json.Unmarshal([]byte(data), &ch); err != nil {
+			streamErr = "an event that is not JSON: " + oneLine(data, 80)
+			continue
+		}
+		if ch.Error != nil || name == "error" {
+			msg := data
+			if ch.Error != nil {
+				msg = ch.Error.Message
+			}
+			streamErr = msg
+			continue
+		}
+		if ch.XGroq != nil && len(ch.XGroq.Error) > 0 {
+			streamErr = string(ch.XGroq.Error)
+		}
+		if ch.Usage != nil {
+			usage = ch.Usage
+		} else if ch.XGroq != nil && ch.XGroq.Usage != nil {
+			usage = ch.XGroq.Usage
+		}
+		for _, c := range ch.Choices {
+			d := c.Delta
+			if d.Content != nil {
+				text.WriteString(*d.Content)
+			}
+			if d.Reasoning != nil {
+				reasoning.WriteString(*d.Reasoning)
+			}
+			for k, tc := range d.ToolCalls {
+				idx := k
+				if tc.Index != nil {
+					idx = *tc.Index
+				}
+				cl := byIndex[idx]
+				if cl == nil {
+					cl = &call{}
+					byIndex[idx] = cl
+					calls = append(calls, cl)
+				}
+				if tc.ID != "" {
+					cl.id = tc.ID
+				}
+				cl.name += tc.Function.Name
+				cl.args += tc.Function.Arguments
+			}
+			if c.FinishReason != nil && *c.FinishReason != "" {
+				finish = *c.FinishReason
+			}
+		}
+	}
+	if reasoning.Len() > 0 {
+		writeText(w, "reasoning", reasoning.String())
+	}
+	if text.Len() > 0 {
+		writeText(w, "text", text.String())
+	}
+	for _, c := range calls {
+		fmt.Fprintf(w, "  tool call: %s(%s) [%s]\n", c.name, oneLine(c.args, 200), c.id)
+	}
+	if finish != "" {
+		fmt.Fprintf(w, "  finish: %s\n", finish)
+	}
+	if streamErr != "" {
+		writeText(w, "stream error", oneLine(streamErr, 300))
+	}
+	writeUsage(w, usage)
+	end := "ends with [DONE]"
+	if !done {
+		end = "no [DONE]"
+	}
+	timed := 0
+	var first, last, gap time.Duration
+	var prev time.Duration
+	for _, ev := range evs {
+		if !ev.HasOffset {
+			continue
+		}
+		if timed == 0 {
+			first = ev.Offset
+		} else if g := ev.Offset - prev; g > gap {
+			gap = g
+		}
+		prev, last = ev.Offset, ev.Offset
+		timed++
+	}
+	if timed == 0 {
+		fmt.Fprintf(w, "  stream: %s, %s, no timing recorded\n", plural(len(evs), "event"), end)
+		return
+	}
+	fmt.Fprintf(w, "  stream: %s, %s; first after %s, last after %s, longest gap %s\n",
+		plural(len(evs), "event"), end, secs(first), secs(last), secs(gap))
+}
+
+// eventFields returns an SSE event's type and its data lines joined.
+func eventFields(raw []byte) (name, data string) {
+	var lines []string
+	for _, l := range strings.Split(strings.ReplaceAll(string(raw), "\r\n", "\n"), "\n") {
+		switch {
+		case strings.HasPrefix(l, "data:"):
+			lines = append(lines, strings.TrimPrefix(strings.TrimPrefix(l, "data:"), " "))
+		case strings.HasPrefix(l, "event:"):
+			name = strings.TrimSpace(strings.TrimPrefix(l, "event:"))
+		}
+	}
+	return name, strings.Join(lines, "\n")
+}
+
+func writeUsage(w *strings.Builder, u *groq.Usage) {
+	if u == nil {
+		return
+	}
+	fmt.Fprintf(w, "  usage: %d tokens in, %d out, %d total", u.PromptTokens, u.CompletionTokens, u.TotalTokens)
+	if u.TotalTime != 0 || u.QueueTime != 0 {
+		fmt.Fprintf(w, "; queue %s, prompt %s, completion %s", fsecs(u.QueueTime), fsecs(u.PromptTime), fsecs(u.CompletionTime))
+	}
+	fmt.Fprintln(w)
+}
+
+func secs(d time.Duration) string { return fsecs(d.Seconds()) }
+
+func fsecs(s float64) string { return strconv.FormatFloat(s, 'f', 3, 64) + "s" }

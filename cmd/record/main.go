@@ -1,0 +1,166 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+)
+
+const usageText = `record: record LLM sessions into cassettes, and read, check, import and compare them.
+
+Usage:
+  record [flags] "prompt"                  record one conversation into a cassette
+  record [flags] -scenarios FILE -dir DIR  record every scenario of FILE into DIR/<name>.yaml
+  record inspect FILE                      show the conversation in a cassette
+  record lint PATH...                      check cassettes (files or directories of .yaml)
+  record import-vcrpy IN OUT               convert a vcrpy / pytest-recording cassette
+  record diff OLD NEW                      what changed between two recordings
+
+With GROQ_API_KEY set, record talks to Groq (GROQ_BASE_URL, if set, replaces
+https://api.groq.com). Without it, it says so and records against an embedded
+fake Groq server, so it works with no key and no network. With CI set,
+recording against Groq is refused unless -force is given; recording against
+the embedded fake is always allowed. The API key never reaches the cassette:
+the Authorization header and the key's value are scrubbed, and saving fails
+if the key is still found.
+
+Examples:
+  record -o demo.yaml "What is the capital of France?"
+  record -stream -system "Be concise." -temperature 0 -o paris.yaml "What is the capital of France?"
+  record -tools tools.json -o weather.yaml "What is the weather in Paris?"
+  record -scenarios scenarios.yaml -dir testdata/cassettes
+  record inspect demo.yaml
+  record lint testdata/cassettes
+  record import-vcrpy test_groq.yaml testdata/cassettes/TestGroq.yaml
+  record diff old.yaml demo.yaml
+
+A tools file is JSON (or YAML): a list of {"name", "description",
+"parameters" (a JSON schema), "result" (the canned answer to every call;
+a generic JSON result when absent)}. The model's tool calls are answered
+with these results until it answers with text (at most -max-steps requests
+per prompt).
+
+A scenarios file is YAML (or JSON):
+  scenarios:
+    - name: TestWeather          # saved as DIR/TestWeather.yaml
+      model: llama-3.3-70b-versatile
+      system: Be concise.
+      stream: true
+      settings: {temperature: 0, max_tokens: 200}
+      tools:
+        - name: get_weather
+          description: Current weather in a city.
+          parameters: {type: object, properties: {city: {type: string}}, required: [city]}
+          result: {city: Paris, temperature_c: 18, sky: clear}
+      turns:
+        - What is the weather in Paris?
+        - prompt: And should I take an umbrella?
+          settings: {temperature: 0.5}
+
+Exit status: 0 success, 1 failure (for diff: the recordings differ beyond
+volatile fields; for lint: a finding), 2 usage error.
+
+Flags for recording:
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// usageError is a mistake in how the command was called: exit status 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// failure is a failure whose details were already printed (lint findings,
+// a drift report): exit status 1 with msg as the last line.
+type failure struct{ msg string }
+
+func (e *failure) Error() string { return e.msg }
+
+// run runs the command line args and returns the exit status.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	err := dispatch(ctx, args, stdout, stderr)
+	var ue *usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "record: %s (run 'record -h' for usage)\n", oneLine(err.Error(), 600))
+		return 2
+	default:
+		fmt.Fprintf(stderr, "record: %s\n", oneLine(err.Error(), 1000))
+		return 1
+	}
+}
+
+func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "inspect":
+			return cmdInspect(args[1:], stdout)
+		case "lint":
+			return cmdLint(args[1:], stdout, stderr)
+		case "import-vcrpy":
+			return cmdImport(args[1:], stderr)
+		case "diff":
+			return cmdDiff(args[1:], stdout)
+		case "help":
+			fs := recordFlags(&recordConfig{})
+			printUsage(stdout, fs)
+			return nil
+		}
+	}
+	return cmdRecord(ctx, args, stdout, stderr)
+}
+
+func printUsage(w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprint(w, usageText)
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+}
+
+// parseInterspersed parses flags wherever they stand among the positional
+// arguments ("record 'prompt' -stream" works), and returns the positional
+// ones. Everything after "--" is positional.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		consumed := len(args) - len(rest)
+		if consumed > 0 && args[consumed-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+// flagError turns the flag package's error into a usage error.
+func flagError(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return usagef("%s", strings.TrimSpace(err.Error()))
+}

@@ -1,0 +1,403 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/llmvcr/llmvcr/cassettes"
+	"github.com/llmvcr/llmvcr/fakes"
+	"github.com/llmvcr/llmvcr/groq"
+	"github.com/llmvcr/llmvcr/llm"
+)
+
+// recordConfig holds the flags of a recording.
+type recordConfig struct {
+	out       string
+	model     string
+	system    string
+	stream    bool
+	toolsFile string
+	settings  settingsSpec
+	timeout   time.Duration
+	maxSteps  int
+	force     bool
+	fake      bool
+	pace      bool
+	scenarios string
+	dir       string
+}
+
+func recordFlags(c *recordConfig) *flag.FlagSet {
+	fs := flag.NewFlagSet("record", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&c.out, "o", "session.yaml", "the cassette to write")
+	fs.StringVar(&c.model, "model", fakes.DefaultModel, "the Groq model")
+	fs.StringVar(&c.system, "system", "", "a system prompt")
+	fs.BoolVar(&c.stream, "stream", false, "stream the answer (recorded as server-sent events with their timing)")
+	fs.StringVar(&c.toolsFile, "tools", "", "a JSON `file` of tools to offer: [{name, description, parameters, result}]")
+	fs.Var(floatFlag{&c.settings.Temperature}, "temperature", "sampling temperature (0 is sent as 0)")
+	fs.Var(intFlag{&c.settings.MaxTokens}, "max-tokens", "upper bound on generated tokens")
+	fs.Var(int64Flag{&c.settings.Seed}, "seed", "the request's seed, for best-effort determinism")
+	fs.Var(floatFlag{&c.settings.TopP}, "top-p", "nucleus sampling")
+	fs.Var(listFlag{&c.settings.Stop}, "stop", "a stop sequence (repeat the flag, or separate with commas)")
+	fs.Var(choiceFlag{&c.settings.ReasoningFormat, []string{"hidden", "raw", "parsed"}}, "reasoning-format", "hidden, raw or parsed (reasoning models)")
+	fs.Var(choiceFlag{&c.settings.ReasoningEffort, []string{"none", "default", "low", "medium", "high"}}, "reasoning-effort", "none, default, low, medium or high (reasoning models)")
+	fs.DurationVar(&c.timeout, "timeout", 2*time.Minute, "give up on the whole recording after this long")
+	fs.IntVar(&c.maxSteps, "max-steps", 8, "at most this many requests per prompt while the model keeps calling tools")
+	fs.BoolVar(&c.force, "force", false, "record against Groq even though CI is set")
+	fs.BoolVar(&c.fake, "fake", false, "record against the embedded fake Groq server even when GROQ_API_KEY is set")
+	fs.BoolVar(&c.pace, "pace", true, "embedded fake only: answer at Groq's speed (false: at once)")
+	fs.StringVar(&c.scenarios, "scenarios", "", "a YAML or JSON `file` of scenarios to record, each into its own cassette")
+	fs.StringVar(&c.dir, "dir", ".", "with -scenarios: the `directory` the cassettes are written to")
+	return fs
+}
+
+func cmdRecord(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var c recordConfig
+	fs := recordFlags(&c)
+	pos, err := parseInterspersed(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		printUsage(stdout, fs)
+		return err
+	}
+	if err != nil {
+		return flagError(err)
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if c.maxSteps < 1 {
+		return usagef("-max-steps must be at least 1")
+	}
+	if c.timeout <= 0 {
+		return usagef("-timeout must be positive")
+	}
+	if c.scenarios != "" {
+		if len(pos) > 0 {
+			return usagef("-scenarios takes no prompt: the prompts are the scenarios' turns")
+		}
+		for _, name := range []string{"o", "system", "tools", "stream"} {
+			if set[name] {
+				return usagef("-%s does not apply to -scenarios: set it in the scenarios file", name)
+			}
+		}
+		return recordScenarios(ctx, &c, stderr)
+	}
+	if set["dir"] {
+		return usagef("-dir applies only with -scenarios; use -o for one cassette")
+	}
+	prompt := strings.TrimSpace(strings.Join(pos, " "))
+	if prompt == "" {
+		return usagef(`no prompt: record [flags] "prompt"`)
+	}
+	var tools []toolSpec
+	if c.toolsFile != "" {
+		tools, err = loadTools(c.toolsFile)
+		if err != nil {
+			return fmt.Errorf("tools file %s: %w", c.toolsFile, err)
+		}
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	b, err := openBackend(&c, stderr)
+	if err != nil {
+		return err
+	}
+	defer b.close()
+	start := time.Now()
+	rec := b.recorder()
+	model, err := b.model(c.model, rec)
+	if err != nil {
+		return err
+	}
+	conv := &conversation{model: model, system: c.system, tools: tools, maxSteps: c.maxSteps, out: stdout, log: stderr}
+	if err := conv.turn(ctx, prompt, c.settings.merge(nil).groq(), c.stream); err != nil {
+		return recordingError(ctx, err, c.timeout)
+	}
+	n, err := b.save(c.out, rec)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "record: saved %s: %s, %d tokens in, %d out, %s, from %s\n",
+		c.out, plural(n, "interaction"), conv.usage.InputTokens, conv.usage.OutputTokens, seconds(time.Since(start)), b.desc)
+	return nil
+}
+
+// recordScenarios records every scenario of c.scenarios into c.dir.
+func recordScenarios(ctx context.Context, c *recordConfig, stderr io.Writer) error {
+	list, err := loadScenarios(c.scenarios)
+	if err != nil {
+		return fmt.Errorf("scenarios file %s: %w", c.scenarios, err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	b, err := openBackend(c, stderr)
+	if err != nil {
+		return err
+	}
+	defer b.close()
+	flagSettings := &c.settings
+	for k, s := range list {
+		start := time.Now()
+		name := s.Model
+		if name == "" {
+			name = c.model
+		}
+		rec := b.recorder()
+		model, err := b.model(name, rec)
+		if err != nil {
+			return err
+		}
+		steps := s.MaxSteps
+		if steps <= 0 {
+			steps = c.maxSteps
+		}
+		conv := &conversation{model: model, system: s.System, tools: s.Tools, maxSteps: steps, out: io.Discard, log: io.Discard}
+		base := flagSettings.merge(s.Settings)
+		for n, t := range s.Turns {
+			stream := s.Stream
+			if t.Stream != nil {
+				stream = *t.Stream
+			}
+			if err := conv.turn(ctx, t.Prompt, base.merge(t.Settings).groq(), stream); err != nil {
+				return fmt.Errorf("scenario %s, turn %d: %w", s.Name, n+1, recordingError(ctx, err, c.timeout))
+			}
+		}
+		path := filepath.Join(c.dir, s.Name+".yaml")
+		n, err := b.save(path, rec)
+		if err != nil {
+			return fmt.Errorf("scenario %s: %w", s.Name, err)
+		}
+		fmt.Fprintf(stderr, "record: [%d/%d] %s: %s, %s, %d tokens in, %d out, %s -> %s\n",
+			k+1, len(list), s.Name, plural(len(s.Turns), "turn"), plural(n, "interaction"),
+			conv.usage.InputTokens, conv.usage.OutputTokens, seconds(time.Since(start)), path)
+	}
+	fmt.Fprintf(stderr, "record: recorded %s into %s, from %s\n", plural(len(list), "scenario"), c.dir, b.desc)
+	return nil
+}
+
+// backend is where requests go: Groq, or the embedded fake.
+type backend struct {
+	fake    *fakes.Groq       // the embedded fake; nil for Groq
+	base    http.RoundTripper // the real transport under the recorder
+	key     string            // the API key, scrubbed from cassettes
+	desc    string            // for the summary
+	rewrite *url.URL          // recorded URLs get Groq's host when the fake answered
+}
+
+// inCI reports whether the CI environment variable is set, as replay reads it.
+func inCI() bool { return os.Getenv("CI") != "" }
+
+func openBackend(c *recordConfig, stderr io.Writer) (*backend, error) {
+	key := os.Getenv("GROQ_API_KEY")
+	if key != "" && !c.fake {
+		if inCI() && !c.force {
+			return nil, errors.New("refusing to record against Groq because CI is set: record on a workstation and commit the cassette, or pass -force")
+		}
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		base := os.Getenv("GROQ_BASE_URL")
+		if base == "" {
+			base = groq.DefaultBaseURL
+		}
+		return &backend{base: t, key: key, desc: "Groq at " + base}, nil
+	}
+	if key == "" {
+		fmt.Fprintln(stderr, "record: GROQ_API_KEY is not set, so this records against the embedded fake Groq server (set it to record from Groq)")
+	} else {
+		fmt.Fprintln(stderr, "record: -fake: recording against the embedded fake Groq server")
+	}
+	var opts []fakes.Option
+	if c.pace {
+		opts = append(opts, fakes.WithPacing())
+	}
+	g := fakes.NewServer(opts...)
+	u, _ := url.Parse(groq.DefaultBaseURL)
+	return &backend{fake: g, base: g.Client().Transport, key: key, desc: "the embedded fake Groq server", rewrite: u}, nil
+}
+
+func (b *backend) close() {
+	if b.fake != nil {
+		b.fake.Close()
+	}
+}
+
+func (b *backend) recorder() *recorder {
+	rec := &recorder{base: b.base, rewrite: b.rewrite, now: time.Now}
+	if b.fake != nil {
+		rec.source = "embedded fake Groq server (cmd/record)"
+	}
+	return rec
+}
+
+func (b *backend) model(name string, rec *recorder) (*groq.Model, error) {
+	opts := []groq.Option{groq.WithTransport(rec)}
+	if b.fake != nil {
+		opts = append(opts, groq.WithBaseURL(b.fake.URL), groq.WithAPIKey(""))
+	}
+	m, err := groq.NewModel(name, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// save writes what rec recorded to path, scrubbed, and returns how many
+// interactions it holds.
+func (b *backend) save(path string, rec *recorder) (int, error) {
+	is := rec.Interactions()
+	if len(is) == 0 {
+		return 0, errors.New("nothing was recorded")
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return 0, err
+		}
+	}
+	c := cassettes.New(path)
+	c.Interactions = is
+	var opts []cassettes.Option
+	if b.key != "" {
+		opts = append(opts, cassettes.WithSecrets(b.key))
+	}
+	if err := c.Save(opts...); err != nil {
+		return 0, err
+	}
+	return len(is), nil
+}
+
+// recordingError words a failed request for the terminal; nothing is saved.
+func recordingError(ctx context.Context, err error, timeout time.Duration) error {
+	var he *llm.ModelHTTPError
+	switch {
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return fmt.Errorf("gave up after -timeout %s; nothing saved", timeout)
+	case errors.Is(ctx.Err(), context.Canceled):
+		return errors.New("interrupted; nothing saved")
+	case errors.As(err, &he):
+		msg := string(he.Body)
+		var body groq.ErrorResponse
+		if jerr := json.Unmarshal(he.Body, &body); jerr == nil && body.Error.Message != "" {
+			msg = body.Error.Message
+		}
+		return fmt.Errorf("groq answered %d for model %s: %s; nothing saved", he.StatusCode, he.ModelName, oneLine(msg, 300))
+	}
+	return fmt.Errorf("%w; nothing saved", err)
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return strconv.Itoa(n) + " " + what + "s"
+}
+
+func seconds(d time.Duration) string {
+	return strconv.FormatFloat(d.Seconds(), 'f', 2, 64) + "s"
+}
+
+// Flag values for settings that are unset unless given.
+
+type floatFlag struct{ p **float64 }
+
+func (f floatFlag) String() string {
+	if f.p == nil || *f.p == nil {
+		return ""
+	}
+	return strconv.FormatFloat(**f.p, 'g', -1, 64)
+}
+
+func (f floatFlag) Set(s string) error {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return errors.New("not a number")
+	}
+	*f.p = &v
+	return nil
+}
+
+type intFlag struct{ p **int }
+
+func (f intFlag) String() string {
+	if f.p == nil || *f.p == nil {
+		return ""
+	}
+	return strconv.Itoa(**f.p)
+}
+
+func (f intFlag) Set(s string) error {
+	v, err := strconv.Atoi(s)
+	if err != nil {
+		return errors.New("not an integer")
+	}
+	*f.p = &v
+	return nil
+}
+
+type int64Flag struct{ p **int64 }
+
+func (f int64Flag) String() string {
+	if f.p == nil || *f.p == nil {
+		return ""
+	}
+	return strconv.FormatInt(**f.p, 10)
+}
+
+func (f int64Flag) Set(s string) error {
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return errors.New("not an integer")
+	}
+	*f.p = &v
+	return nil
+}
+
+type listFlag struct{ p *[]string }
+
+func (f listFlag) String() string {
+	if f.p == nil {
+		return ""
+	}
+	return strings.Join(*f.p, ",")
+}
+
+func (f listFlag) Set(s string) error {
+	for _, v := range strings.Split(s, ",") {
+		if v != "" {
+			*f.p = append(*f.p, v)
+		}
+	}
+	return nil
+}
+
+type choiceFlag struct {
+	p      *string
+	values []string
+}
+
+func (f choiceFlag) String() string {
+	if f.p == nil {
+		return ""
+	}
+	return *f.p
+}
+
+func (f choiceFlag) Set(s string) error {
+	for _, v := range f.values {
+		if s == v {
+			*f.p = s
+			return nil
+		}
+	}
+	return fmt.Errorf("want one of %s", strings.Join(f.values, ", "))
+}
