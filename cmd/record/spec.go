@@ -99,6 +99,11 @@ func loadTools(path string) ([]toolSpec, error) {
 	if err != nil {
 		return nil, err
 	}
+	return parseTools(data)
+}
+
+// parseTools parses the contents of a tools file.
+func parseTools(data []byte) ([]toolSpec, error) {
 	var doc any
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, err
@@ -159,6 +164,11 @@ func loadScenarios(path string) ([]scenario, error) {
 	if err != nil {
 		return nil, err
 	}
+	return parseScenarios(data)
+}
+
+// parseScenarios parses the contents of a scenarios file and checks it.
+func parseScenarios(data []byte) ([]scenario, error) {
 	var doc any
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, err

@@ -1,0 +1,346 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/llmvcr/llmvcr/cassettes"
+	"github.com/llmvcr/llmvcr/fakes"
+	"github.com/llmvcr/llmvcr/groq"
+	"github.com/llmvcr/llmvcr/llm"
+	"github.com/llmvcr/llmvcr/replay"
+)
+
+// The README's main command, as a new user runs it: no key, no network.
+func TestRecordReadmeCommandWithoutKey(t *testing.T) {
+	dir := t.TempDir()
+	r := cli(t, dir, nil, "-o", "demo.yaml", "What is the capital of France?").mustSucceed(t)
+	if !strings.Contains(r.stdout, "The capital of France is Paris.") {
+		t.Errorf("stdout does not show the answer:\n%s", r.stdout)
+	}
+	if !strings.Contains(r.stderr, "GROQ_API_KEY is not set") {
+		t.Errorf("stderr does not say the key is missing:\n%s", r.stderr)
+	}
+	if want := "record: saved demo.yaml: 1 interaction, 48 tokens in, 8 out, "; !strings.Contains(r.stderr, want) {
+		t.Errorf("stderr has no summary %q:\n%s", want, r.stderr)
+	}
+	c := load(t, filepath.Join(dir, "demo.yaml"))
+	if len(c.Interactions) != 1 {
+		t.Fatalf("%d interactions, want 1", len(c.Interactions))
+	}
+	i := c.Interactions[0]
+	if i.Request.URL != "https://api.groq.com/openai/v1/chat/completions" {
+		t.Errorf("recorded URL %q, want Groq's, so that a test with the default base URL replays it", i.Request.URL)
+	}
+	if i.Response.Headers.Get(SourceHeader) == "" {
+		t.Errorf("a recording from the fake does not say so (%s)", SourceHeader)
+	}
+}
+
+// A cassette the CLI wrote replays in a test through replay and groq.Model,
+// with no server at all.
+func TestRecordedCassetteReplays(t *testing.T) {
+	dir := t.TempDir()
+	for _, stream := range []bool{false, true} {
+		name := "plain.yaml"
+		if stream {
+			name = "stream.yaml"
+		}
+		cli(t, dir, nil, "-pace=false", "-stream="+strconv.FormatBool(stream), "-o", name, "-system", "Be concise.", "What is the capital of France?").mustSucceed(t)
+		t.Run(name, func(t *testing.T) {
+			s := replay.New(t, replay.WithPath(filepath.Join(dir, name)), replay.WithMode(replay.ModeReplay))
+			model, err := groq.NewModel("llama-3.3-70b-versatile", groq.WithHTTPClient(s.Client()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			msgs := []llm.Message{llm.NewRequest(llm.System("Be concise."), llm.User("What is the capital of France?"))}
+			var resp *llm.Response
+			if stream {
+				sr, err := model.RequestStream(context.Background(), msgs, nil, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, err := range sr.Events() {
+					if err != nil {
+						t.Fatal(err)
+					}
+				}
+				resp = sr.Response()
+				sr.Close()
+			} else if resp, err = model.Request(context.Background(), msgs, nil, nil); err != nil {
+				t.Fatal(err)
+			}
+			if got := resp.Text(); got != "The capital of France is Paris." {
+				t.Errorf("replayed text %q", got)
+			}
+		})
+	}
+}
+
+func TestRecordStream(t *testing.T) {
+	dir := t.TempDir()
+	r := cli(t, dir, nil, "-stream", "-o", "s.yaml", "What is the capital of France?").mustSucceed(t)
+	if !strings.Contains(r.stdout, "The capital of France is Paris.\n") {
+		t.Errorf("stdout:\n%s", r.stdout)
+	}
+	c := load(t, filepath.Join(dir, "s.yaml"))
+	i := c.Interactions[0]
+	if !cassettes.IsSSE(i.Response.Headers) {
+		t.Fatalf("response is not an event stream: %v", i.Response.Headers)
+	}
+	if e := i.Response.Headers.Get(cassettes.StreamErrorHeader); e != "" {
+		t.Errorf("a complete stream was recorded as broken: %s", e)
+	}
+	evs, err := cassettes.SplitSSE(i.Response.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) < 3 {
+		t.Fatalf("%d events", len(evs))
+	}
+	for n, ev := range evs {
+		if !ev.HasOffset {
+			t.Errorf("event %d has no timing line", n)
+		}
+		if n > 0 && ev.Offset < evs[n-1].Offset {
+			t.Errorf("event %d at %v, before event %d at %v", n, ev.Offset, n-1, evs[n-1].Offset)
+		}
+	}
+	// With pacing, the fake sends its first chunk after Groq's queue and
+	// prompt time, so the first event cannot arrive with the headers.
+	if evs[0].Offset <= 0 {
+		t.Errorf("first event at %v, want the fake's time to first token", evs[0].Offset)
+	}
+	if last := strings.TrimSpace(string(evs[len(evs)-1].Raw)); last != "data: [DONE]" {
+		t.Errorf("last event %q", last)
+	}
+}
+
+const toolsJSON = `[
+  {"name": "get_weather", "description": "Current weather in a city.",
+   "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+   "result": {"city": "Paris", "temperature_c": 18, "sky": "clear"}},
+  {"type": "function", "function": {"name": "get_time", "description": "Local time.",
+   "parameters": {"type": "object", "properties": {"tz": {"type": "string"}}}}}
+]`
+
+func TestRecordTools(t *testing.T) {
+	for _, stream := range []string{"-stream=false", "-stream"} {
+		t.Run(stream, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFile(t, dir, "tools.json", toolsJSON)
+			r := cli(t, dir, nil, "-pace=false", stream, "-tools", "tools.json", "-o", "w.yaml", "What is the weather in Paris?").mustSucceed(t)
+			if !strings.Contains(r.stderr, `the model called get_weather({"city":"Paris"})`) {
+				t.Errorf("stderr does not show the tool call:\n%s", r.stderr)
+			}
+			if !strings.Contains(r.stdout, `"temperature_c":18`) {
+				t.Errorf("the final answer does not report the canned result:\n%s", r.stdout)
+			}
+			c := load(t, filepath.Join(dir, "w.yaml"))
+			if len(c.Interactions) != 2 {
+				t.Fatalf("%d interactions, want 2 (the call, then the answer)", len(c.Interactions))
+			}
+			second := c.Interactions[1].Request.Body
+			if !strings.Contains(second, `"role": "tool"`) || !strings.Contains(second, `temperature_c`) {
+				t.Errorf("the second request does not carry the canned result:\n%s", second)
+			}
+			if !strings.Contains(second, `"get_time"`) {
+				t.Errorf("the tool given in OpenAI's shape was not offered:\n%s", second)
+			}
+		})
+	}
+}
+
+// A tool without "result" gets a generic one; a model that keeps calling
+// tools is stopped by -max-steps, and nothing is saved.
+func TestRecordToolsGenericResultAndMaxSteps(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "tools.json", `[{"name": "search", "parameters": {"type": "object", "properties": {"query": {"type": "string"}}, "required": ["query"]}}]`)
+	cli(t, dir, nil, "-pace=false", "-tools", "tools.json", "-o", "g.yaml", "Search for the best Go test libraries").mustSucceed(t)
+	c := load(t, filepath.Join(dir, "g.yaml"))
+	if len(c.Interactions) != 2 || !strings.Contains(c.Interactions[1].Request.Body, "canned result from cmd/record") {
+		t.Errorf("want the generic result sent back in a second request; got %d interactions", len(c.Interactions))
+	}
+
+	r := cli(t, dir, nil, "-pace=false", "-tools", "tools.json", "-max-steps", "1", "-o", "m.yaml", "Search for the best Go test libraries")
+	if r.code != 1 || !strings.Contains(lastLine(r.stderr), "still called tools after 1 requests") {
+		t.Errorf("exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "m.yaml")); err == nil {
+		t.Error("a failed recording was saved")
+	}
+}
+
+func TestRecordSettingsReachTheRequest(t *testing.T) {
+	dir := t.TempDir()
+	cli(t, dir, nil, "-pace=false", "-o", "s.yaml", "-temperature", "0", "-max-tokens", "50", "-seed", "42", "-top-p", "0.9",
+		"-stop", "END", "-stop", "STOP,HALT", "-model", "qwen/qwen3-32b", "-reasoning-format", "parsed", "-reasoning-effort", "none",
+		"What is the capital of France?").mustSucceed(t)
+	c := load(t, filepath.Join(dir, "s.yaml"))
+	body := cassettes.CompactJSON(c.Interactions[0].Request.Body)
+	for _, want := range []string{`"temperature":0`, `"max_tokens":50`, `"seed":42`, `"top_p":0.9`, `"stop":["END","STOP","HALT"]`,
+		`"model":"qwen/qwen3-32b"`, `"reasoning_format":"parsed"`, `"reasoning_effort":"none"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("request body lacks %s:\n%s", want, body)
+		}
+	}
+}
+
+// Flags may follow the prompt, and the prompt's words may come unquoted.
+func TestRecordFlagsAfterPrompt(t *testing.T) {
+	dir := t.TempDir()
+	cli(t, dir, nil, "What", "is", "the", "capital", "of", "France?", "-o", "late.yaml", "-pace=false").mustSucceed(t)
+	c := load(t, filepath.Join(dir, "late.yaml"))
+	if !strings.Contains(c.Interactions[0].Request.Body, `"What is the capital of France?"`) {
+		t.Errorf("prompt not joined:\n%s", c.Interactions[0].Request.Body)
+	}
+}
+
+// With a key, the CLI talks to GROQ_BASE_URL with it, and the key reaches
+// neither the cassette nor the terminal.
+func TestRecordWithKeyScrubsIt(t *testing.T) {
+	const key = "gsk_fakeTestKey0123456789abcdefABCDEF"
+	g := fakes.NewServer(fakes.WithAPIKey(key))
+	defer g.Close()
+	dir := t.TempDir()
+	env := []string{"GROQ_API_KEY=" + key, "GROQ_BASE_URL=" + g.URL}
+	for _, args := range [][]string{
+		{"-o", "plain.yaml", "What is the capital of France?"},
+		{"-stream", "-o", "stream.yaml", "What is the capital of France?"},
+	} {
+		r := cli(t, dir, env, args...).mustSucceed(t)
+		if strings.Contains(r.stdout+r.stderr, key) {
+			t.Errorf("the key was printed:\n%s%s", r.stdout, r.stderr)
+		}
+		if strings.Contains(r.stderr, "embedded fake") || !strings.Contains(r.stderr, "from Groq at "+g.URL) {
+			t.Errorf("want a recording from GROQ_BASE_URL; stderr:\n%s", r.stderr)
+		}
+		path := filepath.Join(dir, args[len(args)-2])
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(raw), key) || strings.Contains(string(raw), "fakeTestKey") {
+			t.Errorf("%s holds the key", path)
+		}
+		c := load(t, path)
+		if got := c.Interactions[0].Request.Headers.Get("Authorization"); got != "Bearer "+cassettes.Redacted {
+			t.Errorf("Authorization recorded as %q, want %q", got, "Bearer "+cassettes.Redacted)
+		}
+	}
+	// The server saw the key, so the absence above is scrubbing, not a
+	// request sent without it.
+	reqs := g.Requests()
+	if len(reqs) != 2 || reqs[0].Header.Get("Authorization") != "Bearer "+key {
+		t.Errorf("the fake did not receive the key on %d requests", len(reqs))
+	}
+
+	// A wrong key is Groq's 401: one line, nothing saved, the key not shown.
+	r := cli(t, dir, []string{"GROQ_API_KEY=gsk_wrongKey00000000000000000000", "GROQ_BASE_URL=" + g.URL}, "-o", "bad.yaml", "Hi")
+	if r.code != 1 || !strings.HasPrefix(r.stderr, "record: groq answered 401") || strings.Contains(r.stderr, "wrongKey") {
+		t.Errorf("exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "bad.yaml")); err == nil {
+		t.Error("a failed recording was saved")
+	}
+}
+
+// Under CI, recording against Groq needs -force; the embedded fake is
+// always allowed.
+func TestRecordUnderCI(t *testing.T) {
+	const key = "gsk_fakeCIKey0123456789abcdefABCDEF0"
+	g := fakes.NewServer(fakes.WithAPIKey(key))
+	defer g.Close()
+	dir := t.TempDir()
+	env := []string{"CI=true", "GROQ_API_KEY=" + key, "GROQ_BASE_URL=" + g.URL}
+
+	r := cli(t, dir, env, "-o", "ci.yaml", "Hi")
+	if r.code != 1 || !strings.Contains(r.stderr, "refusing to record against Groq because CI is set") || strings.Count(r.stderr, "\n") != 1 {
+		t.Errorf("exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	if len(g.Requests()) != 0 {
+		t.Error("a request reached Groq although recording was refused")
+	}
+	cli(t, dir, env, "-force", "-o", "ci.yaml", "Hi").mustSucceed(t)
+	load(t, filepath.Join(dir, "ci.yaml"))
+
+	r = cli(t, dir, []string{"CI=true"}, "-pace=false", "-o", "fake.yaml", "Hi").mustSucceed(t)
+	load(t, filepath.Join(dir, "fake.yaml"))
+	r = cli(t, dir, env, "-fake", "-pace=false", "-o", "forced-fake.yaml", "Hi").mustSucceed(t)
+	if !strings.Contains(r.stderr, "embedded fake") {
+		t.Errorf("-fake did not use the embedded fake:\n%s", r.stderr)
+	}
+	load(t, filepath.Join(dir, "forced-fake.yaml"))
+}
+
+const scenariosYAML = `scenarios:
+  - name: TestWeather
+    system: Be concise.
+    stream: true
+    settings: {temperature: 0, max_tokens: 200}
+    tools:
+      - name: get_weather
+        description: Current weather in a city.
+        parameters: {type: object, properties: {city: {type: string}}, required: [city]}
+        result: {city: Paris, temperature_c: 18, sky: clear}
+    turns:
+      - What is the weather in Paris?
+      - prompt: And in Berlin?
+        settings: {temperature: 0.5}
+        stream: false
+  - name: TestCapital
+    model: llama-3.1-8b-instant
+    turns: ["What is the capital of France?"]
+`
+
+func TestRecordScenarios(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "scenarios.yaml", scenariosYAML)
+	r := cli(t, dir, nil, "-pace=false", "-scenarios", "scenarios.yaml", "-dir", "testdata/cassettes").mustSucceed(t)
+	for _, want := range []string{
+		"record: [1/2] TestWeather: 2 turns, 4 interactions,",
+		"-> testdata/cassettes/TestWeather.yaml",
+		"record: [2/2] TestCapital: 1 turn, 1 interaction,",
+		"record: recorded 2 scenarios into testdata/cassettes",
+	} {
+		if !strings.Contains(r.stderr, filepath.FromSlash(want)) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	w := load(t, filepath.Join(dir, "testdata", "cassettes", "TestWeather.yaml"))
+	if len(w.Interactions) != 4 {
+		t.Fatalf("TestWeather: %d interactions, want 4", len(w.Interactions))
+	}
+	first := cassettes.CompactJSON(w.Interactions[0].Request.Body)
+	last := cassettes.CompactJSON(w.Interactions[3].Request.Body)
+	for _, c := range []struct{ name, body, want string }{
+		{"turn 1 system prompt", first, `{"role":"system","content":"Be concise."}`},
+		{"turn 1 settings", first, `"temperature":0,`},
+		{"turn 1 stream", first, `"stream":true`},
+		{"turn 2 settings", last, `"temperature":0.5`},
+		{"turn 2 keeps the scenario's max_tokens", last, `"max_tokens":200`},
+		{"turn 2 stream", last, `"stream":false`},
+		{"turn 2 prompt", last, `"And in Berlin?"`},
+		{"canned result", last, `temperature_c`},
+	} {
+		if !strings.Contains(c.body, c.want) {
+			t.Errorf("%s: body lacks %s:\n%s", c.name, c.want, c.body)
+		}
+	}
+	cp := load(t, filepath.Join(dir, "testdata", "cassettes", "TestCapital.yaml"))
+	if !strings.Contains(cp.Interactions[0].Request.Body, `"llama-3.1-8b-instant"`) {
+		t.Errorf("the scenario's model was not used:\n%s", cp.Interactions[0].Request.Body)
+	}
+}
+
+// JSON scenario files work too, and a list alone is accepted.
+func TestRecordScenariosJSON(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "s.json", `[{"name": "one", "turns": ["Hi"]}]`)
+	cli(t, dir, nil, "-pace=false", "-scenarios", "s.json", "-dir", "out").mustSucceed(t)
+	load(t, filepath.Join(dir, "out", "one.yaml"))
+}
