@@ -1,0 +1,243 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestInspect(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "tools.json", toolsJSON)
+	cli(t, dir, nil, "-pace=false", "-stream", "-system", "Be concise.", "-temperature", "0", "-tools", "tools.json", "-o", "w.yaml", "What is the weather in Paris?").mustSucceed(t)
+	r := cli(t, dir, nil, "inspect", "w.yaml").mustSucceed(t)
+	for _, want := range []string{
+		"w.yaml: 2 interactions, recorded from the embedded fake Groq server",
+		"interaction 0: POST https://api.groq.com/openai/v1/chat/completions",
+		"  model llama-3.3-70b-versatile, streamed, temperature 0, tool_choice auto",
+		"  tools offered: get_weather(city), get_time(tz?)",
+		"  system: Be concise.",
+		"  user: What is the weather in Paris?",
+		"  -> 200 OK, headers after ",
+		`  tool call: get_weather({"city":"Paris"}) [`,
+		"  finish: tool_calls",
+		"interaction 1:",
+		"  (3 earlier messages as above)",
+		`  tool result [`,
+		`  text: Here is what I found: get_weather returned {"city":"Paris","sky":"clear","temperature_c":18}.`,
+		"  finish: stop",
+		"  usage: 135 tokens in, 11 out, 146 total; queue ",
+		"  stream: 11 events, ends with [DONE]; first after ",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("inspect output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}
+
+// inspect reads real Groq traffic too: an imported pydantic-ai recording.
+func TestInspectImported(t *testing.T) {
+	dir := t.TempDir()
+	in, err := filepath.Abs(filepath.Join("testdata", "vcrpy_instructions.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cli(t, dir, nil, "import-vcrpy", in, "real.yaml").mustSucceed(t)
+	r := cli(t, dir, nil, "inspect", "real.yaml").mustSucceed(t)
+	for _, want := range []string{
+		"real.yaml: 1 interaction\n",
+		"  system: You are a helpful assistant.",
+		"  user: What is the capital of France?",
+		"  text: The capital of France is Paris.",
+		"  usage: 48 tokens in, 8 out, 56 total",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("inspect output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}
+
+func TestImportVCRPy(t *testing.T) {
+	dir := t.TempDir()
+	in, _ := filepath.Abs(filepath.Join("testdata", "vcrpy_instructions.yaml"))
+	r := cli(t, dir, nil, "import-vcrpy", in, "sub/dir/TestInstructions.yaml").mustSucceed(t)
+	if !strings.Contains(r.stderr, "record: imported 1 interaction from") {
+		t.Errorf("stderr:\n%s", r.stderr)
+	}
+	c := load(t, filepath.Join(dir, "sub", "dir", "TestInstructions.yaml"))
+	if len(c.Interactions) != 1 || !strings.Contains(c.Interactions[0].Request.Body, "You are a helpful assistant.") {
+		t.Errorf("imported cassette: %+v", c.Interactions)
+	}
+
+	writeFile(t, dir, "notvcrpy.yaml", "interactions: 7\n")
+	r = cli(t, dir, nil, "import-vcrpy", "notvcrpy.yaml", "out.yaml")
+	if r.code != 1 || !strings.HasPrefix(r.stderr, "record: ") || strings.Count(r.stderr, "\n") != 1 {
+		t.Errorf("exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out.yaml")); err == nil {
+		t.Error("a failed import wrote a file")
+	}
+}
+
+func TestLint(t *testing.T) {
+	dir := t.TempDir()
+	cli(t, dir, nil, "-pace=false", "-o", "cassettes/good.yaml", "What is the capital of France?").mustSucceed(t)
+	r := cli(t, dir, nil, "lint", "cassettes").mustSucceed(t)
+	if !strings.Contains(r.stderr, "record: lint: 1 cassette, no findings") || r.stdout != "" {
+		t.Errorf("stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+	}
+
+	// A key shape left in a cassette (as a hand edit might) is a finding.
+	good, err := os.ReadFile(filepath.Join(dir, "cassettes", "good.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaked := strings.Replace(string(good), "What is the capital of France?", "my key is gsk_abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMN", 1)
+	writeFile(t, dir, "cassettes/leak.yaml", leaked)
+	writeFile(t, dir, "broken.yaml", "version: 2\ninteractions: [\n")
+	r = cli(t, dir, nil, "lint", "cassettes", "broken.yaml")
+	if r.code != 1 {
+		t.Errorf("exit %d, want 1", r.code)
+	}
+	for _, want := range []string{"leak.yaml: interaction 0: secret: ", "broken.yaml: load: "} {
+		if !strings.Contains(r.stdout, filepath.FromSlash(want)) {
+			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if strings.Contains(r.stdout, "abcdefghijklmnop") {
+		t.Errorf("lint printed the secret:\n%s", r.stdout)
+	}
+	if want := "record: lint: 2 findings in 2 cassettes of 3 cassettes\n"; r.stderr != want {
+		t.Errorf("stderr %q, want %q", r.stderr, want)
+	}
+}
+
+func TestDiff(t *testing.T) {
+	dir := t.TempDir()
+	q := "What is the capital of France?"
+	cli(t, dir, nil, "-pace=false", "-o", "a.yaml", q).mustSucceed(t)
+	cli(t, dir, nil, "-pace=false", "-o", "b.yaml", q).mustSucceed(t)
+	cli(t, dir, nil, "-pace=false", "-o", "c.yaml", "-temperature", "0.2", q).mustSucceed(t)
+
+	r := cli(t, dir, nil, "diff", "a.yaml", "b.yaml").mustSucceed(t)
+	if !strings.Contains(r.stdout, "no changes apart from volatile fields") {
+		t.Errorf("two recordings of the same request:\n%s", r.stdout)
+	}
+	r = cli(t, dir, nil, "diff", "a.yaml", "c.yaml")
+	if r.code != 1 {
+		t.Errorf("exit %d, want 1 for a drifted request", r.code)
+	}
+	if !strings.Contains(r.stdout, "interaction 0 request temperature: (absent) -> 0.2") {
+		t.Errorf("the drift report does not name the change:\n%s", r.stdout)
+	}
+	if want := "record: diff: a.yaml and c.yaml differ: 1 change beyond volatile fields\n"; r.stderr != want {
+		t.Errorf("stderr %q, want %q", r.stderr, want)
+	}
+}
+
+func TestHelp(t *testing.T) {
+	for _, args := range [][]string{{"-h"}, {"--help"}, {"help"}} {
+		r := cli(t, t.TempDir(), nil, args...).mustSucceed(t)
+		for _, want := range []string{"Usage:", "Examples:", `record -o demo.yaml "What is the capital of France?"`, "record inspect demo.yaml", "-max-tokens", "Exit status: 0 success, 1 failure"} {
+			if !strings.Contains(r.stdout, want) {
+				t.Errorf("record %v: usage lacks %q", args, want)
+			}
+		}
+	}
+}
+
+// Usage errors exit 2 with one line on stderr that points to -h.
+func TestUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "s.yaml", "scenarios: [{name: a, turns: [hi]}]\n")
+	for _, c := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no prompt", nil, "no prompt"},
+		{"blank prompt", []string{"  "}, "no prompt"},
+		{"unknown flag", []string{"-nope", "hi"}, "flag provided but not defined: -nope"},
+		{"bad number", []string{"-temperature", "warm", "hi"}, `invalid value "warm" for flag -temperature: not a number`},
+		{"bad integer", []string{"-max-tokens", "1.5", "hi"}, "not an integer"},
+		{"bad choice", []string{"-reasoning-format", "fancy", "hi"}, "want one of hidden, raw, parsed"},
+		{"bad max steps", []string{"-max-steps", "0", "hi"}, "-max-steps must be at least 1"},
+		{"bad timeout", []string{"-timeout", "-1s", "hi"}, "-timeout must be positive"},
+		{"dir without scenarios", []string{"-dir", "x", "hi"}, "-dir applies only with -scenarios"},
+		{"scenarios with a prompt", []string{"-scenarios", "s.yaml", "hi"}, "-scenarios takes no prompt"},
+		{"scenarios with -o", []string{"-scenarios", "s.yaml", "-o", "x.yaml"}, "-o does not apply to -scenarios"},
+		{"inspect without file", []string{"inspect"}, "inspect takes one cassette file"},
+		{"lint without path", []string{"lint"}, "lint takes cassette files or directories"},
+		{"import with one file", []string{"import-vcrpy", "a.yaml"}, "import-vcrpy takes two files"},
+		{"diff with three files", []string{"diff", "a", "b", "c"}, "diff takes two cassettes"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := cli(t, dir, nil, c.args...)
+			if r.code != 2 {
+				t.Errorf("exit %d, want 2; stderr:\n%s", r.code, r.stderr)
+			}
+			if !strings.HasPrefix(r.stderr, "record: ") || strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, c.want) || !strings.Contains(r.stderr, "record -h") {
+				t.Errorf("stderr %q, want one line with %q", r.stderr, c.want)
+			}
+		})
+	}
+}
+
+// Failures exit 1 with one clear line on stderr, and save nothing.
+func TestFailures(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "bad.json", `[{"name": "get weather!"}]`)
+	writeFile(t, dir, "typo.json", `[{"name": "f", "paramaters": {}}]`)
+	writeFile(t, dir, "notjson.json", `{"tools": [`)
+	writeFile(t, dir, "notlist.json", `{"name": "f"}`)
+	writeFile(t, dir, "schema.json", `[{"name": "f", "parameters": [1, 2]}]`)
+	writeFile(t, dir, "noturns.yaml", "scenarios: [{name: a}]\n")
+	writeFile(t, dir, "badname.yaml", "scenarios: [{name: ../escape, turns: [hi]}]\n")
+	writeFile(t, dir, "dupname.yaml", "scenarios: [{name: a, turns: [hi]}, {name: a, turns: [ho]}]\n")
+	writeFile(t, dir, "unknownkey.yaml", "scenarios: [{name: a, turns: [hi], temprature: 1}]\n")
+	for _, c := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"missing tools file", []string{"-tools", "nope.json", "hi"}, "tools file nope.json: open nope.json: no such file"},
+		{"bad tool name", []string{"-tools", "bad.json", "hi"}, `tool 0: name "get weather!"`},
+		{"misspelt tool key", []string{"-tools", "typo.json", "hi"}, `unknown field "paramaters"`},
+		{"tools file not JSON", []string{"-tools", "notjson.json", "hi"}, "tools file notjson.json: "},
+		{"tools file not a list", []string{"-tools", "notlist.json", "hi"}, "want a list of tools"},
+		{"schema not an object", []string{"-tools", "schema.json", "hi"}, "parameters must be a JSON schema object"},
+		{"unknown model", []string{"-pace=false", "-model", "no-such-model", "hi"}, "groq answered 404 for model no-such-model: The model `no-such-model` does not exist"},
+		{"missing scenarios file", []string{"-scenarios", "nope.yaml"}, "scenarios file nope.yaml: "},
+		{"scenario without turns", []string{"-scenarios", "noturns.yaml"}, "scenario a: no turns"},
+		{"scenario name with a slash", []string{"-scenarios", "badname.yaml"}, `name "../escape"`},
+		{"scenario name twice", []string{"-scenarios", "dupname.yaml"}, "the name is used twice"},
+		{"misspelt scenario key", []string{"-scenarios", "unknownkey.yaml"}, `unknown field "temprature"`},
+		{"inspect missing file", []string{"inspect", "nope.yaml"}, "nope.yaml"},
+		{"lint missing path", []string{"lint", "nope"}, "nope"},
+		{"diff missing file", []string{"diff", "nope.yaml", "nope2.yaml"}, "nope.yaml"},
+		{"import missing file", []string{"import-vcrpy", "nope.yaml", "out.yaml"}, "nope.yaml"},
+		{"timeout", []string{"-timeout", "1ms", "What is the capital of France?"}, "gave up after -timeout 1ms; nothing saved"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := cli(t, dir, nil, c.args...)
+			if r.code != 1 {
+				t.Errorf("exit %d, want 1; stderr:\n%s", r.code, r.stderr)
+			}
+			if l := lastLine(r.stderr); !strings.HasPrefix(l, "record: ") || !strings.Contains(l, c.want) {
+				t.Errorf("last line of stderr %q, want one with %q", l, c.want)
+			}
+			for _, l := range strings.Split(strings.TrimSpace(r.stderr), "\n") {
+				if !strings.HasPrefix(l, "record: ") {
+					t.Errorf("stderr line %q is not the command's own", l)
+				}
+			}
+		})
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".yaml") && e.Name() != "noturns.yaml" && e.Name() != "badname.yaml" && e.Name() != "dupname.yaml" && e.Name() != "unknownkey.yaml" {
+			t.Errorf("a failed run left %s", e.Name())
+		}
+	}
+}
