@@ -1,0 +1,101 @@
+// Record records conversations with Groq into llmvcr cassettes, and reads,
+// checks, imports and compares cassettes.
+//
+// From the repository root, with no key and no network:
+//
+//	go run ./cmd/record -o demo.yaml "What is the capital of France?"
+//	go run ./cmd/record inspect demo.yaml
+//
+// With GROQ_API_KEY set, record talks to Groq (GROQ_BASE_URL, if set, replaces
+// https://api.groq.com); without it, it says so on stderr and records against
+// the embedded fake Groq server (fakes.NewServer with fakes.WithPacing), whose
+// answers take Groq's time, so a recorded stream has realistic timing.
+// -fake uses the fake even when a key is set. A recording made against the
+// fake names https://api.groq.com in its URLs, so a test whose model uses the
+// default base URL replays it, and carries an X-Llmvcr-Source response header
+// (removed by replay) saying where it came from.
+//
+// The answer is printed on stdout as it arrives; notes (the model's tool
+// calls) and a summary (interactions, tokens in and out, time, file) go to
+// stderr. A failed recording saves nothing and leaves any earlier cassette as
+// it was.
+//
+// Usage:
+//
+//	record [flags] "prompt"                  record one conversation into -o FILE (default session.yaml)
+//	record [flags] -scenarios FILE -dir DIR  record every scenario of FILE into DIR/<name>.yaml
+//	record inspect FILE                      show the conversation in a cassette
+//	record lint PATH...                      check cassettes (files or directories of .yaml)
+//	record import-vcrpy IN OUT               convert a vcrpy / pytest-recording cassette
+//	record diff OLD NEW                      what changed between two recordings
+//
+// Recording flags: -o FILE, -model NAME (default llama-3.3-70b-versatile),
+// -system TEXT, -stream, -tools FILE, -temperature, -max-tokens, -seed,
+// -top-p, -stop (repeatable, or a comma list), -reasoning-format,
+// -reasoning-effort, -timeout (the whole recording, default 2m), -max-steps
+// (requests per prompt while the model calls tools, default 8), -force,
+// -fake, -pace (false: the embedded fake answers at once).
+//
+// # Tools
+//
+// A tools file is JSON (or YAML): a list of tools, each
+//
+//	{"name": "get_weather", "description": "Current weather in a city.",
+//	 "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+//	 "result": {"city": "Paris", "temperature_c": 18, "sky": "clear"}}
+//
+// OpenAI's {"type": "function", "function": {...}} shape is accepted too.
+// When the model calls a tool, record answers with its "result" (a JSON string
+// is sent as plain text, anything else as JSON), or with a generic JSON result
+// when it has none, and asks again, until the model answers with text; a call
+// to a tool that was not offered gets a retry prompt. After -max-steps
+// requests for one prompt it gives up.
+//
+// # Scenarios
+//
+// A scenarios file (YAML or JSON) holds several conversations, each saved to
+// its own cassette, with a progress line per scenario:
+//
+//	scenarios:
+//	  - name: TestWeather            # saved as DIR/TestWeather.yaml
+//	    model: llama-3.3-70b-versatile
+//	    system: Be concise.
+//	    stream: true
+//	    settings: {temperature: 0, max_tokens: 200}
+//	    tools:
+//	      - name: get_weather
+//	        parameters: {type: object, properties: {city: {type: string}}, required: [city]}
+//	        result: {city: Paris, temperature_c: 18}
+//	    turns:
+//	      - What is the weather in Paris?
+//	      - prompt: And in Berlin?
+//	        settings: {temperature: 0.5}
+//	        stream: false
+//
+// Settings are temperature, max_tokens, seed, top_p, stop,
+// parallel_tool_calls, reasoning_format, reasoning_effort and service_tier.
+// The flags give defaults, a scenario's settings override them, and a turn's
+// override the scenario's. Unknown keys are errors. Named after a test, a
+// scenario recorded with -dir testdata/cassettes is the cassette that
+// replay.New(t) loads for that test.
+//
+// # CI
+//
+// When the CI environment variable is set, recording against Groq is refused
+// (exit status 1) unless -force is given: cassettes are recorded on a
+// workstation and committed. Recording against the embedded fake is allowed,
+// as it sends nothing anywhere.
+//
+// # Secrets
+//
+// Cassettes are saved by cassettes.Cassette.Save: the Authorization header
+// and other credential headers are replaced by REDACTED, the value of
+// GROQ_API_KEY is scrubbed wherever it appears, and the save fails, writing
+// nothing, if the key is still found.
+//
+// # Exit status
+//
+// 0 on success; 1 on failure (for lint, a finding; for diff, a change
+// beyond volatile fields such as ids and timings); 2 for a usage error.
+// Errors are one line on stderr, starting "record: ".
+package main
