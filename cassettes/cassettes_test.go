@@ -362,12 +362,20 @@ func TestMatchHeadersAndIgnoredArrayPaths(t *testing.T) {
 	b := jsonInteraction(chatURL, `{"messages":[{"tool_call_id":"x2","content":"r"}]}`, `{"n":"b"}`)
 	b.Request.Headers.Set("X-Tenant", "b")
 	c.Interactions = []*Interaction{a, b}
-	x := NewIndex(c, MatchHeaders("x-tenant"), IgnoreJSONPaths("messages[*].tool_call_id"))
+	a.Request.Headers.Set("Authorization", "Bearer "+Redacted) // as saved
+	x := NewIndex(c, MatchHeaders("x-tenant", "Authorization"), IgnoreJSONPaths("messages[*].tool_call_id"))
 	r, body := matchReq(t, "POST", chatURL, `{"messages":[{"tool_call_id":"zzz","content":"r"}]}`)
 	r.Header.Set("X-Tenant", "b")
 	i, err := x.Match(r, body)
 	if err != nil || i != b {
 		t.Fatalf("Match = %v, %v; want the X-Tenant: b recording", i, err)
+	}
+	r, body = matchReq(t, "POST", chatURL, `{"messages":[{"tool_call_id":"x1","content":"r"}]}`)
+	r.Header.Set("X-Tenant", "a")
+	r.Header.Set("Authorization", "Bearer gsk_some_other_key_value")
+	i, err = x.Match(r, body)
+	if err != nil || i != a {
+		t.Fatalf("Match = %v, %v; want the X-Tenant: a recording (Authorization matched as scrubbed)", i, err)
 	}
 }
 

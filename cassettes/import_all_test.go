@@ -44,6 +44,9 @@ func TestImportVCRPyAllVectors(t *testing.T) {
 			if len(c.Interactions) == 0 {
 				t.Fatal("no interactions imported")
 			}
+			if fs := Lint(c); len(fs) > 0 {
+				t.Errorf("lint of an imported real cassette: %v", fs)
+			}
 			c.Path = filepath.Join(t.TempDir(), "c.yaml")
 			if err := c.Save(WithoutDefaultSecrets()); err != nil {
 				t.Fatal(err)

@@ -177,7 +177,11 @@ func (x *Index) headKey(method, url string, h http.Header) headKey {
 		b.WriteByte('\n')
 		b.WriteString(name)
 		b.WriteByte(':')
-		b.WriteString(x.cfg.scrub.ScrubString(strings.Join(h.Values(name), ",")))
+		v := strings.Join(h.Values(name), ",")
+		if _, secret := x.cfg.scrub.headers[name]; secret && v != "" {
+			v = redactHeaderValue(v) // as Save wrote it
+		}
+		b.WriteString(x.cfg.scrub.ScrubString(v))
 	}
 	k.headers = b.String()
 	return k
@@ -566,7 +570,7 @@ func (p jsonPath) remove(v any) any {
 }
 
 // ReadBody reads and closes a request's body, sized by its ContentLength
-// when known, and replaces it with a re-readable copy. A nil body gives nil.
+// when known. A nil body gives nil.
 func ReadBody(r *http.Request) ([]byte, error) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil, nil
@@ -580,10 +584,19 @@ func ReadBody(r *http.Request) ([]byte, error) {
 		n, err = io.ReadFull(r.Body, b)
 		b = b[:n]
 		if err == nil {
-			// Drain anything beyond the declared length.
-			var extra []byte
-			extra, err = io.ReadAll(r.Body)
-			b = append(b, extra...)
+			// Anything beyond the declared length? Usually a single read
+			// says EOF.
+			var probe [1]byte
+			var m int
+			m, err = r.Body.Read(probe[:])
+			if m > 0 {
+				var extra []byte
+				extra, err = io.ReadAll(r.Body)
+				b = append(append(b, probe[0]), extra...)
+			}
+			if err == io.EOF {
+				err = nil
+			}
 		}
 	} else {
 		b, err = io.ReadAll(r.Body)
@@ -591,6 +604,5 @@ func ReadBody(r *http.Request) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.Body = io.NopCloser(bytes.NewReader(b))
 	return b, nil
 }

@@ -25,12 +25,25 @@ func MediaType(h http.Header) string {
 	if ct == "" {
 		return ""
 	}
+	if isLowerToken(ct) {
+		return ct // the common case, "application/json": nothing to parse
+	}
 	mt, _, err := mime.ParseMediaType(ct)
 	if err != nil {
 		mt, _, _ = strings.Cut(ct, ";")
 		mt = strings.ToLower(strings.TrimSpace(mt))
 	}
 	return mt
+}
+
+func isLowerToken(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '/' || c == '-' || c == '+' || c == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 // IsJSON reports whether the headers declare a JSON body

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/llmvcr/llmvcr/cassettes"
+	"gopkg.in/dnaeon/go-vcr.v3/recorder"
 )
 
 // BenchmarkSessionReplay is one replayed request through Session.Transport
@@ -44,10 +45,27 @@ func BenchmarkSessionReplay(b *testing.B) {
 		b.Fatal(err)
 	}
 	s := New(b, WithPath(c.Path), WithMode(ModeReplay), AllowRepeats(), AllowUnused())
-	rt := s.Transport()
+	rec, err := recorder.NewWithOptions(&recorder.Options{
+		CassetteName: strings.TrimSuffix(c.Path, ".yaml"), Mode: recorder.ModeReplayOnly, SkipRequestLatency: true,
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	rec.SetReplayableInteractions(true)
+	b.Cleanup(func() { rec.Stop() })
 	for _, at := range []int{0, n - 1} {
-		u, bd := url(at), []byte(body(at))
-		b.Run(fmt.Sprintf("at=%d", at+1), func(b *testing.B) {
+		for _, tr := range []struct {
+			name string
+			rt   http.RoundTripper
+		}{{"govcr-method-url", rec}, {"llmvcr-session", s.Transport()}} {
+			bench(b, fmt.Sprintf("%s/at=%d", tr.name, at+1), tr.rt, url(at), []byte(body(at)))
+		}
+	}
+}
+
+func bench(b *testing.B, name string, rt http.RoundTripper, u string, bd []byte) {
+	{
+		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
 				req, _ := http.NewRequest("POST", u, bytes.NewReader(bd))

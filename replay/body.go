@@ -6,7 +6,9 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/llmvcr/llmvcr/cassettes"
@@ -29,7 +31,8 @@ func (s *Session) replay(r *http.Request, i *cassettes.Interaction, faults []Fau
 		endErr = io.ErrUnexpectedEOF
 	}
 	length := int64(-1)
-	if cassettes.IsSSE(rs.Headers) {
+	sse := cassettes.IsSSE(rs.Headers)
+	if sse {
 		evs, err := cassettes.SplitSSE(rs.Body)
 		if err != nil {
 			err = &ReplayError{Path: s.path, Err: err}
@@ -39,7 +42,6 @@ func (s *Session) replay(r *http.Request, i *cassettes.Interaction, faults []Fau
 		events = evs
 		h.Del("Content-Length")
 	} else {
-		events = []cassettes.Event{{Raw: []byte(rs.Body)}}
 		if endErr == io.EOF {
 			length = int64(len(rs.Body))
 			if h.Get("Content-Length") != "" {
@@ -52,6 +54,18 @@ func (s *Session) replay(r *http.Request, i *cassettes.Interaction, faults []Fau
 	status := rs.Status
 	if status == "" {
 		status = strconv.Itoa(rs.Code) + " " + http.StatusText(rs.Code)
+	}
+	if len(faults) == 0 && !sse && endErr == io.EOF {
+		// The common case: a whole JSON body, read in as many reads as the
+		// client likes, still honouring the request's context.
+		return &http.Response{
+			Status: status, StatusCode: rs.Code, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+			Header: h, Body: &plainBody{ctx: ctx, r: strings.NewReader(rs.Body)}, ContentLength: length,
+			Uncompressed: rs.Uncompressed, Request: r,
+		}, nil
+	}
+	if !sse {
+		events = []cassettes.Event{{Raw: []byte(rs.Body)}}
 	}
 	bctx, cancel := context.WithCancel(ctx)
 	b := &eventBody{
@@ -93,6 +107,28 @@ func (e *ReplayError) Error() string { return "replay: " + e.Path + ": " + e.Err
 
 // Unwrap returns the underlying error.
 func (e *ReplayError) Unwrap() error { return e.Err }
+
+// plainBody is a recorded body without events or faults.
+type plainBody struct {
+	ctx    context.Context
+	r      *strings.Reader
+	closed atomic.Bool
+}
+
+func (b *plainBody) Read(p []byte) (int, error) {
+	if b.closed.Load() {
+		return 0, errBodyClosed
+	}
+	if err := b.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return b.r.Read(p)
+}
+
+func (b *plainBody) Close() error {
+	b.closed.Store(true)
+	return nil
+}
 
 // eventBody delivers recorded events, each as its own Read, honouring the
 // request's context, the timing and the faults.
