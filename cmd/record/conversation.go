@@ -70,7 +70,7 @@ func (c *conversation) send(ctx context.Context, ms llm.ModelSettings, params *l
 		if err != nil {
 			return nil, err
 		}
-		if t := resp.Text(); t != "" {
+		if t := strings.TrimLeft(resp.Text(), "\r\n"); t != "" {
 			fmt.Fprint(c.out, t)
 			if !strings.HasSuffix(t, "\n") {
 				fmt.Fprintln(c.out)
@@ -83,11 +83,14 @@ func (c *conversation) send(ctx context.Context, ms llm.ModelSettings, params *l
 		return nil, err
 	}
 	defer sr.Close()
-	last := "\n"
+	last, started := "\n", false
 	write := func(s string) {
+		if !started {
+			s = strings.TrimLeft(s, "\r\n") // the blank lines after a <think> block
+		}
 		if s != "" {
 			fmt.Fprint(c.out, s)
-			last = s
+			last, started = s, true
 		}
 	}
 	for ev, err := range sr.Events() {

@@ -42,13 +42,19 @@ func (rec *recorder) RoundTrip(r *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	out := r.Clone(r.Context()) // a RoundTripper must not change the caller's request
+	out.Body, out.ContentLength = http.NoBody, 0
+	if body != nil {
+		out.Body, out.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
+		out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	}
 	rec.mu.Lock()
 	slot := len(rec.slots)
 	rec.slots = append(rec.slots, nil)
 	rec.mu.Unlock()
 
 	start := rec.now()
-	resp, err := rec.base.RoundTrip(r)
+	resp, err := rec.base.RoundTrip(out)
 	if err != nil {
 		return nil, err
 	}
