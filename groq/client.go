@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/llmvcr/llmvcr/llm"
@@ -44,29 +45,37 @@ func (realClock) Sleep(ctx context.Context, d time.Duration) error {
 const maxErrorBody = 4 << 20
 
 // send makes the HTTP request, retrying as Groq's SDKs do: on connection
-// errors, 408, 409, 429, 498 and 5xx, unless x-should-retry says otherwise;
-// waiting retry-after-ms or retry-after when given (up to the cap), else an
-// exponential backoff with jitter. The body is sent afresh on every attempt
-// and every failed response is closed. accept, when not nil, inspects a
-// successful response before it is returned (a stream reads its first
-// event there); its error counts as a failed attempt. On success the caller
-// owns the response and must call the returned cancel func when done.
-func (m *Model) send(ctx context.Context, method, path string, body []byte, s *Settings, stream bool, accept func(*http.Response) error) (*http.Response, context.CancelFunc, error) {
+// errors and timeouts, 408, 409, 429, 498 and 5xx, unless x-should-retry
+// says otherwise; waiting retry-after-ms or retry-after when it asks for
+// more than 0 and at most the cap, else an exponential backoff with jitter.
+// The body is sent afresh on every attempt and every failed response is
+// closed. accept, when not nil, reads a successful response before it is
+// returned (a plain request reads its body there, a stream its first
+// event), under the attempt's timeout; its error counts as a failed
+// attempt. On success the caller owns the response and must call the
+// returned release func when done with it.
+func (m *Model) send(ctx context.Context, method, path string, body []byte, s *Settings, stream bool, accept func(*http.Response) error) (*http.Response, func(), error) {
 	timeout := m.timeout
 	if s != nil && s.Timeout > 0 {
 		timeout = s.Timeout
 	}
 	for attempt := 0; ; attempt++ {
-		resp, cancel, err := m.attempt(ctx, method, path, body, s, stream, timeout, attempt)
+		a := newAttempt(ctx, timeout)
+		resp, err := m.attempt(a.ctx, method, path, body, s, stream, attempt)
 		if err == nil && accept != nil {
 			if err = accept(resp); err != nil {
 				resp.Body.Close()
-				cancel()
 			}
 		}
-		if err == nil {
-			return resp, cancel, nil
+		if err == nil && stream && !a.stopTimer() {
+			resp.Body.Close()
+			err = context.DeadlineExceeded // the timeout fired as the first event arrived
 		}
+		if err == nil {
+			return resp, a.release, nil
+		}
+		a.release()
+		err = m.explain(a, err)
 		if ctx.Err() != nil || attempt >= m.maxRetries {
 			return nil, nil, err
 		}
@@ -80,57 +89,84 @@ func (m *Model) send(ctx context.Context, method, path string, body []byte, s *S
 	}
 }
 
+// attemptCtx is the context of one attempt, cancelled when its timeout
+// fires.
+type attemptCtx struct {
+	ctx     context.Context
+	cancel  context.CancelFunc
+	timer   *time.Timer
+	timeout time.Duration
+	fired   atomic.Bool
+}
+
+func newAttempt(parent context.Context, timeout time.Duration) *attemptCtx {
+	a := &attemptCtx{timeout: timeout}
+	a.ctx, a.cancel = context.WithCancel(parent)
+	if timeout > 0 {
+		a.timer = time.AfterFunc(timeout, func() {
+			a.fired.Store(true)
+			a.cancel()
+		})
+	}
+	return a
+}
+
+// stopTimer stops the timeout; false means it had already fired.
+func (a *attemptCtx) stopTimer() bool {
+	return a.timer == nil || a.timer.Stop()
+}
+
+// release stops the timer and cancels the attempt's context.
+func (a *attemptCtx) release() {
+	if a.timer != nil {
+		a.timer.Stop()
+	}
+	a.cancel()
+}
+
+// explain turns the error of an attempt whose timeout fired into a timeout
+// error (Timeout() reports true; it is retried like a connection error).
+func (m *Model) explain(a *attemptCtx, err error) error {
+	if !a.fired.Load() || a.ctx.Err() == nil {
+		return err
+	}
+	var he *llm.ModelHTTPError
+	if errors.As(err, &he) {
+		return err // the answer arrived whole; the timer fired after
+	}
+	return &llm.ModelAPIError{ModelName: m.name, Message: fmt.Sprintf("request to %s timed out after %s", m.displayURL, a.timeout),
+		Err: fmt.Errorf("timed out after %s: %w", a.timeout, context.DeadlineExceeded)}
+}
+
 // attempt makes one request. It returns a *llm.ModelHTTPError for a status
 // of 400 or more and a *llm.ModelAPIError when no usable answer came.
-func (m *Model) attempt(ctx context.Context, method, path string, body []byte, s *Settings, stream bool, timeout time.Duration, attempt int) (*http.Response, context.CancelFunc, error) {
-	actx, cancel := context.WithCancel(ctx)
-	var timer *time.Timer
-	if timeout > 0 {
-		timer = time.AfterFunc(timeout, cancel)
-	}
+func (m *Model) attempt(ctx context.Context, method, path string, body []byte, s *Settings, stream bool, attempt int) (*http.Response, error) {
 	var reader io.Reader
 	if body != nil {
 		reader = bytes.NewReader(body)
 	}
-	req, err := http.NewRequestWithContext(actx, method, m.baseURL+path, reader)
+	req, err := http.NewRequestWithContext(ctx, method, m.baseURL+path, reader)
 	if err != nil {
-		cancel()
-		return nil, nil, &llm.UserError{Message: "groq: bad base URL: " + err.Error()}
+		return nil, &llm.UserError{Message: "groq: bad base URL " + m.displayURL}
 	}
 	m.setHeaders(req, s, stream, attempt)
 	resp, err := m.client.Do(req)
-	stopTimer := func() bool { return timer == nil || timer.Stop() }
 	if err != nil {
-		cancel()
-		if timer != nil && !timer.Stop() && ctx.Err() == nil {
-			err = fmt.Errorf("timed out after %s: %w", timeout, context.DeadlineExceeded)
-		}
-		return nil, nil, m.apiError("connection to "+m.baseURL+" failed", err)
+		return nil, m.apiError("connection to "+m.displayURL+" failed", err)
 	}
 	m.noteRateLimits(resp.Header)
 	if resp.StatusCode >= 400 {
-		raw, rerr := readAll(resp.Body, maxErrorBody)
+		// A body that cannot be read whole still leaves the status: an
+		// error of the class the status says, with what arrived.
+		raw, _ := readAll(resp.Body, maxErrorBody)
 		resp.Body.Close()
-		stopTimer()
-		cancel()
-		if rerr != nil && len(raw) == 0 {
-			return nil, nil, m.apiError(fmt.Sprintf("read body of HTTP %d", resp.StatusCode), rerr)
-		}
-		return nil, nil, &llm.ModelHTTPError{StatusCode: resp.StatusCode, ModelName: m.name, Body: raw, Header: resp.Header}
+		return nil, &llm.ModelHTTPError{StatusCode: resp.StatusCode, ModelName: m.name, Body: raw, Header: resp.Header}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode >= 300 {
 		resp.Body.Close()
-		stopTimer()
-		cancel()
-		return nil, nil, &llm.ModelAPIError{ModelName: m.name, Message: fmt.Sprintf("unexpected HTTP status %d", resp.StatusCode)}
+		return nil, &llm.ModelAPIError{ModelName: m.name, Message: fmt.Sprintf("unexpected HTTP status %d", resp.StatusCode)}
 	}
-	if stream && !stopTimer() {
-		// The timeout fired as the headers arrived: the context is gone.
-		resp.Body.Close()
-		cancel()
-		return nil, nil, m.apiError("stream", fmt.Errorf("timed out after %s: %w", timeout, context.DeadlineExceeded))
-	}
-	return resp, func() { stopTimer(); cancel() }, nil
+	return resp, nil
 }
 
 // setHeaders sets the auth, content and user-agent headers, then the
@@ -166,10 +202,7 @@ func (m *Model) retryDelay(err error, attempt int) (time.Duration, bool) {
 		if !shouldRetry(he.StatusCode, he.Header) {
 			return 0, false
 		}
-		if d, ok := llm.ParseRetryAfter(he.Header, m.clock.Now()); ok {
-			if d > m.retryWaitCap {
-				return 0, false // waiting less than asked would fail again
-			}
+		if d, ok := llm.ParseRetryAfter(he.Header, m.clock.Now()); ok && d > 0 && d <= m.retryWaitCap {
 			return d, true
 		}
 	} else {

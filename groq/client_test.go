@@ -204,7 +204,9 @@ func TestRetries(t *testing.T) {
 		{"retry-after seconds", []reply{fail(429, map[string]string{"Retry-After": "3"}), ok}, nil, 2, []time.Duration{3 * time.Second}, 0},
 		{"retry-after-ms wins", []reply{fail(429, map[string]string{"Retry-After": "3", "Retry-After-Ms": "250"}), ok}, nil, 2, []time.Duration{250 * time.Millisecond}, 0},
 		{"retry-after http date", []reply{fail(429, map[string]string{"Retry-After": "Thu, 01 Jan 2026 00:00:07 GMT"}), ok}, nil, 2, []time.Duration{7 * time.Second}, 0},
-		{"retry-after over the cap is not waited", []reply{fail(429, map[string]string{"Retry-After": "3600"})}, nil, 1, nil, 429},
+		{"retry-after over the cap falls back to backoff", []reply{fail(429, map[string]string{"Retry-After": "3600"})}, nil, 3, []time.Duration{500 * time.Millisecond, time.Second}, 429},
+		{"retry-after 0 falls back to backoff", []reply{fail(429, map[string]string{"Retry-After": "0"}), ok}, nil, 2, []time.Duration{500 * time.Millisecond}, 0},
+		{"retry-after in the past falls back to backoff", []reply{fail(503, map[string]string{"Retry-After": "Wed, 31 Dec 2025 23:00:00 GMT"}), ok}, nil, 2, []time.Duration{500 * time.Millisecond}, 0},
 		{"cap is configurable", []reply{fail(429, map[string]string{"Retry-After": "90"}), ok}, []Option{WithRetryWaitCap(2 * time.Minute)}, 2, []time.Duration{90 * time.Second}, 0},
 		{"no retries when disabled", []reply{fail(503, nil)}, []Option{WithMaxRetries(0)}, 1, nil, 503},
 		{"backoff is capped at 8s", []reply{fail(500, nil)}, []Option{WithMaxRetries(6)}, 7,
@@ -460,5 +462,115 @@ func TestListModels(t *testing.T) {
 	}
 	if string(list.Data[0].Extra["supported_features"]) != `["tools"]` || string(list.Data[0].Extra["input_modalities"]) != `["text"]` {
 		t.Errorf("unknown model fields lost: %v", list.Data[0].Extra)
+	}
+}
+
+// closeCounter counts response bodies closed.
+type closeCounter struct {
+	rt     http.RoundTripper
+	mu     sync.Mutex
+	opened int
+	closed int
+}
+
+func (c *closeCounter) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := c.rt.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	c.opened++
+	c.mu.Unlock()
+	resp.Body = &countingBody{ReadCloser: resp.Body, c: c}
+	return resp, nil
+}
+
+type countingBody struct {
+	io.ReadCloser
+	c    *closeCounter
+	once sync.Once
+}
+
+func (b *countingBody) Close() error {
+	b.once.Do(func() { b.c.mu.Lock(); b.c.closed++; b.c.mu.Unlock() })
+	return b.ReadCloser.Close()
+}
+
+func TestEveryBodyIsClosed(t *testing.T) {
+	s := newScriptServer(t, reply{status: 503, body: `{"error":"x"}`}, reply{status: 429, body: `{"error":"y"}`}, reply{body: okBody})
+	cc := &closeCounter{rt: http.DefaultTransport}
+	m, _ := testModel(t, s.URL, WithHTTPClient(&http.Client{Transport: cc}))
+	if _, err := m.Request(context.Background(), hello(), nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if cc.opened != 3 || cc.closed != 3 {
+		t.Errorf("opened %d bodies, closed %d", cc.opened, cc.closed)
+	}
+}
+
+func TestCancelWhileWaitingToRetry(t *testing.T) {
+	s := newScriptServer(t, reply{status: 503, body: `{"error":"x"}`, header: map[string]string{"Retry-After": "30"}})
+	ctx, cancel := context.WithCancel(context.Background())
+	clock := &cancellingClock{fakeClock: newFakeClock(), cancel: cancel}
+	m, err := NewModel("m", WithBaseURL(s.URL), WithAPIKey("k"), WithClock(clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = m.Request(ctx, hello(), nil, nil)
+	if !errors.Is(err, context.Canceled) || s.count() != 1 {
+		t.Fatalf("err = %v after %d requests", err, s.count())
+	}
+}
+
+// cancellingClock cancels the request's context when asked to wait, as a
+// caller giving up during the wait would.
+type cancellingClock struct {
+	*fakeClock
+	cancel context.CancelFunc
+}
+
+func (c *cancellingClock) Sleep(ctx context.Context, d time.Duration) error {
+	c.cancel()
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+func TestTimeoutWhileReadingTheBody(t *testing.T) {
+	// The server sends headers and half a body, then stalls: the attempt
+	// times out, is retried, and the caller gets a timeout error.
+	block := make(chan struct{})
+	defer close(block)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"id":"x","choi`)
+		w.(http.Flusher).Flush()
+		select {
+		case <-block:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	m, clock := testModel(t, srv.URL, WithTimeout(30*time.Millisecond), WithMaxRetries(1))
+	_, err := m.Request(context.Background(), hello(), nil, nil)
+	var ae *llm.ModelAPIError
+	if !errors.As(err, &ae) || !ae.Timeout() || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %T %v, want a timeout", err, err)
+	}
+	if len(clock.Waits()) != 1 {
+		t.Errorf("a timed-out read was retried %d times, want 1", len(clock.Waits()))
+	}
+}
+
+func TestCredentialsInBaseURLStayOutOfErrors(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	m, _ := testModel(t, "http://user:hunter2@"+addr, WithMaxRetries(0))
+	_, err = m.Request(context.Background(), hello(), nil, nil)
+	if err == nil || strings.Contains(err.Error(), "hunter2") {
+		t.Fatalf("err = %v", err)
 	}
 }

@@ -98,16 +98,23 @@ func copyWithout(m map[string]any, key string) map[string]any {
 // messages after the leading system messages.
 func mapMessages(messages []llm.Message, params *llm.RequestParams) ([]ChatMessage, error) {
 	var out []ChatMessage
+	ids := &callIDs{}
 	for mi, m := range messages {
 		switch m := m.(type) {
 		case *llm.Request:
-			msgs, err := mapRequest(m, mi)
+			if m == nil {
+				return nil, &llm.UserError{Message: fmt.Sprintf("groq: message %d is nil", mi)}
+			}
+			msgs, err := mapRequest(m, mi, ids)
 			if err != nil {
 				return nil, err
 			}
 			out = append(out, msgs...)
 		case *llm.Response:
-			out = append(out, mapResponse(m, mi))
+			if m == nil {
+				return nil, &llm.UserError{Message: fmt.Sprintf("groq: message %d is nil", mi)}
+			}
+			out = append(out, mapResponse(m, mi, ids))
 		case nil:
 			return nil, &llm.UserError{Message: fmt.Sprintf("groq: message %d is nil", mi)}
 		default:
@@ -131,10 +138,13 @@ func mapMessages(messages []llm.Message, params *llm.RequestParams) ([]ChatMessa
 
 // mapRequest maps one request: its parts in order, then one user message
 // carrying the files its tool returns referred to.
-func mapRequest(r *llm.Request, mi int) ([]ChatMessage, error) {
+func mapRequest(r *llm.Request, mi int, ids *callIDs) ([]ChatMessage, error) {
 	var out []ChatMessage
 	var files []llm.UserContent
 	for pi, part := range r.Parts {
+		if isNilPart(part) {
+			return nil, &llm.UserError{Message: fmt.Sprintf("groq: message %d part %d is nil", mi, pi)}
+		}
 		switch p := part.(type) {
 		case *llm.SystemPromptPart:
 			out = append(out, ChatMessage{Role: "system", Content: TextContent(p.Content)})
@@ -147,12 +157,12 @@ func mapRequest(r *llm.Request, mi int) ([]ChatMessage, error) {
 		case *llm.ToolReturnPart:
 			text, f := p.ModelResponseStrAndFiles()
 			files = append(files, f...)
-			out = append(out, ChatMessage{Role: "tool", ToolCallID: toolCallID(p.ToolCallID, p.ToolName, mi, pi), Content: TextContent(text)})
+			out = append(out, ChatMessage{Role: "tool", ToolCallID: ids.answer(p.ToolCallID, p.ToolName, mi, pi), Content: TextContent(text)})
 		case *llm.RetryPromptPart:
 			if p.ToolName == "" {
 				out = append(out, ChatMessage{Role: "user", Content: TextContent(p.ModelResponse())})
 			} else {
-				out = append(out, ChatMessage{Role: "tool", ToolCallID: toolCallID(p.ToolCallID, p.ToolName, mi, pi), Content: TextContent(p.ModelResponse())})
+				out = append(out, ChatMessage{Role: "tool", ToolCallID: ids.answer(p.ToolCallID, p.ToolName, mi, pi), Content: TextContent(p.ModelResponse())})
 			}
 		case nil:
 			return nil, &llm.UserError{Message: fmt.Sprintf("groq: message %d part %d is nil", mi, pi)}
@@ -173,18 +183,26 @@ func mapRequest(r *llm.Request, mi int) ([]ChatMessage, error) {
 // mapResponse maps a response to one assistant message: texts and thinking
 // (wrapped in <think> tags) joined by a blank line, then the tool calls.
 // Built-in tool parts stay with the provider and are not sent back.
-func mapResponse(r *llm.Response, mi int) ChatMessage {
+func mapResponse(r *llm.Response, mi int, ids *callIDs) ChatMessage {
 	msg := ChatMessage{Role: "assistant"}
 	var texts []string
+	ids.reset()
 	for pi, part := range r.Parts {
 		switch p := part.(type) {
 		case *llm.TextPart:
-			texts = append(texts, p.Content)
+			if p != nil {
+				texts = append(texts, p.Content)
+			}
 		case *llm.ThinkingPart:
-			texts = append(texts, "<think>\n"+p.Content+"\n</think>")
+			if p != nil {
+				texts = append(texts, "<think>\n"+p.Content+"\n</think>")
+			}
 		case *llm.ToolCallPart:
+			if p == nil {
+				continue
+			}
 			msg.ToolCalls = append(msg.ToolCalls, ToolCall{
-				ID:       toolCallID(p.ToolCallID, p.ToolName, mi, pi),
+				ID:       ids.call(p.ToolCallID, p.ToolName, mi, pi),
 				Type:     "function",
 				Function: FunctionCall{Name: p.ToolName, Arguments: argsJSON(p.Args)},
 			})
@@ -197,29 +215,77 @@ func mapResponse(r *llm.Response, mi int) ChatMessage {
 }
 
 // argsJSON returns tool-call arguments as sent back to Groq: "{}" for none,
-// the model's JSON as it was, and invalid JSON wrapped as
+// the model's JSON object as it was, and anything else (invalid JSON, or
+// JSON that is not an object, which Groq rejects) wrapped as
 // {"INVALID_JSON": raw} as pydantic-ai does.
 func argsJSON(args string) string {
-	if strings.TrimSpace(args) == "" {
+	trimmed := strings.TrimSpace(args)
+	if trimmed == "" {
 		return "{}"
 	}
-	if json.Valid([]byte(args)) {
+	if trimmed[0] == '{' && json.Valid([]byte(trimmed)) {
 		return args
 	}
 	b, _ := marshalNoEscape(map[string]string{"INVALID_JSON": args})
 	return string(b)
 }
 
-// toolCallID returns id, or when it is empty an id derived from where the
-// part stands in the conversation. pydantic-ai generates a random one; a
-// derived one keeps the request body the same from run to run, so replay
-// matches it.
-func toolCallID(id, name string, message, part int) string {
+// callIDs gives tool calls without an id one derived from where the call
+// stands in the conversation, and gives a tool return (or retry) without an
+// id the id of the newest unanswered call to the same tool. pydantic-ai
+// generates random ids; derived ones keep the request body the same from
+// run to run, so replay matches it, and still pair calls with returns.
+type callIDs struct {
+	open map[string][]string // tool name -> generated ids not yet answered, oldest first
+}
+
+// reset forgets the calls of the previous response.
+func (c *callIDs) reset() { clear(c.open) }
+
+// call returns id, or a derived one that a later return can claim.
+func (c *callIDs) call(id, name string, message, part int) string {
 	if id != "" {
 		return id
 	}
+	id = derivedID(name, message, part)
+	if c.open == nil {
+		c.open = map[string][]string{}
+	}
+	c.open[name] = append(c.open[name], id)
+	return id
+}
+
+// answer returns id, or the id generated for the oldest unanswered call to
+// name, or a derived one.
+func (c *callIDs) answer(id, name string, message, part int) string {
+	if id != "" {
+		return id
+	}
+	if q := c.open[name]; len(q) > 0 {
+		c.open[name] = q[1:]
+		return q[0]
+	}
+	return derivedID(name, message, part)
+}
+
+func derivedID(name string, message, part int) string {
 	sum := sha256.Sum256(fmt.Appendf(nil, "%d/%d/%s", message, part, name))
 	return "llmvcr_" + hex.EncodeToString(sum[:16])
+}
+
+// isNilPart reports whether a part is a typed nil pointer.
+func isNilPart(p llm.RequestPart) bool {
+	switch v := p.(type) {
+	case *llm.SystemPromptPart:
+		return v == nil
+	case *llm.UserPromptPart:
+		return v == nil
+	case *llm.ToolReturnPart:
+		return v == nil
+	case *llm.RetryPromptPart:
+		return v == nil
+	}
+	return false
 }
 
 // mapUserPrompt maps a user prompt: a single text as a plain string
@@ -318,13 +384,13 @@ func mapToolDefinition(t llm.ToolDefinition) Tool {
 // and required as they are, one named tool as an object, any other subset
 // by sending only those tools. No tools means no tool_choice.
 func getToolChoice(s *Settings, params *llm.RequestParams) ([]Tool, *ToolChoice, error) {
+	resolved, err := llm.ResolveToolChoice(&s.Settings, params)
+	if err != nil {
+		return nil, nil, err // checked even without tools, as pydantic-ai does
+	}
 	defs := params.Tools()
 	if len(defs) == 0 {
 		return nil, nil, nil
-	}
-	resolved, err := llm.ResolveToolChoice(&s.Settings, params)
-	if err != nil {
-		return nil, nil, err
 	}
 	if resolved.Names != nil && resolved.Mode == llm.ToolChoiceRequired && len(resolved.Names) == 1 {
 		tools := make([]Tool, len(defs))
@@ -379,6 +445,8 @@ func searchSettings(modelName string, base *SearchSettings, params *llm.RequestP
 	var out *SearchSettings
 	if base != nil {
 		c := *base
+		c.IncludeDomains = slices.Clone(c.IncludeDomains) // appended to below: never into the caller's arrays
+		c.ExcludeDomains = slices.Clone(c.ExcludeDomains)
 		out = &c
 	}
 	if params == nil {
@@ -466,7 +534,7 @@ func profileOf(name string) profile {
 // (pydantic-ai's supports_json_object_output for Groq's model families).
 func supportsJSONObject(name string) bool {
 	n := strings.ToLower(name)
-	return strings.HasPrefix(n, "openai/") || strings.HasPrefix(n, "moonshotai/") ||
+	return strings.HasPrefix(n, "openai/") || strings.HasPrefix(n, "moonshotai/") || strings.HasPrefix(n, "gemma") ||
 		strings.HasPrefix(n, "meta-llama/llama-4-maverick-17b-128e-instruct") ||
 		strings.HasPrefix(n, "meta-llama/llama-4-scout-17b-16e-instruct")
 }

@@ -90,6 +90,76 @@ func TestBuildRequestMessages(t *testing.T) {
 	}
 }
 
+func TestGeneratedToolCallIDsPairUp(t *testing.T) {
+	msgs := []llm.Message{
+		llm.NewRequest(llm.User("go")),
+		llm.NewResponse(llm.ToolCall("f", "{}", ""), llm.ToolCall("g", "{}", ""), llm.ToolCall("f", `{"n":2}`, "")),
+		llm.NewRequest(llm.ToolReturn("f", "", "one"), llm.RetryTool("f", "", "again"), llm.ToolReturn("g", "", "gee"), llm.ToolReturn("h", "", "orphan")),
+	}
+	m := wireOf(t, "m", msgs, nil, nil)["messages"].([]any)
+	var callIDs []string
+	for _, tc := range m[1].(map[string]any)["tool_calls"].([]any) {
+		callIDs = append(callIDs, tc.(map[string]any)["id"].(string))
+	}
+	var answered []string
+	for _, msg := range m[2:] {
+		answered = append(answered, msg.(map[string]any)["tool_call_id"].(string))
+	}
+	want := []string{callIDs[0], callIDs[2], callIDs[1]} // f, f, g in the order answered
+	if diff := cmp.Diff(want, answered[:3]); diff != "" {
+		t.Errorf("answers do not pair with calls (-want +got):\n%s", diff)
+	}
+	if answered[3] == "" || answered[3] == callIDs[0] || answered[3] == callIDs[1] || answered[3] == callIDs[2] {
+		t.Errorf("an answer to no call got id %q", answered[3])
+	}
+}
+
+func TestArgsJSON(t *testing.T) {
+	for in, want := range map[string]string{
+		"":           "{}",
+		" ":          "{}",
+		`{"a": 1}`:   `{"a": 1}`,
+		`[1,2]`:      `{"INVALID_JSON":"[1,2]"}`,
+		`"text"`:     `{"INVALID_JSON":"\"text\""}`,
+		`{"a": <b>}`: `{"INVALID_JSON":"{\"a\": <b>}"}`,
+	} {
+		if got := argsJSON(in); got != want {
+			t.Errorf("argsJSON(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestBuildRequestRejectsTypedNil(t *testing.T) {
+	for _, msgs := range [][]llm.Message{
+		{(*llm.Request)(nil)},
+		{(*llm.Response)(nil)},
+		{llm.NewRequest((*llm.ToolReturnPart)(nil))},
+		{llm.NewRequest(llm.User("x"), (*llm.UserPromptPart)(nil))},
+	} {
+		if _, err := BuildRequest("m", msgs, nil, nil, false); err == nil {
+			t.Errorf("%#v: no error", msgs)
+		}
+	}
+	// nil response parts are skipped rather than sent.
+	if _, err := BuildRequest("m", []llm.Message{llm.NewResponse((*llm.TextPart)(nil), (*llm.ToolCallPart)(nil))}, nil, nil, false); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestSearchSettingsDoNotShareArrays(t *testing.T) {
+	base := &SearchSettings{IncludeDomains: make([]string, 1, 10)}
+	base.IncludeDomains[0] = "a.org"
+	p := &llm.RequestParams{NativeTools: []llm.NativeTool{&llm.WebSearchTool{AllowedDomains: []string{"b.org"}}}}
+	got, err := searchSettings("groq/compound", base, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got.IncludeDomains[0] = "changed"
+	if base.IncludeDomains[0] != "a.org" || len(got.IncludeDomains) != 2 {
+		t.Errorf("base %v, got %v", base.IncludeDomains, got.IncludeDomains)
+	}
+}
+
 func TestGeneratedToolCallIDsAreStable(t *testing.T) {
 	msgs := []llm.Message{llm.NewResponse(llm.ToolCall("f", "{}", "")), llm.NewRequest(llm.ToolReturn("f", "", "ok"))}
 	a := wireOf(t, "m", msgs, nil, nil)
@@ -156,7 +226,7 @@ func TestBuildRequestSettings(t *testing.T) {
 			map[string]any{"response_format": map[string]any{"type": "json_schema", "json_schema": map[string]any{"name": "final_result", "schema": map[string]any{"type": "object"}}}}, nil},
 		{"prompted output with tools sends no json mode", nil, &llm.RequestParams{OutputMode: llm.OutputPrompted, FunctionTools: []llm.ToolDefinition{tool},
 			OutputObject: &llm.OutputObject{JSONSchema: json.RawMessage(`{"type":"object"}`)}}, nil, []string{"response_format"}},
-		{"no tools, no tool choice", &llm.Settings{ToolChoice: &llm.ToolChoice{Mode: llm.ToolChoiceRequired}}, nil, nil, []string{"tool_choice", "tools"}},
+		{"no tools, no tool choice", &llm.Settings{ToolChoice: &llm.ToolChoice{Mode: llm.ToolChoiceAuto}}, nil, nil, []string{"tool_choice", "tools"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -219,6 +289,19 @@ func TestBuildRequestTools(t *testing.T) {
 		}
 		if len(names(w)) != 3 {
 			t.Errorf("every tool stays on the wire when one is named: %v", names(w))
+		}
+	})
+	t.Run("required without tools is an error", func(t *testing.T) {
+		_, err := BuildRequest("m", msgs, &llm.Settings{ToolChoice: &llm.ToolChoice{Mode: llm.ToolChoiceRequired}}, nil, false)
+		var ue *llm.UserError
+		if !errors.As(err, &ue) {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("unknown names beside known ones filter the tools", func(t *testing.T) {
+		w := wireOf(t, "m", msgs, &llm.Settings{ToolChoice: &llm.ToolChoice{Mode: llm.ToolChoiceTools, Names: []string{"b", "gone"}}}, &llm.RequestParams{FunctionTools: defs})
+		if diff := cmp.Diff([]string{"b"}, names(w)); diff != "" || w["tool_choice"] != "required" {
+			t.Errorf("tools %v tool_choice %v (-want +got):\n%s", names(w), w["tool_choice"], diff)
 		}
 	})
 	t.Run("invalid choice is an error", func(t *testing.T) {

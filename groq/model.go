@@ -6,6 +6,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -44,6 +45,7 @@ type Model struct {
 	name         string        // the model asked for, e.g. "llama-3.3-70b-versatile"
 	apiKey       string        // sent as a bearer token; never logged or put in errors
 	baseURL      string        // without a trailing slash
+	displayURL   string        // baseURL without credentials or query, for messages
 	client       *http.Client  // does the HTTP
 	maxRetries   int           // retries after the first attempt
 	retryWaitCap time.Duration // longest retry-after honoured
@@ -90,9 +92,10 @@ func WithTransport(rt http.RoundTripper) Option { return func(o *options) { o.tr
 // 2, 0 for none.
 func WithMaxRetries(n int) Option { return func(o *options) { o.maxRetries = &n } }
 
-// WithRetryWaitCap sets the longest retry-after the model waits for before
-// retrying (default 60s). A server asking for a longer wait gets no retry:
-// the error is returned at once, with RetryAfter telling how long.
+// WithRetryWaitCap sets the longest retry-after the model honours (default
+// 60s, as Groq's SDKs). A longer (or zero) wait is replaced by the usual
+// exponential backoff; the error, if retries run out, still carries the
+// server's RetryAfter.
 func WithRetryWaitCap(d time.Duration) Option { return func(o *options) { o.retryWaitCap = &d } }
 
 // WithTimeout bounds each attempt: the whole exchange for a plain request,
@@ -153,6 +156,7 @@ func NewModel(name string, opts ...Option) (*Model, error) {
 		base = env
 	}
 	m.baseURL = strings.TrimRight(base, "/")
+	m.displayURL = redactURL(m.baseURL)
 	if o.maxRetries != nil {
 		m.maxRetries = max(*o.maxRetries, 0)
 	}
@@ -209,7 +213,14 @@ func (m *Model) Request(ctx context.Context, messages []llm.Message, settings ll
 	if err != nil {
 		return nil, &llm.UserError{Message: "groq: encode request: " + err.Error()}
 	}
-	resp, cancel, err := m.send(ctx, http.MethodPost, chatPath, body, s, false, nil)
+	var raw []byte
+	readBody := func(resp *http.Response) (err error) {
+		if raw, err = readAll(resp.Body, 0); err != nil {
+			return m.apiError("read response body", err)
+		}
+		return nil
+	}
+	resp, release, err := m.send(ctx, http.MethodPost, chatPath, body, s, false, readBody)
 	if err != nil {
 		var he *llm.ModelHTTPError
 		if errors.As(err, &he) && he.StatusCode == http.StatusBadRequest {
@@ -221,12 +232,8 @@ func (m *Model) Request(ctx context.Context, messages []llm.Message, settings ll
 		}
 		return nil, err
 	}
-	defer cancel()
-	defer resp.Body.Close()
-	raw, err := readAll(resp.Body, 0)
-	if err != nil {
-		return nil, m.apiError("read response body", err)
-	}
+	release()
+	resp.Body.Close()
 	var c ChatCompletion
 	if err := json.Unmarshal(raw, &c); err != nil {
 		return nil, &llm.UnexpectedModelBehavior{Message: "groq: decode completion (" + resp.Header.Get("Content-Type") + "): " + err.Error(), Body: string(raw), Err: err}
@@ -260,21 +267,35 @@ func addHeaderDetails(r *llm.Response, h http.Header) {
 
 // ListModels returns the models Groq serves, keeping every field it sends.
 func (m *Model) ListModels(ctx context.Context) (*ModelList, error) {
-	resp, cancel, err := m.send(ctx, http.MethodGet, modelsPath, nil, mergeSettings(m.settings, nil), false, nil)
+	var raw []byte
+	readBody := func(resp *http.Response) (err error) {
+		if raw, err = readAll(resp.Body, 0); err != nil {
+			return m.apiError("read models", err)
+		}
+		return nil
+	}
+	resp, release, err := m.send(ctx, http.MethodGet, modelsPath, nil, mergeSettings(m.settings, nil), false, readBody)
 	if err != nil {
 		return nil, err
 	}
-	defer cancel()
-	defer resp.Body.Close()
-	raw, err := readAll(resp.Body, 0)
-	if err != nil {
-		return nil, m.apiError("read models", err)
-	}
+	release()
+	resp.Body.Close()
 	var list ModelList
 	if err := json.Unmarshal(raw, &list); err != nil {
 		return nil, &llm.UnexpectedModelBehavior{Message: "groq: decode model list: " + err.Error(), Body: string(raw), Err: err}
 	}
 	return &list, nil
+}
+
+// redactURL drops the password and the query of a URL, which may hold
+// credentials, for use in messages.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparsable base URL)"
+	}
+	u.RawQuery, u.Fragment = "", ""
+	return u.Redacted()
 }
 
 // IsModelNotFound reports whether err is Groq's 404 model_not_found.

@@ -128,9 +128,7 @@ func mapUsage(u *Usage) llm.Usage {
 	}
 	if d := u.CompletionTokensDetails; d != nil {
 		out.ReasoningTokens = d.ReasoningTokens
-		if d.ReasoningTokens != 0 {
-			out.Details = map[string]int{"reasoning_tokens": d.ReasoningTokens}
-		}
+		out.Details = map[string]int{"reasoning_tokens": d.ReasoningTokens} // kept when 0, as pydantic-ai does
 	}
 	for k, raw := range u.Extra {
 		var n int
@@ -205,11 +203,11 @@ func mapExecutedTool(t ExecutedTool, id string) (*llm.BuiltinToolCallPart, *llm.
 	return call, ret
 }
 
-// executedToolResult is the search results when there are any, else the
-// code or browser results, else the output text.
+// executedToolResult is the search results when they hold any result or
+// image, else the code or browser results, else the output text.
 func executedToolResult(t ExecutedTool) any {
 	if v := decodeNonEmpty(t.SearchResults); v != nil {
-		if m, ok := v.(map[string]any); !ok || m["results"] != nil || m["images"] != nil {
+		if m, ok := v.(map[string]any); !ok || nonEmptyList(m["results"]) || nonEmptyList(m["images"]) {
 			return v
 		}
 	}
@@ -222,6 +220,11 @@ func executedToolResult(t ExecutedTool) any {
 		return *t.Output
 	}
 	return nil
+}
+
+func nonEmptyList(v any) bool {
+	l, ok := v.([]any)
+	return ok && len(l) > 0
 }
 
 func decodeNonEmpty(raw json.RawMessage) any {

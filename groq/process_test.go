@@ -34,7 +34,7 @@ func TestProcessResponseExecutedTools(t *testing.T) {
 	"executed_tools":[
 	 {"index":0,"type":"search","arguments":"{\"query\": \"weather\"}","output":"raw text","search_results":{"results":[{"title":"T","url":"https://w","content":"c","score":0.9}],"images":null}},
 	 {"index":1,"type":"python","arguments":"{\"code\": \"1+1\"}","output":"2","code_results":[{"text":"2"}]},
-	 {"index":2,"type":"search","arguments":"{}","output":"only output","search_results":{"results":null,"images":null}},
+	 {"index":2,"type":"search","arguments":"{}","output":"only output","search_results":{"results":[],"images":null}},
 	 {"index":3,"type":"mystery","arguments":"{}","output":"?"}]}}],
 	"usage":{"prompt_tokens":5296,"completion_tokens":387,"total_tokens":5683}}`
 	var c ChatCompletion

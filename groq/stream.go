@@ -89,11 +89,11 @@ func (m *Model) RequestStream(ctx context.Context, messages []llm.Message, setti
 		sr = m.newStream(resp)
 		return sr.peek()
 	}
-	resp, cancel, err := m.send(ctx, http.MethodPost, chatPath, body, s, true, accept)
+	resp, release, err := m.send(ctx, http.MethodPost, chatPath, body, s, true, accept)
 	if err != nil {
 		return nil, err
 	}
-	sr.body, sr.cancel = resp.Body, cancel
+	sr.body, sr.cancel = resp.Body, release
 	return sr, nil
 }
 
@@ -121,8 +121,8 @@ func (sr *StreamedResponse) peek() error {
 		if err != nil {
 			return sr.readError(err)
 		}
-		if len(ev.Data) == 0 && ev.Type == "" {
-			continue // keep-alive
+		if ev.Terminated && ignoredEvent(ev) {
+			continue // keep-alive, ping
 		}
 		if string(ev.Data) == "[DONE]" {
 			return &llm.UnexpectedModelBehavior{Message: "groq: streamed response ended without content or tool calls"}
@@ -158,6 +158,9 @@ func (sr *StreamedResponse) Events() iter.Seq2[llm.Event, error] {
 		defer sr.Close()
 		for {
 			var ev sse.Event
+			if sr.isClosed() {
+				return
+			}
 			if sr.first != nil {
 				ev, sr.first = *sr.first, nil
 			} else {
@@ -175,12 +178,12 @@ func (sr *StreamedResponse) Events() iter.Seq2[llm.Event, error] {
 					return
 				}
 			}
-			if len(ev.Data) == 0 && ev.Type == "" {
-				continue
-			}
 			if !ev.Terminated {
 				yield(nil, sr.brokenError(ev))
 				return
+			}
+			if ignoredEvent(ev) {
+				continue
 			}
 			if string(ev.Data) == "[DONE]" {
 				sr.finishParts(yield)
@@ -202,6 +205,19 @@ func (sr *StreamedResponse) Events() iter.Seq2[llm.Event, error] {
 			}
 		}
 	}
+}
+
+// ignoredEvent reports events that carry no chunk: empty ones
+// (keep-alives) and any named type other than "message" and "error" (a
+// "ping", say).
+func ignoredEvent(ev sse.Event) bool {
+	switch ev.Type {
+	case "", "message":
+		return len(ev.Data) == 0
+	case "error":
+		return false
+	}
+	return true
 }
 
 // finishParts ends the last part and marks the stream complete.
@@ -231,7 +247,7 @@ func (sr *StreamedResponse) handle(ev sse.Event) (events []llm.Event, done bool,
 		events = sr.flushThink()
 		for _, p := range failedGenerationParts(*obj.FailedGeneration) {
 			if tp, isText := p.(*llm.TextPart); isText {
-				events = append(events, sr.parts.TextDelta("content", tp.Content)...)
+				events = append(events, sr.parts.TextDelta("tool_use_failed", tp.Content)...)
 			} else {
 				events = append(events, sr.parts.Part("tool_use_failed", p)...)
 			}
@@ -529,10 +545,10 @@ func statusForErrorType(typ string, code FlexString) int {
 	}
 	t := strings.ToLower(typ + " " + string(code))
 	switch {
-	case strings.Contains(t, "rate_limit") || strings.Contains(t, "tokens"):
-		return http.StatusTooManyRequests
 	case strings.Contains(t, "invalid_request"), strings.Contains(t, "tool_use_failed"), strings.Contains(t, "json_validate"):
 		return http.StatusBadRequest
+	case strings.Contains(t, "rate_limit"), typ == "tokens", typ == "requests":
+		return http.StatusTooManyRequests
 	case strings.Contains(t, "authentication"), strings.Contains(t, "invalid_api_key"):
 		return http.StatusUnauthorized
 	case strings.Contains(t, "permission"):

@@ -555,9 +555,8 @@ func TestStreamClose(t *testing.T) {
 		sr.Close()
 		sr.Close()
 		events, _, err := collect(t, sr)
-		if err != nil || len(events) != 1 {
-			// The peeked first chunk may still be delivered; nothing after.
-			t.Errorf("events %d err %v", len(events), err)
+		if err != nil || len(events) != 0 {
+			t.Errorf("a closed stream gave %d events, err %v", len(events), err)
 		}
 	})
 	t.Run("during iteration", func(t *testing.T) {
@@ -652,5 +651,106 @@ func waitGoroutines(t *testing.T, before int) {
 		}
 		runtime.Gosched()
 		time.Sleep(time.Millisecond) // bounded poll of the runtime's count, not a synchronisation with the code under test
+	}
+}
+
+func TestStreamChunkSemantics(t *testing.T) {
+	t.Run("interleaved tool-call deltas", func(t *testing.T) {
+		tc := func(i int, id, name, args string) string {
+			return chunkJSON(fmt.Sprintf(`{"tool_calls":[{"index":%d,"id":%q,"function":{"name":%q,"arguments":%q}}]}`, i, id, name, args), "", "")
+		}
+		sr := openStream(t, sseOf(tc(0, "a", "f", `{"x":`), tc(1, "b", "g", `{"y":`), tc(0, "", "", `1}`), tc(1, "", "", `2}`)), nil)
+		if _, _, err := collect(t, sr); err != nil {
+			t.Fatal(err)
+		}
+		want := []llm.ResponsePart{&llm.ToolCallPart{ToolName: "f", Args: `{"x":1}`, ToolCallID: "a"}, &llm.ToolCallPart{ToolName: "g", Args: `{"y":2}`, ToolCallID: "b"}}
+		if diff := cmp.Diff(want, sr.Response().Parts); diff != "" {
+			t.Errorf("(-want +got):\n%s", diff)
+		}
+	})
+	t.Run("last id wins, first model and created win", func(t *testing.T) {
+		first := `{"id":"chatcmpl-1","created":1704067200,"model":"compound-beta","choices":[{"index":0,"delta":{"content":"a"}}]}`
+		later := `{"id":"stub","created":1800000000,"model":"groq/compound","choices":[{"index":0,"delta":{"content":"b"}}]}`
+		sr := openStream(t, sseOf(first, later), nil)
+		if _, _, err := collect(t, sr); err != nil {
+			t.Fatal(err)
+		}
+		r := sr.Response()
+		if r.ProviderResponseID != "stub" || r.ModelName != "compound-beta" || !r.ProviderTimestamp.Equal(time.Unix(1704067200, 0)) {
+			t.Errorf("id %q model %q created %v", r.ProviderResponseID, r.ModelName, r.ProviderTimestamp)
+		}
+	})
+	t.Run("reasoning after text is a new thinking part", func(t *testing.T) {
+		sr := openStream(t, sseOf(chunkJSON(`{"reasoning":"a"}`, "", ""), chunkJSON(`{"reasoning":"b"}`, "", ""), textChunk("t", ""), chunkJSON(`{"reasoning":"c"}`, "", "")), nil)
+		if _, _, err := collect(t, sr); err != nil {
+			t.Fatal(err)
+		}
+		want := []llm.ResponsePart{&llm.ThinkingPart{Content: "ab"}, &llm.TextPart{Content: "t"}, &llm.ThinkingPart{Content: "c"}}
+		if diff := cmp.Diff(want, sr.Response().Parts); diff != "" {
+			t.Errorf("(-want +got):\n%s", diff)
+		}
+	})
+	t.Run("tool_use_failed with text or nothing", func(t *testing.T) {
+		for fg, want := range map[string][]llm.ResponsePart{
+			"maybe": {&llm.TextPart{Content: "so "}, &llm.TextPart{Content: "maybe"}},
+			"":      {&llm.TextPart{Content: "so "}},
+		} {
+			body := "data: " + textChunk("so ", "") + "\n\nevent: error\ndata: " +
+				fmt.Sprintf(`{"error":{"message":"m","type":"invalid_request_error","code":"tool_use_failed","failed_generation":%q,"status_code":400}}`, fg) + "\n\n"
+			sr := openStream(t, body, nil)
+			if _, _, err := collect(t, sr); err != nil {
+				t.Fatalf("%q: %v", fg, err)
+			}
+			if diff := cmp.Diff(want, sr.Response().Parts); diff != "" {
+				t.Errorf("%q (-want +got):\n%s", fg, diff)
+			}
+			if !sr.(*StreamedResponse).Complete() {
+				t.Errorf("%q: not complete", fg)
+			}
+		}
+	})
+	t.Run("x_groq error on the first chunk", func(t *testing.T) {
+		sr := openStream(t, sseOf(chunkJSON(`{}`, "", `,"x_groq":{"error":{"message":"over capacity"}}`)), nil)
+		_, _, err := collect(t, sr)
+		var se *StreamError
+		if !errors.As(err, &se) || se.Message != "over capacity" {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("other event types are ignored", func(t *testing.T) {
+		sr := openStream(t, "event: ping\ndata: {\"t\":1}\n\n: comment\n\n"+sseOf(textChunk("hi", "stop")), nil)
+		if _, _, err := collect(t, sr); err != nil {
+			t.Fatal(err)
+		}
+		if sr.Response().Text() != "hi" {
+			t.Errorf("text = %q", sr.Response().Text())
+		}
+	})
+	t.Run("mid-stream error statuses", func(t *testing.T) {
+		for _, tt := range []struct {
+			typ, code string
+			want      int
+		}{
+			{"invalid_request_error", "", 400}, {"tokens", "rate_limit_exceeded", 429}, {"invalid_request_error", "context_length_exceeded_tokens", 400},
+			{"authentication_error", "", 401}, {"server_error", "", 500}, {"service_unavailable", "", 503}, {"", "503", 503},
+		} {
+			if got := statusForErrorType(tt.typ, FlexString(tt.code)); got != tt.want {
+				t.Errorf("statusForErrorType(%q, %q) = %d, want %d", tt.typ, tt.code, got, tt.want)
+			}
+		}
+	})
+}
+
+// TestStreamTimeoutBeforeFirstEvent sets a timeout and a server that sends
+// headers, then nothing: RequestStream must give up with a timeout error.
+func TestStreamTimeoutBeforeFirstEvent(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	s := newFlushServer(t, "", release)
+	m, _ := testModel(t, s.URL, WithMaxRetries(0), WithTimeout(50*time.Millisecond))
+	_, err := m.RequestStream(context.Background(), hello(), nil, nil)
+	var ae *llm.ModelAPIError
+	if !errors.As(err, &ae) || !ae.Timeout() {
+		t.Fatalf("err = %T %v, want a timeout", err, err)
 	}
 }

@@ -80,10 +80,28 @@ func (p *ToolReturnPart) ModelResponseStr() string {
 // return and the files (images, binary content) that must follow it in a
 // user message. A file is referred to in the text as "See file ID." and
 // each file comes with a "This is file ID:" text before it.
+//
+// A failed return is sent as {"error": text}, text being what a successful
+// return of the same content would send (files are still sent after it).
+// Content given as []UserContent is treated like the same items in an
+// []any.
 func (p *ToolReturnPart) ModelResponseStrAndFiles() (string, []UserContent) {
-	if p.Failed {
-		return valueString(map[string]any{"error": p.Content}), nil
+	content := p.Content
+	if items, ok := content.([]UserContent); ok {
+		list := make([]any, len(items))
+		for i, it := range items {
+			list[i] = it
+		}
+		content = list
 	}
+	text, files := responseStrAndFiles(content)
+	if p.Failed {
+		text = valueString(map[string]any{"error": text})
+	}
+	return text, files
+}
+
+func responseStrAndFiles(content any) (string, []UserContent) {
 	var files []UserContent
 	var texts []string
 	add := func(v any) {
@@ -96,12 +114,12 @@ func (p *ToolReturnPart) ModelResponseStrAndFiles() (string, []UserContent) {
 			texts = append(texts, valueString(v))
 		}
 	}
-	if items, ok := p.Content.([]any); ok && containsFile(items) {
+	if items, ok := content.([]any); ok && containsFile(items) {
 		for _, it := range items {
 			add(it)
 		}
 	} else {
-		add(p.Content)
+		add(content)
 	}
 	return strings.Join(texts, "\n"), files
 }

@@ -79,6 +79,7 @@ func TestToolReturnModelResponseStr(t *testing.T) {
 		{"html not escaped", []string{"<b>"}, `["<b>"]`, 0},
 		{"file referenced", img, "See file abc123.", 2},
 		{"mixed list", []any{"caption", img}, "caption\nSee file abc123.", 2},
+		{"typed list of content", []llm.UserContent{llm.Text("caption"), img}, "caption\nSee file abc123.", 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -91,6 +92,29 @@ func TestToolReturnModelResponseStr(t *testing.T) {
 			}
 			if tt.wantFiles > 0 && files[0] != llm.Text("This is file abc123:") {
 				t.Errorf("files[0] = %v", files[0])
+			}
+		})
+	}
+}
+
+func TestFailedToolReturn(t *testing.T) {
+	img := &llm.BinaryContent{Data: []byte("png bytes"), MediaType: "image/png", Identifier: "abc123"}
+	tests := []struct {
+		name      string
+		content   any
+		want      string
+		wantFiles int
+	}{
+		{"text", "boom", `{"error":"boom"}`, 0},
+		{"value, as the text a success would send", map[string]any{"code": 7}, `{"error":"{\"code\":7}"}`, 0},
+		{"a file is still sent", []any{"bad image", img}, `{"error":"bad image\nSee file abc123."}`, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := &llm.ToolReturnPart{ToolName: "f", ToolCallID: "1", Content: tt.content, Failed: true}
+			got, files := p.ModelResponseStrAndFiles()
+			if got != tt.want || len(files) != tt.wantFiles {
+				t.Errorf("got %q with %d files, want %q with %d", got, len(files), tt.want, tt.wantFiles)
 			}
 		})
 	}

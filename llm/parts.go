@@ -19,7 +19,7 @@ import "strings"
 // The slice of events a method returns is reused by the next call; copy it
 // to keep it. A PartsManager is not safe for concurrent use.
 type PartsManager struct {
-	slots   []slot                  // one per part, in order
+	slots   []*slot                 // one per part, in order (pointers: a slot's builders must not be copied)
 	vendor  map[string]int          // vendor id -> index in slots
 	pending map[string]*pendingCall // tool calls waiting for their name, by vendor id
 	events  []Event                 // reused by every method
@@ -123,7 +123,7 @@ func (m *PartsManager) ThinkingDelta(vendorID, content, signature string) []Even
 func (m *PartsManager) ToolCallDelta(vendorID, name, args, callID string) []Event {
 	m.events = m.events[:0]
 	if i, ok := m.vendor[vendorID]; ok && isToolCall(m.slots[i].part) {
-		s := &m.slots[i]
+		s := m.slots[i]
 		s.name.WriteString(name)
 		s.text.WriteString(args)
 		if callID != "" {
@@ -217,14 +217,14 @@ func (m *PartsManager) current(vendorID string) (int, bool) {
 
 // add appends a slot for part, registered under vendorID.
 func (m *PartsManager) add(vendorID string, part ResponsePart) *slot {
-	m.slots = append(m.slots, slot{part: part})
+	m.slots = append(m.slots, &slot{part: part})
 	if vendorID != "" {
 		if m.vendor == nil {
 			m.vendor = map[string]int{}
 		}
 		m.vendor[vendorID] = len(m.slots) - 1
 	}
-	return &m.slots[len(m.slots)-1]
+	return m.slots[len(m.slots)-1]
 }
 
 // start emits the end of the open part and the start of the newest slot.

@@ -90,3 +90,18 @@ func TestPartsManagerForgetAndWholeParts(t *testing.T) {
 		t.Errorf("thinking contents = %q, %q", parts[0].(*llm.ThinkingPart).Content, parts[1].(*llm.ThinkingPart).Content)
 	}
 }
+
+// TestPartsManagerDeltaToAnEarlierCall grows the parts list well past its
+// first allocation, then extends the first tool call: the slots must not
+// have been copied (a copied strings.Builder panics).
+func TestPartsManagerDeltaToAnEarlierCall(t *testing.T) {
+	var m llm.PartsManager
+	m.ToolCallDelta("0", "first", `{"a":`, "c0")
+	for i := range 40 {
+		m.Part("", &llm.TextPart{Content: string(rune('a' + i%26))})
+	}
+	m.ToolCallDelta("0", "", `1}`, "")
+	if got := m.Parts()[0].(*llm.ToolCallPart).Args; got != `{"a":1}` {
+		t.Errorf("args = %q", got)
+	}
+}

@@ -21,7 +21,9 @@ type ResolvedToolChoice struct {
 //     when text is allowed, else required;
 //   - required: required; an error when no function tool is offered;
 //   - tools: required, restricted to the named tools (plain required when
-//     they are all the tools); an error for unknown names;
+//     they are all the tools); an error when no name is known (unknown
+//     names beside known ones are kept, as pydantic-ai keeps them with a
+//     warning; a provider filtering its tools by name drops them);
 //   - tools_or_output: the named function tools plus every output tool,
 //     auto when text is allowed, else required.
 //
@@ -117,6 +119,7 @@ func unique(names []string) []string {
 	return out
 }
 
+// checkNames fails when none of chosen is available.
 func checkNames(chosen, available []string, label string) error {
 	var invalid []string
 	for _, n := range chosen {
@@ -124,7 +127,7 @@ func checkNames(chosen, available []string, label string) error {
 			invalid = append(invalid, n)
 		}
 	}
-	if len(invalid) == 0 {
+	if len(invalid) < len(chosen) {
 		return nil
 	}
 	have := "none"

@@ -46,6 +46,8 @@ func TestResolveToolChoice(t *testing.T) {
 		{"all tools is plain required", choice("tools", "get_time", "get_weather", "get_time"), &llm.RequestParams{FunctionTools: fn},
 			llm.ResolvedToolChoice{Mode: "required"}, ""},
 		{"unknown tool", choice("tools", "nope"), &llm.RequestParams{FunctionTools: fn}, llm.ResolvedToolChoice{}, "invalid tool names in tool_choice: nope"},
+		{"unknown names beside known ones are kept", choice("tools", "get_weather", "nope"), &llm.RequestParams{FunctionTools: fn},
+			llm.ResolvedToolChoice{Mode: "required", Names: []string{"get_weather", "nope"}}, ""},
 		{"tools or output", choice("tools_or_output", "get_time"), &llm.RequestParams{FunctionTools: fn, OutputTools: out},
 			llm.ResolvedToolChoice{Mode: "auto", Names: []string{"get_time", "final_result"}}, ""},
 		{"tools or output, no text", choice("tools_or_output", "get_time"), &llm.RequestParams{FunctionTools: fn, OutputTools: out, DenyTextOutput: true},
