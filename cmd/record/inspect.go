@@ -15,7 +15,7 @@ import (
 )
 
 func cmdInspect(args []string, stdout io.Writer) error {
-	if len(args) == 1 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+	if isHelp(args) {
 		fmt.Fprintln(stdout, "usage: record inspect FILE\n\nShows the conversation in a cassette: each request's messages, tools and\nsettings, and each response's status, text (streams joined), tool calls,\nusage, timings and per-event stream timing.")
 		return nil
 	}

@@ -62,6 +62,9 @@ A scenarios file is YAML (or JSON):
         - prompt: And should I take an umbrella?
           settings: {temperature: 0.5}
 
+The settings flags give defaults; a scenario's settings override them,
+and a turn's override the scenario's.
+
 Exit status: 0 success, 1 failure (for diff: the recordings differ beyond
 volatile fields; for lint: a finding), 2 usage error.
 
@@ -116,7 +119,7 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		case "lint":
 			return cmdLint(args[1:], stdout, stderr)
 		case "import-vcrpy":
-			return cmdImport(args[1:], stderr)
+			return cmdImport(args[1:], stdout, stderr)
 		case "diff":
 			return cmdDiff(args[1:], stdout)
 		case "help":

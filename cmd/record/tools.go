@@ -77,9 +77,9 @@ func cmdLint(args []string, stdout, stderr io.Writer) error {
 }
 
 // cmdImport converts a vcrpy cassette and saves it in llmvcr's format.
-func cmdImport(args []string, stderr io.Writer) error {
+func cmdImport(args []string, stdout, stderr io.Writer) error {
 	if isHelp(args) {
-		fmt.Fprintln(stderr, "usage: record import-vcrpy IN OUT\n\nConverts a vcrpy or pytest-recording cassette (pydantic-ai's parsed_body\nstyle included) into a go-vcr v3 cassette, scrubbed like every recording.")
+		fmt.Fprintln(stdout, "usage: record import-vcrpy IN OUT\n\nConverts a vcrpy or pytest-recording cassette (pydantic-ai's parsed_body\nstyle included) into a go-vcr v3 cassette, scrubbed like every recording.")
 		return nil
 	}
 	if len(args) != 2 {
