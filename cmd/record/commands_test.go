@@ -241,3 +241,36 @@ func TestFailures(t *testing.T) {
 		}
 	}
 }
+
+// The README's quickstart, command after command, with the files it names
+// (testdata/tools.json and testdata/scenarios.yaml here, cmd/record/testdata/
+// from the repository root).
+func TestQuickstart(t *testing.T) {
+	dir := t.TempDir()
+	tools, _ := filepath.Abs(filepath.Join("testdata", "tools.json"))
+	scenarios, _ := filepath.Abs(filepath.Join("testdata", "scenarios.yaml"))
+	steps := []struct {
+		args []string
+		code int
+		want string // in stdout or stderr
+	}{
+		{[]string{"-o", "demo.yaml", "What is the capital of France?"}, 0, "The capital of France is Paris."},
+		{[]string{"inspect", "demo.yaml"}, 0, "text: The capital of France is Paris."},
+		{[]string{"-stream", "-system", "Be concise.", "-o", "stream.yaml", "What is the capital of France?"}, 0, "saved stream.yaml: 1 interaction"},
+		{[]string{"-tools", tools, "-o", "weather.yaml", "What is the weather in Paris?"}, 0, "the model called get_weather"},
+		{[]string{"-scenarios", scenarios, "-dir", "testdata/cassettes"}, 0, "recorded 2 scenarios into testdata/cassettes"},
+		{[]string{"lint", "demo.yaml", "stream.yaml", "weather.yaml", "testdata/cassettes"}, 0, "record: lint: 5 cassettes, no findings"},
+		{[]string{"-o", "demo2.yaml", "What is the capital of France?"}, 0, "saved demo2.yaml"},
+		{[]string{"diff", "demo.yaml", "demo2.yaml"}, 0, "no changes apart from volatile fields"},
+	}
+	for _, s := range steps {
+		args := s.args
+		if sub := args[0]; sub != "inspect" && sub != "lint" && sub != "diff" {
+			args = append([]string{"-pace=false"}, args...) // a recording: no need to wait at Groq's speed
+		}
+		r := cli(t, dir, nil, args...)
+		if r.code != s.code || !strings.Contains(r.stdout+r.stderr, s.want) {
+			t.Errorf("record %s: exit %d, want %d and %q\nstdout:\n%s\nstderr:\n%s", strings.Join(s.args, " "), r.code, s.code, s.want, r.stdout, r.stderr)
+		}
+	}
+}

@@ -223,7 +223,7 @@ func writeText(w *strings.Builder, label, text string) {
 	text = strings.TrimRight(text, "\n")
 	lines := strings.Split(text, "\n")
 	fmt.Fprintf(w, "  %s: %s\n", label, lines[0])
-	pad := strings.Repeat(" ", len(label)+4)
+	pad := "      "
 	for _, l := range lines[1:] {
 		fmt.Fprintf(w, "%s%s\n", pad, l)
 	}
