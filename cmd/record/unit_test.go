@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -190,4 +192,44 @@ func FuzzParseTools(f *testing.F) {
 		}
 		_ = definitions(tools)
 	})
+}
+
+// FuzzInspect checks that no cassette, however odd, makes inspect panic.
+func FuzzInspect(f *testing.F) {
+	seed, err := os.ReadFile(filepath.Join("testdata", "weather_stream.yaml"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(seed)
+	f.Add([]byte("version: 2\ninteractions:\n  - request: {url: 'https://api.groq.com/openai/v1/chat/completions', method: POST, body: '{\"messages\":[]}'}\n    response: {code: 500, body: '{\"error\":\"down\"}'}\n"))
+	f.Add([]byte("version: 2\ninteractions:\n  - request: {url: x/chat/completions, method: POST, body: '{\"stream\":true}'}\n    response: {code: 200, headers: {Content-Type: [text/event-stream]}, body: \"data: {\\\"choices\\\":[{\\\"delta\\\":{\\\"tool_calls\\\":[{\\\"index\\\":3}]}}]}\\n\\n\"}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := cassettes.Parse(data)
+		if err != nil {
+			return
+		}
+		var b strings.Builder
+		inspect(&b, c)
+	})
+}
+
+// The checked-in recording reads as a conversation.
+func TestInspectGolden(t *testing.T) {
+	c, err := cassettes.Load(filepath.Join("testdata", "weather_stream.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	inspect(&b, c)
+	for _, want := range []string{
+		"testdata/weather_stream.yaml: 2 interactions, recorded from the embedded fake Groq server (cmd/record)\n",
+		"  tools offered: get_weather(city), get_time(timezone)\n",
+		"  system: Be concise.\n  user: What is the weather in Paris?\n",
+		"  (3 earlier messages as above)\n  tool result [",
+		"  stream: 4 events, ends with [DONE]; first after ",
+	} {
+		if !strings.Contains(b.String(), filepath.FromSlash(want)) {
+			t.Errorf("inspect lacks %q:\n%s", want, b.String())
+		}
+	}
 }
