@@ -17,8 +17,9 @@
 //
 // The answer is printed on stdout as it arrives; notes (the model's tool
 // calls) and a summary (interactions, tokens in and out, time, file) go to
-// stderr. A failed recording saves nothing and leaves any earlier cassette as
-// it was.
+// stderr; re-recording over a cassette adds one line saying what changed
+// beyond volatile fields (see record diff). A failed recording saves nothing
+// and leaves any earlier cassette as it was.
 //
 // Usage:
 //

@@ -131,6 +131,7 @@ func cmdRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	fmt.Fprintf(stderr, "record: saved %s: %s, %d tokens in, %d out, %s, from %s\n",
 		c.out, plural(n, "interaction"), conv.usage.InputTokens, conv.usage.OutputTokens, seconds(time.Since(start)), b.desc)
+	b.flushNotes(stderr)
 	return nil
 }
 
@@ -182,6 +183,7 @@ func recordScenarios(ctx context.Context, c *recordConfig, stderr io.Writer) err
 		fmt.Fprintf(stderr, "record: [%d/%d] %s: %s, %s, %d tokens in, %d out, %s -> %s\n",
 			k+1, len(list), s.Name, plural(len(s.Turns), "turn"), plural(n, "interaction"),
 			conv.usage.InputTokens, conv.usage.OutputTokens, seconds(time.Since(start)), path)
+		b.flushNotes(stderr)
 	}
 	fmt.Fprintf(stderr, "record: recorded %s into %s, from %s\n", plural(len(list), "scenario"), c.dir, b.desc)
 	return nil
@@ -194,6 +196,15 @@ type backend struct {
 	key     string            // the API key, scrubbed from cassettes
 	desc    string            // for the summary
 	rewrite *url.URL          // recorded URLs get Groq's host when the fake answered
+	notes   []string          // lines for stderr after a save (what a re-recording changed)
+}
+
+// flushNotes prints and forgets the notes.
+func (b *backend) flushNotes(w io.Writer) {
+	for _, n := range b.notes {
+		fmt.Fprintln(w, n)
+	}
+	b.notes = nil
 }
 
 // inCI reports whether the CI environment variable is set, as replay reads it.
@@ -264,6 +275,7 @@ func (b *backend) save(path string, rec *recorder) (int, error) {
 			return 0, err
 		}
 	}
+	old, _ := cassettes.Load(path) // nil when there was none (or it did not load)
 	c := cassettes.New(path)
 	c.Interactions = is
 	var opts []cassettes.Option
@@ -273,7 +285,23 @@ func (b *backend) save(path string, rec *recorder) (int, error) {
 	if err := c.Save(opts...); err != nil {
 		return 0, err
 	}
+	if old != nil {
+		b.notes = append(b.notes, replaced(path, cassettes.Drift(old, c)))
+	}
 	return len(is), nil
+}
+
+// replaced says, in one line, how a re-recording differs from the cassette
+// it replaced.
+func replaced(path string, r *cassettes.DriftReport) string {
+	stable := r.Stable()
+	switch len(stable) {
+	case 0:
+		return fmt.Sprintf("record: replaced %s: no changes apart from volatile fields", path)
+	case 1:
+		return fmt.Sprintf("record: replaced %s: 1 change beyond volatile fields: %s", path, oneLine(stable[0].String(), 200))
+	}
+	return fmt.Sprintf("record: replaced %s: %d changes beyond volatile fields, the first: %s", path, len(stable), oneLine(stable[0].String(), 200))
 }
 
 // recordingError words a failed request for the terminal; nothing is saved.

@@ -344,3 +344,21 @@ func TestRecordScenariosJSON(t *testing.T) {
 	cli(t, dir, nil, "-pace=false", "-scenarios", "s.json", "-dir", "out").mustSucceed(t)
 	load(t, filepath.Join(dir, "out", "one.yaml"))
 }
+
+// Re-recording over a cassette says in one line what changed.
+func TestRecordReplacedSaysWhatChanged(t *testing.T) {
+	dir := t.TempDir()
+	q := "What is the capital of France?"
+	r := cli(t, dir, nil, "-pace=false", "-o", "c.yaml", q).mustSucceed(t)
+	if strings.Contains(r.stderr, "replaced") {
+		t.Errorf("a first recording claims to replace something:\n%s", r.stderr)
+	}
+	r = cli(t, dir, nil, "-pace=false", "-o", "c.yaml", q).mustSucceed(t)
+	if !strings.Contains(r.stderr, "record: replaced c.yaml: no changes apart from volatile fields\n") {
+		t.Errorf("stderr:\n%s", r.stderr)
+	}
+	r = cli(t, dir, nil, "-pace=false", "-o", "c.yaml", "-seed", "3", "-temperature", "0", q).mustSucceed(t)
+	if !strings.Contains(r.stderr, "record: replaced c.yaml: 1 change beyond volatile fields: interaction 0 request temperature: (absent) -> 0\n") {
+		t.Errorf("stderr:\n%s", r.stderr)
+	}
+}
