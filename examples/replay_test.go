@@ -1,0 +1,100 @@
+package examples
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"os"
+	"testing"
+
+	"github.com/llmvcr/llmvcr/fakes"
+	"github.com/llmvcr/llmvcr/groq"
+	"github.com/llmvcr/llmvcr/llm"
+	"github.com/llmvcr/llmvcr/replay"
+)
+
+// TestRecordOnceReplayInCI replays testdata/cassettes/TestRecordOnceReplayInCI.yaml:
+// no key, no network. The checked-in cassette was recorded from the
+// embedded fake Groq server; to record it against Groq instead:
+//
+//	GROQ_API_KEY=gsk_... go test ./examples -run TestRecordOnceReplayInCI -record
+//
+// (or: go run ./cmd/record -o examples/testdata/cassettes/TestRecordOnceReplayInCI.yaml "What is the capital of France?")
+func TestRecordOnceReplayInCI(t *testing.T) {
+	s := replay.New(t, recordFromFakeWithoutKey(t)...)
+	model, err := groq.NewModel("llama-3.3-70b-versatile", groq.WithHTTPClient(s.Client()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := model.Request(context.Background(), []llm.Message{llm.NewRequest(llm.User("What is the capital of France?"))}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.Text() == "" || resp.Usage.InputTokens == 0 || resp.FinishReason != llm.FinishStop {
+		t.Errorf("replayed response = %q, usage %+v, finish %q", resp.Text(), resp.Usage, resp.FinishReason)
+	}
+}
+
+// TestToolLoopReplayed runs a tool-calling loop (the model asks for the
+// weather, the test answers, the model replies) from a cassette. Every
+// request must match its recording: change the conversation and the test
+// fails with a diff of the request bodies by JSON path.
+func TestToolLoopReplayed(t *testing.T) {
+	s := replay.New(t, recordFromFakeWithoutKey(t)...)
+	model, err := groq.NewModel("llama-3.3-70b-versatile", groq.WithHTTPClient(s.Client()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	params := &llm.RequestParams{FunctionTools: []llm.ToolDefinition{{
+		Name:        "get_weather",
+		Description: "Get the current weather for a city.",
+		Parameters:  []byte(`{"type":"object","properties":{"city":{"type":"string"}},"required":["city"],"additionalProperties":false}`),
+	}}}
+	msgs := []llm.Message{llm.NewRequest(llm.User("What is the weather in Paris?"))}
+	var calls int
+	for step := 0; step < 4; step++ {
+		resp, err := model.Request(context.Background(), msgs, nil, params)
+		if err != nil {
+			t.Fatal(err)
+		}
+		msgs = append(msgs, resp)
+		if len(resp.ToolCalls()) == 0 {
+			if resp.Text() == "" {
+				t.Error("the final answer is empty")
+			}
+			break
+		}
+		var results []llm.RequestPart
+		for _, call := range resp.ToolCalls() {
+			calls++
+			results = append(results, llm.ToolReturn(call.ToolName, call.ToolCallID, map[string]any{"sky": "sunny", "celsius": 22}))
+		}
+		msgs = append(msgs, llm.NewRequest(results...))
+	}
+	if calls == 0 {
+		t.Error("the model never called the tool")
+	}
+}
+
+// recordFromFakeWithoutKey lets these examples be re-recorded on a machine
+// without a key: when recording and GROQ_API_KEY is unset, requests to Groq
+// go to the embedded fake server instead. In replay (the default, and CI)
+// it changes nothing.
+func recordFromFakeWithoutKey(t *testing.T) []replay.Option {
+	if os.Getenv("GROQ_API_KEY") != "" {
+		return nil
+	}
+	fake := fakes.NewServer()
+	t.Cleanup(fake.Close)
+	target, _ := url.Parse(fake.URL)
+	return []replay.Option{replay.WithRealTransport(rewriteHost{target: target})}
+}
+
+// rewriteHost sends every request to target's host, keeping its path.
+type rewriteHost struct{ target *url.URL }
+
+func (r rewriteHost) RoundTrip(req *http.Request) (*http.Response, error) {
+	out := req.Clone(req.Context())
+	out.URL.Scheme, out.URL.Host, out.Host = r.target.Scheme, r.target.Host, r.target.Host
+	return http.DefaultTransport.RoundTrip(out)
+}
