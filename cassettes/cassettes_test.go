@@ -512,3 +512,32 @@ func TestLint(t *testing.T) {
 		t.Errorf("LintFile(v1) = %v, %v", fs, err)
 	}
 }
+
+func TestReadBody(t *testing.T) {
+	tests := []struct {
+		name   string
+		body   string
+		length int64 // as declared
+	}{
+		{"sized", `{"a":1}`, 7},
+		{"unsized", `{"a":1}`, -1},
+		{"declared too short", `{"a":12345}`, 3},
+		{"empty", ``, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, _ := http.NewRequest("POST", chatURL, strings.NewReader(tt.body))
+			r.ContentLength = tt.length
+			got, err := ReadBody(r)
+			if err != nil || string(got) != tt.body {
+				t.Errorf("ReadBody = %q, %v", got, err)
+			}
+			r, _ = http.NewRequest("POST", chatURL, strings.NewReader(tt.body))
+			r.ContentLength = tt.length
+			got, err = AppendBody([]byte("x"), r)
+			if err != nil || string(got) != "x"+tt.body {
+				t.Errorf("AppendBody = %q, %v", got, err)
+			}
+		})
+	}
+}

@@ -575,34 +575,34 @@ func ReadBody(r *http.Request) ([]byte, error) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil, nil
 	}
-	defer r.Body.Close()
-	var b []byte
-	var err error
+	var dst []byte
 	if r.ContentLength > 0 && r.ContentLength < 1<<30 {
-		b = make([]byte, r.ContentLength)
-		var n int
-		n, err = io.ReadFull(r.Body, b)
-		b = b[:n]
-		if err == nil {
-			// Anything beyond the declared length? Usually a single read
-			// says EOF.
-			var probe [1]byte
-			var m int
-			m, err = r.Body.Read(probe[:])
-			if m > 0 {
-				var extra []byte
-				extra, err = io.ReadAll(r.Body)
-				b = append(append(b, probe[0]), extra...)
-			}
-			if err == io.EOF {
-				err = nil
-			}
+		dst = make([]byte, 0, r.ContentLength)
+	}
+	return AppendBody(dst, r)
+}
+
+// AppendBody is ReadBody appending to dst, so a caller can reuse buffers.
+// A nil body appends nothing and returns dst unchanged (possibly nil).
+func AppendBody(dst []byte, r *http.Request) ([]byte, error) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return dst, nil
+	}
+	defer r.Body.Close()
+	if n := r.ContentLength; n > 0 && n < 1<<30 && int64(cap(dst)-len(dst)) < n {
+		dst = append(dst, make([]byte, n)...)[:len(dst)]
+	}
+	for {
+		if len(dst) == cap(dst) {
+			dst = append(dst, 0)[:len(dst)]
 		}
-	} else {
-		b, err = io.ReadAll(r.Body)
+		n, err := r.Body.Read(dst[len(dst):cap(dst)])
+		dst = dst[:len(dst)+n]
+		if err == io.EOF {
+			return dst, nil
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
-	if err != nil {
-		return nil, err
-	}
-	return b, nil
 }

@@ -220,16 +220,29 @@ func (s *Session) RoundTrip(r *http.Request) (*http.Response, error) {
 		}
 		return nil, err
 	}
-	body, err := cassettes.ReadBody(r)
+	if s.mode == ModePassthrough || s.mode == ModeRecord {
+		body, err := cassettes.ReadBody(r)
+		if err != nil {
+			return nil, fmt.Errorf("replay: read request body: %w", err)
+		}
+		if s.mode == ModePassthrough {
+			return s.real.RoundTrip(withBody(r, body))
+		}
+		return s.record(r, body)
+	}
+	// Replay: the body is needed only while it is matched, so its buffer
+	// is reused.
+	bp := bodyPool.Get().(*[]byte)
+	defer func() {
+		if cap(*bp) <= 1<<20 {
+			bodyPool.Put(bp)
+		}
+	}()
+	body, err := cassettes.AppendBody((*bp)[:0], r)
 	if err != nil {
 		return nil, fmt.Errorf("replay: read request body: %w", err)
 	}
-	switch s.mode {
-	case ModePassthrough:
-		return s.real.RoundTrip(withBody(r, body))
-	case ModeRecord:
-		return s.record(r, body)
-	}
+	*bp = body
 	faults := s.cfg.faults[n]
 	for _, f := range faults {
 		if f.kind == faultRespond {
@@ -241,7 +254,7 @@ func (s *Session) RoundTrip(r *http.Request) (*http.Response, error) {
 		if s.mode == ModeNewEpisodes {
 			var miss *cassettes.MissError
 			if errors.As(err, &miss) {
-				return s.record(r, body)
+				return s.record(r, bytes.Clone(body))
 			}
 		}
 		s.fail(err)
@@ -334,5 +347,7 @@ func summarize(body string) string {
 
 // since is the time from start on the session's clock.
 func (s *Session) since(start time.Time) time.Duration { return s.cfg.clock.Now().Sub(start) }
+
+var bodyPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
 var errBodyClosed = errors.New("replay: read on closed response body")
