@@ -14,6 +14,7 @@ import (
 	"github.com/llmvcr/llmvcr/fakes"
 	"github.com/llmvcr/llmvcr/groq"
 	"github.com/llmvcr/llmvcr/llm"
+	"github.com/llmvcr/llmvcr/replay"
 )
 
 // The faults below are played by the fake Groq server (or, for a refused
@@ -125,6 +126,12 @@ type fault struct {
 	// known names a defect reported to the owner of the code at fault:
 	// check's failures are then logged and counted as known, not failed.
 	known string
+	// ask is the question asked; "What is the capital of France?" when
+	// empty.
+	ask string
+	// replay holds the session options of a fault played through a
+	// replayed cassette (TestReplayFaults).
+	replay []replay.Option
 }
 
 // checker is the part of *testing.T a fault's check uses.
@@ -198,15 +205,19 @@ const htmlPage = `<!DOCTYPE html>
 func textChunks() []*groq.ChatCompletionChunk { return fakes.TextStream(answerText) }
 
 // sleptIs returns a check that the model waited exactly want between
-// attempts and that the server saw requests requests.
+// attempts and, unless requests is -1, that the server saw requests
+// requests.
 func sleptIs(requests int, want ...time.Duration) func(t checker, r result) string {
 	return func(t checker, r result) string {
 		t.Helper()
-		if r.requests != requests {
+		if requests >= 0 && r.requests != requests {
 			t.Errorf("server saw %d requests, want %d", r.requests, requests)
 		}
 		if fmt.Sprint(r.slept) != fmt.Sprint(want) {
 			t.Errorf("model waited %v between attempts, want %v", r.slept, want)
+		}
+		if requests < 0 {
+			return fmt.Sprintf("waited %v", r.slept)
 		}
 		return fmt.Sprintf("%d requests, waited %v", r.requests, r.slept)
 	}
@@ -495,17 +506,22 @@ func faults() []fault {
 // TestFaults plays every fault against groq.Model and logs a table of the
 // error each caller got.
 func TestFaults(t *testing.T) {
+	playFaults(t, "faults", "faults against groq.Model through fakes.NewGroq", faults(), runFault)
+}
+
+// playFaults runs every fault through run, checks what the caller got,
+// and logs the table and the figures under name.
+func playFaults(t *testing.T, name, title string, fs []fault, run func(*testing.T, fault) (result, outcome)) {
 	var tried, hangs, panics, leaks, wrong, known int
 	var table strings.Builder
 	fmt.Fprintf(&table, "%-48s %-6s %-30s %s\n", "fault", "call", "caller gets", "notes")
-	for _, f := range faults() {
-		name := f.name + " (" + f.kind.String() + ")"
+	for _, f := range fs {
 		tried++
 		var got string
 		var notes string
-		ok := t.Run(name, func(t *testing.T) {
+		ok := t.Run(f.name+" ("+f.kind.String()+")", func(t *testing.T) {
 			baseline := runtime.NumGoroutine()
-			r, o := runFault(t, f)
+			r, o := run(t, f)
 			switch {
 			case o.hung:
 				hangs++
@@ -555,8 +571,8 @@ func TestFaults(t *testing.T) {
 		}
 		fmt.Fprintf(&table, "%-48s %-6s %-30s %s%s\n", f.name, f.kind, got, notes, status)
 	}
-	t.Logf("faults against groq.Model through fakes.NewGroq:\n%s", table.String())
-	figure(t, "faults", "tried", tried, "hangs", hangs, "panics", panics, "leaks", leaks, "wrong_error", wrong, "known_defects", known)
+	t.Logf("%s:\n%s", title, table.String())
+	figure(t, name, "tried", tried, "hangs", hangs, "panics", panics, "leaks", leaks, "wrong_error", wrong, "known_defects", known)
 }
 
 // testKey is the fake API key every model is given; no error may show it.
@@ -591,15 +607,33 @@ func runFault(t *testing.T, f fault) (result, outcome) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var r result
+	o := callModel(m, f, &r)
+	if o.hung {
+		return r, o
+	}
+	if g != nil {
+		r.requests = len(g.Requests())
+		g.Close()
+	}
+	if tr, ok := client.Transport.(*http.Transport); ok {
+		tr.CloseIdleConnections()
+	}
+	r.slept = clock.Slept()
+	return r, o
+}
+
+// callModel makes the fault's call (plain or streamed) under its deadline
+// and the watchdog, filling r.
+func callModel(m llm.Model, f fault, r *result) outcome {
 	timeout := f.timeout
 	if timeout == 0 {
 		timeout = callTimeout
 	}
-	var r result
-	o := guard(watchdog, func() error {
+	return guard(watchdog, func() error {
 		ctx, cancel := context.WithTimeout(context.Background(), timeout)
 		defer cancel()
-		msgs := []llm.Message{llm.NewRequest(llm.User("What is the capital of France?"))}
+		msgs := []llm.Message{llm.NewRequest(llm.User(f.prompt()))}
 		if f.kind == plain {
 			r.resp, r.err = m.Request(ctx, msgs, nil, nil)
 			return nil
@@ -620,16 +654,12 @@ func runFault(t *testing.T, f fault) (result, outcome) {
 		r.resp = sr.Response()
 		return nil
 	})
-	if o.hung {
-		return r, o
+}
+
+// prompt is the question the fault's call asks.
+func (f fault) prompt() string {
+	if f.ask != "" {
+		return f.ask
 	}
-	if g != nil {
-		r.requests = len(g.Requests())
-		g.Close()
-	}
-	if tr, ok := client.Transport.(*http.Transport); ok {
-		tr.CloseIdleConnections()
-	}
-	r.slept = clock.Slept()
-	return r, o
+	return "What is the capital of France?"
 }
