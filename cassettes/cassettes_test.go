@@ -541,3 +541,25 @@ func TestReadBody(t *testing.T) {
 		})
 	}
 }
+
+func TestScrubGroqKeyShapeWithoutConfiguredSecret(t *testing.T) {
+	t.Setenv("GROQ_API_KEY", "")
+	other := "gsk_" + strings.Repeat("Ab1", 14) // a key given in code, not in the environment
+	i := jsonInteraction(chatURL+"?k="+other, `{"note":"`+other+`"}`, `{}`)
+	i.Request.Headers.Set("X-Forwarded-Key", other)
+	c := New(filepath.Join(t.TempDir(), "c.yaml"))
+	c.Interactions = []*Interaction{i}
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(c.Path)
+	if strings.Contains(string(data), other) || strings.Contains(string(data), "gsk_Ab1") {
+		t.Errorf("a Groq-shaped key reached the cassette:\n%s", data)
+	}
+	// A request carrying that key still matches what was saved.
+	x := NewIndex(c)
+	r, b := matchReq(t, "POST", chatURL+"?k="+other, `{"note":"`+other+`"}`)
+	if _, err := x.Match(r, b); err != nil {
+		t.Errorf("request with the key did not match its scrubbed recording: %v", err)
+	}
+}

@@ -28,7 +28,8 @@
 //     cookies, API-key query parameters, and the literal value of every
 //     configured secret (the value of $GROQ_API_KEY by default; WithSecrets,
 //     WithSecretEnv add more) wherever it appears, also JSON- or URL-encoded.
-//     Then every configured value is searched for once more; if one is still
+//     Anything shaped like a Groq key (gsk_...) is scrubbed too, configured or
+//     not. Then every configured value is searched for once more; if one is still
 //     there, Save fails with a *SecretLeakError that does not contain it.
 //   - The file is written atomically: a temporary file in the same
 //     directory, synced, then renamed over the old one. A failed or

@@ -416,7 +416,7 @@ func (s *Scrubber) containsBytes(b []byte) bool {
 			return true
 		}
 	}
-	return false
+	return bytes.Contains(b, []byte("gsk_")) && groqKey.Match(b)
 }
 
 // diffPaths lists the differences between two decoded JSON values by

@@ -1,11 +1,13 @@
 package cassettes
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 )
 
@@ -160,12 +162,22 @@ func encodings(v string) []string {
 	return out
 }
 
-// ScrubString replaces every configured secret value in s with Redacted.
+// groqKey is the shape of a Groq API key. Anything of this shape is
+// scrubbed even when it is not a configured secret, so a key passed in
+// code (not through $GROQ_API_KEY) still never reaches a cassette.
+var groqKey = regexp.MustCompile(`gsk_[A-Za-z0-9]{32,}`)
+
+// ScrubString replaces every configured secret value in s, and anything
+// shaped like a Groq API key (gsk_ and 32 or more letters and digits),
+// with Redacted.
 func (s *Scrubber) ScrubString(v string) string {
 	for _, sec := range s.secrets {
 		if strings.Contains(v, sec) {
 			v = strings.ReplaceAll(v, sec, Redacted)
 		}
+	}
+	if strings.Contains(v, "gsk_") {
+		v = groqKey.ReplaceAllString(v, Redacted)
 	}
 	return v
 }
@@ -337,12 +349,12 @@ func (s *Scrubber) Check(n int, i *Interaction) error {
 // CheckBytes scans serialised bytes (e.g. a marshalled cassette) for any
 // configured secret value.
 func (s *Scrubber) CheckBytes(b []byte) bool {
-	for _, sec := range s.secrets {
-		if strings.Contains(string(b), sec) {
+	for _, sec := range s.bsecret {
+		if bytes.Contains(b, sec) {
 			return true
 		}
 	}
-	return false
+	return groqKey.Match(b)
 }
 
 func (s *Scrubber) contains(v string) bool {
@@ -351,7 +363,7 @@ func (s *Scrubber) contains(v string) bool {
 			return true
 		}
 	}
-	return false
+	return strings.Contains(v, "gsk_") && groqKey.MatchString(v)
 }
 
 func (s *Scrubber) headerHas(h http.Header) bool {
