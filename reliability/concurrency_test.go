@@ -3,6 +3,7 @@ package reliability
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -12,6 +13,7 @@ import (
 	"github.com/llmvcr/llmvcr/fakes"
 	"github.com/llmvcr/llmvcr/groq"
 	"github.com/llmvcr/llmvcr/llm"
+	"github.com/llmvcr/llmvcr/replay"
 )
 
 // TestConcurrencyFake shares one groq.Model between many goroutines making
@@ -126,4 +128,77 @@ func ask(ctx context.Context, m llm.Model, msgs []llm.Message, streamed bool) (s
 		}
 	}
 	return sr.Response().Text(), nil
+}
+
+// TestConcurrencyReplay shares one groq.Model and one replay session
+// between goroutines: a cassette of distinct plain and streamed exchanges
+// is recorded from the fake, then replayed with every request made once,
+// concurrently. Each answer must quote its own prompt, and the session
+// must see every interaction used exactly once (it fails the test at
+// cleanup for an unused one, and a second use of one is a miss).
+func TestConcurrencyReplay(t *testing.T) {
+	n := pick(48, 256)
+	workers := pick(8, 32)
+	path := filepath.Join(t.TempDir(), "concurrency.yaml")
+	calls := make([]exchange, n)
+	for i := range calls {
+		calls[i] = exchange{prompt: fmt.Sprintf("Please repeat the code tok-i%04d-end", i), streamed: i%2 == 1}
+	}
+	baseURL := recordFromFake(t, path, calls)
+
+	var completed, mismatches, failed atomic.Int64
+	session := &captureTB{}
+	t.Run("replay", func(t *testing.T) {
+		session.TB = t
+		s := replay.New(session, replay.WithPath(path))
+		m, _ := replayModel(t, baseURL, s, 0)
+		work := make(chan int)
+		o := guard(watchdog, func() error {
+			var wg sync.WaitGroup
+			for range workers {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for i := range work {
+						c := calls[i]
+						ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+						text, err := ask(ctx, m, []llm.Message{llm.NewRequest(llm.User(c.prompt))}, c.streamed)
+						cancel()
+						if err != nil {
+							failed.Add(1)
+							t.Errorf("%q: %v", c.prompt, err)
+							continue
+						}
+						completed.Add(1)
+						token := strings.TrimPrefix(c.prompt, "Please repeat the code ")
+						if !strings.Contains(text, token) || strings.Count(text, "tok-i") != 1 {
+							mismatches.Add(1)
+							t.Errorf("asked %q, got %q", c.prompt, text)
+						}
+					}
+				}()
+			}
+			// Hand the requests out in an order unlike the recording's.
+			for i := range n {
+				work <- (i*7919 + 13) % n
+			}
+			close(work)
+			wg.Wait()
+			return nil
+		})
+		if o.hung {
+			t.Fatalf("requests still running after %s:\n%s", watchdog, stacks())
+		}
+		if o.panicked != nil {
+			t.Fatalf("panic: %v", o.panicked)
+		}
+	})
+	// The session reports unused or repeated interactions through its
+	// test, which the capture counted (after the subtest's cleanup ran).
+	sessionErrors := session.Errors()
+	if int(completed.Load()) != n {
+		t.Errorf("%d of %d requests completed", completed.Load(), n)
+	}
+	figure(t, "concurrency_replay", "goroutines", workers, "requests", n, "completed", completed.Load(),
+		"failed", failed.Load(), "mismatches", mismatches.Load(), "session_errors", sessionErrors)
 }
