@@ -15,10 +15,14 @@
 // Each test logs one line per figure, in a stable format the script reads,
 // and fails when the figure misses its target:
 //
-//	FIGURE faults tried=61 hangs=0 panics=0 leaks=0 untyped=0
-//	FIGURE concurrency requests=512 streamed=256 mismatches=0 unmatched=0
-//	FIGURE crash kills=50 damaged=0 ...
-//	FIGURE fidelity cassettes=59 interactions=... mismatches=0
+//	FIGURE faults tried=63 hangs=0 panics=0 leaks=0 wrong_error=0 known_defects=0
+//	FIGURE crash kills=50 damaged=0 intact_previous=48 ... control_damaged=10
+//
+// Figures: faults and replay_faults (tried, hangs, panics, leaks,
+// wrong_error), concurrency and concurrency_replay (requests, completed,
+// mismatches), secrets (places_seeded, redactions, places_searched,
+// leaks), crash (kills, damaged), fidelity and fidelity_replay
+// (cassettes, interactions, mismatches).
 //
 // What the tests do:
 //
@@ -29,15 +33,26 @@
 //     content types, HTML error pages). Each call runs under a context
 //     deadline and a watchdog, with panics recovered and counted, and the
 //     goroutine count must come back to its baseline after each fault.
-//     The typed error the caller gets is logged for every fault.
+//     The typed error the caller gets is logged for every fault. The same
+//     faults are then injected into a replayed cassette (recorded from the
+//     fake during the test) with package replay's CutAfter, StallAfter,
+//     CorruptEvent and Respond.
 //   - Concurrency: goroutines sharing one groq.Model, mixing plain and
 //     streamed requests against the fake's default answers (run with
-//     -race); each answer must quote its own prompt.
+//     -race); each answer must quote its own prompt. Then the same through
+//     one replay session: every recorded interaction used exactly once.
+//   - Secrets: a recognisable fake key in the Authorization and X-Api-Key
+//     headers, the query string, request bodies and (echoed by the fake)
+//     response bodies of plain, streamed and error exchanges, recorded
+//     through a replay session; the cassette, the sessions' logs and the
+//     replayed error messages are searched for it, also JSON- and
+//     URL-encoded.
 //   - Crash safety: a helper process (this test binary, re-executed) saves
 //     a large cassette over and over; the test kills it with SIGKILL at
 //     random moments and checks the file is absent, the previous version or
 //     a complete new one, never truncated.
 //   - Cassette fidelity: pydantic-ai's real Groq recordings (testdata/vcrpy)
 //     imported, saved and loaded again keep byte-identical stream bodies
-//     (timing lines stripped) and JSON-equal other bodies.
+//     (timing lines stripped) and JSON-equal other bodies; replayed
+//     through groq.Model, every answer decodes as the recorded body does.
 package reliability
