@@ -30,12 +30,22 @@ const (
 	crashGenEnv  = "LLMVCR_CRASH_HELPER_GEN"  // the first generation it saves
 	crashSeedEnv = "LLMVCR_CRASH_SEED"        // reproduce a run's kill points
 	crashModeEnv = "LLMVCR_CRASH_HELPER_MODE" // "direct": the control, writing in place
-	crashSize    = 300                        // interactions per cassette
+	crashSizeEnv = "LLMVCR_CRASH_HELPER_SIZE" // interactions per cassette
 )
+
+// crashSize is the number of interactions per cassette: 300 (about 3 MB)
+// in the long run, 60 in the quick one; the helper gets it from the
+// parent.
+func crashSize() int {
+	if n, err := strconv.Atoi(os.Getenv(crashSizeEnv)); err == nil && n > 0 {
+		return n
+	}
+	return pick(60, 300)
+}
 
 // crashContent is the answer of interaction i of generation gen: about
 // 4 KB for a plain answer, 400 bytes (70 events) for a stream, so that a
-// cassette is a few megabytes and a save takes a while.
+// cassette of 300 is about 3 MB and a save takes a while.
 func crashContent(gen, i int) string {
 	n := 180
 	if i%5 == 4 {
@@ -48,7 +58,7 @@ func crashContent(gen, i int) string {
 // plain answers and, every fifth interaction, a stream.
 func crashCassette(path string, gen int) *cassettes.Cassette {
 	c := cassettes.New(path)
-	for i := range crashSize {
+	for i := range crashSize() {
 		req, _ := json.Marshal(map[string]any{
 			"model":    fakes.DefaultModel,
 			"messages": []map[string]string{{"role": "user", "content": fmt.Sprintf("question %d", i)}},
@@ -93,8 +103,8 @@ func checkCrashCassette(path string) (gen int, err error) {
 	if err != nil {
 		return 0, err
 	}
-	if len(c.Interactions) != crashSize {
-		return 0, fmt.Errorf("%d interactions, want %d", len(c.Interactions), crashSize)
+	if len(c.Interactions) != crashSize() {
+		return 0, fmt.Errorf("%d interactions, want %d", len(c.Interactions), crashSize())
 	}
 	gen = -1
 	for i, it := range c.Interactions {
@@ -164,8 +174,8 @@ func streamText(raw string) (string, error) {
 // TestCrashHelper is the helper process of TestCrashSafety; it does
 // nothing in a normal run. It saves generation after generation of the
 // cassette with Save, or, in the control mode, writes one generation's
-// bytes over and over with os.WriteFile (not atomic), so the test can show
-// it notices a damaged file.
+// bytes over and over in place (truncate, then write in pieces), so the
+// test can show it notices a damaged file.
 func TestCrashHelper(t *testing.T) {
 	path := os.Getenv(crashPathEnv)
 	if path == "" {
@@ -185,7 +195,7 @@ func TestCrashHelper(t *testing.T) {
 		}
 		say("ready")
 		for {
-			if err := os.WriteFile(path, data, 0o644); err != nil {
+			if err := writeInPlace(path, data); err != nil {
 				fmt.Fprintln(os.Stderr, "write:", err)
 				os.Exit(3)
 			}
@@ -200,6 +210,24 @@ func TestCrashHelper(t *testing.T) {
 		}
 		say("saved %d", gen)
 	}
+}
+
+// writeInPlace writes data over path as a naive save does: truncate, then
+// write piece by piece (as a streaming encoder would).
+func writeInPlace(path string, data []byte) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	for len(data) > 0 {
+		n := min(len(data), 4096)
+		if _, err := f.Write(data[:n]); err != nil {
+			f.Close()
+			return err
+		}
+		data = data[n:]
+	}
+	return f.Close()
 }
 
 // kills counts what a series of kills left behind.
@@ -218,7 +246,7 @@ func killHelpers(t *testing.T, mode, path string, n int, rng *rand.Rand, maxDela
 	nextGen := 0
 	for range n {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashHelper$", "-test.count=1")
-		cmd.Env = append(os.Environ(), crashPathEnv+"="+path, crashGenEnv+"="+strconv.Itoa(nextGen), crashModeEnv+"="+mode)
+		cmd.Env = append(os.Environ(), crashPathEnv+"="+path, crashGenEnv+"="+strconv.Itoa(nextGen), crashModeEnv+"="+mode, crashSizeEnv+"="+strconv.Itoa(crashSize()))
 		stdout, err := cmd.StdoutPipe()
 		if err != nil {
 			t.Fatal(err)
@@ -313,8 +341,8 @@ func TestCrashSafety(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts helper processes")
 	}
-	n := pick(4, 50)
-	controls := pick(3, 10)
+	n := pick(3, 50)
+	controls := pick(2, 10)
 	seed := uint64(time.Now().UnixNano())
 	if s := os.Getenv(crashSeedEnv); s != "" {
 		seed, _ = strconv.ParseUint(s, 10, 64)
