@@ -173,7 +173,7 @@ printf '%s\n' "${rows[@]}"
 printf '%-22s %-24s %12s\n' "total" "${#targets[@]} targets" "$total_execs"
 echo
 echo "== Reliability tests (LLMVCR_RELIABILITY=$LLMVCR_RELIABILITY) =="
-sed -E 's/^FIGURE ([^ ]+) /\1\t/' "$figures" | while IFS=$'\t' read -r name kv; do printf '%-12s %s\n' "$name" "$kv"; done
+sed -E 's/^FIGURE ([^ ]+) /\1\t/' "$figures" | while IFS=$'\t' read -r name kv; do printf '%-19s %s\n' "$name" "$kv"; done
 echo
 if ((${#findings[@]})); then
 	echo "== Findings (${#findings[@]}) =="
