@@ -55,4 +55,11 @@
 //     imported, saved and loaded again keep byte-identical stream bodies
 //     (timing lines stripped) and JSON-equal other bodies; replayed
 //     through groq.Model, every answer decodes as the recorded body does.
+//   - FuzzModelAnswer: groq.Model given any status, content type and body,
+//     plain or streamed, answers or fails with a typed error, never a
+//     panic or a hang.
+//
+// TestHarnessSeesFailures shows the leak, hang, panic and error-type
+// checks can fail, and the crash test's control (a process writing the
+// file in place) shows the damage check can.
 package reliability

@@ -22,6 +22,8 @@ Options:
                     also FUZZTIME)
   --minimize D      -fuzzminimizetime (default 1s; also FUZZMINIMIZE)
   --only REGEX      fuzz only the targets whose name matches REGEX
+  --tables          also print the fault tables (what the caller gets for
+                    each fault, through the fake and through replay)
   -h, --help        this text
 EOF
 }
@@ -30,6 +32,7 @@ fast=0
 fuzztime=${FUZZTIME:-20s}
 minimize=${FUZZMINIMIZE:-1s}
 only='.'
+tables=0
 while (($#)); do
 	case $1 in
 	--fast) fast=1 ;;
@@ -39,6 +42,7 @@ while (($#)); do
 	--minimize=*) minimize=${1#*=} ;;
 	--only) only=${2:?--only needs a regular expression}; shift ;;
 	--only=*) only=${1#*=} ;;
+	--tables) tables=1 ;;
 	-h | --help) usage; exit 0 ;;
 	*) echo "reliability.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
 	esac
@@ -174,6 +178,11 @@ printf '%-22s %-24s %12s\n' "total" "${#targets[@]} targets" "$total_execs"
 echo
 echo "== Reliability tests (LLMVCR_RELIABILITY=$LLMVCR_RELIABILITY) =="
 sed -E 's/^FIGURE ([^ ]+) /\1\t/' "$figures" | while IFS=$'\t' read -r name kv; do printf '%-19s %s\n' "$name" "$kv"; done
+if ((tables)); then
+	echo
+	echo "== Fault tables =="
+	awk '/faults against groq.Model/ {on=1; sub(/^ *[a-z_]+_test.go:[0-9]+: /, "")} on && /FIGURE/ {on=0; print ""} on {sub(/^        /, ""); print}' "$work/tests-plain.txt"
+fi
 echo
 if ((${#findings[@]})); then
 	echo "== Findings (${#findings[@]}) =="
