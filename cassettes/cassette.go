@@ -48,6 +48,7 @@ type LoadError struct {
 	Err  error  // what failed
 }
 
+// Error names the file and what failed.
 func (e *LoadError) Error() string {
 	return fmt.Sprintf("cassettes: load %s: %v", e.Path, e.Err)
 }
@@ -61,6 +62,7 @@ type VersionError struct {
 	Version int    // the version found in the file (0 when absent)
 }
 
+// Error names the file and the version found.
 func (e *VersionError) Error() string {
 	p := e.Path
 	if p == "" {
@@ -76,6 +78,7 @@ type SaveError struct {
 	Err  error  // what failed
 }
 
+// Error names the file and what failed.
 func (e *SaveError) Error() string {
 	return fmt.Sprintf("cassettes: save %s: %v", e.Path, e.Err)
 }
@@ -210,6 +213,7 @@ type MarshalError struct {
 	Field       string // what would change
 }
 
+// Error names the interaction and the field that would change.
 func (e *MarshalError) Error() string {
 	return fmt.Sprintf("cassettes: marshal: interaction %d %s would not read back unchanged from YAML", e.Interaction, e.Field)
 }

@@ -21,6 +21,7 @@ type Change struct {
 	Volatile    bool   // a field expected to change on every recording (ids, timestamps, timings)
 }
 
+// String renders the change on one line: where, old value, new value.
 func (c Change) String() string {
 	where := c.Part
 	if c.Interaction >= 0 {

@@ -17,6 +17,7 @@ type Finding struct {
 	Message     string // what is wrong; never contains a secret
 }
 
+// String renders the finding on one line.
 func (f Finding) String() string {
 	if f.Interaction < 0 {
 		return f.Kind + ": " + f.Message

@@ -294,6 +294,8 @@ type MissError struct {
 	Diff     string   // go-cmp diff of the JSON bodies (-recorded +got)
 }
 
+// Error is the full report: request, reason, closest recording and body
+// differences by path, then the go-cmp diff.
 func (e *MissError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "cassettes: no recorded interaction in %s matches %s %s: %s", e.Path, e.Method, e.URL, e.Reason)

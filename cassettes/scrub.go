@@ -311,6 +311,7 @@ type SecretLeakError struct {
 	Where string // where the value was found, e.g. "interaction 2 response body"
 }
 
+// Error says where the secret was found, never what it is.
 func (e *SecretLeakError) Error() string {
 	return fmt.Sprintf("cassettes: save %s: a configured secret value is still present in %s after scrubbing; refusing to write it", e.Path, e.Where)
 }

@@ -52,6 +52,7 @@ type SSEError struct {
 	Err   error // what failed
 }
 
+// Error names the event and what failed.
 func (e *SSEError) Error() string {
 	return fmt.Sprintf("cassettes: split event stream at event %d: %v", e.Event, e.Err)
 }

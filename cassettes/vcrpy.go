@@ -22,6 +22,7 @@ type ImportError struct {
 	Err         error  // what failed
 }
 
+// Error names the source, the interaction and what failed.
 func (e *ImportError) Error() string {
 	p := e.Path
 	if p == "" {

@@ -103,6 +103,7 @@ type ReplayError struct {
 	Err  error  // what failed
 }
 
+// Error names the cassette and what failed.
 func (e *ReplayError) Error() string { return "replay: " + e.Path + ": " + e.Err.Error() }
 
 // Unwrap returns the underlying error.
@@ -115,6 +116,7 @@ type plainBody struct {
 	closed atomic.Bool
 }
 
+// Read reads the body, failing once the request is done or the body closed.
 func (b *plainBody) Read(p []byte) (int, error) {
 	if b.closed.Load() {
 		return 0, errBodyClosed
@@ -125,6 +127,7 @@ func (b *plainBody) Read(p []byte) (int, error) {
 	return b.r.Read(p)
 }
 
+// Close ends the body; later reads fail.
 func (b *plainBody) Close() error {
 	b.closed.Store(true)
 	return nil
@@ -150,6 +153,8 @@ type eventBody struct {
 	closed  bool
 }
 
+// Read returns at most one event per call, waiting for its offset when
+// timing is on, and applies the faults.
 func (b *eventBody) Read(p []byte) (int, error) {
 	b.mu.Lock()
 	if b.closed {
@@ -216,6 +221,7 @@ func (b *eventBody) readErr() error {
 	return b.ctx.Err()
 }
 
+// Close ends the body and wakes a stalled or waiting Read.
 func (b *eventBody) Close() error {
 	b.mu.Lock()
 	b.closed = true

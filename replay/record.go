@@ -131,6 +131,7 @@ func (b *recordingBody) done(err error) {
 	})
 }
 
+// Read passes a read of the live stream through and keeps a copy.
 func (b *recordingBody) Read(p []byte) (int, error) {
 	n, err := b.rc.Read(p)
 	if n > 0 {

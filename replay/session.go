@@ -35,6 +35,7 @@ type recordValue struct {
 	re  *regexp.Regexp
 }
 
+// String returns the flag as given ("" when unset).
 func (v *recordValue) String() string {
 	if v == nil || !v.set {
 		return ""
@@ -45,6 +46,7 @@ func (v *recordValue) String() string {
 	return v.re.String()
 }
 
+// Set parses -record, -record=true/false or -record=REGEXP.
 func (v *recordValue) Set(s string) error {
 	switch s {
 	case "", "true":
@@ -61,6 +63,7 @@ func (v *recordValue) Set(s string) error {
 	return nil
 }
 
+// IsBoolFlag lets -record be given without a value.
 func (v *recordValue) IsBoolFlag() bool { return true }
 
 // Session is one test's connection to its cassette. Its Client and
