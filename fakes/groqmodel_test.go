@@ -74,9 +74,9 @@ func TestGroqModelRequest(t *testing.T) {
 			g.Error(fakes.ServiceUnavailableError())
 			g.ReplyText("Paris.")
 		}, wantText: "Paris.", requests: 3, slept: []time.Duration{500 * time.Millisecond, sec}},
-		{name: "body cut short", script: func(g *fakes.Groq) {
-			g.Reply(fakes.TextCompletion("Paris.")).SlowBody(40, time.Millisecond).CutAfter(1)
-		}, wantErr: new(*llm.ModelAPIError), requests: 1},
+		{name: "body cut short is retried like a dropped connection", script: func(g *fakes.Groq) {
+			g.Reply(fakes.TextCompletion("Paris.")).SlowBody(40, time.Millisecond).CutAfter(1).Times(3)
+		}, wantErr: new(*llm.ModelAPIError), requests: 3, slept: []time.Duration{500 * time.Millisecond, sec}},
 		{name: "body not JSON", script: func(g *fakes.Groq) { g.Error(200, "<html>oops</html>", nil) },
 			wantErr: new(*llm.UnexpectedModelBehavior), requests: 1},
 		{name: "connection dropped before headers is retried", script: func(g *fakes.Groq) {
