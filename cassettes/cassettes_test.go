@@ -563,3 +563,25 @@ func TestScrubGroqKeyShapeWithoutConfiguredSecret(t *testing.T) {
 		t.Errorf("request with the key did not match its scrubbed recording: %v", err)
 	}
 }
+
+func TestDriftPairsByRequest(t *testing.T) {
+	a := jsonInteraction(chatURL, `{"q":"a"}`, `{"r":"A"}`)
+	b := jsonInteraction(chatURL, `{"q":"b"}`, `{"r":"B"}`)
+	inserted := jsonInteraction(chatURL, `{"q":"new"}`, `{"r":"N"}`)
+	b2 := jsonInteraction(chatURL, `{"q":"b"}`, `{"r":"B2"}`)
+	old, cur := New("o.yaml"), New("n.yaml")
+	old.Interactions = []*Interaction{a, b}
+	cur.Interactions = []*Interaction{a, inserted, b2}
+	var got []string
+	for _, c := range Drift(old, cur).Stable() {
+		got = append(got, c.String())
+	}
+	want := []string{
+		"interactions: 2 -> 3",
+		"interaction 1 interaction: (absent) -> POST " + chatURL,
+		`interaction 2 response r: "B" -> "B2"`,
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("drift = %q\nwant %q", got, want)
+	}
+}

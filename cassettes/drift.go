@@ -137,7 +137,9 @@ func VolatileHeaders(names ...string) DriftOption {
 }
 
 // Drift compares an old cassette with a re-recorded one, interaction by
-// interaction in recorded order: status, headers, and bodies field by
+// interaction (each new one paired with the old one that has the same
+// request, the rest in recorded order; Change.Interaction is the position
+// in the new cassette, or in the old one for a removed interaction): status, headers, and bodies field by
 // field (JSON bodies by path, event streams event by event with each
 // event's data compared as JSON). Changes in volatile fields are marked as
 // such rather than left out.
@@ -153,19 +155,50 @@ func Drift(old, cur *Cassette, opts ...DriftOption) *DriftReport {
 		r.Changes = append(r.Changes, Change{Interaction: -1, Part: "interactions",
 			Old: strconv.Itoa(len(old.Interactions)), New: strconv.Itoa(len(cur.Interactions))})
 	}
-	n := max(len(old.Interactions), len(cur.Interactions))
-	for k := 0; k < n; k++ {
-		if k >= len(old.Interactions) {
-			i := cur.Interactions[k]
+	// Pair each new interaction with the first unpaired old one that has
+	// the same request (method, URL, body as JSON); the rest pair up in
+	// order, so an interaction added in the middle does not shift the
+	// comparison of everything after it.
+	x := NewIndex(&Cassette{}, MatchScrubber(NewScrubber(WithoutDefaultSecrets())))
+	key := func(i *Interaction) string {
+		return i.Request.Method + " " + i.Request.URL + "\n" + x.canonical([]byte(i.Request.Body))
+	}
+	byKey := map[string][]int{}
+	for k, i := range old.Interactions {
+		byKey[key(i)] = append(byKey[key(i)], k)
+	}
+	pair := make([]int, len(cur.Interactions))
+	used := make([]bool, len(old.Interactions))
+	for k, i := range cur.Interactions {
+		pair[k] = -1
+		if q := byKey[key(i)]; len(q) > 0 {
+			pair[k], byKey[key(i)] = q[0], q[1:]
+			used[q[0]] = true
+		}
+	}
+	next := 0
+	for k := range cur.Interactions {
+		if pair[k] >= 0 {
+			continue
+		}
+		for next < len(used) && used[next] {
+			next++
+		}
+		if next < len(used) {
+			pair[k], used[next] = next, true
+		}
+	}
+	for k, i := range cur.Interactions {
+		if pair[k] < 0 {
 			r.Changes = append(r.Changes, Change{Interaction: k, Part: "interaction", Old: "(absent)", New: i.Request.Method + " " + i.Request.URL})
 			continue
 		}
-		if k >= len(cur.Interactions) {
-			i := old.Interactions[k]
+		r.Changes = append(r.Changes, cfg.interaction(k, old.Interactions[pair[k]], i)...)
+	}
+	for k, i := range old.Interactions {
+		if !used[k] {
 			r.Changes = append(r.Changes, Change{Interaction: k, Part: "interaction", Old: i.Request.Method + " " + i.Request.URL, New: "(absent)"})
-			continue
 		}
-		r.Changes = append(r.Changes, cfg.interaction(k, old.Interactions[k], cur.Interactions[k])...)
 	}
 	return r
 }
