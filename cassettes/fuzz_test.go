@@ -23,6 +23,12 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			return
 		}
+		// Every tool must take any loadable cassette without panicking.
+		Lint(c)
+		NewIndex(c)
+		if d := Drift(c, c); len(d.Changes) != 0 {
+			t.Fatalf("a cassette drifts from itself: %v", d.Changes)
+		}
 		out, err := Marshal(c)
 		if err != nil {
 			t.Fatalf("parsed cassette does not marshal: %v", err)
