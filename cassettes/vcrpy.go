@@ -45,7 +45,7 @@ type vcrFile struct {
 type vcrInteraction struct {
 	Request struct {
 		Body       any            `yaml:"body"`
-		ParsedBody any            `yaml:"parsed_body"`
+		ParsedBody yaml.Node      `yaml:"parsed_body"`
 		Headers    map[string]any `yaml:"headers"`
 		Method     string         `yaml:"method"`
 		URI        string         `yaml:"uri"`
@@ -57,7 +57,7 @@ type vcrInteraction struct {
 		} `yaml:"status"`
 		Headers    map[string]any `yaml:"headers"`
 		Body       any            `yaml:"body"`
-		ParsedBody any            `yaml:"parsed_body"`
+		ParsedBody yaml.Node      `yaml:"parsed_body"`
 	} `yaml:"response"`
 }
 
@@ -128,7 +128,7 @@ func convertVCRPy(vi *vcrInteraction) (*Interaction, error) {
 	if err != nil {
 		return nil, fmt.Errorf("request headers: %w", err)
 	}
-	reqBody, err := vcrBody(rq.Body, rq.ParsedBody)
+	reqBody, err := vcrBody(rq.Body, &rq.ParsedBody)
 	if err != nil {
 		return nil, fmt.Errorf("request body: %w", err)
 	}
@@ -140,7 +140,7 @@ func convertVCRPy(vi *vcrInteraction) (*Interaction, error) {
 	if err != nil {
 		return nil, fmt.Errorf("response headers: %w", err)
 	}
-	respBody, err := vcrBody(rs.Body, rs.ParsedBody)
+	respBody, err := vcrBody(rs.Body, &rs.ParsedBody)
 	if err != nil {
 		return nil, fmt.Errorf("response body: %w", err)
 	}
@@ -214,9 +214,14 @@ func scalarString(v any) string {
 	}
 }
 
-func vcrBody(body, parsed any) (string, error) {
-	if parsed != nil {
-		return toJSON(parsed)
+func vcrBody(body any, parsed *yaml.Node) (string, error) {
+	if parsed.Kind != 0 && !(parsed.Kind == yaml.ScalarNode && parsed.ShortTag() == "!!null") {
+		budget := maxParsedNodes
+		v, err := nodeValue(parsed, 0, &budget)
+		if err != nil {
+			return "", err
+		}
+		return toJSON(v)
 	}
 	switch b := body.(type) {
 	case nil:
@@ -247,6 +252,63 @@ func vcrBody(body, parsed any) (string, error) {
 	default:
 		return "", fmt.Errorf("body is a %T", body)
 	}
+}
+
+// maxParsedNodes bounds the nodes of one parsed_body, aliases expanded,
+// so a crafted file cannot make the importer expand aliases without end.
+const maxParsedNodes = 1 << 20
+
+// nodeValue turns a parsed_body node into a value for JSON, keeping
+// scalars that YAML would read as timestamps as the text they were.
+func nodeValue(n *yaml.Node, depth int, budget *int) (any, error) {
+	if depth > 1000 {
+		return nil, fmt.Errorf("parsed_body nested too deeply")
+	}
+	if *budget--; *budget < 0 {
+		return nil, fmt.Errorf("parsed_body has more than %d values (aliases expanded)", maxParsedNodes)
+	}
+	switch n.Kind {
+	case yaml.DocumentNode:
+		if len(n.Content) != 1 {
+			return nil, fmt.Errorf("parsed_body is an empty document")
+		}
+		return nodeValue(n.Content[0], depth+1, budget)
+	case yaml.AliasNode:
+		if n.Alias == nil {
+			return nil, fmt.Errorf("parsed_body has a dangling alias")
+		}
+		return nodeValue(n.Alias, depth+1, budget)
+	case yaml.MappingNode:
+		m := make(map[string]any, len(n.Content)/2)
+		for k := 0; k+1 < len(n.Content); k += 2 {
+			v, err := nodeValue(n.Content[k+1], depth+1, budget)
+			if err != nil {
+				return nil, err
+			}
+			m[n.Content[k].Value] = v
+		}
+		return m, nil
+	case yaml.SequenceNode:
+		out := make([]any, 0, len(n.Content))
+		for _, c := range n.Content {
+			v, err := nodeValue(c, depth+1, budget)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+		}
+		return out, nil
+	case yaml.ScalarNode:
+		if n.ShortTag() == "!!timestamp" {
+			return n.Value, nil
+		}
+		var v any
+		if err := n.Decode(&v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	}
+	return nil, fmt.Errorf("parsed_body has an unknown YAML node kind %d", n.Kind)
 }
 
 // toJSON encodes a YAML-decoded value as JSON, keeping <, > and & as they

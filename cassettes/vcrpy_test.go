@@ -56,3 +56,33 @@ func TestImportVCRPyShapes(t *testing.T) {
 		})
 	}
 }
+
+func TestImportVCRPyAliasBomb(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n")
+	for k := 1; k < 12; k++ {
+		b.WriteString("a" + string(rune('0'+k%10)) + string(rune('a'+k)) + ": &a" + string(rune('a'+k)) + " [")
+		prev := "a0"
+		if k > 1 {
+			prev = "a" + string(rune('a'+k-1))
+		}
+		for j := 0; j < 10; j++ {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("*" + prev)
+		}
+		b.WriteString("]\n")
+	}
+	doc := "anchors:\n" + indent(b.String()) + "interactions:\n- request: {method: POST, uri: 'http://x/', parsed_body: *al}\n  response: {status: {code: 200}}\n"
+	_, err := ImportVCRPy([]byte(doc))
+	var ie *ImportError
+	if !errors.As(err, &ie) {
+		t.Fatalf("an alias bomb gave %v, want an *ImportError", err)
+	}
+	t.Log(err)
+}
+
+func indent(s string) string {
+	return "  " + strings.ReplaceAll(strings.TrimSuffix(s, "\n"), "\n", "\n  ") + "\n"
+}
