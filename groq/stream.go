@@ -476,8 +476,20 @@ func (sr *StreamedResponse) Complete() bool {
 func (sr *StreamedResponse) Close() error {
 	sr.closeOnce.Do(func() {
 		close(sr.closed)
+		if sr.Complete() {
+			// After [DONE] only the end of the body is left: close it
+			// before cancelling, so a transport that reads to the end
+			// (a connection kept alive, a recorder) sees a clean end.
+			if sr.body != nil {
+				sr.body.Close()
+			}
+			if sr.cancel != nil {
+				sr.cancel()
+			}
+			return
+		}
 		if sr.cancel != nil {
-			sr.cancel()
+			sr.cancel() // stop a live stream at once
 		}
 		if sr.body != nil {
 			sr.body.Close()

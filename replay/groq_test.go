@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -363,4 +364,47 @@ func TestFaultsMatchRealFaults(t *testing.T) {
 			t.Errorf("model waited %v, want the 2s retry-after", slept)
 		}
 	})
+}
+
+// TestRecordedGroqStreamsAreWhole records streams through groq.Model, which
+// closes (and cancels) a stream as soon as it has read data: [DONE]: the
+// recording must still be a whole stream, not one marked broken, however
+// the end of the body races with the cancel.
+func TestRecordedGroqStreamsAreWhole(t *testing.T) {
+	for i := range 8 {
+		path := filepath.Join(t.TempDir(), "stream.yaml")
+		g := fakes.NewGroq(t, fakes.WithDefaultAnswers(), fakes.WithPacing()) // paced as Groq: the body ends a moment after [DONE]
+		t.Run(fmt.Sprint("run", i), func(t *testing.T) {
+			s := New(t, WithPath(path), WithMode(ModeRecord), WithRealTransport(g.Client().Transport))
+			m, err := groq.NewModel("llama-3.3-70b-versatile", groq.WithBaseURL(g.URL), groq.WithHTTPClient(s.Client()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, _ := streamAll(t, m, []llm.Message{llm.NewRequest(llm.User("What is the capital of France?"))}, nil)
+			if !strings.Contains(r.Text(), "Paris") {
+				t.Fatalf("text = %q", r.Text())
+			}
+		})
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(data), cassettes.StreamErrorHeader) {
+			t.Fatalf("run %d: a complete stream was recorded as broken:\n%s", i, data)
+		}
+	}
+}
+
+func TestEndsWithDone(t *testing.T) {
+	for body, want := range map[string]bool{
+		"data: {}\n\ndata: [DONE]\n\n":           true,
+		"data: {}\n\ndata: [DONE]\n\n: bye\n\n":  true,
+		"data: {}\n\ndata: [DONE]":               false, // cut before its blank line
+		"data: {}\n\n":                           false,
+		"data: [DONE]\n\ndata: {\"late\":1}\n\n": false,
+	} {
+		if got := endsWithDone([]byte(body)); got != want {
+			t.Errorf("endsWithDone(%q) = %v, want %v", body, got, want)
+		}
+	}
 }

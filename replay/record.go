@@ -64,7 +64,10 @@ func (s *Session) record(r *http.Request, body []byte) (*http.Response, error) {
 		} else {
 			i.Response.Body = string(b)
 		}
-		if err != nil && err != io.EOF {
+		if err != nil && err != io.EOF && !endsWithDone(b) {
+			// A stream whose last event was a whole data: [DONE] ended
+			// normally, whatever stopped the read of the empty rest (a
+			// client cancelling once it had [DONE]).
 			i.Response.Headers.Set(cassettes.StreamErrorHeader, err.Error())
 		}
 		s.mu.Lock()
@@ -179,6 +182,23 @@ func (b *recordingBody) Close() error {
 }
 
 var errAbandoned = errors.New("the client closed the stream before it ended")
+
+// endsWithDone reports whether a recorded stream's last event is a
+// complete "data: [DONE]" event.
+func endsWithDone(b []byte) bool {
+	evs, err := cassettes.SplitSSE(string(b))
+	if err != nil {
+		return false
+	}
+	for k := len(evs) - 1; k >= 0; k-- {
+		raw := bytes.TrimSpace(evs[k].Raw)
+		if len(raw) == 0 || raw[0] == ':' {
+			continue // trailing blank lines or comments
+		}
+		return evs[k].Terminated && string(raw) == "data: [DONE]"
+	}
+	return false
+}
 
 // markEvents splits a recorded stream into events and gives each the time
 // at which its last byte had arrived.
