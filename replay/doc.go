@@ -58,6 +58,13 @@
 // same bytes and then the same break (io.ErrUnexpectedEOF). Bodies honour
 // the request's context.
 //
+// # Recording outside a test
+//
+// A Session records through a [Recorder], which also works on its own, in
+// a program with no testing.TB (cmd/record uses it): put it under an
+// http.Client, talk to the API, then save Interactions into a
+// cassettes.Cassette, whose Save scrubs secrets.
+//
 // # Faults
 //
 // Faults are declared per test on replayed requests, counted from 1 in

@@ -398,6 +398,8 @@ func TestRecordedGroqStreamsAreWhole(t *testing.T) {
 func TestEndsWithDone(t *testing.T) {
 	for body, want := range map[string]bool{
 		"data: {}\n\ndata: [DONE]\n\n":           true,
+		": llmvcr-t=0.1\ndata: [DONE]\n\n":       true,
+		"":                                       false,
 		"data: {}\n\ndata: [DONE]\n\n: bye\n\n":  true,
 		"data: {}\n\ndata: [DONE]":               false, // cut before its blank line
 		"data: {}\n\n":                           false,

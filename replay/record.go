@@ -4,39 +4,122 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"fmt"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
 
 	"github.com/llmvcr/llmvcr/cassettes"
 )
 
-// record sends the request to the real server and records the exchange.
-// An event stream reaches the client as it arrives; its events' offsets
-// are measured on the session's clock.
-func (s *Session) record(r *http.Request, body []byte) (*http.Response, error) {
-	s.mu.Lock()
-	slot := len(s.slots)
-	s.slots = append(s.slots, nil)
-	s.mu.Unlock()
+// Recorder is an http.RoundTripper that sends each request on to Real and
+// keeps a copy of the exchange as a cassettes.Interaction: a JSON answer
+// read whole, an event stream passed to the client read by read as it
+// arrives, each event stamped with its offset since the response headers,
+// and a stream that broke kept as far as it got (with
+// cassettes.StreamErrorHeader). A Session records through one; a program
+// (cmd/record) uses one directly, then saves Interactions into a
+// cassettes.Cassette, whose Save scrubs secrets:
+//
+//	rec := &replay.Recorder{}
+//	client := &http.Client{Transport: rec}
+//	// ... talk to the API through client ...
+//	c := cassettes.New("session.yaml")
+//	c.Interactions = rec.Interactions()
+//	err := c.Save()
+//
+// It is safe for concurrent use.
+type Recorder struct {
+	Real    http.RoundTripper // where requests go; http.DefaultTransport when nil
+	Clock   Clock             // measures event offsets; the real clock when nil
+	Rewrite *url.URL          // when set, recorded URLs get its scheme and host (a local fake standing in for the real API)
+	// OnRecorded, when set, is called with each exchange once it is
+	// complete (its stream ended or broke), from the goroutine that
+	// completed it.
+	OnRecorded func(*cassettes.Interaction)
 
-	start := s.cfg.clock.Now()
-	resp, err := s.real.RoundTrip(withBody(r, body))
+	mu    sync.Mutex
+	slots []*cassettes.Interaction // in request order; nil while in flight or when no response came
+}
+
+// RoundTrip sends r on and records the exchange. The caller's request is
+// not changed.
+func (rec *Recorder) RoundTrip(r *http.Request) (*http.Response, error) {
+	body, err := cassettes.ReadBody(r)
+	if err != nil {
+		return nil, fmt.Errorf("replay: read request body: %w", err)
+	}
+	return rec.record(r, body)
+}
+
+// Interactions returns the completed exchanges in the order their requests
+// were sent; exchanges still streaming, and requests that got no response,
+// are left out.
+func (rec *Recorder) Interactions() []*cassettes.Interaction {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	var out []*cassettes.Interaction
+	for _, i := range rec.slots {
+		if i != nil {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+func (rec *Recorder) clock() Clock {
+	if rec.Clock == nil {
+		return realClock{}
+	}
+	return rec.Clock
+}
+
+// record sends r, whose body has been read into body, and records the
+// exchange.
+func (rec *Recorder) record(r *http.Request, body []byte) (*http.Response, error) {
+	rec.mu.Lock()
+	slot := len(rec.slots)
+	rec.slots = append(rec.slots, nil)
+	rec.mu.Unlock()
+
+	real := rec.Real
+	if real == nil {
+		real = http.DefaultTransport
+	}
+	clock := rec.clock()
+	start := clock.Now()
+	resp, err := real.RoundTrip(withBody(r, body))
 	if err != nil {
 		return nil, err
 	}
-	toHeaders := s.since(start)
+	headersAt := clock.Now()
+	u := *r.URL
+	host := r.Host
+	if host == "" {
+		host = u.Host
+	}
+	if rec.Rewrite != nil {
+		u.Scheme, u.Host, host = rec.Rewrite.Scheme, rec.Rewrite.Host, rec.Rewrite.Host
+	}
+	reqHeader := r.Header.Clone()
+	if reqHeader == nil {
+		reqHeader = http.Header{}
+	}
+	respHeader := resp.Header.Clone()
+	if respHeader == nil {
+		respHeader = http.Header{}
+	}
 	i := &cassettes.Interaction{
 		Request: cassettes.Request{
-			Proto:         r.Proto,
-			ProtoMajor:    r.ProtoMajor,
-			ProtoMinor:    r.ProtoMinor,
+			Proto:         "HTTP/1.1",
+			ProtoMajor:    1,
+			ProtoMinor:    1,
 			ContentLength: int64(len(body)),
-			Host:          r.Host,
+			Host:          host,
 			Body:          string(body),
-			Form:          nil,
-			Headers:       r.Header.Clone(),
-			URL:           r.URL.String(),
+			Headers:       reqHeader,
+			URL:           u.String(),
 			Method:        r.Method,
 		},
 		Response: cassettes.Response{
@@ -46,44 +129,37 @@ func (s *Session) record(r *http.Request, body []byte) (*http.Response, error) {
 			TransferEncoding: resp.TransferEncoding,
 			ContentLength:    resp.ContentLength,
 			Uncompressed:     resp.Uncompressed,
-			Headers:          resp.Header.Clone(),
+			Headers:          respHeader,
 			Status:           resp.Status,
 			Code:             resp.StatusCode,
-			Duration:         toHeaders,
+			Duration:         headersAt.Sub(start),
 		},
 	}
-	if i.Request.Headers == nil {
-		i.Request.Headers = http.Header{}
-	}
-	if i.Request.Proto == "" {
-		i.Request.Proto, i.Request.ProtoMajor, i.Request.ProtoMinor = "HTTP/1.1", 1, 1
-	}
+	sse := cassettes.IsSSE(resp.Header)
 	finish := func(b []byte, marks []mark, err error) {
-		if cassettes.IsSSE(resp.Header) {
+		if sse {
 			i.Response.Body = markEvents(b, marks)
 		} else {
 			i.Response.Body = string(b)
 		}
-		if err != nil && err != io.EOF && !endsWithDone(b) {
+		if err != nil && !errors.Is(err, io.EOF) && !(sse && endsWithDone(b)) {
 			// A stream whose last event was a whole data: [DONE] ended
 			// normally, whatever stopped the read of the empty rest (a
 			// client cancelling once it had [DONE]).
 			i.Response.Headers.Set(cassettes.StreamErrorHeader, err.Error())
 		}
-		s.mu.Lock()
-		if slot < len(s.slots) {
-			s.slots[slot] = i
-		}
-		s.mu.Unlock()
-		if s.idx != nil { // new-episodes: later identical requests record again
-			s.idx.Add(i, true)
+		rec.mu.Lock()
+		rec.slots[slot] = i
+		rec.mu.Unlock()
+		if rec.OnRecorded != nil {
+			rec.OnRecorded(i)
 		}
 	}
-	if resp.Body == nil {
+	if resp.Body == nil || resp.Body == http.NoBody {
 		finish(nil, nil, io.EOF)
 		return resp, nil
 	}
-	if !cassettes.IsSSE(resp.Header) {
+	if !sse {
 		b, err := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		finish(b, nil, err)
@@ -93,7 +169,7 @@ func (s *Session) record(r *http.Request, body []byte) (*http.Response, error) {
 		resp.Body = io.NopCloser(bytes.NewReader(b))
 		return resp, nil
 	}
-	resp.Body = &recordingBody{rc: resp.Body, clock: s.cfg.clock, start: start.Add(toHeaders), finish: finish}
+	resp.Body = &recordingBody{rc: resp.Body, clock: clock, start: headersAt, finish: finish}
 	return resp, nil
 }
 

@@ -15,7 +15,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/llmvcr/llmvcr/cassettes"
 )
@@ -80,8 +79,7 @@ type Session struct {
 	idx    *cassettes.Index         // replay, new-episodes
 	nreq   atomic.Int64             // requests received
 	done   atomic.Bool              // the test has ended: do not call t.Error any more
-	mu     sync.Mutex               // guards slots
-	slots  []*cassettes.Interaction // recordings in request order; nil while in flight or failed
+	rec    *Recorder                // records (record, new-episodes)
 	client *http.Client
 }
 
@@ -137,11 +135,15 @@ func New(t testing.TB, opts ...Option) *Session {
 		}
 		s.cas = c
 		s.idx = cassettes.NewIndex(c, match...)
+		s.rec = &Recorder{Real: s.real, Clock: s.cfg.clock, OnRecorded: func(i *cassettes.Interaction) {
+			s.idx.Add(i, true) // later identical requests record again
+		}}
 	case ModeRecord:
 		if c, err := cassettes.Load(s.path); err == nil {
 			s.old = c
 		}
 		s.cas = cassettes.New(s.path)
+		s.rec = &Recorder{Real: s.real, Clock: s.cfg.clock}
 	}
 	s.client = &http.Client{Transport: s}
 	t.Cleanup(s.cleanup)
@@ -231,7 +233,7 @@ func (s *Session) RoundTrip(r *http.Request) (*http.Response, error) {
 		if s.mode == ModePassthrough {
 			return s.real.RoundTrip(withBody(r, body))
 		}
-		return s.record(r, body)
+		return s.rec.record(r, body)
 	}
 	// Replay: the body is needed only while it is matched, so its buffer
 	// is reused.
@@ -257,7 +259,7 @@ func (s *Session) RoundTrip(r *http.Request) (*http.Response, error) {
 		if s.mode == ModeNewEpisodes {
 			var miss *cassettes.MissError
 			if errors.As(err, &miss) {
-				return s.record(r, bytes.Clone(body))
+				return s.rec.record(r, bytes.Clone(body))
 			}
 		}
 		s.fail(err)
@@ -314,14 +316,7 @@ func (s *Session) cleanup() {
 			s.t.Error(s.scrub.ScrubString(b.String()))
 		}
 	case ModeRecord, ModeNewEpisodes:
-		s.mu.Lock()
-		for _, i := range s.slots {
-			if i != nil {
-				s.cas.Interactions = append(s.cas.Interactions, i)
-			}
-		}
-		s.slots = nil
-		s.mu.Unlock()
+		s.cas.Interactions = append(s.cas.Interactions, s.rec.Interactions()...)
 		var err error
 		if s.cfg.rawBodies {
 			err = s.cas.SaveWith(s.scrub, true)
@@ -348,8 +343,6 @@ func summarize(body string) string {
 	return b
 }
 
-// since is the time from start on the session's clock.
-func (s *Session) since(start time.Time) time.Duration { return s.cfg.clock.Now().Sub(start) }
 
 var bodyPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 

@@ -19,6 +19,7 @@ import (
 	"github.com/llmvcr/llmvcr/fakes"
 	"github.com/llmvcr/llmvcr/groq"
 	"github.com/llmvcr/llmvcr/llm"
+	"github.com/llmvcr/llmvcr/replay"
 )
 
 // recordConfig holds the flags of a recording.
@@ -243,15 +244,17 @@ func (b *backend) close() {
 	}
 }
 
-func (b *backend) recorder() *recorder {
-	rec := &recorder{base: b.base, rewrite: b.rewrite, now: time.Now}
+func (b *backend) recorder() *replay.Recorder {
+	rec := &replay.Recorder{Real: b.base, Rewrite: b.rewrite}
 	if b.fake != nil {
-		rec.source = "embedded fake Groq server (cmd/record)"
+		rec.OnRecorded = func(i *cassettes.Interaction) {
+			i.Response.Headers.Set(SourceHeader, "embedded fake Groq server (cmd/record)")
+		}
 	}
 	return rec
 }
 
-func (b *backend) model(name string, rec *recorder) (*groq.Model, error) {
+func (b *backend) model(name string, rec *replay.Recorder) (*groq.Model, error) {
 	opts := []groq.Option{groq.WithTransport(rec)}
 	if b.fake != nil {
 		opts = append(opts, groq.WithBaseURL(b.fake.URL), groq.WithAPIKey(""))
@@ -265,7 +268,7 @@ func (b *backend) model(name string, rec *recorder) (*groq.Model, error) {
 
 // save writes what rec recorded to path, scrubbed, and returns how many
 // interactions it holds.
-func (b *backend) save(path string, rec *recorder) (int, error) {
+func (b *backend) save(path string, rec *replay.Recorder) (int, error) {
 	is := rec.Interactions()
 	if len(is) == 0 {
 		return 0, errors.New("nothing was recorded")
