@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/llmvcr/llmvcr/internal/clock"
 )
 
 // Clock is the time source of the fake server's delays: the pause before
@@ -18,25 +20,7 @@ type Clock interface {
 }
 
 // RealClock is the wall clock.
-type RealClock struct{}
-
-// Now returns time.Now().
-func (RealClock) Now() time.Time { return time.Now() }
-
-// Sleep waits for d on a timer, or until ctx is done.
-func (RealClock) Sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
+type RealClock = clock.Real
 
 // ManualClock is a Clock that moves only when told to. Sleepers wait until
 // Advance moves the clock past their deadline, or, for a clock made by

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/llmvcr/llmvcr/internal/clock"
 	"github.com/llmvcr/llmvcr/llm"
 )
 
@@ -26,20 +27,7 @@ type Clock interface {
 	Sleep(ctx context.Context, d time.Duration) error
 }
 
-type realClock struct{}
-
-func (realClock) Now() time.Time { return time.Now() }
-
-func (realClock) Sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
+type realClock = clock.Real
 
 // maxErrorBody bounds how much of an error response is read.
 const maxErrorBody = 4 << 20

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/llmvcr/llmvcr/cassettes"
+	"github.com/llmvcr/llmvcr/internal/clock"
 )
 
 // Mode says whether a session replays, records, or neither.
@@ -61,22 +62,7 @@ type Clock interface {
 	Sleep(ctx context.Context, d time.Duration) error
 }
 
-type realClock struct{}
-
-// Now returns the wall-clock time.
-func (realClock) Now() time.Time { return time.Now() }
-
-// Sleep waits d or until ctx is done.
-func (realClock) Sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
+type realClock = clock.Real
 
 // Option configures a Session.
 type Option func(*config)

@@ -3,8 +3,8 @@ package replay
 import (
 	"bytes"
 	"errors"
-	"io"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"sync"

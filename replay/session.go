@@ -74,12 +74,12 @@ type Session struct {
 	path   string
 	scrub  *cassettes.Scrubber
 	real   http.RoundTripper
-	cas    *cassettes.Cassette      // what will be saved (record, new-episodes)
-	old    *cassettes.Cassette      // the file before re-recording, for the drift report
-	idx    *cassettes.Index         // replay, new-episodes
-	nreq   atomic.Int64             // requests received
-	done   atomic.Bool              // the test has ended: do not call t.Error any more
-	rec    *Recorder                // records (record, new-episodes)
+	cas    *cassettes.Cassette // what will be saved (record, new-episodes)
+	old    *cassettes.Cassette // the file before re-recording, for the drift report
+	idx    *cassettes.Index    // replay, new-episodes
+	nreq   atomic.Int64        // requests received
+	done   atomic.Bool         // the test has ended: do not call t.Error any more
+	rec    *Recorder           // records (record, new-episodes)
 	client *http.Client
 }
 
@@ -342,7 +342,6 @@ func summarize(body string) string {
 	}
 	return b
 }
-
 
 var bodyPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
