@@ -121,6 +121,9 @@ func Parse(data []byte) (c *Cassette, err error) {
 			c, err = nil, &LoadError{Err: fmt.Errorf("yaml: %v", r)}
 		}
 	}()
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, &LoadError{Err: errors.New("the file is empty")}
+	}
 	var f file
 	if err := yaml.Unmarshal(data, &f); err != nil {
 		return nil, &LoadError{Err: err}

@@ -94,6 +94,10 @@ func TestLoadErrors(t *testing.T) {
 		}},
 		{"noversion", write("v0.yaml", "interactions: []\n"), func(err error) bool { var ve *VersionError; return errors.As(err, &ve) && ve.Version == 0 }},
 		{"nilinteraction", write("nil.yaml", "version: 2\ninteractions: [null]\n"), func(err error) bool { var le *LoadError; return errors.As(err, &le) }},
+		{"empty", write("empty.yaml", " \n"), func(err error) bool {
+			var le *LoadError
+			return errors.As(err, &le) && strings.Contains(err.Error(), "empty")
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

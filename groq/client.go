@@ -225,6 +225,46 @@ func (m *Model) apiError(what string, err error) *llm.ModelAPIError {
 	return &llm.ModelAPIError{ModelName: m.name, Message: what + ": " + err.Error(), Err: err}
 }
 
+// maxResponseBody bounds a successful response body: far above any real
+// completion (executed tools with base64 charts included), low enough that
+// a broken server cannot make the model hold gigabytes.
+const maxResponseBody = 64 << 20
+
+// maxKeptBody bounds the body an UnexpectedModelBehavior keeps.
+const maxKeptBody = 64 << 10
+
+// errBodyTooLarge is the cause of a response over maxResponseBody.
+var errBodyTooLarge = fmt.Errorf("response body larger than %d MiB", maxResponseBody>>20)
+
+// readBody reads a successful response body, failing past maxResponseBody.
+func readBody(r io.Reader) ([]byte, error) {
+	b, err := readAll(r, maxResponseBody+1)
+	if err == nil && len(b) > maxResponseBody {
+		return nil, errBodyTooLarge
+	}
+	return b, err
+}
+
+// bodyError maps a failure to read a successful body: too large is the
+// server's fault (not retried); anything else is a connection problem.
+func (m *Model) bodyError(what string, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, errBodyTooLarge):
+		return &llm.UnexpectedModelBehavior{Message: "groq: " + what + ": " + err.Error(), Err: err}
+	}
+	return m.apiError(what, err)
+}
+
+// clip returns at most maxKeptBody bytes of b, marked when cut.
+func clip(b []byte) string {
+	if len(b) <= maxKeptBody {
+		return string(b)
+	}
+	return fmt.Sprintf("%s... (%d more bytes)", b[:maxKeptBody], len(b)-maxKeptBody)
+}
+
 // readAll reads r, up to limit bytes when limit > 0 (the rest is left).
 func readAll(r io.Reader, limit int64) ([]byte, error) {
 	if limit > 0 {

@@ -574,3 +574,22 @@ func TestCredentialsInBaseURLStayOutOfErrors(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestHugeBodies(t *testing.T) {
+	huge := strings.Repeat("x", maxResponseBody+10)
+	s := newScriptServer(t, reply{header: map[string]string{"Content-Type": "application/json"}, body: huge})
+	m, _ := testModel(t, s.URL)
+	_, err := m.Request(context.Background(), hello(), nil, nil)
+	var ub *llm.UnexpectedModelBehavior
+	if !errors.As(err, &ub) || !strings.Contains(err.Error(), "larger than") || s.count() != 1 {
+		t.Fatalf("err = %T %v after %d requests", err, err, s.count())
+	}
+
+	notJSON := strings.Repeat("<html>", 100_000)
+	s = newScriptServer(t, reply{header: map[string]string{"Content-Type": "text/html"}, body: notJSON})
+	m, _ = testModel(t, s.URL)
+	_, err = m.Request(context.Background(), hello(), nil, nil)
+	if !errors.As(err, &ub) || len(ub.Body) > maxKeptBody+100 || !strings.Contains(ub.Body, "more bytes") {
+		t.Fatalf("err = %T, kept body of %d bytes", err, len(ub.Body))
+	}
+}

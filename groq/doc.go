@@ -38,8 +38,11 @@
 //
 // # Streams
 //
-// A stream's Events end after data: [DONE]; a body that ends without it or
-// breaks mid-event is an error, and Response still holds what arrived.
+// A stream's Events end after data: [DONE]; a body that ends without it
+// (cleanly or not) or breaks mid-event is an *llm.ModelAPIError wrapping
+// io.ErrUnexpectedEOF, as a cut connection is, and Response still holds
+// what arrived. Successful bodies are read up to 64 MiB; a larger one is an
+// *llm.UnexpectedModelBehavior.
 // Errors inside a 200 stream become *llm.ModelHTTPError with the status
 // the payload names, x_groq.error a [*StreamError]. Errors before the first
 // chunk are retried like Request's; nothing is retried after it.

@@ -215,10 +215,8 @@ func (m *Model) Request(ctx context.Context, messages []llm.Message, settings ll
 	}
 	var raw []byte
 	readBody := func(resp *http.Response) (err error) {
-		if raw, err = readAll(resp.Body, 0); err != nil {
-			return m.apiError("read response body", err)
-		}
-		return nil
+		raw, err = readBody(resp.Body)
+		return m.bodyError("read response body", err)
 	}
 	resp, release, err := m.send(ctx, http.MethodPost, chatPath, body, s, false, readBody)
 	if err != nil {
@@ -236,7 +234,7 @@ func (m *Model) Request(ctx context.Context, messages []llm.Message, settings ll
 	resp.Body.Close()
 	var c ChatCompletion
 	if err := json.Unmarshal(raw, &c); err != nil {
-		return nil, &llm.UnexpectedModelBehavior{Message: "groq: decode completion (" + resp.Header.Get("Content-Type") + "): " + err.Error(), Body: string(raw), Err: err}
+		return nil, &llm.UnexpectedModelBehavior{Message: "groq: decode completion (" + resp.Header.Get("Content-Type") + "): " + err.Error(), Body: clip(raw), Err: err}
 	}
 	r, err := ProcessResponse(&c, m.baseURL)
 	if err != nil {
@@ -269,10 +267,8 @@ func addHeaderDetails(r *llm.Response, h http.Header) {
 func (m *Model) ListModels(ctx context.Context) (*ModelList, error) {
 	var raw []byte
 	readBody := func(resp *http.Response) (err error) {
-		if raw, err = readAll(resp.Body, 0); err != nil {
-			return m.apiError("read models", err)
-		}
-		return nil
+		raw, err = readBody(resp.Body)
+		return m.bodyError("read models", err)
 	}
 	resp, release, err := m.send(ctx, http.MethodGet, modelsPath, nil, mergeSettings(m.settings, nil), false, readBody)
 	if err != nil {
@@ -282,7 +278,7 @@ func (m *Model) ListModels(ctx context.Context) (*ModelList, error) {
 	resp.Body.Close()
 	var list ModelList
 	if err := json.Unmarshal(raw, &list); err != nil {
-		return nil, &llm.UnexpectedModelBehavior{Message: "groq: decode model list: " + err.Error(), Body: string(raw), Err: err}
+		return nil, &llm.UnexpectedModelBehavior{Message: "groq: decode model list: " + err.Error(), Body: clip(raw), Err: err}
 	}
 	return &list, nil
 }

@@ -256,7 +256,7 @@ func (sr *StreamedResponse) handle(ev sse.Event) (events []llm.Event, done bool,
 	}
 	c, err := sr.chunkDec.decode(ev.Data)
 	if err != nil {
-		return nil, false, &llm.UnexpectedModelBehavior{Message: "groq: decode stream chunk: " + err.Error(), Body: string(ev.Data), Err: err}
+		return nil, false, &llm.UnexpectedModelBehavior{Message: "groq: decode stream chunk: " + err.Error(), Body: clip(ev.Data), Err: err}
 	}
 	sr.mu.Lock()
 	defer sr.mu.Unlock()
