@@ -294,6 +294,10 @@ type MissError struct {
 	Diff     string   // go-cmp diff of the JSON bodies (-recorded +got)
 }
 
+// Retryable reports false: asking again gets the same answer. HTTP
+// clients that retry (groq.Model) check it and fail at once.
+func (e *MissError) Retryable() bool { return false }
+
 // Error is the full report: request, reason, closest recording and body
 // differences by path, then the go-cmp diff.
 func (e *MissError) Error() string {

@@ -409,9 +409,11 @@ func (g *Groq) serveChat(ctx context.Context, w http.ResponseWriter, r *http.Req
 	if g.t != nil {
 		g.t.Errorf("%s", msg)
 	}
+	// x-should-retry: false, so a client that retries 5xx reports the
+	// mistake once instead of three times after its backoff.
 	g.writeJSON(ctx, w, req, errorAnswer(http.StatusInternalServerError, groq.ErrorResponse{Error: groq.ErrorObject{
 		Message: msg, Type: "internal_server_error", Code: "fakes_unscripted",
-	}}, nil))
+	}}, http.Header{"X-Should-Retry": {"false"}}))
 }
 
 // take returns the first pending answer that matches req, and counts its

@@ -195,11 +195,20 @@ func (m *Model) retryDelay(err error, attempt int) (time.Duration, bool) {
 		}
 	} else {
 		var ae *llm.ModelAPIError
-		if !errors.As(err, &ae) || ae.Err == nil {
+		if !errors.As(err, &ae) || ae.Err == nil || !retryable(ae.Err) {
 			return 0, false
 		}
 	}
 	return m.backoff(attempt), true
+}
+
+// retryable reports whether a transport error may go away on a second try:
+// true unless the error says otherwise with a Retryable() bool method (a
+// replay session with no recording for the request, for instance), so a
+// miss fails at once rather than after the backoff.
+func retryable(err error) bool {
+	var r interface{ Retryable() bool }
+	return !errors.As(err, &r) || r.Retryable()
 }
 
 // shouldRetry obeys x-should-retry when present; otherwise retries 408,

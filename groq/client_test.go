@@ -593,3 +593,45 @@ func TestHugeBodies(t *testing.T) {
 		t.Fatalf("err = %T, kept body of %d bytes", err, len(ub.Body))
 	}
 }
+
+// permanentErr is a transport error that says retrying cannot help, as a
+// replay session's miss does.
+type permanentErr struct{}
+
+func (permanentErr) Error() string   { return "no recording for this request" }
+func (permanentErr) Retryable() bool { return false }
+
+type errTransport struct {
+	err   error
+	calls int
+}
+
+func (e *errTransport) RoundTrip(*http.Request) (*http.Response, error) {
+	e.calls++
+	return nil, e.err
+}
+
+func TestTransportErrorsThatSayNoRetry(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		err   error
+		calls int
+	}{
+		{"not retryable", permanentErr{}, 1},
+		{"wrapped, not retryable", fmt.Errorf("replay: %w", permanentErr{}), 1},
+		{"ordinary", errors.New("connection reset by peer"), 3},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			et := &errTransport{err: tt.err}
+			m, clock := testModel(t, "https://api.groq.com", WithTransport(et))
+			_, err := m.Request(context.Background(), hello(), nil, nil)
+			var ae *llm.ModelAPIError
+			if !errors.As(err, &ae) {
+				t.Fatalf("err = %T %v", err, err)
+			}
+			if et.calls != tt.calls || len(clock.Waits()) != tt.calls-1 {
+				t.Errorf("calls %d waits %v, want %d calls", et.calls, clock.Waits(), tt.calls)
+			}
+		})
+	}
+}

@@ -109,6 +109,9 @@ func (e *ReplayError) Error() string { return "replay: " + e.Path + ": " + e.Err
 // Unwrap returns the underlying error.
 func (e *ReplayError) Unwrap() error { return e.Err }
 
+// Retryable reports false: the recording will not replay on a second try.
+func (e *ReplayError) Retryable() bool { return false }
+
 // plainBody is a recorded body without events or faults.
 type plainBody struct {
 	ctx    context.Context

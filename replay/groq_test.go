@@ -410,3 +410,31 @@ func TestEndsWithDone(t *testing.T) {
 		}
 	}
 }
+
+// TestMissIsReportedOnce replays a changed request through a model that
+// retries: the miss must fail the test once, at once, not after a backoff
+// per retry.
+func TestMissIsReportedOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "once.yaml")
+	g := fakes.NewGroq(t)
+	g.ReplyText("Paris.")
+	t.Run("record", func(t *testing.T) {
+		s := New(t, WithPath(path), WithMode(ModeRecord), WithRealTransport(g.Client().Transport))
+		m, _ := groq.NewModel("llama-3.3-70b-versatile", groq.WithBaseURL(g.URL), groq.WithHTTPClient(s.Client()))
+		request(t, m, []llm.Message{llm.NewRequest(llm.User("Capital of France?"))}, nil, nil)
+	})
+	ft := newFakeT(t, "TestOnce")
+	s := start(ft, WithPath(path), WithRealTransport(offline{t}), AllowUnused())
+	clock := fakes.NewInstantClock(time.Now())
+	m, _ := groq.NewModel("llama-3.3-70b-versatile", groq.WithBaseURL(g.URL), groq.WithHTTPClient(s.Client()), groq.WithClock(clock))
+	if _, err := m.Request(context.Background(), []llm.Message{llm.NewRequest(llm.User("Capital of Spain?"))}, nil, nil); err == nil {
+		t.Fatal("a changed request was answered")
+	}
+	ft.end()
+	if n := strings.Count(ft.allErrors(), "no recorded interaction"); n != 1 {
+		t.Errorf("the miss was reported %d times:\n%s", n, ft.allErrors())
+	}
+	if len(clock.Slept()) != 0 {
+		t.Errorf("the model waited %v before giving up on a miss", clock.Slept())
+	}
+}
