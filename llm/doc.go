@@ -11,6 +11,19 @@
 //	msgs := []llm.Message{
 //		llm.NewRequest(llm.System("Be concise."), llm.User("What is the capital of France?")),
 //	}
-//	resp, err := model.Request(ctx, msgs, nil, nil)
+//	resp, err := model.Request(ctx, msgs, &llm.Settings{Temperature: llm.Ptr(0.0)}, nil)
 //	fmt.Println(resp.Text())
+//
+// Constructors cover every part: request parts [System], [User],
+// [UserParts] (text, images, other media), [ToolReturn], [RetryTool],
+// [RetryText], [RetryErrors]; response parts [Reply] (a TextPart),
+// [ToolCall] and [Thought] (a ThinkingPart), for writing what a model
+// answered in an expected value; [NewRequest] and [NewResponse] wrap them
+// in messages. Settings use pointers where zero is a real value: [Ptr]
+// makes one (llm.Ptr(0.0) for a temperature of 0).
+//
+// Streams: [StreamedResponse] yields [PartStartEvent], [PartDeltaEvent] and
+// [PartEndEvent]; [PartsManager] builds them from deltas for providers and
+// fake models. Errors: [*ModelHTTPError], [*ModelAPIError],
+// [*UnexpectedModelBehavior], [*UserError], all found with errors.As.
 package llm
