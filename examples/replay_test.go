@@ -7,6 +7,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/llmvcr/llmvcr/assert"
 	"github.com/llmvcr/llmvcr/fakes"
 	"github.com/llmvcr/llmvcr/groq"
 	"github.com/llmvcr/llmvcr/llm"
@@ -30,8 +31,17 @@ func TestRecordOnceReplayInCI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if resp.Text() == "" || resp.Usage.InputTokens == 0 || resp.FinishReason != llm.FinishStop {
-		t.Errorf("replayed response = %q, usage %+v, finish %q", resp.Text(), resp.Usage, resp.FinishReason)
+	assert.Response(t, &llm.Response{
+		Parts:              []llm.ResponsePart{llm.Reply("The capital of France is Paris.")},
+		ModelName:          "llama-3.3-70b-versatile",
+		ProviderName:       "groq",
+		ProviderURL:        groq.DefaultBaseURL,
+		ProviderResponseID: assert.Matches(`^chatcmpl-`),
+		FinishReason:       llm.FinishStop,
+		RawFinishReason:    "stop",
+	}, resp, assert.IgnoreFields("Usage", "ProviderDetails", "ProviderTimestamp"))
+	if resp.Usage.InputTokens == 0 || resp.Usage.OutputTokens == 0 {
+		t.Errorf("usage not replayed: %+v", resp.Usage)
 	}
 }
 
@@ -52,6 +62,7 @@ func TestToolLoopReplayed(t *testing.T) {
 	}}}
 	msgs := []llm.Message{llm.NewRequest(llm.User("What is the weather in Paris?"))}
 	var calls int
+	var final *llm.Response
 	for step := 0; step < 4; step++ {
 		resp, err := model.Request(context.Background(), msgs, nil, params)
 		if err != nil {
@@ -59,20 +70,22 @@ func TestToolLoopReplayed(t *testing.T) {
 		}
 		msgs = append(msgs, resp)
 		if len(resp.ToolCalls()) == 0 {
-			if resp.Text() == "" {
-				t.Error("the final answer is empty")
-			}
+			final = resp
 			break
 		}
 		var results []llm.RequestPart
 		for _, call := range resp.ToolCalls() {
 			calls++
+			assert.Parts(t, []llm.ResponsePart{llm.ToolCall("get_weather", `{"city": "Paris"}`, assert.NonEmpty())}, []llm.ResponsePart{call})
 			results = append(results, llm.ToolReturn(call.ToolName, call.ToolCallID, map[string]any{"sky": "sunny", "celsius": 22}))
 		}
 		msgs = append(msgs, llm.NewRequest(results...))
 	}
-	if calls == 0 {
-		t.Error("the model never called the tool")
+	if calls != 1 || final == nil {
+		t.Fatalf("%d tool calls, final answer %v; want one call, then an answer", calls, final)
+	}
+	if want := `Here is what I found: get_weather returned {"celsius":22,"sky":"sunny"}.`; final.Text() != want {
+		t.Errorf("final answer %q, want %q", final.Text(), want)
 	}
 }
 
