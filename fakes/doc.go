@@ -13,6 +13,14 @@
 //	// ... call model; then check g.Requests(): two, the first retried
 //	// after the 2s the 429 asked for.
 //
+// A model left at Groq's base URL reaches the fake through Transport,
+// which sends every request to the server whatever its scheme and host
+// (keeping path and query). That is also how a replay session records from
+// the fake while the cassette's URLs stay https://api.groq.com/...:
+//
+//	model, _ := groq.NewModel("llama-3.3-70b-versatile", groq.WithTransport(g.Transport()))
+//	s := replay.New(t, replay.WithRealTransport(g.Transport())) // record from the fake
+//
 // Scripted answers are used in order, each once unless Times or Repeat
 // says otherwise; When restricts one to the requests a Matcher accepts
 // (ModelIs, Streaming, PromptContains, HasTools, AfterToolResults, or any
@@ -81,9 +89,10 @@
 // # Captured requests
 //
 // Requests returns the chat requests received, in order (retries show as
-// separate requests): method, path, headers, the raw Body (also through
-// RequestBody, which the assert package accepts) and Chat, the body decoded
-// into a groq.ChatCompletionRequest with unknown fields in Chat.Extra.
+// separate requests): method, path, query, headers, the raw Body (also
+// through RequestBody, which the assert package accepts) and Chat, the body
+// decoded into a groq.ChatCompletionRequest with unknown fields in
+// Chat.Extra.
 //
 // # Default answers
 //

@@ -179,3 +179,22 @@ func ExampleAnswer_ErrorFrameAfter() {
 	// event: error
 	// data: {"error":{"message":"Failed to
 }
+
+// A model at Groq's base URL talks to the fake through its Transport; the
+// same transport lets a replay session record from the fake
+// (replay.WithRealTransport(g.Transport())) with api.groq.com URLs.
+func ExampleGroq_Transport() {
+	g := fakes.NewServer()
+	defer g.Close()
+	g.ReplyText("Paris.")
+
+	model, _ := groq.NewModel("llama-3.3-70b-versatile",
+		groq.WithBaseURL(groq.DefaultBaseURL), // the default, named so that GROQ_BASE_URL cannot change it here
+		groq.WithTransport(g.Transport()))
+	resp, err := model.Request(context.Background(), []llm.Message{llm.NewRequest(llm.User("Capital of France?"))}, nil, nil)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(model.BaseURL(), resp.Text(), g.Requests()[0].Path)
+	// Output: https://api.groq.com Paris. /openai/v1/chat/completions
+}

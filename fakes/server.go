@@ -185,6 +185,7 @@ type Request struct {
 	Index  int         // 0-based, in arrival order among all requests
 	Method string      // e.g. "POST"
 	Path   string      // e.g. "/openai/v1/chat/completions"
+	Query  string      // the raw query, without "?"; "" for none
 	Header http.Header // as received
 	Body   []byte      // raw
 	// Chat is the decoded body of a chat completions request: fields
@@ -335,7 +336,7 @@ func (g *Groq) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "fakes: read request body: "+err.Error(), http.StatusBadRequest)
 		return
 	}
-	req := &Request{Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Body: body}
+	req := &Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: r.Header.Clone(), Body: body}
 	if req.isChat() {
 		req.Chat, req.DecodeErr = DecodeChatRequest(body)
 	}
