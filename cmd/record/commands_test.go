@@ -274,3 +274,44 @@ func TestQuickstart(t *testing.T) {
 		}
 	}
 }
+
+// A mistyped subcommand, or a lone word where a subcommand stands, is a
+// usage error that writes nothing; after "--" a word is a prompt.
+func TestMistypedCommand(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"transposed inspect", []string{"inpsect", "demo.yaml"}, `record: unknown command "inpsect"; did you mean inspect? (to record a one-word prompt, put it after --)`},
+		{"lint one letter off", []string{"lnt", "cassettes"}, `unknown command "lnt"; did you mean lint?`},
+		{"import without its suffix", []string{"import-vcr", "a.yaml", "b.yaml"}, `unknown command "import-vcr"; did you mean import-vcrpy?`},
+		{"capitalised diff", []string{"Diff", "a.yaml", "b.yaml"}, `unknown command "Diff"; did you mean diff?`},
+		{"a word far from every command", []string{"frobnicate"}, `record: unknown command "frobnicate" (to record a one-word prompt, put it after --)`},
+		{"a lone word with flags after it", []string{"frobnicate", "-o", "x.yaml"}, `unknown command "frobnicate" (to record`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			r := cli(t, dir, nil, c.args...)
+			if r.code != 2 || strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, c.want) {
+				t.Errorf("exit %d, stderr %q; want exit 2 and one line with %q", r.code, r.stderr, c.want)
+			}
+			if entries, _ := os.ReadDir(dir); len(entries) > 0 {
+				t.Errorf("a mistyped command wrote %s", entries[0].Name())
+			}
+		})
+	}
+
+	// After "--" (first, or after the flags) the word is the prompt.
+	dir := t.TempDir()
+	cli(t, dir, nil, "--", "inspect").mustSucceed(t)
+	cli(t, dir, nil, "-pace=false", "-o", "f.yaml", "--", "frobnicate").mustSucceed(t)
+	for file, prompt := range map[string]string{"session.yaml": `"content": "inspect"`, "f.yaml": `"content": "frobnicate"`} {
+		c := load(t, filepath.Join(dir, file))
+		if !strings.Contains(c.Interactions[0].Request.Body, prompt) {
+			t.Errorf("%s: want the prompt %s:\n%s", file, prompt, c.Interactions[0].Request.Body)
+		}
+	}
+	// A prompt of several words may start with any word.
+	cli(t, dir, nil, "-pace=false", "-o", "w.yaml", "Summarise", "this").mustSucceed(t)
+}

@@ -30,6 +30,11 @@
 //	record import-vcrpy IN OUT               convert a vcrpy / pytest-recording cassette
 //	record diff OLD NEW                      what changed between two recordings
 //
+// A first word within two edits of a command's name ("record inpsect
+// demo.yaml"), or a prompt of one word standing first ("record frobnicate"),
+// is refused as a usage error rather than recorded; put a one-word prompt
+// after "--": record -- Hello.
+//
 // Recording flags: -o FILE, -model NAME (default llama-3.3-70b-versatile),
 // -system TEXT, -stream, -tools FILE, -temperature, -max-tokens, -seed,
 // -top-p, -stop (repeatable, or a comma list), -reasoning-format,

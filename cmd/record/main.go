@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"unicode"
 )
 
 const usageText = `record: record LLM sessions into cassettes, and read, check, import and compare them.
@@ -20,6 +21,9 @@ Usage:
   record lint PATH...                      check cassettes (files or directories of .yaml)
   record import-vcrpy IN OUT               convert a vcrpy / pytest-recording cassette
   record diff OLD NEW                      what changed between two recordings
+
+A first word that looks like a mistyped command (or a prompt of one word)
+is refused; put a one-word prompt after --: record -- Hello
 
 With GROQ_API_KEY set, record talks to Groq (GROQ_BASE_URL, if set, replaces
 https://api.groq.com). Without it, it says so and records against an embedded
@@ -127,8 +131,62 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			printUsage(stdout, fs)
 			return nil
 		}
+		if err := checkCommand(args); err != nil {
+			return err
+		}
 	}
 	return cmdRecord(ctx, args, stdout, stderr)
+}
+
+// commands are the subcommands a mistyped first word is checked against.
+var commands = []string{"inspect", "lint", "import-vcrpy", "diff"}
+
+// checkCommand refuses a first argument that looks like a subcommand rather
+// than a prompt: a single word within two edits of a subcommand's name, or a
+// single word that is the whole prompt. A prompt after "--" is never
+// checked, so a one-word prompt can still be recorded.
+func checkCommand(args []string) error {
+	word := args[0]
+	if word == "" || strings.HasPrefix(word, "-") || strings.ContainsFunc(word, unicode.IsSpace) {
+		return nil
+	}
+	lower := strings.ToLower(word)
+	best, dist := "", 3
+	for _, c := range commands {
+		if d := editDistance(lower, c); d < dist {
+			best, dist = c, d
+		}
+	}
+	if best != "" {
+		return usagef("unknown command %q; did you mean %s? (to record a one-word prompt, put it after --)", word, best)
+	}
+	pos, err := parseInterspersed(recordFlags(&recordConfig{}), args)
+	if err == nil && len(pos) == 1 {
+		return usagef("unknown command %q (to record a one-word prompt, put it after --)", word)
+	}
+	return nil
+}
+
+// editDistance is the Levenshtein distance between a and b, in runes.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
 }
 
 func printUsage(w io.Writer, fs *flag.FlagSet) {
