@@ -42,7 +42,7 @@ func (c *conversation) turn(ctx context.Context, prompt string, settings *groq.S
 	}
 	for step := 1; ; step++ {
 		if step > c.maxSteps {
-			return fmt.Errorf("the model still called tools after %d requests (raise -max-steps)", c.maxSteps)
+			return fmt.Errorf("the model still called tools after %s (raise -max-steps)", plural(c.maxSteps, "request"))
 		}
 		resp, err := c.send(ctx, ms, params, stream)
 		if err != nil {

@@ -40,7 +40,10 @@
 // -top-p, -stop (repeatable, or a comma list), -reasoning-format,
 // -reasoning-effort, -timeout (the whole recording, default 2m), -max-steps
 // (requests per prompt while the model calls tools, default 8), -force,
-// -fake, -pace (false: the embedded fake answers at once).
+// -fake, -pace (false: the embedded fake answers at once). They are checked
+// before anything is sent, as usage errors (exit status 2): -o must name a
+// file, -model must not be empty, -temperature is 0 to 2, -top-p 0 to 1,
+// -max-tokens at least 1, and -stop at most 4 non-empty sequences.
 //
 // # Tools
 //

@@ -83,6 +83,12 @@ func cmdRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if c.timeout <= 0 {
 		return usagef("-timeout must be positive")
 	}
+	if strings.TrimSpace(c.model) == "" {
+		return usagef("-model is empty: give a Groq model name, such as -model %s", fakes.DefaultModel)
+	}
+	if err := c.settings.check(flagName); err != nil {
+		return usagef("%s", err)
+	}
 	if c.scenarios != "" {
 		if len(pos) > 0 {
 			return usagef("-scenarios takes no prompt: the prompts are the scenarios' turns")
@@ -100,6 +106,9 @@ func cmdRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	prompt := strings.TrimSpace(strings.Join(pos, " "))
 	if prompt == "" {
 		return usagef(`no prompt: record [flags] "prompt"`)
+	}
+	if err := checkOut(c.out); err != nil {
+		return err
 	}
 	var tools []toolSpec
 	if c.toolsFile != "" {
@@ -141,6 +150,17 @@ func recordScenarios(ctx context.Context, c *recordConfig, stderr io.Writer) err
 	list, err := loadScenarios(c.scenarios)
 	if err != nil {
 		return fmt.Errorf("scenarios file %s: %w", c.scenarios, err)
+	}
+	for _, s := range list {
+		base := c.settings.merge(s.Settings)
+		if err := base.check(fileName); err != nil {
+			return fmt.Errorf("scenarios file %s: scenario %s: %w", c.scenarios, s.Name, err)
+		}
+		for n, t := range s.Turns {
+			if err := base.merge(t.Settings).check(fileName); err != nil {
+				return fmt.Errorf("scenarios file %s: scenario %s, turn %d: %w", c.scenarios, s.Name, n+1, err)
+			}
+		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
@@ -187,6 +207,18 @@ func recordScenarios(ctx context.Context, c *recordConfig, stderr io.Writer) err
 		b.flushNotes(stderr)
 	}
 	fmt.Fprintf(stderr, "record: recorded %s into %s, from %s\n", plural(len(list), "scenario"), c.dir, b.desc)
+	return nil
+}
+
+// checkOut refuses an -o that cannot be a cassette file, before anything
+// is sent.
+func checkOut(out string) error {
+	if strings.TrimSpace(out) == "" {
+		return usagef("-o is empty: give the cassette file to write, such as -o session.yaml")
+	}
+	if st, err := os.Stat(out); err == nil && st.IsDir() {
+		return usagef("-o %s is a directory: give a cassette file, such as -o %s", out, filepath.Join(out, "session.yaml"))
+	}
 	return nil
 }
 
@@ -403,10 +435,15 @@ func (f listFlag) String() string {
 }
 
 func (f listFlag) Set(s string) error {
+	n := 0
 	for _, v := range strings.Split(s, ",") {
 		if v != "" {
 			*f.p = append(*f.p, v)
+			n++
 		}
+	}
+	if n == 0 {
+		return errors.New("no stop sequence in it")
 	}
 	return nil
 }

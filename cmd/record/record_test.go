@@ -167,7 +167,7 @@ func TestRecordToolsGenericResultAndMaxSteps(t *testing.T) {
 	}
 
 	r := cli(t, dir, nil, "-pace=false", "-tools", "tools.json", "-max-steps", "1", "-o", "m.yaml", "Search for the best Go test libraries")
-	if r.code != 1 || !strings.Contains(lastLine(r.stderr), "still called tools after 1 requests") {
+	if r.code != 1 || !strings.Contains(lastLine(r.stderr), "still called tools after 1 request (raise -max-steps)") {
 		t.Errorf("exit %d, stderr:\n%s", r.code, r.stderr)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "m.yaml")); err == nil {
@@ -360,5 +360,49 @@ func TestRecordReplacedSaysWhatChanged(t *testing.T) {
 	r = cli(t, dir, nil, "-pace=false", "-o", "c.yaml", "-seed", "3", "-temperature", "0", q).mustSucceed(t)
 	if !strings.Contains(r.stderr, "record: replaced c.yaml: 1 change beyond volatile fields: interaction 0 request temperature: (absent) -> 0\n") {
 		t.Errorf("stderr:\n%s", r.stderr)
+	}
+}
+
+// Values Groq would refuse, or an -o that cannot be written, are usage
+// errors found before anything is sent: exit 2, one line, no file.
+func TestRecordValidatesBeforeSending(t *testing.T) {
+	g := fakes.NewServer(fakes.WithAPIKey("gsk_fakeValidateKey0123456789abcdefAB"))
+	defer g.Close()
+	env := []string{"GROQ_API_KEY=gsk_fakeValidateKey0123456789abcdefAB", "GROQ_BASE_URL=" + g.URL}
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "out"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, dir, "hot.yaml", "scenarios: [{name: a, turns: [{prompt: hi, settings: {temperature: 3}}]}]\n")
+	q := "What is the capital of France?"
+	for _, c := range []struct {
+		name string
+		args []string
+		want string
+		code int
+	}{
+		{"-o a directory", []string{"-o", "out", q}, "-o out is a directory: give a cassette file, such as -o " + filepath.Join("out", "session.yaml"), 2},
+		{"-o empty", []string{"-o", "", q}, "-o is empty: give the cassette file to write", 2},
+		{"-model empty", []string{"-model", "", q}, "-model is empty: give a Groq model name", 2},
+		{"-max-tokens negative", []string{"-max-tokens", "-1", q}, "-max-tokens -1 is out of range: it must be at least 1", 2},
+		{"-temperature above 2", []string{"-temperature", "5", q}, "-temperature 5 is out of range: Groq takes 0 to 2", 2},
+		{"-temperature NaN", []string{"-temperature", "NaN", q}, "-temperature NaN is out of range", 2},
+		{"-top-p above 1", []string{"-top-p", "2", q}, "-top-p 2 is out of range: Groq takes 0 to 1", 2},
+		{"-stop only a comma", []string{"-stop", ",", q}, `invalid value "," for flag -stop: no stop sequence in it`, 2},
+		{"five stop sequences", []string{"-stop", "a,b,c,d,e", q}, "-stop: 5 sequences, Groq takes at most 4", 2},
+		{"a turn's temperature", []string{"-scenarios", "hot.yaml", "-dir", "s"}, "scenarios file hot.yaml: scenario a, turn 1: temperature 3 is out of range: Groq takes 0 to 2", 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := cli(t, dir, env, c.args...)
+			if r.code != c.code || strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, c.want) {
+				t.Errorf("exit %d, stderr %q; want exit %d and one line with %q", r.code, r.stderr, c.code, c.want)
+			}
+		})
+	}
+	if n := len(g.Requests()); n != 0 {
+		t.Errorf("%d requests were sent; want none", n)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Errorf("%d entries in the directory, want only out/ and hot.yaml", len(entries))
 	}
 }

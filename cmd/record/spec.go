@@ -219,6 +219,41 @@ func parseScenarios(data []byte) ([]scenario, error) {
 
 var scenarioName = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
 
+// maxStop is how many stop sequences Groq takes.
+const maxStop = 4
+
+// check refuses settings Groq would reject, before anything is sent; name
+// gives a setting's name as the caller knows it (flagName or fileName).
+func (s *settingsSpec) check(name func(string) string) error {
+	if s == nil {
+		return nil
+	}
+	if v := s.Temperature; v != nil && !(*v >= 0 && *v <= 2) {
+		return fmt.Errorf("%s %v is out of range: Groq takes 0 to 2", name("temperature"), *v)
+	}
+	if v := s.TopP; v != nil && !(*v >= 0 && *v <= 1) {
+		return fmt.Errorf("%s %v is out of range: Groq takes 0 to 1", name("top_p"), *v)
+	}
+	if v := s.MaxTokens; v != nil && *v < 1 {
+		return fmt.Errorf("%s %d is out of range: it must be at least 1", name("max_tokens"), *v)
+	}
+	if len(s.Stop) > maxStop {
+		return fmt.Errorf("%s: %d sequences, Groq takes at most %d", name("stop"), len(s.Stop), maxStop)
+	}
+	for _, v := range s.Stop {
+		if v == "" {
+			return fmt.Errorf("%s: an empty stop sequence", name("stop"))
+		}
+	}
+	return nil
+}
+
+// flagName names a setting as its flag: max_tokens is -max-tokens.
+func flagName(key string) string { return "-" + strings.ReplaceAll(key, "_", "-") }
+
+// fileName names a setting as a scenarios file spells it.
+func fileName(key string) string { return key }
+
 // merge returns base with every field set in over replacing base's.
 func (base *settingsSpec) merge(over *settingsSpec) *settingsSpec {
 	out := settingsSpec{}
