@@ -360,6 +360,14 @@ func (c *Cassette) save(s *Scrubber, raw bool) error {
 			err.(*SecretLeakError).Path = c.Path
 			return err
 		}
+		switch err := s.checkEncoded(n, i).(type) {
+		case *SecretLeakError:
+			err.Path = c.Path
+			return err
+		case *UnscannableError:
+			err.Path = c.Path
+			return err
+		}
 	}
 	data, err := Marshal(c)
 	if err != nil {

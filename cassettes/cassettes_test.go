@@ -199,8 +199,8 @@ func TestReadable(t *testing.T) {
 
 	bad := jsonInteraction(chatURL, `{}`, "not gzip")
 	bad.Response.Headers.Set("Content-Encoding", "gzip")
-	if err := Readable(bad); err == nil {
-		t.Error("corrupt gzip body accepted")
+	if err := Readable(bad); err != nil || bad.Response.Body != "not gzip" || bad.Response.Headers.Get("Content-Encoding") != "gzip" {
+		t.Errorf("corrupt gzip body not kept as it is: %v %q", err, bad.Response.Body)
 	}
 }
 

@@ -292,7 +292,7 @@ func (cfg *driftConfig) bodyChanges(h http.Header, a, b string) []Change {
 		return []Change{{Path: "(body)", Old: truncate(a, 120), New: truncate(b, 120)}}
 	}
 	var out []Change
-	for _, d := range diffPaths(va, vb) {
+	for _, d := range diffPaths(va, vb, nil) {
 		m := diffLine.FindStringSubmatch(d)
 		if m == nil {
 			continue

@@ -82,26 +82,34 @@ func Lint(c *Cassette, opts ...Option) []Finding {
 		for _, part := range []struct{ where, text string }{
 			{"request url", i.Request.URL},
 			{"request headers", headerText(i.Request.Headers)},
-			{"request body", i.Request.Body},
+			{"request body", decodedBody(i.Request.Headers, i.Request.Body)},
 			{"response headers", headerText(i.Response.Headers)},
-			{"response body", i.Response.Body},
+			{"response body", decodedBody(i.Response.Headers, i.Response.Body)},
 		} {
+			// Every view: as written, percent-decoded, and inside escaped
+			// JSON strings ("gsk_\u0046...").
+			vs := views(part.text)
 			literal := false
-			for _, sec := range s.secrets {
-				literal = literal || strings.Contains(part.text, sec)
+			for _, v := range vs {
+				for _, sec := range s.secrets {
+					literal = literal || strings.Contains(v, sec)
+				}
 			}
 			if literal {
 				add(n, "secret", part.where+" contains a configured secret value")
 			}
+		patterns:
 			for _, p := range secretPatterns {
-				for _, m := range p.re.FindAllStringSubmatch(part.text, -1) {
-					if len(m) > 1 && (m[1] == Redacted || strings.HasPrefix(m[1], Redacted)) {
-						continue
+				for _, v := range vs {
+					for _, m := range p.re.FindAllStringSubmatch(v, -1) {
+						if len(m) > 1 && (m[1] == Redacted || strings.HasPrefix(m[1], Redacted)) {
+							continue
+						}
+						if !literal {
+							add(n, "secret", fmt.Sprintf("%s contains what looks like %s", part.where, p.name))
+						}
+						continue patterns
 					}
-					if !literal {
-						add(n, "secret", fmt.Sprintf("%s contains what looks like %s", part.where, p.name))
-					}
-					break
 				}
 			}
 		}
@@ -128,6 +136,17 @@ func Lint(c *Cassette, opts ...Option) []Finding {
 		}
 	}
 	return out
+}
+
+// decodedBody is the body decoded from its Content-Encoding as far as it
+// decodes, followed by the bytes as written, so a scan sees both.
+func decodedBody(h map[string][]string, body string) string {
+	enc := contentEncoding(httpHeader(h))
+	if enc == "" {
+		return body
+	}
+	dec, _ := decode(enc, []byte(body))
+	return string(dec) + "\n" + body
 }
 
 func headerText(h map[string][]string) string {

@@ -228,6 +228,7 @@ func parseJSON(body []byte) (any, bool) {
 func (x *Index) Match(r *http.Request, body []byte) (*Interaction, error) {
 	url := x.cfg.scrub.ScrubURL(r.URL.String())
 	head := x.headKey(r.Method, url, r.Header)
+	body = DecodeRequestBody(r.Header, body) // Save stores it decoded
 	if x.cfg.scrub.containsBytes(body) {
 		body = []byte(x.cfg.scrub.ScrubString(string(body)))
 	}
@@ -358,7 +359,7 @@ func (x *Index) miss(method, url string, head headKey, canon string, body []byte
 			for _, p := range x.cfg.ignore {
 				rec = p.remove(rec)
 			}
-			paths = diffPaths(rec, got)
+			paths = diffPaths(rec, got, x.cfg.scrub)
 			score += 10 * len(paths)
 		} else if e.i.Request.Body != string(body) {
 			score += 100
@@ -383,9 +384,11 @@ func (x *Index) miss(method, url string, head headKey, canon string, body []byte
 		for _, p := range x.cfg.ignore {
 			rec = p.remove(rec)
 		}
-		me.Diff = limitLines(cmp.Diff(rec, got), maxDiffLines)
+		s := x.cfg.scrub
+		me.Diff = limitLines(s.ScrubString(cmp.Diff(s.scrubValue(rec), s.scrubValue(got))), maxDiffLines)
 	} else if rq.Body != string(body) {
-		me.Diff = limitLines(cmp.Diff(rq.Body, string(body)), maxDiffLines)
+		s := x.cfg.scrub
+		me.Diff = limitLines(s.ScrubString(cmp.Diff(s.ScrubString(rq.Body), s.ScrubString(string(body)))), maxDiffLines)
 	}
 	return x.scrubMiss(me)
 }
@@ -408,6 +411,28 @@ func (x *Index) scrubMiss(me *MissError) error {
 	return me
 }
 
+// scrubValue scrubs every string (and object key) of a decoded JSON
+// value, returning a copy where one changed.
+func (s *Scrubber) scrubValue(v any) any {
+	switch t := v.(type) {
+	case string:
+		return s.ScrubString(t)
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			out[s.ScrubString(k)] = s.scrubValue(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for n, e := range t {
+			out[n] = s.scrubValue(e)
+		}
+		return out
+	}
+	return v
+}
+
 func limitLines(s string, n int) string {
 	lines := strings.SplitAfter(s, "\n")
 	if len(lines) <= n {
@@ -417,6 +442,9 @@ func limitLines(s string, n int) string {
 }
 
 func (s *Scrubber) containsBytes(b []byte) bool {
+	if bytes.IndexByte(b, '\\') >= 0 || bytes.IndexByte(b, '%') >= 0 {
+		return s.contains(string(b)) // an escape may hide a secret
+	}
 	for _, sec := range s.bsecret {
 		if bytes.Contains(b, sec) {
 			return true
@@ -427,15 +455,17 @@ func (s *Scrubber) containsBytes(b []byte) bool {
 
 // diffPaths lists the differences between two decoded JSON values by
 // path, walking objects key by key (sorted) and arrays index by index.
-func diffPaths(rec, got any) []string {
+// Values are scrubbed with s (when not nil) before they are shortened, so
+// no part of a secret survives the cut.
+func diffPaths(rec, got any, s *Scrubber) []string {
 	var out []string
-	walkDiff("", rec, got, true, true, &out)
+	walkDiff("", rec, got, true, true, s, &out)
 	return out
 }
 
 const maxPaths = 50
 
-func walkDiff(path string, a, b any, okA, okB bool, out *[]string) {
+func walkDiff(path string, a, b any, okA, okB bool, s *Scrubber, out *[]string) {
 	if len(*out) >= maxPaths {
 		return
 	}
@@ -444,10 +474,14 @@ func walkDiff(path string, a, b any, okA, okB bool, out *[]string) {
 			return "(absent)"
 		}
 		bs, err := json.Marshal(v)
+		text := string(bs)
 		if err != nil {
-			return fmt.Sprint(v)
+			text = fmt.Sprint(v)
 		}
-		return truncate(string(bs), 120)
+		if s != nil {
+			text = s.ScrubString(text)
+		}
+		return truncate(text, 120)
 	}
 	name := path
 	if name == "" {
@@ -474,7 +508,7 @@ func walkDiff(path string, a, b any, okA, okB bool, out *[]string) {
 					if path != "" {
 						p = path + "." + k
 					}
-					walkDiff(p, va, vb, ina, inb, out)
+					walkDiff(p, va, vb, ina, inb, s, out)
 				}
 				return
 			}
@@ -488,7 +522,7 @@ func walkDiff(path string, a, b any, okA, okB bool, out *[]string) {
 					if n < len(tb) {
 						vb = tb[n]
 					}
-					walkDiff(path+"["+strconv.Itoa(n)+"]", va, vb, n < len(ta), n < len(tb), out)
+					walkDiff(path+"["+strconv.Itoa(n)+"]", va, vb, n < len(ta), n < len(tb), s, out)
 				}
 				return
 			}

@@ -64,20 +64,26 @@ func IsSSE(h http.Header) bool {
 // the standard library has no decoder); JSON bodies are indented with two
 // spaces; Content-Length headers and fields are fixed to the new lengths.
 // Event streams are left byte for byte. It is idempotent.
+//
+// Request bodies are decoded the same way (a client that gzips its
+// request). A body that does not decode (br, a cut or corrupt stream) is
+// kept as it is; Save still scans it, and refuses to write it when it
+// cannot be scanned.
 func Readable(i *Interaction) error {
 	rs := &i.Response
-	if enc := strings.ToLower(strings.TrimSpace(rs.Headers.Get("Content-Encoding"))); enc != "" && enc != "identity" {
-		dec, err := decode(enc, []byte(rs.Body))
-		switch {
-		case err == errUnsupportedEncoding:
-			// Leave it; the body replays as recorded.
-		case err != nil:
-			return fmt.Errorf("decode %s response body: %w", enc, err)
-		default:
+	if enc := contentEncoding(rs.Headers); enc != "" {
+		if dec, err := decode(enc, []byte(rs.Body)); err == nil {
 			rs.Body = string(dec)
 			rs.Headers.Del("Content-Encoding")
 			rs.Uncompressed = true
 			fixResponseLength(rs)
+		}
+	}
+	if enc := contentEncoding(i.Request.Headers); enc != "" {
+		if dec, err := decode(enc, []byte(i.Request.Body)); err == nil {
+			i.Request.Body = string(dec)
+			i.Request.Headers.Del("Content-Encoding")
+			fixRequestLength(&i.Request)
 		}
 	}
 	if IsJSON(i.Request.Headers) || (i.Request.Headers.Get("Content-Type") == "" && looksJSON(i.Request.Body)) {
@@ -145,12 +151,36 @@ func decode(enc string, b []byte) ([]byte, error) {
 	}
 	out, err := io.ReadAll(io.LimitReader(r, maxDecoded+1))
 	if err != nil {
-		return nil, err
+		return out, err // what decoded before the error, for a scan
 	}
 	if len(out) > maxDecoded {
 		return nil, fmt.Errorf("decoded body larger than %d bytes", maxDecoded)
 	}
 	return out, nil
+}
+
+// contentEncoding returns the lower-case Content-Encoding of a body, or ""
+// for none or identity.
+func contentEncoding(h http.Header) string {
+	enc := strings.ToLower(strings.TrimSpace(h.Get("Content-Encoding")))
+	if enc == "identity" {
+		return ""
+	}
+	return enc
+}
+
+// DecodeRequestBody returns a request body decoded from its
+// Content-Encoding (gzip or deflate), as Save stores it, or the body as it
+// is when it has no encoding or does not decode.
+func DecodeRequestBody(h http.Header, body []byte) []byte {
+	enc := contentEncoding(h)
+	if enc == "" {
+		return body
+	}
+	if dec, err := decode(enc, body); err == nil {
+		return dec
+	}
+	return body
 }
 
 func fixRequestLength(rq *Request) {

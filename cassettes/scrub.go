@@ -3,7 +3,9 @@ package cassettes
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -170,7 +172,26 @@ var groqKey = regexp.MustCompile(`gsk_[A-Za-z0-9]{32,}`)
 // ScrubString replaces every configured secret value in s, and anything
 // shaped like a Groq API key (gsk_ and 32 or more letters and digits),
 // with Redacted.
-func (s *Scrubber) ScrubString(v string) string {
+// Secrets are found however they are escaped: percent-encodings in
+// either case, and JSON string literals with \u or \/ escapes (a literal
+// whose decoded text holds a secret is re-encoded with it scrubbed).
+func (s *Scrubber) ScrubString(v string) string { return s.scrubString(v, 0) }
+
+func (s *Scrubber) scrubString(v string, depth int) string {
+	v = s.scrubLiteral(v)
+	if strings.Contains(v, "%") {
+		if u := upperPercent(v); u != v {
+			if w := s.scrubLiteral(u); w != u {
+				v = w
+			}
+		}
+	}
+	return s.scrubJSONLiterals(v, depth)
+}
+
+// scrubLiteral replaces the secrets' literal and encoded forms and Groq
+// key shapes.
+func (s *Scrubber) scrubLiteral(v string) string {
 	for _, sec := range s.secrets {
 		if strings.Contains(v, sec) {
 			v = strings.ReplaceAll(v, sec, Redacted)
@@ -220,12 +241,23 @@ func (s *Scrubber) ScrubURL(raw string) string {
 					vs[n] = Redacted
 				}
 				changed = true
+				continue
+			}
+			for n, v := range vs {
+				if s.contains(v) {
+					vs[n] = s.ScrubString(v)
+					changed = true
+				}
 			}
 		}
 		if changed {
 			u.RawQuery = q.Encode()
 			raw = u.String()
 		}
+	}
+	if err == nil && s.contains(u.Path) {
+		u.Path, u.RawPath = s.ScrubString(u.Path), ""
+		raw = u.String()
 	}
 	if err == nil && u.User != nil {
 		u.User = url.User(Redacted)
@@ -240,6 +272,9 @@ func (s *Scrubber) urlMayNeedParse(raw string) bool {
 	q := strings.IndexByte(raw, '?')
 	if at := strings.IndexByte(raw, '@'); at >= 0 && (q < 0 || at < q) {
 		return true
+	}
+	if strings.ContainsAny(raw, "%\\") {
+		return true // an escape may hide a secret: decode and look
 	}
 	if q < 0 {
 		return false
@@ -355,10 +390,63 @@ func (s *Scrubber) CheckBytes(b []byte) bool {
 			return true
 		}
 	}
-	return groqKey.Match(b)
+	return groqKey.Match(b) || s.contains(string(b))
 }
 
+// UnscannableError reports a body that Save cannot scan for secrets (its
+// Content-Encoding does not decode), so it is not written.
+type UnscannableError struct {
+	Path     string // the cassette file
+	Where    string // e.g. "interaction 2 request body"
+	Encoding string // the body's Content-Encoding
+}
+
+// Error names the body and its encoding.
+func (e *UnscannableError) Error() string {
+	return fmt.Sprintf("cassettes: save %s: %s is %s-encoded and does not decode, so it cannot be scanned for secrets; refusing to write it (record without Accept-Encoding, or decode it with WithScrubFunc)", e.Path, e.Where, e.Encoding)
+}
+
+// checkEncoded scans the bodies that still carry a Content-Encoding
+// (WithRawBodies, or a body that did not decode) in their decoded form.
+// A body cut short is scanned as far as it decodes; one that does not
+// decode at all is an *UnscannableError.
+func (s *Scrubber) checkEncoded(n int, i *Interaction) error {
+	for _, p := range []struct {
+		where string
+		h     http.Header
+		body  string
+	}{{"request body", i.Request.Headers, i.Request.Body}, {"response body", i.Response.Headers, i.Response.Body}} {
+		enc := contentEncoding(p.h)
+		if enc == "" || p.body == "" {
+			continue
+		}
+		where := fmt.Sprintf("interaction %d %s", n, p.where)
+		dec, err := decode(enc, []byte(p.body))
+		if err != nil && !(errors.Is(err, io.ErrUnexpectedEOF) && len(dec) > 0) {
+			return &UnscannableError{Where: where, Encoding: enc}
+		}
+		if s.contains(string(dec)) {
+			return &SecretLeakError{Where: where + " (" + enc + "-encoded)"}
+		}
+	}
+	return nil
+}
+
+// contains reports whether v holds a secret in any of its views (as
+// written, percent-decoded, or inside an escaped JSON string).
 func (s *Scrubber) contains(v string) bool {
+	for _, w := range views(v) {
+		if s.containsLiteral(w) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasPlain is contains for decoded text.
+func (s *Scrubber) hasPlain(v string, _ int) bool { return s.contains(v) }
+
+func (s *Scrubber) containsLiteral(v string) bool {
 	for _, sec := range s.secrets {
 		if strings.Contains(v, sec) {
 			return true
