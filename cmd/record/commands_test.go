@@ -207,7 +207,7 @@ func TestFailures(t *testing.T) {
 		{"tools file not JSON", []string{"-tools", "notjson.json", "hi"}, "tools file notjson.json: "},
 		{"tools file not a list", []string{"-tools", "notlist.json", "hi"}, "want a list of tools"},
 		{"schema not an object", []string{"-tools", "schema.json", "hi"}, "parameters must be a JSON schema object"},
-		{"unknown model", []string{"-pace=false", "-model", "no-such-model", "hi"}, "groq answered 404 for model no-such-model: The model `no-such-model` does not exist"},
+		{"unknown model", []string{"-pace=false", "-model", "no-such-model", "hi"}, "the embedded fake Groq server answered 404: The model `no-such-model` does not exist"},
 		{"missing scenarios file", []string{"-scenarios", "nope.yaml"}, "scenarios file nope.yaml: "},
 		{"scenario without turns", []string{"-scenarios", "noturns.yaml"}, "scenario a: no turns"},
 		{"scenario name with a slash", []string{"-scenarios", "badname.yaml"}, `name "../escape"`},

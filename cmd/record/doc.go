@@ -19,7 +19,10 @@
 // calls) and a summary (interactions, tokens in and out, time, file) go to
 // stderr; re-recording over a cassette adds one line saying what changed
 // beyond volatile fields (see record diff). A failed recording saves nothing
-// and leaves any earlier cassette as it was.
+// and leaves any earlier cassette as it was, and says why in one line:
+//
+//	record: cannot reach https://api.groq.com: lookup api.groq.com: no such host; nothing saved
+//	record: Groq answered 401: Invalid API Key; nothing saved
 //
 // Usage:
 //

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -133,7 +134,7 @@ func cmdRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	conv := &conversation{model: model, system: c.system, tools: tools, maxSteps: c.maxSteps, out: stdout, log: stderr}
 	if err := conv.turn(ctx, prompt, c.settings.merge(nil).groq(), c.stream); err != nil {
-		return recordingError(ctx, err, c.timeout)
+		return b.recordingError(ctx, err, c.timeout)
 	}
 	n, err := b.save(c.out, rec)
 	if err != nil {
@@ -193,7 +194,7 @@ func recordScenarios(ctx context.Context, c *recordConfig, stderr io.Writer) err
 				stream = *t.Stream
 			}
 			if err := conv.turn(ctx, t.Prompt, base.merge(t.Settings).groq(), stream); err != nil {
-				return fmt.Errorf("scenario %s, turn %d: %w", s.Name, n+1, recordingError(ctx, err, c.timeout))
+				return fmt.Errorf("scenario %s, turn %d: %w", s.Name, n+1, b.recordingError(ctx, err, c.timeout))
 			}
 		}
 		path := filepath.Join(c.dir, s.Name+".yaml")
@@ -228,6 +229,8 @@ type backend struct {
 	base    http.RoundTripper // the real transport under the recorder
 	key     string            // the API key, scrubbed from cassettes
 	desc    string            // for the summary
+	who     string            // who answers, in error messages: Groq, or the embedded fake
+	url     string            // the base URL requests go to, in error messages
 	rewrite *url.URL          // recorded URLs get Groq's host when the fake answered
 	notes   []string          // lines for stderr after a save (what a re-recording changed)
 }
@@ -254,7 +257,11 @@ func openBackend(c *recordConfig, stderr io.Writer) (*backend, error) {
 		if base == "" {
 			base = groq.DefaultBaseURL
 		}
-		return &backend{base: t, key: key, desc: "Groq at " + base}, nil
+		shown := base
+		if u, err := url.Parse(base); err == nil {
+			shown = u.Redacted()
+		}
+		return &backend{base: t, key: key, desc: "Groq at " + shown, who: "Groq", url: shown}, nil
 	}
 	if key == "" {
 		fmt.Fprintln(stderr, "record: GROQ_API_KEY is not set, so this records against the embedded fake Groq server (set it to record from Groq)")
@@ -267,7 +274,8 @@ func openBackend(c *recordConfig, stderr io.Writer) (*backend, error) {
 	}
 	g := fakes.NewServer(opts...)
 	u, _ := url.Parse(groq.DefaultBaseURL)
-	return &backend{fake: g, base: g.Client().Transport, key: key, desc: "the embedded fake Groq server", rewrite: u}, nil
+	return &backend{fake: g, base: g.Client().Transport, key: key, desc: "the embedded fake Groq server",
+		who: "the embedded fake Groq server", url: g.URL, rewrite: u}, nil
 }
 
 func (b *backend) close() {
@@ -339,23 +347,46 @@ func replaced(path string, r *cassettes.DriftReport) string {
 	return fmt.Sprintf("record: replaced %s: %d changes beyond volatile fields, the first: %s", path, len(stable), oneLine(stable[0].String(), 200))
 }
 
-// recordingError words a failed request for the terminal; nothing is saved.
-func recordingError(ctx context.Context, err error, timeout time.Duration) error {
-	var he *llm.ModelHTTPError
+// recordingError words a failed request for the terminal in one line,
+// without the key; nothing is saved.
+func (b *backend) recordingError(ctx context.Context, err error, timeout time.Duration) error {
+	var (
+		he *llm.ModelHTTPError
+		ae *llm.ModelAPIError
+		ue *url.Error
+		oe *net.OpError
+	)
+	var msg string
 	switch {
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
-		return fmt.Errorf("gave up after -timeout %s; nothing saved", timeout)
+		msg = fmt.Sprintf("gave up after -timeout %s", timeout)
 	case errors.Is(ctx.Err(), context.Canceled):
-		return errors.New("interrupted; nothing saved")
+		msg = "interrupted"
 	case errors.As(err, &he):
-		msg := string(he.Body)
+		text := strings.TrimSpace(string(he.Body))
 		var body groq.ErrorResponse
 		if jerr := json.Unmarshal(he.Body, &body); jerr == nil && body.Error.Message != "" {
-			msg = body.Error.Message
+			text = body.Error.Message
 		}
-		return fmt.Errorf("groq answered %d for model %s: %s; nothing saved", he.StatusCode, he.ModelName, oneLine(msg, 300))
+		if text == "" {
+			text = http.StatusText(he.StatusCode)
+		}
+		msg = fmt.Sprintf("%s answered %d: %s", b.who, he.StatusCode, oneLine(text, 300))
+	case errors.As(err, &ae) && errors.As(ae.Err, &ue):
+		cause := ue.Err
+		if errors.As(cause, &oe) && oe.Err != nil {
+			cause = oe.Err
+		}
+		msg = fmt.Sprintf("cannot reach %s: %s", b.url, cause)
+	case errors.As(err, &ae):
+		msg = fmt.Sprintf("the request to %s failed: %s", b.who, ae.Message)
+	default:
+		msg = err.Error()
 	}
-	return fmt.Errorf("%w; nothing saved", err)
+	if b.key != "" {
+		msg = strings.ReplaceAll(msg, b.key, cassettes.Redacted)
+	}
+	return errors.New(oneLine(msg, 600) + "; nothing saved")
 }
 
 func plural(n int, what string) string {

@@ -2,6 +2,10 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -241,7 +245,7 @@ func TestRecordWithKeyScrubsIt(t *testing.T) {
 
 	// A wrong key is Groq's 401: one line, nothing saved, the key not shown.
 	r := cli(t, dir, []string{"GROQ_API_KEY=gsk_wrongKey00000000000000000000", "GROQ_BASE_URL=" + g.URL}, "-o", "bad.yaml", "Hi")
-	if r.code != 1 || !strings.HasPrefix(r.stderr, "record: groq answered 401") || strings.Contains(r.stderr, "wrongKey") {
+	if r.code != 1 || !strings.HasPrefix(r.stderr, "record: Groq answered 401: Invalid API Key; nothing saved\n") || strings.Contains(r.stderr, "wrongKey") {
 		t.Errorf("exit %d, stderr:\n%s", r.code, r.stderr)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "bad.yaml")); err == nil {
@@ -404,5 +408,45 @@ func TestRecordValidatesBeforeSending(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
 		t.Errorf("%d entries in the directory, want only out/ and hot.yaml", len(entries))
+	}
+}
+
+// A Groq that cannot be reached, or that answers with an error, is one
+// plain line: where, and what went wrong, without the key or Go's
+// wrapping of the error.
+func TestRecordNetworkErrors(t *testing.T) {
+	const key = "gsk_fakeNetworkKey0123456789abcdefABC"
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + ln.Addr().String()
+	ln.Close() // nothing listens there now: the connection is refused
+	dir := t.TempDir()
+	r := cli(t, dir, []string{"GROQ_API_KEY=" + key, "GROQ_BASE_URL=" + closed}, "-o", "x.yaml", "Hi there")
+	want := "record: cannot reach " + closed + ": connect: connection refused; nothing saved\n"
+	if r.code != 1 || r.stderr != want {
+		t.Errorf("exit %d, stderr %q; want exit 1 and %q", r.code, r.stderr, want)
+	}
+	for _, bad := range []string{key, "model_name", "Post ", "dial tcp"} {
+		if strings.Contains(r.stderr, bad) {
+			t.Errorf("stderr shows %q: %q", bad, r.stderr)
+		}
+	}
+
+	// Groq's error message is taken from its JSON body.
+	g := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprint(w, `{"error":{"message":"Access denied for `+key+`.","type":"permission_error"}}`)
+	}))
+	defer g.Close()
+	r = cli(t, dir, []string{"GROQ_API_KEY=" + key, "GROQ_BASE_URL=" + g.URL}, "-o", "x.yaml", "Hi there")
+	want = "record: Groq answered 403: Access denied for REDACTED.; nothing saved\n"
+	if r.code != 1 || r.stderr != want {
+		t.Errorf("exit %d, stderr %q; want exit 1 and %q", r.code, r.stderr, want)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "x.yaml")); err == nil {
+		t.Error("a failed recording was saved")
 	}
 }
