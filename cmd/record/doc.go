@@ -93,7 +93,8 @@
 //
 // # CI
 //
-// When the CI environment variable is set, recording against Groq is refused
+// When the CI environment variable is set (to anything but "", "0" or
+// "false", in any case), recording against Groq is refused
 // (exit status 1) unless -force is given: cassettes are recorded on a
 // workstation and committed. Recording against the embedded fake is allowed,
 // as it sends nothing anywhere.

@@ -243,8 +243,15 @@ func (b *backend) flushNotes(w io.Writer) {
 	b.notes = nil
 }
 
-// inCI reports whether the CI environment variable is set, as replay reads it.
-func inCI() bool { return os.Getenv("CI") != "" }
+// inCI reports whether the CI environment variable is set to something
+// other than "", "0" or "false" (in any case), as CI services set it.
+func inCI() bool {
+	switch strings.ToLower(strings.TrimSpace(os.Getenv("CI"))) {
+	case "", "0", "false":
+		return false
+	}
+	return true
+}
 
 func openBackend(c *recordConfig, stderr io.Writer) (*backend, error) {
 	key := os.Getenv("GROQ_API_KEY")

@@ -450,3 +450,32 @@ func TestRecordNetworkErrors(t *testing.T) {
 		t.Error("a failed recording was saved")
 	}
 }
+
+// CI=false, CI=0 (and their spellings) mean "not in CI"; any other value
+// means CI, as CI services set it.
+func TestRecordCIValues(t *testing.T) {
+	const key = "gsk_fakeCIValuesKey0123456789abcdefAB"
+	g := fakes.NewServer(fakes.WithAPIKey(key))
+	defer g.Close()
+	dir := t.TempDir()
+	for _, c := range []struct {
+		name, ci string
+		refused  bool
+	}{
+		{"false", "false", false},
+		{"FALSE", "FALSE", false},
+		{"zero", "0", false},
+		{"empty", "", false},
+		{"true", "true", true},
+		{"one", "1", true},
+		{"a service name", "woodpecker", true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := cli(t, dir, []string{"CI=" + c.ci, "GROQ_API_KEY=" + key, "GROQ_BASE_URL=" + g.URL}, "-o", "ci.yaml", "Hi there")
+			refused := strings.Contains(r.stderr, "refusing to record against Groq because CI is set")
+			if refused != c.refused || (r.code == 0) == c.refused {
+				t.Errorf("CI=%q: exit %d, refused %v, want refused %v; stderr:\n%s", c.ci, r.code, refused, c.refused, r.stderr)
+			}
+		})
+	}
+}
