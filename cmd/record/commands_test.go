@@ -209,7 +209,7 @@ func TestFailures(t *testing.T) {
 		{"schema not an object", []string{"-tools", "schema.json", "hi"}, "parameters must be a JSON schema object"},
 		{"unknown model", []string{"-pace=false", "-model", "no-such-model", "hi"}, "the embedded fake Groq server answered 404: The model `no-such-model` does not exist"},
 		{"missing scenarios file", []string{"-scenarios", "nope.yaml"}, "scenarios file nope.yaml: "},
-		{"scenario without turns", []string{"-scenarios", "noturns.yaml"}, "scenario a: no turns"},
+		{"scenario without turns", []string{"-scenarios", "noturns.yaml"}, "scenario a (line 1): no turns"},
 		{"scenario name with a slash", []string{"-scenarios", "badname.yaml"}, `name "../escape"`},
 		{"scenario name twice", []string{"-scenarios", "dupname.yaml"}, "the name is used twice"},
 		{"misspelt scenario key", []string{"-scenarios", "unknownkey.yaml"}, `unknown field "temprature"`},

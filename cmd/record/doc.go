@@ -87,9 +87,15 @@
 // Settings are temperature, max_tokens, seed, top_p, stop,
 // parallel_tool_calls, reasoning_format, reasoning_effort and service_tier.
 // The flags give defaults, a scenario's settings override them, and a turn's
-// override the scenario's. Unknown keys are errors. Named after a test, a
-// scenario recorded with -dir testdata/cassettes is the cassette that
-// replay.New(t) loads for that test.
+// override the scenario's. Unknown keys are errors, reported with the
+// scenario and the line. Named after a test, a scenario recorded with -dir
+// testdata/cassettes is the cassette that replay.New(t) loads for that test;
+// a subtest's name follows '/', mapped as replay.DefaultPath maps it
+// ("TestChat/stream mode" is saved as DIR/TestChat/stream_mode.yaml).
+//
+// A scenario that fails gets a line saying why and is not saved; the others
+// are still recorded, and the last line counts them ("record: recorded 2 of
+// 3 scenarios into DIR", exit status 1).
 //
 // # CI
 //

@@ -67,7 +67,10 @@ A scenarios file is YAML (or JSON):
           settings: {temperature: 0.5}
 
 The settings flags give defaults; a scenario's settings override them,
-and a turn's override the scenario's.
+and a turn's override the scenario's. A subtest's cassette is named after
+'/': "TestChat/stream mode" is saved as DIR/TestChat/stream_mode.yaml, where
+replay.New(t) looks for it. A scenario that fails is not saved, and the
+others are still recorded.
 
 Exit status: 0 success, 1 failure (for diff: the recordings differ beyond
 volatile fields; for lint: a finding), 2 usage error.

@@ -170,45 +170,73 @@ func recordScenarios(ctx context.Context, c *recordConfig, stderr io.Writer) err
 		return err
 	}
 	defer b.close()
-	flagSettings := &c.settings
+	saved := 0
+	var stopped error // the timeout or an interrupt: the rest are not tried
 	for k, s := range list {
+		if stopped != nil {
+			break
+		}
 		start := time.Now()
-		name := s.Model
-		if name == "" {
-			name = c.model
+		path := filepath.Join(c.dir, scenarioPath(s.Name))
+		fail := func(err error) {
+			fmt.Fprintf(stderr, "record: [%d/%d] %s: %s; not saved\n", k+1, len(list), s.Name, oneLine(err.Error(), 600))
 		}
-		rec := b.recorder()
-		model, err := b.model(name, rec)
+		conv, n, err := recordScenario(ctx, c, b, s, path)
 		if err != nil {
-			return err
-		}
-		steps := s.MaxSteps
-		if steps <= 0 {
-			steps = c.maxSteps
-		}
-		conv := &conversation{model: model, system: s.System, tools: s.Tools, maxSteps: steps, out: io.Discard, log: io.Discard}
-		base := flagSettings.merge(s.Settings)
-		for n, t := range s.Turns {
-			stream := s.Stream
-			if t.Stream != nil {
-				stream = *t.Stream
+			if ctx.Err() != nil {
+				stopped = b.describe(ctx, ctx.Err(), c.timeout)
 			}
-			if err := conv.turn(ctx, t.Prompt, base.merge(t.Settings).groq(), stream); err != nil {
-				return fmt.Errorf("scenario %s, turn %d: %w", s.Name, n+1, b.recordingError(ctx, err, c.timeout))
-			}
+			fail(err)
+			continue
 		}
-		path := filepath.Join(c.dir, s.Name+".yaml")
-		n, err := b.save(path, rec)
-		if err != nil {
-			return fmt.Errorf("scenario %s: %w", s.Name, err)
-		}
+		saved++
 		fmt.Fprintf(stderr, "record: [%d/%d] %s: %s, %s, %d tokens in, %d out, %s -> %s\n",
 			k+1, len(list), s.Name, plural(len(s.Turns), "turn"), plural(n, "interaction"),
 			conv.usage.InputTokens, conv.usage.OutputTokens, seconds(time.Since(start)), path)
 		b.flushNotes(stderr)
 	}
+	if saved < len(list) {
+		msg := fmt.Sprintf("recorded %d of %s into %s", saved, plural(len(list), "scenario"), c.dir)
+		if stopped != nil {
+			msg += "; " + stopped.Error()
+		}
+		return &failure{msg}
+	}
 	fmt.Fprintf(stderr, "record: recorded %s into %s, from %s\n", plural(len(list), "scenario"), c.dir, b.desc)
 	return nil
+}
+
+// recordScenario records one scenario and saves it to path.
+func recordScenario(ctx context.Context, c *recordConfig, b *backend, s scenario, path string) (*conversation, int, error) {
+	name := s.Model
+	if name == "" {
+		name = c.model
+	}
+	rec := b.recorder()
+	model, err := b.model(name, rec)
+	if err != nil {
+		return nil, 0, err
+	}
+	steps := s.MaxSteps
+	if steps <= 0 {
+		steps = c.maxSteps
+	}
+	conv := &conversation{model: model, system: s.System, tools: s.Tools, maxSteps: steps, out: io.Discard, log: io.Discard}
+	base := c.settings.merge(s.Settings)
+	for n, t := range s.Turns {
+		stream := s.Stream
+		if t.Stream != nil {
+			stream = *t.Stream
+		}
+		if err := conv.turn(ctx, t.Prompt, base.merge(t.Settings).groq(), stream); err != nil {
+			return nil, 0, fmt.Errorf("turn %d: %w", n+1, b.describe(ctx, err, c.timeout))
+		}
+	}
+	n, err := b.save(path, rec)
+	if err != nil {
+		return nil, 0, err
+	}
+	return conv, n, nil
 }
 
 // checkOut refuses an -o that cannot be a cassette file, before anything
@@ -357,6 +385,11 @@ func replaced(path string, r *cassettes.DriftReport) string {
 // recordingError words a failed request for the terminal in one line,
 // without the key; nothing is saved.
 func (b *backend) recordingError(ctx context.Context, err error, timeout time.Duration) error {
+	return errors.New(b.describe(ctx, err, timeout).Error() + "; nothing saved")
+}
+
+// describe words a failed request in one line, without the key.
+func (b *backend) describe(ctx context.Context, err error, timeout time.Duration) error {
 	var (
 		he *llm.ModelHTTPError
 		ae *llm.ModelAPIError
@@ -393,7 +426,7 @@ func (b *backend) recordingError(ctx context.Context, err error, timeout time.Du
 	if b.key != "" {
 		msg = strings.ReplaceAll(msg, b.key, cassettes.Redacted)
 	}
-	return errors.New(oneLine(msg, 600) + "; nothing saved")
+	return errors.New(oneLine(msg, 600))
 }
 
 func plural(n int, what string) string {

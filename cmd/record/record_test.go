@@ -479,3 +479,74 @@ func TestRecordCIValues(t *testing.T) {
 		})
 	}
 }
+
+// One failing scenario does not stop the others: each failure is a line,
+// the rest are saved, and the last line counts what was recorded. A name
+// with '/' is a subtest's cassette.
+func TestRecordScenariosContinueAfterAFailure(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "s.yaml", `scenarios:
+  - name: TestA
+    turns: ["What is the capital of France?"]
+  - name: TestBad
+    model: no-such-model
+    turns: [Hi there]
+  - name: TestC/stream mode
+    stream: true
+    turns: ["What is the capital of France?"]
+`)
+	r := cli(t, dir, nil, "-pace=false", "-scenarios", "s.yaml", "-dir", "out")
+	if r.code != 1 {
+		t.Errorf("exit %d, want 1", r.code)
+	}
+	for _, want := range []string{
+		"record: [1/3] TestA: 1 turn, 1 interaction,",
+		"record: [2/3] TestBad: turn 1: the embedded fake Groq server answered 404: The model `no-such-model` does not exist",
+		"; not saved\n",
+		"record: [3/3] TestC/stream mode: 1 turn, 1 interaction,",
+		"-> " + filepath.Join("out", "TestC", "stream_mode.yaml"),
+	} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	if got, want := lastLine(r.stderr), "record: recorded 2 of 3 scenarios into out"; got != want {
+		t.Errorf("last line %q, want %q", got, want)
+	}
+	if strings.Contains(r.stderr, "nothing saved") {
+		t.Errorf("stderr says nothing was saved, but two scenarios were:\n%s", r.stderr)
+	}
+	load(t, filepath.Join(dir, "out", "TestA.yaml"))
+	// The path replay.New(t) loads in TestC's subtest "stream mode".
+	load(t, filepath.Join(dir, "out", strings.TrimPrefix(replay.DefaultPath("TestC/stream_mode"), filepath.Join("testdata", "cassettes"))))
+	if _, err := os.Stat(filepath.Join(dir, "out", "TestBad.yaml")); err == nil {
+		t.Error("the failed scenario was saved")
+	}
+}
+
+// A mistake in a scenarios file names the file, the scenario and the line.
+func TestRecordScenarioFileErrors(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "typo.yaml", `scenarios:
+  - name: TestA
+    turns: [Hi]
+  - name: TestB
+    settings:
+      temprature: 0
+    turns: [Hi]
+`)
+	writeFile(t, dir, "typo.json", "[\n {\"name\": \"TestJ\",\n  \"turns\": [\"Hi\"],\n  \"tools\": [{\"name\": \"f\", \"paramaters\": {}}]}\n]\n")
+	writeFile(t, dir, "type.yaml", "scenarios:\n  - name: TestT\n    settings: {max_tokens: lots}\n    turns: [Hi]\n")
+	for _, c := range []struct{ file, want string }{
+		{"typo.yaml", `record: scenarios file typo.yaml: scenario TestB (line 6): unknown field "temprature"`},
+		{"typo.json", `record: scenarios file typo.json: scenario TestJ (line 4): unknown field "paramaters"`},
+		{"type.yaml", `record: scenarios file type.yaml: scenario TestT (line 3): settings.max_tokens: want a number, not string`},
+	} {
+		t.Run(c.file, func(t *testing.T) {
+			r := cli(t, dir, nil, "-pace=false", "-scenarios", c.file, "-dir", "out")
+			if r.code != 1 || r.stderr != c.want+"\n" {
+				t.Errorf("exit %d, stderr %q; want exit 1 and %q", r.code, r.stderr, c.want)
+			}
+		})
+	}
+}

@@ -6,13 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
+	"unicode"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/llmvcr/llmvcr/groq"
 	"github.com/llmvcr/llmvcr/llm"
+	"github.com/llmvcr/llmvcr/replay"
 )
 
 // toolSpec is one tool of a -tools file or a scenario: a function the model
@@ -76,12 +79,6 @@ func (t *turnSpec) UnmarshalJSON(b []byte) error {
 	}
 	*t = turnSpec(p)
 	return nil
-}
-
-// scenarioFile is the top level of a scenarios file: {scenarios: [...]} or
-// the list alone.
-type scenarioFile struct {
-	Scenarios []scenario `json:"scenarios"`
 }
 
 func strictJSON(b []byte, v any) error {
@@ -167,57 +164,251 @@ func loadScenarios(path string) ([]scenario, error) {
 	return parseScenarios(data)
 }
 
-// parseScenarios parses the contents of a scenarios file and checks it.
+// parseScenarios parses the contents of a scenarios file and checks it. An
+// error names the scenario and, where the YAML parser knows it, the line.
 func parseScenarios(data []byte) ([]scenario, error) {
-	var doc any
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, err
 	}
-	if list, ok := doc.([]any); ok {
-		doc = map[string]any{"scenarios": list}
-	}
-	if doc == nil {
+	if len(root.Content) == 0 {
 		return nil, errors.New("the file is empty")
 	}
-	js, err := json.Marshal(doc)
+	items, err := scenarioItems(resolve(root.Content[0]))
 	if err != nil {
-		return nil, fmt.Errorf("not representable as JSON: %w", err)
-	}
-	var f scenarioFile
-	if err := strictJSON(js, &f); err != nil {
 		return nil, err
 	}
-	if len(f.Scenarios) == 0 {
+	if len(items) == 0 {
 		return nil, errors.New("no scenarios: want {scenarios: [{name, turns: [...]}, ...]}")
 	}
-	names := map[string]bool{}
-	for n := range f.Scenarios {
-		s := &f.Scenarios[n]
-		if !scenarioName.MatchString(s.Name) || strings.Trim(s.Name, ".") == "" {
-			return nil, fmt.Errorf("scenario %d: name %q: want letters, digits, '.', '_' or '-' (it names the cassette file)", n+1, s.Name)
+	out := make([]scenario, 0, len(items))
+	paths := map[string]string{}
+	for n, item := range items {
+		item = resolve(item)
+		s, err := decodeScenario(item)
+		label := scenarioLabel(n, item)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", label(err), err)
 		}
-		if names[s.Name] {
-			return nil, fmt.Errorf("scenario %s: the name is used twice", s.Name)
+		if err := checkScenarioName(s.Name); err != nil {
+			return nil, fmt.Errorf("%s: %w", label(nil), err)
 		}
-		names[s.Name] = true
+		path := scenarioPath(s.Name)
+		if other, ok := paths[path]; ok {
+			return nil, fmt.Errorf("%s: the name is used twice (as %q too): both would be saved to %s", label(nil), other, path)
+		}
+		paths[path] = s.Name
 		if len(s.Turns) == 0 {
-			return nil, fmt.Errorf("scenario %s: no turns", s.Name)
+			return nil, fmt.Errorf("%s: no turns", label(nil))
 		}
 		for k, t := range s.Turns {
 			if strings.TrimSpace(t.Prompt) == "" {
-				return nil, fmt.Errorf("scenario %s: turn %d: empty prompt", s.Name, k+1)
+				return nil, fmt.Errorf("%s: turn %d: empty prompt", label(nil), k+1)
 			}
 		}
 		tools, err := normaliseTools(s.Tools)
 		if err != nil {
-			return nil, fmt.Errorf("scenario %s: %w", s.Name, err)
+			return nil, fmt.Errorf("%s: %w", label(nil), err)
 		}
 		s.Tools = tools
+		out = append(out, s)
 	}
-	return f.Scenarios, nil
+	return out, nil
 }
 
-var scenarioName = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+// resolve follows an alias to the node it names.
+func resolve(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && n.Alias != nil && i < 100; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+// scenarioItems returns the scenario nodes of a file: {scenarios: [...]}
+// or the list alone.
+func scenarioItems(doc *yaml.Node) ([]*yaml.Node, error) {
+	switch doc.Kind {
+	case yaml.SequenceNode:
+		return doc.Content, nil
+	case yaml.MappingNode:
+		var list *yaml.Node
+		for i := 0; i+1 < len(doc.Content); i += 2 {
+			k := doc.Content[i]
+			if k.Value != "scenarios" {
+				return nil, fmt.Errorf("line %d: unknown field %q: want {scenarios: [...]}", k.Line, k.Value)
+			}
+			list = resolve(doc.Content[i+1])
+		}
+		if list == nil {
+			return nil, nil
+		}
+		if list.Kind != yaml.SequenceNode {
+			if list.Kind == yaml.ScalarNode && list.Tag == "!!null" {
+				return nil, nil
+			}
+			return nil, fmt.Errorf("line %d: scenarios: want a list of scenarios", list.Line)
+		}
+		return list.Content, nil
+	case yaml.ScalarNode:
+		if doc.Tag == "!!null" {
+			return nil, errors.New("the file is empty")
+		}
+	}
+	return nil, fmt.Errorf("line %d: want {scenarios: [{name, turns: [...]}, ...]}", doc.Line)
+}
+
+// decodeScenario decodes one scenario node strictly: unknown keys are
+// errors.
+func decodeScenario(item *yaml.Node) (scenario, error) {
+	var s scenario
+	var v any
+	if err := item.Decode(&v); err != nil {
+		return s, err
+	}
+	js, err := json.Marshal(v)
+	if err != nil {
+		return s, fmt.Errorf("not representable as JSON: %w", err)
+	}
+	if err := strictJSON(js, &s); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return s, &fieldError{field: te.Field, msg: fmt.Sprintf("%s: want %s, not %s", te.Field, kindName(te.Type.Kind().String()), te.Value)}
+		}
+		msg := strings.TrimPrefix(err.Error(), "json: ")
+		field := ""
+		if m := unknownField.FindStringSubmatch(msg); m != nil {
+			field = m[1]
+		}
+		return s, &fieldError{field: field, msg: msg}
+	}
+	return s, nil
+}
+
+var unknownField = regexp.MustCompile(`^unknown field "(.*)"$`)
+
+// fieldError is a scenario field that did not decode; field names it (the
+// last part of a dotted path) so that its line can be found.
+type fieldError struct {
+	field string // "temprature", "settings.temperature"; "" when unknown
+	msg   string
+}
+
+func (e *fieldError) Error() string { return e.msg }
+
+func kindName(k string) string {
+	switch k {
+	case "float64", "int", "int64":
+		return "a number"
+	case "string":
+		return "text"
+	case "bool":
+		return "true or false"
+	case "slice":
+		return "a list"
+	case "struct", "map", "ptr":
+		return "a mapping"
+	}
+	return k
+}
+
+// scenarioLabel returns a function naming scenario n of a file for an
+// error: by its name when it has one, with the line of the field the error
+// is about, or of the scenario.
+func scenarioLabel(n int, item *yaml.Node) func(error) string {
+	name := fmt.Sprintf("%d", n+1)
+	if v := mappingValue(item, "name"); v != nil && v.Kind == yaml.ScalarNode && v.Value != "" {
+		name = oneLine(v.Value, 80)
+	}
+	return func(err error) string {
+		line := item.Line
+		var fe *fieldError
+		if errors.As(err, &fe) && fe.field != "" {
+			parts := strings.Split(fe.field, ".")
+			if k := findKey(item, parts[len(parts)-1], 0); k != nil {
+				line = k.Line
+			}
+		}
+		return fmt.Sprintf("scenario %s (line %d)", name, line)
+	}
+}
+
+// mappingValue returns the value of key in a mapping node, or nil.
+func mappingValue(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return resolve(n.Content[i+1])
+		}
+	}
+	return nil
+}
+
+// findKey returns the first mapping key named key under n, depth first.
+func findKey(n *yaml.Node, key string, depth int) *yaml.Node {
+	if n == nil || depth > 20 || n.Kind == yaml.AliasNode {
+		return nil
+	}
+	for i, c := range n.Content {
+		if n.Kind == yaml.MappingNode && i%2 == 0 && c.Value == key {
+			return c
+		}
+		if k := findKey(c, key, depth+1); k != nil {
+			return k
+		}
+	}
+	return nil
+}
+
+// checkScenarioName refuses names that cannot name a cassette: a name is a
+// test's name, its subtests after '/'.
+func checkScenarioName(name string) error {
+	if strings.TrimSpace(name) == "" {
+		return errors.New("no name: a scenario's name names its cassette, DIR/<name>.yaml")
+	}
+	if strings.ContainsFunc(name, unicode.IsControl) {
+		return fmt.Errorf("name %q: control characters", name)
+	}
+	for _, seg := range strings.Split(name, "/") {
+		if seg == "" || strings.Trim(seg, ".") == "" {
+			return fmt.Errorf("name %q: want a test's name, with subtests after '/' (TestChat/stream), each part not empty, '.' or '..'", name)
+		}
+	}
+	return nil
+}
+
+// scenarioPath is where scenario name is saved, relative to -dir: the path
+// replay.DefaultPath gives the test of that name, under testdata/cassettes
+// (TestChat/stream mode is TestChat/stream_mode.yaml).
+func scenarioPath(name string) string {
+	base := filepath.Join("testdata", "cassettes")
+	if rel, err := filepath.Rel(base, replay.DefaultPath(name)); err == nil && filepath.IsLocal(rel) && strings.HasSuffix(rel, ".yaml") {
+		return rel
+	}
+	return mirrorDefaultPath(name) // replay changed its layout: keep the one documented here
+}
+
+// mirrorDefaultPath maps a test name to a relative cassette path as
+// replay.DefaultPath did when this was written: each '/'-separated part
+// keeps ASCII letters, digits, '.', '-' and '_', anything else becomes '_',
+// and a part that is empty or only dots gets a leading '_'.
+func mirrorDefaultPath(name string) string {
+	parts := strings.Split(name, "/")
+	for n, p := range parts {
+		p = strings.Map(func(r rune) rune {
+			if r < 128 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_') {
+				return r
+			}
+			return '_'
+		}, p)
+		if strings.Trim(p, ".") == "" {
+			p = "_" + p
+		}
+		parts[n] = p
+	}
+	return filepath.Join(parts...) + ".yaml"
+}
 
 // maxStop is how many stop sequences Groq takes.
 const maxStop = 4

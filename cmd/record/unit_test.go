@@ -31,14 +31,15 @@ func FuzzParseScenarios(f *testing.F) {
 	f.Add([]byte(`[{"name": "one", "turns": ["Hi", {"prompt": "Ho", "settings": {"temperature": 0}}]}]`))
 	f.Add([]byte("scenarios: [{name: a, turns: [hi], tools: [{name: f, parameters: {type: object}}]}]"))
 	f.Add([]byte("a: &a [*a, *a]"))
+	f.Add([]byte("scenarios: [{name: TestX/stream mode, turns: [hi]}, {name: ../x, turns: [ho]}]"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		list, err := parseScenarios(data)
 		if err != nil {
 			return
 		}
 		for _, s := range list {
-			if !scenarioName.MatchString(s.Name) || strings.Trim(s.Name, ".") == "" || strings.ContainsAny(s.Name, `/\`) {
-				t.Errorf("accepted scenario name %q", s.Name)
+			if p := scenarioPath(s.Name); checkScenarioName(s.Name) != nil || !filepath.IsLocal(p) || strings.ContainsAny(p, `\:`) {
+				t.Errorf("accepted scenario name %q, saved as %q", s.Name, p)
 			}
 			if len(s.Turns) == 0 {
 				t.Errorf("accepted scenario %s without turns", s.Name)
@@ -102,5 +103,25 @@ func TestInspectGolden(t *testing.T) {
 		if !strings.Contains(b.String(), filepath.FromSlash(want)) {
 			t.Errorf("inspect lacks %q:\n%s", want, b.String())
 		}
+	}
+}
+
+// A scenario's name maps to the cassette replay.New loads for the test of
+// that name, subtests in folders.
+func TestScenarioPath(t *testing.T) {
+	for _, c := range []struct{ name, want string }{
+		{"TestChat", "TestChat.yaml"},
+		{"TestChat/stream", "TestChat/stream.yaml"},
+		{"TestChat/stream mode", "TestChat/stream_mode.yaml"},
+		{"TestChat/über", "TestChat/_ber.yaml"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := scenarioPath(c.name); got != filepath.FromSlash(c.want) {
+				t.Errorf("scenarioPath(%q) = %q, want %q", c.name, got, c.want)
+			}
+			if got := mirrorDefaultPath(c.name); got != filepath.FromSlash(c.want) {
+				t.Errorf("mirrorDefaultPath(%q) = %q, want %q", c.name, got, c.want)
+			}
+		})
 	}
 }
