@@ -315,3 +315,39 @@ func TestMistypedCommand(t *testing.T) {
 	// A prompt of several words may start with any word.
 	cli(t, dir, nil, "-pace=false", "-o", "w.yaml", "Summarise", "this").mustSucceed(t)
 }
+
+// Importing over an existing cassette says so, as recording does.
+func TestImportVCRPyReplaces(t *testing.T) {
+	dir := t.TempDir()
+	in, _ := filepath.Abs(filepath.Join("testdata", "vcrpy_instructions.yaml"))
+	r := cli(t, dir, nil, "import-vcrpy", in, "out.yaml").mustSucceed(t)
+	if strings.Contains(r.stderr, "replaced") {
+		t.Errorf("a first import claims to replace something:\n%s", r.stderr)
+	}
+	r = cli(t, dir, nil, "import-vcrpy", in, "out.yaml").mustSucceed(t)
+	if !strings.Contains(r.stderr, "record: replaced out.yaml: no changes apart from volatile fields\n") {
+		t.Errorf("stderr:\n%s", r.stderr)
+	}
+	writeFile(t, dir, "junk.yaml", "not a cassette\n")
+	r = cli(t, dir, nil, "import-vcrpy", in, "junk.yaml").mustSucceed(t)
+	if !strings.Contains(r.stderr, "record: replaced junk.yaml, which did not load as a cassette\n") {
+		t.Errorf("stderr:\n%s", r.stderr)
+	}
+	load(t, filepath.Join(dir, "junk.yaml"))
+	if err := os.Mkdir(filepath.Join(dir, "d"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r = cli(t, dir, nil, "import-vcrpy", in, "d")
+	if r.code != 2 || !strings.Contains(r.stderr, "record: import-vcrpy: d is a directory: give the cassette file to write") {
+		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+	}
+
+	// An input that is not a vcrpy cassette (here, one of llmvcr's) is one
+	// line on stderr, and the output is left alone.
+	r = cli(t, dir, nil, "import-vcrpy", "out.yaml", "junk.yaml")
+	if r.code == 0 {
+		t.Log("cassettes.ImportVCRPy accepts an llmvcr cassette as vcrpy input (being fixed in cassettes)")
+	} else if !strings.HasPrefix(r.stderr, "record: ") || strings.Count(r.stderr, "\n") != 1 {
+		t.Errorf("exit %d, stderr %q; want one line", r.code, r.stderr)
+	}
+}

@@ -90,15 +90,27 @@ func cmdImport(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	c.Path = args[1]
+	if st, err := os.Stat(c.Path); err == nil && st.IsDir() {
+		return usagef("import-vcrpy: %s is a directory: give the cassette file to write", c.Path)
+	}
 	if dir := filepath.Dir(c.Path); dir != "." {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return err
 		}
 	}
+	_, statErr := os.Stat(c.Path)
+	existed := statErr == nil
+	old, oldErr := cassettes.Load(c.Path)
 	if err := c.Save(); err != nil {
 		return err
 	}
 	fmt.Fprintf(stderr, "record: imported %s from %s into %s\n", plural(len(c.Interactions), "interaction"), args[0], args[1])
+	switch {
+	case existed && oldErr == nil:
+		fmt.Fprintln(stderr, replaced(c.Path, cassettes.Drift(old, c)))
+	case existed:
+		fmt.Fprintf(stderr, "record: replaced %s, which did not load as a cassette\n", c.Path)
+	}
 	for _, f := range cassettes.Lint(c) {
 		fmt.Fprintf(stderr, "record: warning: %s: %s\n", args[1], oneLine(f.String(), 300))
 	}
