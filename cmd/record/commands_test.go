@@ -351,3 +351,36 @@ func TestImportVCRPyReplaces(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want one line", r.code, r.stderr)
 	}
 }
+
+// inspect shows what it cannot parse rather than hiding it: a body that is
+// not JSON as its first bytes, an interaction without a request as such.
+func TestInspectOddInteractions(t *testing.T) {
+	dir := t.TempDir()
+	long := strings.Repeat("0123456789", 30)
+	writeFile(t, dir, "odd.yaml", `version: 2
+interactions:
+  - request: {method: GET, url: "https://api.groq.com/openai/v1/models"}
+    response: {code: 200, headers: {Content-Type: [application/json]}, body: "not json here"}
+  - response: {code: 500, body: "{}"}
+  - request: {method: GET, url: "https://api.groq.com/openai/v1/models"}
+    response: {code: 200, headers: {Content-Type: [text/plain]}, body: "`+long+`"}
+  - request: {method: GET, url: "https://api.groq.com/openai/v1/models"}
+`)
+	r := cli(t, dir, nil, "inspect", "odd.yaml")
+	if r.code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	for _, want := range []string{
+		"  body: application/json, 13 bytes: \"not json here\"\n",
+		"interaction 1: no request recorded (no method, no URL)\n",
+		"  body: text/plain, 300 bytes: \"" + long[:200] + "\" (the first 200 bytes)\n",
+		"interaction 3: GET https://api.groq.com/openai/v1/models\n  -> no response recorded\n",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("inspect output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if strings.Contains(r.stdout, "interaction 1:  ") || strings.Contains(r.stdout, "-> 0") {
+		t.Errorf("inspect shows an empty request or status 0:\n%s", r.stdout)
+	}
+}

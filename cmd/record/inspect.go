@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/llmvcr/llmvcr/cassettes"
 	"github.com/llmvcr/llmvcr/groq"
@@ -44,7 +45,11 @@ func inspect(w *strings.Builder, c *cassettes.Cassette) {
 	fmt.Fprintln(w)
 	var prev []groq.ChatMessage
 	for n, i := range c.Interactions {
-		fmt.Fprintf(w, "\ninteraction %d: %s %s\n", n, i.Request.Method, i.Request.URL)
+		if i.Request.Method == "" && i.Request.URL == "" {
+			fmt.Fprintf(w, "\ninteraction %d: no request recorded (no method, no URL)\n", n)
+		} else {
+			fmt.Fprintf(w, "\ninteraction %d: %s %s\n", n, orNone(i.Request.Method, "(no method)"), orNone(i.Request.URL, "(no URL)"))
+		}
 		req, ok := chatRequest(i)
 		if ok {
 			prev = inspectRequest(w, req, prev)
@@ -230,8 +235,14 @@ func writeText(w *strings.Builder, label, text string) {
 }
 
 func inspectResponse(w *strings.Builder, i *cassettes.Interaction, chat bool) {
+	if i.Response.Code == 0 && i.Response.Status == "" && i.Response.Body == "" && len(i.Response.Headers) == 0 {
+		fmt.Fprintln(w, "  -> no response recorded")
+		return
+	}
 	status := i.Response.Status
-	if status == "" {
+	if i.Response.Code == 0 {
+		status = "no status code " + strconv.Quote(status)
+	} else if status == "" {
 		status = strconv.Itoa(i.Response.Code)
 	} else if !strings.HasPrefix(status, strconv.Itoa(i.Response.Code)) {
 		status = strconv.Itoa(i.Response.Code) + " " + status
@@ -279,8 +290,10 @@ func inspectResponse(w *strings.Builder, i *cassettes.Interaction, chat bool) {
 			fmt.Fprintf(w, "  finish: %s\n", ch.FinishReason)
 		}
 		writeUsage(w, cc.Usage)
+	case body == "":
+		fmt.Fprintf(w, "  body: empty\n")
 	default:
-		fmt.Fprintf(w, "  body: %s, %d bytes\n", cassettes.MediaType(i.Response.Headers), len(body))
+		fmt.Fprintf(w, "  body: %s, %s: %s\n", orNone(cassettes.MediaType(i.Response.Headers), "no content type"), plural(len(body), "byte"), excerpt(body, 200))
 	}
 }
 
@@ -430,3 +443,23 @@ func writeUsage(w *strings.Builder, u *groq.Usage) {
 func secs(d time.Duration) string { return fsecs(d.Seconds()) }
 
 func fsecs(s float64) string { return strconv.FormatFloat(s, 'f', 3, 64) + "s" }
+
+func orNone(s, none string) string {
+	if s == "" {
+		return none
+	}
+	return s
+}
+
+// excerpt returns the first n bytes of a stored body (already scrubbed),
+// quoted so that it stays on one line, cut at a character boundary.
+func excerpt(body string, n int) string {
+	if len(body) <= n {
+		return strconv.Quote(body)
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(body[cut]) {
+		cut--
+	}
+	return strconv.Quote(body[:cut]) + " (the first " + plural(cut, "byte") + ")"
+}
