@@ -1,8 +1,12 @@
 package main
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -242,36 +246,209 @@ func TestFailures(t *testing.T) {
 	}
 }
 
-// The README's quickstart, command after command, with the files it names
-// (testdata/tools.json and testdata/scenarios.yaml here, cmd/record/testdata/
-// from the repository root).
+// The README's quickstart: every command in the code blocks of its
+// "Set-up" section ("Record your own" included), parsed from ../../README.md
+// at test time and run in order in an empty directory that stands for the
+// repository root, each expected to exit as its comment says (0 unless
+// "exit N"). The key is not set, so the embedded fake answers, at Groq's pace
+// as a user sees it.
 func TestQuickstart(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatalf("reading the README: %v", err)
+	}
+	steps, err := quickstartSteps(string(readme))
+	if err != nil {
+		t.Fatalf("README.md: %v", err)
+	}
 	dir := t.TempDir()
-	tools, _ := filepath.Abs(filepath.Join("testdata", "tools.json"))
-	scenarios, _ := filepath.Abs(filepath.Join("testdata", "scenarios.yaml"))
-	steps := []struct {
-		args []string
-		code int
-		want string // in stdout or stderr
-	}{
-		{[]string{"-o", "demo.yaml", "What is the capital of France?"}, 0, "The capital of France is Paris."},
-		{[]string{"inspect", "demo.yaml"}, 0, "text: The capital of France is Paris."},
-		{[]string{"-stream", "-system", "Be concise.", "-o", "stream.yaml", "What is the capital of France?"}, 0, "saved stream.yaml: 1 interaction"},
-		{[]string{"-tools", tools, "-o", "weather.yaml", "What is the weather in Paris?"}, 0, "the model called get_weather"},
-		{[]string{"-scenarios", scenarios, "-dir", "testdata/cassettes"}, 0, "recorded 2 scenarios into testdata/cassettes"},
-		{[]string{"lint", "demo.yaml", "stream.yaml", "weather.yaml", "testdata/cassettes"}, 0, "record: lint: 5 cassettes, no findings"},
-		{[]string{"-o", "demo2.yaml", "What is the capital of France?"}, 0, "saved demo2.yaml"},
-		{[]string{"diff", "demo.yaml", "demo2.yaml"}, 0, "no changes apart from volatile fields"},
+	root, _ := filepath.Abs(filepath.Join("..", ".."))
+	for _, s := range steps {
+		for _, a := range s.args {
+			copyRepoFile(t, root, dir, a)
+		}
 	}
 	for _, s := range steps {
-		args := s.args
-		if sub := args[0]; sub != "inspect" && sub != "lint" && sub != "diff" {
-			args = append([]string{"-pace=false"}, args...) // a recording: no need to wait at Groq's speed
+		t.Logf("README line %d: %s", s.line, s.text)
+		r := cli(t, dir, nil, s.args...)
+		if r.code != s.code {
+			t.Fatalf("README line %d: %s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", s.line, s.text, r.code, s.code, r.stdout, r.stderr)
 		}
-		r := cli(t, dir, nil, args...)
-		if r.code != s.code || !strings.Contains(r.stdout+r.stderr, s.want) {
-			t.Errorf("record %s: exit %d, want %d and %q\nstdout:\n%s\nstderr:\n%s", strings.Join(s.args, " "), r.code, s.code, s.want, r.stdout, r.stderr)
+		for k, a := range s.args {
+			if a == "-o" && k+1 < len(s.args) {
+				load(t, filepath.Join(dir, s.args[k+1]))
+			}
 		}
+	}
+}
+
+// quickstartStep is one command of the README's quickstart.
+type quickstartStep struct {
+	line int      // in README.md
+	text string   // as written
+	args []string // after "go run ./cmd/record"
+	code int      // the exit status its comment promises
+}
+
+var exitComment = regexp.MustCompile(`\bexit (\d+)\b`)
+
+// quickstartSteps returns the commands in the sh code blocks of the
+// README's "## Set-up" section, leaving out comments, the export of
+// GROQ_API_KEY and "go test ./...".
+func quickstartSteps(readme string) ([]quickstartStep, error) {
+	lines := strings.Split(readme, "\n")
+	start := -1
+	for n, l := range lines {
+		if strings.TrimSpace(l) == "## Set-up" {
+			start = n
+			break
+		}
+	}
+	if start < 0 {
+		return nil, errors.New(`no "## Set-up" heading: TestQuickstart runs the commands of that section`)
+	}
+	var steps []quickstartStep
+	inBlock, blocks, sawRecordYourOwn := false, 0, false
+	for n := start + 1; n < len(lines); n++ {
+		l := strings.TrimSpace(lines[n])
+		if !inBlock && strings.HasPrefix(l, "## ") {
+			break
+		}
+		if l == "### Record your own" {
+			sawRecordYourOwn = true
+		}
+		if strings.HasPrefix(l, "```") {
+			if !inBlock && l != "```sh" {
+				return nil, fmt.Errorf("line %d: a code block in Set-up that is not ```sh: %s", n+1, l)
+			}
+			inBlock = !inBlock
+			if inBlock {
+				blocks++
+			}
+			continue
+		}
+		if !inBlock || l == "" || strings.HasPrefix(l, "#") || strings.HasPrefix(l, "export GROQ_API_KEY=") {
+			continue
+		}
+		words, comment, err := shellWords(l)
+		if err != nil {
+			return nil, fmt.Errorf("line %d: %s: %v", n+1, l, err)
+		}
+		if strings.Join(words, " ") == "go test ./..." {
+			continue
+		}
+		if len(words) < 3 || words[0] != "go" || words[1] != "run" || words[2] != "./cmd/record" {
+			return nil, fmt.Errorf(`line %d: %q: want "go run ./cmd/record ...", "go test ./..." or "export GROQ_API_KEY=..."`, n+1, l)
+		}
+		step := quickstartStep{line: n + 1, text: l, args: words[3:]}
+		if m := exitComment.FindStringSubmatch(comment); m != nil {
+			step.code, _ = strconv.Atoi(m[1])
+		}
+		steps = append(steps, step)
+	}
+	switch {
+	case inBlock:
+		return nil, errors.New("a code block in Set-up is not closed")
+	case !sawRecordYourOwn:
+		return nil, errors.New(`no "### Record your own" heading under "## Set-up"`)
+	case blocks < 3 || len(steps) < 5:
+		return nil, fmt.Errorf("%d code blocks and %d commands under Set-up; want the set-up, inspect and record-your-own blocks", blocks, len(steps))
+	}
+	return steps, nil
+}
+
+// shellWords splits a command line as sh would for the quoting the README
+// uses ('...', "...", no escapes or expansions), and returns the comment
+// after an unquoted " #".
+func shellWords(line string) (words []string, comment string, err error) {
+	var cur strings.Builder
+	inWord := false
+	var quote rune
+	for i, r := range line {
+		switch {
+		case quote != 0:
+			if r == quote {
+				quote = 0
+			} else {
+				cur.WriteRune(r)
+			}
+		case r == '"' || r == '\'':
+			quote, inWord = r, true
+		case r == ' ' || r == '\t':
+			if inWord {
+				words = append(words, cur.String())
+				cur.Reset()
+				inWord = false
+			}
+		case r == '#' && !inWord:
+			return words, line[i+1:], nil
+		case strings.ContainsRune("$`\\|&;<>()*?", r):
+			return nil, "", fmt.Errorf("%q: more shell than TestQuickstart understands", r)
+		default:
+			cur.WriteRune(r)
+			inWord = true
+		}
+	}
+	if quote != 0 {
+		return nil, "", errors.New("unclosed quote")
+	}
+	if inWord {
+		words = append(words, cur.String())
+	}
+	return words, "", nil
+}
+
+// copyRepoFile copies a file the README names by a path inside the
+// repository (cmd/record/testdata/tools.json) into dir, at the same path.
+func copyRepoFile(t *testing.T, root, dir, arg string) {
+	t.Helper()
+	if !strings.Contains(arg, "/") || !filepath.IsLocal(filepath.FromSlash(arg)) {
+		return
+	}
+	data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(arg)))
+	if err != nil {
+		return // not a file of the repository: an output, or a directory
+	}
+	dst := filepath.Join(dir, filepath.FromSlash(arg))
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dst, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The quickstart parser finds what TestQuickstart runs, and refuses a
+// README it cannot follow.
+func TestQuickstartSteps(t *testing.T) {
+	good := "# x\n\n## Set-up\n\n```sh\ngo run ./cmd/record -o demo.yaml \"What is it?\"   # the main job\ngo test ./...\n```\n\n" +
+		"```sh\ngo run ./cmd/record inspect demo.yaml\n```\n\n### Record your own\n\n```sh\nexport GROQ_API_KEY=gsk_...  # optional\n# a comment\n" +
+		"go run ./cmd/record -system 'Be brief.' -o b.yaml hi\ngo run ./cmd/record lint demo.yaml\ngo run ./cmd/record diff demo.yaml b.yaml    # exit 1: they differ\n```\n\n## Next\n\n```sh\ngo run ./cmd/record nope\n```\n"
+	steps, err := quickstartSteps(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range steps {
+		got = append(got, fmt.Sprintf("%d %q", s.code, s.args))
+	}
+	want := []string{`0 ["-o" "demo.yaml" "What is it?"]`, `0 ["inspect" "demo.yaml"]`, `0 ["-system" "Be brief." "-o" "b.yaml" "hi"]`, `0 ["lint" "demo.yaml"]`, `1 ["diff" "demo.yaml" "b.yaml"]`}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("steps:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	for _, c := range []struct{ name, readme, want string }{
+		{"no section", "# x\n", `no "## Set-up" heading`},
+		{"another command", strings.Replace(good, "go run ./cmd/record lint", "make lint", 1), `want "go run ./cmd/record ..."`},
+		{"unclosed block", strings.TrimSuffix(good[:strings.Index(good, "## Next")], "\n") + "```sh\n", "not closed"},
+		{"unclosed quote", strings.Replace(good, "'Be brief.'", "'Be brief.", 1), "unclosed quote"},
+		{"a pipe", strings.Replace(good, "lint demo.yaml", "lint demo.yaml | cat", 1), "more shell than"},
+		{"no record your own", strings.Replace(good, "### Record your own", "### Other", 1), `no "### Record your own"`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if _, err := quickstartSteps(c.readme); err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error %v, want one with %q", err, c.want)
+			}
+		})
 	}
 }
 
