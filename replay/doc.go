@@ -17,24 +17,41 @@
 // caller ignores the returned error) with the cassette path, the request,
 // the closest recording and a diff of the two JSON bodies by path
 // (messages[1].content). When the cassette file is missing the test fails
-// at once and says how to record it. To record:
+// at once and says how to record it. To record (the package first, the
+// flags after it: go test hands the word after a bare -record to it as
+// its value):
 //
-//	GROQ_API_KEY=... go test -run TestName -record .           # re-record every test run
-//	GROQ_API_KEY=... go test -record='TestChat|TestTools/stream' .  # only the tests whose names match
-//	LLMVCR_MODE=new-episodes go test .                            # keep recordings, add what is missing
+//	GROQ_API_KEY=... go test ./path/to/pkg -run '^TestName$' -record        # re-record the tests run
+//	GROQ_API_KEY=... go test ./path/to/pkg -record='TestChat|TestTools/stream' # only the tests whose names match
+//	GROQ_API_KEY=... LLMVCR_MODE=record go test ./...                          # every test of every package
+//	GROQ_API_KEY=... LLMVCR_MODE=new-episodes go test ./path/to/pkg            # keep recordings, add what is missing
 //
+// -record=REGEXP selects tests as -run does: the pattern is split on '/'
+// and each part matches (unanchored) the test name's part at that level.
 // LLMVCR_MODE takes replay, record, new-episodes or passthrough (real
 // server, nothing saved); -record wins over it, and WithMode over both.
-// When the CI environment variable is set, recording over the network is
-// refused with a clear message (a session given WithRealTransport, e.g. a
-// local fake server in a test, may still record). The -record flag exists only in test binaries.
+// Recording needs the API key: with no WithRealTransport, a recording
+// session fails at once unless GROQ_API_KEY (or a variable named by
+// WithSecretEnv) is set. When the CI environment variable is set (to
+// anything but "", "0" or "false"), recording and passthrough over the
+// network are refused with a clear message (a session given
+// WithRealTransport, e.g. a local fake server in a test, may still
+// record). The -record flag exists only in test binaries.
+//
+// A recording is saved when the test ends, and only if it passed: a test
+// that failed (t.Error, t.Fatal, a panic) leaves the previous cassette as
+// it was and logs why. A recording where every request failed, or with a
+// response body still open at the end of the test, fails the test and is
+// not saved either. A stream the client closes before data: [DONE] is
+// closed at once and recorded as abandoned where the client stopped.
 //
 // Cassettes live at testdata/cassettes/<test name>.yaml (subtests in
-// folders, names made file-safe; see DefaultPath) unless WithPath says
+// folders, names made file-safe and kept distinct; see DefaultPath) unless WithPath says
 // otherwise. They are go-vcr v3 files written by package cassettes: JSON
 // bodies indented, secrets scrubbed (Authorization, API-key headers and
-// parameters, cookies, and the value of GROQ_API_KEY wherever it appears;
-// WithSecrets adds more), saved atomically when the test ends. A
+// parameters, cookies, and the value of GROQ_API_KEY wherever it appears,
+// however it is escaped; WithSecrets adds more), saved atomically when the
+// test ends. A
 // re-recording logs what changed against the previous file (see
 // cassettes.Drift).
 //

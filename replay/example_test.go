@@ -11,7 +11,7 @@ func ExampleDefaultPath() {
 	fmt.Println(replay.DefaultPath("TestChat/tool call #2"))
 	// Output:
 	// testdata/cassettes/TestChat.yaml
-	// testdata/cassettes/TestChat/tool_call__2.yaml
+	// testdata/cassettes/TestChat/tool_call__2-cd2a21fe.yaml
 }
 
 func ExampleParseMode() {

@@ -61,6 +61,13 @@ func (f *fakeT) Logf(format string, args ...any) {
 }
 func (f *fakeT) Cleanup(fn func()) { f.cleanups = append(f.cleanups, fn) }
 
+// Failed reports whether the fake test has reported an error.
+func (f *fakeT) Failed() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.errors)+len(f.fatals) > 0
+}
+
 // end runs the cleanups as the end of a test would.
 func (f *fakeT) end() {
 	for i := len(f.cleanups) - 1; i >= 0; i-- {

@@ -73,6 +73,7 @@ type config struct {
 	real        http.RoundTripper
 	match       []cassettes.MatchOption
 	scrub       []cassettes.Option
+	secretEnvs  []string
 	allowUnused bool
 	scale       float64 // 0: instant; 1: as recorded
 	clock       Clock
@@ -85,7 +86,7 @@ type config struct {
 func WithPath(path string) Option { return func(c *config) { c.path = path } }
 
 // WithMode sets the mode, overriding the -record flag and LLMVCR_MODE.
-// Recording is still refused when CI is set.
+// Recording (and passthrough) is still refused when CI is set.
 func WithMode(m Mode) Option { return func(c *config) { c.mode = &m } }
 
 // WithRealTransport sets the transport that reaches the real server when
@@ -118,8 +119,12 @@ func WithSecrets(values ...string) Option {
 }
 
 // WithSecretEnv adds environment variables whose values are secrets.
+// Recording over the network needs one of them, or GROQ_API_KEY, set.
 func WithSecretEnv(names ...string) Option {
-	return func(c *config) { c.scrub = append(c.scrub, cassettes.WithSecretEnv(names...)) }
+	return func(c *config) {
+		c.scrub = append(c.scrub, cassettes.WithSecretEnv(names...))
+		c.secretEnvs = append(c.secretEnvs, names...)
+	}
 }
 
 // WithScrubFunc adds a custom scrubber run on each interaction before it

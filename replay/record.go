@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -41,6 +42,16 @@ type Recorder struct {
 
 	mu    sync.Mutex
 	slots []*cassettes.Interaction // in request order; nil while in flight or when no response came
+	open  int                      // response bodies still streaming
+}
+
+// Open returns how many recorded response bodies are still open (being
+// streamed to a client that has neither read them to the end nor closed
+// them). Interactions leaves them out.
+func (rec *Recorder) Open() int {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	return rec.open
 }
 
 // RoundTrip sends r on and records the exchange. The caller's request is
@@ -136,13 +147,19 @@ func (rec *Recorder) record(r *http.Request, body []byte) (*http.Response, error
 		},
 	}
 	sse := cassettes.IsSSE(resp.Header)
+	// A compressed stream (a client that asked for gzip itself) is kept
+	// as it came: its bytes are not events, so they are neither split
+	// nor timed. Save decodes it.
+	enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding")))
+	plain := enc == "" || enc == "identity"
+	streaming := false
 	finish := func(b []byte, marks []mark, err error) {
-		if sse {
+		if sse && plain {
 			i.Response.Body = markEvents(b, marks)
 		} else {
 			i.Response.Body = string(b)
 		}
-		if err != nil && !errors.Is(err, io.EOF) && !(sse && endsWithDone(b)) {
+		if err != nil && !errors.Is(err, io.EOF) && !(sse && plain && endsWithDone(b)) {
 			// A stream whose last event was a whole data: [DONE] ended
 			// normally, whatever stopped the read of the empty rest (a
 			// client cancelling once it had [DONE]).
@@ -150,6 +167,9 @@ func (rec *Recorder) record(r *http.Request, body []byte) (*http.Response, error
 		}
 		rec.mu.Lock()
 		rec.slots[slot] = i
+		if streaming {
+			rec.open--
+		}
 		rec.mu.Unlock()
 		if rec.OnRecorded != nil {
 			rec.OnRecorded(i)
@@ -169,7 +189,11 @@ func (rec *Recorder) record(r *http.Request, body []byte) (*http.Response, error
 		resp.Body = io.NopCloser(bytes.NewReader(b))
 		return resp, nil
 	}
-	resp.Body = &recordingBody{rc: resp.Body, clock: clock, start: headersAt, finish: finish}
+	streaming = true
+	rec.mu.Lock()
+	rec.open++
+	rec.mu.Unlock()
+	resp.Body = &recordingBody{rc: resp.Body, clock: clock, start: headersAt, finish: finish, plain: plain}
 	return resp, nil
 }
 
@@ -186,6 +210,7 @@ type recordingBody struct {
 	clock  Clock
 	start  time.Time
 	finish func([]byte, []mark, error)
+	plain  bool // not compressed: the bytes are events
 
 	mu    sync.Mutex
 	buf   bytes.Buffer
@@ -222,13 +247,25 @@ func (b *recordingBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// drainWait bounds how long Close waits for the rest of a stream.
-const drainWait = 5 * time.Second
+// drainWait bounds how long Close waits for the end of a stream whose
+// data: [DONE] has already arrived.
+const drainWait = time.Second
 
-// Close records the rest of the stream (a client often stops reading at
-// [DONE]) and then closes it. A stream that does not end within drainWait
-// is closed and recorded as broken where it stopped.
+// Close closes the stream. When the client has already had data: [DONE]
+// (and stopped reading there, as clients do), the rest of the stream is
+// read first, for at most drainWait, so the recording ends as the server
+// ended it. Otherwise the client stopped early: the stream is closed at
+// once (the server may go on generating) and recorded as abandoned where
+// the client stopped.
 func (b *recordingBody) Close() error {
+	b.mu.Lock()
+	sawDone := b.plain && endsWithDone(b.buf.Bytes())
+	b.mu.Unlock()
+	if !sawDone {
+		err := b.rc.Close()
+		b.done(errAbandoned)
+		return err
+	}
 	drained := make(chan error, 1)
 	go func() {
 		buf := make([]byte, 32<<10)

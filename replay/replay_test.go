@@ -65,9 +65,10 @@ func jsonEqual(t testing.TB, a, b string) bool {
 func TestDefaultPath(t *testing.T) {
 	tests := []struct{ name, test, want string }{
 		{"plain", "TestChat", "testdata/cassettes/TestChat.yaml"},
-		{"subtest", "TestChat/tool call#01", "testdata/cassettes/TestChat/tool_call_01.yaml"},
+		{"subtest", "TestChat/tool_call", "testdata/cassettes/TestChat/tool_call.yaml"},
+		{"replaced characters get a hash", "TestChat/tool call#01", "testdata/cassettes/TestChat/tool_call_01-3cf0cec1.yaml"},
 		{"dots", "TestX/..", "testdata/cassettes/TestX/_...yaml"},
-		{"unicode", "TestX/é", "testdata/cassettes/TestX/_.yaml"},
+		{"unicode", "TestX/é", "testdata/cassettes/TestX/_-1e9de8c1.yaml"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -191,7 +192,7 @@ func TestMissingCassetteSaysHowToRecord(t *testing.T) {
 		t.Fatal("New succeeded without a cassette")
 	}
 	msg := ft.allErrors()
-	for _, want := range []string{"none.yaml", `go test -run '^TestChat$/^with tools$' -record`, "LLMVCR_MODE=record"} {
+	for _, want := range []string{"none.yaml", `go test ./replay -run '^TestChat$/^with tools$' -record` + "\n", "LLMVCR_MODE=record go test ./..."} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("message lacks %q: %s", want, msg)
 		}

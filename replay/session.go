@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"io/fs"
 	"net/http"
@@ -20,18 +21,64 @@ import (
 )
 
 // recordFlag is -record: alone it re-records every test that uses replay;
-// -record=REGEXP re-records only the tests whose full names match.
+// -record=REGEXP re-records only the tests it selects, as -run would.
 var recordFlag recordValue
 
 func init() {
 	if testing.Testing() {
-		flag.Var(&recordFlag, "record", "re-record llmvcr cassettes: alone for every test, or =REGEXP for the tests whose names match")
+		flag.Var(&recordFlag, "record", "re-record llmvcr cassettes: alone (last, after the package) for every test run, or =REGEXP for the tests it selects as -run would")
 	}
 }
 
 type recordValue struct {
-	set bool
-	re  *regexp.Regexp
+	set    bool
+	re     *regexp.Regexp   // the whole pattern, for String
+	levels []*regexp.Regexp // the pattern split on '/', one per name level
+}
+
+// matches reports whether the test name is selected, as -run selects:
+// the pattern is split on '/' and each part must match (unanchored) the
+// name's part at the same level. A name with more levels than the
+// pattern matches on the levels the pattern has; one with fewer does not.
+func (v *recordValue) matches(name string) bool {
+	if v.re == nil {
+		return true
+	}
+	parts := strings.Split(name, "/")
+	if len(parts) < len(v.levels) {
+		return false
+	}
+	for n, re := range v.levels {
+		if !re.MatchString(parts[n]) {
+			return false
+		}
+	}
+	return true
+}
+
+// splitLevels splits a -run style pattern on the '/' that are not inside
+// brackets or parentheses, as the testing package does.
+func splitLevels(s string) []string {
+	var out []string
+	depth, start := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '[', '(':
+			depth++
+		case ']', ')':
+			if depth > 0 {
+				depth--
+			}
+		case '/':
+			if depth == 0 {
+				out = append(out, s[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(out, s[start:])
 }
 
 // String returns the flag as given ("" when unset).
@@ -49,15 +96,23 @@ func (v *recordValue) String() string {
 func (v *recordValue) Set(s string) error {
 	switch s {
 	case "", "true":
-		v.set, v.re = true, nil
+		v.set, v.re, v.levels = true, nil, nil
 	case "false":
-		v.set, v.re = false, nil
+		v.set, v.re, v.levels = false, nil, nil
 	default:
 		re, err := regexp.Compile(s)
 		if err != nil {
 			return fmt.Errorf("replay: -record: %w", err)
 		}
-		v.set, v.re = true, re
+		var levels []*regexp.Regexp
+		for _, part := range splitLevels(s) {
+			l, err := regexp.Compile(part)
+			if err != nil {
+				return fmt.Errorf("replay: -record: level %q: %w", part, err)
+			}
+			levels = append(levels, l)
+		}
+		v.set, v.re, v.levels = true, re, levels
 	}
 	return nil
 }
@@ -106,8 +161,23 @@ func New(t testing.TB, opts ...Option) *Session {
 		t.Fatal(err)
 	}
 	s.mode = mode
-	if (mode == ModeRecord || mode == ModeNewEpisodes) && os.Getenv("CI") != "" && s.cfg.real == nil {
-		t.Fatalf("replay: %s: refusing to record (mode %s) because CI is set; record on a workstation with GROQ_API_KEY set and commit the cassette", s.path, mode)
+	network := mode == ModeRecord || mode == ModeNewEpisodes || mode == ModePassthrough
+	if network && ciSet() && s.cfg.real == nil {
+		what := "record"
+		if mode == ModePassthrough {
+			what = "reach the real server"
+		}
+		t.Fatalf("replay: %s: refusing to %s (mode %s) because CI is set; record on a workstation with GROQ_API_KEY set and commit the cassette", s.path, what, mode)
+	}
+	if (mode == ModeRecord || mode == ModeNewEpisodes) && s.cfg.real == nil {
+		envs := append(append([]string{}, cassettes.DefaultSecretEnv...), s.cfg.secretEnvs...)
+		set := false
+		for _, e := range envs {
+			set = set || os.Getenv(e) != ""
+		}
+		if !set {
+			t.Fatalf("replay: recording needs %s set in the environment (the API key the real server wants; it is scrubbed from the cassette): %s was not recorded", strings.Join(envs, " or "), s.path)
+		}
 	}
 	s.scrub = cassettes.NewScrubber(s.cfg.scrub...)
 	s.real = s.cfg.real
@@ -119,7 +189,7 @@ func New(t testing.TB, opts ...Option) *Session {
 	case ModeReplay:
 		c, err := cassettes.Load(s.path)
 		if errors.Is(err, fs.ErrNotExist) {
-			t.Fatalf("replay: no cassette %s for %s; record it with:\n\tgo test -run '%s' -record .\n(with the real API key in the environment, e.g. GROQ_API_KEY), or set LLMVCR_MODE=record", s.path, t.Name(), runPattern(t.Name()))
+			t.Fatalf("replay: no cassette %s for %s; record it with:\n\tGROQ_API_KEY=... go test %s -run '%s' -record\n(the package first, -record last), or every test of every package with:\n\tGROQ_API_KEY=... LLMVCR_MODE=record go test ./...", s.path, t.Name(), packageDir(), runPattern(t.Name()))
 		}
 		if err != nil {
 			t.Fatal(err)
@@ -153,20 +223,33 @@ func New(t testing.TB, opts ...Option) *Session {
 // DefaultPath is the cassette path for a test name:
 // testdata/cassettes/<name>.yaml, with subtests as folders and every
 // character other than letters, digits, '.', '-' and '_' replaced by '_'.
+// A name part that had characters other than spaces replaced gets "-" and
+// 8 hex digits of a hash of the original part, so TestX/日本 and TestX/中文
+// do not share a file (TestX/__-xxxxxxxx.yaml). (Spaces are not hashed:
+// t.Name() has them as '_' already.)
 func DefaultPath(testName string) string {
 	parts := strings.Split(testName, "/")
-	for n, p := range parts {
+	for n, orig := range parts {
 		var b strings.Builder
-		for _, r := range p {
+		replaced := false
+		for _, r := range orig {
 			if r < 128 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_') {
 				b.WriteRune(r)
 			} else {
 				b.WriteByte('_')
+				// go test itself turns spaces into '_' in t.Name(), so a
+				// space is no new collision.
+				replaced = replaced || r != ' '
 			}
 		}
-		p = b.String()
+		p := b.String()
 		if p == "" || strings.Trim(p, ".") == "" {
 			p = "_" + p
+		}
+		if replaced {
+			h := fnv.New32a()
+			h.Write([]byte(orig))
+			p = fmt.Sprintf("%s-%08x", p, h.Sum32())
 		}
 		parts[n] = p
 	}
@@ -181,12 +264,42 @@ func runPattern(name string) string {
 	return strings.Join(parts, "/")
 }
 
+// packageDir is the test's package directory relative to its module root
+// ("./replay"), for a command to paste; "." when it cannot be found.
+func packageDir() string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "."
+	}
+	for dir := wd; ; {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			rel, err := filepath.Rel(dir, wd)
+			if err != nil || rel == "." {
+				return "."
+			}
+			return "./" + filepath.ToSlash(rel)
+		}
+		up := filepath.Dir(dir)
+		if up == dir {
+			return "."
+		}
+		dir = up
+	}
+}
+
+// ciSet reports whether the CI environment variable says this is a CI run:
+// set to anything but "", "0" or "false" (in any case).
+func ciSet() bool {
+	v := strings.TrimSpace(os.Getenv("CI"))
+	return v != "" && v != "0" && !strings.EqualFold(v, "false")
+}
+
 func resolveMode(name string, forced *Mode) (Mode, error) {
 	if forced != nil {
 		return *forced, nil
 	}
 	if recordFlag.set {
-		if recordFlag.re == nil || recordFlag.re.MatchString(name) {
+		if recordFlag.matches(name) {
 			return ModeRecord, nil
 		}
 		return ModeReplay, nil
@@ -311,12 +424,25 @@ func (s *Session) cleanup() {
 			fmt.Fprintf(&b, "replay: %s: %d recorded interaction(s) were never replayed (use replay.AllowUnused() if that is intended):", s.path, len(unused))
 			for _, n := range unused {
 				i := s.idx.Interaction(n)
-				fmt.Fprintf(&b, "\n  interaction %d: %s %s %s", n, i.Request.Method, i.Request.URL, summarize(i.Request.Body))
+				fmt.Fprintf(&b, "\n  interaction %d: %s %s %s", n, i.Request.Method, s.scrub.ScrubURL(i.Request.URL), summarize(s.scrub.ScrubString(i.Request.Body)))
 			}
 			s.t.Error(s.scrub.ScrubString(b.String()))
 		}
 	case ModeRecord, ModeNewEpisodes:
-		s.cas.Interactions = append(s.cas.Interactions, s.rec.Interactions()...)
+		if n := s.rec.Open(); n > 0 {
+			s.t.Errorf("replay: %s: %d response bodies still open; close them before the test ends (the cassette was not saved)", s.path, n)
+			return
+		}
+		if s.t.Failed() {
+			s.t.Logf("replay: %s was not saved: the test failed, so the recording may be incomplete; the previous cassette (if any) is left as it was", s.path)
+			return
+		}
+		recorded := s.rec.Interactions()
+		if s.mode == ModeRecord && len(recorded) == 0 && s.nreq.Load() > 0 {
+			s.t.Errorf("replay: %s: none of the %d requests got a response, so there is nothing to save; the previous cassette (if any) is left as it was", s.path, s.nreq.Load())
+			return
+		}
+		s.cas.Interactions = append(s.cas.Interactions, recorded...)
 		var err error
 		if s.cfg.rawBodies {
 			err = s.cas.SaveWith(s.scrub, true)
