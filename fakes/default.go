@@ -134,30 +134,38 @@ type plan struct {
 // offered tools are called, JSON output follows its schema, and anything
 // else gets a text answer that depends on the question.
 func planAnswer(r *groq.ChatCompletionRequest, seed int64) plan {
-	question := lastUser(r)
+	conv := readConversation(r)
+	asks := fmt.Sprintf("The user asks: \"%s\"", clip(conv.asked, 80))
+	if conv.question != conv.asked {
+		asks += fmt.Sprintf(", that is, \"%s\"", clip(conv.question, 80))
+	}
 	var p plan
 	last := r.Messages[len(r.Messages)-1]
 	choice := ""
 	if r.ToolChoice != nil {
 		choice = r.ToolChoice.Mode
 	}
+	var calls []Call
+	if len(r.Tools) > 0 && choice != "none" && last.Role == "user" {
+		calls = chooseCalls(r, conv, seed)
+	}
 	switch {
 	case last.Role == "tool":
 		p.text = summariseToolResults(r.Messages)
 		p.reasoning = "The tool results are in. I should answer using them."
-	case len(r.Tools) > 0 && choice != "none" && last.Role == "user":
-		p.calls = chooseCalls(r, question, seed)
+	case len(calls) > 0:
+		p.calls = calls
 		names := make([]string, len(p.calls))
 		for i, c := range p.calls {
 			names[i] = c.Name
 		}
-		p.reasoning = fmt.Sprintf("The user asks: \"%s\". I should call %s.", clip(question, 80), strings.Join(names, " and "))
+		p.reasoning = fmt.Sprintf("%s. I should call %s.", asks, strings.Join(names, " and "))
 	case r.ResponseFormat != nil && (r.ResponseFormat.Type == "json_object" || r.ResponseFormat.Type == "json_schema"):
-		p.text = jsonAnswer(r, question, seed)
+		p.text = jsonAnswer(r, conv, seed)
 		p.reasoning = "The user wants JSON. I should answer with an object."
 	default:
-		p.text = textAnswer(question, seed)
-		p.reasoning = fmt.Sprintf("The user asks: \"%s\". I should answer concisely.", clip(question, 80))
+		p.text = textAnswer(conv, seed)
+		p.reasoning = asks + ". I should answer concisely."
 	}
 	p.text = applyStop(p.text, r.Stop)
 	if limit := maxTokens(r); limit > 0 && len(p.calls) == 0 {
@@ -226,15 +234,6 @@ func reasoningFor(r *groq.ChatCompletionRequest, reasoning, text string) (string
 	return "", text
 }
 
-func lastUser(r *groq.ChatCompletionRequest) string {
-	for i := len(r.Messages) - 1; i >= 0; i-- {
-		if r.Messages[i].Role == "user" {
-			return strings.TrimSpace(contentText(r.Messages[i].Content))
-		}
-	}
-	return ""
-}
-
 // summariseToolResults answers with the results of the tool calls made
 // since the last assistant message.
 func summariseToolResults(msgs []groq.ChatMessage) string {
@@ -266,10 +265,12 @@ func summariseToolResults(msgs []groq.ChatMessage) string {
 }
 
 // chooseCalls picks the tools to call: the one tool_choice names, else the
-// tools whose name or description shares a word with the question (all of
-// them, or the best one when parallel_tool_calls is false), else the first
-// tool.
-func chooseCalls(r *groq.ChatCompletionRequest, question string, seed int64) []Call {
+// tools relevant to the question, whose name, description or parameter
+// names share a word with it (all of them, or the best one when
+// parallel_tool_calls is false). When none is relevant it calls none, and
+// the model answers in text, unless tool_choice is "required" or names a
+// tool it does not offer: then the first tool.
+func chooseCalls(r *groq.ChatCompletionRequest, conv conversation, seed int64) []Call {
 	var chosen []groq.Tool
 	if r.ToolChoice != nil && r.ToolChoice.Function != "" {
 		for _, t := range r.Tools {
@@ -279,11 +280,11 @@ func chooseCalls(r *groq.ChatCompletionRequest, question string, seed int64) []C
 		}
 	}
 	if len(chosen) == 0 {
-		q := wordSet(question)
+		q := wordSet(conv.question + " " + conv.asked)
 		best := 0
 		scores := make([]int, len(r.Tools))
 		for i, t := range r.Tools {
-			for w := range wordSet(t.Function.Name + " " + t.Function.Description) {
+			for w := range wordSet(t.Function.Name + " " + t.Function.Description + " " + parameterNames(t.Function.Parameters)) {
 				if q[w] && len(w) > 2 && !stopWords[w] {
 					scores[i]++
 				}
@@ -299,11 +300,12 @@ func chooseCalls(r *groq.ChatCompletionRequest, question string, seed int64) []C
 			i := slices.Index(scores, best)
 			chosen = []groq.Tool{r.Tools[i]}
 		}
-		if len(chosen) == 0 {
+		forced := r.ToolChoice != nil && (r.ToolChoice.Mode == "required" || r.ToolChoice.Function != "")
+		if len(chosen) == 0 && forced {
 			chosen = r.Tools[:1]
 		}
 	}
-	hint := promptHint(question)
+	hint := promptHint(conv)
 	calls := make([]Call, 0, len(chosen))
 	for _, t := range chosen {
 		args, err := argsFromSchema(t.Function.Parameters, seed, hint)
@@ -315,11 +317,30 @@ func chooseCalls(r *groq.ChatCompletionRequest, question string, seed int64) []C
 	return calls
 }
 
+// parameterNames returns the names of a tool's top-level parameters,
+// separated by spaces; "" when the schema has none or does not decode.
+func parameterNames(schema json.RawMessage) string {
+	var s struct {
+		Properties map[string]json.RawMessage `json:"properties"`
+	}
+	if json.Unmarshal(schema, &s) != nil {
+		return ""
+	}
+	names := make([]string, 0, len(s.Properties))
+	for name := range s.Properties {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return strings.Join(names, " ")
+}
+
 // stopWords never make a tool relevant to a question.
 var stopWords = map[string]bool{
 	"the": true, "and": true, "for": true, "with": true, "from": true, "this": true, "that": true, "what": true,
 	"how": true, "who": true, "are": true, "was": true, "you": true, "your": true, "can": true, "get": true,
 	"set": true, "please": true, "tell": true, "give": true, "about": true, "into": true, "any": true, "all": true,
+	"current": true, "given": true, "return": true, "returns": true, "use": true, "using": true, "does": true,
+	"have": true, "there": true, "which": true, "will": true, "would": true, "should": true, "could": true,
 }
 
 func wordSet(s string) map[string]bool {
@@ -333,27 +354,30 @@ func wordSet(s string) map[string]bool {
 	return out
 }
 
-// promptHint fills string arguments from the question: a query-like
-// property gets the question itself, a place- or name-like property the
-// first capitalised word past the start of the question.
-func promptHint(question string) stringHint {
-	proper := ""
-	words := strings.FieldsFunc(question, func(r rune) bool { return !unicode.IsLetter(r) && r != '-' })
-	for i, w := range words {
-		if i > 0 && unicode.IsUpper([]rune(w)[0]) && w != "I" {
-			proper = w
-			break
-		}
-	}
-	return func(property string) (string, bool) {
+// promptHint fills string arguments from the conversation: a time-zone
+// property gets the IANA zone of the place asked about ("UTC" when it is
+// not a known city), a query-like property the question itself, a place-
+// or name-like property the place; anything else, or a place when the
+// question names none, the example its description gives ("e.g. X").
+func promptHint(conv conversation) stringHint {
+	return func(property, description string) (string, bool) {
 		p := strings.ToLower(property)
 		switch {
+		case isTimezoneProperty(property, description):
+			return timezoneFor(conv.place), true
 		case p == "q" || strings.Contains(p, "query") || strings.Contains(p, "question") || strings.Contains(p, "search") ||
 			p == "text" || p == "prompt" || p == "input" || p == "message":
-			return strings.TrimRight(question, "?!. "), question != ""
+			if q := strings.TrimRight(conv.question, "?!. "); q != "" {
+				return q, true
+			}
 		case strings.Contains(p, "city") || strings.Contains(p, "location") || strings.Contains(p, "place") ||
 			strings.Contains(p, "country") || strings.Contains(p, "name") || strings.Contains(p, "destination"):
-			return proper, proper != ""
+			if conv.place != "" {
+				return conv.place, true
+			}
+		}
+		if ex := exampleIn(description); ex != "" {
+			return ex, true
 		}
 		return "", false
 	}
@@ -361,13 +385,13 @@ func promptHint(question string) stringHint {
 
 // jsonAnswer answers JSON mode: an object following the json_schema, or
 // {"answer": ...} for json_object.
-func jsonAnswer(r *groq.ChatCompletionRequest, question string, seed int64) string {
+func jsonAnswer(r *groq.ChatCompletionRequest, conv conversation, seed int64) string {
 	if js := r.ResponseFormat.JSONSchema; js != nil && len(js.Schema) > 0 {
-		if b, err := argsFromSchema(js.Schema, seed, promptHint(question)); err == nil {
+		if b, err := argsFromSchema(js.Schema, seed, promptHint(conv)); err == nil {
 			return string(b)
 		}
 	}
-	b, _ := json.Marshal(map[string]string{"answer": textAnswer(question, seed)})
+	b, _ := json.Marshal(map[string]string{"answer": textAnswer(conv, seed)})
 	return string(b)
 }
 
@@ -391,15 +415,35 @@ var genericAnswers = []string{
 	"Regarding \"%s\": most sources agree on the basics, and the rest depends on your situation.",
 }
 
-// textAnswer returns a plausible answer to question: a few known questions
-// are answered properly, the rest get a generic answer that quotes the
-// question, chosen by a hash of it.
-func textAnswer(question string, seed int64) string {
+// textAnswer returns a plausible answer to the conversation's question: a
+// few known questions are answered properly (a follow-up such as "And of
+// Germany?" as the earlier question it continues), the rest get a generic
+// answer that quotes the question, chosen by a hash of it.
+func textAnswer(conv conversation, seed int64) string {
+	if conv.question != conv.asked {
+		if a, ok := knownAnswer(conv.question); ok {
+			return a
+		}
+	}
+	if a, ok := knownAnswer(conv.asked); ok {
+		return a
+	}
+	q := strings.ToLower(strings.TrimSpace(conv.asked))
+	i := newIDs("answer", strconv.FormatInt(seed, 10), q).number("template", len(genericAnswers))
+	return fmt.Sprintf(genericAnswers[i], clip(strings.Join(strings.Fields(conv.asked), " "), 200))
+}
+
+// greetings start a message that only says hello.
+var greetings = map[string]bool{"hello": true, "hi": true, "hey": true, "hiya": true, "howdy": true, "greetings": true}
+
+// knownAnswer answers the questions the default answers know: capitals,
+// arithmetic, greetings, thanks, jokes and who the assistant is.
+func knownAnswer(question string) (string, bool) {
 	q := strings.ToLower(strings.TrimSpace(question))
 	if m := capitalOf.FindStringSubmatch(q); m != nil {
 		country := strings.TrimSpace(strings.TrimPrefix(m[1], "the "))
 		if city, ok := capitals[country]; ok {
-			return fmt.Sprintf("The capital of %s is %s.", titleCase(country), city)
+			return fmt.Sprintf("The capital of %s is %s.", titleCase(country), city), true
 		}
 	}
 	if m := arithmetic.FindStringSubmatch(q); m != nil {
@@ -421,21 +465,24 @@ func textAnswer(question string, seed int64) string {
 			}
 		}
 		if ok {
-			return fmt.Sprintf("%s %s %s = %s.", m[1], m[2], m[3], strconv.FormatFloat(v, 'f', -1, 64))
+			return fmt.Sprintf("%s %s %s = %s.", m[1], m[2], m[3], strconv.FormatFloat(v, 'f', -1, 64)), true
 		}
 	}
-	switch {
-	case q == "":
-		return "Hello! How can I help you today?"
-	case strings.HasPrefix(q, "hello") || strings.HasPrefix(q, "hi") || strings.HasPrefix(q, "hey"):
-		return "Hello! How can I help you today?"
-	case strings.Contains(q, "joke"):
-		return "Why do programmers prefer dark mode? Because light attracts bugs."
-	case strings.Contains(q, "your name") || strings.Contains(q, "who are you"):
-		return "I'm an AI assistant. How can I help you today?"
+	first := ""
+	if w := letterWords(q); len(w) > 0 {
+		first = w[0]
 	}
-	i := newIDs("answer", strconv.FormatInt(seed, 10), q).number("template", len(genericAnswers))
-	return fmt.Sprintf(genericAnswers[i], clip(strings.Join(strings.Fields(question), " "), 200))
+	switch {
+	case q == "", greetings[first]:
+		return "Hello! How can I help you today?", true
+	case first == "thanks" || strings.HasPrefix(q, "thank you"):
+		return "You're welcome! Let me know if there is anything else I can help with.", true
+	case strings.Contains(q, "joke"):
+		return "Why do programmers prefer dark mode? Because light attracts bugs.", true
+	case strings.Contains(q, "your name") || strings.Contains(q, "who are you"):
+		return "I'm an AI assistant. How can I help you today?", true
+	}
+	return "", false
 }
 
 func titleCase(s string) string {

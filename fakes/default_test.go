@@ -64,6 +64,9 @@ func TestDefaultTextAnswers(t *testing.T) {
 		{"known capital", "What is the capital of France?", "The capital of France is Paris.", false},
 		{"arithmetic", "What is 12 * 3?", "12 * 3 = 36.", false},
 		{"greeting", "Hello!", "Hello! How can I help you today?", false},
+		{"short greeting", "hi", "Hello! How can I help you today?", false},
+		{"a word starting with hi is not a greeting", "history of Rome in brief", "history of Rome in brief", true},
+		{"thanks", "Thanks!", "You're welcome! Let me know if there is anything else I can help with.", false},
 		{"generic quotes the question", "How do I tune a bicycle derailleur?", "How do I tune a bicycle derailleur?", true},
 		{"quotes are not escaped", `Is "vim" better than emacs?`, `Is "vim" better than emacs?`, true},
 		{"long questions are clipped", strings.Repeat("é", 300) + "?", strings.Repeat("é", 200) + "...", true},
@@ -153,7 +156,10 @@ func TestDefaultToolChoice(t *testing.T) {
 	}{
 		{"named function", &groq.ToolChoice{Function: "get_time"}, nil, "weather in Oslo?", []string{"get_time"}},
 		{"none answers text", &groq.ToolChoice{Mode: "none"}, nil, "weather in Oslo?", nil},
-		{"no overlap calls the first", nil, nil, "Do something", []string{"get_weather"}},
+		{"no overlap answers text", nil, nil, "Do something", nil},
+		{"a greeting answers text", nil, nil, "hi", nil},
+		{"required with no overlap calls the first", &groq.ToolChoice{Mode: "required"}, nil, "hi", []string{"get_weather"}},
+		{"auto with no overlap answers text", &groq.ToolChoice{Mode: "auto"}, nil, "Do something", nil},
 		{"both relevant", nil, nil, "weather and time in Oslo", []string{"get_weather", "get_time"}},
 		{"not parallel keeps one", nil, new(bool), "weather and time in Oslo", []string{"get_weather"}},
 	}

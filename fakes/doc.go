@@ -100,10 +100,19 @@
 // when no API key is set), unscripted chat requests get a deterministic,
 // plausible answer instead of failing: a few known questions are answered
 // properly ("What is the capital of France?"), others get a generic answer
-// that quotes the question; when tools are offered and the last message is
-// the user's, the relevant tools are called with arguments generated from
-// their JSON schemas (and filled from the question where a property looks
-// like a city or a query); after tool results, the answer reports them;
+// that quotes the question; a follow-up is read with the earlier user turns
+// ("And of Germany?" after that question is answered "The capital of
+// Germany is Berlin."). When tools are offered and the last message is the
+// user's, the relevant tools (those whose name, description or parameter
+// names share a word with the question) are called, with arguments
+// generated from their JSON schemas and filled from the conversation: a
+// city-, place- or name-like property gets the place asked about (a run of
+// capitalised words, "New York"; or the city of an earlier answer for
+// "there"), a time-zone property its IANA zone ("Asia/Tokyo"; "UTC" for a
+// city the fake does not know), a query-like property the question, and
+// otherwise the "e.g. X" example of the property's description. When no
+// tool is relevant ("hi"), the answer is text, unless tool_choice is
+// "required" or names a tool. After tool results, the answer reports them;
 // JSON output follows its schema; gpt-oss and qwen3 models reason as they
 // do at Groq; stream=true streams word by word; max tokens and stop
 // sequences are honoured; an unknown model gets a 404 model_not_found.

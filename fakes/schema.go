@@ -39,9 +39,9 @@ func ArgsFromSchema(schema json.RawMessage, seed int64) (json.RawMessage, error)
 	return argsFromSchema(schema, seed, nil)
 }
 
-// stringHint proposes a value for a string property by its name; ok false
-// falls back to the generated string.
-type stringHint func(property string) (value string, ok bool)
+// stringHint proposes a value for a string property by its name and
+// description; ok false falls back to the generated string.
+type stringHint func(property, description string) (value string, ok bool)
 
 func argsFromSchema(schema json.RawMessage, seed int64, hint stringHint) (json.RawMessage, error) {
 	if len(strings.TrimSpace(string(schema))) == 0 || strings.TrimSpace(string(schema)) == "null" {
@@ -380,7 +380,8 @@ func (g *schemaGen) genString(s map[string]any, name string) string {
 		v = "192.0.2." + strconv.Itoa(int(uabs(g.seed)%254)+1)
 	default:
 		if g.hint != nil && s["pattern"] == nil {
-			if h, ok := g.hint(name); ok {
+			description, _ := s["description"].(string)
+			if h, ok := g.hint(name, description); ok {
 				v = h
 			}
 		}
