@@ -99,6 +99,12 @@ func cmdRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 				return usagef("-%s does not apply to -scenarios: set it in the scenarios file", name)
 			}
 		}
+		if strings.TrimSpace(c.dir) == "" {
+			return usagef("-dir is empty: give the directory to write the cassettes to, such as -dir testdata/cassettes")
+		}
+		if st, err := os.Stat(c.dir); err == nil && !st.IsDir() {
+			return usagef("-dir %s is a file: give the directory to write the cassettes to", c.dir)
+		}
 		return recordScenarios(ctx, &c, stderr)
 	}
 	if set["dir"] {

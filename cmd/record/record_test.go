@@ -394,6 +394,8 @@ func TestRecordValidatesBeforeSending(t *testing.T) {
 		{"-top-p above 1", []string{"-top-p", "2", q}, "-top-p 2 is out of range: Groq takes 0 to 1", 2},
 		{"-stop only a comma", []string{"-stop", ",", q}, `invalid value "," for flag -stop: no stop sequence in it`, 2},
 		{"five stop sequences", []string{"-stop", "a,b,c,d,e", q}, "-stop: 5 sequences, Groq takes at most 4", 2},
+		{"-dir a file", []string{"-scenarios", "hot.yaml", "-dir", "hot.yaml"}, "-dir hot.yaml is a file: give the directory to write the cassettes to", 2},
+		{"-dir empty", []string{"-scenarios", "hot.yaml", "-dir", ""}, "-dir is empty", 2},
 		{"a turn's temperature", []string{"-scenarios", "hot.yaml", "-dir", "s"}, "scenarios file hot.yaml: scenario a, turn 1: temperature 3 is out of range: Groq takes 0 to 2", 1},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -392,18 +393,27 @@ func scenarioPath(name string) string {
 // mirrorDefaultPath maps a test name to a relative cassette path as
 // replay.DefaultPath did when this was written: each '/'-separated part
 // keeps ASCII letters, digits, '.', '-' and '_', anything else becomes '_',
-// and a part that is empty or only dots gets a leading '_'.
+// a part that is empty or only dots gets a leading '_', and a part in which
+// anything but spaces was replaced gets "-" and 8 hex digits of its FNV-1a
+// hash, so that different names do not share a file.
 func mirrorDefaultPath(name string) string {
 	parts := strings.Split(name, "/")
-	for n, p := range parts {
-		p = strings.Map(func(r rune) rune {
+	for n, orig := range parts {
+		replaced := false
+		p := strings.Map(func(r rune) rune {
 			if r < 128 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_') {
 				return r
 			}
+			replaced = replaced || r != ' '
 			return '_'
-		}, p)
+		}, orig)
 		if strings.Trim(p, ".") == "" {
 			p = "_" + p
+		}
+		if replaced {
+			h := fnv.New32a()
+			h.Write([]byte(orig))
+			p = fmt.Sprintf("%s-%08x", p, h.Sum32())
 		}
 		parts[n] = p
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/llmvcr/llmvcr/cassettes"
+	"github.com/llmvcr/llmvcr/replay"
 )
 
 func TestParseScenarios(t *testing.T) {
@@ -107,21 +108,30 @@ func TestInspectGolden(t *testing.T) {
 }
 
 // A scenario's name maps to the cassette replay.New loads for the test of
-// that name, subtests in folders.
+// that name, subtests in folders; the copy of replay's mapping, used should
+// replay's layout change, agrees with it.
 func TestScenarioPath(t *testing.T) {
 	for _, c := range []struct{ name, want string }{
 		{"TestChat", "TestChat.yaml"},
 		{"TestChat/stream", "TestChat/stream.yaml"},
 		{"TestChat/stream mode", "TestChat/stream_mode.yaml"},
-		{"TestChat/über", "TestChat/_ber.yaml"},
+		{"TestChat/über", "TestChat/_ber-*.yaml"},
+		{"TestChat/日本", "TestChat/__-*.yaml"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			if got := scenarioPath(c.name); got != filepath.FromSlash(c.want) {
+			got := scenarioPath(c.name)
+			if ok, _ := filepath.Match(filepath.FromSlash(c.want), got); !ok {
 				t.Errorf("scenarioPath(%q) = %q, want %q", c.name, got, c.want)
 			}
-			if got := mirrorDefaultPath(c.name); got != filepath.FromSlash(c.want) {
-				t.Errorf("mirrorDefaultPath(%q) = %q, want %q", c.name, got, c.want)
+			if want := replay.DefaultPath(c.name); filepath.Join("testdata", "cassettes", got) != want {
+				t.Errorf("scenarioPath(%q) = %q, not where replay.DefaultPath looks (%q)", c.name, got, want)
+			}
+			if m := mirrorDefaultPath(c.name); m != got {
+				t.Errorf("mirrorDefaultPath(%q) = %q, want %q", c.name, m, got)
 			}
 		})
+	}
+	if scenarioPath("TestX/日本") == scenarioPath("TestX/中文") {
+		t.Error("two names share a cassette")
 	}
 }
