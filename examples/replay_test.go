@@ -2,8 +2,6 @@ package examples
 
 import (
 	"context"
-	"net/http"
-	"net/url"
 	"os"
 	"testing"
 
@@ -91,23 +89,13 @@ func TestToolLoopReplayed(t *testing.T) {
 
 // recordFromFakeWithoutKey lets these examples be re-recorded on a machine
 // without a key: when recording and GROQ_API_KEY is unset, requests to Groq
-// go to the embedded fake server instead. In replay (the default, and CI)
-// it changes nothing.
+// go to the embedded fake server instead (the recorded URLs stay
+// api.groq.com). In replay (the default, and CI) it changes nothing.
 func recordFromFakeWithoutKey(t *testing.T) []replay.Option {
 	if os.Getenv("GROQ_API_KEY") != "" {
 		return nil
 	}
 	fake := fakes.NewServer()
 	t.Cleanup(fake.Close)
-	target, _ := url.Parse(fake.URL)
-	return []replay.Option{replay.WithRealTransport(rewriteHost{target: target})}
-}
-
-// rewriteHost sends every request to target's host, keeping its path.
-type rewriteHost struct{ target *url.URL }
-
-func (r rewriteHost) RoundTrip(req *http.Request) (*http.Response, error) {
-	out := req.Clone(req.Context())
-	out.URL.Scheme, out.URL.Host, out.Host = r.target.Scheme, r.target.Host, r.target.Host
-	return http.DefaultTransport.RoundTrip(out)
+	return []replay.Option{replay.WithRealTransport(fake.Transport())}
 }
