@@ -78,8 +78,8 @@ type Index struct {
 
 	mu      sync.Mutex
 	entries []*entry
-	exact   map[headKey]map[string]*queue // compact body -> entries
-	canon   map[headKey]map[string]*queue // canonical body -> entries
+	exact   map[headKey]map[string]*queue // recorded body bytes (as saved, and compact) -> the queue of their canonical form
+	canon   map[headKey]map[string]*queue // canonical body -> entries, in recorded order
 }
 
 // headKey is what a match compares besides the body.
@@ -147,13 +147,22 @@ func (x *Index) add(i *Interaction) *entry {
 	x.entries = append(x.entries, e)
 	head := x.headKey(i.Request.Method, i.Request.URL, i.Request.Headers)
 	body := i.Request.Body
-	compact := CompactJSON(body) // unchanged when not JSON
-	push(x.exact, head, compact, e)
-	push(x.canon, head, x.canonical([]byte(body)), e)
+	q := push(x.canon, head, x.canonical([]byte(body)), e)
+	// The bytes a client sends (compact JSON) and the bytes as saved
+	// both lead to the canonical queue, so requests that are the same
+	// after canonicalisation share one queue, one order, whatever their
+	// bytes.
+	inner := x.exact[head]
+	if inner == nil {
+		inner = map[string]*queue{}
+		x.exact[head] = inner
+	}
+	inner[CompactJSON(body)] = q // unchanged when not JSON
+	inner[body] = q
 	return e
 }
 
-func push(m map[headKey]map[string]*queue, head headKey, body string, e *entry) {
+func push(m map[headKey]map[string]*queue, head headKey, body string, e *entry) *queue {
 	inner := m[head]
 	if inner == nil {
 		inner = map[string]*queue{}
@@ -165,6 +174,7 @@ func push(m map[headKey]map[string]*queue, head headKey, body string, e *entry) 
 		inner[body] = q
 	}
 	q.list = append(q.list, e)
+	return q
 }
 
 func (x *Index) headKey(method, url string, h http.Header) headKey {
@@ -198,11 +208,81 @@ func (x *Index) canonical(body []byte) string {
 	for _, p := range x.cfg.ignore {
 		v = p.remove(v)
 	}
-	b, err := json.Marshal(v)
+	b, err := json.Marshal(normNumbers(v))
 	if err != nil {
 		return string(body)
 	}
+	if x.cfg.scrub.containsBytes(b) {
+		return x.cfg.scrub.ScrubString(string(b)) // a secret written with escapes
+	}
 	return string(b)
+}
+
+// normNumbers replaces every number of a decoded JSON value (decoded with
+// UseNumber) with its canonical text (see normNumber), in place.
+func normNumbers(v any) any {
+	switch t := v.(type) {
+	case json.Number:
+		return json.Number(normNumber(string(t)))
+	case map[string]any:
+		for k, e := range t {
+			t[k] = normNumbers(e)
+		}
+	case []any:
+		for n, e := range t {
+			t[n] = normNumbers(e)
+		}
+	}
+	return v
+}
+
+// normNumber returns one text for every spelling of the same JSON number
+// ("1", "1.0", "10e-1" -> "1e0"; "100", "1e2" -> "1e2"): the significant
+// digits, without leading or trailing zeros, and a decimal exponent. It is
+// exact (no rounding: the digits are kept as text), and works on the
+// literal rather than on math/big values, so that a hostile exponent
+// (1e999999999) costs nothing. A literal it cannot read is returned as it
+// is.
+func normNumber(lit string) string {
+	s := lit
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	mant, expText, hasExp := strings.Cut(strings.ToLower(s), "e")
+	intPart, frac, _ := strings.Cut(mant, ".")
+	var exp int64
+	if hasExp {
+		e, err := strconv.ParseInt(strings.TrimPrefix(expText, "+"), 10, 64)
+		if err != nil || e > 1<<50 || e < -(1<<50) {
+			return lit
+		}
+		exp = e
+	}
+	digits := strings.TrimLeft(intPart+frac, "0")
+	exp -= int64(len(frac))
+	if digits == "" {
+		return "0"
+	}
+	for strings.HasSuffix(digits, "0") {
+		digits = digits[:len(digits)-1]
+		exp++
+	}
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return lit
+		}
+	}
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	b.WriteByte(digits[0])
+	if len(digits) > 1 {
+		b.WriteByte('.')
+		b.WriteString(digits[1:])
+	}
+	b.WriteByte('e')
+	b.WriteString(strconv.FormatInt(exp+int64(len(digits)-1), 10))
+	return b.String()
 }
 
 func parseJSON(body []byte) (any, bool) {
@@ -235,6 +315,8 @@ func (x *Index) Match(r *http.Request, body []byte) (*Interaction, error) {
 	x.mu.Lock()
 	if inner := x.exact[head]; inner != nil {
 		if q := inner[string(body)]; q != nil {
+			// The bytes of a recording: its canonical queue, without
+			// parsing. Exhausted, it is a miss like any other.
 			if e := q.take(x.cfg.repeat); e != nil {
 				x.mu.Unlock()
 				return e.i, nil
@@ -242,7 +324,8 @@ func (x *Index) Match(r *http.Request, body []byte) (*Interaction, error) {
 		}
 	}
 	x.mu.Unlock()
-	// The bytes differ from every recording: compare canonical forms.
+	// The bytes differ from every recording (or its queue is used up):
+	// compare canonical forms.
 	canon := x.canonical(body)
 	x.mu.Lock()
 	if inner := x.canon[head]; inner != nil {
@@ -341,6 +424,13 @@ func (x *Index) miss(method, url string, head headKey, canon string, body []byte
 		return x.scrubMiss(me)
 	}
 	got, gotJSON := parseJSON(body)
+	if gotJSON {
+		// Ignored paths are left out of the request too: they neither
+		// choose the closest recording nor show in the differences.
+		for _, p := range x.cfg.ignore {
+			got = p.remove(got)
+		}
+	}
 	best, bestScore := (*entry)(nil), 0
 	var bestPaths []string
 	for _, e := range x.entries {
@@ -525,6 +615,11 @@ func walkDiff(path string, a, b any, okA, okB bool, s *Scrubber, out *[]string) 
 					walkDiff(path+"["+strconv.Itoa(n)+"]", va, vb, n < len(ta), n < len(tb), s, out)
 				}
 				return
+			}
+		}
+		if na, ok := a.(json.Number); ok {
+			if nb, ok := b.(json.Number); ok && normNumber(string(na)) == normNumber(string(nb)) {
+				return // 1 and 1.0 are the same number
 			}
 		}
 		if reflect.DeepEqual(a, b) {

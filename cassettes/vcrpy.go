@@ -90,8 +90,22 @@ func ImportVCRPy(data []byte) (c *Cassette, err error) {
 			c, err = nil, &ImportError{Interaction: -1, Err: fmt.Errorf("yaml: %v", r)}
 		}
 	}()
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, &ImportError{Interaction: -1, Err: err}
+	}
+	top := &root
+	if top.Kind == yaml.DocumentNode && len(top.Content) == 1 {
+		top = top.Content[0]
+	}
+	if ins := mapValue(top, "interactions"); ins == nil || ins.Kind != yaml.SequenceNode {
+		return nil, &ImportError{Interaction: -1, Err: fmt.Errorf("not a vcrpy cassette: no top-level interactions list")}
+	}
+	if v := mapValue(top, "version"); v != nil && v.Kind == yaml.ScalarNode && v.Value == strconv.Itoa(Version) {
+		return nil, &ImportError{Interaction: -1, Err: fmt.Errorf("unsupported vcrpy cassette version %d (want 1): this is already an llmvcr/go-vcr cassette (format version %d); load it with cassettes.Load instead of importing it", Version, Version)}
+	}
 	var f vcrFile
-	if err := yaml.Unmarshal(data, &f); err != nil {
+	if err := top.Decode(&f); err != nil {
 		return nil, &ImportError{Interaction: -1, Err: err}
 	}
 	switch v := f.Version.(type) {
