@@ -325,7 +325,8 @@ type Response = cassette.Response
 // scrubbed (see Scrubber), the result is scanned for any configured secret
 // value, and only then is a temporary file in the same directory written,
 // synced and renamed over the old file. On any failure the old file is
-// left as it was and the error is a *SaveError or a *SecretLeakError.
+// left as it was and the error is a *SaveError, a *SecretLeakError or an
+// *UnscannableError (an encoded body that does not decode).
 // Save modifies the interactions in place (they are what was saved).
 func (c *Cassette) Save(opts ...Option) error {
 	var cfg config

@@ -15,8 +15,12 @@
 //
 //   - JSON bodies are indented (two spaces) so a re-recorded cassette diffs
 //     line by line; Content-Length headers and fields are fixed to match.
-//   - gzip and deflate response bodies are decoded and Content-Encoding is
-//     removed (br is left as recorded: the standard library cannot decode it).
+//   - gzip and deflate bodies, of responses and of requests, are decoded and
+//     Content-Encoding is removed. A body that does not decode (br, which
+//     the standard library cannot decode, or a corrupt stream) is kept as
+//     recorded, but it cannot be scanned for secrets, so Save refuses it
+//     with an *UnscannableError naming the interaction (a body cut short
+//     is scanned as far as it decodes).
 //   - Event streams (text/event-stream) keep the server's exact bytes, with
 //     one timing line before each event, ": llmvcr-t=<seconds>\n" (see
 //     TimingPrefix). These are SSE comments, so even a client that saw them
@@ -27,10 +31,14 @@
 //   - Secrets are scrubbed (see Scrubber): Authorization and API-key headers,
 //     cookies, API-key query parameters, and the literal value of every
 //     configured secret (the value of $GROQ_API_KEY by default; WithSecrets,
-//     WithSecretEnv add more) wherever it appears, also JSON- or URL-encoded.
-//     Anything shaped like a Groq key (gsk_...) is scrubbed too, configured or
-//     not. Then every configured value is searched for once more; if one is still
-//     there, Save fails with a *SecretLeakError that does not contain it.
+//     WithSecretEnv add more) wherever it appears, however it is written:
+//     percent-encoded in either case, inside a JSON string with \u or \/
+//     escapes (the string is decoded, scrubbed and re-encoded), inside a
+//     JSON string inside a JSON string, in a gzip request body. Anything
+//     shaped like a Groq key (gsk_...) is scrubbed too, configured or not.
+//     Then every body, URL and header is searched once more in all those
+//     forms; if a secret is still there, Save fails with a
+//     *SecretLeakError that does not contain it.
 //   - The file is written atomically: a temporary file in the same
 //     directory, synced, then renamed over the old one. A failed or
 //     interrupted save leaves the previous cassette as it was.
@@ -38,16 +46,19 @@
 // # Matching
 //
 // An Index answers requests from a cassette. It compares the method, the
-// URL, and the body as JSON: key order and whitespace do not matter, and
+// URL, and the body as JSON: key order, whitespace and the spelling of
+// numbers (1, 1.0, 1e0) do not matter, and
 // IgnoreJSONPaths leaves volatile fields out ("seed",
 // "messages[*].tool_call_id"). Headers are ignored unless MatchHeaders names
 // them. Each recorded body's compact and canonical forms are computed once,
 // when the Index is built: a request whose bytes equal a recording costs a
-// map lookup, and only a request whose bytes differ is parsed. Identical
-// requests get their responses in recorded order; different requests can
+// map lookup, and only a request whose bytes differ is parsed. Requests
+// that are the same after canonicalisation (whatever their bytes) get
+// their responses in recorded order; different requests can
 // come in any order, from any goroutine. A request that matches nothing
 // gets a *MissError naming the cassette, the request, the closest
-// recording, and the differences by JSON path:
+// recording, and the differences by JSON path (ignored paths left out;
+// values scrubbed before they are shortened):
 //
 //	cassettes: no recorded interaction in testdata/cassettes/TestChat.yaml matches POST https://api.groq.com/openai/v1/chat/completions: the request body differs from every recording
 //	closest recorded request: interaction 0, POST https://api.groq.com/openai/v1/chat/completions
@@ -57,7 +68,8 @@
 // # Other tools
 //
 // ImportVCRPy converts vcrpy and pytest-recording cassettes (including
-// pydantic-ai's parsed_body style). Drift compares an old recording with a
+// pydantic-ai's parsed_body style); a file without a top-level
+// interactions list, or one of ours, is refused with an *ImportError. Drift compares an old recording with a
 // new one field by field, keeping volatile fields (ids, timestamps,
 // timings) apart. Lint finds leftover secrets, bodies that do not parse as
 // their Content-Type says, unsupported versions, and duplicate or
