@@ -460,11 +460,11 @@ func TestMistypedCommand(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"transposed inspect", []string{"inpsect", "demo.yaml"}, `record: unknown command "inpsect"; did you mean inspect? (to record a one-word prompt, put it after --)`},
+		{"transposed inspect", []string{"inpsect", "demo.yaml"}, `record: unknown command "inpsect"; did you mean inspect? (to record a one-word prompt, put it after --)` + "\n"},
 		{"lint one letter off", []string{"lnt", "cassettes"}, `unknown command "lnt"; did you mean lint?`},
 		{"import without its suffix", []string{"import-vcr", "a.yaml", "b.yaml"}, `unknown command "import-vcr"; did you mean import-vcrpy?`},
 		{"capitalised diff", []string{"Diff", "a.yaml", "b.yaml"}, `unknown command "Diff"; did you mean diff?`},
-		{"a word far from every command", []string{"frobnicate"}, `record: unknown command "frobnicate" (to record a one-word prompt, put it after --)`},
+		{"a word far from every command", []string{"frobnicate"}, `record: unknown command "frobnicate" (to record a one-word prompt, put it after --; run 'record -h' for usage)` + "\n"},
 		{"a lone word with flags after it", []string{"frobnicate", "-o", "x.yaml"}, `unknown command "frobnicate" (to record`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -521,11 +521,13 @@ func TestImportVCRPyReplaces(t *testing.T) {
 
 	// An input that is not a vcrpy cassette (here, one of llmvcr's) is one
 	// line on stderr, and the output is left alone.
+	before, _ := os.ReadFile(filepath.Join(dir, "junk.yaml"))
 	r = cli(t, dir, nil, "import-vcrpy", "out.yaml", "junk.yaml")
-	if r.code == 0 {
-		t.Log("cassettes.ImportVCRPy accepts an llmvcr cassette as vcrpy input (being fixed in cassettes)")
-	} else if !strings.HasPrefix(r.stderr, "record: ") || strings.Count(r.stderr, "\n") != 1 {
-		t.Errorf("exit %d, stderr %q; want one line", r.code, r.stderr)
+	if r.code != 1 || !strings.HasPrefix(r.stderr, "record: ") || strings.Count(r.stderr, "\n") != 1 {
+		t.Errorf("exit %d, stderr %q; want exit 1 and one line", r.code, r.stderr)
+	}
+	if after, _ := os.ReadFile(filepath.Join(dir, "junk.yaml")); string(after) != string(before) {
+		t.Error("a failed import changed its output file")
 	}
 }
 

@@ -86,7 +86,11 @@ func main() {
 }
 
 // usageError is a mistake in how the command was called: exit status 2.
-type usageError struct{ msg string }
+// Unless bare, the line ends pointing to record -h.
+type usageError struct {
+	msg  string
+	bare bool // the message says what to do already
+}
 
 func (e *usageError) Error() string { return e.msg }
 
@@ -110,7 +114,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "record: %s (run 'record -h' for usage)\n", oneLine(err.Error(), 600))
+		if ue.bare {
+			fmt.Fprintf(stderr, "record: %s\n", oneLine(err.Error(), 600))
+		} else {
+			fmt.Fprintf(stderr, "record: %s (run 'record -h' for usage)\n", oneLine(err.Error(), 600))
+		}
 		return 2
 	default:
 		fmt.Fprintf(stderr, "record: %s\n", oneLine(err.Error(), 1000))
@@ -161,11 +169,11 @@ func checkCommand(args []string) error {
 		}
 	}
 	if best != "" {
-		return usagef("unknown command %q; did you mean %s? (to record a one-word prompt, put it after --)", word, best)
+		return &usageError{msg: fmt.Sprintf("unknown command %q; did you mean %s? (to record a one-word prompt, put it after --)", word, best), bare: true}
 	}
 	pos, err := parseInterspersed(recordFlags(&recordConfig{}), args)
 	if err == nil && len(pos) == 1 {
-		return usagef("unknown command %q (to record a one-word prompt, put it after --)", word)
+		return &usageError{msg: fmt.Sprintf("unknown command %q (to record a one-word prompt, put it after --; run 'record -h' for usage)", word), bare: true}
 	}
 	return nil
 }
