@@ -463,6 +463,7 @@ func TestMistypedCommand(t *testing.T) {
 		{"transposed inspect", []string{"inpsect", "demo.yaml"}, `record: unknown command "inpsect"; did you mean inspect? (to record a one-word prompt, put it after --)` + "\n"},
 		{"lint one letter off", []string{"lnt", "cassettes"}, `unknown command "lnt"; did you mean lint?`},
 		{"import without its suffix", []string{"import-vcr", "a.yaml", "b.yaml"}, `unknown command "import-vcr"; did you mean import-vcrpy?`},
+		{"the start of import-vcrpy", []string{"import", "test_groq.yaml", "out.yaml"}, `unknown command "import"; did you mean import-vcrpy?`},
 		{"capitalised diff", []string{"Diff", "a.yaml", "b.yaml"}, `unknown command "Diff"; did you mean diff?`},
 		{"a word far from every command", []string{"frobnicate"}, `record: unknown command "frobnicate" (to record a one-word prompt, put it after --; run 'record -h' for usage)` + "\n"},
 		{"a lone word with flags after it", []string{"frobnicate", "-o", "x.yaml"}, `unknown command "frobnicate" (to record`},

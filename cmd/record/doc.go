@@ -34,7 +34,8 @@
 //	record diff OLD NEW                      what changed between two recordings
 //
 // A first word within two edits of a command's name ("record inpsect
-// demo.yaml"), or a prompt of one word standing first ("record frobnicate"),
+// demo.yaml") or the start of one ("record import IN OUT"), or a prompt of
+// one word standing first ("record frobnicate"),
 // is refused as a usage error rather than recorded; put a one-word prompt
 // after "--": record -- Hello.
 //

@@ -153,8 +153,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 var commands = []string{"inspect", "lint", "import-vcrpy", "diff"}
 
 // checkCommand refuses a first argument that looks like a subcommand rather
-// than a prompt: a single word within two edits of a subcommand's name, or a
-// single word that is the whole prompt. A prompt after "--" is never
+// than a prompt: a single word within two edits of a subcommand's name or
+// the start of one, or a single word that is the whole prompt. A prompt after "--" is never
 // checked, so a one-word prompt can still be recorded.
 func checkCommand(args []string) error {
 	word := args[0]
@@ -166,6 +166,11 @@ func checkCommand(args []string) error {
 	for _, c := range commands {
 		if d := editDistance(lower, c); d < dist {
 			best, dist = c, d
+		}
+	}
+	for _, c := range commands {
+		if best == "" && len(lower) >= 4 && strings.HasPrefix(c, lower) {
+			best = c // the start of a command's name: "import" for import-vcrpy
 		}
 	}
 	if best != "" {
