@@ -200,6 +200,7 @@ func TestFailures(t *testing.T) {
 	writeFile(t, dir, "badname.yaml", "scenarios: [{name: ../escape, turns: [hi]}]\n")
 	writeFile(t, dir, "dupname.yaml", "scenarios: [{name: a, turns: [hi]}, {name: a, turns: [ho]}]\n")
 	writeFile(t, dir, "unknownkey.yaml", "scenarios: [{name: a, turns: [hi], temprature: 1}]\n")
+	writeFile(t, dir, "two.json", `[{"name": "a", "turns": ["hi there"]}, {"name": "b", "turns": ["ho there"]}]`)
 	for _, c := range []struct {
 		name string
 		args []string
@@ -222,6 +223,7 @@ func TestFailures(t *testing.T) {
 		{"diff missing file", []string{"diff", "nope.yaml", "nope2.yaml"}, "nope.yaml"},
 		{"import missing file", []string{"import-vcrpy", "nope.yaml", "out.yaml"}, "nope.yaml"},
 		{"timeout", []string{"-timeout", "1ms", "What is the capital of France?"}, "gave up after -timeout 1ms; nothing saved"},
+		{"scenarios timeout", []string{"-timeout", "1ms", "-scenarios", "two.json", "-dir", "out"}, "record: recorded 0 of 2 scenarios into out; gave up after -timeout 1ms"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := cli(t, dir, nil, c.args...)
