@@ -27,8 +27,8 @@ is refused; put a one-word prompt after --: record -- Hello
 
 With GROQ_API_KEY set, record talks to Groq (GROQ_BASE_URL, if set, replaces
 https://api.groq.com). Without it, it says so and records against an embedded
-fake Groq server, so it works with no key and no network. With CI set,
-recording against Groq is refused unless -force is given; recording against
+fake Groq server, so it works with no key and no network. With CI set
+(to anything but 0 or false), recording against Groq is refused unless -force is given; recording against
 the embedded fake is always allowed. The API key never reaches the cassette:
 the Authorization header and the key's value are scrubbed, and saving fails
 if the key is still found.
