@@ -42,11 +42,17 @@ func benchResp(k int) string {
 		k, strings.Repeat("lorem ipsum ", 65))
 }
 
-func benchCassette(b *testing.B) string {
+// sharedURL gives every interaction the same URL, as Groq traffic has
+// (every chat request goes to /chat/completions).
+func sharedURL(int) string { return chatURL }
+
+func benchCassette(b *testing.B) string { return benchCassetteAt(b, benchURL) }
+
+func benchCassetteAt(b *testing.B, url func(int) string) string {
 	b.Helper()
 	c := New(filepath.Join(b.TempDir(), "bench.yaml"))
 	for k := 0; k < benchN; k++ {
-		c.Interactions = append(c.Interactions, jsonInteraction(benchURL(k), benchBody(k), benchResp(k)))
+		c.Interactions = append(c.Interactions, jsonInteraction(url(k), benchBody(k), benchResp(k)))
 	}
 	if err := c.Save(WithoutDefaultSecrets()); err != nil {
 		b.Fatal(err)
@@ -91,15 +97,29 @@ func (t mapTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return &http.Response{StatusCode: 200, Header: http.Header{}, ContentLength: int64(len(body)), Body: io.NopCloser(strings.NewReader(body)), Request: r}, nil
 }
 
-func BenchmarkReplay(b *testing.B) {
-	path := benchCassette(b)
+// BenchmarkReplay replays the 1st and the 1,000th interaction of a
+// cassette whose interactions each have their own URL (?n=k), so go-vcr's
+// method+URL matcher scans to the k-th one.
+func BenchmarkReplay(b *testing.B) { benchReplay(b, benchURL, true) }
+
+// BenchmarkReplaySharedURL is BenchmarkReplay with every interaction at
+// the same URL, as real Groq traffic is. go-vcr's method+URL matcher then
+// stops at the first interaction whatever is asked (it cannot tell the
+// requests apart, so at=1000 it answers with interaction 1), and the
+// floor is a single canned response.
+func BenchmarkReplaySharedURL(b *testing.B) { benchReplay(b, sharedURL, false) }
+
+func benchReplay(b *testing.B, benchURL func(int) string, reordered bool) {
+	path := benchCassetteAt(b, benchURL)
 	c, err := Load(path)
 	if err != nil {
 		b.Fatal(err)
 	}
 	floor := mapTransport{}
 	for k := 0; k < benchN; k++ {
-		floor[benchURL(k)] = benchResp(k)
+		if _, ok := floor[benchURL(k)]; !ok {
+			floor[benchURL(k)] = benchResp(k)
+		}
 	}
 	ours := indexTransport{NewIndex(c, Repeatable(), MatchScrubber(NewScrubber(WithoutDefaultSecrets())))}
 	rec, err := recorder.NewWithOptions(&recorder.Options{
@@ -132,6 +152,9 @@ func BenchmarkReplay(b *testing.B) {
 				}
 			})
 		}
+	}
+	if !reordered {
+		return
 	}
 	// The same request re-encoded (keys reordered, indented): the slow
 	// path, where the body is parsed and canonicalised.

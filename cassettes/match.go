@@ -309,21 +309,17 @@ func (x *Index) Match(r *http.Request, body []byte) (*Interaction, error) {
 	url := x.cfg.scrub.ScrubURL(r.URL.String())
 	head := x.headKey(r.Method, url, r.Header)
 	body = DecodeRequestBody(r.Header, body) // Save stores it decoded
+	// The bytes of a recording (which, saved, hold no secret) need no
+	// scrubbing: look them up first. Then the scrubbed bytes.
+	if e, found := x.takeExact(head, body); found {
+		return e, nil
+	}
 	if x.cfg.scrub.containsBytes(body) {
 		body = []byte(x.cfg.scrub.ScrubString(string(body)))
-	}
-	x.mu.Lock()
-	if inner := x.exact[head]; inner != nil {
-		if q := inner[string(body)]; q != nil {
-			// The bytes of a recording: its canonical queue, without
-			// parsing. Exhausted, it is a miss like any other.
-			if e := q.take(x.cfg.repeat); e != nil {
-				x.mu.Unlock()
-				return e.i, nil
-			}
+		if e, found := x.takeExact(head, body); found {
+			return e, nil
 		}
 	}
-	x.mu.Unlock()
 	// The bytes differ from every recording (or its queue is used up):
 	// compare canonical forms.
 	canon := x.canonical(body)
@@ -338,6 +334,23 @@ func (x *Index) Match(r *http.Request, body []byte) (*Interaction, error) {
 	}
 	x.mu.Unlock()
 	return nil, x.miss(r.Method, url, head, canon, body)
+}
+
+// takeExact answers a request whose body bytes are those of a recording,
+// from the queue of that recording's canonical form, without parsing.
+// found is false when no recording has these bytes or its queue is used
+// up (then the canonical lookup decides, and reports the miss).
+func (x *Index) takeExact(head headKey, body []byte) (*Interaction, bool) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if inner := x.exact[head]; inner != nil {
+		if q := inner[string(body)]; q != nil {
+			if e := q.take(x.cfg.repeat); e != nil {
+				return e.i, true
+			}
+		}
+	}
+	return nil, false
 }
 
 // Unused returns the positions (in recorded order) of the interactions no

@@ -20,8 +20,18 @@ import (
 // first and the last interaction. Compare with cassettes' BenchmarkReplay,
 // which holds the floor and go-vcr on the same data.
 func BenchmarkSessionReplay(b *testing.B) {
+	benchSession(b, func(k int) string { return fmt.Sprintf("https://api.groq.com/openai/v1/chat/completions?n=%d", k) })
+}
+
+// BenchmarkSessionReplaySharedURL is BenchmarkSessionReplay with every
+// interaction at the same URL, as Groq traffic is (go-vcr's method+URL
+// matcher then stops at the first interaction, whatever is asked).
+func BenchmarkSessionReplaySharedURL(b *testing.B) {
+	benchSession(b, func(int) string { return "https://api.groq.com/openai/v1/chat/completions" })
+}
+
+func benchSession(b *testing.B, url func(int) string) {
 	const n = 1000
-	url := func(k int) string { return fmt.Sprintf("https://api.groq.com/openai/v1/chat/completions?n=%d", k) }
 	body := func(k int) string {
 		var sb strings.Builder
 		sb.WriteString(`{"model":"llama-3.3-70b-versatile","messages":[`)
