@@ -17,7 +17,7 @@ for r in $(seq "$rounds"); do
 	echo "ROUND $r" >>"$out"
 	go test -run '^$' -bench 'Replay/' -benchtime 1s ./cassettes/ | grep '^Benchmark' | tee -a "$out"
 	go test -run '^$' -bench 'SessionReplay' -benchtime 1s ./replay/ | grep '^Benchmark' | tee -a "$out"
-	go test -run '^$' -bench 'Load' -benchtime 5x ./cassettes/ | grep '^Benchmark' | tee -a "$out"
+	go test -run '^$' -bench '^BenchmarkLoad' -benchtime 5x ./cassettes/ | grep '^Benchmark' | tee -a "$out"
 done
 echo
 echo "== medians over $rounds rounds"
@@ -29,14 +29,19 @@ function median(s,   a, n, i, j, t) {
 }
 function endround(   i, a, f, g, l, sg, sl) {
 	if (!started) return
-	for (i = 1; i <= 2; i++) {
-		a = (i == 1) ? "1" : "1000"
-		f = cur["BenchmarkReplay/floor/at=" a]; g = cur["BenchmarkReplay/govcr-method-url/at=" a]; l = cur["BenchmarkReplay/llmvcr-json/at=" a]
-		sg = cur["BenchmarkSessionReplay/govcr-method-url/at=" a]; sl = cur["BenchmarkSessionReplay/llmvcr-session/at=" a]
-		r["at=" a " go-vcr method+URL / floor"] = r["at=" a " go-vcr method+URL / floor"] " " g / f
-		r["at=" a " llmvcr index / floor"] = r["at=" a " llmvcr index / floor"] " " l / f
-		r["at=" a " llmvcr index / go-vcr"] = r["at=" a " llmvcr index / go-vcr"] " " l / g
-		r["at=" a " llmvcr session / go-vcr (same run)"] = r["at=" a " llmvcr session / go-vcr (same run)"] " " sl / sg
+	for (j = 1; j <= 2; j++) {
+		v = (j == 1) ? "" : "SharedURL"; tag = (j == 1) ? "own URLs" : "shared URL"
+		for (i = 1; i <= 2; i++) {
+			a = (i == 1) ? "1" : "1000"
+			f = cur["BenchmarkReplay" v "/floor/at=" a]; g = cur["BenchmarkReplay" v "/govcr-method-url/at=" a]; l = cur["BenchmarkReplay" v "/llmvcr-json/at=" a]
+			sg = cur["BenchmarkSessionReplay" v "/govcr-method-url/at=" a]; sl = cur["BenchmarkSessionReplay" v "/llmvcr-session/at=" a]
+			if (f == "" || sg == "") continue
+			k = tag " at=" a
+			r[k " go-vcr method+URL / floor"] = r[k " go-vcr method+URL / floor"] " " g / f
+			r[k " llmvcr index / floor"] = r[k " llmvcr index / floor"] " " l / f
+			r[k " llmvcr index / go-vcr"] = r[k " llmvcr index / go-vcr"] " " l / g
+			r[k " llmvcr session / go-vcr (same run)"] = r[k " llmvcr session / go-vcr (same run)"] " " sl / sg
+		}
 	}
 	delete cur
 }
@@ -52,5 +57,5 @@ END {
 	endround()
 	for (k in ns) printf "%-58s %12.0f ns/op\n", k, median(ns[k])
 	for (k in mb) printf "%-58s %12.1f MB/s\n", k, median(mb[k])
-	for (k in r) printf "ratio %-52s %8.2fx\n", k, median(r[k])
+	for (k in r) printf "ratio %-62s %8.2fx\n", k, median(r[k])
 }' "$out" | sort
