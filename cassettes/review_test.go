@@ -3,7 +3,9 @@ package cassettes
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -299,5 +301,68 @@ func TestImportRejectsNonVCRPy(t *testing.T) {
 	}
 	if c, err := ImportVCRPy([]byte("interactions: []\n")); err != nil || len(c.Interactions) != 0 {
 		t.Errorf("an empty vcrpy cassette: %v", err)
+	}
+}
+
+// FuzzScrubEscapedSecret builds a JSON body holding the secret with the
+// characters chosen by mask written as \u escapes (and '/' as \/ when
+// slash is set), around fuzzed text, and checks that scrubbing leaves no
+// trace of it in any view (as written, percent-decoded, JSON-decoded).
+func FuzzScrubEscapedSecret(f *testing.F) {
+	f.Add("hello", uint64(1), false)
+	f.Add(`a "quoted" \ text`, uint64(0xffff), true)
+	f.Add("", uint64(0), true)
+	f.Add("%2f%2F\\u0041", uint64(1<<40), false)
+	const secret = "s3cr3t/Value+x=1/abcdef"
+	s := NewScrubber(WithoutDefaultSecrets(), WithSecrets(secret))
+	f.Fuzz(func(t *testing.T, text string, mask uint64, slash bool) {
+		var lit strings.Builder
+		for k, r := range secret {
+			switch {
+			case mask&(1<<(k%64)) != 0:
+				fmt.Fprintf(&lit, `\u%04x`, r)
+			case r == '/' && slash:
+				lit.WriteString(`\/`)
+			default:
+				lit.WriteRune(r)
+			}
+		}
+		around, _ := json.Marshal(text)
+		body := `{"a":` + string(around) + `,"k":"pre ` + lit.String() + ` post","b":[` + string(around) + `]}`
+		out := s.ScrubString(body)
+		for _, v := range views(out) {
+			if strings.Contains(v, secret) {
+				t.Fatalf("secret left in %q (from %q)", out, body)
+			}
+		}
+		if !json.Valid([]byte(out)) {
+			t.Fatalf("scrubbing broke the JSON: %q", out)
+		}
+	})
+}
+
+// TestMatchDecodesGzipRequest: Save stores a gzip request body decoded,
+// so a replayed gzip request is decoded before it is matched.
+func TestMatchDecodesGzipRequest(t *testing.T) {
+	t.Setenv("GROQ_API_KEY", fakeKey)
+	body := `{"messages":[{"content":"hi"}],"api_key":"` + fakeKey + `"}`
+	i := jsonInteraction(chatURL, gzipped(t, body), `{"ok":true}`)
+	i.Request.Headers.Set("Content-Encoding", "gzip")
+	c := New(filepath.Join(t.TempDir(), "c.yaml"))
+	c.Interactions = []*Interaction{i}
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Load(c.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rq := back.Interactions[0].Request; rq.Headers.Get("Content-Encoding") != "" || !strings.Contains(rq.Body, `"content": "hi"`) {
+		t.Fatalf("request saved as %q (Content-Encoding %q), want decoded", rq.Body, rq.Headers.Get("Content-Encoding"))
+	}
+	r, b := matchReq(t, "POST", chatURL, gzipped(t, body))
+	r.Header.Set("Content-Encoding", "gzip")
+	if _, err := NewIndex(back).Match(r, b); err != nil {
+		t.Errorf("gzip request did not match its recording: %v", err)
 	}
 }
