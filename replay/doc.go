@@ -36,7 +36,7 @@
 // anything but "", "0" or "false"), recording and passthrough over the
 // network are refused with a clear message (a session given
 // WithRealTransport, e.g. a local fake server in a test, may still
-// record). The -record flag exists only in test binaries.
+// record; http.DefaultTransport given that way counts as the network). The -record flag exists only in test binaries.
 //
 // A recording is saved when the test ends, and only if it passed: a test
 // that failed (t.Error, t.Fatal, a panic) leaves the previous cassette as

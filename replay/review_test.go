@@ -162,22 +162,25 @@ func TestCIValues(t *testing.T) {
 		ci      string
 		mode    Mode
 		refused bool
+		opts    []Option
 	}{
-		{"", ModeRecord, false},
-		{"0", ModeRecord, false},
-		{"false", ModeRecord, false},
-		{"FALSE", ModeNewEpisodes, false},
-		{"1", ModeRecord, true},
-		{"true", ModeNewEpisodes, true},
-		{"yes", ModeRecord, true},
-		{"true", ModePassthrough, true},
-		{"false", ModePassthrough, false},
+		{"true", ModeRecord, true, []Option{WithRealTransport(http.DefaultTransport)}},
+		{"true", ModeRecord, false, []Option{WithRealTransport(offline{t})}},
+		{"", ModeRecord, false, nil},
+		{"0", ModeRecord, false, nil},
+		{"false", ModeRecord, false, nil},
+		{"FALSE", ModeNewEpisodes, false, nil},
+		{"1", ModeRecord, true, nil},
+		{"true", ModeNewEpisodes, true, nil},
+		{"yes", ModeRecord, true, nil},
+		{"true", ModePassthrough, true, nil},
+		{"false", ModePassthrough, false, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.mode.String()+"/CI="+tt.ci, func(t *testing.T) {
 			t.Setenv("CI", tt.ci)
 			ft := newFakeT(t, "TestX")
-			s := start(ft, WithPath(filepath.Join(t.TempDir(), "c.yaml")), WithMode(tt.mode))
+			s := start(ft, append([]Option{WithPath(filepath.Join(t.TempDir(), "c.yaml")), WithMode(tt.mode)}, tt.opts...)...)
 			if got := s == nil; got != tt.refused {
 				t.Fatalf("refused = %v, want %v (%s)", got, tt.refused, ft.allErrors())
 			}

@@ -143,9 +143,11 @@ type Session struct {
 // (testdata/cassettes/<test name>.yaml unless WithPath), and registers a
 // cleanup that saves recordings and reports unused interactions. It fails
 // the test at once when the cassette is missing in replay mode (saying how
-// to record it) or when recording is asked for while CI is set. (A session
-// given WithRealTransport records through that transport, a local fake in
-// a test, and is not refused.)
+// to record it), when recording or passthrough is asked for while CI is
+// set, and when recording with no API key in the environment. (A session
+// given WithRealTransport, other than http.DefaultTransport, records
+// through that transport, a local fake in a test, and is not refused.)
+// The cleanup saves only when the test passed.
 func New(t testing.TB, opts ...Option) *Session {
 	t.Helper()
 	s := &Session{t: t, cfg: config{clock: realClock{}}}
@@ -162,7 +164,9 @@ func New(t testing.TB, opts ...Option) *Session {
 	}
 	s.mode = mode
 	network := mode == ModeRecord || mode == ModeNewEpisodes || mode == ModePassthrough
-	if network && ciSet() && s.cfg.real == nil {
+	// http.DefaultTransport given explicitly reaches the network as much
+	// as no transport does.
+	if network && ciSet() && (s.cfg.real == nil || s.cfg.real == http.DefaultTransport) {
 		what := "record"
 		if mode == ModePassthrough {
 			what = "reach the real server"
