@@ -108,6 +108,7 @@ func TestRecordingNeedsAKey(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("CI", "") // this is about the key; CI's refusal is TestCIValues'
 			for k, v := range tt.env {
 				t.Setenv(k, v)
 			}
@@ -164,7 +165,7 @@ func TestCIValues(t *testing.T) {
 		refused bool
 		opts    []Option
 	}{
-		{"true", ModeRecord, true, []Option{WithRealTransport(http.DefaultTransport)}},
+		{"true", ModeRecord, false, []Option{WithRealTransport(http.DefaultTransport)}}, // allowed, but only to loopback: TestCIRefusesTheNetwork
 		{"true", ModeRecord, false, []Option{WithRealTransport(offline{t})}},
 		{"", ModeRecord, false, nil},
 		{"0", ModeRecord, false, nil},
@@ -191,6 +192,31 @@ func TestCIValues(t *testing.T) {
 				ft.end()
 			}
 		})
+	}
+}
+
+// TestCIRefusesTheNetwork: under CI, a session recording through
+// http.DefaultTransport may reach a loopback server (a test's own) but
+// not another host.
+func TestCIRefusesTheNetwork(t *testing.T) {
+	t.Setenv("CI", "true")
+	t.Setenv("GROQ_API_KEY", fakeKey)
+	g := newFakeGroq(t, func(w http.ResponseWriter, r *http.Request, body string) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"ok":true}`)
+	})
+	ft := newFakeT(t, "TestX")
+	s := start(ft, WithPath(filepath.Join(t.TempDir(), "c.yaml")), WithMode(ModeRecord), WithRealTransport(http.DefaultTransport))
+	if _, err := post(t, s.Client(), g.URL+"/v1/chat", `{}`); err != nil {
+		t.Fatalf("a loopback request under CI: %v", err)
+	}
+	_, err := post(t, s.Client(), "https://api.groq.com/openai/v1/chat/completions", `{}`)
+	if err == nil || !strings.Contains(err.Error(), "because CI is set") {
+		t.Fatalf("a request to api.groq.com under CI: %v", err)
+	}
+	ft.end()
+	if !strings.Contains(ft.allErrors(), "refusing to send POST https://api.groq.com") {
+		t.Errorf("errors: %q", ft.allErrors())
 	}
 }
 

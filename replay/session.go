@@ -8,6 +8,7 @@ import (
 	"hash/fnv"
 	"io"
 	"io/fs"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -145,8 +146,9 @@ type Session struct {
 // the test at once when the cassette is missing in replay mode (saying how
 // to record it), when recording or passthrough is asked for while CI is
 // set, and when recording with no API key in the environment. (A session
-// given WithRealTransport, other than http.DefaultTransport, records
-// through that transport, a local fake in a test, and is not refused.)
+// given WithRealTransport records through that transport, a local fake in
+// a test, and is not refused; http.DefaultTransport only for loopback
+// hosts.)
 // The cleanup saves only when the test passed.
 func New(t testing.TB, opts ...Option) *Session {
 	t.Helper()
@@ -164,9 +166,9 @@ func New(t testing.TB, opts ...Option) *Session {
 	}
 	s.mode = mode
 	network := mode == ModeRecord || mode == ModeNewEpisodes || mode == ModePassthrough
-	// http.DefaultTransport given explicitly reaches the network as much
-	// as no transport does.
-	if network && ciSet() && (s.cfg.real == nil || s.cfg.real == http.DefaultTransport) {
+	// http.DefaultTransport given explicitly may reach the network: under
+	// CI it is allowed for loopback hosts only (checked per request).
+	if network && ciSet() && s.cfg.real == nil {
 		what := "record"
 		if mode == ModePassthrough {
 			what = "reach the real server"
@@ -291,6 +293,23 @@ func packageDir() string {
 	}
 }
 
+// ciGuard refuses, under CI, a request that would leave the machine through
+// http.DefaultTransport (given with WithRealTransport) in a mode that
+// reaches the server; loopback hosts (a test's own server) are allowed.
+func (s *Session) ciGuard(r *http.Request) error {
+	if s.mode == ModeReplay || s.cfg.real != http.DefaultTransport || !ciSet() {
+		return nil
+	}
+	host := r.URL.Hostname()
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("replay: %s: refusing to send %s %s over the network because CI is set; record on a workstation and commit the cassette", s.path, r.Method, s.scrub.ScrubURL(r.URL.String()))
+}
+
 // ciSet reports whether the CI environment variable says this is a CI run:
 // set to anything but "", "0" or "false" (in any case).
 func ciSet() bool {
@@ -340,6 +359,13 @@ func (s *Session) RoundTrip(r *http.Request) (*http.Response, error) {
 		if r.Body != nil {
 			r.Body.Close()
 		}
+		return nil, err
+	}
+	if err := s.ciGuard(r); err != nil {
+		if r.Body != nil {
+			r.Body.Close()
+		}
+		s.fail(err)
 		return nil, err
 	}
 	if s.mode == ModePassthrough || s.mode == ModeRecord {
