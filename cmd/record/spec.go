@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -381,43 +380,14 @@ func checkScenarioName(name string) error {
 
 // scenarioPath is where scenario name is saved, relative to -dir: the path
 // replay.DefaultPath gives the test of that name, under testdata/cassettes
-// (TestChat/stream mode is TestChat/stream_mode.yaml).
+// (TestChat/stream mode is TestChat/stream_mode.yaml), so replay.New(t)
+// finds it when -dir is testdata/cassettes.
 func scenarioPath(name string) string {
-	base := filepath.Join("testdata", "cassettes")
-	if rel, err := filepath.Rel(base, replay.DefaultPath(name)); err == nil && filepath.IsLocal(rel) && strings.HasSuffix(rel, ".yaml") {
+	p := replay.DefaultPath(name)
+	if rel, err := filepath.Rel(filepath.Join("testdata", "cassettes"), p); err == nil {
 		return rel
 	}
-	return mirrorDefaultPath(name) // replay changed its layout: keep the one documented here
-}
-
-// mirrorDefaultPath maps a test name to a relative cassette path as
-// replay.DefaultPath did when this was written: each '/'-separated part
-// keeps ASCII letters, digits, '.', '-' and '_', anything else becomes '_',
-// a part that is empty or only dots gets a leading '_', and a part in which
-// anything but spaces was replaced gets "-" and 8 hex digits of its FNV-1a
-// hash, so that different names do not share a file.
-func mirrorDefaultPath(name string) string {
-	parts := strings.Split(name, "/")
-	for n, orig := range parts {
-		replaced := false
-		p := strings.Map(func(r rune) rune {
-			if r < 128 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_') {
-				return r
-			}
-			replaced = replaced || r != ' '
-			return '_'
-		}, orig)
-		if strings.Trim(p, ".") == "" {
-			p = "_" + p
-		}
-		if replaced {
-			h := fnv.New32a()
-			h.Write([]byte(orig))
-			p = fmt.Sprintf("%s-%08x", p, h.Sum32())
-		}
-		parts[n] = p
-	}
-	return filepath.Join(parts...) + ".yaml"
+	return p
 }
 
 // maxStop is how many stop sequences Groq takes.

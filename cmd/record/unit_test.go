@@ -108,8 +108,7 @@ func TestInspectGolden(t *testing.T) {
 }
 
 // A scenario's name maps to the cassette replay.New loads for the test of
-// that name, subtests in folders; the copy of replay's mapping, used should
-// replay's layout change, agrees with it.
+// that name, subtests in folders.
 func TestScenarioPath(t *testing.T) {
 	for _, c := range []struct{ name, want string }{
 		{"TestChat", "TestChat.yaml"},
@@ -125,9 +124,6 @@ func TestScenarioPath(t *testing.T) {
 			}
 			if want := replay.DefaultPath(c.name); filepath.Join("testdata", "cassettes", got) != want {
 				t.Errorf("scenarioPath(%q) = %q, not where replay.DefaultPath looks (%q)", c.name, got, want)
-			}
-			if m := mirrorDefaultPath(c.name); m != got {
-				t.Errorf("mirrorDefaultPath(%q) = %q, want %q", c.name, m, got)
 			}
 		})
 	}
