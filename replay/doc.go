@@ -92,7 +92,10 @@
 //		replay.OnRequest(2, replay.CutAfter(3)), // the retry gets the recording, cut after 3 events
 //	)
 //
-// CutAfter breaks the connection after k events (io.ErrUnexpectedEOF),
+// Refuse and ResetBeforeHeaders fail the request before any answer as a
+// refused or reset connection does (a *net.OpError), StallBeforeHeaders
+// answers nothing until the request gives up; CutAfter breaks the
+// connection after k events (io.ErrUnexpectedEOF),
 // StallAfter blocks after k events until the request's context is done,
 // CorruptEvent garbles event k's data, and Respond answers with a given
 // status, headers and body without using a recording.

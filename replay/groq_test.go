@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -362,6 +364,63 @@ func TestFaultsMatchRealFaults(t *testing.T) {
 		}
 		if slept := clock.Slept(); len(slept) != 1 || slept[0] != 2*time.Second {
 			t.Errorf("model waited %v, want the 2s retry-after", slept)
+		}
+	})
+}
+
+// TestFaultsBeforeHeaders: a refused connection and a reset before the
+// headers are retried by groq.Model like real ones (the retry gets the
+// recording); without retries the caller gets the same error class as
+// from a real refused connection; a stall before the headers ends with the
+// request's deadline.
+func TestFaultsBeforeHeaders(t *testing.T) {
+	t.Setenv("GROQ_BASE_URL", "")
+	path := filepath.Join(t.TempDir(), "answer.yaml")
+	g := fakes.NewGroq(t)
+	g.ReplyText("Paris.")
+	t.Run("record", func(t *testing.T) {
+		s := New(t, WithPath(path), WithMode(ModeRecord), WithRealTransport(g.Client().Transport))
+		m, _ := groq.NewModel("llama-3.3-70b-versatile", groq.WithBaseURL(g.URL), groq.WithHTTPClient(s.Client()))
+		request(t, m, []llm.Message{llm.NewRequest(llm.User("Capital of France?"))}, nil, nil)
+	})
+	ask := func(m *groq.Model, ctx context.Context) (*llm.Response, error) {
+		return m.Request(ctx, []llm.Message{llm.NewRequest(llm.User("Capital of France?"))}, nil, nil)
+	}
+	for _, tt := range []struct {
+		name  string
+		fault Fault
+		errno syscall.Errno
+	}{
+		{"refused", Refuse(), syscall.ECONNREFUSED},
+		{"reset", ResetBeforeHeaders(), syscall.ECONNRESET},
+	} {
+		t.Run(tt.name+" is retried", func(t *testing.T) {
+			clock := fakes.NewInstantClock(time.Now())
+			s := New(t, WithPath(path), WithRealTransport(offline{t}), OnRequest(1, tt.fault))
+			m, _ := groq.NewModel("llama-3.3-70b-versatile", groq.WithBaseURL(g.URL), groq.WithHTTPClient(s.Client()), groq.WithClock(clock))
+			r, err := ask(m, context.Background())
+			if err != nil || r.Text() != "Paris." || len(clock.Slept()) != 1 {
+				t.Fatalf("err %v, text %q, waits %v", err, r.Text(), clock.Slept())
+			}
+		})
+		t.Run(tt.name+" without retries", func(t *testing.T) {
+			s := New(t, WithPath(path), WithRealTransport(offline{t}), OnRequest(1, tt.fault), AllowUnused())
+			m, _ := groq.NewModel("llama-3.3-70b-versatile", groq.WithBaseURL(g.URL), groq.WithHTTPClient(s.Client()), groq.WithMaxRetries(0))
+			_, err := ask(m, context.Background())
+			var ae *llm.ModelAPIError
+			var oe *net.OpError
+			if !errors.As(err, &ae) || !errors.As(err, &oe) || !errors.Is(err, tt.errno) {
+				t.Fatalf("err = %T %v, want a ModelAPIError wrapping a *net.OpError with %v", err, err, tt.errno)
+			}
+		})
+	}
+	t.Run("stall until the deadline", func(t *testing.T) {
+		s := New(t, WithPath(path), WithRealTransport(offline{t}), OnRequest(1, StallBeforeHeaders()), AllowUnused())
+		m, _ := groq.NewModel("llama-3.3-70b-versatile", groq.WithBaseURL(g.URL), groq.WithHTTPClient(s.Client()), groq.WithTimeout(20*time.Millisecond), groq.WithMaxRetries(0))
+		_, err := ask(m, context.Background())
+		var ae *llm.ModelAPIError
+		if !errors.As(err, &ae) || !ae.Timeout() {
+			t.Fatalf("err = %T %v, want a timeout", err, err)
 		}
 	})
 }

@@ -180,6 +180,9 @@ const (
 	faultStall
 	faultCorrupt
 	faultRespond
+	faultRefuse
+	faultReset
+	faultStallHeaders
 )
 
 // CutAfter delivers the first k events of the replayed stream (k bytes'
@@ -204,9 +207,25 @@ func Respond(status int, header http.Header, body string) Fault {
 	return Fault{kind: faultRespond, status: status, header: header, body: body}
 }
 
+// Refuse fails the request before any answer, as a refused connection
+// does: the client gets a *net.OpError wrapping syscall.ECONNREFUSED. The
+// recordings are left untouched, so a retry gets the recorded answer.
+func Refuse() Fault { return Fault{kind: faultRefuse} }
+
+// ResetBeforeHeaders fails the request as a connection reset before the
+// response headers does: a *net.OpError wrapping syscall.ECONNRESET. The
+// recordings are left untouched.
+func ResetBeforeHeaders() Fault { return Fault{kind: faultReset} }
+
+// StallBeforeHeaders sends no answer at all until the request's context is
+// done, whose error is then returned, as a server that accepted the
+// connection and hangs does. The recordings are left untouched.
+func StallBeforeHeaders() Fault { return Fault{kind: faultStallHeaders} }
+
 // OnRequest applies faults to the n-th request the session receives
 // (counting from 1, in the order requests arrive). Several faults may be
-// given; Respond wins over the stream faults.
+// given; the faults before headers (Refuse, ResetBeforeHeaders,
+// StallBeforeHeaders) win over Respond, which wins over the stream faults.
 func OnRequest(n int, faults ...Fault) Option {
 	return func(c *config) {
 		if c.faults == nil {

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 
 	"github.com/llmvcr/llmvcr/cassettes"
@@ -392,6 +393,9 @@ func (s *Session) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	*bp = body
 	faults := s.cfg.faults[n]
+	if err := headerFault(r, faults); err != nil {
+		return nil, err
+	}
 	for _, f := range faults {
 		if f.kind == faultRespond {
 			return respondFault(r, f), nil
@@ -421,6 +425,23 @@ func withBody(r *http.Request, body []byte) *http.Request {
 		r2.Body = nil
 	}
 	return r2
+}
+
+// headerFault returns the error of a fault that strikes before any answer:
+// a refused connection, a reset, or a stall until the request gives up.
+func headerFault(r *http.Request, faults []Fault) error {
+	for _, f := range faults {
+		switch f.kind {
+		case faultRefuse:
+			return &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
+		case faultReset:
+			return &net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", syscall.ECONNRESET)}
+		case faultStallHeaders:
+			<-r.Context().Done()
+			return r.Context().Err()
+		}
+	}
+	return nil
 }
 
 func respondFault(r *http.Request, f Fault) *http.Response {
