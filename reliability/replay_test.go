@@ -191,6 +191,12 @@ func TestReplayFaults(t *testing.T) {
 			want: kindHTTP, status: 500, check: errBodyBounded},
 		fault{name: "50 MB 200 body, not JSON", replay: (on(replay.Respond(200, http.Header{"Content-Type": {"application/json"}}, strings.Repeat("x", huge)))),
 			want: kindUnexpected, check: heldBytes},
+		fault{name: "connection refused", replay: on(replay.Refuse()), want: kindAPI},
+		fault{name: "connection refused, then the recording", retries: 2, replay: on(replay.Refuse()), want: kindOK, check: sleptIs(-1, 500*ms)},
+		fault{name: "reset before headers", kind: stream, replay: on(replay.ResetBeforeHeaders()), want: kindAPI},
+		fault{name: "reset before headers, then the recording", kind: stream, retries: 2, replay: on(replay.ResetBeforeHeaders()), want: kindOK, check: sleptIs(-1, 500*ms)},
+		fault{name: "stall before headers until deadline", timeout: stallAfter, replay: on(replay.StallBeforeHeaders()), want: kindAPI, check: timedOut},
+		fault{name: "stream stalls before headers until WithTimeout", kind: stream, model: []groq.Option{groq.WithTimeout(stallAfter)}, replay: on(replay.StallBeforeHeaders()), want: kindAPI, check: timedOut},
 	)
 	for i := range fs {
 		fs[i].ask = question
