@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/llmvcr/llmvcr/fakes"
+	"github.com/llmvcr/llmvcr/fakes/fakeclock"
 	"github.com/llmvcr/llmvcr/groq"
 	"github.com/llmvcr/llmvcr/llm"
 )
@@ -14,7 +15,7 @@ import (
 // success, and checks the model waited exactly that long on its clock (so
 // the test does not sleep) and that the caller saw only the answer.
 func TestRetryAfterRateLimit(t *testing.T) {
-	clock := fakes.NewInstantClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	clock := fakeclock.NewInstant(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	g := fakes.NewGroq(t)
 	g.Error(fakes.RateLimitError(2 * time.Second))
 	g.ReplyText("Paris.")

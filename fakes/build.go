@@ -8,21 +8,21 @@ import (
 	"unicode"
 
 	"github.com/llmvcr/llmvcr/groq"
+	"github.com/llmvcr/llmvcr/internal/fakeid"
 )
 
 // DefaultModel is the model builders name when no Model option is given.
 const DefaultModel = "llama-3.3-70b-versatile"
 
-// DefaultCreated is the "created" time builders use when no Created option
-// is given (2026-02-18, when the recordings the shapes come from were made),
+// defaultCreated is the "created" time builders use when none is set (2026-02-18, when the recordings the shapes come from were made),
 // so that built values are the same on every run.
-const DefaultCreated int64 = 1771434740
+const defaultCreated int64 = 1771434740
 
 // nullJSON is JSON null, written where Groq writes an explicit null.
 var nullJSON = json.RawMessage("null")
 
 // BuildOption changes what a builder produces: the model, usage, finish
-// reason, ids.
+// reason.
 type BuildOption func(*buildConfig)
 
 type buildConfig struct {
@@ -36,29 +36,29 @@ type buildConfig struct {
 	finish      string
 	usage       *groq.Usage
 	noUsage     bool
-	usageShape  UsageShape // where a stream carries its usage
+	usageShape  usageShape // where a stream carries its usage
 	prompt      int        // prompt tokens when usage is estimated
 	reasoning   string     // non-streamed completions only
 	idSeed      string     // extra entropy for ids (the server passes the request)
 }
 
-func newBuildConfig(content string, opts []BuildOption) (*buildConfig, ids) {
-	c := &buildConfig{model: DefaultModel, created: DefaultCreated}
+func newBuildConfig(content string, opts []BuildOption) (*buildConfig, fakeid.IDs) {
+	c := &buildConfig{model: DefaultModel, created: defaultCreated}
 	for _, o := range opts {
 		o(c)
 	}
-	g := newIDs(c.model, content, c.idSeed, fmt.Sprint(c.created))
+	g := fakeid.New(c.model, content, c.idSeed, fmt.Sprint(c.created))
 	if c.id == "" {
-		c.id = g.completionID()
+		c.id = g.CompletionID()
 	}
 	if c.requestID == "" {
-		c.requestID = g.requestID()
+		c.requestID = g.RequestID()
 	}
 	if c.fingerprint == "" {
-		c.fingerprint = g.fingerprint()
+		c.fingerprint = g.Fingerprint()
 	}
 	if c.seed == nil {
-		s := g.seed()
+		s := g.Seed()
 		c.seed = &s
 	}
 	return c, g
@@ -67,26 +67,8 @@ func newBuildConfig(content string, opts []BuildOption) (*buildConfig, ids) {
 // Model sets the model the response names.
 func Model(name string) BuildOption { return func(c *buildConfig) { c.model = name } }
 
-// ID sets the completion id (default: "chatcmpl-" and a UUID derived from
-// the content).
-func ID(id string) BuildOption { return func(c *buildConfig) { c.id = id } }
-
-// RequestID sets x_groq.id (default: "req_01" and 24 characters derived
-// from the content).
-func RequestID(id string) BuildOption { return func(c *buildConfig) { c.requestID = id } }
-
-// Fingerprint sets system_fingerprint.
-func Fingerprint(fp string) BuildOption { return func(c *buildConfig) { c.fingerprint = fp } }
-
-// Created sets the "created" Unix time.
-func Created(unix int64) BuildOption { return func(c *buildConfig) { c.created = unix } }
-
-// Seed sets x_groq.seed.
-func Seed(seed int64) BuildOption { return func(c *buildConfig) { c.seed = &seed } }
-
-// ServiceTier sets service_tier on non-streamed completions (default
-// "on_demand").
-func ServiceTier(tier string) BuildOption { return func(c *buildConfig) { c.serviceTier = tier } }
+// withCreated sets the "created" Unix time.
+func withCreated(unix int64) BuildOption { return func(c *buildConfig) { c.created = unix } }
 
 // FinishReason sets the finish reason (default "stop", or "tool_calls" when
 // the response calls tools).
@@ -101,38 +83,34 @@ func Usage(promptTokens, completionTokens int) BuildOption {
 	}
 }
 
-// UsageBlock sets the whole usage block as given, timings included.
-func UsageBlock(u groq.Usage) BuildOption { return func(c *buildConfig) { c.usage = &u } }
-
-// NoUsage leaves usage out of the response (and x_groq.usage out of a
-// stream's last chunk).
-func NoUsage() BuildOption { return func(c *buildConfig) { c.noUsage = true } }
-
-// UsageShape says where a stream carries its usage; Groq has used three.
-type UsageShape int
+// usageShape says where a stream carries its usage; Groq has used three.
+type usageShape int
 
 // The usage shapes of a stream.
 const (
-	// UsageBoth puts usage in the last chunk's x_groq.usage and, the same,
+	// usageBoth puts usage in the last chunk's x_groq.usage and, the same,
 	// at its top level (Groq in 2026; the default).
-	UsageBoth UsageShape = iota
-	// UsageXGroqOnly puts usage only in the last chunk's x_groq.usage
+	usageBoth usageShape = iota
+	// usageXGroqOnly puts usage only in the last chunk's x_groq.usage
 	// (Groq in 2024 and 2025).
-	UsageXGroqOnly
-	// UsageExtraChunk adds, after the last chunk, a chunk with empty
+	usageXGroqOnly
+	// usageExtraChunk adds, after the last chunk, a chunk with empty
 	// choices and top-level usage, as stream_options.include_usage asks.
-	UsageExtraChunk
+	usageExtraChunk
 )
 
-// StreamUsage sets where a stream carries its usage.
-func StreamUsage(shape UsageShape) BuildOption { return func(c *buildConfig) { c.usageShape = shape } }
+// UsageXGroqOnly makes a stream carry its usage only in the last chunk's
+// x_groq.usage, as Groq did in 2024 and 2025. By default the last chunk
+// carries it there and, the same, at its top level, as Groq does in 2026.
+func UsageXGroqOnly() BuildOption { return func(c *buildConfig) { c.usageShape = usageXGroqOnly } }
 
-// PromptTokens sets the prompt tokens of an estimated usage.
-func PromptTokens(n int) BuildOption { return func(c *buildConfig) { c.prompt = n } }
+// UsageExtraChunk makes a stream carry its usage in an extra chunk after
+// the last, with empty choices and top-level usage, as
+// stream_options.include_usage asks.
+func UsageExtraChunk() BuildOption { return func(c *buildConfig) { c.usageShape = usageExtraChunk } }
 
-// Reasoning adds message.reasoning to a non-streamed completion, as Groq
-// sends it with reasoning_format "parsed" (and gpt-oss by default).
-func Reasoning(text string) BuildOption { return func(c *buildConfig) { c.reasoning = text } }
+// withPromptTokens sets the prompt tokens of an estimated usage.
+func withPromptTokens(n int) BuildOption { return func(c *buildConfig) { c.prompt = n } }
 
 // idSeed mixes s into the derived ids (the server uses the request body, so
 // that different requests get different ids).
@@ -145,9 +123,9 @@ type Call struct {
 	Args string // the arguments, a JSON object as text; "" means "{}"
 }
 
-// EstimateTokens returns a plausible token count for text: about 1.3 tokens
+// estimateTokens returns a plausible token count for text: about 1.3 tokens
 // per word, at least 1 for any non-blank text.
-func EstimateTokens(text string) int {
+func estimateTokens(text string) int {
 	n := len(strings.Fields(text))
 	if n == 0 {
 		if strings.TrimSpace(text) == "" {
@@ -160,11 +138,11 @@ func EstimateTokens(text string) int {
 
 // usageBlock returns the usage for a response with the given completion and
 // reasoning text, with Groq's timings.
-func (c *buildConfig) usageBlock(g ids, completionText, reasoningText string) *groq.Usage {
+func (c *buildConfig) usageBlock(g fakeid.IDs, completionText, reasoningText string) *groq.Usage {
 	if c.noUsage {
 		return nil
 	}
-	reasoning := EstimateTokens(reasoningText)
+	reasoning := estimateTokens(reasoningText)
 	var u groq.Usage
 	if c.usage != nil {
 		u = *c.usage
@@ -180,7 +158,7 @@ func (c *buildConfig) usageBlock(g ids, completionText, reasoningText string) *g
 			prompt = 48
 		}
 		u.PromptTokens = prompt
-		u.CompletionTokens = max(EstimateTokens(completionText)+reasoning, 1)
+		u.CompletionTokens = max(estimateTokens(completionText)+reasoning, 1)
 		u.TotalTokens = u.PromptTokens + u.CompletionTokens
 	}
 	if reasoning > 0 && u.CompletionTokensDetails == nil {
@@ -190,7 +168,7 @@ func (c *buildConfig) usageBlock(g ids, completionText, reasoningText string) *g
 	if strings.Contains(c.model, "gpt-oss") || strings.Contains(c.model, "8b") {
 		speed = 470
 	}
-	u.QueueTime = round9(0.002 + float64(g.number("queue", 80000))/1e7)
+	u.QueueTime = round9(0.002 + float64(g.Number("queue", 80000))/1e7)
 	u.PromptTime = round9(float64(u.PromptTokens) * 0.0000485)
 	u.CompletionTime = round9(float64(u.CompletionTokens) / speed)
 	u.TotalTime = round9(u.PromptTime + u.CompletionTime)
@@ -221,12 +199,12 @@ func callsContent(calls []Call) string {
 	return b.String()
 }
 
-func wireCalls(model string, g ids, calls []Call, withIndex bool) []groq.ToolCall {
+func wireCalls(model string, g fakeid.IDs, calls []Call, withIndex bool) []groq.ToolCall {
 	out := make([]groq.ToolCall, len(calls))
 	for i, c := range calls {
 		id := c.ID
 		if id == "" {
-			id = g.toolCallID(model, i)
+			id = g.ToolCallID(model, i)
 		}
 		args := c.Args
 		if args == "" {
@@ -303,10 +281,10 @@ func ToolCallCompletion(calls []Call, opts ...BuildOption) *groq.ChatCompletion 
 	return Completion(msg, opts...)
 }
 
-// Words splits text into the pieces Groq streams: each word carries the
+// splitWords splits text into the pieces Groq streams: each word carries the
 // space before it ("The", " capital", " of", " France."). Joined, the pieces
 // give text back.
-func Words(text string) []string {
+func splitWords(text string) []string {
 	var out []string
 	start := 0
 	inSpace := true
@@ -369,13 +347,10 @@ func (b *ChunkBuilder) Text(pieces ...string) *ChunkBuilder {
 	return b
 }
 
-// ToolCall adds a call sent whole in one chunk, as Groq does.
-func (b *ChunkBuilder) ToolCall(c Call) *ChunkBuilder { return b.ToolCallPieces(c) }
-
-// ToolCallPieces adds a call whose arguments arrive in pieces: the first
-// fragment carries the id, type and name, the next ones only arguments. With
-// no pieces, the whole Args arrive in the first fragment.
-func (b *ChunkBuilder) ToolCallPieces(c Call, pieces ...string) *ChunkBuilder {
+// ToolCall adds a call. With no pieces it is sent whole in one chunk, as
+// Groq does; with pieces its arguments arrive in them, the first fragment
+// carrying the id, type and name and the next ones only arguments.
+func (b *ChunkBuilder) ToolCall(c Call, pieces ...string) *ChunkBuilder {
 	if len(pieces) == 0 {
 		args := c.Args
 		if args == "" {
@@ -389,19 +364,6 @@ func (b *ChunkBuilder) ToolCallPieces(c Call, pieces ...string) *ChunkBuilder {
 	for i := range pieces {
 		b.items = append(b.items, chunkItem{call: len(b.calls), frag: i})
 	}
-	return b
-}
-
-// ExecutedTool adds a delta carrying a tool Groq ran itself (compound
-// models).
-func (b *ChunkBuilder) ExecutedTool(t groq.ExecutedTool) *ChunkBuilder {
-	b.items = append(b.items, chunkItem{delta: groq.ChunkDelta{ExecutedTools: []groq.ExecutedTool{t}}})
-	return b
-}
-
-// Delta adds a raw delta.
-func (b *ChunkBuilder) Delta(d groq.ChunkDelta) *ChunkBuilder {
-	b.items = append(b.items, chunkItem{delta: d})
 	return b
 }
 
@@ -450,9 +412,9 @@ func (b *ChunkBuilder) Chunks() []*groq.ChatCompletionChunk {
 		last.XGroq.Usage = u
 		top := *u
 		switch c.usageShape {
-		case UsageBoth:
+		case usageBoth:
 			last.Usage = &top
-		case UsageExtraChunk:
+		case usageExtraChunk:
 			extra := chunk(groq.ChunkDelta{}, nil)
 			extra.Choices = []groq.ChunkChoice{}
 			extra.Usage = &top
@@ -462,9 +424,9 @@ func (b *ChunkBuilder) Chunks() []*groq.ChatCompletionChunk {
 	return out
 }
 
-// TextStream returns the chunks of a streamed answer, text split with Words.
+// TextStream returns the chunks of a streamed answer, split word by word as Groq streams it.
 func TextStream(text string, opts ...BuildOption) []*groq.ChatCompletionChunk {
-	return NewChunks(opts...).Text(Words(text)...).Chunks()
+	return NewChunks(opts...).Text(splitWords(text)...).Chunks()
 }
 
 // ToolCallStream returns the chunks of a stream that calls the given
@@ -475,12 +437,6 @@ func ToolCallStream(calls []Call, opts ...BuildOption) []*groq.ChatCompletionChu
 		b.ToolCall(c)
 	}
 	return b.Chunks()
-}
-
-// ReasoningStream returns the chunks of a stream that reasons, then
-// answers text, both split with Words.
-func ReasoningStream(reasoning, text string, opts ...BuildOption) []*groq.ChatCompletionChunk {
-	return NewChunks(opts...).Reasoning(Words(reasoning)...).Text(Words(text)...).Chunks()
 }
 
 // XGroqErrorChunk returns a chunk whose x_groq.error says why Groq stopped

@@ -203,7 +203,7 @@ func TestStreamShapesMatchRealGroq(t *testing.T) {
 func TestChunkBuilder(t *testing.T) {
 	chunks := fakes.NewChunks(fakes.Model("llama-3.3-70b-versatile"), fakes.Usage(100, 20)).
 		Text("Let me check.").
-		ToolCallPieces(fakes.Call{Name: "get_weather"}, `{"city":`, `"Paris"}`).
+		ToolCall(fakes.Call{Name: "get_weather"}, `{"city":`, `"Paris"}`).
 		Chunks()
 	if len(chunks) != 5 {
 		t.Fatalf("got %d chunks, want 5 (first, text, two fragments, last)", len(chunks))
@@ -323,8 +323,8 @@ func second[A, B, C any](_ A, b B, _ C) B { return b }
 
 func TestStreamUsageShapes(t *testing.T) {
 	both := fakes.TextStream("hi")
-	xgroq := fakes.TextStream("hi", fakes.StreamUsage(fakes.UsageXGroqOnly))
-	extra := fakes.TextStream("hi", fakes.StreamUsage(fakes.UsageExtraChunk))
+	xgroq := fakes.TextStream("hi", fakes.UsageXGroqOnly())
+	extra := fakes.TextStream("hi", fakes.UsageExtraChunk())
 	if last := both[len(both)-1]; last.Usage == nil || last.XGroq.Usage == nil {
 		t.Errorf("UsageBoth: last chunk %+v", last)
 	}

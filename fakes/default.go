@@ -1,17 +1,15 @@
 package fakes
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/llmvcr/llmvcr/groq"
+	"github.com/llmvcr/llmvcr/internal/fakeanswer"
+	"github.com/llmvcr/llmvcr/internal/fakeid"
 )
 
 // defaultAnswer is what the server answers a chat request nobody scripted,
@@ -27,12 +25,12 @@ func (g *Groq) defaultAnswer(req *Request) *Answer {
 	if a := g.validate(req.Chat); a != nil {
 		return a
 	}
-	plan := planAnswer(req.Chat, g.seed)
+	plan := g.planAnswer(req.Chat)
 	opts := []BuildOption{
 		Model(req.Chat.Model),
-		Created(g.clock.Now().Unix()),
+		withCreated(g.clock.Now().Unix()),
 		idSeed(fmt.Sprintf("%d\x00%d\x00%s", g.seed, req.Index, req.Body)),
-		PromptTokens(promptTokens(req.Chat)),
+		withPromptTokens(promptTokens(req.Chat)),
 	}
 	if plan.finish != "" {
 		opts = append(opts, FinishReason(plan.finish))
@@ -46,7 +44,7 @@ func (g *Groq) defaultAnswer(req *Request) *Answer {
 			msg.Reasoning = ptr(plan.reasoning)
 		}
 		if len(plan.calls) > 0 {
-			msg.ToolCalls = wireCalls(req.Chat.Model, newIDs(string(req.Body), strconv.Itoa(req.Index)), plan.calls, false)
+			msg.ToolCalls = wireCalls(req.Chat.Model, fakeid.New(string(req.Body), strconv.Itoa(req.Index)), plan.calls, false)
 		}
 		c := Completion(msg, opts...)
 		a := newAnswer(kindJSON, "default reply")
@@ -58,7 +56,7 @@ func (g *Groq) defaultAnswer(req *Request) *Answer {
 	}
 	b := NewChunks(opts...)
 	if plan.reasoning != "" {
-		b.Reasoning(Words(plan.reasoning)...)
+		b.Reasoning(splitWords(plan.reasoning)...)
 	}
 	if plan.text != "" {
 		b.Text(streamPieces(plan.text)...)
@@ -67,7 +65,7 @@ func (g *Groq) defaultAnswer(req *Request) *Answer {
 		b.ToolCall(c)
 	}
 	if so := req.Chat.StreamOptions; so != nil && so.IncludeUsage {
-		b.opts = append(b.opts, StreamUsage(UsageExtraChunk))
+		b.opts = append(b.opts, UsageExtraChunk())
 	}
 	chunks := b.Chunks()
 	a := newAnswer(kindStream, "default stream")
@@ -81,6 +79,36 @@ func (g *Groq) defaultAnswer(req *Request) *Answer {
 		a.between = seconds(u.CompletionTime / float64(len(a.frames)-1))
 	}
 	return a
+}
+
+// plan is what the default answer sends.
+type plan struct {
+	text      string
+	reasoning string
+	calls     []Call
+	finish    string // "" for the builder's default
+}
+
+// planAnswer decides the default answer to r (fakeanswer), then applies
+// what Groq would: stop sequences, max tokens and the model's way of
+// reasoning.
+func (g *Groq) planAnswer(r *groq.ChatCompletionRequest) plan {
+	a := fakeanswer.For(r, g.seed)
+	p := plan{text: a.Text, reasoning: a.Reasoning}
+	for _, c := range a.Calls {
+		p.calls = append(p.calls, Call{Name: c.Name, Args: c.Arguments})
+	}
+	p.text = applyStop(p.text, r.Stop)
+	if limit := maxTokens(r); limit > 0 && len(p.calls) == 0 {
+		words := splitWords(p.text)
+		keep := max(int(float64(limit)/1.3), 1)
+		if keep < len(words) {
+			p.text = strings.Join(words[:keep], "")
+			p.finish = "length"
+		}
+	}
+	p.reasoning, p.text = reasoningFor(r, p.reasoning, p.text)
+	return p
 }
 
 func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
@@ -111,73 +139,15 @@ func (g *Groq) validate(r *groq.ChatCompletionRequest) *Answer {
 func promptTokens(r *groq.ChatCompletionRequest) int {
 	n := 36
 	for _, m := range r.Messages {
-		n += 4 + EstimateTokens(contentText(m.Content))
+		n += 4 + estimateTokens(fakeanswer.ContentText(m.Content))
 		for _, tc := range m.ToolCalls {
 			n += 4 + len(tc.Function.Arguments)/4
 		}
 	}
 	for _, t := range r.Tools {
-		n += 10 + len(t.Function.Parameters)/4 + EstimateTokens(t.Function.Description)
+		n += 10 + len(t.Function.Parameters)/4 + estimateTokens(t.Function.Description)
 	}
 	return n
-}
-
-// plan is what the default answer says.
-type plan struct {
-	text      string
-	reasoning string
-	calls     []Call
-	finish    string // "" for the builder's default
-}
-
-// planAnswer decides the default answer to r: tool results are summarised,
-// offered tools are called, JSON output follows its schema, and anything
-// else gets a text answer that depends on the question.
-func planAnswer(r *groq.ChatCompletionRequest, seed int64) plan {
-	conv := readConversation(r)
-	asks := fmt.Sprintf("The user asks: \"%s\"", clip(conv.asked, 80))
-	if conv.question != conv.asked {
-		asks += fmt.Sprintf(", that is, \"%s\"", clip(conv.question, 80))
-	}
-	var p plan
-	last := r.Messages[len(r.Messages)-1]
-	choice := ""
-	if r.ToolChoice != nil {
-		choice = r.ToolChoice.Mode
-	}
-	var calls []Call
-	if len(r.Tools) > 0 && choice != "none" && last.Role == "user" {
-		calls = chooseCalls(r, conv, seed)
-	}
-	switch {
-	case last.Role == "tool":
-		p.text = summariseToolResults(r.Messages)
-		p.reasoning = "The tool results are in. I should answer using them."
-	case len(calls) > 0:
-		p.calls = calls
-		names := make([]string, len(p.calls))
-		for i, c := range p.calls {
-			names[i] = c.Name
-		}
-		p.reasoning = fmt.Sprintf("%s. I should call %s.", asks, strings.Join(names, " and "))
-	case r.ResponseFormat != nil && (r.ResponseFormat.Type == "json_object" || r.ResponseFormat.Type == "json_schema"):
-		p.text = jsonAnswer(r, conv, seed)
-		p.reasoning = "The user wants JSON. I should answer with an object."
-	default:
-		p.text = textAnswer(conv, seed)
-		p.reasoning = asks + ". I should answer concisely."
-	}
-	p.text = applyStop(p.text, r.Stop)
-	if limit := maxTokens(r); limit > 0 && len(p.calls) == 0 {
-		words := Words(p.text)
-		keep := max(int(float64(limit)/1.3), 1)
-		if keep < len(words) {
-			p.text = strings.Join(words[:keep], "")
-			p.finish = "length"
-		}
-	}
-	p.reasoning, p.text = reasoningFor(r, p.reasoning, p.text)
-	return p
 }
 
 func maxTokens(r *groq.ChatCompletionRequest) int {
@@ -234,267 +204,6 @@ func reasoningFor(r *groq.ChatCompletionRequest, reasoning, text string) (string
 	return "", text
 }
 
-// summariseToolResults answers with the results of the tool calls made
-// since the last assistant message.
-func summariseToolResults(msgs []groq.ChatMessage) string {
-	names := map[string]string{}
-	start := 0
-	for i, m := range msgs {
-		if m.Role == "assistant" {
-			start = i + 1
-			for _, tc := range m.ToolCalls {
-				names[tc.ID] = tc.Function.Name
-			}
-		}
-	}
-	var parts []string
-	for _, m := range msgs[start:] {
-		if m.Role != "tool" {
-			continue
-		}
-		name := names[m.ToolCallID]
-		if name == "" {
-			name = "the tool"
-		}
-		parts = append(parts, fmt.Sprintf("%s returned %s.", name, clip(strings.TrimSpace(contentText(m.Content)), 1000)))
-	}
-	if len(parts) == 0 {
-		return "I have the results, but they are empty."
-	}
-	return "Here is what I found: " + strings.Join(parts, " ")
-}
-
-// chooseCalls picks the tools to call: the one tool_choice names, else the
-// tools relevant to the question, whose name, description or parameter
-// names share a word with it (all of them, or the best one when
-// parallel_tool_calls is false). When none is relevant it calls none, and
-// the model answers in text, unless tool_choice is "required" or names a
-// tool it does not offer: then the first tool.
-func chooseCalls(r *groq.ChatCompletionRequest, conv conversation, seed int64) []Call {
-	var chosen []groq.Tool
-	if r.ToolChoice != nil && r.ToolChoice.Function != "" {
-		for _, t := range r.Tools {
-			if t.Function.Name == r.ToolChoice.Function {
-				chosen = append(chosen, t)
-			}
-		}
-	}
-	if len(chosen) == 0 {
-		q := wordSet(conv.question + " " + conv.asked)
-		best := 0
-		scores := make([]int, len(r.Tools))
-		for i, t := range r.Tools {
-			for w := range wordSet(t.Function.Name + " " + t.Function.Description + " " + parameterNames(t.Function.Parameters)) {
-				if q[w] && len(w) > 2 && !stopWords[w] {
-					scores[i]++
-				}
-			}
-			best = max(best, scores[i])
-		}
-		for i, t := range r.Tools {
-			if scores[i] > 0 {
-				chosen = append(chosen, t)
-			}
-		}
-		if r.ParallelToolCalls != nil && !*r.ParallelToolCalls && len(chosen) > 1 {
-			i := slices.Index(scores, best)
-			chosen = []groq.Tool{r.Tools[i]}
-		}
-		forced := r.ToolChoice != nil && (r.ToolChoice.Mode == "required" || r.ToolChoice.Function != "")
-		if len(chosen) == 0 && forced {
-			chosen = r.Tools[:1]
-		}
-	}
-	hint := promptHint(conv)
-	calls := make([]Call, 0, len(chosen))
-	for _, t := range chosen {
-		args, err := argsFromSchema(t.Function.Parameters, seed, hint)
-		if err != nil {
-			args = json.RawMessage("{}")
-		}
-		calls = append(calls, Call{Name: t.Function.Name, Args: string(args)})
-	}
-	return calls
-}
-
-// parameterNames returns the names of a tool's top-level parameters,
-// separated by spaces; "" when the schema has none or does not decode.
-func parameterNames(schema json.RawMessage) string {
-	var s struct {
-		Properties map[string]json.RawMessage `json:"properties"`
-	}
-	if json.Unmarshal(schema, &s) != nil {
-		return ""
-	}
-	names := make([]string, 0, len(s.Properties))
-	for name := range s.Properties {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	return strings.Join(names, " ")
-}
-
-// stopWords never make a tool relevant to a question.
-var stopWords = map[string]bool{
-	"the": true, "and": true, "for": true, "with": true, "from": true, "this": true, "that": true, "what": true,
-	"how": true, "who": true, "are": true, "was": true, "you": true, "your": true, "can": true, "get": true,
-	"set": true, "please": true, "tell": true, "give": true, "about": true, "into": true, "any": true, "all": true,
-	"current": true, "given": true, "return": true, "returns": true, "use": true, "using": true, "does": true,
-	"have": true, "there": true, "which": true, "will": true, "would": true, "should": true, "could": true,
-}
-
-func wordSet(s string) map[string]bool {
-	out := map[string]bool{}
-	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	}) {
-		out[w] = true
-		out[strings.TrimSuffix(w, "s")] = true
-	}
-	return out
-}
-
-// promptHint fills string arguments from the conversation: a time-zone
-// property gets the IANA zone of the place asked about ("UTC" when it is
-// not a known city), a query-like property the question itself, a place-
-// or name-like property the place; anything else, or a place when the
-// question names none, the example its description gives ("e.g. X").
-func promptHint(conv conversation) stringHint {
-	return func(property, description string) (string, bool) {
-		p := strings.ToLower(property)
-		switch {
-		case isTimezoneProperty(property, description):
-			return timezoneFor(conv.place), true
-		case p == "q" || strings.Contains(p, "query") || strings.Contains(p, "question") || strings.Contains(p, "search") ||
-			p == "text" || p == "prompt" || p == "input" || p == "message":
-			if q := strings.TrimRight(conv.question, "?!. "); q != "" {
-				return q, true
-			}
-		case strings.Contains(p, "city") || strings.Contains(p, "location") || strings.Contains(p, "place") ||
-			strings.Contains(p, "country") || strings.Contains(p, "name") || strings.Contains(p, "destination"):
-			if conv.place != "" {
-				return conv.place, true
-			}
-		}
-		if ex := exampleIn(description); ex != "" {
-			return ex, true
-		}
-		return "", false
-	}
-}
-
-// jsonAnswer answers JSON mode: an object following the json_schema, or
-// {"answer": ...} for json_object.
-func jsonAnswer(r *groq.ChatCompletionRequest, conv conversation, seed int64) string {
-	if js := r.ResponseFormat.JSONSchema; js != nil && len(js.Schema) > 0 {
-		if b, err := argsFromSchema(js.Schema, seed, promptHint(conv)); err == nil {
-			return string(b)
-		}
-	}
-	b, _ := json.Marshal(map[string]string{"answer": textAnswer(conv, seed)})
-	return string(b)
-}
-
-var capitals = map[string]string{
-	"france": "Paris", "germany": "Berlin", "italy": "Rome", "spain": "Madrid", "japan": "Tokyo",
-	"united kingdom": "London", "england": "London", "canada": "Ottawa", "australia": "Canberra",
-	"brazil": "Brasília", "portugal": "Lisbon", "mexico": "Mexico City", "china": "Beijing",
-	"india": "New Delhi", "egypt": "Cairo", "kenya": "Nairobi", "norway": "Oslo", "poland": "Warsaw",
-}
-
-var arithmetic = regexp.MustCompile(`(-?\d+(?:\.\d+)?)\s*([-+*/x×])\s*(-?\d+(?:\.\d+)?)`)
-
-var capitalOf = regexp.MustCompile(`capital of ([a-z ]+)`)
-
-// genericAnswers are the templates of questions the table does not know;
-// %s is the question.
-var genericAnswers = []string{
-	"You asked: \"%s\". In short, it depends on the details, but the usual answer is to start simple and check the result.",
-	"Good question: \"%s\". The short answer is that there is no single rule; the common approach works in most cases.",
-	"Here is a brief answer to \"%s\": the key points are well documented, and the first step is to look at the specifics.",
-	"Regarding \"%s\": most sources agree on the basics, and the rest depends on your situation.",
-}
-
-// textAnswer returns a plausible answer to the conversation's question: a
-// few known questions are answered properly (a follow-up such as "And of
-// Germany?" as the earlier question it continues), the rest get a generic
-// answer that quotes the question, chosen by a hash of it.
-func textAnswer(conv conversation, seed int64) string {
-	if conv.question != conv.asked {
-		if a, ok := knownAnswer(conv.question); ok {
-			return a
-		}
-	}
-	if a, ok := knownAnswer(conv.asked); ok {
-		return a
-	}
-	q := strings.ToLower(strings.TrimSpace(conv.asked))
-	i := newIDs("answer", strconv.FormatInt(seed, 10), q).number("template", len(genericAnswers))
-	return fmt.Sprintf(genericAnswers[i], clip(strings.Join(strings.Fields(conv.asked), " "), 200))
-}
-
-// greetings start a message that only says hello.
-var greetings = map[string]bool{"hello": true, "hi": true, "hey": true, "hiya": true, "howdy": true, "greetings": true}
-
-// knownAnswer answers the questions the default answers know: capitals,
-// arithmetic, greetings, thanks, jokes and who the assistant is.
-func knownAnswer(question string) (string, bool) {
-	q := strings.ToLower(strings.TrimSpace(question))
-	if m := capitalOf.FindStringSubmatch(q); m != nil {
-		country := strings.TrimSpace(strings.TrimPrefix(m[1], "the "))
-		if city, ok := capitals[country]; ok {
-			return fmt.Sprintf("The capital of %s is %s.", titleCase(country), city), true
-		}
-	}
-	if m := arithmetic.FindStringSubmatch(q); m != nil {
-		a, _ := strconv.ParseFloat(m[1], 64)
-		b, _ := strconv.ParseFloat(m[3], 64)
-		var v float64
-		ok := true
-		switch m[2] {
-		case "+":
-			v = a + b
-		case "-":
-			v = a - b
-		case "*", "x", "×":
-			v = a * b
-		case "/":
-			ok = b != 0
-			if ok {
-				v = a / b
-			}
-		}
-		if ok {
-			return fmt.Sprintf("%s %s %s = %s.", m[1], m[2], m[3], strconv.FormatFloat(v, 'f', -1, 64)), true
-		}
-	}
-	first := ""
-	if w := letterWords(q); len(w) > 0 {
-		first = w[0]
-	}
-	switch {
-	case q == "", greetings[first]:
-		return "Hello! How can I help you today?", true
-	case first == "thanks" || strings.HasPrefix(q, "thank you"):
-		return "You're welcome! Let me know if there is anything else I can help with.", true
-	case strings.Contains(q, "joke"):
-		return "Why do programmers prefer dark mode? Because light attracts bugs.", true
-	case strings.Contains(q, "your name") || strings.Contains(q, "who are you"):
-		return "I'm an AI assistant. How can I help you today?", true
-	}
-	return "", false
-}
-
-func titleCase(s string) string {
-	words := strings.Fields(s)
-	for i, w := range words {
-		r := []rune(w)
-		r[0] = unicode.ToUpper(r[0])
-		words[i] = string(r)
-	}
-	return strings.Join(words, " ")
-}
-
 // mustJSONFrame is the data event of a chunk this package built.
 func mustJSONFrame(c *groq.ChatCompletionChunk) []byte { return dataFrame(mustJSON(c)) }
 
@@ -503,23 +212,14 @@ func mustJSONFrame(c *groq.ChatCompletionChunk) []byte { return dataFrame(mustJS
 func streamPieces(text string) []string {
 	rest, ok := strings.CutPrefix(text, "<think>")
 	if !ok {
-		return Words(text)
+		return splitWords(text)
 	}
 	reasoning, answer, ok := strings.Cut(rest, "</think>")
 	if !ok {
-		return Words(text)
+		return splitWords(text)
 	}
 	pieces := []string{"<think>"}
-	pieces = append(pieces, Words(reasoning)...)
+	pieces = append(pieces, splitWords(reasoning)...)
 	pieces = append(pieces, "</think>")
-	return append(pieces, Words(answer)...)
-}
-
-// clip cuts s to at most n runes, marking the cut with "...".
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "..."
+	return append(pieces, splitWords(answer)...)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/llmvcr/llmvcr/fakes"
+	"github.com/llmvcr/llmvcr/fakes/fakeclock"
 	"github.com/llmvcr/llmvcr/groq"
 )
 
@@ -26,7 +27,7 @@ var timeTool = groq.Tool{Type: "function", Function: groq.FunctionDefinition{
 }}
 
 func defaultServer(t *testing.T, opts ...fakes.Option) *fakes.Groq {
-	return fakes.NewGroq(t, append([]fakes.Option{fakes.WithDefaultAnswers(), fakes.WithClock(fakes.NewInstantClock(t0))}, opts...)...)
+	return fakes.NewGroq(t, append([]fakes.Option{fakes.WithDefaultAnswers(), fakes.WithClock(fakeclock.NewInstant(t0))}, opts...)...)
 }
 
 func complete(t *testing.T, g *fakes.Groq, req groq.ChatCompletionRequest) (int, *groq.ChatCompletion, groq.ErrorResponse) {
@@ -337,7 +338,7 @@ func TestDefaultAnswersLookReal(t *testing.T) {
 }
 
 func TestDefaultPacing(t *testing.T) {
-	clock := fakes.NewInstantClock(t0)
+	clock := fakeclock.NewInstant(t0)
 	g := fakes.NewGroq(t, fakes.WithDefaultAnswers(), fakes.WithClock(clock), fakes.WithPacing())
 	_, body := mustPost(t, g, chatBody("What is the capital of France?", true))
 	data := sseData(t, body)

@@ -23,13 +23,12 @@ import (
 // the tool's schema; failedGeneration is what the model wrote, e.g.
 // `{"name": "get_weather", "arguments": {"foo": "bar"}}`.
 func ToolUseFailedError(failedGeneration string) (int, groq.ErrorResponse, http.Header) {
-	return http.StatusBadRequest, groq.ErrorResponse{Error: ToolUseFailed(failedGeneration)}, nil
+	return http.StatusBadRequest, groq.ErrorResponse{Error: toolUseFailed(failedGeneration)}, nil
 }
 
-// ToolUseFailed is the error object of a tool_use_failed error, for
-// ToolUseFailedError and for an error frame inside a stream (where Groq adds
-// status_code 400, which this sets).
-func ToolUseFailed(failedGeneration string) groq.ErrorObject {
+// toolUseFailed is the error object of a tool_use_failed error, for
+// ToolUseFailedError and for an error frame inside a stream.
+func toolUseFailed(failedGeneration string) groq.ErrorObject {
 	return groq.ErrorObject{
 		Message:          "Failed to call a function. Please adjust your prompt. See 'failed_generation' for more details.",
 		Type:             "invalid_request_error",
@@ -81,10 +80,10 @@ func RequestTooLargeError(model string, limit, requested int) (int, groq.ErrorRe
 // x-ratelimit-* headers show the budget spent.
 func RateLimitError(retryAfter time.Duration) (int, groq.ErrorResponse, http.Header) {
 	const limit, used, requested = 12000, 11972, 4351
-	h := RateLimits{
+	h := limitsHeader(groq.RateLimits{
 		LimitRequests: 1000, RemainingRequests: 987, ResetRequests: 18*time.Minute + 43*time.Second,
 		LimitTokens: limit, RemainingTokens: 0, ResetTokens: retryAfter,
-	}.Header()
+	})
 	h.Set("Retry-After", strconv.Itoa(int(math.Ceil(retryAfter.Seconds()))))
 	return http.StatusTooManyRequests, groq.ErrorResponse{Error: groq.ErrorObject{
 		Message: fmt.Sprintf("Rate limit reached for model `%s` in organization `org_01fakefakefakefakefakefake` service tier `on_demand` "+
@@ -123,25 +122,15 @@ func ServiceUnavailableError() (int, groq.ErrorResponse, http.Header) {
 	}}, nil
 }
 
-// RateLimits are the values of Groq's x-ratelimit-* headers: requests per
-// day and tokens per minute, what remains of each, and when each resets.
-type RateLimits struct {
-	LimitRequests     int           // x-ratelimit-limit-requests (per day)
-	RemainingRequests int           // x-ratelimit-remaining-requests
-	ResetRequests     time.Duration // x-ratelimit-reset-requests, e.g. "2m59.56s"
-	LimitTokens       int           // x-ratelimit-limit-tokens (per minute)
-	RemainingTokens   int           // x-ratelimit-remaining-tokens
-	ResetTokens       time.Duration // x-ratelimit-reset-tokens, e.g. "7.66s"
-}
-
-// DefaultRateLimits returns the limits of Groq's free tier for
+// defaultRateLimits returns the limits of Groq's free tier for
 // llama-3.3-70b-versatile: 1,000 requests a day, 12,000 tokens a minute.
-func DefaultRateLimits() RateLimits {
-	return RateLimits{LimitRequests: 1000, RemainingRequests: 1000, LimitTokens: 12000, RemainingTokens: 12000}
+func defaultRateLimits() groq.RateLimits {
+	return groq.RateLimits{LimitRequests: 1000, RemainingRequests: 1000, LimitTokens: 12000, RemainingTokens: 12000}
 }
 
-// Header returns the six x-ratelimit-* headers.
-func (r RateLimits) Header() http.Header {
+// limitsHeader returns the six x-ratelimit-* headers of r, as Groq writes
+// them (groq.ParseRateLimits reads them back).
+func limitsHeader(r groq.RateLimits) http.Header {
 	h := http.Header{}
 	h.Set("X-Ratelimit-Limit-Requests", strconv.Itoa(r.LimitRequests))
 	h.Set("X-Ratelimit-Limit-Tokens", strconv.Itoa(r.LimitTokens))

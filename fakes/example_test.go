@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/llmvcr/llmvcr/fakes"
+	"github.com/llmvcr/llmvcr/fakes/fakeclock"
 	"github.com/llmvcr/llmvcr/groq"
 	"github.com/llmvcr/llmvcr/llm"
 )
@@ -36,7 +37,7 @@ func ExampleNewServer() {
 // A 429 with retry-after, then an answer: the model waits on the injected
 // clock, so nothing sleeps.
 func ExampleRateLimitError() {
-	clock := fakes.NewInstantClock(time.Date(2026, 2, 18, 0, 0, 0, 0, time.UTC))
+	clock := fakeclock.NewInstant(time.Date(2026, 2, 18, 0, 0, 0, 0, time.UTC))
 	g := fakes.NewServer(fakes.WithClock(clock))
 	defer g.Close()
 	g.Error(fakes.RateLimitError(2 * time.Second))
@@ -73,22 +74,6 @@ func ExampleWithDefaultAnswers() {
 	// Here is what I found: get_weather returned sunny, 21°C.
 }
 
-func ExampleArgsFromSchema() {
-	schema := json.RawMessage(`{
-		"type": "object",
-		"properties": {
-			"city": {"type": "string"},
-			"days": {"type": "integer", "minimum": 1, "maximum": 7},
-			"units": {"enum": ["celsius", "fahrenheit"]},
-			"note": {"type": "string"}
-		},
-		"required": ["city", "days", "units"]
-	}`)
-	args, _ := fakes.ArgsFromSchema(schema, 3)
-	fmt.Println(string(args))
-	// Output: {"city":"d","days":4,"units":"fahrenheit"}
-}
-
 func ExampleTextStream() {
 	for _, c := range fakes.TextStream("The capital of France is Paris.") {
 		d := c.Choices[0].Delta
@@ -110,34 +95,6 @@ func ExampleTextStream() {
 	// " is"
 	// " Paris."
 	// finish stop 8 tokens
-}
-
-func ExampleTestModel() {
-	m := &fakes.TestModel{}
-	params := &llm.RequestParams{FunctionTools: []llm.ToolDefinition{{
-		Name:       "roll_die",
-		Parameters: json.RawMessage(`{"type":"object","properties":{"sides":{"type":"integer","minimum":6}},"required":["sides"]}`),
-	}}}
-	msgs := []llm.Message{llm.NewRequest(llm.User("Roll a die"))}
-	first, _ := m.Request(context.Background(), msgs, nil, params)
-	call := first.ToolCalls()[0]
-	fmt.Println(call.ToolName, call.Args, call.ToolCallID)
-
-	msgs = append(msgs, first, llm.NewRequest(llm.ToolReturn("roll_die", call.ToolCallID, 4)))
-	final, _ := m.Request(context.Background(), msgs, nil, params)
-	fmt.Println(final.Text())
-	// Output:
-	// roll_die {"sides":6} pyd_ai_tool_call_id__roll_die
-	// {"roll_die":4}
-}
-
-func ExampleFunctionModel() {
-	m := &fakes.FunctionModel{Func: func(ctx context.Context, msgs []llm.Message, info fakes.Info) (*llm.Response, error) {
-		return &llm.Response{Parts: []llm.ResponsePart{llm.Reply(fmt.Sprintf("%d tools offered", len(info.FunctionTools)))}}, nil
-	}}
-	resp, _ := m.Request(context.Background(), []llm.Message{llm.NewRequest(llm.User("hello"))}, nil, nil)
-	fmt.Println(resp.Text(), resp.ModelName, resp.Usage.InputTokens, resp.Usage.OutputTokens)
-	// Output: 0 tools offered function 51 3
 }
 
 // What a client sees when the connection is cut after the third event.

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/llmvcr/llmvcr/fakes"
+	"github.com/llmvcr/llmvcr/fakes/fakeclock"
 	"github.com/llmvcr/llmvcr/groq"
 	"github.com/llmvcr/llmvcr/llm"
 )
@@ -85,7 +86,7 @@ func TestGroqModelRequest(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clock := fakes.NewInstantClock(t0)
+			clock := fakeclock.NewInstant(t0)
 			g := fakes.NewGroq(t, fakes.WithClock(clock))
 			tt.script(g)
 			resp, err := newModel(t, g, clock).Request(context.Background(), ask(), nil, nil)
@@ -124,7 +125,7 @@ func TestGroqModelRequest(t *testing.T) {
 func TestGroqModelToolUseFailed(t *testing.T) {
 	g := fakes.NewGroq(t)
 	g.Error(fakes.ToolUseFailedError(`{"name": "get_city", "arguments": {"q": "France"}}`))
-	resp, err := newModel(t, g, fakes.NewInstantClock(t0)).Request(context.Background(), ask(), nil, nil)
+	resp, err := newModel(t, g, fakeclock.NewInstant(t0)).Request(context.Background(), ask(), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +139,7 @@ func TestGroqModelRateLimitsAndRequestID(t *testing.T) {
 	g := fakes.NewGroq(t)
 	c := fakes.TextCompletion("Paris.")
 	g.Reply(c)
-	resp, err := newModel(t, g, fakes.NewInstantClock(t0)).Request(context.Background(), ask(), nil, nil)
+	resp, err := newModel(t, g, fakeclock.NewInstant(t0)).Request(context.Background(), ask(), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +164,7 @@ func TestGroqModelStallCancelled(t *testing.T) {
 		waitFor(t, "the request", func() bool { return len(g.Requests()) == 1 })
 		cancel()
 	}()
-	_, err := newModel(t, g, fakes.NewInstantClock(t0)).Request(ctx, ask(), nil, nil)
+	_, err := newModel(t, g, fakeclock.NewInstant(t0)).Request(ctx, ask(), nil, nil)
 	var ae *llm.ModelAPIError
 	if !errors.As(err, &ae) || !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want a ModelAPIError wrapping context.Canceled", err)
@@ -232,7 +233,7 @@ func TestGroqModelStream(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clock := fakes.NewInstantClock(t0)
+			clock := fakeclock.NewInstant(t0)
 			g := fakes.NewGroq(t, fakes.WithClock(clock))
 			tt.script(g)
 			s, err := newModel(t, g, clock).RequestStream(context.Background(), ask(), nil, nil)
@@ -270,7 +271,7 @@ func TestGroqModelStreamStallClosed(t *testing.T) {
 	g := fakes.NewGroq(t)
 	baseline := runtime.NumGoroutine()
 	g.Stream(fakes.TextStream("one two three four")...).StallAfter(3)
-	s, err := newModel(t, g, fakes.NewInstantClock(t0)).RequestStream(context.Background(), ask(), nil, nil)
+	s, err := newModel(t, g, fakeclock.NewInstant(t0)).RequestStream(context.Background(), ask(), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -296,7 +297,7 @@ func TestGroqModelStreamStallClosed(t *testing.T) {
 }
 
 func TestGroqModelStreamDelaysOnTheClock(t *testing.T) {
-	clock := fakes.NewManualClock(t0)
+	clock := fakeclock.New(t0)
 	g := fakes.NewGroq(t, fakes.WithClock(clock))
 	g.Stream(fakes.TextStream("one two")...).Delay(2*time.Second, 50*time.Millisecond)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -309,7 +310,7 @@ func TestGroqModelStreamDelaysOnTheClock(t *testing.T) {
 			clock.Advance(2 * time.Second)
 		}
 	}()
-	s, err := newModel(t, g, fakes.NewInstantClock(t0)).RequestStream(ctx, ask(), nil, nil)
+	s, err := newModel(t, g, fakeclock.NewInstant(t0)).RequestStream(ctx, ask(), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -326,17 +327,17 @@ func TestGroqModelStreamDelaysOnTheClock(t *testing.T) {
 func TestGroqModelReadsEveryUsageShape(t *testing.T) {
 	tests := []struct {
 		name  string
-		shape fakes.UsageShape
+		shape []fakes.BuildOption
 	}{
-		{"x_groq and top level", fakes.UsageBoth},
-		{"x_groq only", fakes.UsageXGroqOnly},
-		{"extra usage chunk", fakes.UsageExtraChunk},
+		{"x_groq and top level", nil},
+		{"x_groq only", []fakes.BuildOption{fakes.UsageXGroqOnly()}},
+		{"extra usage chunk", []fakes.BuildOption{fakes.UsageExtraChunk()}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			g := fakes.NewGroq(t)
-			g.Stream(fakes.TextStream("Paris.", fakes.Usage(48, 3), fakes.StreamUsage(tt.shape))...)
-			s, err := newModel(t, g, fakes.NewInstantClock(t0)).RequestStream(context.Background(), ask(), nil, nil)
+			g.Stream(fakes.TextStream("Paris.", append([]fakes.BuildOption{fakes.Usage(48, 3)}, tt.shape...)...)...)
+			s, err := newModel(t, g, fakeclock.NewInstant(t0)).RequestStream(context.Background(), ask(), nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -352,7 +353,7 @@ func TestGroqModelReadsEveryUsageShape(t *testing.T) {
 }
 
 func TestGroqModelOnDefaultQwenStream(t *testing.T) {
-	g := fakes.NewGroq(t, fakes.WithDefaultAnswers(), fakes.WithClock(fakes.NewInstantClock(t0)))
+	g := fakes.NewGroq(t, fakes.WithDefaultAnswers(), fakes.WithClock(fakeclock.NewInstant(t0)))
 	m, err := groq.NewModel("qwen/qwen3-32b", groq.WithBaseURL(g.URL), groq.WithHTTPClient(g.Client()))
 	if err != nil {
 		t.Fatal(err)

@@ -7,7 +7,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/llmvcr/llmvcr/fakes"
 	"github.com/llmvcr/llmvcr/groq"
 )
 
@@ -201,16 +200,5 @@ func TestDefaultFollowUpToolArguments(t *testing.T) {
 				t.Errorf("city = %v, want %q", args["city"], tt.want)
 			}
 		})
-	}
-}
-
-// ArgsFromSchema itself stays pydantic-ai's: no prompt, no e.g. examples.
-func TestArgsFromSchemaIgnoresDescriptions(t *testing.T) {
-	got, err := fakes.ArgsFromSchema(json.RawMessage(`{"type":"object","properties":{"city":{"type":"string","description":"e.g. Paris"}},"required":["city"]}`), 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(got) != `{"city":"a"}` {
-		t.Errorf("ArgsFromSchema = %s, want {\"city\":\"a\"}", got)
 	}
 }

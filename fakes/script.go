@@ -12,34 +12,20 @@ import (
 	"time"
 
 	"github.com/llmvcr/llmvcr/groq"
+	"github.com/llmvcr/llmvcr/internal/fakeanswer"
+	"github.com/llmvcr/llmvcr/internal/fakeid"
 )
 
-// Matcher decides whether a scripted answer applies to a request.
+// Matcher decides whether a scripted answer applies to a request, for
+// When. Any func(*Request) bool is one; Request.Chat is nil for a body that
+// is not a chat request:
+//
+//	g.Reply(c).When(func(r *fakes.Request) bool { return r.Chat != nil && r.Chat.Stream })
 type Matcher func(*Request) bool
-
-// ModelIs matches requests for the model name.
-func ModelIs(name string) Matcher {
-	return func(r *Request) bool { return r.Chat != nil && r.Chat.Model == name }
-}
-
-// Streaming matches requests with "stream": true.
-func Streaming() Matcher { return func(r *Request) bool { return r.Chat != nil && r.Chat.Stream } }
 
 // PromptContains matches requests whose last user message contains s.
 func PromptContains(s string) Matcher {
 	return func(r *Request) bool { return strings.Contains(r.LastUserText(), s) }
-}
-
-// HasTools matches requests that offer tools.
-func HasTools() Matcher {
-	return func(r *Request) bool { return r.Chat != nil && len(r.Chat.Tools) > 0 }
-}
-
-// AfterToolResults matches requests whose last message is a tool result.
-func AfterToolResults() Matcher {
-	return func(r *Request) bool {
-		return r.Chat != nil && len(r.Chat.Messages) > 0 && r.Chat.Messages[len(r.Chat.Messages)-1].Role == "tool"
-	}
 }
 
 type answerKind int
@@ -122,7 +108,7 @@ func (g *Groq) Reply(c *groq.ChatCompletion) *Answer {
 // ReplyText scripts a non-streamed completion answering text
 // (TextCompletion).
 func (g *Groq) ReplyText(text string, opts ...BuildOption) *Answer {
-	a := newAnswer(kindJSON, fmt.Sprintf("ReplyText(%q)", clip(text, 40)))
+	a := newAnswer(kindJSON, fmt.Sprintf("ReplyText(%q)", fakeanswer.Clip(text, 40)))
 	a.body = mustJSON(TextCompletion(text, opts...))
 	return g.add(a)
 }
@@ -296,7 +282,7 @@ func (a *Answer) SlowBody(size int, every time.Duration) *Answer {
 // after the HTTP 200 (no [DONE] follows). Use StreamError to add
 // status_code.
 func (a *Answer) ErrorFrameAfter(k int, e groq.ErrorObject) *Answer {
-	f := ErrorFrame(e)
+	f := errorFrame(e)
 	if f.err != nil && a.g != nil {
 		a.g.fail("fakes: ErrorFrameAfter: %v", f.err)
 	}
@@ -313,7 +299,7 @@ func (a *Answer) MalformedFrameAfter(k int, text string) *Answer {
 	a.lock()
 	defer a.unlock()
 	k = min(max(k, 0), len(a.frames))
-	frames := append(a.frames[:k:k], MalformedFrame(text).data)
+	frames := append(a.frames[:k:k], malformedFrame(text).data)
 	a.frames = append(frames, a.frames[k:]...)
 	return a
 }
@@ -326,13 +312,6 @@ func (a *Answer) WithoutDone() *Answer {
 		a.frames = a.frames[:n-1]
 	}
 	return a
-}
-
-// Used returns how many requests the answer served.
-func (a *Answer) Used() int {
-	a.lock()
-	defer a.unlock()
-	return a.used
 }
 
 func (a *Answer) lock() {
@@ -390,18 +369,12 @@ func dataFrame(payload []byte) []byte {
 }
 
 // Frame is one server-sent event as the fake writes it, blank line
-// included. Build frames with ChunkFrame, ErrorFrame, DataErrorFrame,
-// MalformedFrame, DoneFrame or RawFrame.
+// included, for StreamFrames. Build frames with ChunkFrame, DoneFrame or
+// RawFrame (anything else: an error event, a comment, half an event).
 type Frame struct {
 	data []byte
 	err  error // why the frame could not be built; reported when scripted
 }
-
-// Bytes returns the frame as written.
-func (f Frame) Bytes() []byte { return f.data }
-
-// Err returns why the frame could not be built, or nil.
-func (f Frame) Err() error { return f.err }
 
 func jsonFrame(prefix string, v any) Frame {
 	b, err := json.Marshal(v)
@@ -414,18 +387,14 @@ func jsonFrame(prefix string, v any) Frame {
 // ChunkFrame returns the event carrying c: "data: <chunk>".
 func ChunkFrame(c *groq.ChatCompletionChunk) Frame { return jsonFrame("", c) }
 
-// ErrorFrame returns Groq's in-stream error event:
+// errorFrame returns Groq's in-stream error event:
 // "event: error\ndata: {"error": e}".
-func ErrorFrame(e groq.ErrorObject) Frame {
+func errorFrame(e groq.ErrorObject) Frame {
 	return jsonFrame("event: error\n", groq.ErrorResponse{Error: e})
 }
 
-// DataErrorFrame returns an error as a plain data event, without the
-// "event: error" line (another shape seen from Groq).
-func DataErrorFrame(e groq.ErrorObject) Frame { return jsonFrame("", groq.ErrorResponse{Error: e}) }
-
-// MalformedFrame returns a data event whose payload is text as it is.
-func MalformedFrame(text string) Frame { return Frame{data: dataFrame([]byte(text))} }
+// malformedFrame returns a data event whose payload is text as it is.
+func malformedFrame(text string) Frame { return Frame{data: dataFrame([]byte(text))} }
 
 // DoneFrame returns "data: [DONE]".
 func DoneFrame() Frame { return Frame{data: []byte(doneFrame)} }
@@ -458,7 +427,7 @@ func (g *Groq) setHeaders(w http.ResponseWriter, req *Request, a *Answer, reques
 		h[k] = vs
 	}
 	if requestID == "" {
-		requestID = newIDs("request", strconv.Itoa(req.Index), string(req.Body)).requestID()
+		requestID = fakeid.New("request", strconv.Itoa(req.Index), string(req.Body)).RequestID()
 	}
 	h.Set("X-Request-Id", requestID)
 	h.Set("Vary", "Origin")

@@ -15,13 +15,16 @@ import (
 	"time"
 
 	"github.com/llmvcr/llmvcr/groq"
+	"github.com/llmvcr/llmvcr/internal/clock"
+	"github.com/llmvcr/llmvcr/internal/fakeanswer"
 )
 
-// Paths the fake serves.
-const (
-	ChatCompletionsPath = "/openai/v1/chat/completions"
-	ModelsPath          = "/openai/v1/models"
-)
+// ChatCompletionsPath is the path of Groq's chat completions endpoint,
+// where the fake answers as scripted.
+const ChatCompletionsPath = "/openai/v1/chat/completions"
+
+// modelsPath is where the fake lists its models (WithModels).
+const modelsPath = "/openai/v1/models"
 
 // maxBody bounds how much of a request body the fake reads.
 const maxBody = 64 << 20
@@ -35,13 +38,12 @@ type Groq struct {
 	srv      *httptest.Server // the listener
 	ctx      context.Context  // done when the server closes
 	cancel   context.CancelFunc
-	clock    Clock            // delays
+	clock    groq.Clock       // delays
 	apiKey   string           // required bearer key; "" for none
 	defaults bool             // unscripted chat requests get default answers
 	seed     int64            // mixed into default answers
 	models   []groq.ModelInfo // GET /openai/v1/models
-	limits   RateLimits       // starting rate-limit budget
-	noLimits bool             // send no x-ratelimit-* headers
+	limits   groq.RateLimits  // starting rate-limit budget; zero sends no x-ratelimit-* headers
 	paced    bool             // default answers take Groq's time
 
 	mu       sync.Mutex
@@ -55,8 +57,8 @@ type Groq struct {
 type Option func(*Groq)
 
 // WithClock sets the clock the server's delays run on (default: the real
-// clock). Pass a *ManualClock in tests so that nothing sleeps.
-func WithClock(c Clock) Option { return func(g *Groq) { g.clock = c } }
+// clock). Pass a *fakeclock.Clock in tests so that nothing sleeps.
+func WithClock(c groq.Clock) Option { return func(g *Groq) { g.clock = c } }
 
 // WithAPIKey makes the server require "Authorization: Bearer key" on every
 // request and answer Groq's 401 invalid_api_key otherwise.
@@ -74,11 +76,12 @@ func WithDefaultAnswers() Option { return func(g *Groq) { g.defaults = true } }
 // has realistic stream timing.
 func WithPacing() Option { return func(g *Groq) { g.paced = true } }
 
-// WithSeed varies the default answers' choices and ids (default 0).
-func WithSeed(seed int64) Option { return func(g *Groq) { g.seed = seed } }
+// withAnswerSeed varies the default answers' choices and ids (default 0).
+func withAnswerSeed(seed int64) Option { return func(g *Groq) { g.seed = seed } }
 
 // WithModels sets the models GET /openai/v1/models lists and the default
-// answers accept (default: DefaultModels()).
+// answers accept (default: the models Groq served in 2026:
+// llama-3.3-70b-versatile, openai/gpt-oss-120b, qwen/qwen3-32b and others).
 func WithModels(ids ...string) Option {
 	return func(g *Groq) {
 		g.models = nil
@@ -89,15 +92,15 @@ func WithModels(ids ...string) Option {
 }
 
 // WithRateLimits sets the starting rate-limit budget reported in the
-// x-ratelimit-* headers (default DefaultRateLimits()).
-func WithRateLimits(r RateLimits) Option { return func(g *Groq) { g.limits = r } }
+// x-ratelimit-* headers (default: Groq's free tier for
+// llama-3.3-70b-versatile, 1,000 requests a day and 12,000 tokens a
+// minute). A zero RateLimits sends no x-ratelimit-* headers at all, the
+// absence groq.RateLimits.IsZero reports.
+func WithRateLimits(r groq.RateLimits) Option { return func(g *Groq) { g.limits = r } }
 
-// WithoutRateLimitHeaders stops the server adding x-ratelimit-* headers.
-func WithoutRateLimitHeaders() Option { return func(g *Groq) { g.noLimits = true } }
-
-// DefaultModels returns the models the fake lists unless WithModels is
+// defaultModels returns the models the fake lists unless WithModels is
 // given.
-func DefaultModels() []string {
+func defaultModels() []string {
 	return []string{
 		"llama-3.1-8b-instant",
 		"llama-3.3-70b-versatile",
@@ -152,8 +155,8 @@ func NewServer(opts ...Option) *Groq {
 }
 
 func newGroq(t testing.TB, opts []Option) *Groq {
-	g := &Groq{t: t, clock: RealClock{}, limits: DefaultRateLimits()}
-	WithModels(DefaultModels()...)(g)
+	g := &Groq{t: t, clock: clock.Real{}, limits: defaultRateLimits()}
+	WithModels(defaultModels()...)(g)
 	for _, o := range opts {
 		o(g)
 	}
@@ -206,26 +209,10 @@ func (r *Request) LastUserText() string {
 	}
 	for i := len(r.Chat.Messages) - 1; i >= 0; i-- {
 		if m := r.Chat.Messages[i]; m.Role == "user" {
-			return contentText(m.Content)
+			return fakeanswer.ContentText(m.Content)
 		}
 	}
 	return ""
-}
-
-func contentText(c *groq.MessageContent) string {
-	if c == nil {
-		return ""
-	}
-	if c.Parts == nil {
-		return c.Text
-	}
-	var texts []string
-	for _, p := range c.Parts {
-		if p.Type == "text" {
-			texts = append(texts, p.Text)
-		}
-	}
-	return strings.Join(texts, "\n")
 }
 
 // String returns the method, path and body, for failure messages. It never
@@ -270,8 +257,8 @@ func (g *Groq) LastRequest() *Request {
 
 func (r *Request) isChat() bool { return r.Path == ChatCompletionsPath && r.Method == http.MethodPost }
 
-// AllRequests returns every request received so far (models list included).
-func (g *Groq) AllRequests() []*Request {
+// allRequests returns every request received so far (models list included).
+func (g *Groq) allRequests() []*Request {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	return append([]*Request(nil), g.requests...)
@@ -290,17 +277,17 @@ var knownRequestKeys = func() map[string]bool {
 	return keys
 }()
 
-// DecodeChatRequest decodes a chat completions body, putting the fields
+// decodeChatRequest decodes a chat completions body, putting the fields
 // ChatCompletionRequest does not know into Extra, so that marshalling the
 // result gives the same fields back.
-func DecodeChatRequest(body []byte) (*groq.ChatCompletionRequest, error) {
+func decodeChatRequest(body []byte) (*groq.ChatCompletionRequest, error) {
 	var req groq.ChatCompletionRequest
 	if err := json.Unmarshal(body, &req); err != nil {
-		return nil, &DecodeError{What: "chat completions request", Err: err}
+		return nil, &decodeError{What: "chat completions request", Err: err}
 	}
 	var all map[string]json.RawMessage
 	if err := json.Unmarshal(body, &all); err != nil {
-		return nil, &DecodeError{What: "chat completions request", Err: err}
+		return nil, &decodeError{What: "chat completions request", Err: err}
 	}
 	for k, raw := range all {
 		if knownRequestKeys[k] {
@@ -308,7 +295,7 @@ func DecodeChatRequest(body []byte) (*groq.ChatCompletionRequest, error) {
 		}
 		var v any
 		if err := json.Unmarshal(raw, &v); err != nil {
-			return nil, &DecodeError{What: "chat completions request field " + k, Err: err}
+			return nil, &decodeError{What: "chat completions request field " + k, Err: err}
 		}
 		if req.Extra == nil {
 			req.Extra = map[string]any{}
@@ -318,17 +305,17 @@ func DecodeChatRequest(body []byte) (*groq.ChatCompletionRequest, error) {
 	return &req, nil
 }
 
-// DecodeError is a body that did not decode.
-type DecodeError struct {
+// decodeError is a body that did not decode.
+type decodeError struct {
 	What string // what was being decoded
 	Err  error  // the JSON error
 }
 
 // Error returns "fakes: decode <what>: <cause>".
-func (e *DecodeError) Error() string { return "fakes: decode " + e.What + ": " + e.Err.Error() }
+func (e *decodeError) Error() string { return "fakes: decode " + e.What + ": " + e.Err.Error() }
 
 // Unwrap returns the JSON error.
-func (e *DecodeError) Unwrap() error { return e.Err }
+func (e *decodeError) Unwrap() error { return e.Err }
 
 func (g *Groq) serve(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
@@ -338,7 +325,7 @@ func (g *Groq) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	req := &Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: r.Header.Clone(), Body: body}
 	if req.isChat() {
-		req.Chat, req.DecodeErr = DecodeChatRequest(body)
+		req.Chat, req.DecodeErr = decodeChatRequest(body)
 	}
 	g.mu.Lock()
 	req.Index = len(g.requests)
@@ -356,10 +343,10 @@ func (g *Groq) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case req.isChat():
 		g.serveChat(ctx, w, r, req)
-	case req.Path == ModelsPath && r.Method == http.MethodGet:
+	case req.Path == modelsPath && r.Method == http.MethodGet:
 		g.writeJSON(ctx, w, req, okAnswer(mustJSON(groq.ModelList{Object: "list", Data: g.models})))
-	case strings.HasPrefix(req.Path, ModelsPath+"/") && r.Method == http.MethodGet:
-		id := strings.TrimPrefix(req.Path, ModelsPath+"/")
+	case strings.HasPrefix(req.Path, modelsPath+"/") && r.Method == http.MethodGet:
+		id := strings.TrimPrefix(req.Path, modelsPath+"/")
 		for _, m := range g.models {
 			if m.ID == id {
 				g.writeJSON(ctx, w, req, okAnswer(mustJSON(m)))
@@ -478,7 +465,7 @@ func (g *Groq) checkUsed() {
 // rateLimitHeader returns the x-ratelimit-* headers after req, spending
 // tokens as a rough estimate of the request's size.
 func (g *Groq) rateLimitHeader(req *Request) http.Header {
-	if g.noLimits {
+	if g.limits.IsZero() {
 		return nil
 	}
 	g.mu.Lock()
@@ -502,7 +489,7 @@ func (g *Groq) rateLimitHeader(req *Request) http.Header {
 	if l.LimitTokens > 0 {
 		l.ResetTokens = (time.Duration(min(tokens, l.LimitTokens)) * time.Minute / time.Duration(l.LimitTokens)).Round(10 * time.Millisecond)
 	}
-	return l.Header()
+	return limitsHeader(l)
 }
 
 func mustJSON(v any) []byte {

@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/llmvcr/llmvcr/fakes"
+	"github.com/llmvcr/llmvcr/fakes/fakeclock"
 	"github.com/llmvcr/llmvcr/groq"
 )
 
@@ -225,7 +226,7 @@ func TestCutAfter(t *testing.T) {
 }
 
 func TestCutReply(t *testing.T) {
-	g := fakes.NewGroq(t, fakes.WithClock(fakes.NewInstantClock(t0)))
+	g := fakes.NewGroq(t, fakes.WithClock(fakeclock.NewInstant(t0)))
 	g.Reply(fakes.TextCompletion("a long enough answer")).SlowBody(10, time.Millisecond).CutAfter(2)
 	resp, err := post(context.Background(), t, g, chatBody("hi", false))
 	if err != nil {
@@ -305,7 +306,7 @@ func TestStallEndsWhenServerCloses(t *testing.T) {
 }
 
 func TestDelaysRunOnTheClock(t *testing.T) {
-	clock := fakes.NewManualClock(t0)
+	clock := fakeclock.New(t0)
 	g := fakes.NewGroq(t, fakes.WithClock(clock))
 	g.Stream(fakes.TextStream("one two")...).Delay(time.Second, 100*time.Millisecond)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -336,7 +337,7 @@ func TestDelaysRunOnTheClock(t *testing.T) {
 }
 
 func TestSlowBody(t *testing.T) {
-	clock := fakes.NewInstantClock(t0)
+	clock := fakeclock.NewInstant(t0)
 	g := fakes.NewGroq(t, fakes.WithClock(clock))
 	c := fakes.TextCompletion("slow")
 	g.Reply(c).SlowBody(16, 50*time.Millisecond)
@@ -541,7 +542,7 @@ func TestCapturedRequests(t *testing.T) {
 }
 
 func TestNewServerWithoutTest(t *testing.T) {
-	g := fakes.NewServer(fakes.WithClock(fakes.NewInstantClock(t0)))
+	g := fakes.NewServer(fakes.WithClock(fakeclock.NewInstant(t0)))
 	defer g.Close()
 	resp, body := mustPost(t, g, chatBody("What is the capital of France?", false))
 	var c groq.ChatCompletion

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/llmvcr/llmvcr/fakes"
+	"github.com/llmvcr/llmvcr/fakes/fakeclock"
 	"github.com/llmvcr/llmvcr/groq"
 	"github.com/llmvcr/llmvcr/llm"
 	"github.com/llmvcr/llmvcr/replay"
@@ -584,7 +585,7 @@ const testKey = "gsk_reliability_fake_key_0123456789"
 // the watchdog, then closes the server.
 func runFault(t *testing.T, f fault) (result, outcome) {
 	t.Helper()
-	clock := fakes.NewInstantClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	clock := fakeclock.NewInstant(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	var g *fakes.Groq
 	var client *http.Client
 	var baseURL string

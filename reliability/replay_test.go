@@ -12,6 +12,7 @@ import (
 
 	"github.com/llmvcr/llmvcr/cassettes"
 	"github.com/llmvcr/llmvcr/fakes"
+	"github.com/llmvcr/llmvcr/fakes/fakeclock"
 	"github.com/llmvcr/llmvcr/groq"
 	"github.com/llmvcr/llmvcr/llm"
 	"github.com/llmvcr/llmvcr/replay"
@@ -104,9 +105,9 @@ func recordFromFake(t *testing.T, path string, calls []exchange) string {
 
 // replayModel returns a groq.Model talking through the session, on an
 // instant clock.
-func replayModel(t testing.TB, baseURL string, s *replay.Session, retries int, opts ...groq.Option) (*groq.Model, *fakes.ManualClock) {
+func replayModel(t testing.TB, baseURL string, s *replay.Session, retries int, opts ...groq.Option) (*groq.Model, *fakeclock.Clock) {
 	t.Helper()
-	clock := fakes.NewInstantClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	clock := fakeclock.NewInstant(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	m, err := groq.NewModel(fakes.DefaultModel, append([]groq.Option{
 		groq.WithBaseURL(baseURL),
 		groq.WithHTTPClient(s.Client()),

@@ -18,6 +18,7 @@ import (
 
 	"github.com/llmvcr/llmvcr/cassettes"
 	"github.com/llmvcr/llmvcr/fakes"
+	"github.com/llmvcr/llmvcr/fakes/fakeclock"
 	"github.com/llmvcr/llmvcr/groq"
 	"github.com/llmvcr/llmvcr/llm"
 )
@@ -354,7 +355,7 @@ func TestFaultsMatchRealFaults(t *testing.T) {
 		})
 	}
 	t.Run("429 then the recording", func(t *testing.T) {
-		clock := fakes.NewInstantClock(fakes.NewManualClock(time.Time{}).Now())
+		clock := fakeclock.NewInstant(fakeclock.New(time.Time{}).Now())
 		status, body, header := fakes.RateLimitError(2 * time.Second)
 		b, _ := json.Marshal(body)
 		s := New(t, WithPath(path), WithRealTransport(offline{t}), OnRequest(1, Respond(status, header, string(b))))
@@ -395,7 +396,7 @@ func TestFaultsBeforeHeaders(t *testing.T) {
 		{"reset", ResetBeforeHeaders(), syscall.ECONNRESET},
 	} {
 		t.Run(tt.name+" is retried", func(t *testing.T) {
-			clock := fakes.NewInstantClock(time.Now())
+			clock := fakeclock.NewInstant(time.Now())
 			s := New(t, WithPath(path), WithRealTransport(offline{t}), OnRequest(1, tt.fault))
 			m, _ := groq.NewModel("llama-3.3-70b-versatile", groq.WithBaseURL(g.URL), groq.WithHTTPClient(s.Client()), groq.WithClock(clock))
 			r, err := ask(m, context.Background())
@@ -484,7 +485,7 @@ func TestMissIsReportedOnce(t *testing.T) {
 	})
 	ft := newFakeT(t, "TestOnce")
 	s := start(ft, WithPath(path), WithRealTransport(offline{t}), AllowUnused())
-	clock := fakes.NewInstantClock(time.Now())
+	clock := fakeclock.NewInstant(time.Now())
 	m, _ := groq.NewModel("llama-3.3-70b-versatile", groq.WithBaseURL(g.URL), groq.WithHTTPClient(s.Client()), groq.WithClock(clock))
 	if _, err := m.Request(context.Background(), []llm.Message{llm.NewRequest(llm.User("Capital of Spain?"))}, nil, nil); err == nil {
 		t.Fatal("a changed request was answered")

@@ -1,4 +1,4 @@
-package fakes_test
+package schemagen_test
 
 import (
 	"encoding/json"
@@ -7,7 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/llmvcr/llmvcr/fakes"
+	"github.com/llmvcr/llmvcr/internal/schemagen"
 )
 
 func TestArgsFromSchema(t *testing.T) {
@@ -61,14 +61,14 @@ func TestArgsFromSchema(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := fakes.ArgsFromSchema(json.RawMessage(tt.schema), tt.seed)
+			got, err := schemagen.Generate(json.RawMessage(tt.schema), tt.seed)
 			if err != nil {
 				t.Fatalf("ArgsFromSchema: %v", err)
 			}
 			if diff := cmp.Diff(decodeJSON(t, tt.want), decodeJSON(t, string(got))); diff != "" {
 				t.Errorf("ArgsFromSchema(%s, %d) = %s (-want +got):\n%s", tt.schema, tt.seed, got, diff)
 			}
-			again, _ := fakes.ArgsFromSchema(json.RawMessage(tt.schema), tt.seed)
+			again, _ := schemagen.Generate(json.RawMessage(tt.schema), tt.seed)
 			if string(again) != string(got) {
 				t.Errorf("not deterministic: %s then %s", got, again)
 			}
@@ -100,10 +100,10 @@ func TestArgsFromSchemaErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := fakes.ArgsFromSchema(json.RawMessage(tt.schema), 0)
-			var se *fakes.SchemaError
+			_, err := schemagen.Generate(json.RawMessage(tt.schema), 0)
+			var se *schemagen.Error
 			if !errors.As(err, &se) {
-				t.Fatalf("err = %v, want a *fakes.SchemaError", err)
+				t.Fatalf("err = %v, want a *schemagen.Error", err)
 			}
 		})
 	}
@@ -120,9 +120,9 @@ func FuzzArgsFromSchema(f *testing.F) {
 		f.Add([]byte(s), int64(3))
 	}
 	f.Fuzz(func(t *testing.T, schema []byte, seed int64) {
-		got, err := fakes.ArgsFromSchema(schema, seed)
+		got, err := schemagen.Generate(schema, seed)
 		if err != nil {
-			var se *fakes.SchemaError
+			var se *schemagen.Error
 			if !errors.As(err, &se) {
 				t.Fatalf("error %v is not a *SchemaError", err)
 			}
@@ -149,11 +149,29 @@ func TestArgsFromSchemaLimits(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := fakes.ArgsFromSchema(json.RawMessage(tt.schema), 0)
-			var se *fakes.SchemaError
+			_, err := schemagen.Generate(json.RawMessage(tt.schema), 0)
+			var se *schemagen.Error
 			if !errors.As(err, &se) {
-				t.Fatalf("err = %v, want a *fakes.SchemaError", err)
+				t.Fatalf("err = %v, want a *schemagen.Error", err)
 			}
 		})
+	}
+}
+
+func TestErrorMessage(t *testing.T) {
+	_, err := schemagen.Generate(json.RawMessage(`{"$ref":"#/$defs/X"}`), 0)
+	if err == nil || err.Error() != `fakes: schema #: $ref "#/$defs/X" not found` {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// Generate itself stays pydantic-ai's: no prompt, no e.g. examples.
+func TestGenerateIgnoresDescriptions(t *testing.T) {
+	got, err := schemagen.Generate(json.RawMessage(`{"type":"object","properties":{"city":{"type":"string","description":"e.g. Paris"}},"required":["city"]}`), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != `{"city":"a"}` {
+		t.Errorf("Generate = %s, want {\"city\":\"a\"}", got)
 	}
 }

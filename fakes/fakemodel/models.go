@@ -1,4 +1,12 @@
-package fakes
+// Package fakemodel holds in-process llm.Model fakes, for code that takes
+// an llm.Model rather than an HTTP client: FunctionModel answers with the
+// test's function (and streams its deltas), and TestModel behaves like
+// pydantic-ai's TestModel, calling every offered tool with arguments that
+// fit its schema and then summarising the results. Both estimate usage as
+// pydantic-ai does (EstimateUsage) when none is given.
+//
+// To test the HTTP layer, use the fake Groq server in package fakes.
+package fakemodel
 
 import (
 	"bytes"
@@ -7,13 +15,15 @@ import (
 	"iter"
 	"strings"
 	"sync"
+	"time"
 
+	"github.com/llmvcr/llmvcr/internal/schemagen"
 	"github.com/llmvcr/llmvcr/llm"
 )
 
-// Info is what a FunctionModel's functions learn about the request besides
+// RequestInfo is what a FunctionModel's functions learn about the request besides
 // the messages (pydantic-ai's AgentInfo).
-type Info struct {
+type RequestInfo struct {
 	FunctionTools []llm.ToolDefinition // tools the caller runs
 	OutputTools   []llm.ToolDefinition // tools whose call is the final output
 	AllowText     bool                 // a plain-text answer is acceptable
@@ -22,8 +32,8 @@ type Info struct {
 	Instructions  string               // of the last request, "" if none
 }
 
-func newInfo(messages []llm.Message, settings llm.ModelSettings, params *llm.RequestParams) Info {
-	info := Info{AllowText: params.AllowsText(), Settings: settings, Params: params}
+func newInfo(messages []llm.Message, settings llm.ModelSettings, params *llm.RequestParams) RequestInfo {
+	info := RequestInfo{AllowText: params.AllowsText(), Settings: settings, Params: params}
 	if params != nil {
 		info.FunctionTools = params.FunctionTools
 		info.OutputTools = params.OutputTools
@@ -46,14 +56,15 @@ func newInfo(messages []llm.Message, settings llm.ModelSettings, params *llm.Req
 // other parts whole); with only Stream, Request collects the stream.
 type FunctionModel struct {
 	// Func answers a non-streamed request.
-	Func func(ctx context.Context, messages []llm.Message, info Info) (*llm.Response, error)
+	Func func(ctx context.Context, messages []llm.Message, info RequestInfo) (*llm.Response, error)
 	// Stream answers a streamed request with deltas; it must yield at least
 	// one, and should stop when ctx is done.
-	Stream func(ctx context.Context, messages []llm.Message, info Info) iter.Seq2[Delta, error]
+	Stream func(ctx context.Context, messages []llm.Message, info RequestInfo) iter.Seq2[Delta, error]
 	// ModelName is what Name returns; "" means "function".
 	ModelName string
-	// Clock stamps responses; nil means the real clock.
-	Clock Clock
+	// Clock stamps responses (any clock with Now, such as a
+	// *fakeclock.Clock); nil means the real clock.
+	Clock interface{ Now() time.Time }
 }
 
 var _ llm.Model = (*FunctionModel)(nil)
@@ -69,11 +80,14 @@ func (m *FunctionModel) Name() string {
 // System returns "function".
 func (m *FunctionModel) System() string { return "function" }
 
-func (m *FunctionModel) clock() Clock {
-	if m.Clock == nil {
-		return RealClock{}
+func (m *FunctionModel) now() time.Time { return now(m.Clock) }
+
+// now returns c's time, or the wall clock's when c is nil.
+func now(c interface{ Now() time.Time }) time.Time {
+	if c == nil {
+		return time.Now()
 	}
-	return m.Clock
+	return c.Now()
 }
 
 // Request calls Func (or collects Stream).
@@ -81,7 +95,7 @@ func (m *FunctionModel) Request(ctx context.Context, messages []llm.Message, set
 	info := newInfo(messages, settings, params)
 	if m.Func == nil {
 		if m.Stream == nil {
-			return nil, &llm.UserError{Message: "fakes: FunctionModel needs Func or Stream"}
+			return nil, &llm.UserError{Message: "fakemodel: FunctionModel needs Func or Stream"}
 		}
 		s, err := m.RequestStream(ctx, messages, settings, params)
 		if err != nil {
@@ -100,13 +114,13 @@ func (m *FunctionModel) Request(ctx context.Context, messages []llm.Message, set
 		return nil, err
 	}
 	if resp == nil {
-		return nil, &llm.UnexpectedModelBehavior{Message: "fakes: FunctionModel's Func returned a nil response and no error"}
+		return nil, &llm.UnexpectedModelBehavior{Message: "fakemodel: FunctionModel's Func returned a nil response and no error"}
 	}
 	out := *resp
 	out.Parts = append([]llm.ResponsePart(nil), resp.Parts...)
 	out.ModelName = m.Name()
 	if out.Timestamp.IsZero() {
-		out.Timestamp = m.clock().Now()
+		out.Timestamp = m.now()
 	}
 	if out.Usage.IsZero() {
 		out.Usage = EstimateUsage(messages, &out)
@@ -117,10 +131,10 @@ func (m *FunctionModel) Request(ctx context.Context, messages []llm.Message, set
 // RequestStream calls Stream (or streams Func's response).
 func (m *FunctionModel) RequestStream(ctx context.Context, messages []llm.Message, settings llm.ModelSettings, params *llm.RequestParams) (llm.StreamedResponse, error) {
 	info := newInfo(messages, settings, params)
-	meta := llm.Response{ModelName: m.Name(), Timestamp: m.clock().Now()}
+	meta := llm.Response{ModelName: m.Name(), Timestamp: m.now()}
 	if m.Stream == nil {
 		if m.Func == nil {
-			return nil, &llm.UserError{Message: "fakes: FunctionModel needs Func or Stream"}
+			return nil, &llm.UserError{Message: "fakemodel: FunctionModel needs Func or Stream"}
 		}
 		resp, err := m.Request(ctx, messages, settings, params)
 		if err != nil {
@@ -179,19 +193,19 @@ func pydanticWords(text string) []string {
 // TestModel is an llm.Model like pydantic-ai's TestModel: on the first
 // request (no response yet in the conversation) it calls every offered
 // function tool (or those in CallTools) with arguments generated from the
-// tool's JSON schema (ArgsFromSchema, with Seed); when the last request
+// tool's JSON schema (as pydantic-ai does, with Seed); when the last request
 // holds retry prompts it calls those tools again; otherwise it answers
 // Text, or the JSON of {tool_name: result} for every tool return in the
 // conversation, or "success (no tool calls)". When text output is not
 // allowed it calls an output tool (chosen by Seed) with OutputArgs or
 // generated arguments. Streams yield text word by word.
 type TestModel struct {
-	CallTools  []string // tools to call on the first request; nil calls all, an empty slice none
-	Text       string   // the text answer; "" for the summary of tool results
-	OutputArgs any      // arguments for the output tool; nil to generate them
-	Seed       int64    // seeds generated arguments and the output tool choice
-	ModelName  string   // what Name returns; "" means "test"
-	Clock      Clock    // stamps responses; nil means the real clock
+	CallTools  []string                     // tools to call on the first request; nil calls all, an empty slice none
+	Text       string                       // the text answer; "" for the summary of tool results
+	OutputArgs any                          // arguments for the output tool; nil to generate them
+	Seed       int64                        // seeds generated arguments and the output tool choice
+	ModelName  string                       // what Name returns; "" means "test"
+	Clock      interface{ Now() time.Time } // stamps responses; nil means the real clock
 
 	mu         sync.Mutex
 	lastParams *llm.RequestParams
@@ -229,11 +243,7 @@ func (m *TestModel) Request(ctx context.Context, messages []llm.Message, setting
 	if err != nil {
 		return nil, err
 	}
-	clock := m.Clock
-	if clock == nil {
-		clock = RealClock{}
-	}
-	resp := &llm.Response{Parts: parts, ModelName: m.Name(), Timestamp: clock.Now()}
+	resp := &llm.Response{Parts: parts, ModelName: m.Name(), Timestamp: now(m.Clock)}
 	resp.Usage = EstimateUsage(messages, resp)
 	return resp, nil
 }
@@ -253,7 +263,7 @@ func testCallID(name string) string { return "pyd_ai_tool_call_id__" + name }
 
 func (m *TestModel) answer(messages []llm.Message, params *llm.RequestParams) ([]llm.ResponsePart, error) {
 	if params != nil && len(params.NativeTools) > 0 {
-		return nil, &llm.UserError{Message: "fakes: TestModel does not support built-in tools"}
+		return nil, &llm.UserError{Message: "fakemodel: TestModel does not support built-in tools"}
 	}
 	var tools []llm.ToolDefinition
 	if params != nil {
@@ -307,7 +317,7 @@ func (m *TestModel) answer(messages []llm.Message, params *llm.RequestParams) ([
 	case m.Text != "":
 		return []llm.ResponsePart{&llm.TextPart{Content: m.Text}}, nil
 	case hasOutputTools && (m.OutputArgs != nil || !params.AllowsText()):
-		out := params.OutputTools[int(uabs(m.Seed)%uint64(len(params.OutputTools)))]
+		out := params.OutputTools[schemagen.Pick(m.Seed, len(params.OutputTools))]
 		return m.outputCalls([]llm.ToolDefinition{out})
 	default:
 		return []llm.ResponsePart{&llm.TextPart{Content: toolResultsJSON(messages)}}, nil
@@ -320,7 +330,7 @@ func (m *TestModel) calls(tools []llm.ToolDefinition, only map[string]bool) ([]l
 		if only != nil && !only[t.Name] {
 			continue
 		}
-		args, err := ArgsFromSchema(t.Parameters, m.Seed)
+		args, err := schemagen.Generate(t.Parameters, m.Seed)
 		if err != nil {
 			return nil, err
 		}
@@ -336,11 +346,11 @@ func (m *TestModel) outputCalls(tools []llm.ToolDefinition) ([]llm.ResponsePart,
 		if m.OutputArgs != nil {
 			b, err := json.Marshal(m.OutputArgs)
 			if err != nil {
-				return nil, &llm.UserError{Message: "fakes: TestModel.OutputArgs does not marshal: " + err.Error()}
+				return nil, &llm.UserError{Message: "fakemodel: TestModel.OutputArgs does not marshal: " + err.Error()}
 			}
 			args = b
 		} else {
-			b, err := ArgsFromSchema(t.Parameters, m.Seed)
+			b, err := schemagen.Generate(t.Parameters, m.Seed)
 			if err != nil {
 				return nil, err
 			}

@@ -1,4 +1,4 @@
-package fakes
+package fakeanswer
 
 import (
 	"strings"
@@ -24,7 +24,7 @@ func readConversation(r *groq.ChatCompletionRequest) conversation {
 		if m.Role != "user" {
 			continue
 		}
-		text := strings.TrimSpace(contentText(m.Content))
+		text := strings.TrimSpace(ContentText(m.Content))
 		resolved := resolveFollowUp(text, earlier)
 		c.asked, c.question, last = text, resolved, i
 		if subjectOf(resolved) != "" {
@@ -112,7 +112,7 @@ func subjectOf(q string) string {
 // France is Paris." gives Paris), or the place of an earlier user turn.
 func placeBefore(msgs []groq.ChatMessage) string {
 	for i := len(msgs) - 1; i >= 0; i-- {
-		text := contentText(msgs[i].Content)
+		text := ContentText(msgs[i].Content)
 		switch msgs[i].Role {
 		case "assistant":
 			if p := lastKnownCity(text); p != "" {

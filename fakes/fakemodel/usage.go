@@ -1,4 +1,4 @@
-package fakes
+package fakemodel
 
 import (
 	"encoding/json"

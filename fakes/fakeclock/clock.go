@@ -1,33 +1,29 @@
-package fakes
+// Package fakeclock is a test clock: it tells the time and waits like the
+// wall clock, but moves only when the test says so, and it records every
+// wait. It satisfies groq.Clock, replay.Clock and the clock of the fake
+// Groq server (fakes.WithClock), so a test checks retry and stream delays
+// without sleeping:
+//
+//	clock := fakeclock.NewInstant(t0) // every Sleep returns at once
+//	model, _ := groq.NewModel(name, groq.WithClock(clock), ...)
+//	// ... after a 429 asking for 2s: clock.Slept() is [2s]
+//
+// A clock made by New holds sleepers until Advance moves it past their
+// deadline; WaitForSleepers lets the test advance only once someone waits.
+package fakeclock
 
 import (
 	"context"
 	"sync"
 	"time"
-
-	"github.com/llmvcr/llmvcr/internal/clock"
 )
 
-// Clock is the time source of the fake server's delays: the pause before
-// the first chunk, between chunks, and in slow bodies. The default is the
-// real clock; tests pass a *ManualClock through WithClock so that nothing
-// sleeps.
-type Clock interface {
-	// Now returns the current time.
-	Now() time.Time
-	// Sleep waits for d, or until ctx is done, when it returns ctx.Err().
-	Sleep(ctx context.Context, d time.Duration) error
-}
-
-// RealClock is the wall clock.
-type RealClock = clock.Real
-
-// ManualClock is a Clock that moves only when told to. Sleepers wait until
+// Clock is a clock that moves only when told to. Sleepers wait until
 // Advance moves the clock past their deadline, or, for a clock made by
-// NewInstantClock, return at once after moving the clock forward themselves.
+// NewInstant, return at once after moving the clock forward themselves.
 // Every duration asked for is recorded, so a test can check the delays
 // without waiting for them.
-type ManualClock struct {
+type Clock struct {
 	mu       sync.Mutex
 	now      time.Time
 	instant  bool            // Sleep advances the clock itself and returns
@@ -41,22 +37,21 @@ type sleeper struct {
 	wake  chan struct{}
 }
 
-// NewManualClock returns a clock stopped at start; sleepers wait for
-// Advance.
-func NewManualClock(start time.Time) *ManualClock {
-	return &ManualClock{now: start, changed: make(chan struct{})}
+// New returns a clock stopped at start; sleepers wait for Advance.
+func New(start time.Time) *Clock {
+	return &Clock{now: start, changed: make(chan struct{})}
 }
 
-// NewInstantClock returns a clock at start whose Sleep moves the clock
+// NewInstant returns a clock at start whose Sleep moves the clock
 // forward by d and returns at once.
-func NewInstantClock(start time.Time) *ManualClock {
-	c := NewManualClock(start)
+func NewInstant(start time.Time) *Clock {
+	c := New(start)
 	c.instant = true
 	return c
 }
 
 // Now returns the clock's time.
-func (c *ManualClock) Now() time.Time {
+func (c *Clock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.now
@@ -64,7 +59,7 @@ func (c *ManualClock) Now() time.Time {
 
 // Sleep records d and waits until the clock has moved d forward, or until
 // ctx is done.
-func (c *ManualClock) Sleep(ctx context.Context, d time.Duration) error {
+func (c *Clock) Sleep(ctx context.Context, d time.Duration) error {
 	c.mu.Lock()
 	c.slept = append(c.slept, d)
 	if c.instant || d <= 0 {
@@ -93,7 +88,7 @@ func (c *ManualClock) Sleep(ctx context.Context, d time.Duration) error {
 
 // Advance moves the clock forward by d and wakes the sleepers whose time
 // has come.
-func (c *ManualClock) Advance(d time.Duration) {
+func (c *Clock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.now = c.now.Add(d)
@@ -110,7 +105,7 @@ func (c *ManualClock) Advance(d time.Duration) {
 }
 
 // Sleepers returns how many goroutines are waiting in Sleep.
-func (c *ManualClock) Sleepers() int {
+func (c *Clock) Sleepers() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.sleepers)
@@ -119,7 +114,7 @@ func (c *ManualClock) Sleepers() int {
 // WaitForSleepers blocks until at least n goroutines wait in Sleep, or ctx
 // is done. It lets a test advance the clock only once the server is
 // waiting on it.
-func (c *ManualClock) WaitForSleepers(ctx context.Context, n int) error {
+func (c *Clock) WaitForSleepers(ctx context.Context, n int) error {
 	for {
 		c.mu.Lock()
 		if len(c.sleepers) >= n {
@@ -137,13 +132,13 @@ func (c *ManualClock) WaitForSleepers(ctx context.Context, n int) error {
 }
 
 // Slept returns every duration passed to Sleep, in order.
-func (c *ManualClock) Slept() []time.Duration {
+func (c *Clock) Slept() []time.Duration {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return append([]time.Duration(nil), c.slept...)
 }
 
-func (c *ManualClock) removeLocked(s *sleeper) {
+func (c *Clock) removeLocked(s *sleeper) {
 	for i, x := range c.sleepers {
 		if x == s {
 			c.sleepers = append(c.sleepers[:i], c.sleepers[i+1:]...)
@@ -152,7 +147,7 @@ func (c *ManualClock) removeLocked(s *sleeper) {
 	}
 }
 
-func (c *ManualClock) notifyLocked() {
+func (c *Clock) notifyLocked() {
 	close(c.changed)
 	c.changed = make(chan struct{})
 }

@@ -1,4 +1,4 @@
-package fakes_test
+package fakemodel_test
 
 import (
 	"context"
@@ -6,13 +6,17 @@ import (
 	"errors"
 	"iter"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"github.com/llmvcr/llmvcr/fakes"
+	"github.com/llmvcr/llmvcr/fakes/fakeclock"
+	"github.com/llmvcr/llmvcr/fakes/fakemodel"
 	"github.com/llmvcr/llmvcr/llm"
 )
+
+var t0 = time.Date(2026, 2, 18, 17, 12, 20, 0, time.UTC)
 
 var ignoreTimes = cmpopts.IgnoreFields(llm.Response{}, "Timestamp")
 
@@ -21,11 +25,11 @@ func conversation() []llm.Message {
 }
 
 func TestFunctionModelRequest(t *testing.T) {
-	var seen fakes.Info
-	m := &fakes.FunctionModel{
+	var seen fakemodel.RequestInfo
+	m := &fakemodel.FunctionModel{
 		ModelName: "my-func",
-		Clock:     fakes.NewManualClock(t0),
-		Func: func(ctx context.Context, msgs []llm.Message, info fakes.Info) (*llm.Response, error) {
+		Clock:     fakeclock.New(t0),
+		Func: func(ctx context.Context, msgs []llm.Message, info fakemodel.RequestInfo) (*llm.Response, error) {
 			seen = info
 			return &llm.Response{Parts: []llm.ResponsePart{llm.Reply("Paris.")}, ModelName: "ignored"}, nil
 		},
@@ -47,13 +51,13 @@ func TestFunctionModelRequest(t *testing.T) {
 	if len(seen.FunctionTools) != 1 || seen.AllowText || seen.Instructions != "Answer in French." || seen.Params != params {
 		t.Errorf("info = %+v", seen)
 	}
-	if m.Name() != "my-func" || m.System() != "function" || (&fakes.FunctionModel{}).Name() != "function" {
+	if m.Name() != "my-func" || m.System() != "function" || (&fakemodel.FunctionModel{}).Name() != "function" {
 		t.Errorf("names %q %q", m.Name(), m.System())
 	}
 }
 
 func TestFunctionModelKeepsGivenUsage(t *testing.T) {
-	m := &fakes.FunctionModel{Func: func(context.Context, []llm.Message, fakes.Info) (*llm.Response, error) {
+	m := &fakemodel.FunctionModel{Func: func(context.Context, []llm.Message, fakemodel.RequestInfo) (*llm.Response, error) {
 		return &llm.Response{Parts: []llm.ResponsePart{llm.Reply("x")}, Usage: llm.Usage{InputTokens: 7, OutputTokens: 1}}, nil
 	}}
 	got, err := m.Request(context.Background(), conversation(), nil, nil)
@@ -64,24 +68,24 @@ func TestFunctionModelKeepsGivenUsage(t *testing.T) {
 
 func TestFunctionModelErrors(t *testing.T) {
 	boom := errors.New("boom")
-	m := &fakes.FunctionModel{Func: func(context.Context, []llm.Message, fakes.Info) (*llm.Response, error) { return nil, boom }}
+	m := &fakemodel.FunctionModel{Func: func(context.Context, []llm.Message, fakemodel.RequestInfo) (*llm.Response, error) { return nil, boom }}
 	if _, err := m.Request(context.Background(), conversation(), nil, nil); !errors.Is(err, boom) {
 		t.Errorf("err = %v, want the function's", err)
 	}
-	nilResp := &fakes.FunctionModel{Func: func(context.Context, []llm.Message, fakes.Info) (*llm.Response, error) { return nil, nil }}
+	nilResp := &fakemodel.FunctionModel{Func: func(context.Context, []llm.Message, fakemodel.RequestInfo) (*llm.Response, error) { return nil, nil }}
 	var ub *llm.UnexpectedModelBehavior
 	if _, err := nilResp.Request(context.Background(), conversation(), nil, nil); !errors.As(err, &ub) {
 		t.Errorf("err = %v, want UnexpectedModelBehavior", err)
 	}
 	var ue *llm.UserError
-	if _, err := (&fakes.FunctionModel{}).Request(context.Background(), conversation(), nil, nil); !errors.As(err, &ue) {
+	if _, err := (&fakemodel.FunctionModel{}).Request(context.Background(), conversation(), nil, nil); !errors.As(err, &ue) {
 		t.Errorf("err = %v, want UserError", err)
 	}
 }
 
-func seq(ds ...fakes.Delta) func(context.Context, []llm.Message, fakes.Info) iter.Seq2[fakes.Delta, error] {
-	return func(ctx context.Context, _ []llm.Message, _ fakes.Info) iter.Seq2[fakes.Delta, error] {
-		return func(yield func(fakes.Delta, error) bool) {
+func seq(ds ...fakemodel.Delta) func(context.Context, []llm.Message, fakemodel.RequestInfo) iter.Seq2[fakemodel.Delta, error] {
+	return func(ctx context.Context, _ []llm.Message, _ fakemodel.RequestInfo) iter.Seq2[fakemodel.Delta, error] {
+		return func(yield func(fakemodel.Delta, error) bool) {
 			for _, d := range ds {
 				if !yield(d, nil) {
 					return
@@ -104,12 +108,12 @@ func collect(t *testing.T, s llm.StreamedResponse) ([]llm.Event, error) {
 }
 
 func TestFunctionModelStream(t *testing.T) {
-	m := &fakes.FunctionModel{Stream: seq(
-		fakes.ThinkingDelta{Content: "Hmm"},
-		fakes.TextDelta("Hel"), fakes.TextDelta("lo"),
-		fakes.ToolCallDelta{Index: 0, Name: "get", ID: "c1"},
-		fakes.ToolCallDelta{Index: 0, Args: `{"a":`},
-		fakes.ToolCallDelta{Index: 0, Args: `1}`},
+	m := &fakemodel.FunctionModel{Stream: seq(
+		fakemodel.ThinkingDelta{Content: "Hmm"},
+		fakemodel.TextDelta("Hel"), fakemodel.TextDelta("lo"),
+		fakemodel.ToolCallDelta{Index: 0, Name: "get", ID: "c1"},
+		fakemodel.ToolCallDelta{Index: 0, Args: `{"a":`},
+		fakemodel.ToolCallDelta{Index: 0, Args: `1}`},
 	)}
 	s, err := m.RequestStream(context.Background(), conversation(), nil, nil)
 	if err != nil {
@@ -143,7 +147,7 @@ func TestFunctionModelStream(t *testing.T) {
 }
 
 func TestFunctionModelStreamOfNothing(t *testing.T) {
-	m := &fakes.FunctionModel{Stream: seq()}
+	m := &fakemodel.FunctionModel{Stream: seq()}
 	s, err := m.RequestStream(context.Background(), conversation(), nil, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -156,14 +160,14 @@ func TestFunctionModelStreamOfNothing(t *testing.T) {
 
 func TestFunctionModelStreamClose(t *testing.T) {
 	var sawCancel bool
-	m := &fakes.FunctionModel{Stream: func(ctx context.Context, _ []llm.Message, _ fakes.Info) iter.Seq2[fakes.Delta, error] {
-		return func(yield func(fakes.Delta, error) bool) {
+	m := &fakemodel.FunctionModel{Stream: func(ctx context.Context, _ []llm.Message, _ fakemodel.RequestInfo) iter.Seq2[fakemodel.Delta, error] {
+		return func(yield func(fakemodel.Delta, error) bool) {
 			for i := 0; ; i++ {
 				if ctx.Err() != nil {
 					sawCancel = true
 					return
 				}
-				if !yield(fakes.TextDelta("w "), nil) {
+				if !yield(fakemodel.TextDelta("w "), nil) {
 					return
 				}
 			}
@@ -193,7 +197,7 @@ func TestFunctionModelStreamClose(t *testing.T) {
 }
 
 func TestFunctionModelFallbacks(t *testing.T) {
-	onlyFunc := &fakes.FunctionModel{Func: func(context.Context, []llm.Message, fakes.Info) (*llm.Response, error) {
+	onlyFunc := &fakemodel.FunctionModel{Func: func(context.Context, []llm.Message, fakemodel.RequestInfo) (*llm.Response, error) {
 		return &llm.Response{Parts: []llm.ResponsePart{llm.Reply("one two three")}}, nil
 	}}
 	s, err := onlyFunc.RequestStream(context.Background(), conversation(), nil, nil)
@@ -204,7 +208,7 @@ func TestFunctionModelFallbacks(t *testing.T) {
 	if err != nil || len(evs) != 4 || s.Response().Text() != "one two three" {
 		t.Errorf("events %d (%v), text %q", len(evs), err, s.Response().Text())
 	}
-	onlyStream := &fakes.FunctionModel{Stream: seq(fakes.TextDelta("a"), fakes.TextDelta("b"))}
+	onlyStream := &fakemodel.FunctionModel{Stream: seq(fakemodel.TextDelta("a"), fakemodel.TextDelta("b"))}
 	resp, err := onlyStream.Request(context.Background(), conversation(), nil, nil)
 	if err != nil || resp.Text() != "ab" {
 		t.Errorf("collected %v, %v", resp, err)
@@ -217,7 +221,7 @@ var testTools = &llm.RequestParams{FunctionTools: []llm.ToolDefinition{
 }}
 
 func TestTestModelCallsToolsThenSummarises(t *testing.T) {
-	m := &fakes.TestModel{Seed: 1, Clock: fakes.NewManualClock(t0)}
+	m := &fakemodel.TestModel{Seed: 1, Clock: fakeclock.New(t0)}
 	msgs := conversation()
 	first, err := m.Request(context.Background(), msgs, nil, testTools)
 	if err != nil {
@@ -254,24 +258,24 @@ func TestTestModelVariants(t *testing.T) {
 	}
 	tests := []struct {
 		name   string
-		model  *fakes.TestModel
+		model  *fakemodel.TestModel
 		msgs   []llm.Message
 		params *llm.RequestParams
 		want   []llm.ResponsePart
 	}{
-		{"no tools", &fakes.TestModel{}, conversation(), nil, []llm.ResponsePart{llm.Reply("success (no tool calls)")}},
-		{"configured text", &fakes.TestModel{Text: "Paris"}, afterCall(llm.ToolReturn("get_weather", "1", "x")), testTools,
+		{"no tools", &fakemodel.TestModel{}, conversation(), nil, []llm.ResponsePart{llm.Reply("success (no tool calls)")}},
+		{"configured text", &fakemodel.TestModel{Text: "Paris"}, afterCall(llm.ToolReturn("get_weather", "1", "x")), testTools,
 			[]llm.ResponsePart{llm.Reply("Paris")}},
-		{"empty CallTools calls none", &fakes.TestModel{CallTools: []string{}}, conversation(), testTools,
+		{"empty CallTools calls none", &fakemodel.TestModel{CallTools: []string{}}, conversation(), testTools,
 			[]llm.ResponsePart{llm.Reply("success (no tool calls)")}},
-		{"only listed tools", &fakes.TestModel{CallTools: []string{"get_time"}}, conversation(), testTools,
+		{"only listed tools", &fakemodel.TestModel{CallTools: []string{"get_time"}}, conversation(), testTools,
 			[]llm.ResponsePart{llm.ToolCall("get_time", `{"hour":0}`, "pyd_ai_tool_call_id__get_time")}},
-		{"retry calls again", &fakes.TestModel{Seed: 2}, afterCall(llm.RetryTool("get_weather", "1", "bad city")), testTools,
+		{"retry calls again", &fakemodel.TestModel{Seed: 2}, afterCall(llm.RetryTool("get_weather", "1", "bad city")), testTools,
 			[]llm.ResponsePart{llm.ToolCall("get_weather", `{"city":"c"}`, "pyd_ai_tool_call_id__get_weather")}},
-		{"output tool when text is denied", &fakes.TestModel{}, afterCall(llm.ToolReturn("get_weather", "1", "x")),
+		{"output tool when text is denied", &fakemodel.TestModel{}, afterCall(llm.ToolReturn("get_weather", "1", "x")),
 			&llm.RequestParams{FunctionTools: testTools.FunctionTools, OutputTools: []llm.ToolDefinition{outputTool}, DenyTextOutput: true},
 			[]llm.ResponsePart{llm.ToolCall("final_result", `{"answer":"a"}`, "pyd_ai_tool_call_id__final_result")}},
-		{"output args given", &fakes.TestModel{OutputArgs: map[string]string{"answer": "42"}}, conversation(),
+		{"output args given", &fakemodel.TestModel{OutputArgs: map[string]string{"answer": "42"}}, conversation(),
 			&llm.RequestParams{OutputTools: []llm.ToolDefinition{outputTool}},
 			[]llm.ResponsePart{llm.ToolCall("final_result", `{"answer":"42"}`, "pyd_ai_tool_call_id__final_result")}},
 	}
@@ -287,14 +291,14 @@ func TestTestModelVariants(t *testing.T) {
 		})
 	}
 	var ue *llm.UserError
-	_, err := (&fakes.TestModel{}).Request(context.Background(), conversation(), nil, &llm.RequestParams{NativeTools: []llm.NativeTool{&llm.WebSearchTool{}}})
+	_, err := (&fakemodel.TestModel{}).Request(context.Background(), conversation(), nil, &llm.RequestParams{NativeTools: []llm.NativeTool{&llm.WebSearchTool{}}})
 	if !errors.As(err, &ue) {
 		t.Errorf("native tools: err %v, want UserError", err)
 	}
 }
 
 func TestTestModelStreamsWordByWord(t *testing.T) {
-	m := &fakes.TestModel{}
+	m := &fakemodel.TestModel{}
 	s, err := m.RequestStream(context.Background(), conversation(), nil, nil)
 	if err != nil {
 		t.Fatal(err)

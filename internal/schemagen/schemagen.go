@@ -1,4 +1,7 @@
-package fakes
+// Package schemagen generates JSON values that satisfy a JSON schema, the
+// same for the same seed, as pydantic-ai's TestModel does. The fake models
+// and the fake server's default answers call tools with its values.
+package schemagen
 
 import (
 	"encoding/json"
@@ -8,16 +11,19 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/llmvcr/llmvcr/internal/fakeid"
 )
 
-// SchemaError is a JSON schema ArgsFromSchema cannot generate a value for.
-type SchemaError struct {
+// Error is a JSON schema Generate cannot generate a value for.
+type Error struct {
 	Path    string // JSON pointer of the offending schema node, "#" for the root
 	Message string // what is wrong
 }
 
-// Error returns "fakes: schema <path>: <message>".
-func (e *SchemaError) Error() string { return "fakes: schema " + e.Path + ": " + e.Message }
+// Error returns "fakes: schema <path>: <message>" (fakes is the package
+// users meet it through).
+func (e *Error) Error() string { return "fakes: schema " + e.Path + ": " + e.Message }
 
 // Limits that keep a hostile schema from hanging or exhausting memory.
 const (
@@ -26,7 +32,7 @@ const (
 	maxSchemaLength = 10000 // minLength, minItems, minProperties honoured
 )
 
-// ArgsFromSchema returns a JSON value that satisfies schema, the same for
+// Generate returns a JSON value that satisfies schema, the same for
 // the same seed. It follows pydantic-ai's TestModel: const, then enum
 // (entry seed mod n), then default, then examples; $ref into $defs or
 // definitions; anyOf and oneOf take their first branch and allOf merges its
@@ -35,21 +41,23 @@ const (
 // uuid; numbers honour minimum, maximum and their exclusive forms and
 // multipleOf; arrays honour prefixItems, minItems and maxItems. An empty or
 // nil schema gives {}.
-func ArgsFromSchema(schema json.RawMessage, seed int64) (json.RawMessage, error) {
-	return argsFromSchema(schema, seed, nil)
+func Generate(schema json.RawMessage, seed int64) (json.RawMessage, error) {
+	return GenerateWithHint(schema, seed, nil)
 }
 
-// stringHint proposes a value for a string property by its name and
-// description; ok false falls back to the generated string.
-type stringHint func(property, description string) (value string, ok bool)
+// Hint proposes a value for a string property by its name and description;
+// ok false falls back to the generated string.
+type Hint func(property, description string) (value string, ok bool)
 
-func argsFromSchema(schema json.RawMessage, seed int64, hint stringHint) (json.RawMessage, error) {
+// GenerateWithHint is Generate, with string properties that have no format
+// or pattern filled by hint where it proposes a value.
+func GenerateWithHint(schema json.RawMessage, seed int64, hint Hint) (json.RawMessage, error) {
 	if len(strings.TrimSpace(string(schema))) == 0 || strings.TrimSpace(string(schema)) == "null" {
 		return json.RawMessage("{}"), nil
 	}
 	var root any
 	if err := json.Unmarshal(schema, &root); err != nil {
-		return nil, &SchemaError{Path: "#", Message: "not JSON: " + err.Error()}
+		return nil, &Error{Path: "#", Message: "not JSON: " + err.Error()}
 	}
 	g := &schemaGen{root: root, seed: seed, hint: hint}
 	v, err := g.gen(root, "#", "", 0)
@@ -58,7 +66,7 @@ func argsFromSchema(schema json.RawMessage, seed int64, hint stringHint) (json.R
 	}
 	b, err := json.Marshal(v)
 	if err != nil {
-		return nil, &SchemaError{Path: "#", Message: err.Error()}
+		return nil, &Error{Path: "#", Message: err.Error()}
 	}
 	return b, nil
 }
@@ -66,22 +74,22 @@ func argsFromSchema(schema json.RawMessage, seed int64, hint stringHint) (json.R
 type schemaGen struct {
 	root  any
 	seed  int64
-	hint  stringHint
+	hint  Hint
 	nodes int // values generated so far
 }
 
 func (g *schemaGen) gen(node any, path, name string, depth int) (any, error) {
 	g.nodes++
 	if g.nodes > maxSchemaNodes {
-		return nil, &SchemaError{Path: path, Message: fmt.Sprintf("needs more than %d values", maxSchemaNodes)}
+		return nil, &Error{Path: path, Message: fmt.Sprintf("needs more than %d values", maxSchemaNodes)}
 	}
 	if depth > maxSchemaDepth {
-		return nil, &SchemaError{Path: path, Message: fmt.Sprintf("nested deeper than %d (a recursive $ref?)", maxSchemaDepth)}
+		return nil, &Error{Path: path, Message: fmt.Sprintf("nested deeper than %d (a recursive $ref?)", maxSchemaDepth)}
 	}
 	switch n := node.(type) {
 	case bool:
 		if !n {
-			return nil, &SchemaError{Path: path, Message: "schema false accepts no value"}
+			return nil, &Error{Path: path, Message: "schema false accepts no value"}
 		}
 		return g.char(), nil
 	case map[string]any:
@@ -89,7 +97,7 @@ func (g *schemaGen) gen(node any, path, name string, depth int) (any, error) {
 	case nil:
 		return map[string]any{}, nil
 	default:
-		return nil, &SchemaError{Path: path, Message: fmt.Sprintf("schema is a %T, not an object", node)}
+		return nil, &Error{Path: path, Message: fmt.Sprintf("schema is a %T, not an object", node)}
 	}
 }
 
@@ -134,7 +142,7 @@ func (g *schemaGen) genObjectSchema(s map[string]any, path, name string, depth i
 		for i, b := range all {
 			bm, ok := b.(map[string]any)
 			if !ok {
-				return nil, &SchemaError{Path: fmt.Sprintf("%s/allOf/%d", path, i), Message: "not an object"}
+				return nil, &Error{Path: fmt.Sprintf("%s/allOf/%d", path, i), Message: "not an object"}
 			}
 			if ref, ok := bm["$ref"].(string); ok {
 				t, err := g.resolve(ref, path)
@@ -156,7 +164,7 @@ func (g *schemaGen) genObjectSchema(s map[string]any, path, name string, depth i
 		return g.genArray(s, path, name, depth)
 	case "string":
 		if n, _ := number(s["minLength"]); n > maxSchemaLength {
-			return nil, &SchemaError{Path: path, Message: fmt.Sprintf("minLength %v is too large", n)}
+			return nil, &Error{Path: path, Message: fmt.Sprintf("minLength %v is too large", n)}
 		}
 		return g.genString(s, name), nil
 	case "integer":
@@ -230,7 +238,7 @@ func schemaType(s map[string]any) string {
 
 func (g *schemaGen) resolve(ref, path string) (any, error) {
 	if !strings.HasPrefix(ref, "#") {
-		return nil, &SchemaError{Path: path, Message: fmt.Sprintf("$ref %q is not local to the schema", ref)}
+		return nil, &Error{Path: path, Message: fmt.Sprintf("$ref %q is not local to the schema", ref)}
 	}
 	node := g.root
 	if ref == "#" {
@@ -242,17 +250,17 @@ func (g *schemaGen) resolve(ref, path string) (any, error) {
 		case map[string]any:
 			next, ok := n[tok]
 			if !ok {
-				return nil, &SchemaError{Path: path, Message: fmt.Sprintf("$ref %q not found", ref)}
+				return nil, &Error{Path: path, Message: fmt.Sprintf("$ref %q not found", ref)}
 			}
 			node = next
 		case []any:
 			i, err := strconv.Atoi(tok)
 			if err != nil || i < 0 || i >= len(n) {
-				return nil, &SchemaError{Path: path, Message: fmt.Sprintf("$ref %q not found", ref)}
+				return nil, &Error{Path: path, Message: fmt.Sprintf("$ref %q not found", ref)}
 			}
 			node = n[i]
 		default:
-			return nil, &SchemaError{Path: path, Message: fmt.Sprintf("$ref %q not found", ref)}
+			return nil, &Error{Path: path, Message: fmt.Sprintf("$ref %q not found", ref)}
 		}
 	}
 	return node, nil
@@ -286,7 +294,7 @@ func (g *schemaGen) genObject(s map[string]any, path string, depth int) (any, er
 	}
 	if minProps, ok := number(s["minProperties"]); ok {
 		if minProps > maxSchemaLength {
-			return nil, &SchemaError{Path: path, Message: fmt.Sprintf("minProperties %v is too large", minProps)}
+			return nil, &Error{Path: path, Message: fmt.Sprintf("minProperties %v is too large", minProps)}
 		}
 		ap, _ := s["additionalProperties"].(map[string]any)
 		for i := 0; len(out) < int(minProps); i++ {
@@ -335,7 +343,7 @@ func (g *schemaGen) genArray(s map[string]any, path, name string, depth int) (an
 	}
 	minItems, _ := number(s["minItems"])
 	if minItems > maxSchemaLength {
-		return nil, &SchemaError{Path: path, Message: fmt.Sprintf("minItems %v is too large", minItems)}
+		return nil, &Error{Path: path, Message: fmt.Sprintf("minItems %v is too large", minItems)}
 	}
 	maxItems, hasMax := number(s["maxItems"])
 	for len(out) < int(minItems) {
@@ -373,7 +381,7 @@ func (g *schemaGen) genString(s map[string]any, name string) string {
 	case "uri", "url", "uri-reference", "iri":
 		v = "https://example.com/" + g.char()
 	case "uuid":
-		v = newIDs("uuid", strconv.FormatInt(g.seed, 10)).uuid("uuid")
+		v = fakeid.New("uuid", strconv.FormatInt(g.seed, 10)).UUID("uuid")
 	case "hostname":
 		v = "example.com"
 	case "ipv4":
@@ -430,7 +438,7 @@ func (g *schemaGen) genInteger(s map[string]any, path string) (any, error) {
 	switch {
 	case hasLo && hasHi:
 		if hi < lo {
-			return nil, &SchemaError{Path: path, Message: fmt.Sprintf("no integer between %v and %v", lo, hi)}
+			return nil, &Error{Path: path, Message: fmt.Sprintf("no integer between %v and %v", lo, hi)}
 		}
 		v = lo + math.Mod(seed, hi-lo+1)
 	case hasLo:
@@ -458,7 +466,7 @@ func (g *schemaGen) genNumber(s map[string]any, path string) (any, error) {
 	switch {
 	case hasLo && hasHi:
 		if hi < lo || (hi == lo && (exLo || exHi)) {
-			return nil, &SchemaError{Path: path, Message: fmt.Sprintf("no number between %v and %v", lo, hi)}
+			return nil, &Error{Path: path, Message: fmt.Sprintf("no number between %v and %v", lo, hi)}
 		}
 		if hi-lo >= 2 {
 			v = math.Ceil(lo) + math.Mod(seed, math.Floor(hi)-math.Ceil(lo))
@@ -503,6 +511,10 @@ func number(v any) (float64, bool) {
 	f, ok := v.(float64)
 	return f, ok
 }
+
+// Pick returns the index seed selects among n choices (seed mod n, by
+// absolute value), as enum values are chosen. n must be positive.
+func Pick(seed int64, n int) int { return int(uabs(seed) % uint64(n)) }
 
 func uabs(n int64) uint64 {
 	if n < 0 {

@@ -1,4 +1,4 @@
-package fakes
+package fakemodel
 
 import (
 	"context"
@@ -66,7 +66,7 @@ func newStreamed(ctx context.Context, messages []llm.Message, meta llm.Response,
 
 // errNoItems is pydantic-ai's "Stream function must return at least one
 // item".
-var errNoItems = &llm.UnexpectedModelBehavior{Message: "fakes: the stream function yielded no delta"}
+var errNoItems = &llm.UnexpectedModelBehavior{Message: "fakemodel: the stream function yielded no delta"}
 
 // Events yields the part events as the deltas arrive.
 func (s *streamed) Events() iter.Seq2[llm.Event, error] {
@@ -74,7 +74,7 @@ func (s *streamed) Events() iter.Seq2[llm.Event, error] {
 		s.mu.Lock()
 		if s.consumed {
 			s.mu.Unlock()
-			yield(nil, &llm.UserError{Message: "fakes: the events of a stream can be ranged over once"})
+			yield(nil, &llm.UserError{Message: "fakemodel: the events of a stream can be ranged over once"})
 			return
 		}
 		s.consumed = true
