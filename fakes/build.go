@@ -220,10 +220,10 @@ func wireCalls(model string, g fakeid.IDs, calls []Call, withIndex bool) []groq.
 
 func ptr[T any](v T) *T { return &v }
 
-// Completion returns a non-streamed completion carrying msg, shaped like
+// buildCompletion returns a non-streamed completion carrying msg, shaped like
 // Groq's: chatcmpl id, system_fingerprint, service_tier, usage with timings,
 // usage_breakdown null and x_groq {id, seed}.
-func Completion(msg groq.ChatCompletionMessage, opts ...BuildOption) *groq.ChatCompletion {
+func buildCompletion(msg groq.ChatCompletionMessage, opts ...BuildOption) *groq.ChatCompletion {
 	text := ""
 	if msg.Content != nil {
 		text = *msg.Content
@@ -269,7 +269,7 @@ func Completion(msg groq.ChatCompletionMessage, opts ...BuildOption) *groq.ChatC
 
 // TextCompletion returns a completion whose answer is text.
 func TextCompletion(text string, opts ...BuildOption) *groq.ChatCompletion {
-	return Completion(groq.ChatCompletionMessage{Role: "assistant", Content: &text}, opts...)
+	return buildCompletion(groq.ChatCompletionMessage{Role: "assistant", Content: &text}, opts...)
 }
 
 // ToolCallCompletion returns a completion that calls the given functions,
@@ -278,7 +278,7 @@ func TextCompletion(text string, opts ...BuildOption) *groq.ChatCompletion {
 func ToolCallCompletion(calls []Call, opts ...BuildOption) *groq.ChatCompletion {
 	c, g := newBuildConfig(callsContent(calls), opts)
 	msg := groq.ChatCompletionMessage{Role: "assistant", ToolCalls: wireCalls(c.model, g, calls, false)}
-	return Completion(msg, opts...)
+	return buildCompletion(msg, opts...)
 }
 
 // splitWords splits text into the pieces Groq streams: each word carries the

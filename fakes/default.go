@@ -46,7 +46,7 @@ func (g *Groq) defaultAnswer(req *Request) *Answer {
 		if len(plan.calls) > 0 {
 			msg.ToolCalls = wireCalls(req.Chat.Model, fakeid.New(string(req.Body), strconv.Itoa(req.Index)), plan.calls, false)
 		}
-		c := Completion(msg, opts...)
+		c := buildCompletion(msg, opts...)
 		a := newAnswer(kindJSON, "default reply")
 		a.body = mustJSON(c)
 		if g.paced && c.Usage != nil {

@@ -65,8 +65,17 @@ func WithClock(c groq.Clock) Option { return func(g *Groq) { g.clock = c } }
 func WithAPIKey(key string) Option { return func(g *Groq) { g.apiKey = key } }
 
 // WithDefaultAnswers makes the server answer chat requests that no script
-// matches with its default behaviour (see the package documentation)
-// instead of failing the test.
+// matches, instead of failing the test, with a deterministic, plausible
+// answer: a few known questions answered properly ("What is the capital of
+// France?"), others a generic answer that quotes the question, and a
+// follow-up read with the earlier turns ("And of Germany?"). Offered tools
+// that share a word with the question are called, with arguments that fit
+// their schemas, filled from the conversation where a property's name says
+// what it wants (a city, a time zone, a query); after tool results the
+// answer reports them. JSON output follows its schema; gpt-oss and qwen3
+// reason as they do at Groq; stream=true streams word by word; max tokens
+// and stop sequences are honoured; an unknown model (WithModels) gets
+// Groq's 404.
 func WithDefaultAnswers() Option { return func(g *Groq) { g.defaults = true } }
 
 // WithPacing makes default answers take as long as Groq would, on the
