@@ -374,16 +374,7 @@ func (b *ChunkBuilder) Chunks() []*groq.ChatCompletionChunk {
 	c, g := newBuildConfig(content, b.opts)
 	calls := wireCalls(c.model, g, b.calls, true)
 	gptOSS := strings.Contains(c.model, "gpt-oss")
-	chunk := func(d groq.ChunkDelta, finish *string) *groq.ChatCompletionChunk {
-		return &groq.ChatCompletionChunk{
-			ID:                c.id,
-			Object:            "chat.completion.chunk",
-			Created:           c.created,
-			Model:             c.model,
-			SystemFingerprint: c.fingerprint,
-			Choices:           []groq.ChunkChoice{{Index: 0, Delta: d, FinishReason: finish, Logprobs: nullJSON}},
-		}
-	}
+	chunk := c.chunk
 	first := chunk(groq.ChunkDelta{Role: "assistant", Content: ptr("")}, nil)
 	first.XGroq = &groq.XGroq{ID: c.requestID, Seed: c.seed}
 	out := []*groq.ChatCompletionChunk{first}
@@ -444,13 +435,20 @@ func ToolCallStream(calls []Call, opts ...BuildOption) []*groq.ChatCompletionChu
 func XGroqErrorChunk(message string, opts ...BuildOption) *groq.ChatCompletionChunk {
 	c, _ := newBuildConfig("x_groq.error\x00"+message, opts)
 	raw, _ := json.Marshal(message)
+	chunk := c.chunk(groq.ChunkDelta{}, nil)
+	chunk.XGroq = &groq.XGroq{ID: c.requestID, Error: raw}
+	return chunk
+}
+
+// chunk returns a chunk of the stream c describes, carrying delta d and
+// the finish reason (nil but in the last chunk).
+func (c *buildConfig) chunk(d groq.ChunkDelta, finish *string) *groq.ChatCompletionChunk {
 	return &groq.ChatCompletionChunk{
 		ID:                c.id,
 		Object:            "chat.completion.chunk",
 		Created:           c.created,
 		Model:             c.model,
 		SystemFingerprint: c.fingerprint,
-		Choices:           []groq.ChunkChoice{{Index: 0, Delta: groq.ChunkDelta{}, FinishReason: nil, Logprobs: nullJSON}},
-		XGroq:             &groq.XGroq{ID: c.requestID, Error: raw},
+		Choices:           []groq.ChunkChoice{{Index: 0, Delta: d, FinishReason: finish, Logprobs: nullJSON}},
 	}
 }

@@ -13,7 +13,7 @@ import (
 )
 
 // defaultAnswer is what the server answers a chat request nobody scripted,
-// with WithDefaultAnswers: see "Default answers" in the package doc.
+// with WithDefaultAnswers (whose doc says what it answers).
 func (g *Groq) defaultAnswer(req *Request) *Answer {
 	if req.Chat == nil {
 		msg := "failed to parse request body"

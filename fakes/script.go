@@ -203,78 +203,46 @@ func (a *Answer) When(m Matcher) *Answer {
 
 // Times lets the answer be used n times (default 1); it fails the test at
 // cleanup unless used n times.
-func (a *Answer) Times(n int) *Answer {
-	a.lock()
-	defer a.unlock()
-	a.times = max(n, 1)
-	return a
-}
+func (a *Answer) Times(n int) *Answer { return a.with(func() { a.times = max(n, 1) }) }
 
 // Repeat lets the answer be used any number of times; it fails the test at
 // cleanup unless used at least once.
-func (a *Answer) Repeat() *Answer {
-	a.lock()
-	defer a.unlock()
-	a.times = 0
-	return a
-}
+func (a *Answer) Repeat() *Answer { return a.with(func() { a.times = 0 }) }
 
 // Optional lets the answer go unused without failing the test.
-func (a *Answer) Optional() *Answer {
-	a.lock()
-	defer a.unlock()
-	a.optional = true
-	return a
-}
+func (a *Answer) Optional() *Answer { return a.with(func() { a.optional = true }) }
 
 // Header adds a response header.
 func (a *Answer) Header(key, value string) *Answer {
-	a.lock()
-	defer a.unlock()
-	if a.header == nil {
-		a.header = http.Header{}
-	}
-	a.header.Add(key, value)
-	return a
+	return a.with(func() {
+		if a.header == nil {
+			a.header = http.Header{}
+		}
+		a.header.Add(key, value)
+	})
 }
 
 // Delay waits first before the first frame of a stream (after the headers
 // are sent) or before a whole reply, and between before each later frame.
 // Delays run on the server's clock.
 func (a *Answer) Delay(first, between time.Duration) *Answer {
-	a.lock()
-	defer a.unlock()
-	a.first, a.between = first, between
-	return a
+	return a.with(func() { a.first, a.between = first, between })
 }
 
 // CutAfter closes the connection after k frames (k SSE events of a stream,
 // or k pieces of a slow body; 0 cuts right after the headers), so the client
 // sees the body end early.
-func (a *Answer) CutAfter(k int) *Answer {
-	a.lock()
-	defer a.unlock()
-	a.cutAfter = max(k, 0)
-	return a
-}
+func (a *Answer) CutAfter(k int) *Answer { return a.with(func() { a.cutAfter = max(k, 0) }) }
 
 // StallAfter sends k frames, then nothing more until the client goes away
 // or the server closes.
-func (a *Answer) StallAfter(k int) *Answer {
-	a.lock()
-	defer a.unlock()
-	a.stallAfter = max(k, 0)
-	return a
-}
+func (a *Answer) StallAfter(k int) *Answer { return a.with(func() { a.stallAfter = max(k, 0) }) }
 
 // SlowBody writes the body size bytes at a time, pausing every between
 // writes (on the server's clock). A stream is cut across event boundaries,
 // as a slow network would.
 func (a *Answer) SlowBody(size int, every time.Duration) *Answer {
-	a.lock()
-	defer a.unlock()
-	a.slowSize, a.slowEvery = max(size, 1), every
-	return a
+	return a.with(func() { a.slowSize, a.slowEvery = max(size, 1), every })
 }
 
 // ErrorFrameAfter replaces everything after the first k frames of a stream
@@ -286,31 +254,37 @@ func (a *Answer) ErrorFrameAfter(k int, e groq.ErrorObject) *Answer {
 	if f.err != nil && a.g != nil {
 		a.g.fail("fakes: ErrorFrameAfter: %v", f.err)
 	}
-	a.lock()
-	defer a.unlock()
-	k = min(max(k, 0), len(a.frames))
-	a.frames = append(a.frames[:k:k], f.data)
-	return a
+	return a.with(func() {
+		k = min(max(k, 0), len(a.frames))
+		a.frames = append(a.frames[:k:k], f.data)
+	})
 }
 
 // MalformedFrameAfter inserts a "data:" event whose payload is text (not
 // JSON) after k frames; the rest of the stream follows.
 func (a *Answer) MalformedFrameAfter(k int, text string) *Answer {
-	a.lock()
-	defer a.unlock()
-	k = min(max(k, 0), len(a.frames))
-	frames := append(a.frames[:k:k], malformedFrame(text).data)
-	a.frames = append(frames, a.frames[k:]...)
-	return a
+	return a.with(func() {
+		k = min(max(k, 0), len(a.frames))
+		frames := append(a.frames[:k:k], malformedFrame(text).data)
+		a.frames = append(frames, a.frames[k:]...)
+	})
 }
 
 // WithoutDone drops the final "data: [DONE]".
 func (a *Answer) WithoutDone() *Answer {
+	return a.with(func() {
+		if n := len(a.frames); n > 0 && string(a.frames[n-1]) == doneFrame {
+			a.frames = a.frames[:n-1]
+		}
+	})
+}
+
+// with runs f under the server's lock (answers are read by concurrent
+// requests) and returns a, so that the setters chain.
+func (a *Answer) with(f func()) *Answer {
 	a.lock()
 	defer a.unlock()
-	if n := len(a.frames); n > 0 && string(a.frames[n-1]) == doneFrame {
-		a.frames = a.frames[:n-1]
-	}
+	f()
 	return a
 }
 
