@@ -102,7 +102,7 @@ func TestAnswerHeaderAndRateLimitOptions(t *testing.T) {
 	g2 := fakes.NewGroq(t, fakes.WithRateLimits(groq.RateLimits{}))
 	g2.ReplyText("ok")
 	if resp, _ := mustPost(t, g2, chatBody("hi", false)); resp.Header.Get("X-Ratelimit-Limit-Requests") != "" {
-		t.Error("rate-limit headers sent after WithoutRateLimitHeaders")
+		t.Error("rate-limit headers sent after WithRateLimits with zero limits")
 	}
 }
 
