@@ -11,7 +11,6 @@ import (
 	"reflect"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/llmvcr/llmvcr/groq"
@@ -34,7 +33,7 @@ const maxBody = 64 << 20
 type Groq struct {
 	URL string // base URL, e.g. http://127.0.0.1:41234
 
-	t        testing.TB       // nil for NewServer
+	t        TB               // nil for NewServer
 	srv      *httptest.Server // the listener
 	ctx      context.Context  // done when the server closes
 	cancel   context.CancelFunc
@@ -142,11 +141,22 @@ func modelInfo(id string) groq.ModelInfo {
 	}
 }
 
+// TB is the part of testing.TB the server reports to: *testing.T and
+// *testing.B satisfy it. It is an interface of its own so that fakes does
+// not import testing, and a program that runs NewServer (cmd/record) does
+// not link the test framework.
+type TB interface {
+	Helper()
+	Errorf(format string, args ...any)
+	Fatalf(format string, args ...any)
+	Cleanup(func())
+}
+
 // NewGroq starts a fake Groq server for the test and closes it when the
 // test ends. Chat requests are answered by the scripted answers, in order;
 // a request no answer matches fails the test (unless WithDefaultAnswers),
 // and answers never used fail it at cleanup.
-func NewGroq(t testing.TB, opts ...Option) *Groq {
+func NewGroq(t TB, opts ...Option) *Groq {
 	t.Helper()
 	g := newGroq(t, opts)
 	t.Cleanup(func() {
@@ -163,7 +173,7 @@ func NewServer(opts ...Option) *Groq {
 	return newGroq(nil, append([]Option{WithDefaultAnswers()}, opts...))
 }
 
-func newGroq(t testing.TB, opts []Option) *Groq {
+func newGroq(t TB, opts []Option) *Groq {
 	g := &Groq{t: t, clock: clock.Real{}, limits: defaultRateLimits()}
 	WithModels(defaultModels()...)(g)
 	for _, o := range opts {
