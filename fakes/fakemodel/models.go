@@ -3,7 +3,7 @@
 // test's function (and streams its deltas), and TestModel behaves like
 // pydantic-ai's TestModel, calling every offered tool with arguments that
 // fit its schema and then summarising the results. Both estimate usage as
-// pydantic-ai does (EstimateUsage) when none is given.
+// pydantic-ai does (estimateUsage) when none is given.
 //
 // To test the HTTP layer, use the fake Groq server in package fakes.
 package fakemodel
@@ -50,7 +50,7 @@ func newInfo(messages []llm.Message, settings llm.ModelSettings, params *llm.Req
 // FunctionModel is an llm.Model whose answers come from the test's
 // functions: Func for Request, Stream for RequestStream. The response's
 // model name is set to Name(), its timestamp to now if zero, and its usage
-// estimated (EstimateUsage) when the function gives none.
+// estimated as pydantic-ai does when the function gives none.
 //
 // With only Func, RequestStream streams Func's response (text word by word,
 // other parts whole); with only Stream, Request collects the stream.
@@ -123,7 +123,7 @@ func (m *FunctionModel) Request(ctx context.Context, messages []llm.Message, set
 		out.Timestamp = m.now()
 	}
 	if out.Usage.IsZero() {
-		out.Usage = EstimateUsage(messages, &out)
+		out.Usage = estimateUsage(messages, &out)
 	}
 	return &out, nil
 }
@@ -244,7 +244,7 @@ func (m *TestModel) Request(ctx context.Context, messages []llm.Message, setting
 		return nil, err
 	}
 	resp := &llm.Response{Parts: parts, ModelName: m.Name(), Timestamp: now(m.Clock)}
-	resp.Usage = EstimateUsage(messages, resp)
+	resp.Usage = estimateUsage(messages, resp)
 	return resp, nil
 }
 

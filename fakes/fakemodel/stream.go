@@ -170,7 +170,7 @@ func (s *streamed) usageLocked(r *llm.Response) llm.Usage {
 	if s.usage != nil {
 		return *s.usage
 	}
-	return EstimateUsage(s.messages, r)
+	return estimateUsage(s.messages, r)
 }
 
 // Close stops the stream; the source sees its context cancelled.

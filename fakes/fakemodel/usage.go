@@ -22,12 +22,12 @@ func estimateStringTokens(s string) int {
 	return len(tokenSplit.Split(strings.TrimSpace(s), -1))
 }
 
-// EstimateUsage returns pydantic-ai's rough estimate for a conversation
+// estimateUsage returns pydantic-ai's rough estimate for a conversation
 // that ends with response: 50 tokens of overhead plus the words of every
 // request part as input, and the words of every response part in the
 // conversation as output (a tool call counts 1 plus its arguments). It is
 // meant only to give plausible numbers in tests. Requests is 1.
-func EstimateUsage(messages []llm.Message, response *llm.Response) llm.Usage {
+func estimateUsage(messages []llm.Message, response *llm.Response) llm.Usage {
 	u := llm.Usage{Requests: 1, InputTokens: 50}
 	for _, m := range messages {
 		switch m := m.(type) {
