@@ -2,8 +2,10 @@
 // an llm.Model rather than an HTTP client: FunctionModel answers with the
 // test's function (and streams its deltas), and TestModel behaves like
 // pydantic-ai's TestModel, calling every offered tool with arguments that
-// fit its schema and then summarising the results. Both estimate usage as
-// pydantic-ai does (estimateUsage) when none is given.
+// fit its schema and then summarising the results. When a response has
+// no usage, both estimate it as pydantic-ai does: 50 tokens of overhead
+// plus the words of every request part in, those of every response part
+// out.
 //
 // To test the HTTP layer, use the fake Groq server in package fakes.
 package fakemodel
