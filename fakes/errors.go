@@ -38,7 +38,10 @@ func toolUseFailed(failedGeneration string) groq.ErrorObject {
 }
 
 // StreamError returns e as Groq sends it inside a stream: with
-// status_code set.
+// status_code set. The error objects of the ready-made errors fit it:
+//
+//	_, failed, _ := fakes.ToolUseFailedError(generation)
+//	g.Stream(chunks...).ErrorFrameAfter(2, fakes.StreamError(400, failed.Error))
 func StreamError(status int, e groq.ErrorObject) groq.ErrorObject {
 	e.StatusCode = status
 	return e
