@@ -19,6 +19,9 @@ import (
 var binary string
 
 func TestMain(m *testing.M) {
+	if os.Getenv("LLMVCR_GOLDEN_CHILD") != "" {
+		os.Exit(m.Run()) // a child of TestInspectGoldenUpdateRefusedInCI runs no command
+	}
 	dir, err := os.MkdirTemp("", "record-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
