@@ -114,3 +114,24 @@ func TestInspectGoldenUpdateRefusedInCI(t *testing.T) {
 		}
 	}
 }
+
+// inspect reads a stream as groq.Model does (internal/sse): lines ended by
+// CR alone, a field without the space after its colon and a data field
+// split over two lines are SSE too; tool-call fragments are put together
+// by index, the name first arriving in a later fragment.
+func TestInspectStreamReadsSSEAsTheModelDoes(t *testing.T) {
+	chunk := func(delta string) string {
+		return `{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":` + delta + `,"finish_reason":null}]}`
+	}
+	body := "data:" + chunk(`{"role":"assistant","content":"Bon"}`) + "\r\r" +
+		"data: " + strings.Replace(chunk(`{"content":"jour"}`), `,"object"`, ",\ndata: \"object\"", 1) + "\n\n" +
+		"data: " + chunk(`{"tool_calls":[{"index":1,"id":"call_1","function":{"arguments":"{\"a\":"}}]}`) + "\n\n" +
+		"data: " + chunk(`{"tool_calls":[{"index":1,"function":{"name":"f","arguments":"1}"}}]}`) + "\n\n" +
+		"data: [DONE]\r\r"
+	var b strings.Builder
+	inspectStream(&b, body)
+	want := "  text: Bonjour\n  tool call: f({\"a\":1}) [call_1]\n  stream: 5 events, ends with [DONE], no timing recorded\n"
+	if b.String() != want {
+		t.Errorf("inspect shows\n%s\nwant\n%s", b.String(), want)
+	}
+}
