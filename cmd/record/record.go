@@ -57,7 +57,7 @@ func recordFlags(c *recordConfig) *flag.FlagSet {
 	fs.Var(choiceFlag{&c.settings.ReasoningEffort, []string{"none", "default", "low", "medium", "high"}}, "reasoning-effort", "reasoning models: `effort` none, default, low, medium or high")
 	fs.DurationVar(&c.timeout, "timeout", 2*time.Minute, "give up on the whole recording after this long")
 	fs.IntVar(&c.maxSteps, "max-steps", 8, "at most `n` requests per prompt while the model keeps calling tools")
-	fs.BoolVar(&c.force, "force", false, "record against Groq even though CI is set")
+	fs.BoolVar(&c.force, "force", false, "record against Groq even though CI is set; write over a file that is not a cassette, or over a real recording with the embedded fake's answers")
 	fs.BoolVar(&c.fake, "fake", false, "record against the embedded fake Groq server even when GROQ_API_KEY is set")
 	fs.BoolVar(&c.pace, "pace", true, "embedded fake only: answer at Groq's speed (false: at once)")
 	fs.StringVar(&c.scenarios, "scenarios", "", "a YAML or JSON `file` of scenarios to record, each into its own cassette")
@@ -132,6 +132,9 @@ func cmdRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer b.close()
+	if _, err := checkOutput(c.out, b.fake != nil, c.force); err != nil {
+		return err // before anything is sent
+	}
 	start := time.Now()
 	rec := b.recorder()
 	model, err := b.model(c.model, rec)
@@ -142,7 +145,7 @@ func cmdRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := conv.turn(ctx, prompt, c.settings.merge(nil).groq(), c.stream); err != nil {
 		return b.recordingError(ctx, err, c.timeout)
 	}
-	n, err := b.save(c.out, rec)
+	n, err := b.save(c.out, rec, c.force)
 	if err != nil {
 		return err
 	}
@@ -176,6 +179,20 @@ func recordScenarios(ctx context.Context, c *recordConfig, stderr io.Writer) err
 		return err
 	}
 	defer b.close()
+	// Every output is checked before anything is sent.
+	var refused []string
+	for _, s := range list {
+		if _, err := checkOutput(filepath.Join(c.dir, scenarioPath(s.Name)), b.fake != nil, c.force); err != nil {
+			refused = append(refused, fmt.Sprintf("scenario %s: %s", s.Name, err))
+		}
+	}
+	switch len(refused) {
+	case 0:
+	case 1:
+		return fmt.Errorf("%s; nothing recorded", refused[0])
+	default:
+		return fmt.Errorf("%s (and %d more scenarios refused); nothing recorded", refused[0], len(refused)-1)
+	}
 	saved := 0
 	var stopped error // the timeout or an interrupt: the rest are not tried
 	for k, s := range list {
@@ -238,7 +255,7 @@ func recordScenario(ctx context.Context, c *recordConfig, b *backend, s scenario
 			return nil, 0, fmt.Errorf("turn %d: %w", n+1, b.describe(ctx, err, c.timeout))
 		}
 	}
-	n, err := b.save(path, rec)
+	n, err := b.save(path, rec, c.force)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -347,20 +364,25 @@ func (b *backend) model(name string, rec *replay.Recorder) (*groq.Model, error) 
 	return m, nil
 }
 
-// save writes what rec recorded to path, scrubbed, and returns how many
-// interactions it holds.
-func (b *backend) save(path string, rec *replay.Recorder) (int, error) {
+// save writes what rec recorded to path (checked again, as checkOutput
+// says: it may have changed while recording), scrubbed, and returns how
+// many interactions it holds. Nothing recorded, or any failure, leaves
+// what stood at path as it was.
+func (b *backend) save(path string, rec *replay.Recorder, force bool) (int, error) {
 	is := rec.Interactions()
 	if len(is) == 0 {
 		return 0, errors.New("nothing was recorded")
 	}
-	if dir := filepath.Dir(path); dir != "." {
+	out, err := checkOutput(path, b.fake != nil, force)
+	if err != nil {
+		return 0, err
+	}
+	if dir := filepath.Dir(out.path); dir != "." {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return 0, err
 		}
 	}
-	old, _ := cassettes.Load(path) // nil when there was none (or it did not load)
-	c := cassettes.New(path)
+	c := cassettes.New(out.path)
 	c.Interactions = is
 	var opts []cassettes.Option
 	if b.key != "" {
@@ -369,9 +391,7 @@ func (b *backend) save(path string, rec *replay.Recorder) (int, error) {
 	if err := c.Save(opts...); err != nil {
 		return 0, err
 	}
-	if old != nil {
-		b.notes = append(b.notes, replaced(path, cassettes.Drift(old, c)))
-	}
+	b.notes = append(b.notes, out.notes(c)...)
 	return len(is), nil
 }
 
