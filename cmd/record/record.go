@@ -142,7 +142,7 @@ func cmdRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	conv := &conversation{model: model, system: c.system, tools: tools, maxSteps: c.maxSteps, out: stdout, log: stderr}
-	if err := conv.turn(ctx, prompt, c.settings.merge(nil).groq(), c.stream); err != nil {
+	if err := conv.turn(ctx, prompt, effectiveSettings(&c.settings), c.stream); err != nil {
 		return b.recordingError(ctx, err, c.timeout)
 	}
 	n, err := b.save(c.out, rec, c.force)
@@ -162,12 +162,13 @@ func recordScenarios(ctx context.Context, c *recordConfig, stderr io.Writer) err
 		return fmt.Errorf("scenarios file %s: %w", c.scenarios, err)
 	}
 	for _, s := range list {
-		base := c.settings.merge(s.Settings)
-		if err := base.check(fileName); err != nil {
+		// Each level is checked alone: a setting in effect comes whole
+		// from one of them (the flags were checked as flags).
+		if err := s.Settings.check(fileName); err != nil {
 			return fmt.Errorf("scenarios file %s: scenario %s: %w", c.scenarios, s.Name, err)
 		}
 		for n, t := range s.Turns {
-			if err := base.merge(t.Settings).check(fileName); err != nil {
+			if err := t.Settings.check(fileName); err != nil {
 				return fmt.Errorf("scenarios file %s: scenario %s, turn %d: %w", c.scenarios, s.Name, n+1, err)
 			}
 		}
@@ -245,13 +246,12 @@ func recordScenario(ctx context.Context, c *recordConfig, b *backend, s scenario
 		steps = c.maxSteps
 	}
 	conv := &conversation{model: model, system: s.System, tools: s.Tools, maxSteps: steps, out: io.Discard, log: io.Discard}
-	base := c.settings.merge(s.Settings)
 	for n, t := range s.Turns {
 		stream := s.Stream
 		if t.Stream != nil {
 			stream = *t.Stream
 		}
-		if err := conv.turn(ctx, t.Prompt, base.merge(t.Settings).groq(), stream); err != nil {
+		if err := conv.turn(ctx, t.Prompt, effectiveSettings(&c.settings, s.Settings, t.Settings), stream); err != nil {
 			return nil, 0, fmt.Errorf("turn %d: %w", n+1, b.describe(ctx, err, c.timeout))
 		}
 	}
