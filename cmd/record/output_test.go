@@ -169,31 +169,56 @@ func checkOutputCase(t *testing.T, c outputCase, wantSource string, args ...stri
 	}
 }
 
+// figure logs, for scripts/reliability.sh, what a guard test covered:
+// the cases, how many were refused with every file left byte for byte,
+// and how many wrote the new cassette.
+func figure(t *testing.T, name string, cases []outputCase) {
+	t.Helper()
+	if t.Failed() {
+		return
+	}
+	refused, written := 0, 0
+	for _, c := range cases {
+		if c.written {
+			written++
+		} else {
+			refused++
+		}
+	}
+	t.Logf("FIGURE %s cases=%d refused_files_unchanged=%d written=%d", name, len(cases), refused, written)
+}
+
 // Recording with -o writes only over nothing, an empty file or a cassette;
 // anything else is refused (exit 1, one line, nothing sent or written)
 // unless -force, a symbolic link is followed and kept, and a link to
 // nothing, a directory or a device is refused even with -force.
 func TestRecordOutputGuard(t *testing.T) {
-	for _, c := range append(outputCases(), fakeOverRealCases()...) {
+	cases := append(outputCases(), fakeOverRealCases()...)
+	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			checkOutputCase(t, c, "Is it new?", "-pace=false", "-o", "out.yaml", "Is it new?")
 		})
 	}
+	figure(t, "output-guard-o", cases)
 }
 
 // import-vcrpy OUT follows the same rules.
 func TestImportOutputGuard(t *testing.T) {
-	for _, c := range outputCases() {
+	cases := outputCases()
+	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			checkOutputCase(t, c, "You are a helpful assistant.", "import-vcrpy", vcrpyIn(t), "out.yaml")
 		})
 	}
+	figure(t, "output-guard-import", cases)
 }
 
 // A scenario's file under -dir follows the same rules, and one refused
 // output stops the run before anything is recorded.
 func TestScenariosOutputGuard(t *testing.T) {
-	for _, c := range append(outputCases(), fakeOverRealCases()...) {
+	cases := append(outputCases(), fakeOverRealCases()...)
+	defer figure(t, "output-guard-dir", cases)
+	for _, c := range cases {
 		setup := c.setup
 		c.setup = func(t *testing.T, dir string) {
 			setup(t, dir)
@@ -250,7 +275,7 @@ func TestFailedRecordingKeepsOutput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []struct {
+	failures := []struct {
 		name string
 		env  []string
 		args []string
@@ -260,7 +285,8 @@ func TestFailedRecordingKeepsOutput(t *testing.T) {
 		{"the timeout", nil, []string{"-timeout", "1ns", "-o", "out.yaml", "Hi there"}},
 		{"a failed scenario", nil, []string{"-pace=false", "-scenarios", "s.json", "-dir", "."}},
 		{"an import without interactions", nil, []string{"import-vcrpy", "empty.yaml", "out.yaml"}},
-	} {
+	}
+	for _, c := range failures {
 		t.Run(c.name, func(t *testing.T) {
 			writeFile(t, dir, "empty.yaml", "interactions: []\nversion: 1\n")
 			r := cli(t, dir, c.env, c.args...)
@@ -271,6 +297,9 @@ func TestFailedRecordingKeepsOutput(t *testing.T) {
 				t.Errorf("the cassette changed; stderr:\n%s", r.stderr)
 			}
 		})
+	}
+	if !t.Failed() {
+		t.Logf("FIGURE failed-recording-keeps-cassette failures=%d cassette_unchanged=%d", len(failures), len(failures))
 	}
 }
 
