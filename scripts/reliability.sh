@@ -164,6 +164,18 @@ run_tests() { # label, go test arguments...
 run_tests plain -skip '^TestConcurrency' -timeout 15m
 run_tests race -race -run '^TestConcurrency' -timeout 15m
 
+# --- cmd/record's outputs: what -o, import-vcrpy OUT and a -dir scenario
+# file may be written over (other files, symlinks, pipes, real recordings),
+# and that a failed recording leaves the cassette as it was.
+say "running cmd/record output tests ..."
+record_out="$work/tests-record.txt"
+if ! go test -count=1 -v -run '^(TestRecordOutputGuard|TestImportOutputGuard|TestScenariosOutputGuard|TestFailedRecordingKeepsOutput)$' ./cmd/record/ >"$record_out" 2>&1; then
+	failures+=("cmd/record output tests failed:")
+	while IFS= read -r l; do failures+=("    $l"); done < <(grep -E -- '--- FAIL|^panic:|\[build failed\]' "$record_out" | head -40)
+	failures+=("    full log: $record_out")
+fi
+grep -oE 'FIGURE .*' "$record_out" >>"$figures" || true
+
 # --- The table.
 echo
 if ((fast)); then

@@ -509,8 +509,12 @@ func TestImportVCRPyReplaces(t *testing.T) {
 		t.Errorf("stderr:\n%s", r.stderr)
 	}
 	writeFile(t, dir, "junk.yaml", "not a cassette\n")
-	r = cli(t, dir, nil, "import-vcrpy", in, "junk.yaml").mustSucceed(t)
-	if !strings.Contains(r.stderr, "record: replaced junk.yaml, which did not load as a cassette\n") {
+	r = cli(t, dir, nil, "import-vcrpy", in, "junk.yaml")
+	if r.code != 1 || !strings.Contains(r.stderr, "record: refusing to overwrite junk.yaml: it does not load as a cassette") {
+		t.Errorf("exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	r = cli(t, dir, nil, "import-vcrpy", "-force", in, "junk.yaml").mustSucceed(t)
+	if !strings.Contains(r.stderr, "record: replaced junk.yaml, which did not load as a cassette (-force)\n") {
 		t.Errorf("stderr:\n%s", r.stderr)
 	}
 	load(t, filepath.Join(dir, "junk.yaml"))

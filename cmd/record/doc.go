@@ -6,6 +6,17 @@
 //	go run ./cmd/record -o demo.yaml "What is the capital of France?"
 //	go run ./cmd/record inspect demo.yaml
 //
+// From another module, at the version of llmvcr in its go.mod (Go 1.24's
+// tool directive):
+//
+//	go get -tool github.com/llmvcr/llmvcr/cmd/record
+//	go tool record -o testdata/cassettes/TestChat.yaml "What is the capital of France?"
+//
+// or, without changing go.mod, go run
+// github.com/llmvcr/llmvcr/cmd/record@latest in place of go tool record, or
+// go install github.com/llmvcr/llmvcr/cmd/record@latest for a record command
+// on PATH.
+//
 // With GROQ_API_KEY set, record talks to Groq (GROQ_BASE_URL, if set, replaces
 // https://api.groq.com); without it, it says so on stderr and records against
 // the embedded fake Groq server (fakes.NewServer with fakes.WithPacing), whose
@@ -30,7 +41,7 @@
 //	record [flags] -scenarios FILE -dir DIR  record every scenario of FILE into DIR/<name>.yaml
 //	record inspect FILE                      show the conversation in a cassette
 //	record lint PATH...                      check cassettes (files or directories of .yaml)
-//	record import-vcrpy IN OUT               convert a vcrpy / pytest-recording cassette
+//	record import-vcrpy [-force] IN OUT      convert a vcrpy / pytest-recording cassette
 //	record diff OLD NEW                      what changed between two recordings
 //
 // A first word within two edits of a command's name ("record inpsect
@@ -44,10 +55,53 @@
 // -top-p, -stop (repeatable, or a comma list), -reasoning-format,
 // -reasoning-effort, -timeout (the whole recording, default 2m), -max-steps
 // (requests per prompt while the model calls tools, default 8), -force,
-// -fake, -pace (false: the embedded fake answers at once). They are checked
+// -fake, -pace (false: the embedded fake answers at once). -force also
+// writes over a file that is not a cassette (see Outputs). They are checked
 // before anything is sent, as usage errors (exit status 2): -o must name a
 // file, -model must not be empty, -temperature is 0 to 2, -top-p 0 to 1,
 // -max-tokens at least 1, and -stop at most 4 non-empty sequences.
+//
+// # Mirroring a test
+//
+// A cassette replays only the requests it recorded, so the flags must build
+// the request the test sends (a miss fails the test with the JSON path that
+// differs). For a test that sends
+//
+//	model, _ := groq.NewModel("llama-3.3-70b-versatile", groq.WithHTTPClient(replay.New(t).Client()))
+//	msgs := []llm.Message{llm.NewRequest(llm.System("Be concise."), llm.User("What is the capital of France?"))}
+//	settings := &groq.Settings{Settings: llm.Settings{Temperature: llm.Ptr(0.0), MaxTokens: llm.Ptr(200), Seed: llm.Ptr(int64(7))}}
+//	resp, err := model.Request(ctx, msgs, settings, nil)
+//
+// record TestChat's cassette with
+//
+//	go tool record -model llama-3.3-70b-versatile -system "Be concise." -temperature 0 -max-tokens 200 -seed 7 \
+//		-o testdata/cassettes/TestChat.yaml "What is the capital of France?"
+//
+// groq.NewModel's name is -model; llm.System is -system; the first
+// llm.User is the prompt; RequestStream is -stream; Temperature, MaxTokens,
+// Seed, TopP and StopSequences are -temperature, -max-tokens, -seed, -top-p
+// and -stop; groq.Settings' ReasoningFormat and ReasoningEffort are
+// -reasoning-format and -reasoning-effort; the FunctionTools of
+// llm.RequestParams are a -tools file with the same name, description and
+// parameters. Several turns, per-turn settings, ParallelToolCalls and
+// ServiceTier take a -scenarios file. A request with anything else
+// (ToolChoice, ExtraBody, structured output) is recorded by the test
+// itself: go test . -run '^TestChat$' -record.
+//
+// # Outputs
+//
+// -o FILE, a scenario's file under -dir and import-vcrpy's OUT are written
+// atomically, and only over nothing, an empty file or a cassette; replacing
+// a cassette prints what changed beyond volatile fields. Any other file
+// (go.mod, a YAML file that is not a cassette, a cassette cut short) is
+// refused unless -force, and so is replacing a recording from a real
+// server with the embedded fake's answers. A symbolic link is followed: its
+// target, resolved through every link, is checked the same way and
+// replaced, the link kept, and a line says so. A directory, a named pipe,
+// a device, a socket and a link to nothing are refused even with -force.
+// With -scenarios every output is checked before anything is sent, and one
+// refusal stops the run. A failed recording, and an import of a file
+// without interactions, leave the output as it was.
 //
 // # Tools
 //

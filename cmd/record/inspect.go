@@ -305,91 +305,25 @@ func inspectStream(w *strings.Builder, body string) {
 		fmt.Fprintf(w, "  stream: cannot split: %s\n", oneLine(err.Error(), 200))
 		return
 	}
-	var text, reasoning strings.Builder
-	type call struct{ id, name, args string }
-	var calls []*call
-	byIndex := map[int]*call{}
-	var usage *groq.Usage
-	var finish, streamErr string
-	done := false
-	for _, ev := range evs {
-		name, data := eventFields(ev.Raw)
-		switch {
-		case data == "":
-			continue
-		case data == "[DONE]":
-			done = true
-			continue
-		}
-		var ch groq.ChatCompletionChunk
-		if err := json.Unmarshal([]byte(data), &ch); err != nil {
-			streamErr = "an event that is not JSON: " + oneLine(data, 80)
-			continue
-		}
-		if ch.Error != nil || name == "error" {
-			msg := data
-			if ch.Error != nil {
-				msg = ch.Error.Message
-			}
-			streamErr = msg
-			continue
-		}
-		if ch.XGroq != nil && len(ch.XGroq.Error) > 0 {
-			streamErr = string(ch.XGroq.Error)
-		}
-		if ch.Usage != nil {
-			usage = ch.Usage
-		} else if ch.XGroq != nil && ch.XGroq.Usage != nil {
-			usage = ch.XGroq.Usage
-		}
-		for _, c := range ch.Choices {
-			d := c.Delta
-			if d.Content != nil {
-				text.WriteString(*d.Content)
-			}
-			if d.Reasoning != nil {
-				reasoning.WriteString(*d.Reasoning)
-			}
-			for k, tc := range d.ToolCalls {
-				idx := k
-				if tc.Index != nil {
-					idx = *tc.Index
-				}
-				cl := byIndex[idx]
-				if cl == nil {
-					cl = &call{}
-					byIndex[idx] = cl
-					calls = append(calls, cl)
-				}
-				if tc.ID != "" {
-					cl.id = tc.ID
-				}
-				cl.name += tc.Function.Name
-				cl.args += tc.Function.Arguments
-			}
-			if c.FinishReason != nil && *c.FinishReason != "" {
-				finish = *c.FinishReason
-			}
-		}
+	v := viewStream(body)
+	if v.reasoning != "" {
+		writeText(w, "reasoning", v.reasoning)
 	}
-	if reasoning.Len() > 0 {
-		writeText(w, "reasoning", reasoning.String())
+	if v.text != "" {
+		writeText(w, "text", v.text)
 	}
-	if text.Len() > 0 {
-		writeText(w, "text", text.String())
+	for _, c := range v.calls {
+		fmt.Fprintf(w, "  tool call: %s(%s) [%s]\n", c.ToolName, oneLine(c.Args, 200), c.ToolCallID)
 	}
-	for _, c := range calls {
-		fmt.Fprintf(w, "  tool call: %s(%s) [%s]\n", c.name, oneLine(c.args, 200), c.id)
+	if v.finish != "" {
+		fmt.Fprintf(w, "  finish: %s\n", v.finish)
 	}
-	if finish != "" {
-		fmt.Fprintf(w, "  finish: %s\n", finish)
+	if v.err != "" {
+		writeText(w, "stream error", oneLine(v.err, 300))
 	}
-	if streamErr != "" {
-		writeText(w, "stream error", oneLine(streamErr, 300))
-	}
-	writeUsage(w, usage)
+	writeUsage(w, v.usage)
 	end := "ends with [DONE]"
-	if !done {
+	if !v.done {
 		end = "no [DONE]"
 	}
 	timed := 0
@@ -413,20 +347,6 @@ func inspectStream(w *strings.Builder, body string) {
 	}
 	fmt.Fprintf(w, "  stream: %s, %s; first after %s, last after %s, longest gap %s\n",
 		plural(len(evs), "event"), end, secs(first), secs(last), secs(gap))
-}
-
-// eventFields returns an SSE event's type and its data lines joined.
-func eventFields(raw []byte) (name, data string) {
-	var lines []string
-	for _, l := range strings.Split(strings.ReplaceAll(string(raw), "\r\n", "\n"), "\n") {
-		switch {
-		case strings.HasPrefix(l, "data:"):
-			lines = append(lines, strings.TrimPrefix(strings.TrimPrefix(l, "data:"), " "))
-		case strings.HasPrefix(l, "event:"):
-			name = strings.TrimSpace(strings.TrimPrefix(l, "event:"))
-		}
-	}
-	return name, strings.Join(lines, "\n")
 }
 
 func writeUsage(w *strings.Builder, u *groq.Usage) {

@@ -19,7 +19,7 @@ Usage:
   record [flags] -scenarios FILE -dir DIR  record every scenario of FILE into DIR/<name>.yaml
   record inspect FILE                      show the conversation in a cassette
   record lint PATH...                      check cassettes (files or directories of .yaml)
-  record import-vcrpy IN OUT               convert a vcrpy / pytest-recording cassette
+  record import-vcrpy [-force] IN OUT      convert a vcrpy / pytest-recording cassette
   record diff OLD NEW                      what changed between two recordings
 
 A first word that looks like a mistyped command (or a prompt of one word)
@@ -71,6 +71,27 @@ and a turn's override the scenario's. A subtest's cassette is named after
 '/': "TestChat/stream mode" is saved as DIR/TestChat/stream_mode.yaml, where
 replay.New(t) looks for it. A scenario that fails is not saved, and the
 others are still recorded.
+
+A cassette is written only over nothing, an empty file or a cassette (a
+re-recording, which then says what changed). Any other file (go.mod, say)
+is refused unless -force; so is replacing a recording from Groq with the
+embedded fake's answers. A symbolic link is followed: its target is
+replaced and the link kept. Directories, pipes, devices and links to
+nothing are always refused. A failed recording leaves the file as it was.
+
+From another module (Go 1.24+), at the version in your go.mod:
+  go get -tool github.com/llmvcr/llmvcr/cmd/record
+  go tool record -o testdata/cassettes/TestChat.yaml "What is the capital of France?"
+or go run github.com/llmvcr/llmvcr/cmd/record@latest [flags] "prompt".
+
+A cassette replays only the requests it recorded: give the flags your test
+sends. A test calling groq.NewModel("llama-3.3-70b-versatile", ...) with
+llm.System("Be concise."), llm.User("What is the capital of France?") and
+llm.Settings{Temperature: llm.Ptr(0.0), MaxTokens: llm.Ptr(200)} is recorded by
+  record -model llama-3.3-70b-versatile -system "Be concise." -temperature 0 -max-tokens 200 \
+    -o testdata/cassettes/TestChat.yaml "What is the capital of France?"
+(-stream for RequestStream, -tools FILE for its tools, -scenarios for
+several turns or per-turn settings.)
 
 Exit status: 0 success, 1 failure (for diff: the recordings differ beyond
 volatile fields; for lint: a finding), 2 usage error.

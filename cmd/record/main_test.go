@@ -19,6 +19,12 @@ import (
 var binary string
 
 func TestMain(m *testing.M) {
+	if os.Getenv("LLMVCR_GOLDEN_CHILD") != "" || fuzzWorker() {
+		// A child of TestInspectGoldenUpdateRefusedInCI, or a fuzzing worker:
+		// neither runs the command, and building it in every worker would
+		// eat the fuzzing time.
+		os.Exit(m.Run())
+	}
 	dir, err := os.MkdirTemp("", "record-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -41,6 +47,16 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// fuzzWorker reports whether this process is a worker go test -fuzz started.
+func fuzzWorker() bool {
+	for _, a := range os.Args[1:] {
+		if strings.HasPrefix(a, "-test.fuzzworker") {
+			return true
+		}
+	}
+	return false
 }
 
 // result is what a run of the command left.

@@ -57,7 +57,7 @@ func recordFlags(c *recordConfig) *flag.FlagSet {
 	fs.Var(choiceFlag{&c.settings.ReasoningEffort, []string{"none", "default", "low", "medium", "high"}}, "reasoning-effort", "reasoning models: `effort` none, default, low, medium or high")
 	fs.DurationVar(&c.timeout, "timeout", 2*time.Minute, "give up on the whole recording after this long")
 	fs.IntVar(&c.maxSteps, "max-steps", 8, "at most `n` requests per prompt while the model keeps calling tools")
-	fs.BoolVar(&c.force, "force", false, "record against Groq even though CI is set")
+	fs.BoolVar(&c.force, "force", false, "record against Groq even though CI is set; write over a file that is not a cassette, or over a real recording with the embedded fake's answers")
 	fs.BoolVar(&c.fake, "fake", false, "record against the embedded fake Groq server even when GROQ_API_KEY is set")
 	fs.BoolVar(&c.pace, "pace", true, "embedded fake only: answer at Groq's speed (false: at once)")
 	fs.StringVar(&c.scenarios, "scenarios", "", "a YAML or JSON `file` of scenarios to record, each into its own cassette")
@@ -132,6 +132,9 @@ func cmdRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer b.close()
+	if _, err := checkOutput(c.out, b.fake != nil, c.force); err != nil {
+		return err // before anything is sent
+	}
 	start := time.Now()
 	rec := b.recorder()
 	model, err := b.model(c.model, rec)
@@ -139,10 +142,10 @@ func cmdRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	conv := &conversation{model: model, system: c.system, tools: tools, maxSteps: c.maxSteps, out: stdout, log: stderr}
-	if err := conv.turn(ctx, prompt, c.settings.merge(nil).groq(), c.stream); err != nil {
+	if err := conv.turn(ctx, prompt, effectiveSettings(&c.settings), c.stream); err != nil {
 		return b.recordingError(ctx, err, c.timeout)
 	}
-	n, err := b.save(c.out, rec)
+	n, err := b.save(c.out, rec, c.force)
 	if err != nil {
 		return err
 	}
@@ -159,12 +162,13 @@ func recordScenarios(ctx context.Context, c *recordConfig, stderr io.Writer) err
 		return fmt.Errorf("scenarios file %s: %w", c.scenarios, err)
 	}
 	for _, s := range list {
-		base := c.settings.merge(s.Settings)
-		if err := base.check(fileName); err != nil {
+		// Each level is checked alone: a setting in effect comes whole
+		// from one of them (the flags were checked as flags).
+		if err := s.Settings.check(fileName); err != nil {
 			return fmt.Errorf("scenarios file %s: scenario %s: %w", c.scenarios, s.Name, err)
 		}
 		for n, t := range s.Turns {
-			if err := base.merge(t.Settings).check(fileName); err != nil {
+			if err := t.Settings.check(fileName); err != nil {
 				return fmt.Errorf("scenarios file %s: scenario %s, turn %d: %w", c.scenarios, s.Name, n+1, err)
 			}
 		}
@@ -176,6 +180,20 @@ func recordScenarios(ctx context.Context, c *recordConfig, stderr io.Writer) err
 		return err
 	}
 	defer b.close()
+	// Every output is checked before anything is sent.
+	var refused []string
+	for _, s := range list {
+		if _, err := checkOutput(filepath.Join(c.dir, scenarioPath(s.Name)), b.fake != nil, c.force); err != nil {
+			refused = append(refused, fmt.Sprintf("scenario %s: %s", s.Name, err))
+		}
+	}
+	switch len(refused) {
+	case 0:
+	case 1:
+		return fmt.Errorf("%s; nothing recorded", refused[0])
+	default:
+		return fmt.Errorf("%s (and %d more scenarios refused); nothing recorded", refused[0], len(refused)-1)
+	}
 	saved := 0
 	var stopped error // the timeout or an interrupt: the rest are not tried
 	for k, s := range list {
@@ -228,17 +246,16 @@ func recordScenario(ctx context.Context, c *recordConfig, b *backend, s scenario
 		steps = c.maxSteps
 	}
 	conv := &conversation{model: model, system: s.System, tools: s.Tools, maxSteps: steps, out: io.Discard, log: io.Discard}
-	base := c.settings.merge(s.Settings)
 	for n, t := range s.Turns {
 		stream := s.Stream
 		if t.Stream != nil {
 			stream = *t.Stream
 		}
-		if err := conv.turn(ctx, t.Prompt, base.merge(t.Settings).groq(), stream); err != nil {
+		if err := conv.turn(ctx, t.Prompt, effectiveSettings(&c.settings, s.Settings, t.Settings), stream); err != nil {
 			return nil, 0, fmt.Errorf("turn %d: %w", n+1, b.describe(ctx, err, c.timeout))
 		}
 	}
-	n, err := b.save(path, rec)
+	n, err := b.save(path, rec, c.force)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -347,20 +364,25 @@ func (b *backend) model(name string, rec *replay.Recorder) (*groq.Model, error) 
 	return m, nil
 }
 
-// save writes what rec recorded to path, scrubbed, and returns how many
-// interactions it holds.
-func (b *backend) save(path string, rec *replay.Recorder) (int, error) {
+// save writes what rec recorded to path (checked again, as checkOutput
+// says: it may have changed while recording), scrubbed, and returns how
+// many interactions it holds. Nothing recorded, or any failure, leaves
+// what stood at path as it was.
+func (b *backend) save(path string, rec *replay.Recorder, force bool) (int, error) {
 	is := rec.Interactions()
 	if len(is) == 0 {
 		return 0, errors.New("nothing was recorded")
 	}
-	if dir := filepath.Dir(path); dir != "." {
+	out, err := checkOutput(path, b.fake != nil, force)
+	if err != nil {
+		return 0, err
+	}
+	if dir := filepath.Dir(out.path); dir != "." {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return 0, err
 		}
 	}
-	old, _ := cassettes.Load(path) // nil when there was none (or it did not load)
-	c := cassettes.New(path)
+	c := cassettes.New(out.path)
 	c.Interactions = is
 	var opts []cassettes.Option
 	if b.key != "" {
@@ -369,9 +391,7 @@ func (b *backend) save(path string, rec *replay.Recorder) (int, error) {
 	if err := c.Save(opts...); err != nil {
 		return 0, err
 	}
-	if old != nil {
-		b.notes = append(b.notes, replaced(path, cassettes.Drift(old, c)))
-	}
+	b.notes = append(b.notes, out.notes(c)...)
 	return len(is), nil
 }
 

@@ -552,3 +552,50 @@ func TestRecordScenarioFileErrors(t *testing.T) {
 		})
 	}
 }
+
+// The -h text's mirroring example, run as printed, records a cassette that
+// the test it describes (model, system prompt, prompt, temperature 0,
+// max tokens 200) replays; and doc.go and the README show the same
+// command for their example test.
+func TestHelpMirrorExample(t *testing.T) {
+	dir := t.TempDir()
+	usage := cli(t, dir, nil, "-h").mustSucceed(t).stdout
+	i := strings.Index(usage, "\n  record -model ")
+	if i < 0 {
+		t.Fatalf("the usage shows no mirroring example:\n%s", usage)
+	}
+	line := usage[i+3:]
+	line = line[:strings.Index(line, "\n(")]
+	line = strings.ReplaceAll(line, "\\\n    ", "")
+	words, _, err := shellWords(line)
+	if err != nil {
+		t.Fatalf("%s: %v", line, err)
+	}
+	cli(t, dir, nil, append([]string{"-pace=false"}, words[1:]...)...).mustSucceed(t)
+
+	s := replay.New(t, replay.WithPath(filepath.Join(dir, "testdata", "cassettes", "TestChat.yaml")), replay.WithMode(replay.ModeReplay))
+	model, err := groq.NewModel("llama-3.3-70b-versatile", groq.WithHTTPClient(s.Client()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs := []llm.Message{llm.NewRequest(llm.System("Be concise."), llm.User("What is the capital of France?"))}
+	settings := &groq.Settings{Settings: llm.Settings{Temperature: llm.Ptr(0.0), MaxTokens: llm.Ptr(200)}}
+	if _, err := model.Request(context.Background(), msgs, settings, nil); err != nil {
+		t.Fatal(err)
+	}
+
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := os.ReadFile("doc.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const mirror = `go tool record -model llama-3.3-70b-versatile -system "Be concise." -temperature 0 -max-tokens 200 -seed 7`
+	for name, text := range map[string]string{"README.md": string(readme), "doc.go": string(doc)} {
+		if !strings.Contains(text, mirror) || !strings.Contains(text, `llm.Settings{Temperature: llm.Ptr(0.0), MaxTokens: llm.Ptr(200), Seed: llm.Ptr(int64(7))}`) {
+			t.Errorf("%s does not show the mirroring example %q with its settings", name, mirror)
+		}
+	}
+}

@@ -425,43 +425,27 @@ func flagName(key string) string { return "-" + strings.ReplaceAll(key, "_", "-"
 // fileName names a setting as a scenarios file spells it.
 func fileName(key string) string { return key }
 
-// merge returns base with every field set in over replacing base's.
-func (base *settingsSpec) merge(over *settingsSpec) *settingsSpec {
-	out := settingsSpec{}
-	if base != nil {
-		out = *base
+// effectiveSettings layers settings, later levels winning field by field
+// (the flags, then a scenario's, then a turn's): the provider-neutral
+// fields by llm.Merge, the rule groq.Model applies to its default and
+// per-request settings. groq keeps that rule for its own three fields
+// unexported (mergeSettings), so they are layered here the same way: a
+// level that sets one replaces it.
+func effectiveSettings(levels ...*settingsSpec) *groq.Settings {
+	out := &groq.Settings{}
+	for _, l := range levels {
+		g := l.groq()
+		if g == nil {
+			continue
+		}
+		out.Settings = *llm.Merge(&out.Settings, &g.Settings)
+		for _, f := range [][2]*string{{&out.ReasoningFormat, &g.ReasoningFormat}, {&out.ReasoningEffort, &g.ReasoningEffort}, {&out.ServiceTier, &g.ServiceTier}} {
+			if *f[1] != "" {
+				*f[0] = *f[1]
+			}
+		}
 	}
-	if over == nil {
-		return &out
-	}
-	if over.Temperature != nil {
-		out.Temperature = over.Temperature
-	}
-	if over.MaxTokens != nil {
-		out.MaxTokens = over.MaxTokens
-	}
-	if over.Seed != nil {
-		out.Seed = over.Seed
-	}
-	if over.TopP != nil {
-		out.TopP = over.TopP
-	}
-	if over.Stop != nil {
-		out.Stop = over.Stop
-	}
-	if over.ParallelToolCalls != nil {
-		out.ParallelToolCalls = over.ParallelToolCalls
-	}
-	if over.ReasoningFormat != "" {
-		out.ReasoningFormat = over.ReasoningFormat
-	}
-	if over.ReasoningEffort != "" {
-		out.ReasoningEffort = over.ReasoningEffort
-	}
-	if over.ServiceTier != "" {
-		out.ServiceTier = over.ServiceTier
-	}
-	return &out
+	return out
 }
 
 // groq returns the settings as groq.Settings; nil when nothing is set.

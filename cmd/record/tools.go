@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -79,40 +80,49 @@ func cmdLint(args []string, stdout, stderr io.Writer) error {
 // cmdImport converts a vcrpy cassette and saves it in llmvcr's format.
 func cmdImport(args []string, stdout, stderr io.Writer) error {
 	if isHelp(args) {
-		fmt.Fprintln(stdout, "usage: record import-vcrpy IN OUT\n\nConverts a vcrpy or pytest-recording cassette (pydantic-ai's parsed_body\nstyle included) into a go-vcr v3 cassette, scrubbed like every recording.")
+		fmt.Fprintln(stdout, "usage: record import-vcrpy [-force] IN OUT\n\nConverts a vcrpy or pytest-recording cassette (pydantic-ai's parsed_body\nstyle included) into a go-vcr v3 cassette, scrubbed like every recording.\nOUT is written only if it is new, empty or a cassette (then it is replaced,\nsaying what changed); -force writes over any other file. A symbolic link is\nfollowed: its target is replaced and the link kept. An IN without\ninteractions writes nothing.")
 		return nil
 	}
-	if len(args) != 2 {
-		return usagef("import-vcrpy takes two files: record import-vcrpy IN OUT")
+	flags := flag.NewFlagSet("import-vcrpy", flag.ContinueOnError)
+	flags.SetOutput(io.Discard)
+	force := flags.Bool("force", false, "write OUT even if it is a file that is not a cassette")
+	pos, err := parseInterspersed(flags, args)
+	if err != nil {
+		return flagError(err)
 	}
-	c, err := cassettes.ImportVCRPyFile(args[0])
+	if len(pos) != 2 {
+		return usagef("import-vcrpy takes two files: record import-vcrpy [-force] IN OUT")
+	}
+	in, outPath := pos[0], pos[1]
+	if st, err := os.Stat(outPath); err == nil && st.IsDir() {
+		return usagef("import-vcrpy: %s is a directory: give the cassette file to write", outPath)
+	}
+	c, err := cassettes.ImportVCRPyFile(in)
 	if err != nil {
 		return err
 	}
-	c.Path = args[1]
-	if st, err := os.Stat(c.Path); err == nil && st.IsDir() {
-		return usagef("import-vcrpy: %s is a directory: give the cassette file to write", c.Path)
+	if len(c.Interactions) == 0 {
+		return fmt.Errorf("import-vcrpy: %s holds no interactions; nothing written", in)
 	}
+	out, err := checkOutput(outPath, false, *force)
+	if err != nil {
+		return err
+	}
+	c.Path = out.path
 	if dir := filepath.Dir(c.Path); dir != "." {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return err
 		}
 	}
-	_, statErr := os.Stat(c.Path)
-	existed := statErr == nil
-	old, oldErr := cassettes.Load(c.Path)
 	if err := c.Save(); err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "record: imported %s from %s into %s\n", plural(len(c.Interactions), "interaction"), args[0], args[1])
-	switch {
-	case existed && oldErr == nil:
-		fmt.Fprintln(stderr, replaced(c.Path, cassettes.Drift(old, c)))
-	case existed:
-		fmt.Fprintf(stderr, "record: replaced %s, which did not load as a cassette\n", c.Path)
+	fmt.Fprintf(stderr, "record: imported %s from %s into %s\n", plural(len(c.Interactions), "interaction"), in, outPath)
+	for _, n := range out.notes(c) {
+		fmt.Fprintln(stderr, n)
 	}
 	for _, f := range cassettes.Lint(c) {
-		fmt.Fprintf(stderr, "record: warning: %s: %s\n", args[1], oneLine(f.String(), 300))
+		fmt.Fprintf(stderr, "record: warning: %s: %s\n", outPath, oneLine(f.String(), 300))
 	}
 	return nil
 }

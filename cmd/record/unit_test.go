@@ -18,7 +18,7 @@ func TestParseScenarios(t *testing.T) {
 	if len(s) != 2 || s[0].Name != "TestWeather" || len(s[0].Turns) != 2 || s[0].Turns[1].Prompt != "And in Berlin?" {
 		t.Fatalf("parsed %+v", s)
 	}
-	got := s[0].Settings.merge(s[0].Turns[1].Settings)
+	got := effectiveSettings(s[0].Settings, s[0].Turns[1].Settings)
 	if *got.Temperature != 0.5 || *got.MaxTokens != 200 {
 		t.Errorf("turn settings merged to temperature %v, max tokens %v", *got.Temperature, *got.MaxTokens)
 	}
@@ -87,26 +87,6 @@ func FuzzInspect(f *testing.F) {
 }
 
 // The checked-in recording reads as a conversation.
-func TestInspectGolden(t *testing.T) {
-	c, err := cassettes.Load(filepath.Join("testdata", "weather_stream.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b strings.Builder
-	inspect(&b, c)
-	for _, want := range []string{
-		"testdata/weather_stream.yaml: 2 interactions, recorded from the embedded fake Groq server (cmd/record)\n",
-		"  tools offered: get_weather(city), get_time(timezone)\n",
-		"  system: Be concise.\n  user: What is the weather in Paris?\n",
-		"  (3 earlier messages as above)\n  tool result [",
-		"  stream: 4 events, ends with [DONE]; first after ",
-	} {
-		if !strings.Contains(b.String(), filepath.FromSlash(want)) {
-			t.Errorf("inspect lacks %q:\n%s", want, b.String())
-		}
-	}
-}
-
 // A scenario's name maps to the cassette replay.New loads for the test of
 // that name, subtests in folders.
 func TestScenarioPath(t *testing.T) {
@@ -129,5 +109,35 @@ func TestScenarioPath(t *testing.T) {
 	}
 	if scenarioPath("TestX/日本") == scenarioPath("TestX/中文") {
 		t.Error("two names share a cassette")
+	}
+}
+
+// The flags, a scenario's settings and a turn's are layered field by
+// field, later levels winning, zero values included; Groq's own fields too.
+func TestEffectiveSettings(t *testing.T) {
+	f := func(v float64) *float64 { return &v }
+	n := func(v int) *int { return &v }
+	flags := &settingsSpec{Temperature: f(0.2), MaxTokens: n(100), ReasoningFormat: "raw", ServiceTier: "flex", Stop: []string{"a"}}
+	scen := &settingsSpec{Temperature: f(0.4), ReasoningEffort: "low", TopP: f(0.9)}
+	turn := &settingsSpec{Temperature: f(0), Stop: []string{"x", "y"}, ReasoningFormat: "parsed"}
+	got := effectiveSettings(flags, scen, nil, turn)
+	switch {
+	case got.Temperature == nil || *got.Temperature != 0:
+		t.Errorf("temperature %v, want the turn's 0", got.Temperature)
+	case got.MaxTokens == nil || *got.MaxTokens != 100:
+		t.Errorf("max tokens %v, want the flag's 100", got.MaxTokens)
+	case got.TopP == nil || *got.TopP != 0.9:
+		t.Errorf("top_p %v, want the scenario's 0.9", got.TopP)
+	case strings.Join(got.StopSequences, ",") != "x,y":
+		t.Errorf("stop %q, want the turn's", got.StopSequences)
+	case got.ReasoningFormat != "parsed" || got.ReasoningEffort != "low" || got.ServiceTier != "flex":
+		t.Errorf("Groq fields %q %q %q, want parsed low flex", got.ReasoningFormat, got.ReasoningEffort, got.ServiceTier)
+	}
+	got.StopSequences[0] = "changed"
+	if turn.Stop[0] != "x" {
+		t.Error("the result shares its stop list with a level")
+	}
+	if e := effectiveSettings(); e == nil || e.Temperature != nil || e.ReasoningFormat != "" {
+		t.Errorf("no levels: %+v", e)
 	}
 }
