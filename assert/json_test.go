@@ -231,29 +231,36 @@ func TestRequestJSONFuzzy(t *testing.T) {
 	}
 	r, ok = record("fuzzy", func(tb testing.TB) bool { return assert.RequestJSON(tb, bad, body) })
 	expectFail(t, r, ok, false,
-		`model: want <assert.Matches ^llama>, got "openai/gpt-oss-120b"`,
-		`n: want <assert.AnyString>, got 1`,
-		`tool_choice: want <assert.JSONEqual "none">, got "auto"`,
-		"tools: want <assert.Matches (> (invalid regexp: error parsing regexp: missing closing ): `(`), got [",
-		`missing: missing, want <assert.NonEmpty>`,
+		`model: want a string matching "^llama", got "openai/gpt-oss-120b"`,
+		`n: want any string, got 1`,
+		`tool_choice: want JSON equal to "none", got "auto" (not JSON)`,
+		"tools: want assert.Matches(\"(\"), which can never match: invalid regexp: error parsing regexp: missing closing ): `(`, got [",
+		`missing: missing, want any non-empty value`,
 	)
 	if strings.Contains(r.output(), "stream:") || strings.Contains(r.output(), "messages:") {
 		t.Errorf("NonEmpty should match false and a list:\n%s", r.output())
 	}
 
-	// Markers in a JSON text.
-	text := fmt.Sprintf(`{"id": %q, "created": %q, "when": %q}`, assert.Matches(`^chatcmpl-`), "<assert.Recent 1m0s>", "<assert.Recent 1m0s>")
+	// A JSON text holds no matcher: At gives them paths.
+	text := `{"id": "", "created": 0, "when": ""}`
 	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
-	clock := assert.WithClock(func() time.Time { return now })
+	opts := []assert.Option{
+		assert.WithClock(func() time.Time { return now }),
+		assert.At("id", assert.Matches(`^chatcmpl-`)),
+		assert.At("created", assert.Recent(time.Minute)),
+		assert.At("when", assert.Recent(time.Minute)),
+	}
 	got := fmt.Sprintf(`{"id": "chatcmpl-1", "created": %d, "when": %q}`, now.Unix()-30, now.Add(20*time.Second).Format(time.RFC3339))
-	r, ok = record("fuzzy", func(tb testing.TB) bool { return assert.RequestJSON(tb, text, got, clock) })
+	r, ok = record("fuzzy", func(tb testing.TB) bool { return assert.RequestJSON(tb, text, got, opts...) })
 	expectPass(t, r, ok)
 	got = fmt.Sprintf(`{"id": "chatcmpl-1", "created": %d, "when": "yesterday"}`, now.Unix()-90)
-	r, ok = record("fuzzy", func(tb testing.TB) bool { return assert.RequestJSON(tb, text, got, clock) })
-	expectFail(t, r, ok, false, `created: want <assert.Recent 1m0s>, got `+fmt.Sprint(now.Unix()-90), `when: want <assert.Recent 1m0s>, got "yesterday"`)
+	r, ok = record("fuzzy", func(tb testing.TB) bool { return assert.RequestJSON(tb, text, got, opts...) })
+	expectFail(t, r, ok, false, `created: want a time within 1m0s of now, got `+fmt.Sprint(now.Unix()-90)+` (1m30s before now)`,
+		`when: want a time within 1m0s of now, got "yesterday" (not a time)`)
 
-	// Recent as a time.Time inside an expected map.
+	// Recent inside an expected map.
 	wantMap := map[string]any{"created": assert.Recent(time.Minute)}
+	clock := opts[0]
 	r, ok = record("fuzzy", func(tb testing.TB) bool {
 		return assert.RequestJSON(tb, wantMap, fmt.Sprintf(`{"created": %d}`, now.Unix()), clock)
 	})
@@ -261,7 +268,27 @@ func TestRequestJSONFuzzy(t *testing.T) {
 	r, ok = record("fuzzy", func(tb testing.TB) bool {
 		return assert.RequestJSON(tb, wantMap, fmt.Sprintf(`{"created": %d}`, now.Unix()-3600), clock)
 	})
-	expectFail(t, r, ok, false, `created: want <assert.Recent 1m0s>, got `)
+	expectFail(t, r, ok, false, `created: want a time within 1m0s of now, got `)
+
+	// Matchers inside a struct marshalled to JSON come back as matchers.
+	type message struct {
+		Role    string `json:"role"`
+		Content any    `json:"content"`
+	}
+	type request struct {
+		Model    string    `json:"model"`
+		Seed     any       `json:"seed,omitempty"`
+		Messages []message `json:"messages"`
+	}
+	wantStruct := request{Model: "m", Seed: assert.NonEmpty(), Messages: []message{{Role: "user", Content: assert.Matches("^Hi")}}}
+	r, ok = record("fuzzy", func(tb testing.TB) bool {
+		return assert.RequestJSON(tb, wantStruct, `{"model":"m","seed":7,"messages":[{"role":"user","content":"Hi there"}]}`)
+	})
+	expectPass(t, r, ok)
+	r, ok = record("fuzzy", func(tb testing.TB) bool {
+		return assert.RequestJSON(tb, wantStruct, `{"model":"m","seed":7,"messages":[{"role":"user","content":"Bye"}]}`)
+	})
+	expectFail(t, r, ok, false, `messages[0].content: want a string matching "^Hi", got "Bye"`)
 }
 
 func TestRequestJSONBadInput(t *testing.T) {
