@@ -171,30 +171,39 @@ func (r *reporter) Report(rs cmp.Result) {
 // held by want there, or the first At whose pattern matches p. A path
 // that IgnorePaths or IgnoreFields leave out has none.
 func (c *config) matcherAt(p cmp.Path) (Matcher, bool) {
-	if c.ignoredPath(p, false) {
-		return nil, false
-	}
 	vx, _ := p.Last().Values()
-	if m, ok := matcherOf(vx); ok {
-		return m, true
-	}
-	if len(c.at) == 0 {
-		return nil, false
-	}
-	s := steps(p)
-	for i, a := range c.at {
-		if a.pat.Match(s) {
-			c.atUsed[i] = true
-			return a.m, true
+	m, ok := matcherOf(vx)
+	rule := -1
+	if !ok && len(c.at) > 0 {
+		s := c.stepsOf(p)
+		for i, a := range c.at {
+			if a.pat.Match(s) {
+				m, ok, rule = a.m, true, i
+				break
+			}
 		}
 	}
-	return nil, false
+	if !ok || c.ignoredPath(p, false) {
+		return nil, false
+	}
+	if rule >= 0 {
+		c.atUsed[rule] = true
+	}
+	return m, true
+}
+
+// stepsOf is steps into a buffer the config reuses: go-cmp asks for a
+// filter's answer at every node, and a comparison runs on one goroutine.
+func (c *config) stepsOf(p cmp.Path) []jsonpath.Step {
+	c.scratch = appendSteps(c.scratch[:0], p)
+	return c.scratch
 }
 
 // steps turns a go-cmp path into keys and indexes, leaving out pointer
 // indirections, type assertions and transformations.
-func steps(p cmp.Path) []jsonpath.Step {
-	out := make([]jsonpath.Step, 0, len(p))
+func steps(p cmp.Path) []jsonpath.Step { return appendSteps(make([]jsonpath.Step, 0, len(p)), p) }
+
+func appendSteps(out []jsonpath.Step, p cmp.Path) []jsonpath.Step {
 	for _, ps := range p {
 		switch s := ps.(type) {
 		case cmp.StructField:
@@ -335,7 +344,7 @@ func (c *config) ignoredPath(p cmp.Path, mark bool) bool {
 	if len(c.ignorePaths) == 0 {
 		return false
 	}
-	s := steps(p)
+	s := c.stepsOf(p)
 	for i, pat := range c.ignorePaths {
 		if pat.Match(s) {
 			if mark {

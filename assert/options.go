@@ -36,6 +36,7 @@ type config struct {
 	ignoreFields  []fieldName        // from IgnoreFields
 	ignorePaths   []jsonpath.Pattern // from IgnorePaths
 	ignoreUsed    []bool             // ignorePaths[i] matched a path
+	scratch       []jsonpath.Step    // reused by stepsOf
 	timingTol     time.Duration      // from EquateApproxTimings; <0 when unset
 	exactArgs     bool               // from ExactArgs
 	coalesce      bool               // from Coalesce

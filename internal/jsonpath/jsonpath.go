@@ -72,6 +72,10 @@ func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("bad path %q at byte %d: %s", e.Path, e.Offset, e.Msg)
 }
 
+// MaxSteps bounds the steps of a pattern, so that matching needs no
+// memory beyond a fixed set of states.
+const MaxSteps = 255
+
 // Parse parses a path pattern. The error is a *SyntaxError.
 func Parse(s string) (Pattern, error) {
 	p := Pattern{src: s}
@@ -158,6 +162,9 @@ func Parse(s string) (Pattern, error) {
 				p.steps = append(p.steps, patStep{kind: kindKey, key: k})
 			}
 			i = j
+		}
+		if len(p.steps) > MaxSteps {
+			return bad(i, fmt.Sprintf("more than %d steps", MaxSteps))
 		}
 	}
 	return p, nil
@@ -253,42 +260,43 @@ func bare(k string) bool {
 
 // Match reports whether the pattern matches the whole path.
 func (p Pattern) Match(path []Step) bool {
-	states := p.start()
+	st := p.start()
 	for _, s := range path {
-		states = p.advance(states, s, nil)
-		if !someState(states) {
+		st = p.advance(st, s, nil)
+		if st.empty() {
 			return false
 		}
 	}
-	return states[len(p.steps)]
+	return st.has(len(p.steps))
 }
 
-// MatchPrefix reports whether the pattern matches path or a path that
-// path begins: whether anything at or below path may match.
-func (p Pattern) MatchPrefix(path []Step) bool {
-	states := p.start()
-	for _, s := range path {
-		states = p.advance(states, s, nil)
-		if !someState(states) {
+// states is a set of positions in a pattern (0..MaxSteps).
+type states [(MaxSteps + 64) / 64]uint64
+
+func (st *states) add(i int)     { st[i/64] |= 1 << (i % 64) }
+func (st states) has(i int) bool { return st[i/64]&(1<<(i%64)) != 0 }
+func (st states) empty() bool {
+	for _, w := range st {
+		if w != 0 {
 			return false
 		}
 	}
 	return true
 }
 
-// start returns the states before the first step: a set of positions in
-// the pattern, closed over ** (which may match no step).
-func (p Pattern) start() []bool {
-	st := make([]bool, len(p.steps)+1)
-	st[0] = true
-	p.close(st)
+// start returns the states before the first step, closed over ** (which
+// may match no step).
+func (p Pattern) start() states {
+	var st states
+	st.add(0)
+	p.close(&st)
 	return st
 }
 
-func (p Pattern) close(st []bool) {
+func (p Pattern) close(st *states) {
 	for i, s := range p.steps {
-		if st[i] && s.kind == kindAnySteps {
-			st[i+1] = true
+		if s.kind == kindAnySteps && st.has(i) {
+			st.add(i + 1)
 		}
 	}
 }
@@ -296,16 +304,16 @@ func (p Pattern) close(st []bool) {
 // advance returns the states after step s. byIndex, when not nil, is set
 // to whether the end was reached through a literal [n] (rather than a
 // wildcard).
-func (p Pattern) advance(st []bool, s Step, byIndex *bool) []bool {
-	next := make([]bool, len(st))
+func (p Pattern) advance(st states, s Step, byIndex *bool) states {
+	var next states
 	for i, ps := range p.steps {
-		if !st[i] {
+		if !st.has(i) {
 			continue
 		}
 		ok := false
 		switch ps.kind {
 		case kindAnySteps:
-			next[i] = true
+			next.add(i)
 			continue
 		case kindKey:
 			ok = s.Index < 0 && s.Key == ps.key
@@ -317,23 +325,14 @@ func (p Pattern) advance(st []bool, s Step, byIndex *bool) []bool {
 			ok = s.Index >= 0
 		}
 		if ok {
-			next[i+1] = true
+			next.add(i + 1)
 			if byIndex != nil && i+1 == len(p.steps) && ps.kind == kindIndex {
 				*byIndex = true
 			}
 		}
 	}
-	p.close(next)
+	p.close(&next)
 	return next
-}
-
-func someState(st []bool) bool {
-	for _, b := range st {
-		if b {
-			return true
-		}
-	}
-	return false
 }
 
 // Remove deletes from a decoded JSON value (map[string]any, []any and
@@ -345,22 +344,22 @@ func someState(st []bool) bool {
 // end empties the list). A pattern that matches the root (**) returns nil.
 func (p Pattern) Remove(v any) any {
 	st := p.start()
-	if st[len(p.steps)] {
+	if st.has(len(p.steps)) {
 		return nil
 	}
 	return p.remove(v, st)
 }
 
-func (p Pattern) remove(v any, st []bool) any {
+func (p Pattern) remove(v any, st states) any {
 	end := len(p.steps)
 	switch t := v.(type) {
 	case map[string]any:
 		for k, e := range t {
 			next := p.advance(st, Key(k), nil)
 			switch {
-			case next[end]:
+			case next.has(end):
 				delete(t, k)
-			case someState(next):
+			case !next.empty():
 				t[k] = p.remove(e, next)
 			}
 		}
@@ -370,11 +369,11 @@ func (p Pattern) remove(v any, st []bool) any {
 			byIndex := false
 			next := p.advance(st, Index(n), &byIndex)
 			switch {
-			case next[end] && byIndex:
+			case next.has(end) && byIndex:
 				e = nil
-			case next[end]:
+			case next.has(end):
 				continue
-			case someState(next):
+			case !next.empty():
 				e = p.remove(e, next)
 			}
 			t[w] = e

@@ -33,6 +33,7 @@ func TestParseErrors(t *testing.T) {
 		{"glob in key", "a*b", "stand alone"},
 		{"triple star", "***", "stand alone"},
 		{"lone close", "]", `']' in a bare key`},
+		{"too many steps", strings.Repeat("a.", 255) + "a", "more than 255 steps"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -120,7 +121,7 @@ func TestFormat(t *testing.T) {
 // TestMatchIsLinear: a pattern of many ** against a deep path answers at
 // once (a backtracking matcher would take exponential time).
 func TestMatchIsLinear(t *testing.T) {
-	pat := strings.Repeat("**.a.", 200) + "b"
+	pat := strings.Repeat("**.a.", 127) + "b" // 255 steps, the most allowed
 	p := MustParse(pat)
 	path := make([]Step, 5000)
 	for n := range path {
