@@ -2,6 +2,7 @@ package assert_test
 
 import (
 	"flag"
+	"fmt"
 	"testing"
 	"time"
 
@@ -234,6 +235,16 @@ func FuzzIgnorePaths(f *testing.F) {
 		if !ok && !r.Failed() {
 			t.Fatalf("returned false without reporting")
 		}
+		// The same pattern as the path of a matcher: a bad one stops the
+		// test, a good one checks the values it matches or reports that it
+		// matched none. Never a panic.
+		r, ok = record("fuzz", func(tb testing.TB) bool {
+			return assert.RequestJSON(tb, `{"a":{"b.c":[1]},"messages":[{"id":1}]}`, `{"a":{"b.c":[2]},"messages":[{"id":2}]}`,
+				assert.At(pattern, assert.NonEmpty()))
+		})
+		if !ok && !r.Failed() {
+			t.Fatalf("returned false without reporting")
+		}
 	})
 }
 
@@ -263,4 +274,31 @@ func TestIgnoreExtraKeys(t *testing.T) {
 	}
 	r, ok := record("strict", func(tb testing.TB) bool { return assert.RequestJSON(tb, tests[0].want, got) })
 	expectFail(t, r, ok, false, `model: unexpected, got "m"`, `messages[0].content: unexpected, got "hi"`)
+}
+
+// TestSharedOptionsInParallel: one slice of options and matchers serves
+// parallel assertions; each assertion keeps its own record of which paths
+// matched (go test -race checks the sharing).
+func TestSharedOptionsInParallel(t *testing.T) {
+	opts := []assert.Option{
+		assert.At("ProviderResponseID", assert.Matches(`^chatcmpl-`)),
+		assert.IgnorePaths("Usage"),
+	}
+	want := weatherResponse()
+	want.ProviderDetails = map[string]any{"x_groq_id": assert.NonEmpty()}
+	for i := range 8 {
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			t.Parallel()
+			got := weatherResponse()
+			if i%2 == 1 {
+				got.ProviderResponseID = "resp_1"
+			}
+			r, ok := record(t.Name(), func(tb testing.TB) bool { return assert.Response(tb, want, got, opts...) })
+			if i%2 == 0 {
+				expectPass(t, r, ok)
+			} else {
+				expectFail(t, r, ok, false, `ProviderResponseID: want a string matching "^chatcmpl-", got "resp_1"`)
+			}
+		})
+	}
 }
