@@ -135,3 +135,20 @@ func ExampleAt() {
 	//   [0].Parts[0].Content: want any non-empty string, got ""
 	// false
 }
+
+// A failure points at the next step: here, an expected body that lists
+// only the keys the test cares about.
+func ExampleIgnoreExtraKeys() {
+	t := printT{}
+
+	body := []byte(`{"model":"llama-3.3-70b-versatile","n":1,"stream":false,"tool_choice":"required"}`)
+	want := `{"model": "llama-3.3-70b-versatile", "tool_choice": "required"}`
+	assert.RequestJSON(t, want, body)
+	fmt.Println(assert.RequestJSON(t, want, body, assert.IgnoreExtraKeys()))
+	// Output:
+	// assert.RequestJSON: request body differs (-want +got):
+	//   n: unexpected, got 1
+	//   stream: unexpected, got false
+	// hint: want lists no n, stream: pass assert.IgnoreExtraKeys() to check only the keys want lists, or assert.IgnorePaths("n", "stream") to leave these out
+	// true
+}
