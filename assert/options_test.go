@@ -203,6 +203,26 @@ func TestMatchersInStructs(t *testing.T) {
 			opts: []assert.Option{assert.ExactArgs(), assert.At("Parts[0].Args", assert.AnyString())},
 		},
 		{
+			name:  "a matcher inside a value shown whole",
+			want:  &llm.Response{ProviderDetails: map[string]any{"k": assert.NonEmpty()}},
+			got:   &llm.Response{ProviderDetails: map[string]any{"j": 1}},
+			fails: []string{`ProviderDetails.k: missing, want any non-empty value`, `ProviderDetails.j: unexpected, got 1`},
+		},
+		{
+			name:  "a matcher inside a value rendered whole",
+			want:  &llm.Response{ProviderDetails: map[string]any{"k": assert.NonEmpty()}},
+			got:   &llm.Response{Parts: []llm.ResponsePart{&llm.BuiltinToolReturnPart{Content: map[string]any{"k": assert.NonEmpty()}}}},
+			fails: []string{`ProviderDetails: want {"k":"assert.NonEmpty()"}, got null`, `Parts: want null, got [{"content":{"k":"assert.NonEmpty()"}`},
+		},
+		{
+			// (go-cmp may pair the matcher with got's 1, as a matcher
+			// pairs with anything, and report the 1 of want as missing.)
+			name:  "a matcher in a list that got lacks",
+			want:  &llm.Response{Parts: []llm.ResponsePart{&llm.BuiltinToolReturnPart{Content: []any{1, assert.NonEmpty()}}}},
+			got:   &llm.Response{Parts: []llm.ResponsePart{&llm.BuiltinToolReturnPart{Content: []any{1}}}},
+			fails: []string{`Parts[0].Content[`, `: missing, want `},
+		},
+		{
 			name:  "an ignored path wins over a matcher",
 			want:  &llm.Response{ProviderDetails: map[string]any{"k": assert.NonEmpty()}},
 			got:   &llm.Response{ProviderDetails: map[string]any{"k": ""}},

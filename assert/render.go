@@ -93,6 +93,9 @@ func (c *config) renderValue(v reflect.Value) any {
 	if !v.IsValid() {
 		return nil
 	}
+	if m, ok := matcherOf(v); ok {
+		return fmt.Sprint(m) // as the test wrote it, in a message
+	}
 	t := v.Type()
 	switch {
 	case t == timeType:
