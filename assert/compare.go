@@ -78,6 +78,10 @@ func (c *config) failureMessage(heading string, res result, unused []atRule, wan
 		fmt.Fprintf(&b, "  %s\n", d)
 	}
 	for _, a := range unused {
+		if c.atIgnored[a.index] {
+			fmt.Fprintf(&b, "  At(%q, %s) is inside a path that IgnorePaths or IgnoreFields leave out, so nothing was checked\n", a.pat.Source(), a.m)
+			continue
+		}
 		fmt.Fprintf(&b, "  At(%q, %s) matched no path of the compared values, so nothing was checked%s\n",
 			a.pat.Source(), a.m, c.suggest(a.pat.Source(), want, got, opts))
 	}
@@ -183,7 +187,13 @@ func (c *config) matcherAt(p cmp.Path) (Matcher, bool) {
 			}
 		}
 	}
-	if !ok || c.ignoredPath(p, false) {
+	if !ok {
+		return nil, false
+	}
+	if c.ignoredPath(p, false) {
+		if rule >= 0 {
+			c.atIgnored[rule] = true
+		}
 		return nil, false
 	}
 	if rule >= 0 {
@@ -313,7 +323,20 @@ func (c *config) commonOptions() []cmp.Option {
 		return ok
 	}, cmp.Ignore())}
 	if len(c.ignorePaths) > 0 || len(c.ignoreFields) > 0 {
-		opts = append(opts, cmp.FilterPath(func(p cmp.Path) bool { return c.ignoredPath(p, true) }, cmp.Ignore()))
+		opts = append(opts, cmp.FilterPath(func(p cmp.Path) bool {
+			if !c.ignoredPath(p, true) {
+				return false
+			}
+			if len(c.at) > 0 { // an At below an ignored node checks nothing: say so
+				s := c.stepsOf(p)
+				for i, a := range c.at {
+					if a.pat.MatchBelow(s) {
+						c.atIgnored[i] = true
+					}
+				}
+			}
+			return true
+		}, cmp.Ignore()))
 	}
 	if c.extraKeys {
 		opts = append(opts, cmp.FilterPath(func(p cmp.Path) bool {

@@ -149,7 +149,7 @@ func Golden(t testing.TB, got any, opts ...Option) bool {
 		return false
 	}
 	for i := range c.atUsed { // a fresh count for the reported comparison
-		c.atUsed[i] = false
+		c.atUsed[i], c.atIgnored[i] = false, false
 	}
 	return check(t, c, what, "got differs from "+path+"; run with -update to accept it", want, tree, c.goldenOptions())
 }

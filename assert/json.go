@@ -213,6 +213,8 @@ func bodyOf(got any) ([]byte, error) {
 		return []byte(g), nil
 	case *http.Request:
 		return readRequestBody(g)
+	case Matcher:
+		return nil, fmt.Errorf("got is %s: a matcher belongs in want, the value under test is the body sent", g)
 	case BodyProvider:
 		return g.RequestBody(), nil
 	case bodyGetter:

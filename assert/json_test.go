@@ -307,6 +307,7 @@ func TestRequestJSONBadInput(t *testing.T) {
 		{name: "got nil", want: `{}`, got: nil, fails: []string{"assert.RequestJSON: got: nil"}},
 		{name: "got nil request", want: `{}`, got: (*http.Request)(nil), fails: []string{"assert.RequestJSON: got: nil *http.Request"}},
 		{name: "got unsupported", want: `{}`, got: 42, fails: []string{"assert.RequestJSON: got: cannot get a body from int"}},
+		{name: "got a matcher", want: `{}`, got: assert.AnyString(), fails: []string{"assert.RequestJSON: got: got is assert.AnyString(): a matcher belongs in want"}},
 		{name: "got request without body", want: `{}`, got: func() any { r, _ := http.NewRequest("GET", "http://x/", nil); return r }(), fails: []string{"got an empty body"}},
 	}
 	for _, tt := range tests {

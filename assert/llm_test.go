@@ -182,6 +182,11 @@ func TestResponse(t *testing.T) {
 			},
 		},
 		{
+			name:  "an At inside an ignored path fails",
+			opts:  []assert.Option{assert.At("Usage.InputTokens", assert.NonEmpty()), assert.IgnoreFields("Usage")},
+			fails: []string{`At("Usage.InputTokens", assert.NonEmpty()) is inside a path that IgnorePaths or IgnoreFields leave out, so nothing was checked`},
+		},
+		{
 			name:  "an At that matches no path fails",
 			opts:  []assert.Option{assert.At("ProviderResponseId", assert.NonEmpty())},
 			fails: []string{`At("ProviderResponseId", assert.NonEmpty()) matched no path of the compared values, so nothing was checked (did you mean "ProviderResponseID"?)`},

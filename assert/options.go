@@ -33,6 +33,7 @@ type config struct {
 	cmpOpts       []cmp.Option       // go-cmp options passed through
 	at            []atRule           // from At
 	atUsed        []bool             // at[i] matched a path in this comparison
+	atIgnored     []bool             // at[i] matched a path that an ignore option leaves out
 	ignoreFields  []fieldName        // from IgnoreFields
 	ignorePaths   []jsonpath.Pattern // from IgnorePaths
 	ignoreUsed    []bool             // ignorePaths[i] matched a path
@@ -52,6 +53,10 @@ func newConfig(opts []Option) (*config, error) {
 		return nil, err
 	}
 	c.atUsed = make([]bool, len(c.at))
+	c.atIgnored = make([]bool, len(c.at))
+	for i := range c.at {
+		c.at[i].index = i
+	}
 	c.ignoreUsed = make([]bool, len(c.ignorePaths))
 	return c, nil
 }
@@ -76,8 +81,9 @@ func (c *config) unusedAt() []atRule {
 
 // atRule is one At option.
 type atRule struct {
-	pat jsonpath.Pattern
-	m   Matcher
+	pat   jsonpath.Pattern
+	m     Matcher
+	index int // position among the config's At rules
 }
 
 // At checks the value at path with the matcher m instead of comparing it

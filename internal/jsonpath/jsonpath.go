@@ -270,6 +270,19 @@ func (p Pattern) Match(path []Step) bool {
 	return st.has(len(p.steps))
 }
 
+// MatchBelow reports whether the pattern matches path or a path below it:
+// whether something at or under path may match.
+func (p Pattern) MatchBelow(path []Step) bool {
+	st := p.start()
+	for _, s := range path {
+		st = p.advance(st, s, nil)
+		if st.empty() {
+			return false
+		}
+	}
+	return true
+}
+
 // states is a set of positions in a pattern (0..MaxSteps).
 type states [(MaxSteps + 64) / 64]uint64
 

@@ -348,3 +348,16 @@ func FuzzParse(f *testing.F) {
 		checkLegacy(t, s, doc)
 	})
 }
+
+func TestMatchBelow(t *testing.T) {
+	p := MustParse("Usage.InputTokens")
+	if !p.MatchBelow([]Step{Key("Usage")}) || !p.MatchBelow(nil) || !p.MatchBelow([]Step{Key("Usage"), Key("InputTokens")}) {
+		t.Error("MatchBelow false on a prefix")
+	}
+	if p.MatchBelow([]Step{Key("Parts")}) || p.MatchBelow([]Step{Key("Usage"), Key("InputTokens"), Key("x")}) {
+		t.Error("MatchBelow true off the pattern")
+	}
+	if !MustParse("**.id").MatchBelow([]Step{Key("a"), Index(3)}) {
+		t.Error("** matches below anything")
+	}
+}
