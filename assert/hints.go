@@ -36,12 +36,18 @@ func (c *config) hints(res result, want, got any, opts []cmp.Option) []string {
 		out = append(out, fmt.Sprintf("got holds %s: a matcher is honoured in want only, and the value under test is always data; are want and got swapped?", strings.Join(swapped, ", ")))
 	}
 	if len(extra) > 0 && !c.extraKeys {
+		const most = 8
+		more := ""
+		if len(extra) > most {
+			more = fmt.Sprintf(" (and %d more)", len(extra)-most)
+			extra = extra[:most]
+		}
 		quoted := make([]string, len(extra))
 		for i, p := range extra {
 			quoted[i] = strconv.Quote(p)
 		}
-		out = append(out, fmt.Sprintf("want lists no %s: pass assert.IgnoreExtraKeys() to check only the keys want lists, or assert.IgnorePaths(%s) to leave these out",
-			strings.Join(extra, ", "), strings.Join(quoted, ", ")))
+		out = append(out, fmt.Sprintf("want lists no %s%s: pass assert.IgnoreExtraKeys() to check only the keys want lists, or assert.IgnorePaths(%s) to leave these out",
+			strings.Join(extra, ", "), more, strings.Join(quoted, ", ")))
 	}
 	if onlyDurations && c.timingTol < 0 && maxDelta < time.Millisecond {
 		out = append(out, fmt.Sprintf("only durations differ, by at most %v: assert.EquateApproxTimings(%v) tolerates rounding", maxDelta, maxDelta))

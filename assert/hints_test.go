@@ -30,6 +30,13 @@ func TestHints(t *testing.T) {
 			},
 		},
 		{
+			name: "many keys want does not list",
+			assert: func(tb testing.TB) bool {
+				return assert.RequestJSON(tb, `{}`, `{"a":1,"b":1,"c":1,"d":1,"e":1,"f":1,"g":1,"h":1,"i":1,"j":1}`)
+			},
+			hints: []string{`hint: want lists no a, b, c, d, e, f, g, h (and 2 more): pass assert.IgnoreExtraKeys()`},
+		},
+		{
 			name: "no extra keys hint once IgnoreExtraKeys is given",
 			assert: func(tb testing.TB) bool {
 				return assert.RequestJSON(tb, `{"model":"x"}`, body, assert.IgnoreExtraKeys())
