@@ -540,6 +540,18 @@ func TestMatcherOnTheActualSideIsData(t *testing.T) {
 	r, ok := record("actual", func(tb testing.TB) bool { return assert.Parts(tb, want, got) })
 	expectFail(t, r, ok, false, `[0].Content: want "Paris", got "<assert.AnyString>"`)
 
+	// Issue 12's own words, with a field that can hold a matcher: the
+	// matcher in got matches nothing, and in want it matches.
+	type city struct{ Name any }
+	r, ok = record("actual", func(tb testing.TB) bool {
+		return assert.Parts(tb, []city{{"Paris"}}, []city{{assert.AnyString()}})
+	})
+	expectFail(t, r, ok, false, `[0].Name: want "Paris", got assert.AnyString()`, "are want and got swapped?")
+	r, ok = record("actual", func(tb testing.TB) bool {
+		return assert.Parts(tb, []city{{assert.AnyString()}}, []city{{"Paris"}})
+	})
+	expectPass(t, r, ok)
+
 	// A matcher in an any field of got is not honoured, and the failure
 	// says where matchers belong.
 	wantR := &llm.Response{ProviderDetails: map[string]any{"city": "Paris"}}
