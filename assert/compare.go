@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,39 +13,80 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/llmvcr/llmvcr/internal/jsonpath"
+	"github.com/llmvcr/llmvcr/internal/jsonvalue"
 	"github.com/llmvcr/llmvcr/llm"
 )
 
 // maxListed is how many differing paths a failure message lists.
 const maxListed = 20
 
-// check compares want and got with opts and reports a difference through
-// t.Errorf, headed by what and differ ("responses differ"). It returns
-// whether they are equal.
-func check(t testing.TB, what, differ string, want, got any, opts []cmp.Option) bool {
+// check compares want and got with the config's opts and reports a
+// difference through t.Errorf, headed by what and differ ("responses
+// differ"). It returns whether they are equal.
+func check(t testing.TB, c *config, what, differ string, want, got any, opts []cmp.Option) bool {
 	t.Helper()
-	diffs, err := differences(want, got, opts)
+	res, err := c.compare(want, got, opts)
 	if err != nil {
 		t.Errorf("%s: cannot compare: %v", what, err)
 		return false
 	}
-	if len(diffs) == 0 {
+	unused := c.unusedAt()
+	if len(res.diffs) == 0 && len(unused) == 0 {
 		return true
 	}
-	t.Errorf("%s", failureMessage(what+": "+differ, diffs, want, got, opts))
+	t.Errorf("%s", c.failureMessage(what+": "+differ, res, unused, want, got, opts))
 	return false
 }
 
-// failureMessage lists the differing paths, then the go-cmp diff.
-func failureMessage(heading string, diffs []difference, want, got any, opts []cmp.Option) string {
+// result is the outcome of a comparison.
+type result struct {
+	diffs []difference
+}
+
+// compare runs go-cmp with a reporter that collects the differing leaves
+// and checks the matchers: go-cmp skips each matcher's node (an Ignore)
+// and the reporter applies the matcher to the value under test there.
+// go-cmp's panics (conflicting options, unexported fields) become errors.
+func (c *config) compare(want, got any, opts []cmp.Option) (res result, err error) {
+	r := &reporter{c: c}
+	all := append(append([]cmp.Option(nil), opts...), cmp.Reporter(r))
+	defer func() {
+		if p := recover(); p != nil {
+			res, err = result{}, fmt.Errorf("%v", p)
+		}
+	}()
+	if cmp.Equal(want, got, all...) && len(r.diffs) == 0 {
+		return result{}, nil
+	}
+	if len(r.diffs) == 0 { // should not happen; report the root
+		r.diffs = append(r.diffs, difference{want: reflect.ValueOf(want), got: reflect.ValueOf(got)})
+	}
+	return result{diffs: r.diffs}, nil
+}
+
+// failureMessage lists the differing paths, hints for the next step, then
+// the go-cmp diff.
+func (c *config) failureMessage(heading string, res result, unused []atRule, want, got any, opts []cmp.Option) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s (-want +got):\n", heading)
-	for i, d := range diffs {
+	for i, d := range res.diffs {
 		if i == maxListed {
-			fmt.Fprintf(&b, "  ... and %d more\n", len(diffs)-maxListed)
+			fmt.Fprintf(&b, "  ... and %d more\n", len(res.diffs)-maxListed)
 			break
 		}
 		fmt.Fprintf(&b, "  %s\n", d)
+	}
+	for _, a := range unused {
+		if c.atIgnored[a.index] {
+			fmt.Fprintf(&b, "  At(%q, %s) is inside a path that IgnorePaths or IgnoreFields leave out, so nothing was checked\n", a.pat.Source(), a.m)
+			continue
+		}
+		fmt.Fprintf(&b, "  At(%q, %s) matched no path of the compared values, so nothing was checked%s\n",
+			a.pat.Source(), a.m, c.suggest(a.pat.Source(), want, got, opts))
+	}
+	for _, h := range c.hints(res, want, got, opts) {
+		fmt.Fprintf(&b, "hint: %s\n", h)
 	}
 	if diff, err := safeDiff(want, got, opts...); err == nil && diff != "" {
 		b.WriteString("\n")
@@ -53,16 +95,34 @@ func failureMessage(heading string, diffs []difference, want, got any, opts []cm
 	return strings.TrimRight(b.String(), "\n")
 }
 
-// difference is one differing leaf: its path and both sides.
+// difference is one differing leaf: its path and both sides, or a matcher
+// that the value under test did not satisfy.
 type difference struct {
-	path      string
+	path      []jsonpath.Step
 	want, got reflect.Value // invalid when missing on that side
+	matcher   Matcher       // set when a matcher failed
+	why       string        // the matcher's reason, if it gave one
+}
+
+func (d difference) pathString() string {
+	if len(d.path) == 0 {
+		return "(root)"
+	}
+	return jsonpath.Format(d.path)
 }
 
 func (d difference) String() string {
-	path := d.path
-	if path == "" {
-		path = "(root)"
+	path := d.pathString()
+	if d.matcher != nil {
+		want := d.matcher.expect(d.got)
+		if !d.got.IsValid() {
+			return fmt.Sprintf("%s: missing, want %s", path, want)
+		}
+		s := fmt.Sprintf("%s: want %s, got %s", path, want, show(d.got))
+		if d.why != "" {
+			s += " (" + d.why + ")"
+		}
+		return s
 	}
 	switch {
 	case !d.want.IsValid():
@@ -71,35 +131,6 @@ func (d difference) String() string {
 		return fmt.Sprintf("%s: missing, want %s", path, show(d.want))
 	}
 	return fmt.Sprintf("%s: want %s, got %s", path, show(d.want), show(d.got))
-}
-
-// differences runs go-cmp with a reporter that collects differing leaves.
-func differences(want, got any, opts []cmp.Option) (diffs []difference, err error) {
-	r := &reporter{}
-	all := append(append([]cmp.Option(nil), opts...), cmp.Reporter(r))
-	defer func() {
-		if p := recover(); p != nil {
-			diffs, err = nil, fmt.Errorf("%v", p)
-		}
-	}()
-	if cmp.Equal(want, got, all...) {
-		return nil, nil
-	}
-	if len(r.diffs) == 0 { // should not happen; report the root
-		r.diffs = append(r.diffs, difference{want: reflect.ValueOf(want), got: reflect.ValueOf(got)})
-	}
-	return r.diffs, nil
-}
-
-// safeEqual is cmp.Equal that turns go-cmp's panics (conflicting options,
-// unexported fields) into errors.
-func safeEqual(x, y any, opts ...cmp.Option) (eq bool, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			eq, err = false, fmt.Errorf("%v", p)
-		}
-	}()
-	return cmp.Equal(x, y, opts...), nil
 }
 
 // safeDiff is cmp.Diff with panics turned into errors, and go-cmp's
@@ -114,8 +145,10 @@ func safeDiff(x, y any, opts ...cmp.Option) (d string, err error) {
 	return strings.ReplaceAll(cmp.Diff(x, y, opts...), "\u00a0", " "), nil
 }
 
-// reporter is a cmp.Reporter that records the path of each unequal leaf.
+// reporter is a cmp.Reporter that records the path of each unequal leaf
+// and applies the matchers at the nodes go-cmp was told to skip.
 type reporter struct {
+	c     *config
 	path  cmp.Path
 	diffs []difference
 }
@@ -123,75 +156,84 @@ type reporter struct {
 func (r *reporter) PushStep(ps cmp.PathStep) { r.path = append(r.path, ps) }
 func (r *reporter) PopStep()                 { r.path = r.path[:len(r.path)-1] }
 func (r *reporter) Report(rs cmp.Result) {
+	vx, vy := r.path.Last().Values()
+	if rs.ByIgnore() {
+		if m, ok := r.c.matcherAt(r.path); ok {
+			if ok, why := m.match(r.c, vy); !ok {
+				r.diffs = append(r.diffs, difference{path: steps(r.path), want: vx, got: vy, matcher: m, why: why})
+			}
+		}
+		return
+	}
 	if rs.Equal() {
 		return
 	}
-	vx, vy := r.path.Last().Values()
-	r.diffs = append(r.diffs, difference{path: pathString(r.path), want: vx, got: vy})
+	r.diffs = append(r.diffs, difference{path: steps(r.path), want: vx, got: vy})
 }
 
-// step is one element of a readable path: a key or field, or an index.
-type step struct {
-	key   string
-	index int // -1 for a key
+// matcherAt returns the matcher that applies at the end of p: a Matcher
+// held by want there, or the first At whose pattern matches p. A path
+// that IgnorePaths or IgnoreFields leave out has none.
+func (c *config) matcherAt(p cmp.Path) (Matcher, bool) {
+	vx, _ := p.Last().Values()
+	m, ok := matcherOf(vx)
+	rule := -1
+	if !ok && len(c.at) > 0 {
+		s := c.stepsOf(p)
+		for i, a := range c.at {
+			if a.pat.Match(s) {
+				m, ok, rule = a.m, true, i
+				break
+			}
+		}
+	}
+	if !ok {
+		return nil, false
+	}
+	if c.ignoredPath(p, false) {
+		if rule >= 0 {
+			c.atIgnored[rule] = true
+		}
+		return nil, false
+	}
+	if rule >= 0 {
+		c.atUsed[rule] = true
+	}
+	return m, true
+}
+
+// stepsOf is steps into a buffer the config reuses: go-cmp asks for a
+// filter's answer at every node, and a comparison runs on one goroutine.
+func (c *config) stepsOf(p cmp.Path) []jsonpath.Step {
+	c.scratch = appendSteps(c.scratch[:0], p)
+	return c.scratch
 }
 
 // steps turns a go-cmp path into keys and indexes, leaving out pointer
 // indirections, type assertions and transformations.
-func steps(p cmp.Path) []step {
-	var out []step
+func steps(p cmp.Path) []jsonpath.Step { return appendSteps(make([]jsonpath.Step, 0, len(p)), p) }
+
+func appendSteps(out []jsonpath.Step, p cmp.Path) []jsonpath.Step {
 	for _, ps := range p {
 		switch s := ps.(type) {
 		case cmp.StructField:
-			out = append(out, step{key: s.Name(), index: -1})
+			out = append(out, jsonpath.Key(s.Name()))
 		case cmp.MapIndex:
 			k := s.Key()
 			if k.Kind() == reflect.String {
-				out = append(out, step{key: k.String(), index: -1})
+				out = append(out, jsonpath.Key(k.String()))
 			} else {
-				out = append(out, step{key: fmt.Sprint(k), index: -1})
+				out = append(out, jsonpath.Key(fmt.Sprint(k)))
 			}
 		case cmp.SliceIndex:
 			ix, iy := s.SplitKeys()
 			if ix < 0 {
 				ix = iy
 			}
-			out = append(out, step{index: ix})
+			out = append(out, jsonpath.Index(ix))
 		}
 	}
 	return out
-}
-
-// pathString renders a path as messages[1].content.
-func pathString(p cmp.Path) string {
-	var b strings.Builder
-	for _, s := range steps(p) {
-		if s.index >= 0 {
-			fmt.Fprintf(&b, "[%d]", s.index)
-			continue
-		}
-		if isIdent(s.key) {
-			if b.Len() > 0 {
-				b.WriteByte('.')
-			}
-			b.WriteString(s.key)
-		} else {
-			fmt.Fprintf(&b, "[%s]", strconv.Quote(s.key))
-		}
-	}
-	return b.String()
-}
-
-func isIdent(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, r := range s {
-		if !(r == '_' || r == '-' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
-			return false
-		}
-	}
-	return true
 }
 
 // show renders one side of a difference for the list of paths.
@@ -200,23 +242,19 @@ func show(v reflect.Value) string {
 	if !v.IsValid() {
 		return "nil"
 	}
+	if m, ok := matcherOf(v); ok {
+		return fmt.Sprint(m)
+	}
 	if s, ok := stringOf(v); ok {
-		if m, ok := canonicalMarker(s); ok {
-			return describeMarker(m)
-		}
 		return strconv.Quote(s)
 	}
-	if v.Type() == reflect.TypeOf(time.Time{}) {
-		t := v.Interface().(time.Time)
-		if d, ok := recentOf(t); ok {
-			return recentMarker(d)
-		}
-		return t.Format(time.RFC3339Nano)
+	if v.Type() == timeType {
+		return v.Interface().(time.Time).Format(time.RFC3339Nano)
 	}
-	if v.Type() == reflect.TypeOf(time.Duration(0)) {
+	if v.Type() == durationType {
 		return time.Duration(v.Int()).String()
 	}
-	if v.Type() == reflect.TypeOf(json.Number("")) {
+	if v.Type() == numberType {
 		return v.String()
 	}
 	if v.Kind() == reflect.Float64 || v.Kind() == reflect.Float32 {
@@ -232,16 +270,12 @@ func show(v reflect.Value) string {
 	if !v.CanInterface() {
 		return v.Type().String()
 	}
-	tree := render(v.Interface(), &config{timingTol: -1})
+	tree := describeTree(render(v.Interface(), &config{timingTol: -1}))
 	b, err := marshalCompact(tree)
 	if err != nil {
 		return fmt.Sprintf("%v", v)
 	}
-	s := string(b)
-	if len(s) > 200 {
-		s = s[:197] + "..."
-	}
-	return s
+	return truncate(string(b), 197)
 }
 
 // llmOptions are the go-cmp options for comparing llm values.
@@ -249,15 +283,11 @@ func (c *config) llmOptions() []cmp.Option {
 	opts := c.commonOptions()
 	opts = append(opts, cmpopts.EquateEmpty())
 	if !c.keepTimestamp {
-		opts = append(opts, cmp.FilterPath(isLocalTimestamp, cmp.FilterValues(func(x, y time.Time) bool {
-			_, rx := recentOf(x)
-			_, ry := recentOf(y)
-			return !rx && !ry
-		}, cmp.Ignore())))
+		opts = append(opts, cmp.FilterPath(isLocalTimestamp, cmp.Ignore()))
 	}
 	if !c.exactArgs {
 		opts = append(opts, cmp.FilterPath(isArgs, cmp.FilterValues(func(x, y string) bool {
-			return !isMarker(x) && !isMarker(y) && validArgs(x) && validArgs(y)
+			return validArgs(x) && validArgs(y)
 		}, cmp.Transformer("JSON", parseArgs))))
 	}
 	if c.timingTol >= 0 {
@@ -273,40 +303,39 @@ func (c *config) llmOptions() []cmp.Option {
 // jsonOptions are the go-cmp options for comparing decoded JSON values.
 func (c *config) jsonOptions() []cmp.Option {
 	opts := c.commonOptions()
-	opts = append(opts, cmp.Comparer(numbersEqual))
+	opts = append(opts, cmp.Comparer(func(x, y json.Number) bool { return jsonvalue.NumbersEqual(string(x), string(y)) }))
 	return opts
 }
 
-// commonOptions are the fuzzy values, ignored paths and fields, and the
+// commonOptions are the matchers, ignored paths and fields, and the
 // caller's go-cmp options.
 func (c *config) commonOptions() []cmp.Option {
-	opts := []cmp.Option{c.fuzzyOption()}
-	if len(c.ignorePaths) > 0 {
-		pats := c.ignorePaths
-		opts = append(opts, cmp.FilterPath(func(p cmp.Path) bool {
-			s := steps(p)
-			for _, pat := range pats {
-				if pat.match(s) {
-					return true
-				}
-			}
-			return false
-		}, cmp.Ignore()))
-	}
-	if len(c.ignoreFields) > 0 {
-		fields := c.ignoreFields
-		opts = append(opts, cmp.FilterPath(func(p cmp.Path) bool {
-			sf, ok := p.Last().(cmp.StructField)
-			if !ok {
+	opts := []cmp.Option{cmp.FilterPath(func(p cmp.Path) bool {
+		// go-cmp first looks at each list element alone, to find those
+		// an option ignores; a matcher ignores nothing there, so that
+		// elements pair up and the matcher sees both sides.
+		if si, ok := p.Last().(cmp.SliceIndex); ok {
+			if vx, vy := si.Values(); !vx.IsValid() || !vy.IsValid() {
 				return false
 			}
-			parent := p.Index(-2).Type()
-			for _, f := range fields {
-				if f.matches(parent, sf.Name()) {
-					return true
+		}
+		_, ok := c.matcherAt(p)
+		return ok
+	}, cmp.Ignore())}
+	if len(c.ignorePaths) > 0 || len(c.ignoreFields) > 0 {
+		opts = append(opts, cmp.FilterPath(func(p cmp.Path) bool {
+			if !c.ignoredPath(p, true) {
+				return false
+			}
+			if len(c.at) > 0 { // an At below an ignored node checks nothing: say so
+				s := c.stepsOf(p)
+				for i, a := range c.at {
+					if a.pat.MatchBelow(s) {
+						c.atIgnored[i] = true
+					}
 				}
 			}
-			return false
+			return true
 		}, cmp.Ignore()))
 	}
 	if c.extraKeys {
@@ -320,6 +349,34 @@ func (c *config) commonOptions() []cmp.Option {
 		}, cmp.Ignore()))
 	}
 	return append(opts, c.cmpOpts...)
+}
+
+// ignoredPath reports whether IgnorePaths or IgnoreFields leave out the
+// end of p; mark records which patterns were used, for hints.
+func (c *config) ignoredPath(p cmp.Path, mark bool) bool {
+	if len(c.ignoreFields) > 0 {
+		if sf, ok := p.Last().(cmp.StructField); ok {
+			parent := p.Index(-2).Type()
+			for _, f := range c.ignoreFields {
+				if f.matches(parent, sf.Name()) {
+					return true
+				}
+			}
+		}
+	}
+	if len(c.ignorePaths) == 0 {
+		return false
+	}
+	s := c.stepsOf(p)
+	for i, pat := range c.ignorePaths {
+		if pat.Match(s) {
+			if mark {
+				c.ignoreUsed[i] = true
+			}
+			return true
+		}
+	}
+	return false
 }
 
 // goldenOptions are jsonOptions plus, for each IgnoreFields name, its
@@ -365,22 +422,11 @@ func parseArgs(s string) any {
 	if strings.TrimSpace(s) == "" {
 		return map[string]any{}
 	}
-	var v any
-	if err := decodeJSON([]byte(s), &v); err != nil {
+	v, err := decodeJSON([]byte(s))
+	if err != nil {
 		return s
 	}
 	return v
-}
-
-// numbersEqual compares JSON numbers by value, exactly: 1 equals 1.0, and
-// integers beyond float64's precision are not rounded.
-func numbersEqual(x, y json.Number) bool {
-	if x == y {
-		return true
-	}
-	rx, okx := ratOf(x)
-	ry, oky := ratOf(y)
-	return okx && oky && rx.Cmp(ry) == 0
 }
 
 // fieldName is a parsed IgnoreFields name.
@@ -403,106 +449,53 @@ func (f fieldName) matches(parent reflect.Type, field string) bool {
 	return field == f.field && (f.typ == "" || parent.Name() == f.typ)
 }
 
-// pathPattern is a parsed IgnorePaths pattern.
-type pathPattern struct {
-	src   string
-	steps []patStep
+// pathLister is a cmp.Reporter that lists every path of the compared
+// values, for suggestions when a pattern matches none.
+type pathLister struct {
+	path  cmp.Path
+	paths map[string][]jsonpath.Step
 }
 
-type patStep struct {
-	key   string // a key or field; "*" any key or field; "**" any steps
-	index int    // an index; -1 for a key, -2 for [*]
+func (l *pathLister) PushStep(ps cmp.PathStep) {
+	l.path = append(l.path, ps)
+	if len(l.paths) < 10000 {
+		s := steps(l.path)
+		l.paths[jsonpath.Format(s)] = s
+	}
 }
+func (l *pathLister) PopStep()          { l.path = l.path[:len(l.path)-1] }
+func (l *pathLister) Report(cmp.Result) {}
 
-func parsePathPattern(s string) (pathPattern, error) {
-	bad := func(why string) (pathPattern, error) {
-		return pathPattern{}, fmt.Errorf("IgnorePaths: bad pattern %q: %s", s, why)
+// suggest returns ` (did you mean "X"?)` for a pattern that matched no
+// path when a path of the values matches it but for case and
+// underscores, or "".
+func (c *config) suggest(pattern string, want, got any, opts []cmp.Option) string {
+	fold := func(s string) string { return strings.ToLower(strings.ReplaceAll(s, "_", "")) }
+	pat, err := jsonpath.Parse(fold(pattern))
+	if err != nil {
+		return ""
 	}
-	p := pathPattern{src: s}
-	rest := s
-	for rest != "" {
-		switch rest[0] {
-		case '.':
-			if len(p.steps) == 0 {
-				return bad("starts with a dot")
-			}
-			rest = rest[1:]
-			if rest == "" || rest[0] == '.' || rest[0] == '[' {
-				return bad("empty key")
-			}
-		case '[':
-			end := strings.IndexByte(rest, ']')
-			if end < 0 {
-				return bad("unclosed [")
-			}
-			in := rest[1:end]
-			rest = rest[end+1:]
-			switch {
-			case in == "*":
-				p.steps = append(p.steps, patStep{index: -2})
-			case strings.HasPrefix(in, `"`):
-				k, err := strconv.Unquote(in)
-				if err != nil {
-					return bad("bad quoted key")
-				}
-				p.steps = append(p.steps, patStep{key: k, index: -1})
-			default:
-				n, err := strconv.Atoi(in)
-				if err != nil || n < 0 {
-					return bad("index must be a number, * or a quoted key")
-				}
-				p.steps = append(p.steps, patStep{index: n})
-			}
-			continue
-		}
-		end := strings.IndexAny(rest, ".[")
-		if end < 0 {
-			end = len(rest)
-		}
-		if end == 0 {
-			continue
-		}
-		p.steps = append(p.steps, patStep{key: rest[:end], index: -1})
-		rest = rest[end:]
-	}
-	if len(p.steps) == 0 {
-		return bad("empty")
-	}
-	return p, nil
-}
-
-// match reports whether the pattern matches the whole path.
-func (p pathPattern) match(path []step) bool { return matchSteps(p.steps, path) }
-
-func matchSteps(pat []patStep, path []step) bool {
-	if len(pat) == 0 {
-		return len(path) == 0
-	}
-	if pat[0].key == "**" {
-		for i := 0; i <= len(path); i++ {
-			if matchSteps(pat[1:], path[i:]) {
-				return true
+	l := &pathLister{paths: map[string][]jsonpath.Step{}}
+	func() {
+		defer func() { recover() }()
+		cmp.Equal(want, got, append(append([]cmp.Option(nil), opts...), cmp.Reporter(l))...)
+	}()
+	var close []string
+	for text, s := range l.paths {
+		folded := make([]jsonpath.Step, len(s))
+		for i, st := range s {
+			folded[i] = st
+			if st.Index < 0 {
+				folded[i].Key = fold(st.Key)
 			}
 		}
-		return false
-	}
-	if len(path) == 0 {
-		return false
-	}
-	ps, s := pat[0], path[0]
-	switch {
-	case ps.index == -2:
-		if s.index < 0 {
-			return false
-		}
-	case ps.index >= 0:
-		if s.index != ps.index {
-			return false
-		}
-	default:
-		if s.index >= 0 || (ps.key != "*" && ps.key != s.key) {
-			return false
+		if pat.Match(folded) {
+			close = append(close, text)
 		}
 	}
-	return matchSteps(pat[1:], path[1:])
+	if len(close) == 0 {
+		return ""
+	}
+	sort.Strings(close)
+	return fmt.Sprintf(" (did you mean %q?)", close[0])
 }

@@ -2,7 +2,6 @@ package assert_test
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -28,7 +27,7 @@ func ExampleResponse() {
 	t := printT{} // in a test: t *testing.T
 
 	want := &llm.Response{
-		Parts:        []llm.ResponsePart{llm.ToolCall("get_weather", `{"city": "Paris"}`, assert.Matches(`^call_`))},
+		Parts:        []llm.ResponsePart{llm.ToolCall("get_weather", `{"city": "Paris"}`, "")},
 		ModelName:    "llama-3.3-70b-versatile",
 		FinishReason: llm.FinishToolCall,
 	}
@@ -38,12 +37,13 @@ func ExampleResponse() {
 		FinishReason: llm.FinishStop,
 		Timestamp:    time.Now(), // the local timestamp is ignored
 	}
-	ok := assert.Response(t, want, got)
+	// The id is generated: check its shape, not its value.
+	ok := assert.Response(t, want, got, assert.At("Parts[*].ToolCallID", assert.Matches(`^call_`)))
 	fmt.Println(ok)
 	// Output:
 	// assert.Response: responses differ (-want +got):
 	//   Parts[0].Args.city: want "Paris", got "Lyon"
-	//   Parts[0].ToolCallID: want <assert.Matches ^call_>, got "fc_0042"
+	//   Parts[0].ToolCallID: want a string matching "^call_", got "fc_0042"
 	//   FinishReason: want "tool_call", got "stop"
 	// false
 }
@@ -105,37 +105,50 @@ func ExampleUsage() {
 	//   OutputTokens: want 7, got 9
 }
 
-// Fuzzy values stand in for what a test cannot know: ids, times,
-// generated text.
-func ExampleMatches() {
+// Matchers stand in for what a test cannot know: ids, times, generated
+// text. In a field of type any (ProviderDetails) a matcher is the value;
+// on a field of another type, At gives its path.
+func ExampleAt() {
 	t := printT{}
 
 	want := []llm.Message{
 		&llm.Response{
-			Parts:              []llm.ResponsePart{llm.Reply(assert.NonEmpty())},
-			ProviderResponseID: assert.Matches(`^chatcmpl-[0-9a-f]+$`),
-			ProviderTimestamp:  assert.Recent(time.Minute),
-			ProviderDetails:    map[string]any{"x_groq": assert.JSONEqual(`{"id": "<assert.AnyString>"}`)},
+			Parts:           []llm.ResponsePart{llm.Reply("")},
+			ProviderDetails: map[string]any{"x_groq": assert.JSONEqual(map[string]any{"id": assert.AnyString()})},
 		},
 	}
 	got := []llm.Message{
 		&llm.Response{
-			Parts:              []llm.ResponsePart{llm.Reply("Paris.")},
+			Parts:              []llm.ResponsePart{llm.Reply("")},
 			ProviderResponseID: "chatcmpl-9f86d0",
 			ProviderTimestamp:  time.Now().Add(-2 * time.Second),
 			ProviderDetails:    map[string]any{"x_groq": map[string]any{"id": "req_01jx"}},
 		},
 	}
-	fmt.Println(assert.Messages(t, want, got))
-	fmt.Println(assert.AnyString(), assert.Matches(`^call_`), assert.JSONEqual(`{"a": 1}`))
+	fmt.Println(assert.Messages(t, want, got,
+		assert.At("[0].Parts[0].Content", assert.NonEmpty()),
+		assert.At("[0].ProviderResponseID", assert.Matches(`^chatcmpl-[0-9a-f]+$`)),
+		assert.At("[0].ProviderTimestamp", assert.Recent(time.Minute)),
+	))
 	// Output:
-	// true
-	// <assert.AnyString> <assert.Matches ^call_> <assert.JSONEqual {"a":1}>
+	// assert.Messages: messages differ (-want +got):
+	//   [0].Parts[0].Content: want any non-empty string, got ""
+	// false
 }
 
-func ExampleGoldenPath() {
-	// Golden(t, got) in TestMapping/tool call reads and writes:
-	fmt.Println(filepath.ToSlash(assert.GoldenPath("TestMapping/tool call")))
+// A failure points at the next step: here, an expected body that lists
+// only the keys the test cares about.
+func ExampleIgnoreExtraKeys() {
+	t := printT{}
+
+	body := []byte(`{"model":"llama-3.3-70b-versatile","n":1,"stream":false,"tool_choice":"required"}`)
+	want := `{"model": "llama-3.3-70b-versatile", "tool_choice": "required"}`
+	assert.RequestJSON(t, want, body)
+	fmt.Println(assert.RequestJSON(t, want, body, assert.IgnoreExtraKeys()))
 	// Output:
-	// testdata/golden/TestMapping/tool_call.json
+	// assert.RequestJSON: request body differs (-want +got):
+	//   n: unexpected, got 1
+	//   stream: unexpected, got false
+	// hint: want lists no n, stream: pass assert.IgnoreExtraKeys() to check only the keys want lists, or assert.IgnorePaths("n", "stream") to leave these out
+	// true
 }

@@ -1,7 +1,8 @@
 package assert
 
 import (
-	"bytes"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -9,235 +10,239 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/llmvcr/llmvcr/internal/jsonvalue"
 )
 
-// Fuzzy values are placeholders that stand in an expected value where the
-// exact value is unknown or does not matter: an id, a timestamp, a
-// generated string.
+// Matcher is an expected value checked by a rule instead of by equality:
+// an id, a timestamp, generated text. AnyString, NonEmpty, Matches,
+// JSONEqual and Recent make them; nothing else can.
 //
-// A string placeholder is a marker string of the form "<assert.Name arg>",
-// for instance "<assert.Matches ^call_>". Because it is a plain string it
-// fits in any string field of an llm struct, in an `any` field, inside an
-// expected JSON map or struct, in a JSON text (fmt.Sprintf("%q", ...)) and
-// in a golden file edited by hand. The comparison recognises markers by
-// their text, so no registration is needed. A time placeholder (Recent) is
-// a time.Time in a zone named after it.
-
-const (
-	markerPrefix = "<assert."
-	markerSuffix = ">"
-	recentZone   = "assert.Recent"
-)
-
-// AnyString matches any string, including the empty one. In JSON it does
-// not match numbers, booleans, null, arrays or objects.
-func AnyString() string { return "<assert.AnyString>" }
-
-// NonEmpty matches any present, non-empty value: a string other than "",
-// a non-empty slice, map or JSON array or object, any number or boolean.
-// It does not match nil, null, or a missing key.
-func NonEmpty() string { return "<assert.NonEmpty>" }
-
-// Matches matches a string that the regular expression re matches (anywhere;
-// anchor it with ^ and $ to match the whole string). An invalid re matches
-// nothing, and the failure message says why.
-func Matches(re string) string { return "<assert.Matches " + re + ">" }
-
-// JSONEqual matches a value that is semantically equal to the JSON text s:
-// a string holding JSON (such as tool-call arguments), raw JSON bytes, or a
-// decoded JSON value (maps, slices). Key order and spacing do not matter,
-// and s may itself contain fuzzy markers. An invalid s matches nothing.
-func JSONEqual(s string) string {
-	var buf bytes.Buffer
-	if err := json.Compact(&buf, []byte(s)); err == nil {
-		s = buf.String()
-	}
-	return "<assert.JSONEqual " + s + ">"
+// A Matcher is honoured on the expected side only. Put it where want's
+// type holds one (an `any` field such as ProviderDetails, a value of an
+// expected JSON map, an element of a []any), or give it a path with At
+// for a field of another type (a string, a time):
+//
+//	assert.Response(t, want, got, assert.At("ProviderResponseID", assert.Matches(`^chatcmpl-`)))
+//
+// The value under test is always data: a Matcher found there matches
+// nothing, and the failure says that matchers belong in want.
+type Matcher interface {
+	// match reports whether got satisfies the matcher and, when not, why.
+	match(c *config, got reflect.Value) (ok bool, why string)
+	// expect describes what the matcher wants, for a failure message,
+	// given the value it was checked against.
+	expect(got reflect.Value) string
 }
 
-var recent struct {
-	sync.Mutex
-	ids   map[time.Duration]int // duration -> sentinel nanosecond
-	alias map[string]string     // sentinel's JSON text -> marker
+// matcher is the one implementation of Matcher.
+type matcher struct {
+	id    uint64                                            // unique in the process, for JSON placeholders
+	call  string                                            // the Go call that made it: assert.Matches("^call_")
+	want  func(got reflect.Value) string                    // what it expects, for messages
+	check func(c *config, got reflect.Value) (bool, string) // the rule
+}
+
+func (m *matcher) match(c *config, got reflect.Value) (bool, string) { return m.check(c, deref(got)) }
+func (m *matcher) expect(got reflect.Value) string                   { return m.want(deref(got)) }
+
+// String returns the call that made the matcher, so that go-cmp's diff
+// and fmt print it as the test wrote it.
+func (m *matcher) String() string { return m.call }
+
+// MarshalJSON lets a Matcher sit inside an expected value that is
+// marshalled to JSON (a struct given to RequestJSON): it writes a
+// placeholder that wantJSON turns back into the matcher. The placeholder
+// holds a random number drawn when the process starts, so no data can
+// spell it.
+func (m *matcher) MarshalJSON() ([]byte, error) {
+	return json.Marshal(placeholderPrefix + strconv.FormatUint(m.id, 10))
+}
+
+var (
+	matcherIDs        atomic.Uint64
+	placeholderPrefix = func() string {
+		b := make([]byte, 16)
+		rand.Read(b)
+		return "\x00assert.Matcher." + hex.EncodeToString(b) + "."
+	}()
+)
+
+func newMatcher(call string, want func(reflect.Value) string, check func(*config, reflect.Value) (bool, string)) Matcher {
+	return &matcher{id: matcherIDs.Add(1), call: call, want: want, check: check}
+}
+
+func fixed(s string) func(reflect.Value) string { return func(reflect.Value) string { return s } }
+
+// AnyString matches any string, the empty one included, and nothing else:
+// not a number, a boolean, null, a list or an object.
+func AnyString() Matcher {
+	return newMatcher("assert.AnyString()", fixed("any string"), func(_ *config, got reflect.Value) (bool, string) {
+		_, ok := stringOf(got)
+		return ok, ""
+	})
+}
+
+// NonEmpty matches a present, non-empty value: a string other than "", a
+// list or object with an element, a non-nil pointer, any number or
+// boolean. It does not match nil, null, or a missing key.
+func NonEmpty() Matcher {
+	want := func(got reflect.Value) string {
+		if !got.IsValid() {
+			return "any non-empty value"
+		}
+		switch got.Kind() {
+		case reflect.String:
+			return "any non-empty string"
+		case reflect.Slice, reflect.Array:
+			return "any non-empty list"
+		case reflect.Map:
+			return "any non-empty object"
+		}
+		return "any non-empty value"
+	}
+	return newMatcher("assert.NonEmpty()", want, func(_ *config, got reflect.Value) (bool, string) {
+		return nonEmpty(got), ""
+	})
+}
+
+// Matches matches a string that the regular expression re matches
+// anywhere (anchor it with ^ and $ to match the whole string). An invalid
+// re matches nothing, and the failure says why.
+func Matches(re string) Matcher {
+	call := fmt.Sprintf("assert.Matches(%q)", re)
+	rx, err := regexp.Compile(re)
+	if err != nil {
+		bad := fmt.Sprintf("%s, which can never match: invalid regexp: %v", call, err)
+		return newMatcher(call, fixed(bad), func(*config, reflect.Value) (bool, string) { return false, "" })
+	}
+	return newMatcher(call, fixed("a string matching "+strconv.Quote(re)), func(_ *config, got reflect.Value) (bool, string) {
+		s, ok := stringOf(got)
+		if !ok {
+			return false, "not a string"
+		}
+		return rx.MatchString(s), ""
+	})
+}
+
+// JSONEqual matches a value semantically equal to want's JSON: a string
+// holding JSON (tool-call arguments), raw JSON bytes, or a decoded JSON
+// value. want is JSON text (a string, []byte or json.RawMessage) or a
+// value marshalled to JSON (a map, which may hold matchers itself). Key
+// order, spacing and the spelling of numbers do not matter. An invalid
+// want matches nothing, and the failure says why.
+func JSONEqual(want any) Matcher {
+	w, err := wantJSON(want)
+	text := "?"
+	if b, err := marshalCompact(describeTree(w)); err == nil {
+		text = string(b)
+	}
+	call := "assert.JSONEqual(" + truncate(text, 200) + ")"
+	if err != nil {
+		bad := fmt.Sprintf("assert.JSONEqual(%s), which can never match: %v", truncate(fmt.Sprint(want), 200), err)
+		return newMatcher(call, fixed(bad), func(*config, reflect.Value) (bool, string) { return false, "" })
+	}
+	return newMatcher(call, fixed("JSON equal to "+truncate(text, 200)), func(c *config, got reflect.Value) (bool, string) {
+		g, ok := jsonValueOf(got)
+		if !ok {
+			return false, "not JSON"
+		}
+		res, err := c.nested().compare(w, g, c.nested().jsonOptions())
+		if err != nil {
+			return false, err.Error()
+		}
+		if len(res.diffs) == 0 {
+			return true, ""
+		}
+		var parts []string
+		for i, d := range res.diffs {
+			if i == 3 {
+				parts = append(parts, fmt.Sprintf("and %d more", len(res.diffs)-3))
+				break
+			}
+			parts = append(parts, d.String())
+		}
+		return false, strings.Join(parts, "; ")
+	})
 }
 
 // Recent matches a time within d of now (before or after), where now is
-// the comparison's clock (time.Now unless WithClock is given). It returns a
-// sentinel time.Time, so it fits in a time field of an llm struct:
+// the comparison's clock (time.Now unless WithClock is given): a
+// time.Time, an RFC 3339 string, or a number of Unix seconds (as JSON
+// has them).
 //
-//	want := &llm.Response{Timestamp: assert.Recent(time.Minute), ...}
-//
-// Inside an expected JSON map or struct it matches an RFC 3339 string or
-// a number of Unix seconds; in a JSON text or a golden file write the
-// marker "<assert.Recent 1m0s>".
-func Recent(d time.Duration) time.Time {
+//	assert.Response(t, want, got, assert.At("ProviderTimestamp", assert.Recent(time.Minute)))
+func Recent(d time.Duration) Matcher {
 	if d < 0 {
 		d = -d
 	}
-	recent.Lock()
-	defer recent.Unlock()
-	if recent.ids == nil {
-		recent.ids = map[time.Duration]int{}
-		recent.alias = map[string]string{}
-	}
-	id, ok := recent.ids[d]
-	if !ok {
-		id = len(recent.ids) + 1
-		recent.ids[d] = id
-	}
-	t := time.Date(1, time.January, 1, 0, 0, 0, id, time.FixedZone(recentZone+"("+d.String()+")", 0))
-	if !ok {
-		b, _ := t.MarshalJSON()
-		s, _ := strconv.Unquote(string(b))
-		recent.alias[s] = recentMarker(d)
-	}
-	return t
-}
-
-func recentMarker(d time.Duration) string { return "<assert.Recent " + d.String() + ">" }
-
-// recentOf reports whether t is a Recent sentinel and returns its duration.
-func recentOf(t time.Time) (time.Duration, bool) {
-	name := t.Location().String()
-	if t.Year() != 1 || !strings.HasPrefix(name, recentZone+"(") || !strings.HasSuffix(name, ")") {
-		return 0, false
-	}
-	d, err := time.ParseDuration(name[len(recentZone)+1 : len(name)-1])
-	return d, err == nil
-}
-
-// canonicalMarker returns the marker for s: s itself when it is a marker,
-// the Recent marker when s is the JSON text of a Recent sentinel.
-func canonicalMarker(s string) (string, bool) {
-	if isMarker(s) {
-		return s, true
-	}
-	if !strings.HasPrefix(s, "0001-01-01T") {
-		return "", false
-	}
-	recent.Lock()
-	defer recent.Unlock()
-	m, ok := recent.alias[s]
-	return m, ok
-}
-
-func isMarker(s string) bool {
-	return strings.HasPrefix(s, markerPrefix) && strings.HasSuffix(s, markerSuffix) && len(s) > len(markerPrefix)
-}
-
-// splitMarker returns a marker's name and argument.
-func splitMarker(s string) (name, arg string) {
-	body := s[len(markerPrefix) : len(s)-len(markerSuffix)]
-	name, arg, _ = strings.Cut(body, " ")
-	return name, arg
-}
-
-var regexps sync.Map // string -> *regexp.Regexp or error
-
-func compileCached(re string) (*regexp.Regexp, error) {
-	if v, ok := regexps.Load(re); ok {
-		if err, isErr := v.(error); isErr {
-			return nil, err
-		}
-		return v.(*regexp.Regexp), nil
-	}
-	r, err := regexp.Compile(re)
-	if err != nil {
-		regexps.Store(re, err)
-		return nil, err
-	}
-	regexps.Store(re, r)
-	return r, nil
-}
-
-// markerProblem explains why a marker can never match, or returns "".
-func markerProblem(marker string) string {
-	name, arg := splitMarker(marker)
-	switch name {
-	case "AnyString", "NonEmpty":
-	case "Matches":
-		if _, err := compileCached(arg); err != nil {
-			return "invalid regexp: " + err.Error()
-		}
-	case "JSONEqual":
-		if !json.Valid([]byte(arg)) {
-			return "invalid JSON"
-		}
-	case "Recent":
-		if _, err := time.ParseDuration(arg); err != nil {
-			return "invalid duration: " + err.Error()
-		}
-	default:
-		return "unknown fuzzy value " + strconv.Quote(name)
-	}
-	return ""
-}
-
-// matchMarker reports whether got matches the marker.
-func (c *config) matchMarker(marker string, got reflect.Value) bool {
-	got = deref(got)
-	name, arg := splitMarker(marker)
-	str, isStr := stringOf(got)
-	switch name {
-	case "AnyString":
-		return isStr
-	case "NonEmpty":
-		return nonEmpty(got)
-	case "Matches":
-		re, err := compileCached(arg)
-		return err == nil && isStr && re.MatchString(str)
-	case "JSONEqual":
-		var want any
-		if err := decodeJSON([]byte(arg), &want); err != nil {
-			return false
-		}
-		g, ok := jsonValueOf(got)
+	want := fixed(fmt.Sprintf("a time within %v of now", d))
+	return newMatcher(fmt.Sprintf("assert.Recent(%v)", d), want, func(c *config, got reflect.Value) (bool, string) {
+		t, ok := timeOf(got)
 		if !ok {
-			return false
+			return false, "not a time"
 		}
-		eq, err := safeEqual(normalizeMarkers(want), g, c.jsonOptions()...)
-		return err == nil && eq
-	case "Recent":
-		d, err := time.ParseDuration(arg)
-		if err != nil {
-			return false
+		diff := c.now().Sub(t)
+		if diff <= d && diff >= -d {
+			return true, ""
 		}
-		var t time.Time
-		switch {
-		case got.IsValid() && got.Type() == reflect.TypeOf(time.Time{}):
-			t = got.Interface().(time.Time)
-		case isStr:
-			if t, err = time.Parse(time.RFC3339Nano, str); err != nil {
-				return false
-			}
-		case got.IsValid() && got.Type() == reflect.TypeOf(json.Number("")):
-			f, err := strconv.ParseFloat(got.String(), 64)
-			if err != nil {
-				return false
-			}
-			t = unixSeconds(f)
-		case got.IsValid() && got.Kind() == reflect.Float64:
-			t = unixSeconds(got.Float())
-		default:
-			return false
+		if diff > 0 {
+			return false, fmt.Sprintf("%v before now", diff.Round(time.Millisecond))
 		}
-		return c.within(t, d)
-	}
-	return false
+		return false, fmt.Sprintf("%v after now", (-diff).Round(time.Millisecond))
+	})
 }
 
-func (c *config) within(t time.Time, d time.Duration) bool {
-	diff := c.now().Sub(t)
-	return diff <= d && diff >= -d
+// timeOf reads a time from a time.Time, an RFC 3339 string or a number of
+// Unix seconds.
+func timeOf(v reflect.Value) (time.Time, bool) {
+	if !v.IsValid() {
+		return time.Time{}, false
+	}
+	if v.Type() == timeType {
+		return v.Interface().(time.Time), true
+	}
+	if v.Type() == numberType {
+		f, ok := jsonvalue.ExactFloat(v.String())
+		if !ok {
+			f, _ = strconv.ParseFloat(v.String(), 64)
+		}
+		return unixSeconds(f)
+	}
+	if s, ok := stringOf(v); ok {
+		t, err := time.Parse(time.RFC3339Nano, s)
+		return t, err == nil
+	}
+	if v.Kind() == reflect.Float64 {
+		return unixSeconds(v.Float())
+	}
+	return time.Time{}, false
 }
+
+func unixSeconds(f float64) (time.Time, bool) {
+	if math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > 1e15 {
+		return time.Time{}, false
+	}
+	sec := math.Floor(f)
+	return time.Unix(int64(sec), int64((f-sec)*1e9)), true
+}
+
+// matcherOf returns the Matcher that v holds, if any.
+func matcherOf(v reflect.Value) (Matcher, bool) {
+	v = deref(v)
+	if !v.IsValid() || v.Type() != matcherType || v.IsNil() {
+		return nil, false
+	}
+	return v.Interface().(*matcher), true
+}
+
+var matcherType = reflect.TypeOf((*matcher)(nil))
 
 // stringOf returns a string-kinded value's text; json.Number is not a string.
 func stringOf(v reflect.Value) (string, bool) {
-	if !v.IsValid() || v.Kind() != reflect.String || v.Type() == reflect.TypeOf(json.Number("")) {
+	if !v.IsValid() || v.Kind() != reflect.String || v.Type() == numberType {
 		return "", false
 	}
 	return v.String(), true
@@ -282,65 +287,18 @@ func jsonValueOf(v reflect.Value) (any, bool) {
 		if !v.CanInterface() {
 			return nil, false
 		}
+		if _, isMatcher := v.Interface().(Matcher); isMatcher {
+			return nil, false // a matcher in got is not data to compare
+		}
 		b, err := json.Marshal(v.Interface())
 		if err != nil {
 			return nil, false
 		}
 		data = b
 	}
-	var out any
-	if err := decodeJSON(data, &out); err != nil {
+	out, err := decodeJSON(data)
+	if err != nil {
 		return nil, false
 	}
 	return out, true
-}
-
-// fuzzyOption is the go-cmp option that makes markers and Recent sentinels
-// match: it applies wherever one side is a marker string (of any string
-// type, or in an interface) or a Recent time.
-func (c *config) fuzzyOption() cmp.Option {
-	return cmp.FilterValues(func(x, y any) bool {
-		return c.fuzzyOf(x) != "" || c.fuzzyOf(y) != ""
-	}, cmp.Comparer(func(x, y any) bool {
-		mx, my := c.fuzzyOf(x), c.fuzzyOf(y)
-		switch {
-		case mx != "" && my != "":
-			return mx == my
-		case mx != "":
-			return c.matchMarker(mx, reflect.ValueOf(y))
-		default:
-			return c.matchMarker(my, reflect.ValueOf(x))
-		}
-	}))
-}
-
-// fuzzyOf returns the marker that v stands for, or "".
-func (c *config) fuzzyOf(v any) string {
-	rv := deref(reflect.ValueOf(v))
-	if !rv.IsValid() {
-		return ""
-	}
-	if s, ok := stringOf(rv); ok && isMarker(s) {
-		return s
-	}
-	if rv.Type() == reflect.TypeOf(time.Time{}) {
-		if d, ok := recentOf(rv.Interface().(time.Time)); ok {
-			return recentMarker(d)
-		}
-	}
-	return ""
-}
-
-// describeMarker renders a marker for a failure message, with the reason
-// it can never match if there is one.
-func describeMarker(m string) string {
-	if p := markerProblem(m); p != "" {
-		return fmt.Sprintf("%s (%s)", m, p)
-	}
-	return m
-}
-
-func unixSeconds(f float64) time.Time {
-	sec := math.Floor(f)
-	return time.Unix(int64(sec), int64((f-sec)*1e9))
 }

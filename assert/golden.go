@@ -4,24 +4,27 @@ import (
 	"bytes"
 	"errors"
 	"flag"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/llmvcr/llmvcr/internal/atomicfile"
+	"github.com/llmvcr/llmvcr/internal/ci"
+	"github.com/llmvcr/llmvcr/internal/testpath"
 )
 
-// GoldenDir is where Golden keeps its files, relative to the test's
+// goldenDir is where Golden keeps its files, relative to the test's
 // package directory.
-const GoldenDir = "testdata/golden"
+const goldenDir = "testdata/golden"
 
-// UpdateEnv is the environment variable that, set to a true value ("1",
+// updateEnv is the environment variable that, set to a true value ("1",
 // "true"), makes Golden rewrite its files like -update does. It works with
 // go test ./..., where a -update flag would be refused by every test
 // binary that does not define it.
-const UpdateEnv = "LLMVCR_UPDATE"
+const updateEnv = "LLMVCR_UPDATE"
 
 func init() {
 	if testing.Testing() {
@@ -29,45 +32,33 @@ func init() {
 		// have defined -update already: share it rather than panic with
 		// "flag redefined".
 		if flag.Lookup("update") == nil {
-			flag.Bool("update", false, "rewrite the golden files of package assert (testdata/golden/*.json)")
+			flag.Bool("update", false, "rewrite the golden files of package assert (testdata/golden/*.json); refused when CI is set")
 		}
 	}
 }
 
-// Updating reports whether golden files are to be rewritten: the -update
-// flag is set, or UpdateEnv is true. A test package with golden files of
-// its own can use it instead of defining its own -update flag.
-func Updating() bool {
-	if v, err := strconv.ParseBool(os.Getenv(UpdateEnv)); err == nil && v {
-		return true
+// updateRequested reports whether golden files are to be rewritten: the
+// -update flag is set, or LLMVCR_UPDATE is true. It says which.
+func updateRequested() (bool, string) {
+	if v, err := strconv.ParseBool(os.Getenv(updateEnv)); err == nil && v {
+		return true, updateEnv + "=" + os.Getenv(updateEnv)
 	}
 	f := flag.Lookup("update")
 	if f == nil {
-		return false
+		return false, ""
 	}
 	v, err := strconv.ParseBool(f.Value.String())
-	return err == nil && v
+	return err == nil && v, "-update"
 }
 
-// GoldenPath returns the golden file of the test named name:
-// testdata/golden/<name>.json, with each subtest a folder and characters
-// other than letters, digits, '.', '-' and '_' replaced by '_'.
-func GoldenPath(name string) string {
-	segs := strings.Split(name, "/")
-	for i, s := range segs {
-		s = strings.Map(func(r rune) rune {
-			switch {
-			case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '-', r == '_':
-				return r
-			}
-			return '_'
-		}, s)
-		if s == "" || strings.Trim(s, ".") == "" {
-			s = "_" + s
-		}
-		segs[i] = s
-	}
-	return filepath.Join(GoldenDir, filepath.Join(segs...)+".json")
+// goldenPath returns the golden file of the test named name:
+// testdata/golden/<name>.json, by the rule that names cassettes
+// (replay.DefaultPath): each subtest a folder, characters other than
+// ASCII letters, digits, '.', '-' and '_' replaced by '_', and a hash of
+// the name added where that replaced anything but spaces, so that
+// TestX/日本 and TestX/中文 keep distinct files.
+func goldenPath(name string) string {
+	return testpath.Path(filepath.FromSlash(goldenDir), name, ".json")
 }
 
 // Golden checks got against the golden file of the test,
@@ -79,14 +70,17 @@ func GoldenPath(name string) string {
 // with snake_case keys and their kind ("part_kind": "tool-call"), with the
 // local Timestamp left out and tool-call arguments decoded; request bodies
 // ([]byte, *http.Request, BodyProvider) as their JSON; other values as
-// encoding/json renders them. The comparison is semantic, and fuzzy
-// markers written by hand in the file ("<assert.AnyString>") match.
-// IgnorePaths use the file's paths ("parts[*].tool_call_id").
+// encoding/json renders them. The comparison is semantic. The file is
+// data: what varies from run to run is given as options on the file's
+// paths, At("provider_response_id", Matches(`^chatcmpl-`)) or
+// IgnorePaths("parts[*].tool_call_id").
 //
 // With -update (or LLMVCR_UPDATE=1) a file that does not match is
-// rewritten and the test passes; a file that matches is left alone, so
-// hand-written markers survive. A missing file fails the test with the
-// command that creates it.
+// rewritten, the test logs the path it wrote, and passes; a file that
+// matches is left alone. A missing file fails the test with the command
+// that creates it. Under CI (the CI variable set to anything but "", "0"
+// or "false") -update is refused and the test stops: golden files are
+// updated on a workstation and committed, as cassettes are recorded.
 func Golden(t testing.TB, got any, opts ...Option) bool {
 	t.Helper()
 	const what = "assert.Golden"
@@ -104,7 +98,13 @@ func Golden(t testing.TB, got any, opts ...Option) bool {
 		t.Fatalf("%s: render %T: %v", what, got, err)
 		return false
 	}
-	path := GoldenPath(t.Name())
+	path := goldenPath(t.Name())
+	update, how := updateRequested()
+	if update && ci.Set() {
+		t.Fatalf("%s: refusing to rewrite %s: %s is set and so is CI (%q); update golden files on a workstation and commit them",
+			what, path, how, os.Getenv("CI"))
+		return false
+	}
 	data, readErr := os.ReadFile(path)
 	if readErr != nil && !errors.Is(readErr, fs.ErrNotExist) {
 		t.Fatalf("%s: %v", what, readErr)
@@ -112,30 +112,35 @@ func Golden(t testing.TB, got any, opts ...Option) bool {
 	}
 	var want any
 	if readErr == nil {
-		if err := decodeJSON(data, &want); err != nil {
-			if !Updating() {
+		w, err := decodeJSON(data)
+		if err != nil {
+			if !update {
 				t.Errorf("%s: %s is not valid JSON (%v); run go test -run '^%s$' -update to rewrite it",
 					what, path, err, rootName(t.Name()))
 				return false
 			}
 			readErr = err
 		}
+		want = w
 	}
 	if readErr == nil {
-		want = normalizeMarkers(want)
-		if eq, err := safeEqual(want, tree, c.goldenOptions()...); err == nil && eq {
+		if res, err := c.compare(want, tree, c.goldenOptions()); err == nil && len(res.diffs) == 0 && len(c.unusedAt()) == 0 {
 			return true
 		}
 	}
-	if Updating() {
+	if update {
 		if readErr == nil && bytes.Equal(data, text) {
 			return true
 		}
-		if err := writeFileAtomic(path, text); err != nil {
+		if err := atomicfile.Write(path, text); err != nil {
 			t.Fatalf("%s: update: %v", what, err)
 			return false
 		}
-		t.Logf("%s: wrote %s", what, path)
+		if readErr == nil {
+			t.Logf("%s: %s: rewrote %s", what, how, path)
+		} else {
+			t.Logf("%s: %s: wrote %s", what, how, path)
+		}
 		return true
 	}
 	if readErr != nil {
@@ -143,7 +148,10 @@ func Golden(t testing.TB, got any, opts ...Option) bool {
 			what, path, rootName(t.Name()))
 		return false
 	}
-	return check(t, what, "got differs from "+path+"; run with -update to accept it", want, tree, c.goldenOptions())
+	for i := range c.atUsed { // a fresh count for the reported comparison
+		c.atUsed[i], c.atIgnored[i] = false, false
+	}
+	return check(t, c, what, "got differs from "+path+"; run with -update to accept it", want, tree, c.goldenOptions())
 }
 
 // goldenTree renders got for a golden file, as JSON decoded back so that
@@ -161,7 +169,7 @@ func goldenTree(got any, c *config) (any, error) {
 			tree = rawJSON(b)
 		} else {
 			if evs, ok := eventsOf(got); ok && c.coalesce {
-				got = CoalesceEvents(evs)
+				got = coalesceEvents(evs)
 			}
 			tree = render(got, c)
 		}
@@ -170,39 +178,10 @@ func goldenTree(got any, c *config) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out any
-	if err := decodeJSON(b, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return decodeJSON(b)
 }
 
 func rootName(name string) string {
 	root, _, _ := strings.Cut(name, "/")
 	return root
-}
-
-func writeFileAtomic(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".golden-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
-		return err
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("rename: %w", err)
-	}
-	return nil
 }

@@ -2,9 +2,11 @@ package assert_test
 
 import (
 	"bytes"
+	"flag"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -25,26 +27,39 @@ func inTempDir(t *testing.T) string {
 func setUpdate(t *testing.T, on bool) {
 	t.Helper()
 	if on {
-		t.Setenv(assert.UpdateEnv, "1")
+		t.Setenv("LLMVCR_UPDATE", "1")
 	} else {
-		t.Setenv(assert.UpdateEnv, "")
+		t.Setenv("LLMVCR_UPDATE", "")
 	}
+	t.Setenv("CI", "") // these tests are about the workstation; see TestGoldenUpdateRefusedUnderCI
 }
 
+// TestGoldenPath: the file of a test is testdata/golden/<name>.json by
+// the rule of replay.DefaultPath, so distinct names keep distinct files.
 func TestGoldenPath(t *testing.T) {
 	tests := []struct {
 		name, in, want string
 	}{
 		{"plain", "TestX", "testdata/golden/TestX.json"},
 		{"subtests are folders", "TestX/case_one/deeper", "testdata/golden/TestX/case_one/deeper.json"},
-		{"unsafe characters", `TestX/a:b*c?"d<e>|f\g#01`, "testdata/golden/TestX/a_b_c__d_e__f_g_01.json"},
+		{"spaces as go test writes them", "TestX/tool_call", "testdata/golden/TestX/tool_call.json"},
+		{"unsafe characters", `TestX/a:b*c?"d<e>|f\g#01`, "testdata/golden/TestX/a_b_c__d_e__f_g_01-7a640e98.json"},
 		{"dot segments cannot escape", "TestX/../..", "testdata/golden/TestX/_../_...json"},
-		{"empty segment", "TestX//y", "testdata/golden/TestX/_/y.json"},
+		{"japanese", "TestX/日本", "testdata/golden/TestX/__-9f26ee51.json"},
+		{"chinese", "TestX/中文", "testdata/golden/TestX/__-c488f045.json"},
 	}
+	inTempDir(t)
+	setUpdate(t, true)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := filepath.ToSlash(assert.GoldenPath(tt.in)); got != tt.want {
-				t.Errorf("GoldenPath(%q) = %q, want %q", tt.in, got, tt.want)
+			r, ok := record(tt.in, func(tb testing.TB) bool { return assert.Golden(tb, tt.in) })
+			expectPass(t, r, ok)
+			data, err := os.ReadFile(filepath.FromSlash(tt.want))
+			if err != nil {
+				t.Fatalf("Golden in %q: %v (logs %q)", tt.in, err, r.logs)
+			}
+			if string(data) != strconv.Quote(tt.in)+"\n" {
+				t.Errorf("%s holds %s, want the value of %q: two names share a file", tt.want, data, tt.in)
 			}
 		})
 	}
@@ -65,8 +80,8 @@ func TestGoldenLifecycle(t *testing.T) {
 	setUpdate(t, true)
 	r, ok = record(name, func(tb testing.TB) bool { return assert.Golden(tb, resp) })
 	expectPass(t, r, ok)
-	if len(r.logs) != 1 || !strings.Contains(r.logs[0], "wrote "+path) {
-		t.Errorf("logs = %q, want one saying the file was written", r.logs)
+	if len(r.logs) != 1 || !strings.Contains(r.logs[0], "LLMVCR_UPDATE=1: wrote "+path) {
+		t.Errorf("logs = %q, want one saying the file was written and why", r.logs)
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -140,24 +155,34 @@ func TestGoldenLifecycle(t *testing.T) {
 	})
 	expectPass(t, r, ok)
 
-	// A hand-written marker survives -update when the file matches.
-	edited := strings.Replace(want, `"chatcmpl-8a1b2c"`, `"<assert.Matches ^chatcmpl->"`, 1)
-	if err := os.WriteFile(path, []byte(edited), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	// A matcher on a path of the file: a file that matches is left alone
+	// under -update.
 	setUpdate(t, true)
 	other := weatherResponse()
 	other.ProviderResponseID = "chatcmpl-zzz"
-	r, ok = record(name, func(tb testing.TB) bool { return assert.Golden(tb, other) })
+	idShape := assert.At("provider_response_id", assert.Matches(`^chatcmpl-`))
+	r, ok = record(name, func(tb testing.TB) bool { return assert.Golden(tb, other, idShape) })
 	expectPass(t, r, ok)
-	if data, _ := os.ReadFile(path); string(data) != edited {
+	if data, _ := os.ReadFile(path); string(data) != want {
 		t.Errorf("matching golden file was rewritten:\n%s", data)
 	}
-	// A mismatch under -update rewrites it.
+	if len(r.logs) != 0 {
+		t.Errorf("logs %q for a file left alone", r.logs)
+	}
+	setUpdate(t, false)
+	other.ProviderResponseID = "resp_1"
+	r, ok = record(name, func(tb testing.TB) bool { return assert.Golden(tb, other, idShape) })
+	expectFail(t, r, ok, false, `provider_response_id: want a string matching "^chatcmpl-", got "resp_1"`)
+
+	// A mismatch under -update rewrites it, and says so.
+	setUpdate(t, true)
 	r, ok = record(name, func(tb testing.TB) bool { return assert.Golden(tb, changed) })
 	expectPass(t, r, ok)
 	if data, _ := os.ReadFile(path); !strings.Contains(string(data), `"output_tokens": 30`) {
 		t.Errorf("golden file not rewritten:\n%s", data)
+	}
+	if len(r.logs) != 1 || !strings.Contains(r.logs[0], "rewrote "+path) {
+		t.Errorf("logs = %q, want one saying the file was rewritten", r.logs)
 	}
 	if entries, _ := os.ReadDir(filepath.Dir(path)); len(entries) != 1 {
 		t.Errorf("golden folder holds %d entries, want 1 (no temp files left)", len(entries))
@@ -257,7 +282,7 @@ func TestGoldenValues(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r, ok := record(t.Name(), func(tb testing.TB) bool { return assert.Golden(tb, tt.got, tt.opts...) })
 			expectPass(t, r, ok)
-			data, err := os.ReadFile(assert.GoldenPath(t.Name()))
+			data, err := os.ReadFile(filepath.Join("testdata", "golden", "TestGoldenValues", strings.ReplaceAll(tt.name, " ", "_")+".json"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -271,7 +296,7 @@ func TestGoldenValues(t *testing.T) {
 func TestGoldenBadFile(t *testing.T) {
 	inTempDir(t)
 	setUpdate(t, false)
-	path := assert.GoldenPath("TestBad")
+	path := filepath.Join("testdata", "golden", "TestBad.json")
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -286,14 +311,68 @@ func TestGoldenBadFile(t *testing.T) {
 	expectPass(t, r, ok)
 }
 
-func TestUpdating(t *testing.T) {
-	setUpdate(t, false)
-	if assert.Updating() {
-		t.Errorf("Updating() = true with %s unset and no -update", assert.UpdateEnv)
+// TestGoldenUpdateRefusedUnderCI: under CI, -update and LLMVCR_UPDATE
+// stop the test before any file is touched, by the CI rule of recording.
+func TestGoldenUpdateRefusedUnderCI(t *testing.T) {
+	f := flag.Lookup("update")
+	if f == nil {
+		t.Fatal("no -update flag")
 	}
-	setUpdate(t, true)
-	if !assert.Updating() {
-		t.Errorf("Updating() = false with %s=1", assert.UpdateEnv)
+	setFlag := func(t *testing.T, v string) {
+		old := f.Value.String()
+		t.Cleanup(func() { f.Value.Set(old) })
+		if err := f.Value.Set(v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		name, ci, env, flag string
+		refused             bool
+		how                 string
+	}{
+		{name: "env under CI=true", ci: "true", env: "1", refused: true, how: "LLMVCR_UPDATE=1"},
+		{name: "flag under CI=1", ci: "1", flag: "true", refused: true, how: "-update"},
+		{name: "flag under CI=yes", ci: "yes", flag: "true", refused: true, how: "-update"},
+		{name: "env under CI=TRUE", ci: " TRUE ", env: "true", refused: true, how: "LLMVCR_UPDATE=true"},
+		{name: "CI=0 allows", ci: "0", env: "1"},
+		{name: "CI=false allows", ci: "False", flag: "true"},
+		{name: "CI empty allows", ci: "", env: "1"},
+		{name: "CI without update compares", ci: "true"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			inTempDir(t)
+			setUpdate(t, false)
+			setFlag(t, "false")
+			t.Setenv("CI", tt.ci)
+			t.Setenv("LLMVCR_UPDATE", tt.env)
+			if tt.flag != "" {
+				setFlag(t, tt.flag)
+			}
+			path := filepath.Join("testdata", "golden", "TestCI.json")
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, []byte("1\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			r, ok := record("TestCI", func(tb testing.TB) bool { return assert.Golden(tb, 2) })
+			data, _ := os.ReadFile(path)
+			switch {
+			case tt.refused:
+				expectFail(t, r, ok, true, "assert.Golden: refusing to rewrite "+path+": "+tt.how+" is set and so is CI", "on a workstation")
+				if string(data) != "1\n" {
+					t.Errorf("file changed to %q under CI", data)
+				}
+			case tt.env != "" || tt.flag != "":
+				expectPass(t, r, ok)
+				if string(data) != "2\n" {
+					t.Errorf("file %q, want it rewritten", data)
+				}
+			default:
+				expectFail(t, r, ok, false, "got differs from "+path)
+			}
+		})
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -25,9 +26,11 @@ type BodyProvider interface {
 // and a diff with t.Errorf, and returns whether they are equal.
 //
 // want is the expected JSON as a string, []byte or json.RawMessage, or a
-// value marshalled to JSON (a map[string]any, a struct). Fuzzy values may
-// stand in for any JSON value of want: {"id": assert.AnyString()} or, in a
-// JSON text, fmt.Sprintf(`{"id": %q}`, assert.AnyString()).
+// value marshalled to JSON (a map[string]any, a struct). A Matcher may
+// stand in for any value of a map, slice or `any` field of want:
+// map[string]any{"id": assert.AnyString()}. In a JSON text, use At:
+// assert.At("id", assert.AnyString()). The body under test is data: no
+// text in it is ever read as a matcher.
 //
 // got is the body as []byte, string or json.RawMessage; an *http.Request
 // (its body is read and put back, so the request can still be sent); a
@@ -35,7 +38,8 @@ type BodyProvider interface {
 // pointer to one) with a RawBody or Body field of type []byte or string,
 // such as go-vcr's cassette.Request.
 //
-// IgnorePaths leaves out volatile paths:
+// IgnorePaths leaves out volatile paths, and IgnoreExtraKeys the keys
+// want does not list:
 //
 //	assert.RequestJSON(t, want, req, assert.IgnorePaths("messages[*].tool_calls[*].id"))
 func RequestJSON(t testing.TB, want, got any, opts ...Option) bool {
@@ -55,21 +59,25 @@ func RequestJSON(t testing.TB, want, got any, opts ...Option) bool {
 		t.Errorf("%s: got: %v", what, err)
 		return false
 	}
-	var g any
 	if len(bytes.TrimSpace(body)) == 0 {
-		t.Errorf("%s: got an empty body, want:\n%s", what, indent(w))
+		t.Errorf("%s: got an empty body, want:\n%s", what, indent(describeTree(w)))
 		return false
 	}
-	if err := decodeJSON(body, &g); err != nil {
+	g, err := decodeJSON(body)
+	if err != nil {
 		t.Errorf("%s: got a body that is not JSON (%v):\n%s", what, err, truncate(string(body), 2000))
 		return false
 	}
-	return check(t, what, "request body differs", w, g, c.jsonOptions())
+	return check(t, c, what, "request body differs", w, g, c.jsonOptions())
 }
 
-// wantJSON decodes an expected JSON value, with fuzzy markers normalised.
+// wantJSON decodes an expected JSON value. Matchers inside a value
+// marshalled to JSON come back as themselves: each marshals to a
+// placeholder that no data can spell (see matcher.MarshalJSON), which is
+// replaced by the matcher found in want under that placeholder.
 func wantJSON(want any) (any, error) {
 	var data []byte
+	found := map[string]Matcher{}
 	switch w := want.(type) {
 	case string:
 		data = []byte(w)
@@ -77,18 +85,116 @@ func wantJSON(want any) (any, error) {
 		data = w
 	case json.RawMessage:
 		data = w
+	case Matcher:
+		return w, nil
 	default:
+		collectMatchers(reflect.ValueOf(want), found, map[uintptr]bool{}, 0)
 		b, err := json.Marshal(want)
 		if err != nil {
 			return nil, fmt.Errorf("marshal %T: %w", want, err)
 		}
 		data = b
 	}
-	var v any
-	if err := decodeJSON(data, &v); err != nil {
+	v, err := decodeJSON(data)
+	if err != nil {
 		return nil, fmt.Errorf("invalid JSON: %w", err)
 	}
-	return normalizeMarkers(v), nil
+	if len(found) == 0 {
+		return v, nil
+	}
+	return restoreMatchers(v, found)
+}
+
+// collectMatchers finds the matchers in v, by placeholder text.
+func collectMatchers(v reflect.Value, found map[string]Matcher, seen map[uintptr]bool, depth int) {
+	if !v.IsValid() || depth > 10000 {
+		return
+	}
+	if m, ok := matcherOf(v); ok {
+		found[placeholderPrefix+strconv.FormatUint(m.(*matcher).id, 10)] = m
+		return
+	}
+	switch v.Kind() {
+	case reflect.Interface:
+		collectMatchers(v.Elem(), found, seen, depth+1)
+	case reflect.Pointer:
+		if v.IsNil() || seen[v.Pointer()] {
+			return
+		}
+		seen[v.Pointer()] = true
+		collectMatchers(v.Elem(), found, seen, depth+1)
+	case reflect.Map:
+		it := v.MapRange()
+		for it.Next() {
+			collectMatchers(it.Value(), found, seen, depth+1)
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return
+		}
+		for i := 0; i < v.Len(); i++ {
+			collectMatchers(v.Index(i), found, seen, depth+1)
+		}
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			if v.Type().Field(i).IsExported() {
+				collectMatchers(v.Field(i), found, seen, depth+1)
+			}
+		}
+	}
+}
+
+// restoreMatchers puts the matchers back where their placeholders are.
+func restoreMatchers(v any, found map[string]Matcher) (any, error) {
+	switch x := v.(type) {
+	case string:
+		if strings.HasPrefix(x, placeholderPrefix) {
+			m, ok := found[x]
+			if !ok {
+				return nil, fmt.Errorf("a matcher inside a value with its own MarshalJSON cannot be found; put it in a map or an `any` field")
+			}
+			return m, nil
+		}
+	case map[string]any:
+		for k, e := range x {
+			r, err := restoreMatchers(e, found)
+			if err != nil {
+				return nil, err
+			}
+			x[k] = r
+		}
+	case []any:
+		for i, e := range x {
+			r, err := restoreMatchers(e, found)
+			if err != nil {
+				return nil, err
+			}
+			x[i] = r
+		}
+	}
+	return v, nil
+}
+
+// describeTree returns a copy of a decoded JSON value with each matcher
+// replaced by the call that made it, for messages.
+func describeTree(v any) any {
+	switch x := v.(type) {
+	case Matcher:
+		return fmt.Sprint(x)
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = describeTree(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = describeTree(e)
+		}
+		return out
+	}
+	return v
 }
 
 // bodyGetter is the Body() []byte accessor of some captured requests.
@@ -107,6 +213,8 @@ func bodyOf(got any) ([]byte, error) {
 		return []byte(g), nil
 	case *http.Request:
 		return readRequestBody(g)
+	case Matcher:
+		return nil, fmt.Errorf("got is %s: a matcher belongs in want, the value under test is the body sent", g)
 	case BodyProvider:
 		return g.RequestBody(), nil
 	case bodyGetter:

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/big"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -193,7 +195,7 @@ func TestRequestJSONDifferences(t *testing.T) {
 	}
 }
 
-func TestRequestJSONFuzzy(t *testing.T) {
+func TestRequestJSONMatchers(t *testing.T) {
 	body := retryBody(t)
 	want := map[string]any{
 		"model":       assert.Matches(`^openai/`),
@@ -219,7 +221,7 @@ func TestRequestJSONFuzzy(t *testing.T) {
 	r, ok := record("fuzzy", func(tb testing.TB) bool { return assert.RequestJSON(tb, want, body) })
 	expectPass(t, r, ok)
 
-	// The same markers fail on values they do not describe.
+	// The same matchers fail on values they do not describe.
 	bad := map[string]any{
 		"model":       assert.Matches(`^llama`),
 		"n":           assert.AnyString(),
@@ -231,29 +233,36 @@ func TestRequestJSONFuzzy(t *testing.T) {
 	}
 	r, ok = record("fuzzy", func(tb testing.TB) bool { return assert.RequestJSON(tb, bad, body) })
 	expectFail(t, r, ok, false,
-		`model: want <assert.Matches ^llama>, got "openai/gpt-oss-120b"`,
-		`n: want <assert.AnyString>, got 1`,
-		`tool_choice: want <assert.JSONEqual "none">, got "auto"`,
-		"tools: want <assert.Matches (> (invalid regexp: error parsing regexp: missing closing ): `(`), got [",
-		`missing: missing, want <assert.NonEmpty>`,
+		`model: want a string matching "^llama", got "openai/gpt-oss-120b"`,
+		`n: want any string, got 1`,
+		`tool_choice: want JSON equal to "none", got "auto" (not JSON)`,
+		"tools: want assert.Matches(\"(\"), which can never match: invalid regexp: error parsing regexp: missing closing ): `(`, got [",
+		`missing: missing, want any non-empty value`,
 	)
 	if strings.Contains(r.output(), "stream:") || strings.Contains(r.output(), "messages:") {
 		t.Errorf("NonEmpty should match false and a list:\n%s", r.output())
 	}
 
-	// Markers in a JSON text.
-	text := fmt.Sprintf(`{"id": %q, "created": %q, "when": %q}`, assert.Matches(`^chatcmpl-`), "<assert.Recent 1m0s>", "<assert.Recent 1m0s>")
+	// A JSON text holds no matcher: At gives them paths.
+	text := `{"id": "", "created": 0, "when": ""}`
 	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
-	clock := assert.WithClock(func() time.Time { return now })
+	opts := []assert.Option{
+		assert.WithClock(func() time.Time { return now }),
+		assert.At("id", assert.Matches(`^chatcmpl-`)),
+		assert.At("created", assert.Recent(time.Minute)),
+		assert.At("when", assert.Recent(time.Minute)),
+	}
 	got := fmt.Sprintf(`{"id": "chatcmpl-1", "created": %d, "when": %q}`, now.Unix()-30, now.Add(20*time.Second).Format(time.RFC3339))
-	r, ok = record("fuzzy", func(tb testing.TB) bool { return assert.RequestJSON(tb, text, got, clock) })
+	r, ok = record("fuzzy", func(tb testing.TB) bool { return assert.RequestJSON(tb, text, got, opts...) })
 	expectPass(t, r, ok)
 	got = fmt.Sprintf(`{"id": "chatcmpl-1", "created": %d, "when": "yesterday"}`, now.Unix()-90)
-	r, ok = record("fuzzy", func(tb testing.TB) bool { return assert.RequestJSON(tb, text, got, clock) })
-	expectFail(t, r, ok, false, `created: want <assert.Recent 1m0s>, got `+fmt.Sprint(now.Unix()-90), `when: want <assert.Recent 1m0s>, got "yesterday"`)
+	r, ok = record("fuzzy", func(tb testing.TB) bool { return assert.RequestJSON(tb, text, got, opts...) })
+	expectFail(t, r, ok, false, `created: want a time within 1m0s of now, got `+fmt.Sprint(now.Unix()-90)+` (1m30s before now)`,
+		`when: want a time within 1m0s of now, got "yesterday" (not a time)`)
 
-	// Recent as a time.Time inside an expected map.
+	// Recent inside an expected map.
 	wantMap := map[string]any{"created": assert.Recent(time.Minute)}
+	clock := opts[0]
 	r, ok = record("fuzzy", func(tb testing.TB) bool {
 		return assert.RequestJSON(tb, wantMap, fmt.Sprintf(`{"created": %d}`, now.Unix()), clock)
 	})
@@ -261,7 +270,27 @@ func TestRequestJSONFuzzy(t *testing.T) {
 	r, ok = record("fuzzy", func(tb testing.TB) bool {
 		return assert.RequestJSON(tb, wantMap, fmt.Sprintf(`{"created": %d}`, now.Unix()-3600), clock)
 	})
-	expectFail(t, r, ok, false, `created: want <assert.Recent 1m0s>, got `)
+	expectFail(t, r, ok, false, `created: want a time within 1m0s of now, got `)
+
+	// Matchers inside a struct marshalled to JSON come back as matchers.
+	type message struct {
+		Role    string `json:"role"`
+		Content any    `json:"content"`
+	}
+	type request struct {
+		Model    string    `json:"model"`
+		Seed     any       `json:"seed,omitempty"`
+		Messages []message `json:"messages"`
+	}
+	wantStruct := request{Model: "m", Seed: assert.NonEmpty(), Messages: []message{{Role: "user", Content: assert.Matches("^Hi")}}}
+	r, ok = record("fuzzy", func(tb testing.TB) bool {
+		return assert.RequestJSON(tb, wantStruct, `{"model":"m","seed":7,"messages":[{"role":"user","content":"Hi there"}]}`)
+	})
+	expectPass(t, r, ok)
+	r, ok = record("fuzzy", func(tb testing.TB) bool {
+		return assert.RequestJSON(tb, wantStruct, `{"model":"m","seed":7,"messages":[{"role":"user","content":"Bye"}]}`)
+	})
+	expectFail(t, r, ok, false, `messages[0].content: want a string matching "^Hi", got "Bye"`)
 }
 
 func TestRequestJSONBadInput(t *testing.T) {
@@ -280,6 +309,7 @@ func TestRequestJSONBadInput(t *testing.T) {
 		{name: "got nil", want: `{}`, got: nil, fails: []string{"assert.RequestJSON: got: nil"}},
 		{name: "got nil request", want: `{}`, got: (*http.Request)(nil), fails: []string{"assert.RequestJSON: got: nil *http.Request"}},
 		{name: "got unsupported", want: `{}`, got: 42, fails: []string{"assert.RequestJSON: got: cannot get a body from int"}},
+		{name: "got a matcher", want: `{}`, got: assert.AnyString(), fails: []string{"assert.RequestJSON: got: got is assert.AnyString(): a matcher belongs in want"}},
 		{name: "got request without body", want: `{}`, got: func() any { r, _ := http.NewRequest("GET", "http://x/", nil); return r }(), fails: []string{"got an empty body"}},
 	}
 	for _, tt := range tests {
@@ -300,6 +330,9 @@ func FuzzRequestJSON(f *testing.F) {
 	f.Add(`"<assert.Matches (>"`, `"x"`)
 	f.Add(`{"x":"<assert.JSONEqual {\"a\":1}>"}`, `{"x":{"a":1}}`)
 	f.Add(`1e400`, `1`)
+	f.Add(`{"city":"Paris"}`, `{"city":"<assert.AnyString>"}`)
+	f.Add(`{"n":[]}`, `{"n":{}}`)
+	f.Add(`{"n":1.0}`, `{"n":10e-1}`)
 	f.Fuzz(func(t *testing.T, want, got string) {
 		if !json.Valid([]byte(want)) {
 			return
@@ -317,7 +350,82 @@ func FuzzRequestJSON(f *testing.F) {
 				t.Fatalf("identical JSON differs: %s", r.output())
 			}
 		}
+		// Text is data on both sides: the result is plain JSON equality,
+		// judged here by math/big for numbers (skipped where an exponent
+		// would cost big.Rat too much).
+		if eq, known := oracleEqual(want, got); known && eq != ok {
+			t.Fatalf("RequestJSON(%s, %s) = %v, JSON equality says %v: %s", want, got, ok, eq, r.output())
+		}
 	})
+}
+
+// oracleEqual decides JSON equality independently of package assert.
+func oracleEqual(a, b string) (eq, known bool) {
+	decode := func(s string) (any, bool) {
+		d := json.NewDecoder(strings.NewReader(s))
+		d.UseNumber()
+		var v any
+		if d.Decode(&v) != nil {
+			return nil, false
+		}
+		if _, err := d.Token(); err != io.EOF {
+			return nil, false
+		}
+		return v, true
+	}
+	va, okA := decode(a)
+	vb, okB := decode(b)
+	if !okA || !okB {
+		return false, false
+	}
+	known = true
+	var equal func(x, y any) bool
+	equal = func(x, y any) bool {
+		switch x := x.(type) {
+		case json.Number:
+			y, ok := y.(json.Number)
+			if !ok {
+				return false
+			}
+			for _, n := range []json.Number{x, y} {
+				if i := strings.IndexAny(string(n), "eE"); i >= 0 {
+					if e, err := strconv.Atoi(strings.TrimPrefix(string(n)[i+1:], "+")); err != nil || e > 400 || e < -400 {
+						known = false
+						return string(x) == string(y)
+					}
+				}
+			}
+			rx, _ := new(big.Rat).SetString(string(x))
+			ry, _ := new(big.Rat).SetString(string(y))
+			return rx != nil && ry != nil && rx.Cmp(ry) == 0
+		case map[string]any:
+			y, ok := y.(map[string]any)
+			if !ok || len(x) != len(y) {
+				return false
+			}
+			for k, e := range x {
+				f, ok := y[k]
+				if !ok || !equal(e, f) {
+					return false
+				}
+			}
+			return true
+		case []any:
+			y, ok := y.([]any)
+			if !ok || len(x) != len(y) {
+				return false
+			}
+			for i := range x {
+				if !equal(x[i], y[i]) {
+					return false
+				}
+			}
+			return true
+		}
+		return x == y
+	}
+	eq = equal(va, vb)
+	return eq, known
 }
 
 func TestRequestJSONHugeExponent(t *testing.T) {

@@ -21,11 +21,11 @@ func setup(t testing.TB, what string, opts []Option) (*config, bool) {
 // Response checks that got equals want and reports the difference with
 // t.Errorf otherwise; it returns whether they are equal.
 //
-// The local Timestamp is ignored unless want's is a Recent value or
-// CompareTimestamps is given; tool-call arguments are compared as JSON
-// unless ExactArgs is given; nil and empty slices and maps are equal.
-// Fuzzy values (AnyString, Matches, NonEmpty, JSONEqual, Recent) may stand
-// in any string, time or `any` field of want.
+// The local Timestamp is ignored unless CompareTimestamps (or an At on
+// "Timestamp") is given; tool-call arguments are compared as JSON unless
+// ExactArgs is given; nil and empty slices and maps are equal. A Matcher
+// may stand in any `any` field of want (ProviderDetails values), and At
+// puts one on any other field.
 func Response(t testing.TB, want, got *llm.Response, opts ...Option) bool {
 	t.Helper()
 	const what, differ = "assert.Response", "responses differ"
@@ -36,7 +36,7 @@ func Response(t testing.TB, want, got *llm.Response, opts ...Option) bool {
 	if want == nil || got == nil {
 		return checkNil(t, what, want == nil, got == nil)
 	}
-	return check(t, what, differ, want, got, c.llmOptions())
+	return check(t, c, what, differ, want, got, c.llmOptions())
 }
 
 // Usage checks that got equals want, counter by counter, and reports the
@@ -49,7 +49,7 @@ func Usage(t testing.TB, want, got llm.Usage, opts ...Option) bool {
 	if !ok {
 		return false
 	}
-	return check(t, what, differ, want, got, c.llmOptions())
+	return check(t, c, what, differ, want, got, c.llmOptions())
 }
 
 // Parts checks that two lists of parts are equal: []llm.ResponsePart,
@@ -63,7 +63,7 @@ func Parts[P any](t testing.TB, want, got []P, opts ...Option) bool {
 	if !ok {
 		return false
 	}
-	return check(t, what, differ, want, got, c.llmOptions())
+	return check(t, c, what, differ, want, got, c.llmOptions())
 }
 
 // Messages checks that two conversations are equal, message by message,
@@ -77,7 +77,7 @@ func Messages(t testing.TB, want, got []llm.Message, opts ...Option) bool {
 	if !ok {
 		return false
 	}
-	return check(t, what, differ, want, got, c.llmOptions())
+	return check(t, c, what, differ, want, got, c.llmOptions())
 }
 
 // Events checks that two lists of stream events are equal and reports the
@@ -93,9 +93,9 @@ func Events(t testing.TB, want, got []llm.Event, opts ...Option) bool {
 		return false
 	}
 	if c.coalesce {
-		want, got = CoalesceEvents(want), CoalesceEvents(got)
+		want, got = coalesceEvents(want), coalesceEvents(got)
 	}
-	return check(t, what, differ, want, got, c.llmOptions())
+	return check(t, c, what, differ, want, got, c.llmOptions())
 }
 
 // Collect drains a stream's events into a list, stopping at the first
@@ -111,13 +111,13 @@ func Collect(events iter.Seq2[llm.Event, error]) ([]llm.Event, error) {
 	return out, nil
 }
 
-// CoalesceEvents returns the events with every delta folded into the
+// coalesceEvents returns the events with every delta folded into the
 // PartStartEvent of its part: text and thinking deltas appended to the
 // content, tool-call deltas to the name and arguments, and a tool-call id
 // that arrives in a delta set. Deltas of a part with no start event are
 // merged with adjacent deltas of the same part and kind. PartEndEvents are
 // kept. The input is not modified.
-func CoalesceEvents(events []llm.Event) []llm.Event {
+func coalesceEvents(events []llm.Event) []llm.Event {
 	var out []llm.Event
 	start := map[int]int{} // part index -> position of its start in out
 	for _, ev := range events {

@@ -151,29 +151,45 @@ func TestResponse(t *testing.T) {
 			want: func(r *llm.Response) { r.ProviderDetails = map[string]any{} },
 		},
 		{
-			name: "fuzzy values match",
+			name: "matchers match",
 			want: func(r *llm.Response) {
-				r.Parts[1].(*llm.ToolCallPart).ToolCallID = assert.Matches(`^call_`)
-				r.ProviderResponseID = assert.NonEmpty()
-				r.ModelName = assert.AnyString()
-				r.Timestamp = assert.Recent(time.Minute)
+				r.Parts[1].(*llm.ToolCallPart).ToolCallID = ""
+				r.ProviderResponseID = ""
+				r.ModelName = "whatever: At does not look at want's value"
 				r.ProviderDetails["x_groq_id"] = assert.Matches(`^req_`)
 			},
 			edit: func(r *llm.Response) { r.Timestamp = time.Now() },
+			opts: []assert.Option{
+				assert.At("Parts[*].ToolCallID", assert.Matches(`^call_`)),
+				assert.At("ProviderResponseID", assert.NonEmpty()),
+				assert.At("ModelName", assert.AnyString()),
+				assert.At("Timestamp", assert.Recent(time.Minute)),
+			},
 		},
 		{
-			name: "fuzzy values do not match",
-			want: func(r *llm.Response) {
-				r.Parts[1].(*llm.ToolCallPart).ToolCallID = assert.Matches(`^toolu_`)
-				r.ProviderResponseID = assert.NonEmpty()
-				r.Timestamp = assert.Recent(time.Minute)
-			},
+			name: "matchers do not match",
 			edit: func(r *llm.Response) { r.ProviderResponseID = ""; r.Timestamp = time.Now().Add(-time.Hour) },
-			fails: []string{
-				`Parts[1].ToolCallID: want <assert.Matches ^toolu_>, got "call_abc123"`,
-				`ProviderResponseID: want <assert.NonEmpty>, got ""`,
-				`Timestamp: want <assert.Recent 1m0s>, got `,
+			opts: []assert.Option{
+				assert.At("Parts[1].ToolCallID", assert.Matches(`^toolu_`)),
+				assert.At("ProviderResponseID", assert.NonEmpty()),
+				assert.At("Timestamp", assert.Recent(time.Minute)),
 			},
+			fails: []string{
+				`Parts[1].ToolCallID: want a string matching "^toolu_", got "call_abc123"`,
+				`ProviderResponseID: want any non-empty string, got ""`,
+				`Timestamp: want a time within 1m0s of now, got `,
+				` before now)`,
+			},
+		},
+		{
+			name:  "an At inside an ignored path fails",
+			opts:  []assert.Option{assert.At("Usage.InputTokens", assert.NonEmpty()), assert.IgnoreFields("Usage")},
+			fails: []string{`At("Usage.InputTokens", assert.NonEmpty()) is inside a path that IgnorePaths or IgnoreFields leave out, so nothing was checked`},
+		},
+		{
+			name:  "an At that matches no path fails",
+			opts:  []assert.Option{assert.At("ProviderResponseId", assert.NonEmpty())},
+			fails: []string{`At("ProviderResponseId", assert.NonEmpty()) matched no path of the compared values, so nothing was checked (did you mean "ProviderResponseID"?)`},
 		},
 		{
 			name:  "cmp option accepted",
@@ -190,7 +206,7 @@ func TestResponse(t *testing.T) {
 		{
 			name:   "bad path pattern",
 			opts:   []assert.Option{assert.IgnorePaths("Parts[x")},
-			fails:  []string{`IgnorePaths: bad pattern "Parts[x": unclosed [`},
+			fails:  []string{`IgnorePaths: bad path "Parts[x" at byte 6: an index must be a number, * or a quoted key`},
 			fatals: true,
 		},
 	}
@@ -209,7 +225,7 @@ func TestResponse(t *testing.T) {
 				return
 			}
 			expectFail(t, r, ok, tt.fatals, append([]string{"assert.Response"}, tt.fails...)...)
-			if !tt.fatals {
+			if !tt.fatals && len(tt.opts) == 0 { // (a matcher's node is not in go-cmp's diff)
 				expectFail(t, r, ok, false, "responses differ (-want +got):", "&llm.Response{")
 			}
 		})
@@ -260,10 +276,13 @@ func TestParts(t *testing.T) {
 	expectFail(t, r, ok, false, "assert.Parts: parts differ",
 		`[1].Content[0]: want "Hi", got "Hello"`, `[2].Content.temp: want 21, got 22`)
 
-	// A fuzzy value inside a named string type (llm.Text) and an any field.
-	want[1] = llm.User(assert.AnyString())
-	want[2] = llm.ToolReturn("get_weather", assert.NonEmpty(), assert.JSONEqual(`{"temp": 22}`))
-	r, ok = record("parts", func(tb testing.TB) bool { return assert.Parts(tb, want, got) })
+	// A matcher on a named string type (llm.Text) by path, and in an any
+	// field.
+	want[1] = llm.User("")
+	want[2] = llm.ToolReturn("get_weather", "", assert.JSONEqual(`{"temp": 22}`))
+	r, ok = record("parts", func(tb testing.TB) bool {
+		return assert.Parts(tb, want, got, assert.At("[1].Content[0]", assert.AnyString()), assert.At("[2].ToolCallID", assert.NonEmpty()))
+	})
 	expectPass(t, r, ok)
 
 	wantR := []llm.ResponsePart{llm.Reply("a")}
@@ -339,9 +358,9 @@ func TestEvents(t *testing.T) {
 
 	// Coalescing must not change the caller's events.
 	orig := streamEvents(true)
-	_ = assert.CoalesceEvents(orig)
+	record("events", func(tb testing.TB) bool { return assert.Events(tb, streamEvents(false), orig, assert.Coalesce()) })
 	if p := orig[0].(llm.PartStartEvent).Part.(*llm.TextPart); p.Content != "It" {
-		t.Errorf("CoalesceEvents modified its input: %q", p.Content)
+		t.Errorf("Coalesce modified the events: %q", p.Content)
 	}
 }
 
@@ -411,8 +430,9 @@ func TestCoalesceEvents(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := assert.CoalesceEvents(tt.in)
-			r, ok := record(t.Name(), func(tb testing.TB) bool { return assert.Events(tb, tt.want, got, assert.ExactArgs()) })
+			r, ok := record(t.Name(), func(tb testing.TB) bool {
+				return assert.Events(tb, tt.want, tt.in, assert.Coalesce(), assert.ExactArgs())
+			})
 			expectPass(t, r, ok)
 		})
 	}
@@ -495,12 +515,65 @@ func TestManyDifferencesTruncated(t *testing.T) {
 	}
 }
 
-func TestMarkersInsideArgs(t *testing.T) {
-	want := []llm.ResponsePart{llm.ToolCall("f", `{"city": "<assert.AnyString>", "days": 3}`, "")}
+func TestMatchersInsideArgs(t *testing.T) {
+	want := []llm.ResponsePart{llm.ToolCall("f", `{"city": "?", "days": 3}`, "")}
 	got := []llm.ResponsePart{llm.ToolCall("f", `{"days":3,"city":"Lyon"}`, "")}
-	r, ok := record("args", func(tb testing.TB) bool { return assert.Parts(tb, want, got) })
+	city := assert.At("[0].Args.city", assert.AnyString())
+	r, ok := record("args", func(tb testing.TB) bool { return assert.Parts(tb, want, got, city) })
 	expectPass(t, r, ok)
 	got = []llm.ResponsePart{llm.ToolCall("f", `{"days":3,"city":7}`, "")}
-	r, ok = record("args", func(tb testing.TB) bool { return assert.Parts(tb, want, got) })
-	expectFail(t, r, ok, false, `[0].Args.city: want <assert.AnyString>, got 7`)
+	r, ok = record("args", func(tb testing.TB) bool { return assert.Parts(tb, want, got, city) })
+	expectFail(t, r, ok, false, `[0].Args.city: want any string, got 7`)
+	// The whole arguments, by a JSON matcher.
+	r, ok = record("args", func(tb testing.TB) bool {
+		return assert.Parts(tb, want, got, assert.At("[0].Args", assert.JSONEqual(map[string]any{"days": 3, "city": assert.NonEmpty()})))
+	})
+	expectPass(t, r, ok)
+}
+
+// TestMatcherOnTheActualSideIsData is issue 12's case: a matcher, or the
+// text an old marker had, in the value under test matches nothing.
+func TestMatcherOnTheActualSideIsData(t *testing.T) {
+	// The old marker text in a string field of got is a plain string.
+	want := []llm.ResponsePart{llm.Reply("Paris")}
+	got := []llm.ResponsePart{llm.Reply("<assert.AnyString>")}
+	r, ok := record("actual", func(tb testing.TB) bool { return assert.Parts(tb, want, got) })
+	expectFail(t, r, ok, false, `[0].Content: want "Paris", got "<assert.AnyString>"`)
+
+	// Issue 12's own words, with a field that can hold a matcher: the
+	// matcher in got matches nothing, and in want it matches.
+	type city struct{ Name any }
+	r, ok = record("actual", func(tb testing.TB) bool {
+		return assert.Parts(tb, []city{{"Paris"}}, []city{{assert.AnyString()}})
+	})
+	expectFail(t, r, ok, false, `[0].Name: want "Paris", got assert.AnyString()`, "are want and got swapped?")
+	r, ok = record("actual", func(tb testing.TB) bool {
+		return assert.Parts(tb, []city{{assert.AnyString()}}, []city{{"Paris"}})
+	})
+	expectPass(t, r, ok)
+
+	// A matcher in an any field of got is not honoured, and the failure
+	// says where matchers belong.
+	wantR := &llm.Response{ProviderDetails: map[string]any{"city": "Paris"}}
+	gotR := &llm.Response{ProviderDetails: map[string]any{"city": assert.AnyString()}}
+	r, ok = record("actual", func(tb testing.TB) bool { return assert.Response(tb, wantR, gotR) })
+	expectFail(t, r, ok, false, `ProviderDetails.city: want "Paris", got assert.AnyString()`,
+		"hint: got holds assert.AnyString() at ProviderDetails.city: a matcher is honoured in want only")
+
+	// In a request body, the marker text is data too.
+	r, ok = record("actual", func(tb testing.TB) bool {
+		return assert.RequestJSON(tb, `{"city": "Paris"}`, `{"city": "<assert.AnyString>"}`)
+	})
+	expectFail(t, r, ok, false, `city: want "Paris", got "<assert.AnyString>"`)
+	r, ok = record("actual", func(tb testing.TB) bool {
+		return assert.RequestJSON(tb, `{"city": "<assert.AnyString>"}`, `{"city": "Paris"}`)
+	})
+	expectFail(t, r, ok, false, `city: want "<assert.AnyString>", got "Paris"`)
+
+	// Two matchers compare as nothing at all: the want side's rule runs on
+	// got's value, which is not a string.
+	r, ok = record("actual", func(tb testing.TB) bool {
+		return assert.RequestJSON(tb, map[string]any{"city": assert.AnyString()}, `{"city": 1}`)
+	})
+	expectFail(t, r, ok, false, `city: want any string, got 1`)
 }

@@ -5,10 +5,12 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/llmvcr/llmvcr/internal/jsonpath"
 )
 
 // Option changes how an assertion compares. It is either one of this
-// package's options (IgnoreFields, IgnorePaths, IgnoreExtraKeys,
+// package's options (At, IgnoreFields, IgnorePaths, IgnoreExtraKeys,
 // EquateApproxTimings, ExactArgs, Coalesce, CompareTimestamps, WithClock),
 // a go-cmp option
 // (cmp.Option, cmp.Options, for instance cmpopts.EquateApprox(0, 1e-9)), or
@@ -28,15 +30,20 @@ type option func(*config)
 
 // config is the outcome of a list of options.
 type config struct {
-	cmpOpts       []cmp.Option     // go-cmp options passed through
-	ignoreFields  []fieldName      // from IgnoreFields
-	ignorePaths   []pathPattern    // from IgnorePaths
-	timingTol     time.Duration    // from EquateApproxTimings; <0 when unset
-	exactArgs     bool             // from ExactArgs
-	coalesce      bool             // from Coalesce
-	keepTimestamp bool             // from CompareTimestamps
-	extraKeys     bool             // from IgnoreExtraKeys
-	now           func() time.Time // from WithClock; time.Now by default
+	cmpOpts       []cmp.Option       // go-cmp options passed through
+	at            []atRule           // from At
+	atUsed        []bool             // at[i] matched a path in this comparison
+	atIgnored     []bool             // at[i] matched a path that an ignore option leaves out
+	ignoreFields  []fieldName        // from IgnoreFields
+	ignorePaths   []jsonpath.Pattern // from IgnorePaths
+	ignoreUsed    []bool             // ignorePaths[i] matched a path
+	scratch       []jsonpath.Step    // reused by stepsOf
+	timingTol     time.Duration      // from EquateApproxTimings; <0 when unset
+	exactArgs     bool               // from ExactArgs
+	coalesce      bool               // from Coalesce
+	keepTimestamp bool               // from CompareTimestamps
+	extraKeys     bool               // from IgnoreExtraKeys
+	now           func() time.Time   // from WithClock; time.Now by default
 }
 
 // newConfig applies opts. A bad option is returned as an error naming it.
@@ -45,7 +52,63 @@ func newConfig(opts []Option) (*config, error) {
 	if err := c.apply(opts); err != nil {
 		return nil, err
 	}
+	c.atUsed = make([]bool, len(c.at))
+	c.atIgnored = make([]bool, len(c.at))
+	for i := range c.at {
+		c.at[i].index = i
+	}
+	c.ignoreUsed = make([]bool, len(c.ignorePaths))
 	return c, nil
+}
+
+// nested is the config for a comparison inside a matcher (JSONEqual):
+// the same clock, go-cmp options and extra keys rule, without the paths
+// of the outer values.
+func (c *config) nested() *config {
+	return &config{cmpOpts: c.cmpOpts, timingTol: c.timingTol, extraKeys: c.extraKeys, now: c.now}
+}
+
+// unusedAt returns the At rules that matched no path.
+func (c *config) unusedAt() []atRule {
+	var out []atRule
+	for i, a := range c.at {
+		if !c.atUsed[i] {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// atRule is one At option.
+type atRule struct {
+	pat   jsonpath.Pattern
+	m     Matcher
+	index int // position among the config's At rules
+}
+
+// At checks the value at path with the matcher m instead of comparing it
+// with want's: the way to put a matcher in a field whose type cannot hold
+// one (a string, a time), and to put matchers in a golden file's values.
+// The path is written as failure messages print it, with the same
+// wildcards as IgnorePaths:
+//
+//	assert.Response(t, want, got,
+//		assert.At("ProviderResponseID", assert.Matches(`^chatcmpl-`)),
+//		assert.At("Parts[*].ToolCallID", assert.NonEmpty()),
+//		assert.At("ProviderTimestamp", assert.Recent(time.Minute)))
+//
+// want's own value at the path is not looked at. An At whose path matches
+// nothing fails the assertion: a matcher that checked nothing would let a
+// test pass without checking.
+func At(path string, m Matcher) Option {
+	p, err := jsonpath.Parse(path)
+	if err != nil {
+		return badOption{fmt.Errorf("At: %w", err)}
+	}
+	if m == nil {
+		return badOption{fmt.Errorf("At(%q): nil Matcher", path)}
+	}
+	return option(func(c *config) { c.at = append(c.at, atRule{pat: p, m: m}) })
 }
 
 func (c *config) apply(opts []Option) error {
@@ -100,13 +163,15 @@ func IgnoreFields(names ...string) Option {
 //	assert.IgnorePaths("messages[*].tool_calls[*].id", "seed", "**.x_groq")
 //
 // A path that is ignored is ignored with everything below it, and a key
-// that is missing on one side is ignored too.
+// that is missing on one side is ignored too. A key that holds anything
+// but letters, digits, '_' and '-' is quoted in brackets:
+// provider_details["x-groq.id"]. A malformed pattern stops the test.
 func IgnorePaths(patterns ...string) Option {
-	var ps []pathPattern
+	var ps []jsonpath.Pattern
 	for _, s := range patterns {
-		p, err := parsePathPattern(s)
+		p, err := jsonpath.Parse(s)
 		if err != nil {
-			return badOption{err}
+			return badOption{fmt.Errorf("IgnorePaths: %w", err)}
 		}
 		ps = append(ps, p)
 	}
@@ -144,8 +209,8 @@ func ExactArgs() Option { return option(func(c *config) { c.exactArgs = true }) 
 func Coalesce() Option { return option(func(c *config) { c.coalesce = true }) }
 
 // CompareTimestamps compares the local Timestamp of llm.Response and
-// llm.Request, which is ignored by default. A Recent value in the expected
-// Timestamp is checked even without this option.
+// llm.Request, which is ignored by default. At("Timestamp", Recent(d))
+// checks it even without this option.
 func CompareTimestamps() Option { return option(func(c *config) { c.keepTimestamp = true }) }
 
 // WithClock sets the clock that Recent measures against; time.Now by

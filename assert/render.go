@@ -5,15 +5,13 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"io"
-	"math/big"
 	"reflect"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/llmvcr/llmvcr/internal/jsonvalue"
 	"github.com/llmvcr/llmvcr/llm"
 )
 
@@ -26,33 +24,25 @@ var (
 	marshalerT   = reflect.TypeOf((*json.Marshaler)(nil)).Elem()
 )
 
-// decodeJSON decodes one JSON value into *v. A number becomes a float64
-// when the float64's shortest decimal form has the number's exact value
-// (1, 0.7, 1e3), so it reads as float64(0.7) in a diff and go-cmp options
-// such as cmpopts.EquateApprox apply; it stays a json.Number otherwise
+// decodeJSON decodes one JSON value. A number becomes a float64 when the
+// float64's shortest decimal form has the number's exact value (1, 0.7,
+// 1e3), so it reads as float64(0.7) in a diff and go-cmp options such as
+// cmpopts.EquateApprox apply; it stays a json.Number otherwise
 // (12345678901234567890, a fraction with more digits than a float64
 // holds), so that no precision is lost. Equal numbers get the same type.
-func decodeJSON(data []byte, v *any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if err := dec.Decode(v); err != nil {
-		return err
+func decodeJSON(data []byte) (any, error) {
+	v, err := jsonvalue.Decode(data)
+	if err != nil {
+		return nil, err
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return fmt.Errorf("invalid character after top-level value")
-	}
-	*v = exactFloats(*v)
-	return nil
+	return exactFloats(v), nil
 }
 
 func exactFloats(v any) any {
 	switch x := v.(type) {
 	case json.Number:
-		if r, ok := ratOf(x); ok {
-			f, _ := r.Float64()
-			if short, ok := new(big.Rat).SetString(strconv.FormatFloat(f, 'g', -1, 64)); ok && short.Cmp(r) == 0 {
-				return f
-			}
+		if f, ok := jsonvalue.ExactFloat(string(x)); ok {
+			return f
 		}
 	case map[string]any:
 		for k, e := range x {
@@ -89,26 +79,6 @@ func marshalStable(v any) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// normalizeMarkers replaces, in a decoded JSON value, the JSON text of a
-// Recent sentinel with its marker, so that the value reads well in a diff.
-func normalizeMarkers(v any) any {
-	switch v := v.(type) {
-	case string:
-		if m, ok := canonicalMarker(v); ok {
-			return m
-		}
-	case map[string]any:
-		for k, e := range v {
-			v[k] = normalizeMarkers(e)
-		}
-	case []any:
-		for i, e := range v {
-			v[i] = normalizeMarkers(e)
-		}
-	}
-	return v
-}
-
 // render turns a value into a JSON-ready tree: llm values become maps with
 // snake_case keys, their kind ("part_kind": "tool-call", "kind":
 // "response", ...), zero fields left out and the local Timestamp dropped;
@@ -123,14 +93,13 @@ func (c *config) renderValue(v reflect.Value) any {
 	if !v.IsValid() {
 		return nil
 	}
+	if m, ok := matcherOf(v); ok {
+		return fmt.Sprint(m) // as the test wrote it, in a message
+	}
 	t := v.Type()
 	switch {
 	case t == timeType:
-		tm := v.Interface().(time.Time)
-		if d, ok := recentOf(tm); ok {
-			return recentMarker(d)
-		}
-		return tm.Format(time.RFC3339Nano)
+		return v.Interface().(time.Time).Format(time.RFC3339Nano)
 	case t == durationType:
 		return time.Duration(v.Int()).String()
 	case t == numberType:
@@ -206,8 +175,8 @@ func (c *config) renderValue(v reflect.Value) any {
 
 // rawJSON decodes JSON bytes; bytes that are not JSON become a string.
 func rawJSON(b []byte) any {
-	var out any
-	if err := decodeJSON(b, &out); err != nil {
+	out, err := decodeJSON(b)
+	if err != nil {
 		if utf8.Valid(b) {
 			return string(b)
 		}
@@ -249,16 +218,14 @@ func (c *config) renderLLMStruct(v, holder reflect.Value) any {
 			continue
 		}
 		if f.Name == "Timestamp" && (t == reflect.TypeOf(llm.Response{}) || t == reflect.TypeOf(llm.Request{})) && !c.keepTimestamp {
-			if _, ok := recentOf(fv.Interface().(time.Time)); !ok {
-				continue
-			}
+			continue
 		}
 		if c.fieldIgnored(t, f.Name) {
 			continue
 		}
 		if f.Name == "Args" && f.Type.Kind() == reflect.String && !c.exactArgs {
 			s := fv.String()
-			if !isMarker(s) && json.Valid([]byte(s)) {
+			if json.Valid([]byte(s)) {
 				out["args"] = rawJSON([]byte(s))
 				continue
 			}
@@ -294,21 +261,4 @@ func snakeCase(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
-}
-
-// maxExponent bounds the decimal exponent of a number compared exactly:
-// big.Rat would need minutes and gigabytes for 1e999999999.
-const maxExponent = 1000
-
-// ratOf returns the exact value of a JSON number, unless its exponent is
-// out of bounds.
-func ratOf(n json.Number) (*big.Rat, bool) {
-	s := string(n)
-	if i := strings.IndexAny(s, "eE"); i >= 0 {
-		exp, err := strconv.Atoi(strings.TrimPrefix(s[i+1:], "+"))
-		if err != nil || exp > maxExponent || exp < -maxExponent {
-			return nil, false
-		}
-	}
-	return new(big.Rat).SetString(s)
 }

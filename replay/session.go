@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"hash/fnv"
 	"io"
 	"io/fs"
 	"net"
@@ -20,6 +19,7 @@ import (
 	"testing"
 
 	"github.com/llmvcr/llmvcr/cassettes"
+	"github.com/llmvcr/llmvcr/internal/testpath"
 )
 
 // recordFlag is -record: alone it re-records every test that uses replay;
@@ -235,32 +235,7 @@ func New(t testing.TB, opts ...Option) *Session {
 // do not share a file (TestX/__-xxxxxxxx.yaml). (Spaces are not hashed:
 // t.Name() has them as '_' already.)
 func DefaultPath(testName string) string {
-	parts := strings.Split(testName, "/")
-	for n, orig := range parts {
-		var b strings.Builder
-		replaced := false
-		for _, r := range orig {
-			if r < 128 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_') {
-				b.WriteRune(r)
-			} else {
-				b.WriteByte('_')
-				// go test itself turns spaces into '_' in t.Name(), so a
-				// space is no new collision.
-				replaced = replaced || r != ' '
-			}
-		}
-		p := b.String()
-		if p == "" || strings.Trim(p, ".") == "" {
-			p = "_" + p
-		}
-		if replaced {
-			h := fnv.New32a()
-			h.Write([]byte(orig))
-			p = fmt.Sprintf("%s-%08x", p, h.Sum32())
-		}
-		parts[n] = p
-	}
-	return filepath.Join(append([]string{"testdata", "cassettes"}, parts...)...) + ".yaml"
+	return testpath.Path(filepath.Join("testdata", "cassettes"), testName, ".yaml")
 }
 
 func runPattern(name string) string {
