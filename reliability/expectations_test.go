@@ -1,0 +1,737 @@
+package reliability
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/llmvcr/llmvcr/cassettes"
+	"github.com/llmvcr/llmvcr/groq"
+	"github.com/llmvcr/llmvcr/llm"
+	"github.com/llmvcr/llmvcr/replay"
+)
+
+// This file measures llmvcr against expectations written by someone else:
+// pydantic-ai's own assertions (its snapshot(...) values) for the real
+// Groq recordings in testdata/vcrpy, ported by hand, test by test. Each
+// ported test replays its recording through replay and groq.Model with
+// the conversation the pydantic-ai test held: the requests must match the
+// recording on their own (replay compares bodies as JSON), and every
+// value the pydantic-ai test asserts about the answers becomes a fact.
+// The figure counts the facts that hold.
+//
+// A fact that fails for a difference already known is listed in
+// knownFailing with its reason; the list must be exact: a listed fact
+// that starts to hold fails the test too, so the list is updated when a
+// difference is fixed.
+
+// ported names the pydantic-ai tests whose recordings are under
+// testdata/vcrpy and how many are ported here.
+const (
+	vectorTests = 59 // one pydantic-ai test (or parametrised case) per shared recording
+)
+
+// notModelled is what a fact's got holds when llmvcr has no such value.
+const notModelled = "<not modelled>"
+
+// knownFailing lists the facts known not to hold, each with its reason.
+// Keys are fact names as the test prints them.
+var knownFailing = map[string]string{
+	// Issue 16.1: a failed generation's tool call gets no id when created.
+	"test_tool_use_failed_error: responses[0].parts[0].tool_call_id":           "issue 16.1: tool_use_failed call has no id",
+	"test_tool_use_failed_error_streaming: responses[0].parts[1].tool_call_id": "issue 16.1: tool_use_failed call has no id",
+	// Issue 16.2: pydantic-ai gives a tool_use_failed response no
+	// provider_details; llmvcr keeps Groq's error code as the raw reason.
+	"test_tool_use_failed_error: responses[0].provider_details.finish_reason":           "issue 16.2: RawFinishReason is tool_use_failed",
+	"test_tool_use_failed_error_with_text: responses[0].provider_details.finish_reason": "issue 16.2: RawFinishReason is tool_use_failed",
+	// Issue 16.3: no model-name suggestion on a 404 model_not_found.
+	"test_model_name_suggestion[groq]: error.suggested_model_id":   "issue 16.3: no suggestion",
+	"test_model_name_suggestion[groq]: error ends with suggestion": "issue 16.3: no suggestion",
+	// Requests pydantic-ai recorded with older code (vcrpy never compared
+	// request bodies, so its cassettes kept them); llmvcr sends what
+	// pydantic-ai sends today. Replay ignores the differing paths named in
+	// the test's case, and the fact records the difference.
+	"test_groq_model_thinking_part: requests[1] body equals the recording":        "recorded before pydantic-ai sent thinking back in <think> tags",
+	"test_tool_use_failed_error_with_text: requests[1] body equals the recording": "recorded when pydantic-ai still sent the input of an error with an empty location",
+}
+
+// knownFailingFields lists fields llmvcr does not model at all: every fact
+// about them fails, and one that holds fails the test as above.
+var knownFailingFields = map[string]string{
+	"usage.cost": "issue 16.4: llm.Usage has no cost",
+}
+
+// fact is one value a pydantic-ai test asserts.
+type fact struct {
+	name      string
+	got, want any
+}
+
+func (f fact) holds() bool { return reflect.DeepEqual(f.got, f.want) }
+
+// knownReason returns why f is known to fail, or "".
+func knownReason(name string) string {
+	if r := knownFailing[name]; r != "" {
+		return r
+	}
+	for field, r := range knownFailingFields {
+		if strings.HasSuffix(name, "."+field) {
+			return r
+		}
+	}
+	return ""
+}
+
+// snapPart is a part of a pydantic-ai snapshot: its kind, and the values
+// the snapshot gives (nil: IsInstance only, or IsStr for an id).
+type snapPart struct {
+	kind     string  // "text", "thinking" or "tool-call"
+	content  *string // text or thinking content
+	toolName string
+	args     any    // a string (compared as is) or a map (compared as JSON)
+	id       string // tool_call_id: "" not asserted, anyID for IsStr(), or the value
+}
+
+// anyID stands for IsStr() in a snapshot.
+const anyID = "<IsStr>"
+
+// snapResponse is a ModelResponse of a pydantic-ai snapshot.
+type snapResponse struct {
+	parts       []snapPart
+	usage       snapUsage
+	model       string
+	finish      string    // finish_reason; "" for None
+	rawFinish   string    // provider_details['finish_reason']; "" when absent
+	timestamp   time.Time // provider_details['timestamp'] when a datetime; zero for IsDatetime or absent
+	responseID  string    // anyID for IsStr(), "" for None, or the value
+	providerURL string
+}
+
+// snapUsage is a RequestUsage of a snapshot.
+type snapUsage struct {
+	input, output, cacheRead, reasoning int
+	details                             map[string]int
+	cost                                string
+}
+
+func text(s string) snapPart     { return snapPart{kind: "text", content: &s} }
+func thinking(s string) snapPart { return snapPart{kind: "thinking", content: &s} }
+func call(name string, args any, id string) snapPart {
+	return snapPart{kind: "tool-call", toolName: name, args: args, id: id}
+}
+
+// collector gathers the facts of one ported test.
+type collector struct {
+	test  string
+	facts []fact
+}
+
+func (c *collector) eq(name string, got, want any) {
+	c.facts = append(c.facts, fact{name: c.test + ": " + name, got: got, want: want})
+}
+
+// response adds the facts of one snapshot ModelResponse about r.
+func (c *collector) response(label string, r *llm.Response, w snapResponse) {
+	if r == nil {
+		r = &llm.Response{}
+	}
+	kinds := make([]string, len(r.Parts))
+	for i, p := range r.Parts {
+		kinds[i] = p.PartKind()
+	}
+	wantKinds := make([]string, len(w.parts))
+	for i, p := range w.parts {
+		wantKinds[i] = p.kind
+	}
+	c.eq(label+".parts kinds", kinds, wantKinds)
+	for i, wp := range w.parts {
+		at := fmt.Sprintf("%s.parts[%d]", label, i)
+		var gp llm.ResponsePart
+		if i < len(r.Parts) {
+			gp = r.Parts[i]
+		}
+		switch wp.kind {
+		case "text", "thinking":
+			if wp.content == nil {
+				continue
+			}
+			got := notModelled
+			switch p := gp.(type) {
+			case *llm.TextPart:
+				got = p.Content
+			case *llm.ThinkingPart:
+				got = p.Content
+			}
+			c.eq(at+".content", got, *wp.content)
+		case "tool-call":
+			p, _ := gp.(*llm.ToolCallPart)
+			if p == nil {
+				p = &llm.ToolCallPart{}
+			}
+			c.eq(at+".tool_name", p.ToolName, wp.toolName)
+			switch a := wp.args.(type) {
+			case string:
+				c.eq(at+".args", p.Args, a)
+			case map[string]any:
+				var got any
+				if json.Unmarshal([]byte(p.Args), &got) != nil {
+					got = p.Args
+				}
+				c.eq(at+".args", got, a)
+			}
+			switch wp.id {
+			case "":
+			case anyID:
+				c.eq(at+".tool_call_id", p.ToolCallID != "", true)
+			default:
+				c.eq(at+".tool_call_id", p.ToolCallID, wp.id)
+			}
+		}
+	}
+	c.eq(label+".model_name", r.ModelName, w.model)
+	c.eq(label+".provider_name", r.ProviderName, "groq")
+	if w.providerURL != "" {
+		c.eq(label+".provider_url", r.ProviderURL, w.providerURL)
+	}
+	c.eq(label+".finish_reason", string(r.FinishReason), w.finish)
+	c.eq(label+".provider_details.finish_reason", r.RawFinishReason, w.rawFinish)
+	if !w.timestamp.IsZero() {
+		c.eq(label+".provider_details.timestamp", r.ProviderTimestamp.UTC(), w.timestamp)
+	}
+	switch w.responseID {
+	case anyID:
+		c.eq(label+".provider_response_id", r.ProviderResponseID != "", true)
+	default:
+		c.eq(label+".provider_response_id", r.ProviderResponseID, w.responseID)
+	}
+	u := r.Usage
+	c.eq(label+".usage.input_tokens", u.InputTokens, w.usage.input)
+	c.eq(label+".usage.output_tokens", u.OutputTokens, w.usage.output)
+	c.eq(label+".usage.cache_read_tokens", u.CacheReadTokens, w.usage.cacheRead)
+	c.eq(label+".usage.output_reasoning_tokens", u.ReasoningTokens, w.usage.reasoning)
+	c.eq(label+".usage.details", nonEmptyMap(u.Details), nonEmptyMap(w.usage.details))
+	c.eq(label+".usage.cost", notModelled, w.usage.cost)
+}
+
+// nonEmptyMap returns m, or nil when it is empty, so that a nil and an
+// empty map compare equal.
+func nonEmptyMap(m map[string]int) map[string]int {
+	if len(m) == 0 {
+		return nil
+	}
+	return m
+}
+
+// vectorRun is one ported test's replay: a model factory on a replay
+// session of the recording, and the request bodies the model sent.
+type vectorRun struct {
+	t        *testing.T
+	c        *collector
+	client   *http.Client
+	mu       sync.Mutex
+	sent     [][]byte
+	baseURL  string
+	msgs     []llm.Message
+	settings llm.ModelSettings
+	params   *llm.RequestParams
+	model    *groq.Model
+}
+
+// sentBodies is a RoundTripper that keeps each request body, then passes
+// the request on to the replay session unchanged.
+type sentBodies struct {
+	run  *vectorRun
+	next http.RoundTripper
+}
+
+func (s sentBodies) RoundTrip(r *http.Request) (*http.Response, error) {
+	var body []byte
+	if r.Body != nil {
+		var err error
+		if body, err = io.ReadAll(r.Body); err != nil {
+			return nil, err
+		}
+		r.Body.Close()
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	s.run.mu.Lock()
+	s.run.sent = append(s.run.sent, body)
+	s.run.mu.Unlock()
+	return s.next.RoundTrip(r)
+}
+
+// newModel returns a groq.Model for name on the run's replay session.
+func (v *vectorRun) newModel(name string) *groq.Model {
+	v.t.Helper()
+	opts := []groq.Option{groq.WithHTTPClient(v.client), groq.WithMaxRetries(0), groq.WithAPIKey(testKey)}
+	if v.baseURL != "" {
+		opts = append(opts, groq.WithBaseURL(v.baseURL))
+	}
+	m, err := groq.NewModel(name, opts...)
+	if err != nil {
+		v.t.Fatal(err)
+	}
+	v.model = m
+	return m
+}
+
+// send appends a request of parts (with instructions, when given) to the
+// conversation, asks the model and appends its answer.
+func (v *vectorRun) send(instructions string, parts ...llm.RequestPart) *llm.Response {
+	v.t.Helper()
+	v.msgs = append(v.msgs, &llm.Request{Parts: parts, Instructions: instructions})
+	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+	defer cancel()
+	r, err := v.model.Request(ctx, v.msgs, v.settings, v.params)
+	if err != nil {
+		v.t.Fatalf("request %d: %v", len(v.sent)-1, err)
+	}
+	v.msgs = append(v.msgs, r)
+	return r
+}
+
+// stream is send over RequestStream: the events are read to the end and
+// the stream's response kept.
+func (v *vectorRun) stream(instructions string, parts ...llm.RequestPart) *llm.Response {
+	v.t.Helper()
+	v.msgs = append(v.msgs, &llm.Request{Parts: parts, Instructions: instructions})
+	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+	defer cancel()
+	sr, err := v.model.RequestStream(ctx, v.msgs, v.settings, v.params)
+	if err != nil {
+		v.t.Fatalf("stream %d: %v", len(v.sent)-1, err)
+	}
+	defer sr.Close()
+	for _, err := range sr.Events() {
+		if err != nil {
+			v.t.Fatalf("stream %d: %v", len(v.sent)-1, err)
+		}
+	}
+	r := sr.Response()
+	v.msgs = append(v.msgs, r)
+	return r
+}
+
+// kiwiJPEG is pydantic-ai's image_content fixture.
+func kiwiJPEG(t *testing.T) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "pydantic-ai", "kiwi.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// portedTest is one pydantic-ai test, ported.
+type portedTest struct {
+	name     string // the pydantic-ai test
+	cassette string // under testdata/vcrpy
+	baseURL  string // "" for Groq's
+	// ignore lists request body paths replay leaves out of matching,
+	// for requests recorded by older pydantic-ai code (see knownFailing).
+	ignore []string
+	run    func(v *vectorRun)
+}
+
+const (
+	groqURL = "https://api.groq.com"
+	concise = "Be concise. Never use pretty double quotes, just regular ones."
+	// getSomethingSchema is the schema pydantic-ai derives from
+	// `async def get_something_by_name(name: str) -> str`.
+	getSomethingSchema = `{"additionalProperties":false,"properties":{"name":{"type":"string"}},"required":["name"],"type":"object"}`
+	fruitURL           = "https://t3.ftcdn.net/jpg/00/85/79/92/360_F_85799278_0BBGV9OAdQDTLnKwAPBCcg1J7QtiieJY.jpg"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+func portedTests() []portedTest {
+	getSomething := &llm.RequestParams{FunctionTools: []llm.ToolDefinition{{Name: "get_something_by_name", Parameters: json.RawMessage(getSomethingSchema)}}}
+	return []portedTest{
+		{name: "test_groq_model_instructions", cassette: "test_groq/test_groq_model_instructions.yaml", run: func(v *vectorRun) {
+			v.newModel("llama-3.3-70b-versatile")
+			r := v.send("You are a helpful assistant.", llm.User("What is the capital of France?"))
+			v.c.response("responses[0]", r, snapResponse{
+				parts: []snapPart{text("The capital of France is Paris.")},
+				usage: snapUsage{input: 48, output: 8, cost: "0.00003464"},
+				model: "llama-3.3-70b-versatile", providerURL: groqURL, finish: "stop", rawFinish: "stop",
+				timestamp: time.Date(2025, 4, 7, 16, 32, 53, 0, time.UTC), responseID: anyID,
+			})
+		}},
+		{name: "test_extra_headers", cassette: "test_groq/test_extra_headers.yaml", run: func(v *vectorRun) {
+			// "This test doesn't do anything, it's just here to ensure that
+			// calls with extra_headers don't cause errors": the call succeeds.
+			v.newModel("llama-3.3-70b-versatile")
+			v.settings = &llm.Settings{ExtraHeaders: map[string]string{"Extra-Header-Key": "Extra-Header-Value"}}
+			r := v.send("", llm.User("hello"))
+			v.c.eq("run succeeds", r != nil, true)
+		}},
+		{name: "test_image_url_input", cassette: "test_groq/test_image_url_input.yaml", run: func(v *vectorRun) {
+			v.newModel("meta-llama/llama-4-scout-17b-16e-instruct")
+			r := v.send("", llm.UserParts(llm.Text("What is the name of this fruit?"), &llm.ImageURL{URL: fruitURL}))
+			v.c.eq("result.output", r.Text(), "The fruit depicted in the image is a potato. Although commonly mistaken as a vegetable, potatoes are technically fruits because they are the edible, ripened ovary of a flower, containing seeds. However, in culinary and everyday contexts, potatoes are often referred to as a vegetable due to their savory flavor and uses in dishes. The botanical classification of a potato as a fruit comes from its origin as the tuberous part of the Solanum tuberosum plant, which produces flowers and subsequently the potato as a fruit that grows underground.")
+		}},
+		{name: "test_image_as_binary_content_tool_response", cassette: "test_groq/test_image_as_binary_content_tool_response.yaml", run: func(v *vectorRun) {
+			v.newModel("meta-llama/llama-4-maverick-17b-128e-instruct")
+			v.params = &llm.RequestParams{FunctionTools: []llm.ToolDefinition{{Name: "get_image", Parameters: json.RawMessage(`{"additionalProperties":false,"properties":{},"type":"object"}`)}}}
+			r := v.send("", llm.UserParts(llm.Text("What fruit is in the image you can get from the get_image tool (without any arguments)?")))
+			v.c.response("responses[0]", r, snapResponse{
+				parts: []snapPart{call("get_image", "{}", "911ra51k8")},
+				usage: snapUsage{input: 712, output: 20, cost: "0.0001544"},
+				model: "meta-llama/llama-4-maverick-17b-128e-instruct", providerURL: groqURL, finish: "tool_call", rawFinish: "tool_calls", responseID: anyID,
+			})
+			r = v.send("", llm.ToolReturn("get_image", "911ra51k8", &llm.BinaryContent{Data: kiwiJPEG(v.t), MediaType: "image/jpeg"}))
+			v.c.response("responses[1]", r, snapResponse{
+				parts: []snapPart{text("The fruit in the image is a kiwi.")},
+				usage: snapUsage{input: 1501, output: 11, cost: "0.0003068"},
+				model: "meta-llama/llama-4-maverick-17b-128e-instruct", providerURL: groqURL, finish: "stop", rawFinish: "stop", responseID: anyID,
+			})
+		}},
+		{name: "test_image_detail_vendor_metadata", cassette: "test_groq/test_image_detail_vendor_metadata.yaml", run: func(v *vectorRun) {
+			v.newModel("meta-llama/llama-4-scout-17b-16e-instruct")
+			v.send("", llm.UserParts(llm.Text("Describe these images."),
+				&llm.ImageURL{URL: fruitURL, Detail: "high"},
+				&llm.BinaryContent{Data: kiwiJPEG(v.t), MediaType: "image/jpeg", Detail: "low"}))
+			var body struct {
+				Messages []struct {
+					Content []struct {
+						Type     string `json:"type"`
+						ImageURL struct {
+							Detail string `json:"detail"`
+						} `json:"image_url"`
+					} `json:"content"`
+				} `json:"messages"`
+			}
+			json.Unmarshal(v.sentBody(0), &body)
+			var details []string
+			for _, m := range body.Messages[:min(1, len(body.Messages))] {
+				for _, item := range m.Content {
+					if item.Type == "image_url" {
+						details = append(details, item.ImageURL.Detail)
+					}
+				}
+			}
+			v.c.eq("request image details", details, []string{"high", "low"})
+		}},
+		{name: "test_groq_model_thinking_part", cassette: "test_groq/test_groq_model_thinking_part.yaml", ignore: []string{"messages[2].content"}, run: func(v *vectorRun) {
+			v.newModel("deepseek-r1-distill-llama-70b")
+			v.settings = &groq.Settings{ReasoningFormat: "raw"}
+			r := v.send("You are a chef.", llm.User("I want a recipe to cook Uruguayan alfajores."))
+			first := snapResponse{
+				parts: []snapPart{{kind: "thinking"}, {kind: "text"}},
+				usage: snapUsage{input: 21, output: 1414, cost: "0.00141561"},
+				model: "deepseek-r1-distill-llama-70b", providerURL: groqURL, finish: "stop", rawFinish: "stop",
+				timestamp: time.Date(2025, 4, 19, 12, 3, 5, 0, time.UTC), responseID: anyID,
+			}
+			v.c.response("responses[0]", r, first)
+			v.settings = &groq.Settings{ReasoningFormat: "parsed"}
+			r = v.send("You are a chef.", llm.User("Considering the Uruguayan recipe, how can I cook the Argentinian one?"))
+			v.c.response("responses[1]", r, snapResponse{
+				parts: []snapPart{{kind: "thinking"}, {kind: "text"}},
+				usage: snapUsage{input: 524, output: 1590, cost: "0.0019671"},
+				model: "deepseek-r1-distill-llama-70b", providerURL: groqURL, finish: "stop", rawFinish: "stop",
+				timestamp: time.Date(2025, 4, 19, 12, 3, 10, 0, time.UTC), responseID: anyID,
+			})
+		}},
+		{name: "test_tool_use_failed_error", cassette: "test_groq/test_tool_use_failed_error.yaml", run: func(v *vectorRun) {
+			v.newModel("openai/gpt-oss-120b")
+			v.params = getSomething
+			r := v.send(concise, llm.User(`Please call the "get_something_by_name" tool with non-existent parameters to test error handling; on the second try you can use valid args`))
+			v.c.response("responses[0]", r, snapResponse{
+				parts: []snapPart{call("get_something_by_name", map[string]any{"foo": "bar"}, anyID)},
+				usage: snapUsage{cost: "0.000"},
+				model: "openai/gpt-oss-120b", providerURL: groqURL, finish: "error",
+			})
+			// pydantic-ai gave the failed call a random id, which its next
+			// request recorded; a random id cannot be replayed, so the
+			// conversation carries the recorded one (the fact above checks
+			// that llmvcr gave the call an id at all).
+			const failedID = "pyd_ai_445dbde6c4764cafb5782bb928ef6c2c"
+			setCallID(r, failedID)
+			r = v.send(concise, llm.RetryErrors("get_something_by_name", failedID,
+				llm.ValidationError{Type: "missing", Loc: []any{"name"}, Msg: "Field required", Input: map[string]any{"foo": "bar"}, HasInput: true},
+				llm.ValidationError{Type: "extra_forbidden", Loc: []any{"foo"}, Msg: "Extra inputs are not permitted", Input: "bar", HasInput: true}))
+			v.c.response("responses[1]", r, snapResponse{
+				parts: []snapPart{thinking(`We need to call with correct param: name field. Use some name, e.g., "test".`), call("get_something_by_name", `{"name":"test"}`, anyID)},
+				usage: snapUsage{input: 301, output: 52, reasoning: 22, details: map[string]int{"reasoning_tokens": 22}, cost: "0.00007635"},
+				model: "openai/gpt-oss-120b", providerURL: groqURL, finish: "tool_call", rawFinish: "tool_calls", responseID: anyID,
+			})
+			id := ""
+			if calls := r.ToolCalls(); len(calls) > 0 {
+				id = calls[0].ToolCallID
+			}
+			r = v.send(concise, llm.ToolReturn("get_something_by_name", id, "Something with name: test"))
+			v.c.response("responses[2]", r, snapResponse{
+				parts: []snapPart{
+					thinking(`We need to respond to user request. They asked: "Please call the ... tool with non-existent parameters to test error handling; on the second try you can use valid args". We already did that. Now we should respond concisely, maybe acknowledging the result. Use regular quotes.`),
+					text(`The first call failed due to missing and extra parameters, as expected. The second call succeeded and returned: "Something with name: test".`),
+				},
+				usage: snapUsage{input: 336, cacheRead: 256, output: 96, reasoning: 59, details: map[string]int{"reasoning_tokens": 59}, cost: "0.0000888"},
+				model: "openai/gpt-oss-120b", providerURL: groqURL, finish: "stop", rawFinish: "stop", responseID: anyID,
+			})
+		}},
+		{name: "test_tool_use_failed_error_streaming", cassette: "test_groq/test_tool_use_failed_error_streaming.yaml", run: func(v *vectorRun) {
+			v.newModel("openai/gpt-oss-120b")
+			v.params = getSomething
+			r := v.stream(concise, llm.User(`Please call the "get_something_by_name" tool with non-existent parameters to test error handling; on the second try you can use valid args`))
+			v.c.response("responses[0]", r, snapResponse{
+				parts: []snapPart{
+					thinking(`We need to call the tool with invalid parameters first, then second call with valid args. The user wants us to test error handling. So first call should have wrong parameters (e.g., missing required "name" or extra param). The tool expects only "name". If we send extra property, that might cause error. Or missing "name". We'll do a call with missing name: {}. Then second call with name: "test". Let's do that.`),
+					call("get_something_by_name", map[string]any{"invalid_param": "value"}, anyID),
+				},
+				usage: snapUsage{cost: "0.000"},
+				model: "openai/gpt-oss-120b", providerURL: groqURL, responseID: "chatcmpl-4f39f3af-3267-4ac1-a0cf-6aa7451877dc",
+			})
+			const failedID = "pyd_ai_53c381537e5a4ce2852509adfb88b3d5" // pydantic-ai's random id, as recorded (see above)
+			setCallID(r, failedID)
+			r = v.stream(concise, llm.RetryErrors("get_something_by_name", failedID,
+				llm.ValidationError{Type: "missing", Loc: []any{"name"}, Msg: "Field required", Input: map[string]any{"invalid_param": "value"}, HasInput: true},
+				llm.ValidationError{Type: "extra_forbidden", Loc: []any{"invalid_param"}, Msg: "Extra inputs are not permitted", Input: "value", HasInput: true}))
+			v.c.response("responses[1]", r, snapResponse{
+				parts: []snapPart{
+					thinking(`We need to call the function with correct parameter "name". Provide a name, e.g., "example".`),
+					call("get_something_by_name", `{"name":"example"}`, "fc_bfb39741-3748-4def-9886-a93fc9c64a90"),
+				},
+				usage: snapUsage{input: 304, output: 49, reasoning: 23, details: map[string]int{"reasoning_tokens": 23}, cost: "0.0000750"},
+				model: "openai/gpt-oss-120b", providerURL: groqURL, finish: "tool_call", rawFinish: "tool_calls", responseID: "chatcmpl-e35442a8-12c0-4fb4-8be4-0e51727ce7b7",
+			})
+			r = v.stream(concise, llm.ToolReturn("get_something_by_name", "fc_bfb39741-3748-4def-9886-a93fc9c64a90", "Something with name: example"))
+			v.c.response("responses[2]", r, snapResponse{
+				parts: []snapPart{
+					thinking(`The user wants to test error handling by calling tool with non-existent parameters first (we did) and then second try with valid args. We have succeeded. Now respond concisely.`),
+					text("The tool returned the expected result for the valid call."),
+				},
+				usage: snapUsage{input: 339, output: 58, reasoning: 38, details: map[string]int{"reasoning_tokens": 38}, cost: "0.00008565"},
+				model: "openai/gpt-oss-120b", providerURL: groqURL, finish: "stop", rawFinish: "stop", responseID: "chatcmpl-935610b8-ec6a-4b1d-8a58-84b34ab0590e",
+			})
+		}},
+		{name: "test_tool_use_failed_error_with_text", cassette: "test_groq/test_tool_use_failed_error_with_text.yaml", ignore: []string{"messages[3].content"}, run: func(v *vectorRun) {
+			v.newModel("openai/gpt-oss-120b")
+			// output_type=Literal['yes', 'no']: an output tool, text denied.
+			v.params = &llm.RequestParams{DenyTextOutput: true, OutputTools: []llm.ToolDefinition{{
+				Name: "final_result", Description: "The final response which ends this conversation", Kind: llm.ToolKindOutput,
+				Parameters: json.RawMessage(`{"additionalProperties":false,"properties":{"response":{"enum":["yes","no"],"type":"string"}},"required":["response"],"type":"object"}`),
+			}}}
+			r := v.send(concise, llm.User(`dont make a tool call, just return the string "maybe" by itself, not as json output, to test error handling; on the second try you can use valid args`))
+			v.c.response("responses[0]", r, snapResponse{
+				parts: []snapPart{text("maybe")},
+				usage: snapUsage{cost: "0.000"},
+				model: "openai/gpt-oss-120b", providerURL: groqURL, finish: "error",
+			})
+			r = v.send(concise, llm.RetryErrors("", "", llm.ValidationError{Type: "json_invalid", Loc: []any{}, Msg: "Invalid JSON: expected value at line 1 column 1", Input: "maybe", HasInput: true}))
+			v.c.response("responses[1]", r, snapResponse{
+				parts: []snapPart{
+					thinking("The user wants me to fix the errors. They attempted to get plain \"maybe\" but system expects JSON output from tool calls? The user says \"on the second try you can use valid args\". So we need to produce a valid tool call with appropriate arguments to the function final_result. The function expects a response field with value \"yes\" or \"no\". So we must call the function with response \"yes\" or \"no\". The user wants to test error handling, but now we need to provide valid output. We should call the function final_result with response maybe? But allowed values are \"yes\" or \"no\". The user didn't specify which. Probably we can respond with \"yes\". Let's do function call.\n\n"),
+					call("final_result", `{"response":"yes"}`, "fc_beee8d84-e6d7-4980-bec6-298d3ec7a73f"),
+				},
+				usage: snapUsage{input: 254, output: 174, reasoning: 147, details: map[string]int{"reasoning_tokens": 147}, cost: "0.0001425"},
+				model: "openai/gpt-oss-120b", providerURL: groqURL, finish: "tool_call", rawFinish: "tool_calls", responseID: "chatcmpl-9fc28492-a04d-4b0f-b9a0-a9149d048b37",
+			})
+		}},
+		{name: "test_tool_regular_error", cassette: "test_groq/test_tool_regular_error.yaml", run: func(v *vectorRun) {
+			m := v.newModel("non-existent")
+			_, err := m.Request(context.Background(), []llm.Message{llm.NewRequest(llm.User("hello"))}, nil, nil)
+			var he *llm.ModelHTTPError
+			v.c.eq("raises ModelHTTPError", errors.As(err, &he), true)
+			v.c.eq("error matches message", err != nil && strings.Contains(err.Error(), "The model `non-existent` does not exist or you do not have access to it."), true)
+		}},
+		{name: "test_groq_native_output", cassette: "test_groq/test_groq_native_output.yaml", run: func(v *vectorRun) {
+			v.newModel("openai/gpt-oss-120b")
+			v.params = &llm.RequestParams{OutputMode: llm.OutputNative, OutputObject: &llm.OutputObject{
+				Name: "CityLocation", Description: "A city and its country.", Strict: llm.Ptr(true),
+				JSONSchema: json.RawMessage(`{"additionalProperties":false,"properties":{"city":{"type":"string"},"country":{"type":"string"}},"required":["city","country"],"type":"object"}`),
+			}}
+			r := v.send("", llm.User("What is the largest city in Mexico?"))
+			v.c.eq("result.output", cityOf(r), map[string]any{"city": "Mexico City", "country": "Mexico"})
+			v.c.response("responses[0]", r, snapResponse{
+				parts: []snapPart{
+					thinking(`The user asks: "What is the largest city in Mexico?" The system expects a JSON object conforming to CityLocation schema: properties city (string) and country (string), required both. Provide largest city in Mexico: Mexico City. So output JSON: {"city":"Mexico City","country":"Mexico"} in compact format, no extra text.`),
+					text(`{"city":"Mexico City","country":"Mexico"}`),
+				},
+				usage: snapUsage{input: 178, output: 94, cost: "0.0000831"},
+				model: "openai/gpt-oss-120b", providerURL: groqURL, finish: "stop", rawFinish: "stop",
+				timestamp: time.Date(2025, 9, 2, 20, 1, 5, 0, time.UTC), responseID: anyID,
+			})
+		}},
+		{name: "test_groq_prompted_output", cassette: "test_groq/test_groq_prompted_output.yaml", run: func(v *vectorRun) {
+			v.newModel("openai/gpt-oss-120b")
+			v.params = &llm.RequestParams{OutputMode: llm.OutputPrompted, OutputObject: &llm.OutputObject{
+				Name:       "CityLocation",
+				JSONSchema: json.RawMessage(`{"properties":{"city":{"type":"string"},"country":{"type":"string"}},"required":["city","country"],"title":"CityLocation","type":"object"}`),
+			}}
+			r := v.send("", llm.User("What is the largest city in Mexico?"))
+			v.c.eq("result.output", cityOf(r), map[string]any{"city": "Mexico City", "country": "Mexico"})
+			v.c.response("responses[0]", r, snapResponse{
+				parts: []snapPart{
+					thinking(`We need to respond with JSON object with properties city and country. The question: "What is the largest city in Mexico?" The answer: City is Mexico City, country is Mexico. Must output compact JSON without any extra text or markdown. So {"city":"Mexico City","country":"Mexico"} Ensure valid JSON.`),
+					text(`{"city":"Mexico City","country":"Mexico"}`),
+				},
+				usage: snapUsage{input: 177, output: 87, cost: "0.00007875"},
+				model: "openai/gpt-oss-120b", providerURL: groqURL, finish: "stop", rawFinish: "stop",
+				timestamp: time.Date(2025, 9, 2, 20, 1, 6, 0, time.UTC), responseID: anyID,
+			})
+		}},
+		{name: "test_groq_web_search_tool_domain_filters", cassette: "test_groq/test_groq_web_search_tool_domain_filters.yaml", run: func(v *vectorRun) {
+			v.newModel("compound-beta")
+			v.params = &llm.RequestParams{NativeTools: []llm.NativeTool{&llm.WebSearchTool{AllowedDomains: []string{"python.org"}, BlockedDomains: []string{"w3schools.com"}}}}
+			r := v.send("", llm.User("What is the latest stable version of Python?"))
+			v.c.eq("result.output is a string", r.Text() != "", true)
+			var body struct {
+				SearchSettings any `json:"search_settings"`
+			}
+			json.Unmarshal(v.sentBody(0), &body)
+			v.c.eq("request search_settings", body.SearchSettings, map[string]any{"include_domains": []any{"python.org"}, "exclude_domains": []any{"w3schools.com"}})
+		}},
+		{name: "test_model_name_suggestion[groq]", cassette: "test_model_name_suggestions/test_model_name_suggestion[groq].yaml", run: func(v *vectorRun) {
+			m := v.newModel("llama-3.3-70b-versatlie")
+			_, err := m.Request(context.Background(), []llm.Message{llm.NewRequest(llm.User("hello"))}, nil, nil)
+			var he *llm.ModelHTTPError
+			if !errors.As(err, &he) {
+				he = &llm.ModelHTTPError{}
+			}
+			var req struct {
+				Model string `json:"model"`
+			}
+			json.Unmarshal(v.sentBody(0), &req)
+			v.c.eq("requested identifiers", []string{req.Model}, []string{"llama-3.3-70b-versatlie"})
+			v.c.eq("error.status_code", he.StatusCode, 404)
+			var body any
+			json.Unmarshal(he.Body, &body)
+			v.c.eq("error.body", body, map[string]any{"error": map[string]any{
+				"message": "The model `llama-3.3-70b-versatlie` does not exist or you do not have access to it.",
+				"type":    "invalid_request_error", "code": "model_not_found",
+			}})
+			v.c.eq("error.suggested_model_id", notModelled, "groq:llama-3.3-70b-versatile")
+			v.c.eq("error ends with suggestion", err != nil && strings.HasSuffix(err.Error(), ". Did you mean 'groq:llama-3.3-70b-versatile'?"), true)
+		}},
+		{name: "test_stop_settings[groq]", cassette: "test_settings/test_stop_settings[groq].yaml", run: func(v *vectorRun) {
+			v.newModel("llama3-8b-8192")
+			v.settings = &llm.Settings{StopSequences: []string{"Paris"}}
+			r := v.send("", llm.User(`What is the capital of France? Give me an answer that contains the word "Paris", but is not the first word.`))
+			v.c.eq("'Paris' not in result.output", !strings.Contains(r.Text(), "Paris"), true)
+		}},
+		{name: "test_gateway_provider_with_groq", cassette: "test_gateway/test_gateway_provider_with_groq.yaml", baseURL: "http://localhost:8787/groq", run: func(v *vectorRun) {
+			v.newModel("llama-3.3-70b-versatile")
+			r := v.send("", llm.User("What is the capital of France?"))
+			v.c.eq("result.output", r.Text(), "The capital of France is Paris.")
+		}},
+	}
+}
+
+// setCallID gives r's first tool call the id pydantic-ai's conversation
+// used for it.
+func setCallID(r *llm.Response, id string) {
+	if calls := r.ToolCalls(); len(calls) > 0 {
+		calls[0].ToolCallID = id
+	}
+}
+
+// cityOf decodes a CityLocation answer, as pydantic-ai's output
+// validation would.
+func cityOf(r *llm.Response) any {
+	var v map[string]any
+	if err := json.Unmarshal([]byte(r.Text()), &v); err != nil {
+		return "invalid JSON: " + r.Text()
+	}
+	return v
+}
+
+// sentBody returns the body of the i-th request the model sent.
+func (v *vectorRun) sentBody(i int) []byte {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if i >= len(v.sent) {
+		return nil
+	}
+	return v.sent[i]
+}
+
+// TestFidelityExpectations replays each ported pydantic-ai test's real
+// recording through replay and groq.Model and checks the values its
+// snapshots assert. Facts known to fail are listed in knownFailing; any
+// other failing fact, or a listed fact that holds, fails the test.
+func TestFidelityExpectations(t *testing.T) {
+	dir := t.TempDir()
+	var all []fact
+	tests := portedTests()
+	for i, pt := range tests {
+		file := filepath.Join("testdata", "vcrpy", filepath.FromSlash(pt.cassette))
+		recorded, err := readVCR(file)
+		if err != nil {
+			t.Fatalf("%s: %v", pt.cassette, err)
+		}
+		c, err := cassettes.ImportVCRPyFile(file)
+		if err != nil {
+			t.Fatalf("%s: import: %v", pt.cassette, err)
+		}
+		c.Path = filepath.Join(dir, fmt.Sprintf("e%02d.yaml", i))
+		if err := c.Save(); err != nil {
+			t.Fatalf("%s: save: %v", pt.cassette, err)
+		}
+		col := &collector{test: pt.name}
+		t.Run(pt.name, func(t *testing.T) {
+			opts := []replay.Option{replay.WithPath(c.Path)}
+			if len(pt.ignore) > 0 {
+				opts = append(opts, replay.IgnoreJSONPaths(pt.ignore...))
+			}
+			s := replay.New(t, opts...)
+			v := &vectorRun{t: t, c: col, baseURL: pt.baseURL}
+			v.client = &http.Client{Transport: sentBodies{run: v, next: s.Transport()}}
+			pt.run(v)
+			// The requests: as many as recorded, each JSON-equal to its
+			// recording (replay matched them already, up to pt.ignore).
+			col.eq("requests sent", len(v.sent), len(recorded))
+			for j := range min(len(v.sent), len(recorded)) {
+				col.eq(fmt.Sprintf("requests[%d] body equals the recording", j), jsonEqual(v.sent[j], recorded[j].reqBody), true)
+			}
+		})
+		all = append(all, col.facts...)
+	}
+
+	seen := map[string]bool{}
+	var holding, knownFail int
+	var report strings.Builder
+	for _, f := range all {
+		if seen[f.name] {
+			t.Errorf("fact %q is checked twice", f.name)
+		}
+		seen[f.name] = true
+		reason := knownReason(f.name)
+		switch {
+		case f.holds() && reason != "":
+			t.Errorf("%s now holds (got %#v): remove it from the known-failing list (%s)", f.name, f.got, reason)
+			holding++
+		case f.holds():
+			holding++
+		case reason != "":
+			knownFail++
+			fmt.Fprintf(&report, "  %s: got %#v, want %#v (%s)\n", f.name, f.got, f.want, reason)
+		default:
+			t.Errorf("%s: got %#v, want %#v", f.name, f.got, f.want)
+		}
+	}
+	var stale []string
+	for name := range knownFailing {
+		if !seen[name] {
+			stale = append(stale, name)
+		}
+	}
+	sort.Strings(stale)
+	for _, name := range stale {
+		t.Errorf("known-failing entry %q names no fact", name)
+	}
+	t.Logf("facts known to fail:\n%s", report.String())
+	figure(t, "fidelity_expectations", "ported_tests", len(tests), "of_tests", vectorTests, "facts", len(all),
+		"hold", holding, "known_failing", knownFail, "other_failing", len(all)-holding-knownFail)
+}
