@@ -65,6 +65,8 @@ var knownFailing = map[string]string{
 	// the test's case, and the fact records the difference.
 	"test_groq_model_thinking_part: requests[1] body equals the recording":        "recorded before pydantic-ai sent thinking back in <think> tags",
 	"test_tool_use_failed_error_with_text: requests[1] body equals the recording": "recorded when pydantic-ai still sent the input of an error with an empty location",
+	// Deliberate: a Go library has no warnings channel.
+	"test_reasoning_wire_contract[groq-qwen3-disable-overrides-effort-setting]: warns `groq_reasoning_effort` will be ignored": "deliberate: llmvcr does not print warnings",
 }
 
 // knownFailingFields lists fields llmvcr does not model at all: every fact
@@ -357,6 +359,12 @@ const (
 func ptr[T any](v T) *T { return &v }
 
 func portedTests() []portedTest {
+	return append(append(groqTests(), wireContractTests()...), toolChoiceTests()...)
+}
+
+// groqTests are the tests of pydantic-ai's tests/models/test_groq.py with
+// a shared recording, and the Groq cases of three other files.
+func groqTests() []portedTest {
 	getSomething := &llm.RequestParams{FunctionTools: []llm.ToolDefinition{{Name: "get_something_by_name", Parameters: json.RawMessage(getSomethingSchema)}}}
 	return []portedTest{
 		{name: "test_groq_model_instructions", cassette: "test_groq/test_groq_model_instructions.yaml", run: func(v *vectorRun) {
@@ -635,6 +643,150 @@ func setCallID(r *llm.Response, id string) {
 	if calls := r.ToolCalls(); len(calls) > 0 {
 		calls[0].ToolCallID = id
 	}
+}
+
+// wireContractTests are the Groq cases of pydantic-ai's
+// tests/test_thinking_wire_contract.py: keys that must be present in the
+// request body with a value, keys that must be absent.
+func wireContractTests() []portedTest {
+	type wireCase struct {
+		id       string
+		model    string
+		thinking llm.Thinking // "" for unset
+		effort   string       // groq_reasoning_effort
+		extra    map[string]any
+		present  map[string]any
+		absent   []string
+		warning  string
+	}
+	service := func() map[string]any { return map[string]any{"service_tier": "on_demand"} }
+	cases := []wireCase{
+		{id: "groq-qwen3-disable", model: "qwen/qwen3-32b", thinking: llm.ThinkingOff, present: map[string]any{"reasoning_effort": "none"}, absent: []string{"reasoning_format"}},
+		{id: "groq-qwen3-disable-merges-user-extra-body", model: "qwen/qwen3-32b", thinking: llm.ThinkingOff, extra: service(), present: map[string]any{"reasoning_effort": "none", "service_tier": "on_demand"}, absent: []string{"reasoning_format"}},
+		{id: "groq-qwen3-effort-setting", model: "qwen/qwen3-32b", effort: "default", extra: service(), present: map[string]any{"reasoning_effort": "default", "service_tier": "on_demand"}, absent: []string{"reasoning_format"}},
+		{id: "groq-qwen3-disable-overrides-effort-setting", model: "qwen/qwen3-32b", thinking: llm.ThinkingOff, effort: "high", present: map[string]any{"reasoning_effort": "none"}, absent: []string{"reasoning_format"}, warning: "`groq_reasoning_effort` will be ignored"},
+		{id: "groq-gpt-oss-thinking-high", model: "openai/gpt-oss-120b", thinking: llm.ThinkingHigh, present: map[string]any{"reasoning_effort": "high", "reasoning_format": "parsed"}},
+		{id: "groq-gpt-oss-thinking-medium", model: "openai/gpt-oss-120b", thinking: llm.ThinkingMedium, present: map[string]any{"reasoning_effort": "medium", "reasoning_format": "parsed"}},
+		{id: "groq-gpt-oss-thinking-minimal-folds-to-low", model: "openai/gpt-oss-120b", thinking: llm.ThinkingMinimal, present: map[string]any{"reasoning_effort": "low", "reasoning_format": "parsed"}},
+		{id: "groq-gpt-oss-thinking-xhigh-folds-to-high", model: "openai/gpt-oss-120b", thinking: llm.ThinkingXHigh, present: map[string]any{"reasoning_effort": "high", "reasoning_format": "parsed"}},
+		{id: "groq-gpt-oss-thinking-true-maps-to-medium", model: "openai/gpt-oss-120b", thinking: llm.ThinkingOn, present: map[string]any{"reasoning_effort": "medium", "reasoning_format": "parsed"}},
+		{id: "groq-gpt-oss-thinking-false-noop", model: "openai/gpt-oss-120b", thinking: llm.ThinkingOff, absent: []string{"reasoning_effort", "reasoning_format"}},
+		{id: "groq-gpt-oss-explicit-effort-overrides-thinking", model: "openai/gpt-oss-120b", thinking: llm.ThinkingLow, effort: "high", present: map[string]any{"reasoning_effort": "high", "reasoning_format": "parsed"}},
+		{id: "groq-gpt-oss-thinking-merges-user-extra-body", model: "openai/gpt-oss-120b", thinking: llm.ThinkingHigh, extra: service(), present: map[string]any{"reasoning_effort": "high", "reasoning_format": "parsed", "service_tier": "on_demand"}},
+		{id: "groq-qwen3-enable-level-sends-no-effort", model: "qwen/qwen3-32b", thinking: llm.ThinkingHigh, present: map[string]any{"reasoning_format": "parsed"}, absent: []string{"reasoning_effort"}},
+	}
+	var out []portedTest
+	for _, wc := range cases {
+		out = append(out, portedTest{
+			name:     "test_reasoning_wire_contract[" + wc.id + "]",
+			cassette: "test_thinking_wire_contract/test_reasoning_wire_contract[" + wc.id + "].yaml",
+			run: func(v *vectorRun) {
+				v.newModel(wc.model)
+				v.settings = &groq.Settings{Settings: llm.Settings{Thinking: wc.thinking, ExtraBody: wc.extra}, ReasoningEffort: wc.effort}
+				v.send("", llm.User("What is 2+2? Reply with just the number."))
+				var body map[string]any
+				json.Unmarshal(v.sentBody(0), &body)
+				keys := make([]string, 0, len(wc.present))
+				for k := range wc.present {
+					keys = append(keys, k)
+				}
+				sort.Strings(keys)
+				for _, k := range keys {
+					v.c.eq("request "+k, body[k], wc.present[k])
+				}
+				for _, k := range wc.absent {
+					_, present := body[k]
+					v.c.eq("request has no "+k, !present, true)
+				}
+				if wc.warning != "" {
+					v.c.eq("warns "+wc.warning, notModelled, "a UserWarning")
+				}
+			},
+		})
+	}
+	return out
+}
+
+// toolChoiceTests are the Groq cases of pydantic-ai's
+// tests/models/test_tool_choice_matrix.py: the tool_choice of the first
+// request, as its EXPECTED_TOOL_CHOICE snapshot gives it.
+func toolChoiceTests() []portedTest {
+	// The tools as pydantic-ai derives them from get_weather and get_time
+	// (docstring and signature), and as make_tool_def builds them.
+	weather := llm.ToolDefinition{Name: "get_weather", Description: "Get the current weather for a city.",
+		Parameters: json.RawMessage(`{"additionalProperties":false,"properties":{"city":{"type":"string"}},"required":["city"],"type":"object"}`)}
+	timeTool := llm.ToolDefinition{Name: "get_time", Description: "Get the current time in a timezone.",
+		Parameters: json.RawMessage(`{"additionalProperties":false,"properties":{"timezone":{"type":"string"}},"required":["timezone"],"type":"object"}`)}
+	makeToolDef := func(name, description, param string) llm.ToolDefinition {
+		return llm.ToolDefinition{Name: name, Description: description,
+			Parameters: json.RawMessage(`{"type":"object","properties":{"` + param + `":{"type":"string"}},"required":["` + param + `"]}`)}
+	}
+	// output_type=CityInfo: an output tool, text output denied.
+	cityInfo := llm.ToolDefinition{Name: "final_result", Description: "The final response which ends this conversation", Kind: llm.ToolKindOutput,
+		Parameters: json.RawMessage(`{"properties":{"city":{"type":"string"},"summary":{"type":"string"}},"required":["city","summary"],"title":"CityInfo","type":"object"}`)}
+	choice := func(mode llm.ToolChoiceMode, names ...string) *llm.Settings {
+		return &llm.Settings{ToolChoice: &llm.ToolChoice{Mode: mode, Names: names}}
+	}
+	cases := []struct {
+		scenario string
+		prompt   string
+		settings *llm.Settings
+		params   *llm.RequestParams
+		agent    bool // agent.run (tools are run); else one model.request
+		want     any
+	}{
+		{"auto", "What's the weather in Paris?", choice(llm.ToolChoiceAuto), &llm.RequestParams{FunctionTools: []llm.ToolDefinition{weather}}, true, "auto"},
+		{"none", "What's the weather in Paris?", choice(llm.ToolChoiceNone), &llm.RequestParams{FunctionTools: []llm.ToolDefinition{weather}}, true, "none"},
+		{"required", "What's the weather in Paris?", choice(llm.ToolChoiceRequired), &llm.RequestParams{FunctionTools: []llm.ToolDefinition{makeToolDef("get_weather", "Get weather for a city", "city")}}, false, "required"},
+		{"list_single", "What's the weather in Paris?", choice(llm.ToolChoiceTools, "get_weather"), &llm.RequestParams{FunctionTools: []llm.ToolDefinition{
+			makeToolDef("get_weather", "Get weather for a city", "city"), makeToolDef("get_time", "Get time in a timezone", "timezone")}}, false,
+			map[string]any{"type": "function", "function": map[string]any{"name": "get_weather"}}},
+		{"none_with_output", "Tell me about Paris", choice(llm.ToolChoiceNone), &llm.RequestParams{FunctionTools: []llm.ToolDefinition{weather}, OutputTools: []llm.ToolDefinition{cityInfo}, DenyTextOutput: true}, true,
+			map[string]any{"type": "function", "function": map[string]any{"name": "final_result"}}},
+		{"tools_plus_output", "Get weather for Paris and summarize", choice(llm.ToolChoiceToolsOrOutput, "get_weather"), &llm.RequestParams{FunctionTools: []llm.ToolDefinition{weather, timeTool}, OutputTools: []llm.ToolDefinition{cityInfo}, DenyTextOutput: true}, true, "required"},
+	}
+	var out []portedTest
+	for _, tc := range cases {
+		out = append(out, portedTest{
+			name:     "test_tool_choice_matrix[" + tc.scenario + "-groq]",
+			cassette: "test_tool_choice_matrix/test_tool_choice_matrix[" + tc.scenario + "-groq].yaml",
+			run: func(v *vectorRun) {
+				v.newModel("meta-llama/llama-4-scout-17b-16e-instruct")
+				v.settings, v.params = tc.settings, tc.params
+				r := v.send("", llm.User(tc.prompt))
+				// The agent runs function tools and asks again, until an
+				// answer or an output tool call (which, with pydantic-ai's
+				// default end_strategy "early", ends the run at once).
+				for step := 0; tc.agent && step < 5; step++ {
+					var returns []llm.RequestPart
+					calls := r.ToolCalls()
+					for _, call := range calls {
+						if call.ToolName == "final_result" {
+							calls = nil
+						}
+					}
+					for _, call := range calls {
+						if call.ToolName != "get_weather" {
+							continue
+						}
+						var args struct {
+							City string `json:"city"`
+						}
+						json.Unmarshal([]byte(call.Args), &args)
+						returns = append(returns, llm.ToolReturn(call.ToolName, call.ToolCallID, "Sunny, 22C in "+args.City))
+					}
+					if len(returns) == 0 {
+						break
+					}
+					r = v.send("", returns...)
+				}
+				var body map[string]any
+				json.Unmarshal(v.sentBody(0), &body)
+				v.c.eq("first request tool_choice", body["tool_choice"], tc.want)
+			},
+		})
+	}
+	return out
 }
 
 // cityOf decodes a CityLocation answer, as pydantic-ai's output
