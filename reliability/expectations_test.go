@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -37,11 +38,9 @@ import (
 // that starts to hold fails the test too, so the list is updated when a
 // difference is fixed.
 
-// ported names the pydantic-ai tests whose recordings are under
-// testdata/vcrpy and how many are ported here.
-const (
-	vectorTests = 59 // one pydantic-ai test (or parametrised case) per shared recording
-)
+// vectorTests is how many pydantic-ai tests (or parametrised cases) have a
+// recording under testdata/vcrpy; the figure says how many are ported.
+const vectorTests = 59
 
 // notModelled is what a fact's got holds when llmvcr has no such value.
 const notModelled = "<not modelled>"
@@ -359,7 +358,9 @@ const (
 func ptr[T any](v T) *T { return &v }
 
 func portedTests() []portedTest {
-	return append(append(groqTests(), wireContractTests()...), toolChoiceTests()...)
+	all := append(groqTests(), wireContractTests()...)
+	all = append(all, toolChoiceTests()...)
+	return append(all, multimodalTests()...)
 }
 
 // groqTests are the tests of pydantic-ai's tests/models/test_groq.py with
@@ -787,6 +788,148 @@ func toolChoiceTests() []portedTest {
 		})
 	}
 	return out
+}
+
+// multimodalTests are the Groq cases of pydantic-ai's
+// tests/models/test_multimodal_tool_returns.py: a tool returns an image,
+// a document, an audio or a video file, directly or as ToolReturn content;
+// images reach the model as user content, anything else is refused before
+// the second request.
+func multimodalTests() []portedTest {
+	const imageURL = "https://www.gstatic.com/webp/gallery3/1.png"
+	urls := map[string]llm.UserContent{
+		"image":    &llm.ImageURL{URL: imageURL},
+		"document": &llm.DocumentURL{URL: "https://pdfobject.com/pdf/sample.pdf"},
+		"audio":    &llm.AudioURL{URL: "https://download.samplelib.com/mp3/sample-3s.mp3"},
+		"video":    &llm.VideoURL{URL: "https://www.w3schools.com/html/mov_bbb.mp4"},
+	}
+	// binary returns the binary_contents fixture of file type ft. Only
+	// the image reaches the wire; for the others the mapping refuses the
+	// media type first, so their bytes (pydantic-ai's dummy.pdf,
+	// marcelo.mp3, small_video.mp4) are not needed: a stand-in of the
+	// right media type is used.
+	binary := func(t *testing.T, ft string) llm.UserContent {
+		switch ft {
+		case "image":
+			return &llm.BinaryContent{Data: kiwiJPEG(t), MediaType: "image/jpeg"}
+		case "document":
+			return &llm.BinaryContent{Data: []byte("%PDF-1.4 stand-in"), MediaType: "application/pdf"}
+		case "audio":
+			return &llm.BinaryContent{Data: []byte("ID3 stand-in"), MediaType: "audio/mpeg"}
+		}
+		return &llm.BinaryContent{Data: []byte("ftyp stand-in"), MediaType: "video/mp4"}
+	}
+	// SUPPORT_MATRIX for groq: the error each non-image type raises.
+	refusal := map[string]string{
+		"document": `(?:DocumentUrl|images are supported).*Groq user prompts`,
+		"audio":    `(?:AudioUrl|images are supported).*Groq user prompts`,
+		"video":    `(?:VideoUrl|images are supported).*Groq user prompts`,
+	}
+	// CASSETTE_PATTERNS: what the recorded requests must contain.
+	patterns := map[string][]string{
+		"image/binary": {"/9j/", "_9j_"},
+		"image/url":    {imageURL, "/9j/", "_9j_", "UklGR", "iVBOR"},
+	}
+	getFile := &llm.RequestParams{FunctionTools: []llm.ToolDefinition{{Name: "get_file", Parameters: json.RawMessage(`{"additionalProperties":false,"properties":{},"type":"object"}`)}}}
+
+	var out []portedTest
+	for _, style := range []string{"direct", "tool_return_content"} {
+		for _, source := range []string{"binary", "url", "url_force_download"} {
+			for _, ft := range []string{"image", "document", "audio", "video"} {
+				if ft == "image" && source == "url_force_download" {
+					continue // not recorded for groq
+				}
+				id := style + "-" + source + "-" + ft + "-groq"
+				out = append(out, portedTest{
+					name:     "test_multimodal_tool_return_matrix[" + id + "]",
+					cassette: "test_multimodal_tool_returns/test_multimodal_tool_return_matrix[" + id + "].yaml",
+					run: func(v *vectorRun) {
+						v.newModel("meta-llama/llama-4-maverick-17b-128e-instruct")
+						v.params = getFile
+						r := v.send("", llm.User("Use the get_file tool now to retrieve a "+ft+" file, then describe what you received."))
+						callID := ""
+						if calls := r.ToolCalls(); len(calls) > 0 {
+							callID = calls[0].ToolCallID
+						}
+						// url_force_download only changes who downloads the
+						// file; llmvcr sends URLs as they are.
+						content := urls[ft]
+						if source == "binary" {
+							content = binary(v.t, ft)
+						}
+						var parts []llm.RequestPart
+						if style == "direct" {
+							parts = []llm.RequestPart{llm.ToolReturn("get_file", callID, content)}
+						} else {
+							parts = []llm.RequestPart{llm.ToolReturn("get_file", callID, "File attached"), llm.UserParts(content)}
+						}
+						if re := refusal[ft]; re != "" {
+							v.msgs = append(v.msgs, llm.NewRequest(parts...))
+							_, err := v.model.Request(context.Background(), v.msgs, v.settings, v.params)
+							var ue *llm.UserError
+							v.c.eq("raises a typed error matching "+re, errors.As(err, &ue) && regexp.MustCompile(re).MatchString(err.Error()), true)
+							return
+						}
+						r = v.send("", parts...)
+						v.c.eq("result.output is not empty", r.Text() != "", true)
+						v.c.eq("requests contain the "+ft, v.sentContainsAny(patterns[ft+"/"+source]...), true)
+						if style == "direct" {
+							v.c.eq("requests contain 'See file'", v.sentContainsAny("See file"), true)
+						}
+					},
+				})
+			}
+		}
+	}
+	out = append(out,
+		portedTest{name: "test_mixed_content_ordering[groq]", cassette: "test_multimodal_tool_returns/test_mixed_content_ordering[groq].yaml", run: func(v *vectorRun) {
+			v.newModel("meta-llama/llama-4-maverick-17b-128e-instruct")
+			v.params = &llm.RequestParams{FunctionTools: []llm.ToolDefinition{{Name: "get_mixed_content", Parameters: json.RawMessage(`{"additionalProperties":false,"properties":{},"type":"object"}`)}}}
+			r := v.send("", llm.User("Call the get_mixed_content tool and describe what you received."))
+			callID := ""
+			if calls := r.ToolCalls(); len(calls) > 0 {
+				callID = calls[0].ToolCallID
+			}
+			r = v.send("", llm.ToolReturn("get_mixed_content", callID, []any{"Here is the image:", &llm.BinaryContent{Data: kiwiJPEG(v.t), MediaType: "image/jpeg"}, map[string]any{"pydantic_ai_marker": "test_42"}}))
+			v.c.eq("result.output is not empty", r.Text() != "", true)
+			last := string(v.sentBody(1))
+			i, j := strings.Index(last, "Here is the image:"), strings.Index(last, "pydantic_ai_marker")
+			v.c.eq("requests order 'Here is the image:' before 'pydantic_ai_marker'", i >= 0 && j > i, true)
+			v.c.eq("requests contain the image", v.sentContainsAny("/9j/", "_9j_"), true)
+			v.c.eq("requests contain 'See file'", v.sentContainsAny("See file"), true)
+		}},
+		portedTest{name: "test_model_sees_multiple_images[groq]", cassette: "test_multimodal_tool_returns/test_model_sees_multiple_images[groq].yaml", run: func(v *vectorRun) {
+			v.newModel("meta-llama/llama-4-maverick-17b-128e-instruct")
+			v.params = &llm.RequestParams{FunctionTools: []llm.ToolDefinition{{Name: "get_images", Parameters: json.RawMessage(`{"additionalProperties":false,"properties":{},"type":"object"}`)}}}
+			r := v.send("", llm.User("Call the get_images tool. One image shows a fruit - what fruit is it? Just name the fruit."))
+			callID := ""
+			if calls := r.ToolCalls(); len(calls) > 0 {
+				callID = calls[0].ToolCallID
+			}
+			r = v.send("", llm.ToolReturn("get_images", callID, []any{&llm.BinaryContent{Data: kiwiJPEG(v.t), MediaType: "image/jpeg"}, &llm.ImageURL{URL: imageURL}}))
+			v.c.eq("'kiwi' in result.output", strings.Contains(strings.ToLower(r.Text()), "kiwi"), true)
+			v.c.eq("requests contain the kiwi image", v.sentContainsAny("/9j/", "_9j_"), true)
+			v.c.eq("requests contain the second image", v.sentContainsAny("UklGR", "iVBOR", imageURL), true)
+			v.c.eq("requests contain 'See file'", v.sentContainsAny("See file"), true)
+		}},
+	)
+	return out
+}
+
+// sentContainsAny reports whether any request body sent so far contains
+// one of subs, as pydantic-ai's cassette_ctx.verify_contains checks the
+// recorded bodies.
+func (v *vectorRun) sentContainsAny(subs ...string) bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	for _, b := range v.sent {
+		for _, s := range subs {
+			if bytes.Contains(b, []byte(s)) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // cityOf decodes a CityLocation answer, as pydantic-ai's output
