@@ -2,9 +2,11 @@ package examples
 
 import (
 	"context"
-	"errors"
 	"io"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/llmvcr/llmvcr/fakes"
 	"github.com/llmvcr/llmvcr/groq"
@@ -19,13 +21,9 @@ func TestStreamCutMidway(t *testing.T) {
 	g := fakes.NewGroq(t)
 	g.Stream(fakes.TextStream("Paris is the capital of France.")...).CutAfter(3)
 	model, err := groq.NewModel("llama-3.3-70b-versatile", groq.WithBaseURL(g.URL), groq.WithHTTPClient(g.Client()))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	stream, err := model.RequestStream(context.Background(), []llm.Message{llm.NewRequest(llm.User("Capital of France?"))}, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer stream.Close()
 
 	var events int
@@ -38,14 +36,11 @@ func TestStreamCutMidway(t *testing.T) {
 		events++
 	}
 	var apiErr *llm.ModelAPIError
-	if !errors.As(streamErr, &apiErr) || !errors.Is(streamErr, io.ErrUnexpectedEOF) {
-		t.Fatalf("err = %v, want a ModelAPIError wrapping io.ErrUnexpectedEOF", streamErr)
-	}
-	// Three frames arrived: the role chunk, "Paris" and " is".
-	if got := stream.Response().Text(); events == 0 || got != "Paris is" {
-		t.Errorf("got %d events and text %q before the cut, want the text \"Paris is\"", events, got)
-	}
-	if n := len(g.Requests()); n != 1 {
-		t.Errorf("Groq saw %d requests: a stream was retried after its first chunk", n)
-	}
+	require.ErrorAs(t, streamErr, &apiErr)
+	require.ErrorIs(t, streamErr, io.ErrUnexpectedEOF)
+	// Three frames arrived: the role chunk, "Paris" and " is": a part
+	// start and a delta.
+	assert.Equal(t, 2, events)
+	assert.Equal(t, "Paris is", stream.Response().Text())
+	assert.Len(t, g.Requests(), 1, "a stream was retried after its first chunk")
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/llmvcr/llmvcr/assert"
 	"github.com/llmvcr/llmvcr/fakes"
 	"github.com/llmvcr/llmvcr/groq"
@@ -17,9 +19,7 @@ func TestMappingOfAConversation(t *testing.T) {
 	g := fakes.NewGroq(t)
 	g.ReplyText("It is sunny in Paris.")
 	model, err := groq.NewModel("llama-3.3-70b-versatile", groq.WithBaseURL(g.URL), groq.WithHTTPClient(g.Client()))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 
 	weather := llm.ToolDefinition{
 		Name:        "get_weather",
@@ -45,9 +45,8 @@ func TestMappingOfAConversation(t *testing.T) {
 	}
 	settings := &llm.Settings{Temperature: llm.Ptr(0.0)}
 	params := &llm.RequestParams{FunctionTools: []llm.ToolDefinition{weather}}
-	if _, err := model.Request(context.Background(), conversation, settings, params); err != nil {
-		t.Fatal(err)
-	}
+	_, err = model.Request(context.Background(), conversation, settings, params)
+	require.NoError(t, err)
 
 	assert.RequestJSON(t, `{
 		"model": "llama-3.3-70b-versatile",

@@ -5,6 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/llmvcr/llmvcr/fakes"
 	"github.com/llmvcr/llmvcr/fakes/fakeclock"
 	"github.com/llmvcr/llmvcr/groq"
@@ -21,25 +24,13 @@ func TestRetryAfterRateLimit(t *testing.T) {
 	g.ReplyText("Paris.")
 	model, err := groq.NewModel("llama-3.3-70b-versatile",
 		groq.WithBaseURL(g.URL), groq.WithHTTPClient(g.Client()), groq.WithClock(clock))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 
 	resp, err := model.Request(context.Background(), []llm.Message{llm.NewRequest(llm.User("Capital of France?"))}, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if resp.Text() != "Paris." {
-		t.Errorf("text = %q", resp.Text())
-	}
-	if n := len(g.Requests()); n != 2 {
-		t.Errorf("Groq saw %d requests, want 2 (the 429, then the retry)", n)
-	}
-	if slept := clock.Slept(); len(slept) != 1 || slept[0] != 2*time.Second {
-		t.Errorf("waited %v, want [2s] as retry-after asked", slept)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, "Paris.", resp.Text())
+	assert.Len(t, g.Requests(), 2, "the 429, then the retry")
+	assert.Equal(t, []time.Duration{2 * time.Second}, clock.Slept(), "the wait retry-after asked")
 	// The rate-limit headers of the last response are kept for the caller.
-	if rl := model.RateLimits(); rl.LimitRequests == 0 {
-		t.Errorf("rate limits not recorded: %+v", rl)
-	}
+	assert.NotZero(t, model.RateLimits().LimitRequests, "rate limits not recorded")
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +14,7 @@ import (
 	"github.com/llmvcr/llmvcr/fakes"
 	"github.com/llmvcr/llmvcr/fakes/fakeclock"
 	"github.com/llmvcr/llmvcr/groq"
+	"github.com/llmvcr/llmvcr/internal/leakcheck"
 	"github.com/llmvcr/llmvcr/llm"
 )
 
@@ -156,7 +156,7 @@ func TestGroqModelRateLimitsAndRequestID(t *testing.T) {
 
 func TestGroqModelStallCancelled(t *testing.T) {
 	g := fakes.NewGroq(t)
-	baseline := runtime.NumGoroutine()
+	before := leakcheck.Take()
 	g.Stall()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -173,7 +173,7 @@ func TestGroqModelStallCancelled(t *testing.T) {
 		t.Errorf("requests = %d; a cancelled request is not retried", n)
 	}
 	g.Client().CloseIdleConnections()
-	waitForGoroutines(t, baseline)
+	waitForGoroutines(t, before)
 }
 
 // streamResult ranges over a stream and returns its text, the events and
@@ -269,7 +269,7 @@ func TestGroqModelStream(t *testing.T) {
 
 func TestGroqModelStreamStallClosed(t *testing.T) {
 	g := fakes.NewGroq(t)
-	baseline := runtime.NumGoroutine()
+	before := leakcheck.Take()
 	g.Stream(fakes.TextStream("one two three four")...).StallAfter(3)
 	s, err := newModel(t, g, fakeclock.NewInstant(t0)).RequestStream(context.Background(), ask(), nil, nil)
 	if err != nil {
@@ -293,7 +293,7 @@ func TestGroqModelStreamStallClosed(t *testing.T) {
 		t.Errorf("partial text %q", got)
 	}
 	g.Client().CloseIdleConnections()
-	waitForGoroutines(t, baseline)
+	waitForGoroutines(t, before)
 }
 
 func TestGroqModelStreamDelaysOnTheClock(t *testing.T) {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/llmvcr/llmvcr/fakes"
 	"github.com/llmvcr/llmvcr/groq"
+	"github.com/llmvcr/llmvcr/internal/leakcheck"
 )
 
 // recordingTB is a testing.TB that records failures and cleanups instead
@@ -121,21 +122,15 @@ func (s sseReader) next() (string, error) {
 	}
 }
 
-// waitForGoroutines fails the test unless the number of goroutines comes
-// back to at most baseline. It polls with runtime.Gosched under a bounded
-// deadline; it never sleeps.
-func waitForGoroutines(t *testing.T, baseline int) {
+// waitForGoroutines fails the test if a goroutine started after before
+// still runs once the wait (bounded, for a real leak only) is over.
+// Goroutines are told apart by identity, not counted, so those of earlier
+// tests ending meanwhile cannot hide a leak or fake one.
+func waitForGoroutines(t *testing.T, before leakcheck.Snapshot) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		if runtime.NumGoroutine() <= baseline {
-			return
-		}
-		runtime.Gosched()
+	if left := before.Leaked(30 * time.Second); len(left) > 0 {
+		t.Errorf("%d goroutines started by the test still run:\n%s", len(left), leakcheck.Format(left))
 	}
-	buf := make([]byte, 1<<20)
-	n := runtime.Stack(buf, true)
-	t.Errorf("goroutines: %d, want at most %d; stacks:\n%s", runtime.NumGoroutine(), baseline, buf[:n])
 }
 
 // waitFor polls cond with runtime.Gosched under a bounded deadline.

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +16,7 @@ import (
 	"github.com/llmvcr/llmvcr/fakes"
 	"github.com/llmvcr/llmvcr/fakes/fakeclock"
 	"github.com/llmvcr/llmvcr/groq"
+	"github.com/llmvcr/llmvcr/internal/leakcheck"
 )
 
 var t0 = time.Date(2026, 2, 18, 17, 12, 20, 0, time.UTC)
@@ -207,7 +207,7 @@ func TestMalformedFrame(t *testing.T) {
 
 func TestCutAfter(t *testing.T) {
 	g := fakes.NewGroq(t)
-	baseline := runtime.NumGoroutine()
+	before := leakcheck.Take()
 	g.Stream(fakes.TextStream("one two three four five")...).CutAfter(3)
 	resp, err := post(context.Background(), t, g, chatBody("hi", true))
 	if err != nil {
@@ -222,7 +222,7 @@ func TestCutAfter(t *testing.T) {
 		t.Errorf("got %d events before the cut, want 3", n)
 	}
 	g.Client().CloseIdleConnections()
-	waitForGoroutines(t, baseline)
+	waitForGoroutines(t, before)
 }
 
 func TestCutReply(t *testing.T) {
@@ -241,7 +241,7 @@ func TestCutReply(t *testing.T) {
 
 func TestStallEndsWhenClientCancels(t *testing.T) {
 	g := fakes.NewGroq(t)
-	baseline := runtime.NumGoroutine()
+	before := leakcheck.Take()
 	g.Stall()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -254,12 +254,12 @@ func TestStallEndsWhenClientCancels(t *testing.T) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
 	g.Client().CloseIdleConnections()
-	waitForGoroutines(t, baseline)
+	waitForGoroutines(t, before)
 }
 
 func TestStallAfterChunks(t *testing.T) {
 	g := fakes.NewGroq(t)
-	baseline := runtime.NumGoroutine()
+	before := leakcheck.Take()
 	g.Stream(fakes.TextStream("one two three")...).StallAfter(2)
 	ctx, cancel := context.WithCancel(context.Background())
 	resp, err := post(ctx, t, g, chatBody("hi", true))
@@ -278,7 +278,7 @@ func TestStallAfterChunks(t *testing.T) {
 	}
 	resp.Body.Close()
 	g.Client().CloseIdleConnections()
-	waitForGoroutines(t, baseline)
+	waitForGoroutines(t, before)
 }
 
 func TestStallEndsWhenServerCloses(t *testing.T) {

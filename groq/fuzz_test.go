@@ -79,7 +79,11 @@ func rebuildParts(events []llm.Event) []string {
 }
 
 // FuzzProcessResponse decodes arbitrary bytes as a completion and maps it:
-// an error is fine, a panic is not.
+// an error is fine, a panic or a nil part is not. The same bytes, read as
+// a tool_use_failed error body and as a failed generation, must map to
+// what the failed generation says: a tool call whose arguments are a JSON
+// object when it reads as {"name": ..., "arguments": {...}}, its text
+// otherwise, nothing when it is empty.
 func FuzzProcessResponse(f *testing.F) {
 	for _, name := range []string{"test_groq/test_tool_use_failed_error.yaml", "test_groq/test_groq_model_thinking_part.yaml", "test_groq/test_groq_web_search_tool_domain_filters.yaml"} {
 		for _, it := range loadVector(f, name) {
@@ -87,17 +91,64 @@ func FuzzProcessResponse(f *testing.F) {
 		}
 	}
 	f.Add([]byte(`{"choices":[{"message":{"content":"<think>x","executed_tools":[{"type":"search","search_results":"odd"}]}}]}`))
+	f.Add([]byte(`{"error":{"code":"tool_use_failed","failed_generation":"{\"name\":\"f\",\"arguments\":{\"a\": 1}}"}}`))
+	f.Add([]byte(`{"code":"tool_use_failed","failed_generation":"not a call"}`))
+	f.Add([]byte(`{"name":"get_weather","arguments":{"city":"Paris"}}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var c ChatCompletion
-		if json.Unmarshal(body, &c) != nil {
-			return
+		if json.Unmarshal(body, &c) == nil {
+			r, err := ProcessResponse(&c, DefaultBaseURL)
+			if err == nil && r == nil {
+				t.Fatal("nil response without error")
+			}
+			if err == nil {
+				for i, p := range r.Parts {
+					if p == nil {
+						t.Fatalf("part %d is nil", i)
+					}
+				}
+			}
 		}
-		r, err := ProcessResponse(&c, DefaultBaseURL)
-		if err == nil && r == nil {
-			t.Fatal("nil response without error")
+		if obj, ok := parseToolUseFailed(body); ok {
+			if obj.Code != "tool_use_failed" || obj.FailedGeneration == nil {
+				t.Fatalf("parseToolUseFailed accepted code %q, failed_generation %v", obj.Code, obj.FailedGeneration)
+			}
+			checkFailedGeneration(t, *obj.FailedGeneration)
 		}
-		if _, ok := parseToolUseFailed(body); ok {
-			_ = failedGenerationParts(strings.Repeat("x", len(body)%5))
-		}
+		checkFailedGeneration(t, string(body))
 	})
+}
+
+// checkFailedGeneration checks failedGenerationParts(fg) against what fg
+// says.
+func checkFailedGeneration(t *testing.T, fg string) {
+	t.Helper()
+	parts := failedGenerationParts(fg)
+	var call struct {
+		Name      *string         `json:"name"`
+		Arguments json.RawMessage `json:"arguments"`
+	}
+	isCall := json.Unmarshal([]byte(fg), &call) == nil && call.Name != nil && isJSONObject(call.Arguments)
+	switch {
+	case fg == "" && !isCall:
+		if len(parts) != 0 {
+			t.Fatalf("empty generation: %d parts, want none", len(parts))
+		}
+	case len(parts) != 1:
+		t.Fatalf("generation %q: %d parts, want 1", fg, len(parts))
+	case isCall:
+		tc, ok := parts[0].(*llm.ToolCallPart)
+		if !ok {
+			t.Fatalf("generation %q reads as a call, got %T", fg, parts[0])
+		}
+		var args map[string]any
+		if tc.ToolName != *call.Name || json.Unmarshal([]byte(tc.Args), &args) != nil {
+			t.Fatalf("generation %q: tool %q args %q, want tool %q and a JSON object", fg, tc.ToolName, tc.Args, *call.Name)
+		}
+	default:
+		tp, ok := parts[0].(*llm.TextPart)
+		if !ok || tp.Content != fg {
+			t.Fatalf("generation %q is not a call: got %#v, want its text", fg, parts[0])
+		}
+	}
 }

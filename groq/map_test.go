@@ -202,37 +202,41 @@ func TestMapUserPromptRejectsMedia(t *testing.T) {
 
 func TestBuildRequestSettings(t *testing.T) {
 	tool := llm.ToolDefinition{Name: "f", Strict: llm.Ptr(true)}
+	const plain = "openai/gpt-oss-120b-no-thinking-prefix"
+	const cannotReason = "llama-3.3-70b-versatile"
 	tests := []struct {
 		name     string
+		model    string // the model asked: what is sent depends on it
 		settings llm.ModelSettings
 		params   *llm.RequestParams
 		want     map[string]any // fields that must be present with these values
 		absent   []string       // fields that must not be present
 	}{
-		{"zero values are sent", &llm.Settings{Temperature: llm.Ptr(0.0), Seed: llm.Ptr(int64(0)), TopP: llm.Ptr(0.0)}, nil,
+		{"zero values are sent", plain, &llm.Settings{Temperature: llm.Ptr(0.0), Seed: llm.Ptr(int64(0)), TopP: llm.Ptr(0.0)}, nil,
 			map[string]any{"temperature": 0.0, "seed": 0.0, "top_p": 0.0, "n": 1.0, "stream": false}, []string{"max_tokens", "tools", "tool_choice", "parallel_tool_calls"}},
-		{"every common setting", &llm.Settings{MaxTokens: llm.Ptr(50), PresencePenalty: llm.Ptr(0.5), FrequencyPenalty: llm.Ptr(-0.5),
+		{"every common setting", plain, &llm.Settings{MaxTokens: llm.Ptr(50), PresencePenalty: llm.Ptr(0.5), FrequencyPenalty: llm.Ptr(-0.5),
 			LogitBias: map[string]int{"42": -100}, StopSequences: []string{"END"}}, nil,
 			map[string]any{"max_tokens": 50.0, "presence_penalty": 0.5, "frequency_penalty": -0.5, "logit_bias": map[string]any{"42": -100.0}, "stop": []any{"END"}}, nil},
-		{"parallel tool calls only with tools", &llm.Settings{ParallelToolCalls: llm.Ptr(false)}, nil, nil, []string{"parallel_tool_calls"}},
-		{"parallel tool calls with tools", &llm.Settings{ParallelToolCalls: llm.Ptr(false)}, &llm.RequestParams{FunctionTools: []llm.ToolDefinition{tool}},
+		{"parallel tool calls only with tools", plain, &llm.Settings{ParallelToolCalls: llm.Ptr(false)}, nil, nil, []string{"parallel_tool_calls"}},
+		{"parallel tool calls with tools", plain, &llm.Settings{ParallelToolCalls: llm.Ptr(false)}, &llm.RequestParams{FunctionTools: []llm.ToolDefinition{tool}},
 			map[string]any{"parallel_tool_calls": false, "tool_choice": "auto"}, nil},
-		{"extra body overrides mapped fields", &llm.Settings{Temperature: llm.Ptr(1.0), ExtraBody: map[string]any{"temperature": 0.2, "documents": []any{"d"}}}, nil,
+		{"extra body overrides mapped fields", plain, &llm.Settings{Temperature: llm.Ptr(1.0), ExtraBody: map[string]any{"temperature": 0.2, "documents": []any{"d"}}}, nil,
 			map[string]any{"temperature": 0.2, "documents": []any{"d"}}, nil},
-		{"groq settings", &Settings{ServiceTier: "flex", User: "u-1", ReasoningFormat: "hidden", SearchSettings: &SearchSettings{Country: "france"}}, nil,
+		{"groq settings", plain, &Settings{ServiceTier: "flex", User: "u-1", ReasoningFormat: "hidden", SearchSettings: &SearchSettings{Country: "france"}}, nil,
 			map[string]any{"service_tier": "flex", "user": "u-1", "reasoning_format": "hidden", "search_settings": map[string]any{"country": "france"}}, nil},
-		{"thinking ignored on a model that cannot reason", &llm.Settings{Thinking: llm.ThinkingHigh}, nil, nil, []string{"reasoning_effort", "reasoning_format"}},
-		{"native output default name", nil, &llm.RequestParams{OutputMode: llm.OutputNative, OutputObject: &llm.OutputObject{JSONSchema: json.RawMessage(`{"type":"object"}`)}},
+		{"thinking sent to a model that can reason", "openai/gpt-oss-120b", &llm.Settings{Thinking: llm.ThinkingHigh}, nil, map[string]any{"reasoning_effort": "high"}, nil},
+		{"thinking ignored on a model that cannot reason", cannotReason, &llm.Settings{Thinking: llm.ThinkingHigh}, nil, nil, []string{"reasoning_effort", "reasoning_format"}},
+		{"native output default name", plain, nil, &llm.RequestParams{OutputMode: llm.OutputNative, OutputObject: &llm.OutputObject{JSONSchema: json.RawMessage(`{"type":"object"}`)}},
 			map[string]any{"response_format": map[string]any{"type": "json_schema", "json_schema": map[string]any{"name": "final_result", "schema": map[string]any{"type": "object"}}}}, nil},
-		{"prompted output with tools sends no json mode", nil, &llm.RequestParams{OutputMode: llm.OutputPrompted, FunctionTools: []llm.ToolDefinition{tool},
+		{"prompted output with tools sends no json mode", plain, nil, &llm.RequestParams{OutputMode: llm.OutputPrompted, FunctionTools: []llm.ToolDefinition{tool},
 			OutputObject: &llm.OutputObject{JSONSchema: json.RawMessage(`{"type":"object"}`)}}, nil, []string{"response_format"}},
-		{"no tools, no tool choice", &llm.Settings{ToolChoice: &llm.ToolChoice{Mode: llm.ToolChoiceAuto}}, nil, nil, []string{"tool_choice", "tools"}},
+		{"no tools, no tool choice", plain, &llm.Settings{ToolChoice: &llm.ToolChoice{Mode: llm.ToolChoiceAuto}}, nil, nil, []string{"tool_choice", "tools"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := wireOf(t, "openai/gpt-oss-120b-no-thinking-prefix", []llm.Message{llm.NewRequest(llm.User("hi"))}, tt.settings, tt.params)
-			if tt.name == "thinking ignored on a model that cannot reason" {
-				got = wireOf(t, "llama-3.3-70b-versatile", []llm.Message{llm.NewRequest(llm.User("hi"))}, tt.settings, tt.params)
+			got := wireOf(t, tt.model, []llm.Message{llm.NewRequest(llm.User("hi"))}, tt.settings, tt.params)
+			if got["model"] != tt.model {
+				t.Errorf("model = %v, want %q", got["model"], tt.model)
 			}
 			for k, v := range tt.want {
 				if diff := cmp.Diff(v, got[k]); diff != "" {

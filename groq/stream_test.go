@@ -1,7 +1,6 @@
 package groq
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/llmvcr/llmvcr/assert"
+	"github.com/llmvcr/llmvcr/internal/leakcheck"
 	"github.com/llmvcr/llmvcr/llm"
 )
 
@@ -593,7 +592,7 @@ func TestStreamClose(t *testing.T) {
 // TestStreamCancelOverNetwork cancels a stream that stalls mid-way on a
 // real connection, and checks it stops and leaks no goroutine.
 func TestStreamCancelOverNetwork(t *testing.T) {
-	before := runtime.NumGoroutine()
+	before := leakcheck.Take()
 	release := make(chan struct{})
 	s := newFlushServer(t, "data: "+textChunk("hello ", "")+"\n\n", release)
 	m, _ := testModel(t, s.URL)
@@ -639,18 +638,13 @@ func newFlushServer(t *testing.T, first string, release <-chan struct{}) *httpte
 	return s
 }
 
-// waitGoroutines waits, boundedly, for the goroutine count to fall back.
-func waitGoroutines(t *testing.T, before int) {
+// waitGoroutines fails the test if a goroutine started after before still
+// runs once the wait (bounded, for a real leak only) is over. Goroutines
+// are told apart by identity, not counted.
+func waitGoroutines(t *testing.T, before leakcheck.Snapshot) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for runtime.NumGoroutine() > before+1 {
-		if time.Now().After(deadline) {
-			buf := make([]byte, 1<<16)
-			n := runtime.Stack(buf, true)
-			t.Fatalf("goroutines: %d before, %d after:\n%s", before, runtime.NumGoroutine(), bytes.TrimSpace(buf[:n]))
-		}
-		runtime.Gosched()
-		time.Sleep(time.Millisecond) // bounded poll of the runtime's count, not a synchronisation with the code under test
+	if left := before.Leaked(30 * time.Second); len(left) > 0 {
+		t.Fatalf("%d goroutines started by the test still run:\n%s", len(left), leakcheck.Format(left))
 	}
 }
 

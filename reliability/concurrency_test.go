@@ -8,7 +8,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/llmvcr/llmvcr/fakes"
 	"github.com/llmvcr/llmvcr/groq"
@@ -54,7 +53,7 @@ func TestConcurrencyFake(t *testing.T) {
 					token := fmt.Sprintf("tok-w%03d-r%03d-end", w, i)
 					prompt := "Please repeat the code " + token
 					msgs := []llm.Message{llm.NewRequest(llm.User(prompt))}
-					ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+					ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
 					text, err := ask(ctx, m, msgs, (w+i)%2 == 1)
 					cancel()
 					if err != nil {
@@ -161,7 +160,7 @@ func TestConcurrencyReplay(t *testing.T) {
 					defer wg.Done()
 					for i := range work {
 						c := calls[i]
-						ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+						ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
 						text, err := ask(ctx, m, []llm.Message{llm.NewRequest(llm.User(c.prompt))}, c.streamed)
 						cancel()
 						if err != nil {

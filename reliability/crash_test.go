@@ -296,7 +296,7 @@ func killHelpers(t *testing.T, mode, path string, n int, rng *rand.Rand, minDela
 		}
 		// Wait until the helper runs, then kill it after a random delay
 		// (the delay is the fault, not a wait for anything).
-		ready := time.NewTimer(30 * time.Second)
+		ready := time.NewTimer(120 * time.Second) // a bound on a stuck helper, not a timing assertion
 		select {
 		case l := <-lines:
 			if l != "ready" {
@@ -305,7 +305,7 @@ func killHelpers(t *testing.T, mode, path string, n int, rng *rand.Rand, minDela
 			}
 		case <-ready.C:
 			cmd.Process.Kill()
-			t.Fatalf("helper did not start in 30s; stderr: %s", stderr.String())
+			t.Fatalf("helper did not start in 120s; stderr: %s", stderr.String())
 		}
 		ready.Stop()
 		delay := minDelay + time.Duration(rng.Int64N(int64(maxDelay-minDelay)+1))

@@ -15,14 +15,15 @@
 // Each test logs one line per figure, in a stable format the script reads,
 // and fails when the figure misses its target:
 //
-//	FIGURE faults tried=63 hangs=0 panics=0 leaks=0 wrong_error=0 known_defects=0
+//	FIGURE faults tried=63 hangs=0 panics=0 leaks=0 wrong_error=0
 //	FIGURE crash kills=50 damaged=0 intact_previous=48 ... control_damaged=10
 //
 // Figures: faults and replay_faults (tried, hangs, panics, leaks,
 // wrong_error), concurrency and concurrency_replay (requests, completed,
 // mismatches), secrets (places_seeded, redactions, places_searched,
-// leaks), crash (kills, damaged), fidelity and fidelity_replay
-// (cassettes, interactions, mismatches).
+// leaks), crash (kills, damaged), fidelity (cassettes, interactions,
+// mismatches) and fidelity_expectations (ported_tests, facts, hold,
+// known_failing, other_failing).
 //
 // What the tests do:
 //
@@ -31,8 +32,9 @@
 //     frames that are not JSON, a missing [DONE], 429/498/5xx sequences with
 //     and without retry-after on an instant clock, 50 MB bodies, wrong
 //     content types, HTML error pages). Each call runs under a context
-//     deadline and a watchdog, with panics recovered and counted, and the
-//     goroutine count must come back to its baseline after each fault.
+//     deadline and a watchdog, with panics recovered and counted, and every
+//     goroutine the call started must have ended after each fault (found
+//     by identity with internal/leakcheck, not by counting).
 //     The typed error the caller gets is logged for every fault. The same
 //     faults are then injected into a replayed cassette (recorded from the
 //     fake during the test) with package replay's CutAfter, StallAfter,
@@ -53,8 +55,14 @@
 //     a complete new one, never truncated.
 //   - Cassette fidelity: pydantic-ai's real Groq recordings (testdata/vcrpy)
 //     imported, saved and loaded again keep byte-identical stream bodies
-//     (timing lines stripped) and JSON-equal other bodies; replayed
-//     through groq.Model, every answer decodes as the recorded body does.
+//     (timing lines stripped) and JSON-equal other bodies.
+//   - Expectations: pydantic-ai's own assertions about those recordings
+//     (the snapshot(...) values of its tests), ported by hand test by test.
+//     Each ported test replays its recording through package replay and
+//     groq.Model with the same conversation: the requests must match the
+//     recording on their own, and each asserted value is a fact. Facts
+//     known to fail are listed in knownFailing with their reason, and the
+//     list must be exact.
 //   - FuzzModelAnswer: groq.Model given any status, content type and body,
 //     plain or streamed, answers or fails with a typed error, never a
 //     panic or a hang.

@@ -2,24 +2,17 @@ package reliability
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/llmvcr/llmvcr/cassettes"
-	"github.com/llmvcr/llmvcr/fakes"
-	"github.com/llmvcr/llmvcr/groq"
-	"github.com/llmvcr/llmvcr/llm"
-	"github.com/llmvcr/llmvcr/replay"
 )
 
 // vcrExchange is one exchange of a vcrpy cassette as pydantic-ai wrote it,
@@ -127,8 +120,11 @@ func vcrFiles(t *testing.T) []string {
 }
 
 // TestFidelity imports every real recording, saves it, loads it again and
-// compares every body with what pydantic-ai recorded: streams byte for
-// byte (timing lines stripped), JSON bodies as JSON.
+// compares every body with what pydantic-ai recorded, read independently
+// of package cassettes (readVCR): streams byte for byte (timing lines
+// stripped), JSON bodies as JSON. It measures the cassette format only;
+// what groq.Model makes of the recordings is TestFidelityExpectations'
+// job (expectations_test.go).
 func TestFidelity(t *testing.T) {
 	files := vcrFiles(t)
 	dir := t.TempDir()
@@ -200,135 +196,4 @@ func TestFidelity(t *testing.T) {
 	}
 	figure(t, "fidelity", "cassettes", len(files), "interactions", interactions, "streams", streams,
 		"json_bodies", jsonBodies, "mismatches", mismatches)
-}
-
-// recordedRequests is a RoundTripper that sends, in place of each request
-// the model makes, the next request of a recording (its method, URL and
-// body), so that groq.Model replays a cassette whose requests it would not
-// build itself. The model still decodes every answer.
-type recordedRequests struct {
-	next http.RoundTripper
-	mu   sync.Mutex
-	reqs []cassettes.Request
-}
-
-func (rr *recordedRequests) RoundTrip(r *http.Request) (*http.Response, error) {
-	rr.mu.Lock()
-	if len(rr.reqs) == 0 {
-		rr.mu.Unlock()
-		return nil, fmt.Errorf("no recorded request left")
-	}
-	rec := rr.reqs[0]
-	rr.reqs = rr.reqs[1:]
-	rr.mu.Unlock()
-	req, err := http.NewRequestWithContext(r.Context(), rec.Method, rec.URL, strings.NewReader(rec.Body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header = r.Header.Clone()
-	return rr.next.RoundTrip(req)
-}
-
-// TestFidelityReplay replays every real recording, after the import, save
-// and load round trip, through groq.Model: each 200 answer must decode as
-// directly decoding the recorded body does, each error status come back as
-// that status (or, for tool_use_failed, as a response), and nothing may
-// fail untyped.
-func TestFidelityReplay(t *testing.T) {
-	files := vcrFiles(t)
-	dir := t.TempDir()
-	var replayed, streams, httpErrors, mismatches int
-	for i, file := range files {
-		name := strings.TrimPrefix(filepath.ToSlash(file), "testdata/vcrpy/")
-		c, err := cassettes.ImportVCRPyFile(file)
-		if err != nil {
-			t.Fatalf("%s: import: %v", name, err)
-		}
-		c.Path = filepath.Join(dir, fmt.Sprintf("r%02d.yaml", i))
-		if err := c.Save(); err != nil {
-			t.Fatalf("%s: save: %v", name, err)
-		}
-		saved, err := cassettes.Load(c.Path)
-		if err != nil {
-			t.Fatalf("%s: load: %v", name, err)
-		}
-		t.Run(name, func(t *testing.T) {
-			s := replay.New(t, replay.WithPath(saved.Path))
-			rr := &recordedRequests{next: s.Transport()}
-			for _, it := range saved.Interactions {
-				rr.reqs = append(rr.reqs, it.Request)
-			}
-			m, err := groq.NewModel(fakes.DefaultModel, groq.WithHTTPClient(&http.Client{Transport: rr}), groq.WithMaxRetries(0))
-			if err != nil {
-				t.Fatal(err)
-			}
-			for j, it := range saved.Interactions {
-				replayed++
-				mismatch := func(format string, args ...any) {
-					mismatches++
-					t.Errorf("interaction %d: "+format, append([]any{j}, args...)...)
-				}
-				var req struct {
-					Stream bool `json:"stream"`
-				}
-				json.Unmarshal([]byte(it.Request.Body), &req)
-				if req.Stream {
-					streams++
-				}
-				var r result
-				o := callModel(m, fault{kind: map[bool]callKind{false: plain, true: stream}[req.Stream]}, &r)
-				switch {
-				case o.hung:
-					mismatch("hung:\n%s", stacks())
-					continue
-				case o.panicked != nil:
-					mismatch("panicked: %v", o.panicked)
-					continue
-				}
-				kind := kindOf(r.err)
-				code := it.Response.Code
-				switch {
-				case strings.HasPrefix(kind, "untyped"):
-					mismatch("%s: %v", kind, r.err)
-				case code >= 400:
-					httpErrors++
-					var he *llm.ModelHTTPError
-					if errors.As(r.err, &he) {
-						if he.StatusCode != code {
-							mismatch("status %d, recorded %d", he.StatusCode, code)
-						}
-					} else if r.err != nil || r.resp == nil || r.resp.FinishReason != "error" {
-						mismatch("recorded status %d came back as %s (%v)", code, kind, r.err)
-					}
-				case req.Stream:
-					// A stream may carry Groq's error events; they must come
-					// back typed, and only then.
-					hasError := strings.Contains(it.Response.Body, "event: error") || strings.Contains(it.Response.Body, `"error"`)
-					if r.err != nil && !hasError {
-						mismatch("stream failed: %v", r.err)
-					}
-				default:
-					if r.err != nil {
-						mismatch("failed: %v", r.err)
-						break
-					}
-					var cc groq.ChatCompletion
-					if err := json.Unmarshal([]byte(it.Response.Body), &cc); err != nil {
-						mismatch("recorded body does not decode: %v", err)
-						break
-					}
-					want, err := groq.ProcessResponse(&cc, m.BaseURL())
-					if err != nil {
-						mismatch("recorded body does not map: %v", err)
-						break
-					}
-					if r.resp.Text() != want.Text() || r.resp.FinishReason != want.FinishReason || !reflect.DeepEqual(r.resp.Parts, want.Parts) || !reflect.DeepEqual(r.resp.Usage, want.Usage) {
-						mismatch("replayed response differs from the recorded body mapped directly")
-					}
-				}
-			}
-		})
-	}
-	figure(t, "fidelity_replay", "cassettes", len(files), "interactions", replayed, "streams", streams,
-		"http_errors", httpErrors, "mismatches", mismatches)
 }

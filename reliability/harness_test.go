@@ -3,11 +3,11 @@ package reliability
 import (
 	"errors"
 	"fmt"
-	"runtime"
 	"testing"
 	"time"
 
 	"github.com/llmvcr/llmvcr/groq"
+	"github.com/llmvcr/llmvcr/internal/leakcheck"
 	"github.com/llmvcr/llmvcr/llm"
 )
 
@@ -16,15 +16,20 @@ import (
 // and an untyped error is named as one.
 func TestHarnessSeesFailures(t *testing.T) {
 	t.Run("leak", func(t *testing.T) {
-		baseline := runtime.NumGoroutine()
-		release := make(chan struct{})
-		go func() { <-release }()
-		if n := settle(baseline, 50*time.Millisecond); n <= baseline {
-			t.Errorf("a blocked goroutine went unnoticed: %d goroutines, baseline %d", n, baseline)
+		// The check playFaults makes: goroutines started after a snapshot
+		// and still running. They are told apart by identity, so goroutines
+		// of earlier tests ending meanwhile cannot hide or fake one.
+		before := leakcheck.Take()
+		started, release := make(chan struct{}), make(chan struct{})
+		go parkedProbe(started, release)
+		<-started
+		left := before.Leaked(20 * time.Millisecond) // blocked: found whatever the wait
+		if len(leakcheck.Matching(left, "reliability.parkedProbe")) != 1 {
+			t.Errorf("a blocked goroutine went unnoticed:\n%s", leakcheck.Format(left))
 		}
 		close(release)
-		if n := settle(baseline, settleLimit); n > baseline {
-			t.Errorf("the count did not come back: %d goroutines, baseline %d", n, baseline)
+		if left := before.Leaked(settleLimit); len(left) > 0 {
+			t.Errorf("a goroutine that ended is still reported:\n%s", leakcheck.Format(left))
 		}
 	})
 	t.Run("hang", func(t *testing.T) {
@@ -61,4 +66,11 @@ func TestHarnessSeesFailures(t *testing.T) {
 			}
 		}
 	})
+}
+
+// parkedProbe closes started, then blocks until release is closed: the
+// leak the harness test looks for by name.
+func parkedProbe(started chan<- struct{}, release <-chan struct{}) {
+	close(started)
+	<-release
 }

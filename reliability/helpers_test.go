@@ -37,23 +37,6 @@ func figure(t testing.TB, name string, kv ...any) {
 	t.Log(b.String())
 }
 
-// settle waits, for at most limit, until no more than baseline goroutines
-// run, and returns the final count. Goroutines that end asynchronously
-// (connection readers after a close, timers) get the time they need; a
-// leaked one keeps the count up until limit.
-func settle(baseline int, limit time.Duration) int {
-	deadline := time.Now().Add(limit)
-	for {
-		runtime.GC()
-		n := runtime.NumGoroutine()
-		if n <= baseline || time.Now().After(deadline) {
-			return n
-		}
-		runtime.Gosched()
-		time.Sleep(5 * time.Millisecond) // polling, bounded by limit
-	}
-}
-
 // stacks returns the stacks of every goroutine, for a leak report.
 func stacks() string {
 	buf := make([]byte, 1<<20)

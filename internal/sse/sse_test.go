@@ -580,7 +580,7 @@ func TestDecoderIncremental(t *testing.T) {
 				if diff := cmp.Diff(tt.want[0], r.e); diff != "" {
 					t.Errorf("first event (-want +got):\n%s", diff)
 				}
-			case <-time.After(10 * time.Second): // a watchdog, not a timing assertion
+			case <-time.After(60 * time.Second): // a watchdog, not a timing assertion
 				close(proceed)
 				t.Fatal("Next did not return the first event until the writer sent more")
 			}
