@@ -135,9 +135,15 @@ type Session struct {
 	old    *cassettes.Cassette // the file before re-recording, for the drift report
 	idx    *cassettes.Index    // replay, new-episodes
 	nreq   atomic.Int64        // requests received
-	done   atomic.Bool         // the test has ended: do not call t.Error any more
 	rec    *Recorder           // records (record, new-episodes)
 	client *http.Client
+	name   string // the test's name, kept for messages after it ended
+
+	// endMu guards ended. Reports take it for reading around t.Error, the
+	// cleanup for writing, so no report reaches the test once it is
+	// ending (testing panics on a report after the test completed).
+	endMu sync.RWMutex
+	ended bool
 }
 
 // New starts a session for the test: it picks the mode (WithMode, else the
@@ -153,7 +159,7 @@ type Session struct {
 // The cleanup saves only when the test passed.
 func New(t testing.TB, opts ...Option) *Session {
 	t.Helper()
-	s := &Session{t: t, cfg: config{clock: realClock{}}}
+	s := &Session{t: t, cfg: config{clock: realClock{}}, name: t.Name()}
 	for _, o := range opts {
 		o(&s.cfg)
 	}
@@ -346,15 +352,46 @@ func (s *Session) Mode() Mode { return s.mode }
 // Path returns the cassette file.
 func (s *Session) Path() string { return s.path }
 
-// fail reports an error on the test unless it has already ended.
+// fail reports an error on the test unless it is ending or has ended.
 func (s *Session) fail(err error) {
-	if !s.done.Load() {
+	s.endMu.RLock()
+	defer s.endMu.RUnlock()
+	if !s.ended {
 		s.t.Errorf("%v", err)
 	}
 }
 
+// isEnded reports whether the test's cleanup has begun.
+func (s *Session) isEnded() bool {
+	s.endMu.RLock()
+	defer s.endMu.RUnlock()
+	return s.ended
+}
+
+// ErrTestEnded is matched (errors.Is) by the error a session returns for
+// a request that arrives after its test ended, such as one from a
+// goroutine the code under test left running. Such a request is neither
+// answered nor recorded, and nothing is reported on the finished test.
+var ErrTestEnded = errors.New("replay: the test has ended")
+
+// lateError is the error for a request after the test ended.
+type lateError struct{ msg string }
+
+func (e *lateError) Error() string        { return e.msg }
+func (e *lateError) Is(target error) bool { return target == ErrTestEnded }
+
+// Retryable reports false: the test will not come back.
+func (e *lateError) Retryable() bool { return false }
+
 // RoundTrip answers one request according to the session's mode.
 func (s *Session) RoundTrip(r *http.Request) (*http.Response, error) {
+	if s.isEnded() {
+		if r.Body != nil {
+			r.Body.Close()
+		}
+		return nil, &lateError{msg: fmt.Sprintf("replay: %s %s arrived after test %s ended (a goroutine left running?); it was not answered: %v",
+			r.Method, s.scrub.ScrubURL(r.URL.String()), s.name, ErrTestEnded)}
+	}
 	n := int(s.nreq.Add(1))
 	if err := r.Context().Err(); err != nil {
 		if r.Body != nil {
@@ -462,9 +499,13 @@ func respondFault(r *http.Request, f Fault) *http.Response {
 	}
 }
 
-// cleanup saves recordings and reports interactions never replayed.
+// cleanup saves recordings and reports interactions never replayed. From
+// its start, requests get an error and nothing else is reported on the
+// test by them.
 func (s *Session) cleanup() {
-	defer s.done.Store(true)
+	s.endMu.Lock()
+	s.ended = true
+	s.endMu.Unlock()
 	switch s.mode {
 	case ModeReplay:
 		if s.cfg.allowUnused {
@@ -484,14 +525,27 @@ func (s *Session) cleanup() {
 			s.t.Errorf("replay: %s: %d response bodies still open; close them before the test ends (the cassette was not saved)", s.path, n)
 			return
 		}
+		// Only a test that passed and made requests saves: anything
+		// else would replace a good cassette with a worse one.
 		if s.t.Failed() {
 			s.t.Logf("replay: %s was not saved: the test failed, so the recording may be incomplete; the previous cassette (if any) is left as it was", s.path)
 			return
 		}
+		if s.t.Skipped() {
+			s.t.Logf("replay: %s was not saved: the test was skipped, so the recording may be incomplete; the previous cassette (if any) is left as it was", s.path)
+			return
+		}
+		if s.nreq.Load() == 0 {
+			s.t.Logf("replay: %s was not saved: the test made no request through the session; the previous cassette (if any) is left as it was", s.path)
+			return
+		}
 		recorded := s.rec.Interactions()
-		if s.mode == ModeRecord && len(recorded) == 0 && s.nreq.Load() > 0 {
+		if s.mode == ModeRecord && len(recorded) == 0 {
 			s.t.Errorf("replay: %s: none of the %d requests got a response, so there is nothing to save; the previous cassette (if any) is left as it was", s.path, s.nreq.Load())
 			return
+		}
+		if len(recorded) == 0 {
+			return // new-episodes, every request replayed: nothing new to save
 		}
 		s.cas.Interactions = append(s.cas.Interactions, recorded...)
 		var err error
