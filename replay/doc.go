@@ -38,9 +38,13 @@
 // WithRealTransport, e.g. a local fake server in a test, may still
 // record; http.DefaultTransport given that way counts as the network). The -record flag exists only in test binaries.
 //
-// A recording is saved when the test ends, and only if it passed: a test
-// that failed (t.Error, t.Fatal, a panic) leaves the previous cassette as
-// it was and logs why. A recording where every request failed, or with a
+// A recording is saved when the test ends, and only if it passed and made
+// at least one request: a test that failed (t.Error, t.Fatal, a panic),
+// was skipped (t.Skip after New) or made no request leaves the previous
+// cassette as it was and logs why. A request that arrives after its test
+// ended (a goroutine left running) gets an error matching ErrTestEnded;
+// it is neither answered nor recorded, and nothing is reported on the
+// finished test. A recording where every request failed, or with a
 // response body still open at the end of the test, fails the test and is
 // not saved either. A stream the client closes before data: [DONE] is
 // closed at once and recorded as abandoned where the client stopped.
@@ -98,5 +102,8 @@
 // connection after k events (io.ErrUnexpectedEOF),
 // StallAfter blocks after k events until the request's context is done,
 // CorruptEvent garbles event k's data, and Respond answers with a given
-// status, headers and body without using a recording.
+// status, headers and body without using a recording. A fault that could
+// never apply as written (OnRequest(0), CutAfter(-1), ...) fails the test
+// when the session starts; one that never applied (its request never
+// came, its event is past the end of the stream) fails it when it ends.
 package replay

@@ -144,6 +144,8 @@ type Session struct {
 	// ending (testing panics on a report after the test completed).
 	endMu sync.RWMutex
 	ended bool
+
+	faultLog faultLog // which declared faults applied
 }
 
 // New starts a session for the test: it picks the mode (WithMode, else the
@@ -170,6 +172,9 @@ func New(t testing.TB, opts ...Option) *Session {
 	mode, err := resolveMode(t.Name(), s.cfg.mode)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if err := validateFaults(s.cfg.faults); err != nil {
+		t.Fatalf("%s: %v", s.path, err)
 	}
 	s.mode = mode
 	network := mode == ModeRecord || mode == ModeNewEpisodes || mode == ModePassthrough
@@ -430,6 +435,9 @@ func (s *Session) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	*bp = body
 	faults := s.cfg.faults[n]
+	if len(faults) > 0 && faults[0].whole() {
+		s.faultLog.apply(n) // validated: alone on its request
+	}
 	if err := headerFault(r, faults); err != nil {
 		return nil, err
 	}
@@ -449,7 +457,7 @@ func (s *Session) RoundTrip(r *http.Request) (*http.Response, error) {
 		s.fail(err)
 		return nil, err
 	}
-	return s.replay(r, i, faults)
+	return s.replay(r, i, n, faults)
 }
 
 func withBody(r *http.Request, body []byte) *http.Request {
@@ -506,6 +514,13 @@ func (s *Session) cleanup() {
 	s.endMu.Lock()
 	s.ended = true
 	s.endMu.Unlock()
+	if s.mode == ModeReplay || s.mode == ModeNewEpisodes {
+		// Faults apply to replayed answers only: a recording session
+		// meets none, by design.
+		if unfired := s.faultLog.unfired(s.cfg.faults, int(s.nreq.Load())); len(unfired) > 0 {
+			s.t.Errorf("replay: %s: %d declared fault(s) never applied, so the test did not meet them:\n  %s", s.path, len(unfired), strings.Join(unfired, "\n  "))
+		}
+	}
 	switch s.mode {
 	case ModeReplay:
 		if s.cfg.allowUnused {
