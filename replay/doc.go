@@ -46,8 +46,15 @@
 // it is neither answered nor recorded, and nothing is reported on the
 // finished test. A recording where every request failed, or with a
 // response body still open at the end of the test, fails the test and is
-// not saved either. A stream the client closes before data: [DONE] is
-// closed at once and recorded as abandoned where the client stopped.
+// not saved either. Clients stop reading at their protocol's last event
+// (data: [DONE]; Anthropic's message_stop; the Responses API's
+// response.completed, response.failed or response.incomplete; Gemini's
+// chunk with a finishReason) and close the body: the recorder then reads
+// on to the end of the body (at most 64 KiB and one second) and records
+// the stream whole. A stream the client closes before its end (no final
+// event, and the body goes on) is closed and recorded as abandoned where
+// the client stopped; only a body that really broke off replays as a
+// break.
 //
 // Cassettes live at testdata/cassettes/<test name>.yaml (subtests in
 // folders, names made file-safe and kept distinct; see DefaultPath) unless WithPath says

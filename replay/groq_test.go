@@ -454,7 +454,7 @@ func TestRecordedGroqStreamsAreWhole(t *testing.T) {
 	}
 }
 
-func TestEndsWithDone(t *testing.T) {
+func TestStreamEndedDone(t *testing.T) {
 	for body, want := range map[string]bool{
 		"data: {}\n\ndata: [DONE]\n\n":           true,
 		": llmvcr-t=0.1\ndata: [DONE]\n\n":       true,
@@ -464,8 +464,8 @@ func TestEndsWithDone(t *testing.T) {
 		"data: {}\n\n":                           false,
 		"data: [DONE]\n\ndata: {\"late\":1}\n\n": false,
 	} {
-		if got := endsWithDone([]byte(body)); got != want {
-			t.Errorf("endsWithDone(%q) = %v, want %v", body, got, want)
+		if got := streamEnded([]byte(body)); got != want {
+			t.Errorf("streamEnded(%q) = %v, want %v", body, got, want)
 		}
 	}
 }
