@@ -31,8 +31,14 @@
 // LLMVCR_MODE takes replay, record, new-episodes or passthrough (real
 // server, nothing saved); -record wins over it, and WithMode over both.
 // Recording needs the API key: with no WithRealTransport, a recording
-// session fails at once unless GROQ_API_KEY (or a variable named by
-// WithSecretEnv) is set. When the CI environment variable is set (to
+// session fails at once unless one of the provider key variables
+// (GROQ_API_KEY, OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY,
+// GOOGLE_API_KEY, MISTRAL_API_KEY, XAI_API_KEY, and DEEPSEEK_API_KEY,
+// OPENROUTER_API_KEY, TOGETHER_API_KEY, FIREWORKS_API_KEY,
+// CEREBRAS_API_KEY, COHERE_API_KEY, AZURE_OPENAI_API_KEY) or a variable
+// named by WithSecretEnv is set; the value of each that is set is
+// scrubbed from the cassette. Messages about recording name the
+// WithSecretEnv variables when the session has some. When the CI environment variable is set (to
 // anything but "", "0" or "false"), recording and passthrough over the
 // network are refused with a clear message (a session given
 // WithRealTransport, e.g. a local fake server in a test, may still
@@ -60,7 +66,7 @@
 // folders, names made file-safe and kept distinct; see DefaultPath) unless WithPath says
 // otherwise. They are go-vcr v3 files written by package cassettes: JSON
 // bodies indented, secrets scrubbed (Authorization, API-key headers and
-// parameters, cookies, and the value of GROQ_API_KEY wherever it appears,
+// parameters, cookies, and the value of each provider key variable wherever it appears,
 // however it is escaped; WithSecrets adds more), saved atomically when the
 // test ends. A
 // re-recording logs what changed against the previous file (see

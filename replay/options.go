@@ -112,14 +112,18 @@ func AllowRepeats() Option {
 	return func(c *config) { c.match = append(c.match, cassettes.Repeatable()) }
 }
 
-// WithSecrets adds literal secret values to scrub before saving (the value
-// of GROQ_API_KEY is always scrubbed).
+// WithSecrets adds literal secret values to scrub before saving (the
+// values of the provider key variables, GROQ_API_KEY, OPENAI_API_KEY,
+// ANTHROPIC_API_KEY, GEMINI_API_KEY, GOOGLE_API_KEY, MISTRAL_API_KEY,
+// XAI_API_KEY and a few more, are always scrubbed when set).
 func WithSecrets(values ...string) Option {
 	return func(c *config) { c.scrub = append(c.scrub, cassettes.WithSecrets(values...)) }
 }
 
 // WithSecretEnv adds environment variables whose values are secrets.
-// Recording over the network needs one of them, or GROQ_API_KEY, set.
+// Recording over the network needs one of them, or one of the provider
+// key variables (GROQ_API_KEY, OPENAI_API_KEY, ANTHROPIC_API_KEY, ...),
+// set; messages about recording then name these variables.
 func WithSecretEnv(names ...string) Option {
 	return func(c *config) {
 		c.scrub = append(c.scrub, cassettes.WithSecretEnv(names...))

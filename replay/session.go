@@ -185,19 +185,13 @@ func New(t testing.TB, opts ...Option) *Session {
 		if mode == ModePassthrough {
 			what = "reach the real server"
 		}
-		t.Fatalf("replay: %s: refusing to %s (mode %s) because CI is set; record on a workstation with GROQ_API_KEY set and commit the cassette", s.path, what, mode)
+		t.Fatalf("replay: %s: refusing to %s (mode %s) because CI is set; record on a workstation with %s set and commit the cassette", s.path, what, mode, s.cfg.keyNames())
 	}
-	if (mode == ModeRecord || mode == ModeNewEpisodes) && s.cfg.real == nil {
-		envs := append(append([]string{}, cassettes.DefaultSecretEnv...), s.cfg.secretEnvs...)
-		set := false
-		for _, e := range envs {
-			set = set || os.Getenv(e) != ""
-		}
-		if !set {
-			t.Fatalf("replay: recording needs %s set in the environment (the API key the real server wants; it is scrubbed from the cassette): %s was not recorded", strings.Join(envs, " or "), s.path)
-		}
+	if (mode == ModeRecord || mode == ModeNewEpisodes) && s.cfg.real == nil && !s.cfg.keySet() {
+		t.Fatal(s.cfg.missingKey(s.path))
 	}
-	s.scrub = cassettes.NewScrubber(s.cfg.scrub...)
+	// Every provider key variable that is set is a secret.
+	s.scrub = cassettes.NewScrubber(append([]cassettes.Option{cassettes.WithSecretEnv(keyEnvs...)}, s.cfg.scrub...)...)
 	s.real = s.cfg.real
 	if s.real == nil {
 		s.real = http.DefaultTransport
@@ -207,7 +201,7 @@ func New(t testing.TB, opts ...Option) *Session {
 	case ModeReplay:
 		c, err := cassettes.Load(s.path)
 		if errors.Is(err, fs.ErrNotExist) {
-			t.Fatalf("replay: no cassette %s for %s; record it with:\n\tGROQ_API_KEY=... go test %s -run '%s' -record\n(the package first, -record last), or every test of every package with:\n\tGROQ_API_KEY=... LLMVCR_MODE=record go test ./...", s.path, t.Name(), packageDir(), runPattern(t.Name()))
+			t.Fatalf("replay: no cassette %s for %s; record it with:\n\t%s\n(the package first, -record last), or every test of every package with:\n\t%s LLMVCR_MODE=record go test ./...\n%s", s.path, t.Name(), s.cfg.recordCommand(t.Name()), s.cfg.keyAssign(), s.cfg.keyHelp())
 		}
 		if err != nil {
 			t.Fatal(err)
