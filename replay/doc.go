@@ -14,9 +14,15 @@
 //
 // By default a session replays: it never touches the network, and a
 // request that matches no recording fails the test (t.Error, even if the
-// caller ignores the returned error) with the cassette path, the request,
-// the closest recording and a diff of the two JSON bodies by path
-// (messages[1].content). When the cassette file is missing the test fails
+// caller ignores the answer) with one report per distinct request: its
+// first line says what differs and where (messages[1].content: recorded
+// "hello", got "bye"), then come the closest recording, the go-cmp diff
+// of the two JSON bodies and the command that re-records the test. The
+// client gets an answer no common SDK retries: MissStatus (404) with
+// X-Should-Retry: false and MissHeader, and a JSON error body whose
+// message says it is a replay miss and points at the test log. A
+// recording shown as the closest to a miss is not listed again as never
+// replayed. When the cassette file is missing the test fails
 // at once and says how to record it. To record (the package first, the
 // flags after it: go test hands the word after a bare -record to it as
 // its value):

@@ -490,7 +490,7 @@ func TestMissIsReportedOnce(t *testing.T) {
 		t.Fatal("a changed request was answered")
 	}
 	ft.end()
-	if n := strings.Count(ft.allErrors(), "no recorded interaction"); n != 1 {
+	if n := strings.Count(ft.allErrors(), "matches no recording"); n != 1 {
 		t.Errorf("the miss was reported %d times:\n%s", n, ft.allErrors())
 	}
 	if len(clock.Slept()) != 0 {

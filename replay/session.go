@@ -146,6 +146,7 @@ type Session struct {
 	ended bool
 
 	faultLog faultLog // which declared faults applied
+	misses   missLog  // misses reported
 }
 
 // New starts a session for the test: it picks the mode (WithMode, else the
@@ -360,6 +361,16 @@ func (s *Session) fail(err error) {
 	}
 }
 
+// report puts msg in the test log as an error, unless the test is ending
+// or has ended.
+func (s *Session) report(msg string) {
+	s.endMu.RLock()
+	defer s.endMu.RUnlock()
+	if !s.ended {
+		s.t.Error(msg)
+	}
+}
+
 // isEnded reports whether the test's cleanup has begun.
 func (s *Session) isEnded() bool {
 	s.endMu.RLock()
@@ -442,11 +453,12 @@ func (s *Session) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	i, err := s.idx.Match(r, body)
 	if err != nil {
-		if s.mode == ModeNewEpisodes {
-			var miss *cassettes.MissError
-			if errors.As(err, &miss) {
+		var miss *cassettes.MissError
+		if errors.As(err, &miss) {
+			if s.mode == ModeNewEpisodes {
 				return s.rec.record(r, bytes.Clone(body))
 			}
+			return s.miss(r, body, miss), nil
 		}
 		s.fail(err)
 		return nil, err
@@ -520,7 +532,15 @@ func (s *Session) cleanup() {
 		if s.cfg.allowUnused {
 			return
 		}
-		if unused := s.idx.Unused(); len(unused) > 0 {
+		var unused []int
+		for _, n := range s.idx.Unused() {
+			// A recording shown as the closest to a miss was reported
+			// with it: the drifted request is the one to fix.
+			if !s.misses.shownAsClosest(n) {
+				unused = append(unused, n)
+			}
+		}
+		if len(unused) > 0 {
 			var b strings.Builder
 			fmt.Fprintf(&b, "replay: %s: %d recorded interaction(s) were never replayed (use replay.AllowUnused() if that is intended):", s.path, len(unused))
 			for _, n := range unused {
