@@ -22,7 +22,9 @@
 // wrong_error), concurrency and concurrency_replay (requests, completed,
 // mismatches), secrets (places_seeded, redactions, places_searched,
 // leaks), crash (kills, damaged), fidelity and fidelity_replay
-// (cassettes, interactions, mismatches).
+// (cassettes, interactions, mismatches), replay_saves, late_requests,
+// fault_validation and stream_ends (replay's save rules, requests after
+// a test ended, fault validation, provider stream ends).
 //
 // What the tests do:
 //
