@@ -34,6 +34,10 @@
 //
 // -record=REGEXP selects tests as -run does: the pattern is split on '/'
 // and each part matches (unanchored) the test name's part at that level.
+// A package pattern after a bare -record (go test -record ./...) never
+// reaches go test, which reads packages only before its first unknown
+// flag: only the current package would run, so the session fails and says
+// to put the packages first.
 // LLMVCR_MODE takes replay, record, new-episodes or passthrough (real
 // server, nothing saved); -record wins over it, and WithMode over both.
 // Recording needs the API key: with no WithRealTransport, a recording

@@ -42,6 +42,9 @@ func TestHelperSession(t *testing.T) {
 		t.Error("failed after a request")
 	case "norequest":
 		record(t)
+	case "flag": // run with -record ./... on the command line
+		New(t, WithPath(path), WithRealTransport(http.DefaultTransport))
+		t.Log("HELPER: the session started")
 	case "late":
 		// A goroutine keeps sending requests that match nothing (each a
 		// t.Error while the test runs) while the subtest ends; once it
@@ -82,9 +85,9 @@ func TestHelperSession(t *testing.T) {
 }
 
 // runHelper runs TestHelperSession in a subprocess and returns its output.
-func runHelper(t *testing.T, how, path, url string) string {
+func runHelper(t *testing.T, how, path, url string, args ...string) string {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperSession$", "-test.v", "-test.count=1")
+	cmd := exec.Command(os.Args[0], append([]string{"-test.run=^TestHelperSession$", "-test.v", "-test.count=1"}, args...)...)
 	cmd.Env = append(os.Environ(), helperEnv+"="+how, helperEnv+"_PATH="+path, helperEnv+"_URL="+url)
 	out, _ := cmd.CombinedOutput() // a failing helper exits 1; the output says what happened
 	return string(out)
@@ -193,5 +196,43 @@ func TestLateRequestsRacingTheEndNeverPanic(t *testing.T) {
 	}
 	if !strings.Contains(out, "HELPER-LATE: ") || !strings.Contains(out, "replay: POST "+url+" arrived after test TestHelperSession/sub ended") {
 		t.Errorf("no late request was refused:\n%s", out[max(0, len(out)-2000):])
+	}
+}
+
+// TestRecordWithPackagesAfterIsExplained: `go test -record ./...` hands
+// ./... to the test binary (go test reads packages only before its first
+// unknown flag), so only the current package would re-record; the session
+// fails and says to put the packages first.
+func TestRecordWithPackagesAfterIsExplained(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.yaml")
+	out := runHelper(t, "flag", path, "", "-record", "./...")
+	if strings.Contains(out, "HELPER: the session started") || !strings.Contains(out, `"./..." after -record is a package pattern`) || !strings.Contains(out, "go test ./... -record") {
+		t.Errorf("not explained:\n%s", out)
+	}
+	old, oldArgs := recordFlag, flagArgs
+	t.Cleanup(func() { recordFlag, flagArgs = old, oldArgs })
+	for _, tt := range []struct {
+		value string
+		args  []string
+		bad   bool
+	}{
+		{"", []string{"./..."}, true},
+		{"", []string{"../other/..."}, true},
+		{"", []string{"example.com/m/..."}, true},
+		{"./...", nil, true}, // -record=./...
+		{"./pkg", nil, true},
+		{"", nil, false},
+		{"TestChat|TestTools/stream", nil, false},
+		{"Test.../x", nil, false},
+	} {
+		recordFlag = recordValue{}
+		if err := recordFlag.Set(tt.value); err != nil {
+			t.Fatal(err)
+		}
+		flagArgs = func() []string { return tt.args }
+		_, err := resolveMode("TestChat", nil)
+		if (err != nil) != tt.bad {
+			t.Errorf("-record=%q args %q: err = %v, want an error: %v", tt.value, tt.args, err, tt.bad)
+		}
 	}
 }

@@ -119,6 +119,39 @@ func (v *recordValue) Set(s string) error {
 	return nil
 }
 
+// flagArgs returns the test binary's arguments left after its flags; a
+// variable so tests can stand in for the command line.
+var flagArgs = flag.Args
+
+// looksLikePackages reports whether s is a go package pattern (./...,
+// ../x, ./pkg, example.com/m/...) rather than a test name pattern.
+func looksLikePackages(s string) bool {
+	return s == "." || s == ".." || s == "..." || s == "all" ||
+		strings.HasPrefix(s, "./") || strings.HasPrefix(s, "../") ||
+		strings.HasSuffix(s, "/...") || strings.Contains(s, "/.../")
+}
+
+// packageArgs explains `go test -record ./...`: go test stops reading
+// packages at the first flag it does not know, so the packages after
+// -record went to the test binary (or became -record's value) and only
+// the current directory's package ran.
+func packageArgs(value string, args []string) error {
+	var pkgs []string
+	if looksLikePackages(value) {
+		pkgs = append(pkgs, value)
+	}
+	for _, a := range args {
+		if looksLikePackages(a) {
+			pkgs = append(pkgs, a)
+		}
+	}
+	if len(pkgs) == 0 {
+		return nil
+	}
+	p := strings.Join(pkgs, " ")
+	return fmt.Errorf("replay: %q after -record is a package pattern, but go test reads packages only before its first unknown flag, so it ran only the package in the current directory and re-recorded nothing else; put the packages first: go test %s -record (or re-record every package with LLMVCR_MODE=record go test %s)", p, p, p)
+}
+
 // IsBoolFlag lets -record be given without a value.
 func (v *recordValue) IsBoolFlag() bool { return true }
 
@@ -329,6 +362,9 @@ func resolveMode(name string, forced *Mode) (Mode, error) {
 		return *forced, nil
 	}
 	if recordFlag.set {
+		if err := packageArgs(recordFlag.String(), flagArgs()); err != nil {
+			return 0, err
+		}
 		if recordFlag.matches(name) {
 			return ModeRecord, nil
 		}
