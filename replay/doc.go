@@ -91,6 +91,19 @@
 // subtests and concurrent calls can share a session. Recordings that no
 // request used fail the test at cleanup, listed, unless AllowUnused.
 //
+// # Recording without a key
+//
+// RecordFromFake makes a session record, when no API key variable is set,
+// from the embedded fake Groq server of package fakes (default answers,
+// plain and streamed) instead of the real API; WithFakeTransport records
+// through a fake of your own (a scripted fakes.NewGroq). Either way every
+// recorded response is marked in the cassette (CannedHeader), and a
+// session replaying it logs once that its answers are canned, so a fake
+// recording never passes for a real one.
+//
+//	s := replay.New(t, replay.RecordFromFake())
+//	// go test ./pkg -run '^TestChat$' -record    (no key: canned answers)
+//
 // # Streams
 //
 // While recording, an event stream reaches the client as it arrives, and

@@ -79,6 +79,8 @@ type config struct {
 	clock       Clock
 	faults      map[int][]Fault
 	rawBodies   bool
+	fromFake    bool   // RecordFromFake: record from the embedded fake when no key is set
+	canned      string // the fake the recording comes from; "" for a real API
 }
 
 // WithPath sets the cassette file, instead of

@@ -211,6 +211,7 @@ func New(t testing.TB, opts ...Option) *Session {
 		t.Fatalf("%s: %v", s.path, err)
 	}
 	s.mode = mode
+	s.startFake()
 	network := mode == ModeRecord || mode == ModeNewEpisodes || mode == ModePassthrough
 	// http.DefaultTransport given explicitly may reach the network: under
 	// CI it is allowed for loopback hosts only (checked per request).
@@ -240,6 +241,7 @@ func New(t testing.TB, opts ...Option) *Session {
 		if err != nil {
 			t.Fatal(err)
 		}
+		s.noteCanned(c)
 		s.idx = cassettes.NewIndex(c, match...)
 	case ModeNewEpisodes:
 		c, err := cassettes.Load(s.path)
@@ -612,6 +614,7 @@ func (s *Session) cleanup() {
 		if len(recorded) == 0 {
 			return // new-episodes, every request replayed: nothing new to save
 		}
+		s.markCanned(recorded)
 		s.cas.Interactions = append(s.cas.Interactions, recorded...)
 		var err error
 		if s.cfg.rawBodies {
