@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/llmvcr/llmvcr/cassettes"
 )
 
 // TestInvalidFaultsAreRefused: a fault that could never apply as written
@@ -111,4 +113,22 @@ func TestFaultsThatNeverAppliedFailAtCleanup(t *testing.T) {
 			t.Errorf("errors: %s", msg)
 		}
 	})
+}
+
+// TestNewEpisodesRecordsAFaultedRequestLive: in new-episodes mode a
+// request with no recording is recorded live, where faults do not apply;
+// its faults are not reported as never applied, and the recording saves.
+func TestNewEpisodesRecordsAFaultedRequestLive(t *testing.T) {
+	g := newFakeGroq(t, chatHandler)
+	path := t.TempDir() + "/c.yaml"
+	ft := newFakeT(t, "TestX")
+	s := start(ft, WithPath(path), WithMode(ModeNewEpisodes), WithRealTransport(http.DefaultTransport), OnRequest(1, CutAfter(1)))
+	do(t, s.Client(), g.URL, `{}`)
+	ft.end()
+	if e := ft.allErrors(); e != "" {
+		t.Errorf("errors: %s", e)
+	}
+	if _, err := cassettes.Load(path); err != nil {
+		t.Errorf("not saved: %v", err)
+	}
 }

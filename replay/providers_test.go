@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/llmvcr/llmvcr/cassettes"
 	"github.com/llmvcr/llmvcr/internal/sse"
@@ -243,5 +244,65 @@ func TestStreamEndedByProtocol(t *testing.T) {
 		if got := streamEnded([]byte(body)); got != want {
 			t.Errorf("streamEnded(%q) = %v, want %v", body, got, want)
 		}
+	}
+}
+
+// stuckBody is a stream body whose Read blocks after its data until
+// release, whatever Close does (a transport whose Close cannot interrupt
+// a read).
+type stuckBody struct {
+	data    *strings.Reader
+	release chan struct{}
+}
+
+func (b *stuckBody) Read(p []byte) (int, error) {
+	if b.data.Len() > 0 {
+		return b.data.Read(p)
+	}
+	<-b.release
+	return 0, io.EOF
+}
+
+func (b *stuckBody) Close() error { return nil }
+
+type stuckTransport struct{ body *stuckBody }
+
+func (s stuckTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	return &http.Response{StatusCode: 200, Status: "200 OK", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: http.Header{"Content-Type": {"text/event-stream"}}, Body: s.body, Request: r}, nil
+}
+
+// TestCloseDoesNotHangOnAStuckBody: closing a recorded stream whose body
+// neither ends nor lets Close interrupt its Read returns after the drain
+// bound, and the stream is recorded as far as the client read it.
+func TestCloseDoesNotHangOnAStuckBody(t *testing.T) {
+	body := &stuckBody{data: strings.NewReader("data: {\"a\":1}\n\n"), release: make(chan struct{})}
+	defer close(body.release)
+	path := filepath.Join(t.TempDir(), "s.yaml")
+	ft := newFakeT(t, "TestX")
+	s := start(ft, WithPath(path), WithMode(ModeRecord), WithRealTransport(stuckTransport{body}))
+	resp, err := post(t, s.Client(), "http://example.invalid/v1/stream", `{}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 100)
+	resp.Body.Read(buf)
+	closed := make(chan struct{})
+	go func() {
+		resp.Body.Close()
+		close(closed)
+	}()
+	select {
+	case <-closed:
+	case <-time.After(30 * time.Second): // a hang detector, far above the 1s drain bound
+		t.Fatal("Close hung on a body whose Read does not return")
+	}
+	ft.end()
+	c, err := cassettes.Load(path)
+	if err != nil {
+		t.Fatal(err, ft.allErrors())
+	}
+	if c.Interactions[0].Response.Headers.Get(cassettes.StreamErrorHeader) == "" {
+		t.Errorf("a stream that never ended is not marked abandoned")
 	}
 }

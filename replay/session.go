@@ -494,6 +494,9 @@ func (s *Session) RoundTrip(r *http.Request) (*http.Response, error) {
 		var miss *cassettes.MissError
 		if errors.As(err, &miss) {
 			if s.mode == ModeNewEpisodes {
+				if len(faults) > 0 {
+					s.faultLog.apply(n) // recorded live: faults apply to replayed answers only
+				}
 				return s.rec.record(r, bytes.Clone(body))
 			}
 			return s.miss(r, body, miss), nil
