@@ -192,7 +192,11 @@ type Session struct {
 // given WithRealTransport records through that transport, a local fake in
 // a test, and is not refused; http.DefaultTransport only for loopback
 // hosts.)
-// The cleanup saves only when the test passed.
+// The cleanup saves only when the test passed (not failed, not skipped)
+// and made at least one request; otherwise the previous cassette is left
+// byte for byte and the log says why. Invalid faults (see OnRequest) fail
+// the test at once. Once the test ends, requests through the session get
+// an error matching ErrTestEnded.
 func New(t testing.TB, opts ...Option) *Session {
 	t.Helper()
 	s := &Session{t: t, cfg: config{clock: realClock{}}, name: t.Name()}
