@@ -175,8 +175,9 @@ type Session struct {
 	// endMu guards ended. Reports take it for reading around t.Error, the
 	// cleanup for writing, so no report reaches the test once it is
 	// ending (testing panics on a report after the test completed).
-	endMu sync.RWMutex
-	ended bool
+	endMu      sync.RWMutex
+	ended      bool
+	endedQuick atomic.Bool // ended, for the check on every request
 
 	faultLog faultLog // which declared faults applied
 	misses   missLog  // misses reported
@@ -414,11 +415,7 @@ func (s *Session) report(msg string) {
 }
 
 // isEnded reports whether the test's cleanup has begun.
-func (s *Session) isEnded() bool {
-	s.endMu.RLock()
-	defer s.endMu.RUnlock()
-	return s.ended
-}
+func (s *Session) isEnded() bool { return s.endedQuick.Load() }
 
 // ErrTestEnded is matched (errors.Is) by the error a session returns for
 // a request that arrives after its test ended, such as one from a
@@ -564,6 +561,7 @@ func respondFault(r *http.Request, f Fault) *http.Response {
 func (s *Session) cleanup() {
 	s.endMu.Lock()
 	s.ended = true
+	s.endedQuick.Store(true)
 	s.endMu.Unlock()
 	if s.mode == ModeReplay || s.mode == ModeNewEpisodes {
 		// Faults apply to replayed answers only: a recording session
