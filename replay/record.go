@@ -44,7 +44,7 @@ type Recorder struct {
 
 	mu    sync.Mutex
 	slots []*cassettes.Interaction // in request order; nil while in flight or when no response came
-	open  int                      // response bodies still streaming
+	open  map[int]string           // response bodies still streaming: slot -> "METHOD URL"
 }
 
 // Open returns how many recorded response bodies are still open (being
@@ -53,7 +53,21 @@ type Recorder struct {
 func (rec *Recorder) Open() int {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
-	return rec.open
+	return len(rec.open)
+}
+
+// openRequests names the requests whose response bodies are still open,
+// in request order.
+func (rec *Recorder) openRequests() []string {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	var out []string
+	for slot := range rec.slots {
+		if r, ok := rec.open[slot]; ok {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // RoundTrip sends r on and records the exchange. The caller's request is
@@ -170,7 +184,7 @@ func (rec *Recorder) record(r *http.Request, body []byte) (*http.Response, error
 		rec.mu.Lock()
 		rec.slots[slot] = i
 		if streaming {
-			rec.open--
+			delete(rec.open, slot)
 		}
 		rec.mu.Unlock()
 		if rec.OnRecorded != nil {
@@ -193,7 +207,10 @@ func (rec *Recorder) record(r *http.Request, body []byte) (*http.Response, error
 	}
 	streaming = true
 	rec.mu.Lock()
-	rec.open++
+	if rec.open == nil {
+		rec.open = map[int]string{}
+	}
+	rec.open[slot] = r.Method + " " + r.URL.String()
 	rec.mu.Unlock()
 	resp.Body = &recordingBody{rc: resp.Body, clock: clock, start: headersAt, finish: finish, plain: plain}
 	return resp, nil

@@ -346,7 +346,7 @@ func TestStreamOpenAtCleanup(t *testing.T) {
 	buf := make([]byte, 100)
 	resp.Body.Read(buf)
 	ft.end()
-	if !strings.Contains(ft.allErrors(), "1 response bodies still open; close them before the test ends") {
+	if !strings.Contains(ft.allErrors(), "1 response bodies still open; close them before the test ends") || !strings.Contains(ft.allErrors(), "\n  POST "+g.URL+"/s") {
 		t.Errorf("errors: %q", ft.allErrors())
 	}
 	if _, err := os.Stat(path); err == nil {

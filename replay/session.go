@@ -593,8 +593,12 @@ func (s *Session) cleanup() {
 			s.t.Error(s.scrub.ScrubString(b.String()))
 		}
 	case ModeRecord, ModeNewEpisodes:
-		if n := s.rec.Open(); n > 0 {
-			s.t.Errorf("replay: %s: %d response bodies still open; close them before the test ends (the cassette was not saved)", s.path, n)
+		if open := s.rec.openRequests(); len(open) > 0 {
+			for k, r := range open {
+				method, u, _ := strings.Cut(r, " ")
+				open[k] = method + " " + s.scrub.ScrubURL(u)
+			}
+			s.t.Errorf("replay: %s: %d response bodies still open; close them before the test ends (the cassette was not saved):\n  %s", s.path, len(open), strings.Join(open, "\n  "))
 			return
 		}
 		// Only a test that passed and made requests saves: anything
