@@ -97,7 +97,7 @@
 // from the embedded fake Groq server of package fakes (default answers,
 // plain and streamed) instead of the real API; WithFakeTransport records
 // through a fake of your own (a scripted fakes.NewGroq). Either way every
-// recorded response is marked in the cassette (CannedHeader), and a
+// recorded response is marked in the cassette (SourceHeader), and a
 // session replaying it logs once that its answers are canned, so a fake
 // recording never passes for a real one.
 //

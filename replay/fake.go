@@ -7,12 +7,14 @@ import (
 	"github.com/llmvcr/llmvcr/fakes"
 )
 
-// CannedHeader marks, in a cassette, a response recorded from a fake
-// server rather than a real API: its value says which fake. Replay removes
-// it before a client sees the response (like every cassettes.HeaderPrefix
-// header), and a session replaying such a cassette logs once that its
-// answers are canned, so a fake recording never passes for a real one.
-const CannedHeader = cassettes.HeaderPrefix + "Canned"
+// SourceHeader marks, in a cassette, a response recorded from a fake
+// server rather than a real API: its value says which fake. It is the
+// header cmd/record sets on recordings from the embedded fake. Replay
+// removes it before a client sees the response (like every
+// cassettes.HeaderPrefix header), and a session replaying such a
+// cassette logs once that its answers are canned, so a fake recording
+// never passes for a real one.
+const SourceHeader = cassettes.HeaderPrefix + "Source"
 
 // RecordFromFake lets a test record with no API key: when the session
 // records (the -record flag, LLMVCR_MODE=record or new-episodes) and no
@@ -20,7 +22,7 @@ const CannedHeader = cassettes.HeaderPrefix + "Canned"
 // embedded fake Groq server of package fakes, which answers chat
 // completions, plain and streamed, with its default answers. The cassette
 // keeps the URLs the code used (https://api.groq.com/...) and marks every
-// response as canned (CannedHeader). With a key set, recording reaches
+// response as canned (SourceHeader). With a key set, recording reaches
 // the real API as usual. Replay is unchanged.
 //
 //	s := replay.New(t, replay.RecordFromFake())
@@ -30,7 +32,7 @@ func RecordFromFake() Option { return func(c *config) { c.fromFake = true } }
 // WithFakeTransport records through rt, a fake server standing in for
 // the API (a scripted fakes.NewGroq's Transport, your own httptest
 // server), as WithRealTransport does, and marks every recorded response as
-// canned (CannedHeader), so the cassette says its answers are not a real
+// canned (SourceHeader), so the cassette says its answers are not a real
 // API's.
 func WithFakeTransport(rt http.RoundTripper) Option {
 	return func(c *config) {
@@ -51,8 +53,8 @@ func (s *Session) startFake() {
 	srv := fakes.NewServer()
 	s.t.Cleanup(srv.Close) // after the session's own cleanup, which saves
 	s.cfg.real = srv.Transport()
-	s.cfg.canned = "the embedded fake Groq server (package fakes)"
-	s.t.Logf("replay: %s: no API key is set, so this recording comes from %s: its answers are canned, not a real API's", s.path, s.cfg.canned)
+	s.cfg.canned = "embedded fake Groq server (replay.RecordFromFake)"
+	s.t.Logf("replay: %s: no API key is set, so this recording comes from the %s: its answers are canned, not a real API's", s.path, s.cfg.canned)
 }
 
 // markCanned marks recorded interactions as answered by a fake.
@@ -64,7 +66,7 @@ func (s *Session) markCanned(is []*cassettes.Interaction) {
 		if i.Response.Headers == nil {
 			i.Response.Headers = http.Header{}
 		}
-		i.Response.Headers.Set(CannedHeader, s.cfg.canned)
+		i.Response.Headers.Set(SourceHeader, s.cfg.canned)
 	}
 }
 
@@ -73,7 +75,7 @@ func (s *Session) markCanned(is []*cassettes.Interaction) {
 func (s *Session) noteCanned(c *cassettes.Cassette) {
 	n, from := 0, ""
 	for _, i := range c.Interactions {
-		if v := i.Response.Headers.Get(CannedHeader); v != "" {
+		if v := i.Response.Headers.Get(SourceHeader); v != "" {
 			n++
 			from = v
 		}

@@ -57,8 +57,8 @@ func TestRecordFromFakeWithoutAKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	i := c.Interactions[0]
-	if !strings.HasPrefix(i.Request.URL, groq.DefaultBaseURL) || i.Response.Headers.Get(CannedHeader) == "" {
-		t.Errorf("recorded %s, canned %q", i.Request.URL, i.Response.Headers.Get(CannedHeader))
+	if !strings.HasPrefix(i.Request.URL, groq.DefaultBaseURL) || i.Response.Headers.Get(SourceHeader) == "" {
+		t.Errorf("recorded %s, canned %q", i.Request.URL, i.Response.Headers.Get(SourceHeader))
 	}
 
 	ft = newFakeT(t, "TestChat")
@@ -67,7 +67,7 @@ func TestRecordFromFakeWithoutAKey(t *testing.T) {
 	s.client.Transport = headerSpy{s, &seen}
 	replayed := ask(s)
 	ft.end()
-	if replayed.Text() != recorded.Text() || seen.Get(CannedHeader) != "" {
+	if replayed.Text() != recorded.Text() || seen.Get(SourceHeader) != "" {
 		t.Errorf("replayed %q (recorded %q), client saw the mark: %v", replayed.Text(), recorded.Text(), seen)
 	}
 	if n := strings.Count(strings.Join(ft.logs, "\n"), "recorded answers are canned"); n != 1 {
@@ -132,7 +132,7 @@ func TestWithFakeTransportMarksTheRecording(t *testing.T) {
 			if err != nil {
 				t.Fatal(err, ft.allErrors())
 			}
-			if got := strings.Contains(string(data), CannedHeader); got != tt.canned {
+			if got := strings.Contains(string(data), SourceHeader); got != tt.canned {
 				t.Errorf("marked canned: %v, want %v", got, tt.canned)
 			}
 		})
