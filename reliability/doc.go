@@ -22,8 +22,10 @@
 // wrong_error), concurrency and concurrency_replay (requests, completed,
 // mismatches), secrets (places_seeded, redactions, places_searched,
 // leaks), crash (kills, damaged), fidelity (cassettes, interactions,
-// mismatches) and fidelity_expectations (ported_tests, facts, hold,
-// known_failing, other_failing).
+// mismatches), fidelity_expectations (ported_tests, facts, hold,
+// known_failing, other_failing), replay_saves, late_requests,
+// fault_validation and stream_ends (replay's save rules, requests after
+// a test ended, fault validation, provider stream ends).
 //
 // What the tests do:
 //

@@ -15,7 +15,8 @@ import (
 )
 
 // replay builds the response for a recorded interaction.
-func (s *Session) replay(r *http.Request, i *cassettes.Interaction, faults []Fault) (*http.Response, error) {
+// n is the request's number, faults its declared faults.
+func (s *Session) replay(r *http.Request, i *cassettes.Interaction, n int, faults []Fault) (*http.Response, error) {
 	ctx := r.Context()
 	rs := &i.Response
 	if s.cfg.scale > 0 && rs.Duration > 0 {
@@ -66,6 +67,9 @@ func (s *Session) replay(r *http.Request, i *cassettes.Interaction, faults []Fau
 	}
 	if !sse {
 		events = []cassettes.Event{{Raw: []byte(rs.Body)}}
+	}
+	if len(faults) > 0 {
+		s.faultLog.checkStream(n, faults, len(events))
 	}
 	bctx, cancel := context.WithCancel(ctx)
 	b := &eventBody{

@@ -14,9 +14,15 @@
 //
 // By default a session replays: it never touches the network, and a
 // request that matches no recording fails the test (t.Error, even if the
-// caller ignores the returned error) with the cassette path, the request,
-// the closest recording and a diff of the two JSON bodies by path
-// (messages[1].content). When the cassette file is missing the test fails
+// caller ignores the answer) with one report per distinct request: its
+// first line says what differs and where (messages[1].content: recorded
+// "hello", got "bye"), then come the closest recording, the go-cmp diff
+// of the two JSON bodies and the command that re-records the test. The
+// client gets an answer no common SDK retries: MissStatus (404) with
+// X-Should-Retry: false and MissHeader, and a JSON error body whose
+// message says it is a replay miss and points at the test log. A
+// recording shown as the closest to a miss is not listed again as never
+// replayed. When the cassette file is missing the test fails
 // at once and says how to record it. To record (the package first, the
 // flags after it: go test hands the word after a bare -record to it as
 // its value):
@@ -28,28 +34,49 @@
 //
 // -record=REGEXP selects tests as -run does: the pattern is split on '/'
 // and each part matches (unanchored) the test name's part at that level.
+// A package pattern after a bare -record (go test -record ./...) never
+// reaches go test, which reads packages only before its first unknown
+// flag: only the current package would run, so the session fails and says
+// to put the packages first.
 // LLMVCR_MODE takes replay, record, new-episodes or passthrough (real
 // server, nothing saved); -record wins over it, and WithMode over both.
 // Recording needs the API key: with no WithRealTransport, a recording
-// session fails at once unless GROQ_API_KEY (or a variable named by
-// WithSecretEnv) is set. When the CI environment variable is set (to
+// session fails at once unless one of the provider key variables
+// (GROQ_API_KEY, OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY,
+// GOOGLE_API_KEY, MISTRAL_API_KEY, XAI_API_KEY, and DEEPSEEK_API_KEY,
+// OPENROUTER_API_KEY, TOGETHER_API_KEY, FIREWORKS_API_KEY,
+// CEREBRAS_API_KEY, COHERE_API_KEY, AZURE_OPENAI_API_KEY) or a variable
+// named by WithSecretEnv is set; the value of each that is set is
+// scrubbed from the cassette. Messages about recording name the
+// WithSecretEnv variables when the session has some. When the CI environment variable is set (to
 // anything but "", "0" or "false"), recording and passthrough over the
 // network are refused with a clear message (a session given
 // WithRealTransport, e.g. a local fake server in a test, may still
 // record; http.DefaultTransport given that way counts as the network). The -record flag exists only in test binaries.
 //
-// A recording is saved when the test ends, and only if it passed: a test
-// that failed (t.Error, t.Fatal, a panic) leaves the previous cassette as
-// it was and logs why. A recording where every request failed, or with a
+// A recording is saved when the test ends, and only if it passed and made
+// at least one request: a test that failed (t.Error, t.Fatal, a panic),
+// was skipped (t.Skip after New) or made no request leaves the previous
+// cassette as it was and logs why. A request that arrives after its test
+// ended (a goroutine left running) gets an error matching ErrTestEnded;
+// it is neither answered nor recorded, and nothing is reported on the
+// finished test. A recording where every request failed, or with a
 // response body still open at the end of the test, fails the test and is
-// not saved either. A stream the client closes before data: [DONE] is
-// closed at once and recorded as abandoned where the client stopped.
+// not saved either. Clients stop reading at their protocol's last event
+// (data: [DONE]; Anthropic's message_stop; the Responses API's
+// response.completed, response.failed or response.incomplete; Gemini's
+// chunk with a finishReason) and close the body: the recorder then reads
+// on to the end of the body (at most 64 KiB and one second) and records
+// the stream whole. A stream the client closes before its end (no final
+// event, and the body goes on) is closed and recorded as abandoned where
+// the client stopped; only a body that really broke off replays as a
+// break.
 //
 // Cassettes live at testdata/cassettes/<test name>.yaml (subtests in
 // folders, names made file-safe and kept distinct; see DefaultPath) unless WithPath says
 // otherwise. They are go-vcr v3 files written by package cassettes: JSON
 // bodies indented, secrets scrubbed (Authorization, API-key headers and
-// parameters, cookies, and the value of GROQ_API_KEY wherever it appears,
+// parameters, cookies, and the value of each provider key variable wherever it appears,
 // however it is escaped; WithSecrets adds more), saved atomically when the
 // test ends. A
 // re-recording logs what changed against the previous file (see
@@ -63,6 +90,19 @@
 // recorded order; different requests match in any order, so parallel
 // subtests and concurrent calls can share a session. Recordings that no
 // request used fail the test at cleanup, listed, unless AllowUnused.
+//
+// # Recording without a key
+//
+// RecordFromFake makes a session record, when no API key variable is set,
+// from the embedded fake Groq server of package fakes (default answers,
+// plain and streamed) instead of the real API; WithFakeTransport records
+// through a fake of your own (a scripted fakes.NewGroq). Either way every
+// recorded response is marked in the cassette (SourceHeader), and a
+// session replaying it logs once that its answers are canned, so a fake
+// recording never passes for a real one.
+//
+//	s := replay.New(t, replay.RecordFromFake())
+//	// go test ./pkg -run '^TestChat$' -record    (no key: canned answers)
 //
 // # Streams
 //
@@ -98,5 +138,8 @@
 // connection after k events (io.ErrUnexpectedEOF),
 // StallAfter blocks after k events until the request's context is done,
 // CorruptEvent garbles event k's data, and Respond answers with a given
-// status, headers and body without using a recording.
+// status, headers and body without using a recording. A fault that could
+// never apply as written (OnRequest(0), CutAfter(-1), ...) fails the test
+// when the session starts; one that never applied (its request never
+// came, its event is past the end of the stream) fails it when it ends.
 package replay

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/llmvcr/llmvcr/cassettes"
+	"github.com/llmvcr/llmvcr/internal/sse"
 )
 
 // FuzzEventBody replays any recorded stream body: without faults the
@@ -46,6 +47,44 @@ func FuzzEventBody(f *testing.F) {
 			if err != nil || len(got) > len(want) {
 				t.Fatalf("corrupt %d: %d bytes (original %d), %v", corrupt, len(got), len(want), err)
 			}
+		}
+	})
+}
+
+// FuzzStreamEnded checks the end-of-stream detection on any bytes: it
+// never panics, a stream it says has ended still has ended with comments
+// and blank lines after it, and a stream cut inside its last event has
+// not ended.
+func FuzzStreamEnded(f *testing.F) {
+	f.Add([]byte("data: {}\n\ndata: [DONE]\n\n"))
+	f.Add([]byte("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"))
+	f.Add([]byte("event: response.completed\ndata: {\"type\":\"response.completed\"}\n\n"))
+	f.Add([]byte("data: {\"candidates\":[{\"finishReason\":\"STOP\"}]}\r\n\r\n"))
+	f.Add([]byte("data: {\"candidates\":[{\"finishReason\":\"STOP\"},{}]}\r\n\r\n"))
+	f.Add([]byte("event: error\ndata: {\"type\":\"error\"}\n\n: bye\n\n"))
+	f.Add([]byte("data: [DONE]"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if !streamEnded(b) {
+			return
+		}
+		if !streamEnded(append(append([]byte(nil), b...), ": comment\n\n\n"...)) {
+			t.Errorf("a comment after the end undid it: %q", b)
+		}
+		// The event that ended it is complete: the last block with data
+		// or a type ends with its blank line.
+		dec := sse.NewDecoder(bytes.NewReader(b), sse.KeepAll())
+		var last sse.Event
+		for {
+			ev, err := dec.Next()
+			if err != nil {
+				break
+			}
+			if ev.HasData || ev.Type != "" {
+				last = ev
+			}
+		}
+		if !last.Terminated {
+			t.Errorf("a stream cut inside its last event counts as ended: %q", b)
 		}
 	})
 }

@@ -455,7 +455,7 @@ func TestRecordedGroqStreamsAreWhole(t *testing.T) {
 	}
 }
 
-func TestEndsWithDone(t *testing.T) {
+func TestStreamEndedDone(t *testing.T) {
 	for body, want := range map[string]bool{
 		"data: {}\n\ndata: [DONE]\n\n":           true,
 		": llmvcr-t=0.1\ndata: [DONE]\n\n":       true,
@@ -465,8 +465,8 @@ func TestEndsWithDone(t *testing.T) {
 		"data: {}\n\n":                           false,
 		"data: [DONE]\n\ndata: {\"late\":1}\n\n": false,
 	} {
-		if got := endsWithDone([]byte(body)); got != want {
-			t.Errorf("endsWithDone(%q) = %v, want %v", body, got, want)
+		if got := streamEnded([]byte(body)); got != want {
+			t.Errorf("streamEnded(%q) = %v, want %v", body, got, want)
 		}
 	}
 }
@@ -491,7 +491,7 @@ func TestMissIsReportedOnce(t *testing.T) {
 		t.Fatal("a changed request was answered")
 	}
 	ft.end()
-	if n := strings.Count(ft.allErrors(), "no recorded interaction"); n != 1 {
+	if n := strings.Count(ft.allErrors(), "matches no recording"); n != 1 {
 		t.Errorf("the miss was reported %d times:\n%s", n, ft.allErrors())
 	}
 	if len(clock.Slept()) != 0 {

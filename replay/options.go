@@ -79,6 +79,8 @@ type config struct {
 	clock       Clock
 	faults      map[int][]Fault
 	rawBodies   bool
+	fromFake    bool   // RecordFromFake: record from the embedded fake when no key is set
+	canned      string // the fake the recording comes from; "" for a real API
 }
 
 // WithPath sets the cassette file, instead of
@@ -112,14 +114,18 @@ func AllowRepeats() Option {
 	return func(c *config) { c.match = append(c.match, cassettes.Repeatable()) }
 }
 
-// WithSecrets adds literal secret values to scrub before saving (the value
-// of GROQ_API_KEY is always scrubbed).
+// WithSecrets adds literal secret values to scrub before saving (the
+// values of the provider key variables, GROQ_API_KEY, OPENAI_API_KEY,
+// ANTHROPIC_API_KEY, GEMINI_API_KEY, GOOGLE_API_KEY, MISTRAL_API_KEY,
+// XAI_API_KEY and a few more, are always scrubbed when set).
 func WithSecrets(values ...string) Option {
 	return func(c *config) { c.scrub = append(c.scrub, cassettes.WithSecrets(values...)) }
 }
 
 // WithSecretEnv adds environment variables whose values are secrets.
-// Recording over the network needs one of them, or GROQ_API_KEY, set.
+// Recording over the network needs one of them, or one of the provider
+// key variables (GROQ_API_KEY, OPENAI_API_KEY, ANTHROPIC_API_KEY, ...),
+// set; messages about recording then name these variables.
 func WithSecretEnv(names ...string) Option {
 	return func(c *config) {
 		c.scrub = append(c.scrub, cassettes.WithSecretEnv(names...))
@@ -226,6 +232,14 @@ func StallBeforeHeaders() Fault { return Fault{kind: faultStallHeaders} }
 // (counting from 1, in the order requests arrive). Several faults may be
 // given; the faults before headers (Refuse, ResetBeforeHeaders,
 // StallBeforeHeaders) win over Respond, which wins over the stream faults.
+//
+// Faults that could never apply as written (n < 1, no fault, a negative
+// event count, a status outside 100-599, a fault that replaces the answer
+// combined with another, two stream ends, an event garbled at or after
+// the end) fail the test when the session starts. Faults apply to
+// replayed answers only; in replay and new-episodes mode, one that never
+// applied (request n never came, or event k is past the end of the answer
+// it met) fails the test when it ends.
 func OnRequest(n int, faults ...Fault) Option {
 	return func(c *config) {
 		if c.faults == nil {

@@ -2,6 +2,7 @@ package replay
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/llmvcr/llmvcr/cassettes"
+	"github.com/llmvcr/llmvcr/internal/sse"
 )
 
 // Recorder is an http.RoundTripper that sends each request on to Real and
@@ -42,7 +44,7 @@ type Recorder struct {
 
 	mu    sync.Mutex
 	slots []*cassettes.Interaction // in request order; nil while in flight or when no response came
-	open  int                      // response bodies still streaming
+	open  map[int]string           // response bodies still streaming: slot -> "METHOD URL"
 }
 
 // Open returns how many recorded response bodies are still open (being
@@ -51,7 +53,21 @@ type Recorder struct {
 func (rec *Recorder) Open() int {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
-	return rec.open
+	return len(rec.open)
+}
+
+// openRequests names the requests whose response bodies are still open,
+// in request order.
+func (rec *Recorder) openRequests() []string {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	var out []string
+	for slot := range rec.slots {
+		if r, ok := rec.open[slot]; ok {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // RoundTrip sends r on and records the exchange. The caller's request is
@@ -159,8 +175,8 @@ func (rec *Recorder) record(r *http.Request, body []byte) (*http.Response, error
 		} else {
 			i.Response.Body = string(b)
 		}
-		if err != nil && !errors.Is(err, io.EOF) && !(sse && plain && endsWithDone(b)) {
-			// A stream whose last event was a whole data: [DONE] ended
+		if err != nil && !errors.Is(err, io.EOF) && !(sse && plain && streamEnded(b)) {
+			// A stream whose last event ends it by its protocol ended
 			// normally, whatever stopped the read of the empty rest (a
 			// client cancelling once it had [DONE]).
 			i.Response.Headers.Set(cassettes.StreamErrorHeader, err.Error())
@@ -168,7 +184,7 @@ func (rec *Recorder) record(r *http.Request, body []byte) (*http.Response, error
 		rec.mu.Lock()
 		rec.slots[slot] = i
 		if streaming {
-			rec.open--
+			delete(rec.open, slot)
 		}
 		rec.mu.Unlock()
 		if rec.OnRecorded != nil {
@@ -191,7 +207,10 @@ func (rec *Recorder) record(r *http.Request, body []byte) (*http.Response, error
 	}
 	streaming = true
 	rec.mu.Lock()
-	rec.open++
+	if rec.open == nil {
+		rec.open = map[int]string{}
+	}
+	rec.open[slot] = r.Method + " " + r.URL.String()
 	rec.mu.Unlock()
 	resp.Body = &recordingBody{rc: resp.Body, clock: clock, start: headersAt, finish: finish, plain: plain}
 	return resp, nil
@@ -212,10 +231,11 @@ type recordingBody struct {
 	finish func([]byte, []mark, error)
 	plain  bool // not compressed: the bytes are events
 
-	mu    sync.Mutex
-	buf   bytes.Buffer
-	marks []mark
-	once  sync.Once
+	mu       sync.Mutex
+	buf      bytes.Buffer
+	marks    []mark
+	once     sync.Once
+	finished bool // done: the recording is complete
 }
 
 func (b *recordingBody) note(p []byte) {
@@ -225,11 +245,26 @@ func (b *recordingBody) note(p []byte) {
 	b.mu.Unlock()
 }
 
-func (b *recordingBody) done(err error) {
+func (b *recordingBody) done(err error) { b.doneAt(-1, err) }
+
+// doneAt completes the recording with err, keeping only the first keep
+// bytes (and their read marks) when keep >= 0.
+func (b *recordingBody) doneAt(keep int, err error) {
 	b.once.Do(func() {
 		b.mu.Lock()
-		data := append([]byte(nil), b.buf.Bytes()...)
-		marks := append([]mark(nil), b.marks...)
+		data := b.buf.Bytes()
+		marks := b.marks
+		if keep >= 0 && keep < len(data) {
+			data = data[:keep]
+			n := 0
+			for n < len(marks) && marks[n].end <= keep {
+				n++
+			}
+			marks = marks[:n]
+		}
+		data = append([]byte(nil), data...)
+		marks = append([]mark(nil), marks...)
+		b.finished = true
 		b.mu.Unlock()
 		b.finish(data, marks, err)
 	})
@@ -247,70 +282,149 @@ func (b *recordingBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// drainWait bounds how long Close waits for the end of a stream whose
-// data: [DONE] has already arrived.
-const drainWait = time.Second
+// drainWait and drainBytes bound how long and how far Close reads on
+// after the client stopped: the rest of a stream that has ended is a few
+// bytes (the chunked terminator, a last blank line), so reaching them
+// costs no wait; a stream still going is given up at these bounds.
+const (
+	drainWait  = time.Second
+	drainBytes = 64 << 10
+)
 
-// Close closes the stream. When the client has already had data: [DONE]
-// (and stopped reading there, as clients do), the rest of the stream is
-// read first, for at most drainWait, so the recording ends as the server
-// ended it. Otherwise the client stopped early: the stream is closed at
-// once (the server may go on generating) and recorded as abandoned where
-// the client stopped.
+// Close closes the stream. Clients stop reading at their protocol's last
+// event ([DONE], Anthropic's message_stop, the Responses API's
+// response.completed, Gemini's chunk with a finishReason) and close
+// without reading the end of the body. So Close reads on to the end of
+// the body first, for at most drainBytes and drainWait: a body that
+// reached its end, or whose last event the client had seen ends the
+// stream by its protocol, is recorded whole. Otherwise the client
+// stopped early: the recording ends where the client stopped and is
+// marked abandoned.
 func (b *recordingBody) Close() error {
 	b.mu.Lock()
-	sawDone := b.plain && endsWithDone(b.buf.Bytes())
+	finished := b.finished
+	ended := b.plain && streamEnded(b.buf.Bytes())
+	seen := b.buf.Len()
 	b.mu.Unlock()
-	if !sawDone {
-		err := b.rc.Close()
-		b.done(errAbandoned)
-		return err
+	if finished { // the client read to the end, or the read failed
+		return b.rc.Close()
 	}
 	drained := make(chan error, 1)
 	go func() {
-		buf := make([]byte, 32<<10)
+		buf := make([]byte, 4<<10)
+		total := 0
 		for {
 			n, err := b.rc.Read(buf)
 			if n > 0 {
 				b.note(buf[:n])
+				total += n
 			}
 			if err != nil {
 				drained <- err
+				return
+			}
+			if total >= drainBytes {
+				drained <- errDrainLimit
 				return
 			}
 		}
 	}()
 	t := time.NewTimer(drainWait)
 	defer t.Stop()
+	var err error
+	var closeErr error
 	select {
-	case err := <-drained:
-		b.done(err)
-		return b.rc.Close()
+	case err = <-drained:
+		closeErr = b.rc.Close()
 	case <-t.C:
-		err := b.rc.Close()
-		<-drained
-		b.done(errAbandoned)
-		return err
+		// The read is not waited for: a body whose Close does not end a
+		// blocked Read must not hang Close. What it still reads lands in
+		// the buffer after the recording was taken.
+		closeErr = b.rc.Close()
+		err = errDrainLimit
+	}
+	switch {
+	case errors.Is(err, io.EOF):
+		b.done(io.EOF) // the body reached its end: whole, with its last bytes
+	case ended:
+		b.doneAt(seen, io.EOF) // ended by its protocol; the rest is left out
+	default:
+		b.doneAt(seen, errAbandoned)
+	}
+	return closeErr
+}
+
+var (
+	errAbandoned  = errors.New("the client closed the stream before it ended")
+	errDrainLimit = errors.New("the stream went on after the client closed it")
+)
+
+// streamEnded reports whether a recorded stream's last event is complete
+// and ends the stream by its provider's protocol: data: [DONE]
+// (OpenAI-compatible APIs), an event (by its event: line or its data's
+// "type") of message_stop (Anthropic), response.completed, response.failed
+// or response.incomplete (OpenAI Responses API) or error (both), or a
+// chunk whose candidates all carry a finishReason (Gemini). Comments and
+// blank blocks after it do not count.
+func streamEnded(b []byte) bool {
+	dec := sse.NewDecoder(bytes.NewReader(b), sse.KeepAll())
+	ended := false
+	for {
+		ev, err := dec.Next()
+		if err == io.EOF {
+			return ended
+		}
+		if err != nil {
+			return false
+		}
+		if !ev.HasData && ev.Type == "" {
+			continue // comments, blank lines
+		}
+		ended = ev.Terminated && finalEvent(ev.Type, ev.Data)
 	}
 }
 
-var errAbandoned = errors.New("the client closed the stream before it ended")
+// finalEvents are the event types after which a provider sends nothing.
+var finalEvents = map[string]bool{
+	"message_stop":        true, // Anthropic Messages
+	"response.completed":  true, // OpenAI Responses API
+	"response.failed":     true,
+	"response.incomplete": true,
+	"error":               true, // Anthropic and the Responses API end a stream with it
+}
 
-// endsWithDone reports whether a recorded stream's last event is a
-// complete "data: [DONE]" event.
-func endsWithDone(b []byte) bool {
-	evs, err := cassettes.SplitSSE(string(b))
-	if err != nil {
+func finalEvent(typ string, data []byte) bool {
+	if finalEvents[typ] {
+		return true
+	}
+	d := bytes.TrimSpace(data)
+	if string(d) == "[DONE]" {
+		return true
+	}
+	if len(d) == 0 || d[0] != '{' {
 		return false
 	}
-	for k := len(evs) - 1; k >= 0; k-- {
-		raw := bytes.TrimSpace(evs[k].Raw)
-		if len(raw) == 0 || raw[0] == ':' {
-			continue // trailing blank lines or comments
-		}
-		return evs[k].Terminated && string(raw) == "data: [DONE]"
+	var v struct {
+		Type       string `json:"type"`
+		Candidates []struct {
+			FinishReason string `json:"finishReason"`
+		} `json:"candidates"`
 	}
-	return false
+	if json.Unmarshal(d, &v) != nil {
+		return false
+	}
+	if finalEvents[v.Type] {
+		return true
+	}
+	if len(v.Candidates) == 0 {
+		return false
+	}
+	for _, c := range v.Candidates {
+		if c.FinishReason == "" {
+			return false
+		}
+	}
+	return true
 }
 
 // markEvents splits a recorded stream into events and gives each the time

@@ -139,9 +139,9 @@ func TestReplayMissFailsTheTestWithADiff(t *testing.T) {
 	s := start(ft, WithPath(path), AllowUnused())
 	// The caller swallows the error; the test must fail anyway.
 	resp, err := post(t, s.Client(), url, `{"model":"m","messages":[{"role":"system","content":"s"},{"role":"user","content":"bye `+fakeKey+`"}]}`)
-	if err == nil {
-		resp.Body.Close()
-		t.Fatal("a changed request was answered")
+	code, answer := readAll(t, resp, err)
+	if code != MissStatus || resp.Header.Get("X-Should-Retry") != "false" || !strings.Contains(answer, "llmvcr replay miss") {
+		t.Fatalf("a changed request got %d %v %s", code, resp.Header, answer)
 	}
 	ft.end()
 	msg := ft.allErrors()
@@ -150,7 +150,7 @@ func TestReplayMissFailsTheTestWithADiff(t *testing.T) {
 			t.Errorf("failure lacks %q:\n%s", want, msg)
 		}
 	}
-	if strings.Contains(msg, fakeKey) {
+	if strings.Contains(msg, fakeKey) || strings.Contains(answer, fakeKey) {
 		t.Error("failure message contains the key")
 	}
 }

@@ -100,15 +100,24 @@ func TestRecordingNeedsAKey(t *testing.T) {
 		opts    []Option
 		refused bool
 	}{
-		{"no key", map[string]string{"GROQ_API_KEY": ""}, nil, true},
+		{"no key", nil, nil, true},
 		{"GROQ_API_KEY", map[string]string{"GROQ_API_KEY": fakeKey}, nil, false},
-		{"WithSecretEnv name set", map[string]string{"GROQ_API_KEY": "", "OTHER_KEY": "other-secret"}, []Option{WithSecretEnv("OTHER_KEY")}, false},
-		{"WithSecretEnv name unset", map[string]string{"GROQ_API_KEY": "", "OTHER_KEY": ""}, []Option{WithSecretEnv("OTHER_KEY")}, true},
-		{"own transport needs no key", map[string]string{"GROQ_API_KEY": ""}, []Option{WithRealTransport(offline{t})}, false},
+		{"OPENAI_API_KEY", map[string]string{"OPENAI_API_KEY": "sk-proj-" + strings.Repeat("q", 40)}, nil, false},
+		{"ANTHROPIC_API_KEY", map[string]string{"ANTHROPIC_API_KEY": "sk-ant-" + strings.Repeat("q", 40)}, nil, false},
+		{"GEMINI_API_KEY", map[string]string{"GEMINI_API_KEY": "AIza" + strings.Repeat("q", 35)}, nil, false},
+		{"GOOGLE_API_KEY", map[string]string{"GOOGLE_API_KEY": "AIza" + strings.Repeat("q", 35)}, nil, false},
+		{"MISTRAL_API_KEY", map[string]string{"MISTRAL_API_KEY": strings.Repeat("m", 32)}, nil, false},
+		{"XAI_API_KEY", map[string]string{"XAI_API_KEY": "xai-" + strings.Repeat("q", 40)}, nil, false},
+		{"WithSecretEnv name set", map[string]string{"OTHER_KEY": "other-secret"}, []Option{WithSecretEnv("OTHER_KEY")}, false},
+		{"WithSecretEnv name unset", map[string]string{"OTHER_KEY": ""}, []Option{WithSecretEnv("OTHER_KEY")}, true},
+		{"own transport needs no key", nil, []Option{WithRealTransport(offline{t})}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Setenv("CI", "") // this is about the key; CI's refusal is TestCIValues'
+			for _, k := range keyEnvs {
+				t.Setenv(k, "")
+			}
 			for k, v := range tt.env {
 				t.Setenv(k, v)
 			}
@@ -118,8 +127,12 @@ func TestRecordingNeedsAKey(t *testing.T) {
 			if got := s == nil; got != tt.refused {
 				t.Fatalf("refused = %v, want %v (%s)", got, tt.refused, ft.allErrors())
 			}
-			if tt.refused && !strings.Contains(ft.allErrors(), "replay: recording needs GROQ_API_KEY") {
-				t.Errorf("message: %s", ft.allErrors())
+			if tt.refused {
+				for _, want := range []string{"replay: recording needs an API key", "GROQ_API_KEY, OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY, GOOGLE_API_KEY, MISTRAL_API_KEY, XAI_API_KEY", "replay.WithSecretEnv"} {
+					if !strings.Contains(ft.allErrors(), want) {
+						t.Errorf("message lacks %q: %s", want, ft.allErrors())
+					}
+				}
 			}
 			if s != nil {
 				ft.end()
@@ -333,7 +346,7 @@ func TestStreamOpenAtCleanup(t *testing.T) {
 	buf := make([]byte, 100)
 	resp.Body.Read(buf)
 	ft.end()
-	if !strings.Contains(ft.allErrors(), "1 response bodies still open; close them before the test ends") {
+	if !strings.Contains(ft.allErrors(), "1 response bodies still open; close them before the test ends") || !strings.Contains(ft.allErrors(), "\n  POST "+g.URL+"/s") {
 		t.Errorf("errors: %q", ft.allErrors())
 	}
 	if _, err := os.Stat(path); err == nil {

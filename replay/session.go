@@ -119,6 +119,39 @@ func (v *recordValue) Set(s string) error {
 	return nil
 }
 
+// flagArgs returns the test binary's arguments left after its flags; a
+// variable so tests can stand in for the command line.
+var flagArgs = flag.Args
+
+// looksLikePackages reports whether s is a go package pattern (./...,
+// ../x, ./pkg, example.com/m/...) rather than a test name pattern.
+func looksLikePackages(s string) bool {
+	return s == "." || s == ".." || s == "..." || s == "all" ||
+		strings.HasPrefix(s, "./") || strings.HasPrefix(s, "../") ||
+		strings.HasSuffix(s, "/...") || strings.Contains(s, "/.../")
+}
+
+// packageArgs explains `go test -record ./...`: go test stops reading
+// packages at the first flag it does not know, so the packages after
+// -record went to the test binary (or became -record's value) and only
+// the current directory's package ran.
+func packageArgs(value string, args []string) error {
+	var pkgs []string
+	if looksLikePackages(value) {
+		pkgs = append(pkgs, value)
+	}
+	for _, a := range args {
+		if looksLikePackages(a) {
+			pkgs = append(pkgs, a)
+		}
+	}
+	if len(pkgs) == 0 {
+		return nil
+	}
+	p := strings.Join(pkgs, " ")
+	return fmt.Errorf("replay: %q after -record is a package pattern, but go test reads packages only before its first unknown flag, so it ran only the package in the current directory and re-recorded nothing else; put the packages first: go test %s -record (or re-record every package with LLMVCR_MODE=record go test %s)", p, p, p)
+}
+
 // IsBoolFlag lets -record be given without a value.
 func (v *recordValue) IsBoolFlag() bool { return true }
 
@@ -135,9 +168,19 @@ type Session struct {
 	old    *cassettes.Cassette // the file before re-recording, for the drift report
 	idx    *cassettes.Index    // replay, new-episodes
 	nreq   atomic.Int64        // requests received
-	done   atomic.Bool         // the test has ended: do not call t.Error any more
 	rec    *Recorder           // records (record, new-episodes)
 	client *http.Client
+	name   string // the test's name, kept for messages after it ended
+
+	// endMu guards ended. Reports take it for reading around t.Error, the
+	// cleanup for writing, so no report reaches the test once it is
+	// ending (testing panics on a report after the test completed).
+	endMu      sync.RWMutex
+	ended      bool
+	endedQuick atomic.Bool // ended, for the check on every request
+
+	faultLog faultLog // which declared faults applied
+	misses   missLog  // misses reported
 }
 
 // New starts a session for the test: it picks the mode (WithMode, else the
@@ -150,10 +193,14 @@ type Session struct {
 // given WithRealTransport records through that transport, a local fake in
 // a test, and is not refused; http.DefaultTransport only for loopback
 // hosts.)
-// The cleanup saves only when the test passed.
+// The cleanup saves only when the test passed (not failed, not skipped)
+// and made at least one request; otherwise the previous cassette is left
+// byte for byte and the log says why. Invalid faults (see OnRequest) fail
+// the test at once. Once the test ends, requests through the session get
+// an error matching ErrTestEnded.
 func New(t testing.TB, opts ...Option) *Session {
 	t.Helper()
-	s := &Session{t: t, cfg: config{clock: realClock{}}}
+	s := &Session{t: t, cfg: config{clock: realClock{}}, name: t.Name()}
 	for _, o := range opts {
 		o(&s.cfg)
 	}
@@ -165,7 +212,11 @@ func New(t testing.TB, opts ...Option) *Session {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := validateFaults(s.cfg.faults); err != nil {
+		t.Fatalf("%s: %v", s.path, err)
+	}
 	s.mode = mode
+	s.startFake()
 	network := mode == ModeRecord || mode == ModeNewEpisodes || mode == ModePassthrough
 	// http.DefaultTransport given explicitly may reach the network: under
 	// CI it is allowed for loopback hosts only (checked per request).
@@ -174,19 +225,13 @@ func New(t testing.TB, opts ...Option) *Session {
 		if mode == ModePassthrough {
 			what = "reach the real server"
 		}
-		t.Fatalf("replay: %s: refusing to %s (mode %s) because CI is set; record on a workstation with GROQ_API_KEY set and commit the cassette", s.path, what, mode)
+		t.Fatalf("replay: %s: refusing to %s (mode %s) because CI is set; record on a workstation with %s set and commit the cassette", s.path, what, mode, s.cfg.keyNames())
 	}
-	if (mode == ModeRecord || mode == ModeNewEpisodes) && s.cfg.real == nil {
-		envs := append(append([]string{}, cassettes.DefaultSecretEnv...), s.cfg.secretEnvs...)
-		set := false
-		for _, e := range envs {
-			set = set || os.Getenv(e) != ""
-		}
-		if !set {
-			t.Fatalf("replay: recording needs %s set in the environment (the API key the real server wants; it is scrubbed from the cassette): %s was not recorded", strings.Join(envs, " or "), s.path)
-		}
+	if (mode == ModeRecord || mode == ModeNewEpisodes) && s.cfg.real == nil && !s.cfg.keySet() {
+		t.Fatal(s.cfg.missingKey(s.path))
 	}
-	s.scrub = cassettes.NewScrubber(s.cfg.scrub...)
+	// Every provider key variable that is set is a secret.
+	s.scrub = cassettes.NewScrubber(append([]cassettes.Option{cassettes.WithSecretEnv(keyEnvs...)}, s.cfg.scrub...)...)
 	s.real = s.cfg.real
 	if s.real == nil {
 		s.real = http.DefaultTransport
@@ -196,11 +241,12 @@ func New(t testing.TB, opts ...Option) *Session {
 	case ModeReplay:
 		c, err := cassettes.Load(s.path)
 		if errors.Is(err, fs.ErrNotExist) {
-			t.Fatalf("replay: no cassette %s for %s; record it with:\n\tGROQ_API_KEY=... go test %s -run '%s' -record\n(the package first, -record last), or every test of every package with:\n\tGROQ_API_KEY=... LLMVCR_MODE=record go test ./...", s.path, t.Name(), packageDir(), runPattern(t.Name()))
+			t.Fatalf("replay: no cassette %s for %s; record it with:\n\t%s\n(the package first, -record last), or every test of every package with:\n\t%s LLMVCR_MODE=record go test ./...\n%s", s.path, t.Name(), s.cfg.recordCommand(t.Name()), s.cfg.keyAssign(), s.cfg.keyHelp())
 		}
 		if err != nil {
 			t.Fatal(err)
 		}
+		s.noteCanned(c)
 		s.idx = cassettes.NewIndex(c, match...)
 	case ModeNewEpisodes:
 		c, err := cassettes.Load(s.path)
@@ -298,6 +344,9 @@ func resolveMode(name string, forced *Mode) (Mode, error) {
 		return *forced, nil
 	}
 	if recordFlag.set {
+		if err := packageArgs(recordFlag.String(), flagArgs()); err != nil {
+			return 0, err
+		}
 		if recordFlag.matches(name) {
 			return ModeRecord, nil
 		}
@@ -321,15 +370,52 @@ func (s *Session) Mode() Mode { return s.mode }
 // Path returns the cassette file.
 func (s *Session) Path() string { return s.path }
 
-// fail reports an error on the test unless it has already ended.
+// fail reports an error on the test unless it is ending or has ended.
 func (s *Session) fail(err error) {
-	if !s.done.Load() {
+	s.endMu.RLock()
+	defer s.endMu.RUnlock()
+	if !s.ended {
 		s.t.Errorf("%v", err)
 	}
 }
 
+// report puts msg in the test log as an error, unless the test is ending
+// or has ended.
+func (s *Session) report(msg string) {
+	s.endMu.RLock()
+	defer s.endMu.RUnlock()
+	if !s.ended {
+		s.t.Error(msg)
+	}
+}
+
+// isEnded reports whether the test's cleanup has begun.
+func (s *Session) isEnded() bool { return s.endedQuick.Load() }
+
+// ErrTestEnded is matched (errors.Is) by the error a session returns for
+// a request that arrives after its test ended, such as one from a
+// goroutine the code under test left running. Such a request is neither
+// answered nor recorded, and nothing is reported on the finished test.
+var ErrTestEnded = errors.New("replay: the test has ended")
+
+// lateError is the error for a request after the test ended.
+type lateError struct{ msg string }
+
+func (e *lateError) Error() string        { return e.msg }
+func (e *lateError) Is(target error) bool { return target == ErrTestEnded }
+
+// Retryable reports false: the test will not come back.
+func (e *lateError) Retryable() bool { return false }
+
 // RoundTrip answers one request according to the session's mode.
 func (s *Session) RoundTrip(r *http.Request) (*http.Response, error) {
+	if s.isEnded() {
+		if r.Body != nil {
+			r.Body.Close()
+		}
+		return nil, &lateError{msg: fmt.Sprintf("replay: %s %s arrived after test %s ended (a goroutine left running?); it was not answered: %v",
+			r.Method, s.scrub.ScrubURL(r.URL.String()), s.name, ErrTestEnded)}
+	}
 	n := int(s.nreq.Add(1))
 	if err := r.Context().Err(); err != nil {
 		if r.Body != nil {
@@ -368,6 +454,9 @@ func (s *Session) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	*bp = body
 	faults := s.cfg.faults[n]
+	if len(faults) > 0 && faults[0].whole() {
+		s.faultLog.apply(n) // validated: alone on its request
+	}
 	if err := headerFault(r, faults); err != nil {
 		return nil, err
 	}
@@ -378,16 +467,20 @@ func (s *Session) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	i, err := s.idx.Match(r, body)
 	if err != nil {
-		if s.mode == ModeNewEpisodes {
-			var miss *cassettes.MissError
-			if errors.As(err, &miss) {
+		var miss *cassettes.MissError
+		if errors.As(err, &miss) {
+			if s.mode == ModeNewEpisodes {
+				if len(faults) > 0 {
+					s.faultLog.apply(n) // recorded live: faults apply to replayed answers only
+				}
 				return s.rec.record(r, bytes.Clone(body))
 			}
+			return s.miss(r, body, miss), nil
 		}
 		s.fail(err)
 		return nil, err
 	}
-	return s.replay(r, i, faults)
+	return s.replay(r, i, n, faults)
 }
 
 func withBody(r *http.Request, body []byte) *http.Request {
@@ -437,15 +530,35 @@ func respondFault(r *http.Request, f Fault) *http.Response {
 	}
 }
 
-// cleanup saves recordings and reports interactions never replayed.
+// cleanup saves recordings and reports interactions never replayed. From
+// its start, requests get an error and nothing else is reported on the
+// test by them.
 func (s *Session) cleanup() {
-	defer s.done.Store(true)
+	s.endMu.Lock()
+	s.ended = true
+	s.endedQuick.Store(true)
+	s.endMu.Unlock()
+	if s.mode == ModeReplay || s.mode == ModeNewEpisodes {
+		// Faults apply to replayed answers only: a recording session
+		// meets none, by design.
+		if unfired := s.faultLog.unfired(s.cfg.faults, int(s.nreq.Load())); len(unfired) > 0 {
+			s.t.Errorf("replay: %s: %d declared fault(s) never applied, so the test did not meet them:\n  %s", s.path, len(unfired), strings.Join(unfired, "\n  "))
+		}
+	}
 	switch s.mode {
 	case ModeReplay:
 		if s.cfg.allowUnused {
 			return
 		}
-		if unused := s.idx.Unused(); len(unused) > 0 {
+		var unused []int
+		for _, n := range s.idx.Unused() {
+			// A recording shown as the closest to a miss was reported
+			// with it: the drifted request is the one to fix.
+			if !s.misses.shownAsClosest(n) {
+				unused = append(unused, n)
+			}
+		}
+		if len(unused) > 0 {
 			var b strings.Builder
 			fmt.Fprintf(&b, "replay: %s: %d recorded interaction(s) were never replayed (use replay.AllowUnused() if that is intended):", s.path, len(unused))
 			for _, n := range unused {
@@ -455,19 +568,37 @@ func (s *Session) cleanup() {
 			s.t.Error(s.scrub.ScrubString(b.String()))
 		}
 	case ModeRecord, ModeNewEpisodes:
-		if n := s.rec.Open(); n > 0 {
-			s.t.Errorf("replay: %s: %d response bodies still open; close them before the test ends (the cassette was not saved)", s.path, n)
+		if open := s.rec.openRequests(); len(open) > 0 {
+			for k, r := range open {
+				method, u, _ := strings.Cut(r, " ")
+				open[k] = method + " " + s.scrub.ScrubURL(u)
+			}
+			s.t.Errorf("replay: %s: %d response bodies still open; close them before the test ends (the cassette was not saved):\n  %s", s.path, len(open), strings.Join(open, "\n  "))
 			return
 		}
+		// Only a test that passed and made requests saves: anything
+		// else would replace a good cassette with a worse one.
 		if s.t.Failed() {
 			s.t.Logf("replay: %s was not saved: the test failed, so the recording may be incomplete; the previous cassette (if any) is left as it was", s.path)
 			return
 		}
+		if s.t.Skipped() {
+			s.t.Logf("replay: %s was not saved: the test was skipped, so the recording may be incomplete; the previous cassette (if any) is left as it was", s.path)
+			return
+		}
+		if s.nreq.Load() == 0 {
+			s.t.Logf("replay: %s was not saved: the test made no request through the session; the previous cassette (if any) is left as it was", s.path)
+			return
+		}
 		recorded := s.rec.Interactions()
-		if s.mode == ModeRecord && len(recorded) == 0 && s.nreq.Load() > 0 {
+		if s.mode == ModeRecord && len(recorded) == 0 {
 			s.t.Errorf("replay: %s: none of the %d requests got a response, so there is nothing to save; the previous cassette (if any) is left as it was", s.path, s.nreq.Load())
 			return
 		}
+		if len(recorded) == 0 {
+			return // new-episodes, every request replayed: nothing new to save
+		}
+		s.markCanned(recorded)
 		s.cas.Interactions = append(s.cas.Interactions, recorded...)
 		var err error
 		if s.cfg.rawBodies {
