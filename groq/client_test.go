@@ -374,7 +374,7 @@ func TestToolUseFailedBecomesResponse(t *testing.T) {
 		generated string
 		want      []llm.ResponsePart
 	}{
-		{"tool call", `{"name": "get_weather", "arguments": {\n  "city": "Paris"\n}}`, []llm.ResponsePart{&llm.ToolCallPart{ToolName: "get_weather", Args: `{"city":"Paris"}`}}},
+		{"tool call", `{"name": "get_weather", "arguments": {\n  "city": "Paris"\n}}`, []llm.ResponsePart{&llm.ToolCallPart{ToolName: "get_weather", Args: `{"city":"Paris"}`, ToolCallID: derivedID("get_weather", 1, 0)}}},
 		{"text", "maybe", []llm.ResponsePart{&llm.TextPart{Content: "maybe"}}},
 		{"name without object arguments is text", `{"name": "f", "arguments": "x"}`, []llm.ResponsePart{&llm.TextPart{Content: `{"name": "f", "arguments": "x"}`}}},
 		{"empty", "", nil},
@@ -391,8 +391,18 @@ func TestToolUseFailedBecomesResponse(t *testing.T) {
 			if diff := cmp.Diff(tt.want, r.Parts); diff != "" {
 				t.Errorf("parts (-want +got):\n%s", diff)
 			}
-			if r.FinishReason != llm.FinishError || r.ModelName != "llama-3.3-70b-versatile" {
-				t.Errorf("finish %q model %q", r.FinishReason, r.ModelName)
+			if r.FinishReason != llm.FinishError || r.ModelName != "llama-3.3-70b-versatile" || r.RawFinishReason != "" || r.ProviderDetails != nil {
+				t.Errorf("finish %q %q model %q details %v", r.FinishReason, r.RawFinishReason, r.ModelName, r.ProviderDetails)
+			}
+			// The id the part was created with is the one sent back.
+			next, err := BuildRequest("m", append(hello(), r), nil, nil, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range r.ToolCalls() {
+				if got := next.Messages[1].ToolCalls[0].ID; got != c.ToolCallID {
+					t.Errorf("next request sends id %q, the part has %q", got, c.ToolCallID)
+				}
 			}
 		})
 	}

@@ -28,8 +28,10 @@
 // kept; [IsModelNotFound] recognises a 404 model_not_found); no answer at
 // all is an *llm.ModelAPIError; a body that is not what Groq sends is an
 // *llm.UnexpectedModelBehavior. A 400 tool_use_failed becomes a response
-// holding the failed generation with finish reason "error", so a tool loop
-// can answer it. Connection errors, 408, 409, 429, 498 and 5xx are retried
+// holding the failed generation with finish reason "error" and, as in
+// pydantic-ai, no raw finish reason nor provider details, so a tool loop
+// can answer it; a failed tool call gets its (deterministic) id at once, and
+// the next request sends that id. Connection errors, 408, 409, 429, 498 and 5xx are retried
 // twice by default ([WithMaxRetries]), honouring x-should-retry,
 // retry-after-ms and retry-after up to a cap ([WithRetryWaitCap]), else
 // with exponential backoff and jitter, on a [Clock] tests can replace.

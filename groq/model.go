@@ -223,7 +223,7 @@ func (m *Model) Request(ctx context.Context, messages []llm.Message, settings ll
 		var he *llm.ModelHTTPError
 		if errors.As(err, &he) && he.StatusCode == http.StatusBadRequest {
 			if obj, ok := parseToolUseFailed(he.Body); ok {
-				r := toolUseFailedResponse(obj, m.name, m.baseURL)
+				r := toolUseFailedResponse(obj, m.name, m.baseURL, len(messages))
 				r.Timestamp = m.clock.Now()
 				return r, nil
 			}

@@ -264,7 +264,8 @@ func parseToolUseFailed(body []byte) (*ErrorObject, bool) {
 
 // failedGenerationParts turns the generation Groq refused into parts: a
 // tool call when it reads as {"name": ..., "arguments": {...}}, text
-// otherwise, nothing when it is empty.
+// otherwise, nothing when it is empty. The tool call has no id yet: see
+// failedGenerationPartsAt.
 func failedGenerationParts(fg string) []llm.ResponsePart {
 	var call struct {
 		Name      *string         `json:"name"`
@@ -282,21 +283,41 @@ func failedGenerationParts(fg string) []llm.ResponsePart {
 	return []llm.ResponsePart{&llm.TextPart{Content: fg}}
 }
 
+// failedGenerationPartsAt is failedGenerationParts for parts that will
+// stand at index part of message message in the conversation. The tool call
+// gets its id now, as pydantic-ai's ToolCallPart does when it is created
+// (messages.py, tool_call_id default_factory=_generate_tool_call_id); the id
+// is the one the request mapping derives for a call at that place
+// (derivedID), so it is deterministic and the next request carries it.
+func failedGenerationPartsAt(fg string, message, part int) []llm.ResponsePart {
+	parts := failedGenerationParts(fg)
+	for i, p := range parts {
+		if tc, ok := p.(*llm.ToolCallPart); ok && tc.ToolCallID == "" {
+			tc.ToolCallID = derivedID(tc.ToolName, message, part+i)
+		}
+	}
+	return parts
+}
+
 func isJSONObject(raw json.RawMessage) bool {
 	raw = bytes.TrimSpace(raw)
 	return len(raw) > 0 && raw[0] == '{'
 }
 
 // toolUseFailedResponse is the response a 400 tool_use_failed becomes, so
-// the caller's retry loop can answer it like any bad tool call.
-func toolUseFailedResponse(obj *ErrorObject, modelName, baseURL string) *llm.Response {
+// the caller's retry loop can answer it like any bad tool call. message is
+// the index the response will have in the conversation. As in
+// pydantic-ai's GroqModel.request (models/groq.py), it has finish reason
+// "error" and no provider details nor raw finish reason: "tool_use_failed"
+// is Groq's error code, not a finish reason. FinishError marks it; Groq
+// answers with no other error that becomes a response.
+func toolUseFailedResponse(obj *ErrorObject, modelName, baseURL string, message int) *llm.Response {
 	return &llm.Response{
-		Parts:           failedGenerationParts(*obj.FailedGeneration),
-		ModelName:       modelName,
-		Timestamp:       time.Now(),
-		ProviderName:    providerName,
-		ProviderURL:     baseURL,
-		FinishReason:    llm.FinishError,
-		RawFinishReason: "tool_use_failed",
+		Parts:        failedGenerationPartsAt(*obj.FailedGeneration, message, 0),
+		ModelName:    modelName,
+		Timestamp:    time.Now(),
+		ProviderName: providerName,
+		ProviderURL:  baseURL,
+		FinishReason: llm.FinishError,
 	}
 }

@@ -56,6 +56,7 @@ type StreamedResponse struct {
 	exec      map[int]string // executed tool index -> the id of its call part
 	chunkDec  chunkDecoder   // decodes chunks, reusing memory
 	evbuf     []llm.Event    // the events of one chunk, reused
+	message   int            // the index this response will have in the conversation
 
 	mu        sync.Mutex // guards what follows, read by Response and Usage
 	parts     llm.PartsManager
@@ -87,6 +88,7 @@ func (m *Model) RequestStream(ctx context.Context, messages []llm.Message, setti
 	var sr *StreamedResponse
 	accept := func(resp *http.Response) error {
 		sr = m.newStream(resp)
+		sr.message = len(messages)
 		return sr.peek()
 	}
 	resp, release, err := m.send(ctx, http.MethodPost, chatPath, body, s, true, accept)
@@ -245,7 +247,7 @@ func (sr *StreamedResponse) handle(ev sse.Event) (events []llm.Event, done bool,
 		sr.mu.Lock()
 		defer sr.mu.Unlock()
 		events = sr.flushThink()
-		for _, p := range failedGenerationParts(*obj.FailedGeneration) {
+		for _, p := range failedGenerationPartsAt(*obj.FailedGeneration, sr.message, len(sr.parts.Parts())) {
 			if tp, isText := p.(*llm.TextPart); isText {
 				events = append(events, sr.parts.TextDelta("tool_use_failed", tp.Content)...)
 			} else {

@@ -326,10 +326,16 @@ func TestVectors(t *testing.T) {
 			r := c.send(concise, llm.User(`Please call the "get_something_by_name" tool with non-existent parameters to test error handling; on the second try you can use valid args`))
 			checkKinds(t, r, "tool-call")
 			call := r.ToolCalls()[0]
-			if call.ToolName != "get_something_by_name" || call.Args != `{"foo":"bar"}` || r.FinishReason != llm.FinishError || !r.Usage.IsZero() || r.ProviderDetails != nil {
+			// pydantic-ai: finish_reason='error', no provider_details, and
+			// a ToolCallPart whose id exists from creation.
+			if call.ToolName != "get_something_by_name" || call.Args != `{"foo":"bar"}` || r.FinishReason != llm.FinishError || !r.Usage.IsZero() || r.ProviderDetails != nil || r.RawFinishReason != "" {
 				t.Errorf("failed generation response = %+v %+v", call, r)
 			}
-			call.ToolCallID = "pyd_ai_445dbde6c4764cafb5782bb928ef6c2c" // pydantic-ai's random id, as recorded
+			if !strings.HasPrefix(call.ToolCallID, "llmvcr_") {
+				t.Fatalf("the failed generation's tool call has id %q, want one from creation", call.ToolCallID)
+			}
+			// The recording holds pydantic-ai's random id where ours must go.
+			vs.replaceID("pyd_ai_445dbde6c4764cafb5782bb928ef6c2c", call.ToolCallID)
 			r = c.send(llm.RetryErrors("get_something_by_name", call.ToolCallID,
 				llm.ValidationError{Type: "missing", Loc: []any{"name"}, Msg: "Field required", Input: map[string]any{"foo": "bar"}, HasInput: true},
 				llm.ValidationError{Type: "extra_forbidden", Loc: []any{"foo"}, Msg: "Extra inputs are not permitted", Input: "bar", HasInput: true}))
