@@ -319,6 +319,13 @@ func TestVectors(t *testing.T) {
 			if !IsModelNotFound(err) {
 				t.Fatalf("err = %v", err)
 			}
+			// pydantic-ai: suggested_model_id, and the message ends with
+			// the suggestion.
+			var he *llm.ModelHTTPError
+			if !errors.As(err, &he) || he.SuggestedModelID != "groq:llama-3.3-70b-versatile" ||
+				!strings.HasSuffix(err.Error(), ". Did you mean 'groq:llama-3.3-70b-versatile'?") {
+				t.Errorf("err = %v", err)
+			}
 			checkBodies(t, vs)
 		}},
 		{"tool_use_failed", "test_groq/test_tool_use_failed_error.yaml", "openai/gpt-oss-120b", func(t *testing.T, c *conversation, vs *vectorServer) {
