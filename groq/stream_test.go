@@ -556,9 +556,12 @@ func TestStreamToolUseFailedVector(t *testing.T) {
 		t.Errorf("second call = %+v", got)
 	}
 	checkUsage(t, r.Usage, 304, 49, 0, 23)
+	checkCost(t, r, 0.0000750)
 	msgs = append(msgs, llm.NewRequest(llm.ToolReturn("get_something_by_name", "fc_bfb39741-3748-4def-9886-a93fc9c64a90", "Something with name: example")))
 	r = stream()
 	checkUsage(t, r.Usage, 339, 58, 0, 38)
+	checkCost(t, r, 0.00008565)
+	checkCost(t, msgs[1].(*llm.Response), 0) // pydantic-ai: cost=Decimal('0.000')
 	if r.FinishReason != llm.FinishStop || r.Text() == "" {
 		t.Errorf("final = %q %q", r.FinishReason, r.Text())
 	}

@@ -160,6 +160,14 @@ func checkUsage(t *testing.T, got llm.Usage, input, output, cached, reasoning in
 	}
 }
 
+// checkCost compares Cost with pydantic-ai's usage.cost for the response.
+func checkCost(t *testing.T, r *llm.Response, want float64) {
+	t.Helper()
+	if got, err := Cost(r.ModelName, r.Usage); err != nil || got != want {
+		t.Errorf("cost of %s %+v = %v, %v; pydantic-ai says %v", r.ModelName, r.Usage, got, err, want)
+	}
+}
+
 func checkKinds(t *testing.T, r *llm.Response, want ...string) {
 	t.Helper()
 	if diff := cmp.Diff(want, partKinds(r)); diff != "" {
@@ -351,8 +359,11 @@ func TestVectors(t *testing.T) {
 				t.Errorf("second call = %+v", got)
 			}
 			checkUsage(t, r.Usage, 301, 52, 0, 22)
+			checkCost(t, r, 0.00007635)
 			r = c.send(llm.ToolReturn("get_something_by_name", "fc_311ba17b-89f9-48d3-8fd9-7e74a1264855", "Something with name: test"))
 			checkUsage(t, r.Usage, 336, 96, 256, 59)
+			checkCost(t, r, 0.0000888)
+			checkCost(t, c.resps[0], 0) // pydantic-ai: cost=Decimal('0.000')
 			if r.Usage.Details["reasoning_tokens"] != 59 {
 				t.Errorf("details = %v", r.Usage.Details)
 			}
