@@ -48,4 +48,33 @@
 // Errors inside a 200 stream become *llm.ModelHTTPError with the status
 // the payload names, x_groq.error a [*StreamError]. Errors before the first
 // chunk are retried like Request's; nothing is retried after it.
+//
+// # Model names and cost
+//
+// A model_not_found error carries the closest known Groq model id in
+// llm.ModelHTTPError.SuggestedModelID, and its message ends with
+// ". Did you mean 'groq:...'?", as pydantic-ai's. [Cost] prices an
+// llm.Usage with the Groq rows of genai-prices (embedded, with their
+// version and date), as pydantic-ai's usage.cost.
+//
+// # Differences from pydantic-ai
+//
+// Deliberate, each with the pydantic-ai line (commit 4fda38988f29) it
+// departs from:
+//
+//   - Tool-call ids that llmvcr makes (a failed generation's call, a call or
+//     return sent without one) are derived from their place in the
+//     conversation ("llmvcr_" and 32 hex digits), not random
+//     (_utils.py:595 generate_tool_call_id, "pyd_ai_" and a uuid4), so the
+//     same conversation sends the same bytes and a replay matches.
+//   - A streamed tool_use_failed response has no provider details where
+//     pydantic-ai's hold only {'timestamp': ...} (models/groq.py
+//     GroqStreamedResponse, tests/models/test_groq.py:5561): the time is
+//     llm.Response.ProviderTimestamp.
+//   - Cost is a function, not a usage field (usage.py:130 RequestUsage.cost),
+//     and its prices are the embedded snapshot: nothing is fetched at run
+//     time (usage.py:11 genai_prices.data_snapshot, which may auto-update).
+//   - Suggestions are made for the "groq:" namespace only; pydantic-ai's
+//     gateway provider suggests "gateway/groq:" ids
+//     (providers/gateway.py:179).
 package groq
