@@ -69,7 +69,7 @@
 //     same conversation sends the same bytes and a replay matches.
 //   - A streamed tool_use_failed response has no provider details where
 //     pydantic-ai's hold only {'timestamp': ...} (models/groq.py
-//     GroqStreamedResponse, tests/models/test_groq.py:5561): the time is
+//     GroqStreamedResponse, tests/models/test_groq.py:5565): the time is
 //     llm.Response.ProviderTimestamp.
 //   - Cost is a function, not a usage field (usage.py:130 RequestUsage.cost),
 //     and its prices are the embedded snapshot: nothing is fetched at run
