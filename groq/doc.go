@@ -31,10 +31,14 @@
 // holding the failed generation with finish reason "error" and, as in
 // pydantic-ai, no raw finish reason nor provider details, so a tool loop
 // can answer it; a failed tool call gets its (deterministic) id at once, and
-// the next request sends that id. Connection errors, 408, 409, 429, 498 and 5xx are retried
-// twice by default ([WithMaxRetries]), honouring x-should-retry,
-// retry-after-ms and retry-after up to a cap ([WithRetryWaitCap]), else
-// with exponential backoff and jitter, on a [Clock] tests can replace.
+// the next request sends that id. Retries follow groq-python
+// (src/groq/_base_client.py), so a replayed recording of an error gives that
+// error, not an extra request: connection errors, timeouts, 408, 409, 429
+// and 5xx are retried twice by default ([WithMaxRetries]); 498 is not; an
+// x-should-retry header of exactly "true" or "false" decides first;
+// retry-after-ms or retry-after is honoured when above 0 and up to a cap
+// ([WithRetryWaitCap]), else exponential backoff with jitter, on a [Clock]
+// tests can replace.
 // After every response, [Model.RateLimits] holds Groq's x-ratelimit-*
 // headers; [ParseRateLimits] reads them from an error's headers.
 //
@@ -46,8 +50,9 @@
 // what arrived. Successful bodies are read up to 64 MiB; a larger one is an
 // *llm.UnexpectedModelBehavior.
 // Errors inside a 200 stream become *llm.ModelHTTPError with the status
-// the payload names, x_groq.error a [*StreamError]. Errors before the first
-// chunk are retried like Request's; nothing is retried after it.
+// the payload names, x_groq.error a [*StreamError]. A stream's HTTP status
+// is retried like Request's; once its headers arrive nothing is retried (an
+// error event before the first chunk included), as groq-python.
 //
 // # Model names and cost
 //

@@ -72,9 +72,9 @@ type StreamedResponse struct {
 
 // RequestStream sends the conversation and returns the response as it
 // arrives. Errors before the first chunk (HTTP status, connection, an error
-// event ahead of any chunk) go through the same mapping and retry rules as
-// Request; nothing is retried once a chunk has been returned. The caller
-// must Close the stream.
+// event ahead of any chunk) are returned here, mapped as Request's; only
+// those before the response headers are retried, as groq-python does. The
+// caller must Close the stream.
 func (m *Model) RequestStream(ctx context.Context, messages []llm.Message, settings llm.ModelSettings, params *llm.RequestParams) (llm.StreamedResponse, error) {
 	s := mergeSettings(m.settings, settings)
 	req, err := buildRequest(m.name, s, messages, params, true)
@@ -113,7 +113,7 @@ func (m *Model) newStream(resp *http.Response) *StreamedResponse {
 }
 
 // peek reads the first event, so that an empty stream, or an error sent
-// before any chunk, is reported by RequestStream (and retried there).
+// before any chunk, is reported by RequestStream.
 func (sr *StreamedResponse) peek() error {
 	for {
 		ev, err := sr.dec.Next()

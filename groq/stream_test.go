@@ -458,6 +458,9 @@ func (ft *flakyTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return (&bodyTransport{body: ft.body}).RoundTrip(req)
 }
 
+// TestStreamRetriesBeforeFirstChunk: as groq-python, a stream's HTTP
+// status is retried, but once its headers have arrived nothing is: not an
+// error event before the first chunk, not a cut body.
 func TestStreamRetriesBeforeFirstChunk(t *testing.T) {
 	resp := func(status int, ct, body string) *http.Response {
 		return &http.Response{StatusCode: status, Header: http.Header{"Content-Type": {ct}}, Body: io.NopCloser(strings.NewReader(body))}
@@ -465,7 +468,6 @@ func TestStreamRetriesBeforeFirstChunk(t *testing.T) {
 	ft := &flakyTransport{
 		fails: []*http.Response{
 			resp(503, "application/json", `{"error":{"message":"busy"}}`),
-			resp(200, "text/event-stream", "event: error\ndata: {\"error\":{\"message\":\"slow down\",\"type\":\"rate_limit_error\"}}\n\n"),
 		},
 		body: sseOf(textChunk("hi", "stop")),
 	}
@@ -482,8 +484,24 @@ func TestStreamRetriesBeforeFirstChunk(t *testing.T) {
 	if _, _, err := collect(t, sr); err != nil {
 		t.Fatal(err)
 	}
-	if ft.calls != 3 || sr.Response().Text() != "hi" || len(clock.Waits()) != 2 {
+	if ft.calls != 2 || sr.Response().Text() != "hi" || len(clock.Waits()) != 1 {
 		t.Errorf("calls %d text %q waits %v", ft.calls, sr.Response().Text(), clock.Waits())
+	}
+
+	for name, body := range map[string]string{
+		"error event first": "event: error\ndata: {\"error\":{\"message\":\"slow down\",\"type\":\"rate_limit_error\",\"status_code\":429}}\n\n",
+		"cut before a chunk": "data: {\"id\":",
+	} {
+		ft := &flakyTransport{fails: []*http.Response{resp(200, "text/event-stream", body)}, body: sseOf(textChunk("hi", "stop"))}
+		clock := newFakeClock()
+		m, err := NewModel("m", WithTransport(ft), WithClock(clock))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = m.RequestStream(context.Background(), hello(), nil, nil)
+		if err == nil || ft.calls != 1 || len(clock.Waits()) != 0 {
+			t.Errorf("%s: err %v, calls %d, waits %v; want the error, no retry", name, err, ft.calls, clock.Waits())
+		}
 	}
 
 	// Once a chunk has been delivered nothing is retried.
