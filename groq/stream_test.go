@@ -489,7 +489,7 @@ func TestStreamRetriesBeforeFirstChunk(t *testing.T) {
 	}
 
 	for name, body := range map[string]string{
-		"error event first": "event: error\ndata: {\"error\":{\"message\":\"slow down\",\"type\":\"rate_limit_error\",\"status_code\":429}}\n\n",
+		"error event first":  "event: error\ndata: {\"error\":{\"message\":\"slow down\",\"type\":\"rate_limit_error\",\"status_code\":429}}\n\n",
 		"cut before a chunk": "data: {\"id\":",
 	} {
 		ft := &flakyTransport{fails: []*http.Response{resp(200, "text/event-stream", body)}, body: sseOf(textChunk("hi", "stop"))}
