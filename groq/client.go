@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -29,6 +30,25 @@ type Clock interface {
 
 type realClock = clock.Real
 
+// idleTimer is the timer of a stream's idle timeout (*time.Timer).
+type idleTimer interface {
+	Reset(d time.Duration) bool
+	Stop() bool
+}
+
+// defaultTransport is http.DefaultTransport with connecting bounded by
+// connect, as groq-python's httpx.Timeout(60, connect=5). A DefaultTransport
+// that is not an *http.Transport (replaced by the program) is used as is.
+func defaultTransport(connect time.Duration) http.RoundTripper {
+	dt, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		return http.DefaultTransport
+	}
+	t := dt.Clone()
+	t.DialContext = (&net.Dialer{Timeout: connect, KeepAlive: 30 * time.Second}).DialContext
+	return t
+}
+
 // maxErrorBody bounds how much of an error response is read.
 const maxErrorBody = 4 << 20
 
@@ -44,10 +64,7 @@ const maxErrorBody = 4 << 20
 // attempt. On success the caller owns the response and must call the
 // returned release func when done with it.
 func (m *Model) send(ctx context.Context, method, path string, body []byte, s *Settings, stream bool, accept func(*http.Response) error) (*http.Response, func(), error) {
-	timeout := m.timeout
-	if s != nil && s.Timeout > 0 {
-		timeout = s.Timeout
-	}
+	timeout := m.attemptTimeout(s)
 	for attempt := 0; ; attempt++ {
 		a := newAttempt(ctx, timeout)
 		resp, err := m.attempt(a.ctx, method, path, body, s, stream, attempt)
@@ -82,6 +99,14 @@ func (m *Model) send(ctx context.Context, method, path string, body []byte, s *S
 			return nil, nil, m.apiError("waiting to retry", serr)
 		}
 	}
+}
+
+// attemptTimeout is Settings.Timeout when above 0, else the model's.
+func (m *Model) attemptTimeout(s *Settings) time.Duration {
+	if s != nil && s.Timeout > 0 {
+		return s.Timeout
+	}
+	return m.timeout
 }
 
 // attemptCtx is the context of one attempt, cancelled when its timeout

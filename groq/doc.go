@@ -39,6 +39,13 @@
 // retry-after-ms or retry-after is honoured when above 0 and up to a cap
 // ([WithRetryWaitCap]), else exponential backoff with jitter, on a [Clock]
 // tests can replace.
+//
+// Each attempt times out after 60s by default ([WithTimeout],
+// Settings.Timeout), as groq-python: a plain request as a whole, a stream
+// until its first event and then between two events (an idle timeout, so a
+// long answer that keeps coming never times out). A model that makes its own
+// HTTP client also bounds connecting by 5s. A timeout is an
+// *llm.ModelAPIError whose Timeout() is true.
 // After every response, [Model.RateLimits] holds Groq's x-ratelimit-*
 // headers; [ParseRateLimits] reads them from an error's headers.
 //

@@ -31,12 +31,15 @@ const Version = "0.1.0"
 // userAgent is sent unless the caller's extra headers set their own.
 const userAgent = "llmvcr/" + Version + " (groq)"
 
-// Retry defaults, as Groq's official SDKs have them.
+// Retry and timeout defaults, as Groq's official SDKs have them
+// (groq-python's DEFAULT_TIMEOUT is httpx.Timeout(60, connect=5)).
 const (
-	defaultMaxRetries   = 2
-	initialRetryDelay   = 500 * time.Millisecond
-	maxRetryDelay       = 8 * time.Second
-	defaultRetryWaitCap = 60 * time.Second
+	defaultTimeout        = 60 * time.Second
+	defaultConnectTimeout = 5 * time.Second
+	defaultMaxRetries     = 2
+	initialRetryDelay     = 500 * time.Millisecond
+	maxRetryDelay         = 8 * time.Second
+	defaultRetryWaitCap   = 60 * time.Second
 )
 
 // Model is a Groq chat model. It implements llm.Model and is safe for
@@ -49,10 +52,11 @@ type Model struct {
 	client       *http.Client  // does the HTTP
 	maxRetries   int           // retries after the first attempt
 	retryWaitCap time.Duration // longest retry-after honoured
-	timeout      time.Duration // per attempt; 0 for none
+	timeout      time.Duration // per attempt, and between a stream's events; 0 for none
 	settings     *Settings     // defaults under every request's settings
 	clock        Clock         // waits between retries
 	jitter       func() float64
+	newTimer     func(time.Duration, func()) idleTimer // arms a stream's idle timeout; tests replace it
 
 	mu        sync.Mutex
 	rateLimit RateLimits // from the newest response
@@ -67,7 +71,7 @@ type options struct {
 	transport       http.RoundTripper
 	maxRetries      *int
 	retryWaitCap    *time.Duration
-	timeout         time.Duration
+	timeout         *time.Duration
 	settings        *Settings
 	clock           Clock
 	jitter          func() float64
@@ -98,9 +102,14 @@ func WithMaxRetries(n int) Option { return func(o *options) { o.maxRetries = &n 
 // server's RetryAfter.
 func WithRetryWaitCap(d time.Duration) Option { return func(o *options) { o.retryWaitCap = &d } }
 
-// WithTimeout bounds each attempt: the whole exchange for a plain request,
-// the wait for response headers for a stream. Settings.Timeout overrides it.
-func WithTimeout(d time.Duration) Option { return func(o *options) { o.timeout = d } }
+// WithTimeout bounds each attempt (default 60s, as groq-python; 0 or less
+// for none): the whole exchange for a plain request; for a stream, the
+// wait for the headers and the first event, then the wait between two
+// events (an idle timeout: a long stream that keeps sending never times
+// out). Settings.Timeout, when above 0, overrides it for one request. When
+// the model makes its own HTTP client (no WithHTTPClient nor
+// WithTransport), connecting is also bounded, by 5s.
+func WithTimeout(d time.Duration) Option { return func(o *options) { o.timeout = &d } }
 
 // WithSettings sets defaults under every request's settings.
 func WithSettings(s *Settings) Option { return func(o *options) { o.settings = s } }
@@ -128,7 +137,7 @@ func NewModel(name string, opts ...Option) (*Model, error) {
 		name:         name,
 		maxRetries:   defaultMaxRetries,
 		retryWaitCap: defaultRetryWaitCap,
-		timeout:      o.timeout,
+		timeout:      defaultTimeout,
 		settings:     o.settings,
 		clock:        o.clock,
 		jitter:       o.jitter,
@@ -147,7 +156,10 @@ func NewModel(name string, opts ...Option) (*Model, error) {
 		if m.apiKey == "" {
 			return nil, &llm.UserError{Message: "groq: set the GROQ_API_KEY environment variable or pass groq.WithAPIKey to use the Groq model (or give a transport, such as a replay session)"}
 		}
-		m.client = http.DefaultClient
+		m.client = &http.Client{Transport: defaultTransport(defaultConnectTimeout)}
+	}
+	if o.timeout != nil {
+		m.timeout = max(*o.timeout, 0)
 	}
 	base := DefaultBaseURL
 	if o.baseURL != nil {
@@ -169,6 +181,7 @@ func NewModel(name string, opts ...Option) (*Model, error) {
 	if m.jitter == nil {
 		m.jitter = rand.Float64
 	}
+	m.newTimer = func(d time.Duration, f func()) idleTimer { return time.AfterFunc(d, f) }
 	return m, nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/llmvcr/llmvcr/internal/sse"
@@ -57,6 +58,10 @@ type StreamedResponse struct {
 	chunkDec  chunkDecoder   // decodes chunks, reusing memory
 	evbuf     []llm.Event    // the events of one chunk, reused
 	message   int            // the index this response will have in the conversation
+	idle      time.Duration  // longest wait between two events; 0 for none
+	idleTimer idleTimer      // fires after idle without an event
+	idleFired atomic.Bool    // the idle timeout stopped the stream
+	newTimer  func(time.Duration, func()) idleTimer
 
 	mu        sync.Mutex // guards what follows, read by Response and Usage
 	parts     llm.PartsManager
@@ -89,6 +94,7 @@ func (m *Model) RequestStream(ctx context.Context, messages []llm.Message, setti
 	accept := func(resp *http.Response) error {
 		sr = m.newStream(resp)
 		sr.message = len(messages)
+		sr.idle, sr.newTimer = m.attemptTimeout(s), m.newTimer
 		return sr.peek()
 	}
 	resp, release, err := m.send(ctx, http.MethodPost, chatPath, body, s, true, accept)
@@ -167,8 +173,17 @@ func (sr *StreamedResponse) Events() iter.Seq2[llm.Event, error] {
 				ev, sr.first = *sr.first, nil
 			} else {
 				var err error
+				sr.armIdle()
 				ev, err = sr.dec.Next()
+				if sr.idleTimer != nil {
+					sr.idleTimer.Stop()
+				}
 				if sr.isClosed() {
+					return
+				}
+				if sr.idleFired.Load() {
+					yield(nil, &llm.ModelAPIError{ModelName: sr.modelName, Message: fmt.Sprintf("stream idle: no event for %s", sr.idle),
+						Err: fmt.Errorf("no event for %s: %w", sr.idle, context.DeadlineExceeded)})
 					return
 				}
 				if err == io.EOF {
@@ -207,6 +222,27 @@ func (sr *StreamedResponse) Events() iter.Seq2[llm.Event, error] {
 			}
 		}
 	}
+}
+
+// armIdle starts (or restarts) the idle timeout before a read: when it
+// fires, the request is cancelled and the body closed, so the read returns.
+func (sr *StreamedResponse) armIdle() {
+	if sr.idle <= 0 || sr.newTimer == nil {
+		return
+	}
+	if sr.idleTimer == nil {
+		sr.idleTimer = sr.newTimer(sr.idle, func() {
+			sr.idleFired.Store(true)
+			if sr.cancel != nil {
+				sr.cancel()
+			}
+			if sr.body != nil {
+				sr.body.Close()
+			}
+		})
+		return
+	}
+	sr.idleTimer.Reset(sr.idle)
 }
 
 // ignoredEvent reports events that carry no chunk: empty ones
