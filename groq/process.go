@@ -64,11 +64,12 @@ func ProcessResponse(c *ChatCompletion, baseURL string) (*llm.Response, error) {
 		Usage:              mapUsage(c.Usage),
 		ProviderDetails:    completionDetails(c.SystemFingerprint, c.ServiceTier, c.XGroq, choice.FinishReason),
 	}
+	r.ProviderDetails = groqExtras(r.ProviderDetails, c.UsageBreakdown, c.MCPListTools)
 	return r, nil
 }
 
 // completionDetails gathers the Groq facts that have no llm field.
-func completionDetails(fingerprint, tier string, x *XGroq, finish string) map[string]any {
+func completionDetails(fingerprint, tier string, x *CompletionXGroq, finish string) map[string]any {
 	d := map[string]any{}
 	if finish != "" {
 		d["finish_reason"] = finish
@@ -86,9 +87,32 @@ func completionDetails(fingerprint, tier string, x *XGroq, finish string) map[st
 		if x.Seed != nil {
 			d["seed"] = *x.Seed
 		}
+		if x.Usage != nil {
+			d["x_groq_usage"] = *x.Usage
+		}
 	}
 	if len(d) == 0 {
 		return nil
+	}
+	return d
+}
+
+// groqExtras adds to details, typed, what Groq sends beyond pydantic-ai's
+// reading: "usage_breakdown" (a UsageBreakdown: per model, for compound
+// systems) and "mcp_list_tools" (a []MCPListTool). Absent, null or
+// misshapen values add nothing.
+func groqExtras(d map[string]any, breakdown, mcpTools json.RawMessage) map[string]any {
+	set := func(k string, v any) {
+		if d == nil {
+			d = map[string]any{}
+		}
+		d[k] = v
+	}
+	if b := decodeAs[UsageBreakdown](breakdown); b != nil {
+		set("usage_breakdown", *b)
+	}
+	if l := decodeAs[[]MCPListTool](mcpTools); l != nil && *l != nil {
+		set("mcp_list_tools", *l)
 	}
 	return d
 }

@@ -395,6 +395,15 @@ func (sr *StreamedResponse) noteDetails(c *ChatCompletionChunk) {
 			set("seed", *x.Seed)
 		}
 	}
+	var breakdown json.RawMessage
+	if c.XGroq != nil && len(c.XGroq.UsageBreakdown) > 0 {
+		breakdown = c.XGroq.UsageBreakdown
+	} else if len(c.UsageBreakdown) > 0 {
+		breakdown = c.UsageBreakdown
+	}
+	if breakdown != nil {
+		sr.details = groqExtras(sr.details, breakdown, nil)
+	}
 }
 
 // executedTool adds the call part of a tool Groq runs when it starts, and

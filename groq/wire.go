@@ -218,18 +218,101 @@ type SearchSettings struct {
 
 // ChatCompletion is the response of a non-streamed request.
 type ChatCompletion struct {
-	ID                string          `json:"id"`
-	Object            string          `json:"object"`
-	Created           int64           `json:"created"`
-	Model             string          `json:"model"`
-	SystemFingerprint string          `json:"system_fingerprint,omitempty"`
-	ServiceTier       string          `json:"service_tier,omitempty"`
-	Choices           []Choice        `json:"choices"`
-	Usage             *Usage          `json:"usage,omitempty"`
-	UsageBreakdown    json.RawMessage `json:"usage_breakdown,omitempty"`
-	MCPListTools      json.RawMessage `json:"mcp_list_tools,omitempty"`
-	XGroq             *XGroq          `json:"x_groq,omitempty"`
-	Extra             Extra           `json:"-"` // fields this type does not know
+	ID                string           `json:"id"`
+	Object            string           `json:"object"`
+	Created           int64            `json:"created"`
+	Model             string           `json:"model"`
+	SystemFingerprint string           `json:"system_fingerprint,omitempty"`
+	ServiceTier       string           `json:"service_tier,omitempty"`
+	Choices           []Choice         `json:"choices"`
+	Usage             *Usage           `json:"usage,omitempty"`
+	UsageBreakdown    json.RawMessage  `json:"usage_breakdown,omitempty"` // a UsageBreakdown, or null
+	MCPListTools      json.RawMessage  `json:"mcp_list_tools,omitempty"`  // []MCPListTool, or null
+	XGroq             *CompletionXGroq `json:"x_groq,omitempty"`
+	Extra             Extra            `json:"-"` // fields this type does not know
+}
+
+// decodeAs decodes raw into a new T; nil when raw is empty, null or does
+// not decode.
+func decodeAs[T any](raw json.RawMessage) *T {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	v := new(T)
+	if json.Unmarshal(raw, v) != nil {
+		return nil
+	}
+	return v
+}
+
+// CompletionXGroq is the x_groq block of a non-streamed completion: the
+// request id, the seed, debug data, and Groq's cache counters (not a token
+// usage: that is ChatCompletion.Usage).
+type CompletionXGroq struct {
+	ID    string          `json:"id"`
+	Seed  *int64          `json:"seed,omitempty"`
+	Usage *XGroqUsage     `json:"usage,omitempty"`
+	Debug json.RawMessage `json:"debug,omitempty"`
+	Extra Extra           `json:"-"`
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (x *CompletionXGroq) UnmarshalJSON(b []byte) error {
+	type plain CompletionXGroq
+	return unmarshalKeeping(b, (*plain)(x), &x.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (x CompletionXGroq) MarshalJSON() ([]byte, error) {
+	type plain CompletionXGroq
+	return marshalWith(plain(x), x.Extra)
+}
+
+// XGroqUsage is x_groq.usage of a non-streamed completion: prompt tokens
+// served from Groq's DRAM and SRAM caches.
+type XGroqUsage struct {
+	DRAMCachedTokens *int  `json:"dram_cached_tokens,omitempty"`
+	SRAMCachedTokens *int  `json:"sram_cached_tokens,omitempty"`
+	Extra            Extra `json:"-"`
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (u *XGroqUsage) UnmarshalJSON(b []byte) error {
+	type plain XGroqUsage
+	return unmarshalKeeping(b, (*plain)(u), &u.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (u XGroqUsage) MarshalJSON() ([]byte, error) {
+	type plain XGroqUsage
+	return marshalWith(plain(u), u.Extra)
+}
+
+// UsageBreakdown is the usage of each model a compound system used.
+type UsageBreakdown struct {
+	Models []UsageBreakdownModel `json:"models"`
+}
+
+// UsageBreakdownModel is one model's usage within a UsageBreakdown.
+type UsageBreakdownModel struct {
+	Model string `json:"model"`
+	Usage Usage  `json:"usage"`
+}
+
+// MCPListTool lists the tools of one remote MCP server.
+type MCPListTool struct {
+	ID          string    `json:"id,omitempty"`
+	ServerLabel string    `json:"server_label,omitempty"`
+	Type        string    `json:"type,omitempty"`
+	Tools       []MCPTool `json:"tools,omitempty"`
+}
+
+// MCPTool is one tool of a remote MCP server.
+type MCPTool struct {
+	Name        string          `json:"name,omitempty"`
+	Description string          `json:"description,omitempty"`
+	InputSchema json.RawMessage `json:"input_schema,omitempty"`
+	Annotations json.RawMessage `json:"annotations,omitempty"`
 }
 
 // UnmarshalJSON decodes the known fields and keeps the rest in Extra.
@@ -337,14 +420,15 @@ type CompletionTokensDetails struct {
 	ReasoningTokens int `json:"reasoning_tokens"`
 }
 
-// XGroq is Groq's extension block: the request id, the seed, and in streams
-// the final usage or an error that stopped the stream early.
+// XGroq is the x_groq block of a stream chunk: the request id, the seed,
+// the final usage (a token usage here, unlike CompletionXGroq's), a per-model
+// breakdown, or an error that stopped the stream early.
 type XGroq struct {
 	ID             string          `json:"id,omitempty"`
 	Seed           *int64          `json:"seed,omitempty"`
 	Usage          *Usage          `json:"usage,omitempty"`
-	UsageBreakdown json.RawMessage `json:"usage_breakdown,omitempty"`
-	Error          json.RawMessage `json:"error,omitempty"` // a string, or an error object
+	UsageBreakdown json.RawMessage `json:"usage_breakdown,omitempty"` // a UsageBreakdown, or null
+	Error          json.RawMessage `json:"error,omitempty"`           // a string, or an error object
 	Debug          json.RawMessage `json:"debug,omitempty"`
 	Extra          Extra           `json:"-"`
 }
