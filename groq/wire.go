@@ -333,6 +333,19 @@ type Choice struct {
 	Message      ChatCompletionMessage `json:"message"`
 	FinishReason string                `json:"finish_reason"`
 	Logprobs     json.RawMessage       `json:"logprobs,omitempty"`
+	Extra        Extra                 `json:"-"`
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (v *Choice) UnmarshalJSON(b []byte) error {
+	type plain Choice
+	return unmarshalKeeping(b, (*plain)(v), &v.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (v Choice) MarshalJSON() ([]byte, error) {
+	type plain Choice
+	return marshalWith(plain(v), v.Extra)
 }
 
 // ChatCompletionMessage is the assistant's message in a ChatCompletion.
@@ -459,6 +472,19 @@ type ChatCompletionChunk struct {
 	UsageBreakdown    json.RawMessage `json:"usage_breakdown,omitempty"`
 	XGroq             *XGroq          `json:"x_groq,omitempty"`
 	Error             *ErrorObject    `json:"error,omitempty"`
+	Extra             Extra           `json:"-"` // fields this type does not know
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (v *ChatCompletionChunk) UnmarshalJSON(b []byte) error {
+	type plain ChatCompletionChunk
+	return unmarshalKeeping(b, (*plain)(v), &v.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (v ChatCompletionChunk) MarshalJSON() ([]byte, error) {
+	type plain ChatCompletionChunk
+	return marshalWith(plain(v), v.Extra)
 }
 
 // ChunkChoice is the one choice of a chunk.
@@ -467,6 +493,19 @@ type ChunkChoice struct {
 	Delta        ChunkDelta      `json:"delta"`
 	FinishReason *string         `json:"finish_reason"`
 	Logprobs     json.RawMessage `json:"logprobs,omitempty"`
+	Extra        Extra           `json:"-"`
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (v *ChunkChoice) UnmarshalJSON(b []byte) error {
+	type plain ChunkChoice
+	return unmarshalKeeping(b, (*plain)(v), &v.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (v ChunkChoice) MarshalJSON() ([]byte, error) {
+	type plain ChunkChoice
+	return marshalWith(plain(v), v.Extra)
 }
 
 // ChunkDelta is what a chunk adds to the assistant's message.
@@ -477,6 +516,19 @@ type ChunkDelta struct {
 	Channel       string         `json:"channel,omitempty"` // e.g. "analysis" on gpt-oss reasoning
 	ToolCalls     []ToolCall     `json:"tool_calls,omitempty"`
 	ExecutedTools []ExecutedTool `json:"executed_tools,omitempty"`
+	Extra         Extra          `json:"-"`
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (v *ChunkDelta) UnmarshalJSON(b []byte) error {
+	type plain ChunkDelta
+	return unmarshalKeeping(b, (*plain)(v), &v.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (v ChunkDelta) MarshalJSON() ([]byte, error) {
+	type plain ChunkDelta
+	return marshalWith(plain(v), v.Extra)
 }
 
 // ErrorResponse is the body of an HTTP error: {"error": {...}}.
