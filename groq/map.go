@@ -60,9 +60,11 @@ func buildRequest(modelName string, s *Settings, messages []llm.Message, params 
 	req.PresencePenalty = s.PresencePenalty
 	req.FrequencyPenalty = s.FrequencyPenalty
 	req.LogitBias = s.LogitBias
-	req.Stop = s.StopSequences
 	req.ServiceTier = s.ServiceTier
 	req.User = s.User
+	if err := groqParams(req, s); err != nil {
+		return nil, err
+	}
 
 	if req.ResponseFormat, err = responseFormat(modelName, params, len(tools) > 0); err != nil {
 		return nil, err
@@ -71,6 +73,10 @@ func buildRequest(modelName string, s *Settings, messages []llm.Message, params 
 		return nil, err
 	}
 	req.ReasoningEffort, req.ReasoningFormat = reasoning(modelName, s)
+	if s.IncludeReasoning != nil && req.ReasoningFormat != "" {
+		return nil, &llm.UserError{Message: fmt.Sprintf("groq: include_reasoning and reasoning_format (%q, from ReasoningFormat or Thinking) cannot both be sent; set one", req.ReasoningFormat)}
+	}
+	req.IncludeReasoning = s.IncludeReasoning
 
 	if len(s.ExtraBody) > 0 {
 		req.Extra = s.ExtraBody
@@ -81,6 +87,52 @@ func buildRequest(modelName string, s *Settings, messages []llm.Message, params 
 		req.Extra = copyWithout(req.Extra, "reasoning_effort")
 	}
 	return req, nil
+}
+
+// groqParams copies Groq's own parameters, refusing values Groq would
+// refuse, with a clear error before anything is sent.
+func groqParams(req *ChatCompletionRequest, s *Settings) error {
+	switch {
+	case s.Stop != "" && len(s.StopSequences) > 0:
+		return &llm.UserError{Message: "groq: set Stop (one string) or StopSequences (a list), not both"}
+	case len(s.StopSequences) > 0:
+		req.Stop = &Stop{Many: s.StopSequences}
+	case s.Stop != "":
+		req.Stop = &Stop{One: s.Stop}
+	}
+	if c := s.CitationOptions; c != "" && c != "enabled" && c != "disabled" {
+		return &llm.UserError{Message: fmt.Sprintf("groq: CitationOptions is %q; Groq takes \"enabled\" or \"disabled\"", c)}
+	}
+	if n := s.TopLogprobs; n != nil {
+		if *n < 0 || *n > 20 {
+			return &llm.UserError{Message: fmt.Sprintf("groq: TopLogprobs is %d; Groq takes 0 to 20", *n)}
+		}
+		if s.Logprobs == nil || !*s.Logprobs {
+			return &llm.UserError{Message: "groq: TopLogprobs needs Logprobs set to true"}
+		}
+	}
+	for i, d := range s.Documents {
+		switch {
+		case d.Source.Type == "text":
+		case d.Source.Type == "json" && d.Source.Data != nil:
+		case d.Source.Type == "json":
+			return &llm.UserError{Message: fmt.Sprintf("groq: document %d has a json source without Data", i)}
+		default:
+			return &llm.UserError{Message: fmt.Sprintf("groq: document %d has source type %q; Groq takes \"text\" or \"json\"", i, d.Source.Type)}
+		}
+	}
+	req.MaxCompletionTokens = s.MaxCompletionTokens
+	req.Documents = s.Documents
+	req.CitationOptions = s.CitationOptions
+	req.CompoundCustom = s.CompoundCustom
+	req.DisableToolValidation = s.DisableToolValidation
+	req.Logprobs = s.Logprobs
+	req.TopLogprobs = s.TopLogprobs
+	req.Metadata = s.Metadata
+	req.Store = s.Store
+	req.IncludeDomains = s.IncludeDomains
+	req.ExcludeDomains = s.ExcludeDomains
+	return nil
 }
 
 func copyWithout(m map[string]any, key string) map[string]any {

@@ -15,34 +15,40 @@ import (
 // Pointer fields are omitted when nil, so zero values that matter
 // (temperature 0, seed 0, parallel_tool_calls false) can be sent.
 type ChatCompletionRequest struct {
-	Model                 string          `json:"model"`
-	Messages              []ChatMessage   `json:"messages"`
-	N                     *int            `json:"n,omitempty"`
-	Stream                bool            `json:"stream"`
-	StreamOptions         *StreamOptions  `json:"stream_options,omitempty"`
-	MaxTokens             *int            `json:"max_tokens,omitempty"`
-	MaxCompletionTokens   *int            `json:"max_completion_tokens,omitempty"`
-	Temperature           *float64        `json:"temperature,omitempty"`
-	TopP                  *float64        `json:"top_p,omitempty"`
-	Seed                  *int64          `json:"seed,omitempty"`
-	Stop                  []string        `json:"stop,omitempty"`
-	PresencePenalty       *float64        `json:"presence_penalty,omitempty"`
-	FrequencyPenalty      *float64        `json:"frequency_penalty,omitempty"`
-	LogitBias             map[string]int  `json:"logit_bias,omitempty"`
-	ParallelToolCalls     *bool           `json:"parallel_tool_calls,omitempty"`
-	Tools                 []Tool          `json:"tools,omitempty"`
-	ToolChoice            *ToolChoice     `json:"tool_choice,omitempty"`
-	ResponseFormat        *ResponseFormat `json:"response_format,omitempty"`
-	ReasoningFormat       string          `json:"reasoning_format,omitempty"` // "hidden", "raw" or "parsed"
-	ReasoningEffort       string          `json:"reasoning_effort,omitempty"` // "none", "default", "low", "medium", "high"
-	IncludeReasoning      *bool           `json:"include_reasoning,omitempty"`
-	ServiceTier           string          `json:"service_tier,omitempty"` // "auto", "on_demand", "flex", "performance"
-	SearchSettings        *SearchSettings `json:"search_settings,omitempty"`
-	User                  string          `json:"user,omitempty"`
-	DisableToolValidation *bool           `json:"disable_tool_validation,omitempty"`
-	CitationOptions       string          `json:"citation_options,omitempty"`
-	Documents             json.RawMessage `json:"documents,omitempty"`
-	CompoundCustom        json.RawMessage `json:"compound_custom,omitempty"`
+	Model                 string            `json:"model"`
+	Messages              []ChatMessage     `json:"messages"`
+	N                     *int              `json:"n,omitempty"`
+	Stream                bool              `json:"stream"`
+	StreamOptions         *StreamOptions    `json:"stream_options,omitempty"`
+	MaxTokens             *int              `json:"max_tokens,omitempty"`
+	MaxCompletionTokens   *int              `json:"max_completion_tokens,omitempty"`
+	Temperature           *float64          `json:"temperature,omitempty"`
+	TopP                  *float64          `json:"top_p,omitempty"`
+	Seed                  *int64            `json:"seed,omitempty"`
+	Stop                  *Stop             `json:"stop,omitempty"`
+	PresencePenalty       *float64          `json:"presence_penalty,omitempty"`
+	FrequencyPenalty      *float64          `json:"frequency_penalty,omitempty"`
+	LogitBias             map[string]int    `json:"logit_bias,omitempty"`
+	ParallelToolCalls     *bool             `json:"parallel_tool_calls,omitempty"`
+	Tools                 []Tool            `json:"tools,omitempty"`
+	ToolChoice            *ToolChoice       `json:"tool_choice,omitempty"`
+	ResponseFormat        *ResponseFormat   `json:"response_format,omitempty"`
+	ReasoningFormat       string            `json:"reasoning_format,omitempty"` // "hidden", "raw" or "parsed"
+	ReasoningEffort       string            `json:"reasoning_effort,omitempty"` // "none", "default", "low", "medium", "high"
+	IncludeReasoning      *bool             `json:"include_reasoning,omitempty"`
+	ServiceTier           string            `json:"service_tier,omitempty"` // "auto", "on_demand", "flex", "performance"
+	SearchSettings        *SearchSettings   `json:"search_settings,omitempty"`
+	User                  string            `json:"user,omitempty"`
+	DisableToolValidation *bool             `json:"disable_tool_validation,omitempty"`
+	CitationOptions       string            `json:"citation_options,omitempty"` // "enabled" or "disabled"
+	Documents             []Document        `json:"documents,omitempty"`
+	CompoundCustom        *CompoundCustom   `json:"compound_custom,omitempty"`
+	Logprobs              *bool             `json:"logprobs,omitempty"`
+	TopLogprobs           *int              `json:"top_logprobs,omitempty"`
+	Metadata              map[string]string `json:"metadata,omitempty"`
+	Store                 *bool             `json:"store,omitempty"`
+	IncludeDomains        []string          `json:"include_domains,omitempty"` // deprecated by Groq for SearchSettings
+	ExcludeDomains        []string          `json:"exclude_domains,omitempty"` // deprecated by Groq for SearchSettings
 	// Extra is merged into the JSON object last (pydantic-ai's extra_body):
 	// its keys override the mapped fields.
 	Extra map[string]any `json:"-"`
@@ -67,6 +73,75 @@ func (r ChatCompletionRequest) MarshalJSON() ([]byte, error) {
 		m[k] = raw
 	}
 	return json.Marshal(m)
+}
+
+// Stop is the stop parameter: a list of sequences, or one string.
+type Stop struct {
+	One  string   // sent as a JSON string when Many is empty
+	Many []string // sent as a JSON list
+}
+
+// MarshalJSON writes Many as a list, else One as a string.
+func (s Stop) MarshalJSON() ([]byte, error) {
+	if len(s.Many) > 0 {
+		return json.Marshal(s.Many)
+	}
+	return json.Marshal(s.One)
+}
+
+// Document is a document the model may cite (groq-python's Document).
+type Document struct {
+	ID     string         `json:"id,omitempty"`
+	Source DocumentSource `json:"source"`
+}
+
+// DocumentSource is a document's content: Type "text" with Text, or Type
+// "json" with Data.
+type DocumentSource struct {
+	Type string         // "text" or "json"
+	Text string         // for "text"
+	Data map[string]any // for "json"
+}
+
+// MarshalJSON writes {"type":"text","text":...} or {"type":"json","data":...}.
+func (d DocumentSource) MarshalJSON() ([]byte, error) {
+	switch d.Type {
+	case "text":
+		return json.Marshal(struct {
+			Type string `json:"type"`
+			Text string `json:"text"`
+		}{d.Type, d.Text})
+	case "json":
+		return json.Marshal(struct {
+			Type string         `json:"type"`
+			Data map[string]any `json:"data"`
+		}{d.Type, d.Data})
+	}
+	return nil, fmt.Errorf("groq: document source type %q is neither \"text\" nor \"json\"", d.Type)
+}
+
+// CompoundCustom configures a compound system's models and tools.
+type CompoundCustom struct {
+	Models *CompoundCustomModels `json:"models,omitempty"`
+	Tools  *CompoundCustomTools  `json:"tools,omitempty"`
+}
+
+// CompoundCustomModels names the models a compound system uses.
+type CompoundCustomModels struct {
+	AnsweringModel *string `json:"answering_model,omitempty"`
+	ReasoningModel *string `json:"reasoning_model,omitempty"`
+}
+
+// CompoundCustomTools picks a compound system's tools.
+type CompoundCustomTools struct {
+	EnabledTools    []string         `json:"enabled_tools,omitempty"`
+	WolframSettings *WolframSettings `json:"wolfram_settings,omitempty"`
+}
+
+// WolframSettings holds the Wolfram Alpha credential (a secret: it is sent
+// in the request body).
+type WolframSettings struct {
+	Authorization *string `json:"authorization,omitempty"`
 }
 
 // StreamOptions asks for a usage-only chunk at the end of a stream.
