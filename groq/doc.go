@@ -86,6 +86,10 @@
 //   - Cost is a function, not a usage field (usage.py:130 RequestUsage.cost),
 //     and its prices are the embedded snapshot: nothing is fetched at run
 //     time (usage.py:11 genai_prices.data_snapshot, which may auto-update).
+//   - Executed tools other than "search" become built-in call and return
+//     parts whose content holds every result kind Groq sent (output,
+//     search_results, code_results, browser_results); pydantic-ai drops them
+//     (models/groq.py _map_executed_tool, "return None, None").
 //   - Suggestions are made for the "groq:" namespace only; pydantic-ai's
 //     gateway provider suggests "gateway/groq:" ids
 //     (providers/gateway.py:179).

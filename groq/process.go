@@ -227,23 +227,79 @@ func mapExecutedTool(t ExecutedTool, id string) (*llm.BuiltinToolCallPart, *llm.
 	return call, ret
 }
 
-// executedToolResult is the search results when they hold any result or
-// image, else the code or browser results, else the output text.
+// executedToolResult is what a tool Groq ran returned. For a "search", as
+// pydantic-ai's _map_executed_tool: the search results when they hold any
+// result or image (every field of groq-python's model present, null when
+// not sent, as model_dump(mode='json') writes them), else the output text.
+// pydantic-ai drops the other kinds; here they keep every result they
+// carry, by JSON name: "output", "search_results", "code_results" (charts
+// and png included) and "browser_results". nil when there is none.
 func executedToolResult(t ExecutedTool) any {
-	if v := decodeNonEmpty(t.SearchResults); v != nil {
-		if m, ok := v.(map[string]any); !ok || nonEmptyList(m["results"]) || nonEmptyList(m["images"]) {
-			return v
-		}
+	search := decodeNonEmpty(t.SearchResults)
+	if m, ok := search.(map[string]any); ok {
+		search = dumpSearchResults(m)
 	}
-	for _, raw := range []json.RawMessage{t.CodeResults, t.BrowserResults} {
-		if v := decodeNonEmpty(raw); v != nil {
-			return v
+	if t.Type == "search" {
+		if m, ok := search.(map[string]any); ok && (nonEmptyList(m["results"]) || nonEmptyList(m["images"])) {
+			return search
 		}
+		if t.Output != nil {
+			return *t.Output
+		}
+		return nil
 	}
+	out := map[string]any{}
 	if t.Output != nil {
-		return *t.Output
+		out["output"] = *t.Output
 	}
-	return nil
+	if search != nil {
+		out["search_results"] = search
+	}
+	if v := decodeNonEmpty(t.CodeResults); v != nil {
+		out["code_results"] = v
+	}
+	if v := decodeNonEmpty(t.BrowserResults); v != nil {
+		out["browser_results"] = v
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// dumpSearchResults gives search results every field groq-python's
+// ExecutedToolSearchResults declares (images, results; a result's content,
+// score, title, url), null where absent, keeping any other field.
+func dumpSearchResults(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m)+2)
+	for k, v := range m {
+		out[k] = v
+	}
+	for _, k := range []string{"images", "results"} {
+		if _, ok := out[k]; !ok {
+			out[k] = nil
+		}
+	}
+	if results, ok := out["results"].([]any); ok {
+		dumped := make([]any, len(results))
+		for i, r := range results {
+			if rm, ok := r.(map[string]any); ok {
+				d := make(map[string]any, len(rm)+4)
+				for k, v := range rm {
+					d[k] = v
+				}
+				for _, k := range []string{"content", "score", "title", "url"} {
+					if _, ok := d[k]; !ok {
+						d[k] = nil
+					}
+				}
+				r = d
+			}
+			dumped[i] = r
+		}
+		out["results"] = dumped
+	}
+	return out
 }
 
 func nonEmptyList(v any) bool {

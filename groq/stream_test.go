@@ -349,6 +349,11 @@ func TestStreamExecutedTools(t *testing.T) {
 	if parts[1].(*llm.BuiltinToolCallPart).ToolCallID != parts[2].(*llm.BuiltinToolReturnPart).ToolCallID {
 		t.Error("call and return ids differ")
 	}
+	// The same content as non-stream: the model_dump of the search results.
+	wantContent := map[string]any{"images": nil, "results": []any{map[string]any{"title": "T", "url": nil, "content": nil, "score": nil}}}
+	if diff := cmp.Diff(wantContent, parts[2].(*llm.BuiltinToolReturnPart).Content); diff != "" {
+		t.Errorf("return content (-want +got):\n%s", diff)
+	}
 	start := events[2].(llm.PartStartEvent)
 	if start.Index != 1 || start.PreviousPartKind != "thinking" {
 		t.Errorf("start of the call = %+v", start)
