@@ -65,6 +65,7 @@ func ProcessResponse(c *ChatCompletion, baseURL string) (*llm.Response, error) {
 		ProviderDetails:    completionDetails(c.SystemFingerprint, c.ServiceTier, c.XGroq, choice.FinishReason),
 	}
 	r.ProviderDetails = groqExtras(r.ProviderDetails, c.UsageBreakdown, c.MCPListTools)
+	r.ProviderDetails = answerDetails(r.ProviderDetails, decodeAs[[]Annotation](msg.Annotations), decodeAs[ChoiceLogprobs](choice.Logprobs))
 	return r, nil
 }
 
@@ -113,6 +114,25 @@ func groqExtras(d map[string]any, breakdown, mcpTools json.RawMessage) map[strin
 	}
 	if l := decodeAs[[]MCPListTool](mcpTools); l != nil && *l != nil {
 		set("mcp_list_tools", *l)
+	}
+	return d
+}
+
+// answerDetails adds to details the citations ("annotations", an
+// []Annotation) and the token log probabilities ("logprobs", a
+// []TokenLogprob) of the answer, when Groq sent any.
+func answerDetails(d map[string]any, annotations *[]Annotation, logprobs *ChoiceLogprobs) map[string]any {
+	if annotations != nil && len(*annotations) > 0 {
+		if d == nil {
+			d = map[string]any{}
+		}
+		d["annotations"] = *annotations
+	}
+	if logprobs != nil && len(logprobs.Content) > 0 {
+		if d == nil {
+			d = map[string]any{}
+		}
+		d["logprobs"] = logprobs.Content
 	}
 	return d
 }

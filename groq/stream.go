@@ -9,6 +9,7 @@ import (
 	"io"
 	"iter"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -63,16 +64,18 @@ type StreamedResponse struct {
 	idleFired atomic.Bool    // the idle timeout stopped the stream
 	newTimer  func(time.Duration, func()) idleTimer
 
-	mu        sync.Mutex // guards what follows, read by Response and Usage
-	parts     llm.PartsManager
-	model     string
-	created   time.Time
-	id        string
-	finish    string
-	usage     *Usage
-	details   map[string]any
-	chunks    int
-	doneState bool
+	mu          sync.Mutex // guards what follows, read by Response and Usage
+	parts       llm.PartsManager
+	model       string
+	created     time.Time
+	id          string
+	finish      string
+	usage       *Usage
+	details     map[string]any
+	annotations []Annotation   // streamed citations, in order
+	logprobs    []TokenLogprob // streamed token log probabilities, in order
+	chunks      int
+	doneState   bool
 }
 
 // RequestStream sends the conversation and returns the response as it
@@ -342,6 +345,16 @@ func (sr *StreamedResponse) apply(c *ChatCompletionChunk) error {
 		sr.finish = *choice.FinishReason
 	}
 	d := choice.Delta
+	if len(d.Annotations) > 0 {
+		if a := decodeAs[[]Annotation](d.Annotations); a != nil {
+			sr.annotations = append(sr.annotations, *a...)
+		}
+	}
+	if len(choice.Logprobs) > 0 {
+		if lp := decodeAs[ChoiceLogprobs](choice.Logprobs); lp != nil {
+			sr.logprobs = append(sr.logprobs, lp.Content...)
+		}
+	}
 	if d.Reasoning != nil && *d.Reasoning != "" {
 		sr.evbuf = append(sr.evbuf, sr.flushThink()...)
 		sr.evbuf = append(sr.evbuf, sr.parts.ThinkingDelta("reasoning", *d.Reasoning, "")...)
@@ -490,6 +503,16 @@ func (sr *StreamedResponse) Response() *llm.Response {
 			r.ProviderDetails["finish_reason"] = sr.finish
 		}
 	}
+	var annotations *[]Annotation
+	if len(sr.annotations) > 0 {
+		a := slices.Clone(sr.annotations)
+		annotations = &a
+	}
+	var logprobs *ChoiceLogprobs
+	if len(sr.logprobs) > 0 {
+		logprobs = &ChoiceLogprobs{Content: slices.Clone(sr.logprobs)}
+	}
+	r.ProviderDetails = answerDetails(r.ProviderDetails, annotations, logprobs)
 	addHeaderDetails(r, sr.header)
 	return r
 }

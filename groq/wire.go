@@ -320,6 +320,50 @@ func decodeAs[T any](raw json.RawMessage) *T {
 	return v
 }
 
+// Annotation is a citation in the answer: Type "document_citation" (a
+// document of the request, by id) or "function_citation" (a tool call's
+// result, by call id), over the content's characters [StartIndex, EndIndex).
+type Annotation struct {
+	Type             string            `json:"type"`
+	DocumentCitation *DocumentCitation `json:"document_citation,omitempty"`
+	FunctionCitation *FunctionCitation `json:"function_citation,omitempty"`
+}
+
+// DocumentCitation cites a document of the request.
+type DocumentCitation struct {
+	DocumentID string `json:"document_id"`
+	StartIndex int    `json:"start_index"`
+	EndIndex   int    `json:"end_index"`
+}
+
+// FunctionCitation cites a tool call's result.
+type FunctionCitation struct {
+	ToolCallID string `json:"tool_call_id"`
+	StartIndex int    `json:"start_index"`
+	EndIndex   int    `json:"end_index"`
+}
+
+// ChoiceLogprobs are the log probabilities of a choice's content tokens.
+type ChoiceLogprobs struct {
+	Content []TokenLogprob `json:"content"`
+}
+
+// TokenLogprob is one output token with its log probability, its UTF-8
+// bytes and the likeliest alternatives (when top_logprobs was asked).
+type TokenLogprob struct {
+	Token       string       `json:"token"`
+	Bytes       []int        `json:"bytes"`
+	Logprob     float64      `json:"logprob"`
+	TopLogprobs []TopLogprob `json:"top_logprobs"`
+}
+
+// TopLogprob is one alternative token at a position.
+type TopLogprob struct {
+	Token   string  `json:"token"`
+	Bytes   []int   `json:"bytes"`
+	Logprob float64 `json:"logprob"`
+}
+
 // CompletionXGroq is the x_groq block of a non-streamed completion: the
 // request id, the seed, debug data, and Groq's cache counters (not a token
 // usage: that is ChatCompletion.Usage).
@@ -407,7 +451,7 @@ type Choice struct {
 	Index        int                   `json:"index"`
 	Message      ChatCompletionMessage `json:"message"`
 	FinishReason string                `json:"finish_reason"`
-	Logprobs     json.RawMessage       `json:"logprobs,omitempty"`
+	Logprobs     json.RawMessage       `json:"logprobs,omitempty"` // ChoiceLogprobs, or null
 	Extra        Extra                 `json:"-"`
 }
 
@@ -430,7 +474,7 @@ type ChatCompletionMessage struct {
 	Reasoning     *string         `json:"reasoning,omitempty"`
 	ToolCalls     []ToolCall      `json:"tool_calls,omitempty"`
 	ExecutedTools []ExecutedTool  `json:"executed_tools,omitempty"`
-	Annotations   json.RawMessage `json:"annotations,omitempty"`
+	Annotations   json.RawMessage `json:"annotations,omitempty"` // []Annotation
 	FunctionCall  json.RawMessage `json:"function_call,omitempty"`
 	Extra         Extra           `json:"-"`
 }
@@ -567,7 +611,7 @@ type ChunkChoice struct {
 	Index        int             `json:"index"`
 	Delta        ChunkDelta      `json:"delta"`
 	FinishReason *string         `json:"finish_reason"`
-	Logprobs     json.RawMessage `json:"logprobs,omitempty"`
+	Logprobs     json.RawMessage `json:"logprobs,omitempty"` // ChoiceLogprobs, or null
 	Extra        Extra           `json:"-"`
 }
 
@@ -585,13 +629,14 @@ func (v ChunkChoice) MarshalJSON() ([]byte, error) {
 
 // ChunkDelta is what a chunk adds to the assistant's message.
 type ChunkDelta struct {
-	Role          string         `json:"role,omitempty"`
-	Content       *string        `json:"content,omitempty"`
-	Reasoning     *string        `json:"reasoning,omitempty"`
-	Channel       string         `json:"channel,omitempty"` // e.g. "analysis" on gpt-oss reasoning
-	ToolCalls     []ToolCall     `json:"tool_calls,omitempty"`
-	ExecutedTools []ExecutedTool `json:"executed_tools,omitempty"`
-	Extra         Extra          `json:"-"`
+	Role          string          `json:"role,omitempty"`
+	Content       *string         `json:"content,omitempty"`
+	Reasoning     *string         `json:"reasoning,omitempty"`
+	Channel       string          `json:"channel,omitempty"` // e.g. "analysis" on gpt-oss reasoning
+	ToolCalls     []ToolCall      `json:"tool_calls,omitempty"`
+	ExecutedTools []ExecutedTool  `json:"executed_tools,omitempty"`
+	Annotations   json.RawMessage `json:"annotations,omitempty"` // []Annotation
+	Extra         Extra           `json:"-"`
 }
 
 // UnmarshalJSON decodes the known fields and keeps the rest in Extra.
