@@ -565,6 +565,9 @@ type profile struct {
 	thinkingAlways   bool // it always reasons: thinking off changes nothing
 	reasoningDisable bool // reasoning_effort "none" turns reasoning off (qwen3)
 	gradedEffort     bool // reasoning_effort takes low/medium/high (gpt-oss)
+	// ignoreLeadingWhitespace drops whitespace-only streamed text that
+	// would start a text part (ignore_streamed_leading_whitespace).
+	ignoreLeadingWhitespace bool
 }
 
 func profileOf(name string) profile {
@@ -579,7 +582,30 @@ func profileOf(name string) profile {
 	p.thinkingAlways = p.thinking && !qwen3
 	p.reasoningDisable = qwen3
 	p.gradedEffort = strings.HasPrefix(n, "openai/gpt-oss")
+	p.ignoreLeadingWhitespace = ignoresLeadingWhitespace(n)
 	return p
+}
+
+// ignoresLeadingWhitespace is ignore_streamed_leading_whitespace of the
+// family profile pydantic-ai's GroqProvider.model_profile picks for the
+// lower-cased name n (providers/groq.py: the first matching prefix wins):
+// every qwen model (profiles/qwen.py), deepseek-r1* and deepseek-reasoner
+// (profiles/deepseek.py), moonshotai/* (profiles/moonshotai.py); no other
+// family's profile sets it.
+func ignoresLeadingWhitespace(n string) bool {
+	for _, prefix := range []string{"llama", "meta-llama/", "gemma", "qwen", "deepseek", "mistral", "moonshotai/", "compound-", "openai/"} {
+		if !strings.HasPrefix(n, prefix) {
+			continue
+		}
+		switch prefix {
+		case "qwen", "moonshotai/":
+			return true
+		case "deepseek":
+			return strings.HasPrefix(n, "deepseek-r1") || n == "deepseek-reasoner"
+		}
+		return false
+	}
+	return false
 }
 
 // supportsJSONObject reports whether JSON mode is used for prompted output

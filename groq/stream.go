@@ -98,6 +98,7 @@ func (m *Model) RequestStream(ctx context.Context, messages []llm.Message, setti
 		sr = m.newStream(resp)
 		sr.message = len(messages)
 		sr.idle, sr.newTimer = m.attemptTimeout(s), m.newTimer
+		sr.parts.IgnoreLeadingWhitespace = profileOf(m.name).ignoreLeadingWhitespace
 		return sr.peek()
 	}
 	resp, release, err := m.send(ctx, http.MethodPost, chatPath, body, s, true, accept)

@@ -1,6 +1,9 @@
 package llm
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+)
 
 // PartsManager turns the deltas of a streamed response into response parts
 // and the events that describe them, as pydantic-ai's parts manager does.
@@ -24,6 +27,11 @@ type PartsManager struct {
 	pending map[string]*pendingCall // tool calls waiting for their name, by vendor id
 	events  []Event                 // reused by every method
 	open    int                     // the part that has started and not ended, plus one; 0 for none
+
+	// IgnoreLeadingWhitespace drops a whitespace-only text delta that would
+	// start a new text part, as pydantic-ai's handle_text_delta does for
+	// models whose profile sets ignore_streamed_leading_whitespace.
+	IgnoreLeadingWhitespace bool
 }
 
 // slot is one part under construction.
@@ -88,10 +96,24 @@ func (m *PartsManager) TextDelta(vendorID, content string) []Event {
 			return m.events
 		}
 	}
+	if m.IgnoreLeadingWhitespace && isSpace(content) {
+		return m.events
+	}
 	s := m.add(vendorID, &TextPart{})
 	s.text.WriteString(content)
 	m.start()
 	return m.events
+}
+
+// isSpace is Python's str.isspace for a non-empty string: Unicode white
+// space, and the separators U+001C to U+001F.
+func isSpace(s string) bool {
+	for _, r := range s {
+		if !unicode.IsSpace(r) && (r < 0x1c || r > 0x1f) {
+			return false
+		}
+	}
+	return true
 }
 
 // ThinkingDelta appends content and signature to the thinking part of
