@@ -12,8 +12,9 @@ import (
 // Deltas are keyed by a vendor id chosen by the caller ("content",
 // "reasoning-0", a tool call's index): a delta whose id names the part
 // being built extends it; any other starts a new part. Starting a part ends
-// the one before it, so the events always read PartStart, PartDelta...,
-// PartEnd, PartStart, ... A tool-call delta is the exception: it extends
+// the one before it, so the events read PartStart, PartDelta..., PartEnd,
+// PartStart, ... (a built-in tool return, which has no deltas, has no
+// PartEnd, as in pydantic-ai). A tool-call delta is the exception: it extends
 // its call wherever that call stands, since providers may interleave calls.
 //
 // Text is accumulated in builders, so a stream of n deltas costs O(n), not
@@ -263,12 +264,18 @@ func (m *PartsManager) start() {
 }
 
 // end emits the PartEndEvent of the open part, if any; next is the kind of
-// the part that follows it.
+// the part that follows it. As pydantic-ai's StreamedResponse
+// (models/__init__.py, iterator_with_part_end), only parts that take
+// deltas end: text, thinking, tool calls and built-in tool calls; a
+// built-in tool return arrives whole and has no end event.
 func (m *PartsManager) end(next string) {
 	if m.open == 0 {
 		return
 	}
 	i := m.open - 1
 	m.open = 0
-	m.events = append(m.events, PartEndEvent{Index: i, Part: m.slots[i].snapshot(), NextPartKind: next})
+	switch m.slots[i].part.(type) {
+	case *TextPart, *ThinkingPart, *ToolCallPart, *BuiltinToolCallPart:
+		m.events = append(m.events, PartEndEvent{Index: i, Part: m.slots[i].snapshot(), NextPartKind: next})
+	}
 }
