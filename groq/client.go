@@ -180,8 +180,11 @@ func (m *Model) attempt(ctx context.Context, method, path string, body []byte, s
 		// error of the class the status says, with what arrived.
 		raw, _ := readAll(resp.Body, maxErrorBody)
 		resp.Body.Close()
-		return nil, &llm.ModelHTTPError{StatusCode: resp.StatusCode, ModelName: m.name, Body: raw, Header: resp.Header,
-			SuggestedModelID: modelNotFoundSuggestion(m.name, raw)}
+		he := &llm.ModelHTTPError{StatusCode: resp.StatusCode, ModelName: m.name, Body: raw, Header: resp.Header}
+		if path == chatPath { // the model asked for is m.name
+			he.SuggestedModelID = modelNotFoundSuggestion(m.name, raw)
+		}
+		return nil, he
 	}
 	if resp.StatusCode < 200 || resp.StatusCode >= 300 {
 		resp.Body.Close()

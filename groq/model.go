@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
@@ -294,6 +295,50 @@ func (m *Model) ListModels(ctx context.Context) (*ModelList, error) {
 		return nil, &llm.UnexpectedModelBehavior{Message: "groq: decode model list: " + err.Error(), Body: clip(raw), Err: err}
 	}
 	return &list, nil
+}
+
+// RetrieveModel returns one model Groq serves (GET
+// /openai/v1/models/{id}), keeping every field it sends. The id is
+// percent-encoded as groq-python's path_template does ("openai/gpt-oss-120b"
+// becomes "openai%2Fgpt-oss-120b"); an empty id, "." or ".." is a
+// UserError. An unknown id is Groq's 404, an *llm.ModelHTTPError.
+func (m *Model) RetrieveModel(ctx context.Context, id string) (*ModelInfo, error) {
+	if id == "" || id == "." || id == ".." {
+		return nil, &llm.UserError{Message: fmt.Sprintf("groq: RetrieveModel needs a model id, not %q", id)}
+	}
+	var raw []byte
+	readBody := func(resp *http.Response) (err error) {
+		raw, err = readBody(resp.Body)
+		return m.bodyError("read model", err)
+	}
+	resp, release, err := m.send(ctx, http.MethodGet, modelsPath+"/"+quotePathSegment(id), nil, mergeSettings(m.settings, nil), false, readBody)
+	if err != nil {
+		return nil, err
+	}
+	release()
+	resp.Body.Close()
+	var info ModelInfo
+	if err := json.Unmarshal(raw, &info); err != nil {
+		return nil, &llm.UnexpectedModelBehavior{Message: "groq: decode model: " + err.Error(), Body: clip(raw), Err: err}
+	}
+	return &info, nil
+}
+
+// quotePathSegment is Python's urllib.parse.quote(s,
+// safe="!$&'()*+,;=:@"), as groq-python quotes a path segment: letters,
+// digits, "-._~" and those are kept, every other byte is %XX.
+func quotePathSegment(s string) string {
+	const safe = "!$&'()*+,;=:@-._~"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte(safe, c) >= 0 {
+			b.WriteByte(c)
+			continue
+		}
+		fmt.Fprintf(&b, "%%%02X", c)
+	}
+	return b.String()
 }
 
 // redactURL drops the password and the query of a URL, which may hold
