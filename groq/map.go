@@ -72,6 +72,7 @@ func buildRequest(modelName string, s *Settings, messages []llm.Message, params 
 	if req.SearchSettings, err = searchSettings(modelName, s.SearchSettings, params); err != nil {
 		return nil, err
 	}
+	req.Tools = append(req.Tools, nativeTools(params)...)
 	req.ReasoningEffort, req.ReasoningFormat = reasoning(modelName, s)
 	if s.IncludeReasoning != nil && req.ReasoningFormat != "" {
 		return nil, &llm.UserError{Message: fmt.Sprintf("groq: include_reasoning and reasoning_format (%q, from ReasoningFormat or Thinking) cannot both be sent; set one", req.ReasoningFormat)}
@@ -490,6 +491,22 @@ func responseFormat(modelName string, params *llm.RequestParams, hasTools bool) 
 	return nil, nil
 }
 
+// nativeTools returns the tools of Groq's own kinds (BrowserSearchTool,
+// CodeInterpreterTool), after the function tools, as pydantic-ai appends
+// native tools.
+func nativeTools(params *llm.RequestParams) []Tool {
+	if params == nil {
+		return nil
+	}
+	var out []Tool
+	for _, t := range params.NativeTools {
+		if g, ok := t.(groqTool); ok && !isNilTool(t) {
+			out = append(out, Tool{Type: g.groqToolType()})
+		}
+	}
+	return out
+}
+
 // searchSettings returns the search settings: the caller's, with the
 // domains of a WebSearchTool added. Groq runs web search only on its
 // compound models; any other native tool is refused.
@@ -505,6 +522,9 @@ func searchSettings(modelName string, base *SearchSettings, params *llm.RequestP
 		return out, nil
 	}
 	for _, t := range params.NativeTools {
+		if _, own := t.(groqTool); own {
+			continue // sent as a tool by nativeTools
+		}
 		ws, ok := t.(*llm.WebSearchTool)
 		if !ok {
 			return nil, &llm.UserError{Message: fmt.Sprintf("`%s` is not supported by the Groq model", t.NativeToolKind())}

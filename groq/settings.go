@@ -126,3 +126,39 @@ func setPtr[T any](dst **T, v *T) {
 		*dst = v
 	}
 }
+
+// BrowserSearchTool is Groq's browser_search tool (the gpt-oss models
+// browse the web themselves), sent as {"type": "browser_search"}. Put it in
+// llm.RequestParams.NativeTools. pydantic-ai has no counterpart: its
+// WebSearchTool maps only to the compound models' search settings, as
+// llm.WebSearchTool does here.
+type BrowserSearchTool struct{}
+
+// NativeToolKind returns "browser_search".
+func (*BrowserSearchTool) NativeToolKind() string { return "browser_search" }
+
+// CodeInterpreterTool is Groq's code_interpreter tool (the gpt-oss models
+// run Python themselves), sent as {"type": "code_interpreter"}. Put it in
+// llm.RequestParams.NativeTools; llm.CodeExecutionTool is refused, as
+// pydantic-ai's GroqModel refuses it.
+type CodeInterpreterTool struct{}
+
+// NativeToolKind returns "code_interpreter".
+func (*CodeInterpreterTool) NativeToolKind() string { return "code_interpreter" }
+
+// groqTool is a native tool sent as a tool of its own type.
+type groqTool interface{ groqToolType() string }
+
+func (*BrowserSearchTool) groqToolType() string   { return "browser_search" }
+func (*CodeInterpreterTool) groqToolType() string { return "code_interpreter" }
+
+// isNilTool reports a typed nil native tool.
+func isNilTool(t llm.NativeTool) bool {
+	switch v := t.(type) {
+	case *BrowserSearchTool:
+		return v == nil
+	case *CodeInterpreterTool:
+		return v == nil
+	}
+	return t == nil
+}

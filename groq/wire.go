@@ -223,8 +223,20 @@ type FunctionCall struct {
 
 // Tool is a tool offered to the model.
 type Tool struct {
-	Type     string             `json:"type"` // "function"
+	Type     string             `json:"type"` // "function", "browser_search" or "code_interpreter"
 	Function FunctionDefinition `json:"function"`
+}
+
+// MarshalJSON writes {"type": T} alone for a tool other than a function
+// with no function set (Groq's browser_search, code_interpreter).
+func (t Tool) MarshalJSON() ([]byte, error) {
+	if t.Type != "function" && t.Function.Name == "" && t.Function.Description == "" && t.Function.Parameters == nil && t.Function.Strict == nil {
+		return json.Marshal(struct {
+			Type string `json:"type"`
+		}{t.Type})
+	}
+	type plain Tool
+	return json.Marshal(plain(t))
 }
 
 // FunctionDefinition describes a function tool. Description is always sent,
