@@ -97,9 +97,9 @@ func groqParams(req *ChatCompletionRequest, s *Settings) error {
 	case s.Stop != "" && len(s.StopSequences) > 0:
 		return &llm.UserError{Message: "groq: set Stop (one string) or StopSequences (a list), not both"}
 	case len(s.StopSequences) > 0:
-		req.Stop = &Stop{Many: s.StopSequences}
+		req.Stop = s.StopSequences
 	case s.Stop != "":
-		req.Stop = &Stop{One: s.Stop}
+		req.StopString = s.Stop
 	}
 	if c := s.CitationOptions; c != "" && c != "enabled" && c != "disabled" {
 		return &llm.UserError{Message: fmt.Sprintf("groq: CitationOptions is %q; Groq takes \"enabled\" or \"disabled\"", c)}

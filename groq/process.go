@@ -70,7 +70,7 @@ func ProcessResponse(c *ChatCompletion, baseURL string) (*llm.Response, error) {
 }
 
 // completionDetails gathers the Groq facts that have no llm field.
-func completionDetails(fingerprint, tier string, x *CompletionXGroq, finish string) map[string]any {
+func completionDetails(fingerprint, tier string, x *XGroq, finish string) map[string]any {
 	d := map[string]any{}
 	if finish != "" {
 		d["finish_reason"] = finish
@@ -88,8 +88,8 @@ func completionDetails(fingerprint, tier string, x *CompletionXGroq, finish stri
 		if x.Seed != nil {
 			d["seed"] = *x.Seed
 		}
-		if x.Usage != nil {
-			d["x_groq_usage"] = *x.Usage
+		if x.CacheUsage != nil {
+			d["x_groq_usage"] = *x.CacheUsage
 		}
 	}
 	if len(d) == 0 {

@@ -25,7 +25,8 @@ type ChatCompletionRequest struct {
 	Temperature           *float64          `json:"temperature,omitempty"`
 	TopP                  *float64          `json:"top_p,omitempty"`
 	Seed                  *int64            `json:"seed,omitempty"`
-	Stop                  *Stop             `json:"stop,omitempty"`
+	Stop                  []string          `json:"stop,omitempty"`
+	StopString            string            `json:"-"` // stop as one string, sent when Stop is empty
 	PresencePenalty       *float64          `json:"presence_penalty,omitempty"`
 	FrequencyPenalty      *float64          `json:"frequency_penalty,omitempty"`
 	LogitBias             map[string]int    `json:"logit_bias,omitempty"`
@@ -54,16 +55,20 @@ type ChatCompletionRequest struct {
 	Extra map[string]any `json:"-"`
 }
 
-// MarshalJSON writes the request with Extra merged in.
+// MarshalJSON writes the request with StopString and Extra merged in.
 func (r ChatCompletionRequest) MarshalJSON() ([]byte, error) {
 	type plain ChatCompletionRequest
 	b, err := json.Marshal(plain(r))
-	if err != nil || len(r.Extra) == 0 {
+	oneStop := r.StopString != "" && len(r.Stop) == 0
+	if err != nil || (len(r.Extra) == 0 && !oneStop) {
 		return b, err
 	}
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, err
+	}
+	if oneStop {
+		m["stop"], _ = json.Marshal(r.StopString)
 	}
 	for k, v := range r.Extra {
 		raw, err := json.Marshal(v)
@@ -73,20 +78,6 @@ func (r ChatCompletionRequest) MarshalJSON() ([]byte, error) {
 		m[k] = raw
 	}
 	return json.Marshal(m)
-}
-
-// Stop is the stop parameter: a list of sequences, or one string.
-type Stop struct {
-	One  string   // sent as a JSON string when Many is empty
-	Many []string // sent as a JSON list
-}
-
-// MarshalJSON writes Many as a list, else One as a string.
-func (s Stop) MarshalJSON() ([]byte, error) {
-	if len(s.Many) > 0 {
-		return json.Marshal(s.Many)
-	}
-	return json.Marshal(s.One)
 }
 
 // Document is a document the model may cite (groq-python's Document).
@@ -305,18 +296,18 @@ type SearchSettings struct {
 
 // ChatCompletion is the response of a non-streamed request.
 type ChatCompletion struct {
-	ID                string           `json:"id"`
-	Object            string           `json:"object"`
-	Created           int64            `json:"created"`
-	Model             string           `json:"model"`
-	SystemFingerprint string           `json:"system_fingerprint,omitempty"`
-	ServiceTier       string           `json:"service_tier,omitempty"`
-	Choices           []Choice         `json:"choices"`
-	Usage             *Usage           `json:"usage,omitempty"`
-	UsageBreakdown    json.RawMessage  `json:"usage_breakdown,omitempty"` // a UsageBreakdown, or null
-	MCPListTools      json.RawMessage  `json:"mcp_list_tools,omitempty"`  // []MCPListTool, or null
-	XGroq             *CompletionXGroq `json:"x_groq,omitempty"`
-	Extra             Extra            `json:"-"` // fields this type does not know
+	ID                string          `json:"id"`
+	Object            string          `json:"object"`
+	Created           int64           `json:"created"`
+	Model             string          `json:"model"`
+	SystemFingerprint string          `json:"system_fingerprint,omitempty"`
+	ServiceTier       string          `json:"service_tier,omitempty"`
+	Choices           []Choice        `json:"choices"`
+	Usage             *Usage          `json:"usage,omitempty"`
+	UsageBreakdown    json.RawMessage `json:"usage_breakdown,omitempty"` // a UsageBreakdown, or null
+	MCPListTools      json.RawMessage `json:"mcp_list_tools,omitempty"`  // []MCPListTool, or null
+	XGroq             *XGroq          `json:"x_groq,omitempty"`
+	Extra             Extra           `json:"-"` // fields this type does not know
 }
 
 // decodeAs decodes raw into a new T; nil when raw is empty, null or does
@@ -374,29 +365,6 @@ type TopLogprob struct {
 	Token   string  `json:"token"`
 	Bytes   []int   `json:"bytes"`
 	Logprob float64 `json:"logprob"`
-}
-
-// CompletionXGroq is the x_groq block of a non-streamed completion: the
-// request id, the seed, debug data, and Groq's cache counters (not a token
-// usage: that is ChatCompletion.Usage).
-type CompletionXGroq struct {
-	ID    string          `json:"id"`
-	Seed  *int64          `json:"seed,omitempty"`
-	Usage *XGroqUsage     `json:"usage,omitempty"`
-	Debug json.RawMessage `json:"debug,omitempty"`
-	Extra Extra           `json:"-"`
-}
-
-// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
-func (x *CompletionXGroq) UnmarshalJSON(b []byte) error {
-	type plain CompletionXGroq
-	return unmarshalKeeping(b, (*plain)(x), &x.Extra)
-}
-
-// MarshalJSON writes the known fields and Extra.
-func (x CompletionXGroq) MarshalJSON() ([]byte, error) {
-	type plain CompletionXGroq
-	return marshalWith(plain(x), x.Extra)
 }
 
 // XGroqUsage is x_groq.usage of a non-streamed completion: prompt tokens
@@ -564,13 +532,17 @@ type CompletionTokensDetails struct {
 	ReasoningTokens int `json:"reasoning_tokens"`
 }
 
-// XGroq is the x_groq block of a stream chunk: the request id, the seed,
-// the final usage (a token usage here, unlike CompletionXGroq's), a per-model
-// breakdown, or an error that stopped the stream early.
+// XGroq is Groq's x_groq block: the request id, the seed, debug data, and
+// "usage", which holds a token usage in a stream's last chunk (Usage) but
+// Groq's cache counters in a non-streamed completion (CacheUsage): a usage
+// with none of prompt_tokens, completion_tokens and total_tokens is read
+// as the latter. In streams it may also hold a per-model breakdown or an
+// error that stopped the stream early.
 type XGroq struct {
 	ID             string          `json:"id,omitempty"`
 	Seed           *int64          `json:"seed,omitempty"`
 	Usage          *Usage          `json:"usage,omitempty"`
+	CacheUsage     *XGroqUsage     `json:"-"`                         // written as "usage" when Usage is nil
 	UsageBreakdown json.RawMessage `json:"usage_breakdown,omitempty"` // a UsageBreakdown, or null
 	Error          json.RawMessage `json:"error,omitempty"`           // a string, or an error object
 	Debug          json.RawMessage `json:"debug,omitempty"`
@@ -580,13 +552,51 @@ type XGroq struct {
 // UnmarshalJSON decodes the known fields and keeps the rest in Extra.
 func (x *XGroq) UnmarshalJSON(b []byte) error {
 	type plain XGroq
-	return unmarshalKeeping(b, (*plain)(x), &x.Extra)
+	if err := unmarshalKeeping(b, (*plain)(x), &x.Extra); err != nil {
+		return err
+	}
+	x.CacheUsage = nil
+	if x.Usage == nil {
+		return nil
+	}
+	var fields struct {
+		Usage map[string]json.RawMessage `json:"usage"`
+	}
+	if json.Unmarshal(b, &fields) != nil {
+		return nil
+	}
+	for _, k := range []string{"prompt_tokens", "completion_tokens", "total_tokens"} {
+		if _, ok := fields.Usage[k]; ok {
+			return nil
+		}
+	}
+	var cache XGroqUsage
+	raw, _ := json.Marshal(fields.Usage)
+	if err := json.Unmarshal(raw, &cache); err != nil {
+		return err
+	}
+	x.Usage, x.CacheUsage = nil, &cache
+	return nil
 }
 
 // MarshalJSON writes the known fields and Extra.
 func (x XGroq) MarshalJSON() ([]byte, error) {
 	type plain XGroq
-	return marshalWith(plain(x), x.Extra)
+	b, err := marshalWith(plain(x), x.Extra)
+	if err != nil || x.Usage != nil || x.CacheUsage == nil {
+		return b, err
+	}
+	usage, err := json.Marshal(x.CacheUsage)
+	if err != nil {
+		return nil, err
+	}
+	out := append([]byte(nil), b[:len(b)-1]...)
+	if len(out) > 1 {
+		out = append(out, ',')
+	}
+	out = append(out, `"usage":`...)
+	out = append(out, usage...)
+	return append(out, '}'), nil
 }
 
 // ChatCompletionChunk is one event of a streamed response. A data payload

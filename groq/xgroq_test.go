@@ -30,7 +30,10 @@ func TestCompletionXGroqUsage(t *testing.T) {
 	if err := json.Unmarshal([]byte(completionWithXGroq), &c); err != nil {
 		t.Fatal(err)
 	}
-	u := c.XGroq.Usage
+	if c.XGroq.Usage != nil {
+		t.Fatalf("the cache counters read as a token usage: %+v", c.XGroq.Usage)
+	}
+	u := c.XGroq.CacheUsage
 	if u == nil || u.DRAMCachedTokens == nil || *u.DRAMCachedTokens != 64 || *u.SRAMCachedTokens != 32 || len(u.Extra) != 0 {
 		t.Fatalf("x_groq.usage = %+v", u)
 	}
