@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -29,13 +30,33 @@ type Clock interface {
 
 type realClock = clock.Real
 
+// idleTimer is the timer of a stream's idle timeout (*time.Timer).
+type idleTimer interface {
+	Reset(d time.Duration) bool
+	Stop() bool
+}
+
+// defaultTransport is http.DefaultTransport with connecting bounded by
+// connect, as groq-python's httpx.Timeout(60, connect=5). A DefaultTransport
+// that is not an *http.Transport (replaced by the program) is used as is.
+func defaultTransport(connect time.Duration) http.RoundTripper {
+	dt, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		return http.DefaultTransport
+	}
+	t := dt.Clone()
+	t.DialContext = (&net.Dialer{Timeout: connect, KeepAlive: 30 * time.Second}).DialContext
+	return t
+}
+
 // maxErrorBody bounds how much of an error response is read.
 const maxErrorBody = 4 << 20
 
-// send makes the HTTP request, retrying as Groq's SDKs do: on connection
-// errors and timeouts, 408, 409, 429, 498 and 5xx, unless x-should-retry
+// send makes the HTTP request, retrying as groq-python does: on connection
+// errors and timeouts, 408, 409, 429 and 5xx, unless x-should-retry
 // says otherwise; waiting retry-after-ms or retry-after when it asks for
 // more than 0 and at most the cap, else an exponential backoff with jitter.
+// A stream whose headers arrived is not retried.
 // The body is sent afresh on every attempt and every failed response is
 // closed. accept, when not nil, reads a successful response before it is
 // returned (a plain request reads its body there, a stream its first
@@ -43,28 +64,31 @@ const maxErrorBody = 4 << 20
 // attempt. On success the caller owns the response and must call the
 // returned release func when done with it.
 func (m *Model) send(ctx context.Context, method, path string, body []byte, s *Settings, stream bool, accept func(*http.Response) error) (*http.Response, func(), error) {
-	timeout := m.timeout
-	if s != nil && s.Timeout > 0 {
-		timeout = s.Timeout
-	}
+	timeout := m.attemptTimeout(s)
 	for attempt := 0; ; attempt++ {
 		a := newAttempt(ctx, timeout)
 		resp, err := m.attempt(a.ctx, method, path, body, s, stream, attempt)
+		streamErr := false // an error inside a stream's 200 body
 		if err == nil && accept != nil {
 			if err = accept(resp); err != nil {
 				resp.Body.Close()
+				streamErr = stream
 			}
 		}
 		if err == nil && stream && !a.stopTimer() {
 			resp.Body.Close()
 			err = context.DeadlineExceeded // the timeout fired as the first event arrived
+			streamErr = true
 		}
 		if err == nil {
 			return resp, a.release, nil
 		}
 		a.release()
 		err = m.explain(a, err)
-		if ctx.Err() != nil || attempt >= m.maxRetries {
+		// groq-python returns a stream once its headers arrive, so nothing
+		// in the body (an error event before the first chunk, a cut) is
+		// retried; a replayed recording of one gives the recorded error.
+		if ctx.Err() != nil || attempt >= m.maxRetries || streamErr {
 			return nil, nil, err
 		}
 		delay, retry := m.retryDelay(err, attempt)
@@ -75,6 +99,14 @@ func (m *Model) send(ctx context.Context, method, path string, body []byte, s *S
 			return nil, nil, m.apiError("waiting to retry", serr)
 		}
 	}
+}
+
+// attemptTimeout is Settings.Timeout when above 0, else the model's.
+func (m *Model) attemptTimeout(s *Settings) time.Duration {
+	if s != nil && s.Timeout > 0 {
+		return s.Timeout
+	}
+	return m.timeout
 }
 
 // attemptCtx is the context of one attempt, cancelled when its timeout
@@ -148,7 +180,11 @@ func (m *Model) attempt(ctx context.Context, method, path string, body []byte, s
 		// error of the class the status says, with what arrived.
 		raw, _ := readAll(resp.Body, maxErrorBody)
 		resp.Body.Close()
-		return nil, &llm.ModelHTTPError{StatusCode: resp.StatusCode, ModelName: m.name, Body: raw, Header: resp.Header}
+		he := &llm.ModelHTTPError{StatusCode: resp.StatusCode, ModelName: m.name, Body: raw, Header: resp.Header}
+		if path == chatPath { // the model asked for is m.name
+			he.SuggestedModelID = modelNotFoundSuggestion(m.name, raw)
+		}
+		return nil, he
 	}
 	if resp.StatusCode < 200 || resp.StatusCode >= 300 {
 		resp.Body.Close()
@@ -183,14 +219,15 @@ func (m *Model) setHeaders(req *http.Request, s *Settings, stream bool, attempt 
 	}
 }
 
-// retryDelay says whether err is worth retrying and after how long.
+// retryDelay says whether err is worth retrying and after how long, as
+// groq-python's _should_retry and _calculate_retry_timeout decide.
 func (m *Model) retryDelay(err error, attempt int) (time.Duration, bool) {
 	var he *llm.ModelHTTPError
 	if errors.As(err, &he) {
 		if !shouldRetry(he.StatusCode, he.Header) {
 			return 0, false
 		}
-		if d, ok := llm.ParseRetryAfter(he.Header, m.clock.Now()); ok && d > 0 && d <= m.retryWaitCap {
+		if d, ok := retryAfter(he.Header, m.clock.Now()); ok && d > 0 && d <= m.retryWaitCap {
 			return d, true
 		}
 	} else {
@@ -211,16 +248,71 @@ func retryable(err error) bool {
 	return !errors.As(err, &r) || r.Retryable()
 }
 
-// shouldRetry obeys x-should-retry when present; otherwise retries 408,
-// 409, 429, 498 (flex capacity) and 5xx.
+// shouldRetry is groq-python's _should_retry (src/groq/_base_client.py): an
+// x-should-retry header of exactly "true" or "false" decides (its values
+// joined with ", ", as httpx reads a repeated header, so "True" or a
+// repeated header decide nothing); otherwise 408, 409, 429 and 5xx are
+// retried. 498 (flex capacity) is not: the SDK does not retry it, and a
+// replayed recording of it must give the recorded error.
 func shouldRetry(status int, h http.Header) bool {
-	switch strings.ToLower(h.Get("X-Should-Retry")) {
-	case "true":
-		return true
-	case "false":
-		return false
+	if vs := h.Values("X-Should-Retry"); len(vs) > 0 {
+		switch strings.Join(vs, ", ") {
+		case "true":
+			return true
+		case "false":
+			return false
+		}
 	}
-	return status == 408 || status == 409 || status == 429 || status == 498 || status >= 500
+	return status == 408 || status == 409 || status == 429 || status >= 500
+}
+
+// retryAfter is groq-python's _parse_retry_after_header: retry-after-ms
+// when it is a number (milliseconds, negative included), else retry-after
+// as seconds, else as an HTTP date measured from now. The caller honours
+// it when it is above 0 and at most the cap.
+func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
+	if vs := h.Values("Retry-After-Ms"); len(vs) > 0 {
+		if ms, ok := pyFloat(strings.Join(vs, ", ")); ok {
+			return floatSeconds(ms / 1000), true
+		}
+	}
+	vs := h.Values("Retry-After")
+	if len(vs) == 0 {
+		return 0, false
+	}
+	v := strings.Join(vs, ", ")
+	if sec, ok := pyFloat(v); ok {
+		return floatSeconds(sec), true
+	}
+	if t, err := http.ParseTime(strings.TrimSpace(v)); err == nil {
+		return t.Sub(now), true
+	}
+	return 0, false
+}
+
+// pyFloat parses s as Python's float() does for the values a header holds:
+// surrounding spaces allowed, no hexadecimal.
+func pyFloat(s string) (float64, bool) {
+	s = strings.TrimSpace(s)
+	if strings.ContainsAny(s, "xXpP") {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	return f, err == nil
+}
+
+// floatSeconds converts seconds to a Duration, saturating (and mapping NaN
+// to a negative value, which is never honoured).
+func floatSeconds(sec float64) time.Duration {
+	switch {
+	case math.IsNaN(sec):
+		return -1
+	case sec*float64(time.Second) >= math.MaxInt64:
+		return math.MaxInt64
+	case sec*float64(time.Second) <= math.MinInt64:
+		return math.MinInt64
+	}
+	return time.Duration(sec * float64(time.Second))
 }
 
 // backoff is min(0.5s·2^attempt, 8s), less up to 25% of jitter.

@@ -192,7 +192,7 @@ func TestRetries(t *testing.T) {
 		{"429 then success", []reply{fail(429, nil), ok}, nil, 2, []time.Duration{500 * time.Millisecond}, 0},
 		{"408 is retried", []reply{fail(408, nil), ok}, nil, 2, []time.Duration{500 * time.Millisecond}, 0},
 		{"409 is retried", []reply{fail(409, nil), ok}, nil, 2, []time.Duration{500 * time.Millisecond}, 0},
-		{"498 flex capacity is retried", []reply{fail(498, nil), ok}, nil, 2, []time.Duration{500 * time.Millisecond}, 0},
+		{"498 flex capacity is not retried, as groq-python", []reply{fail(498, nil)}, nil, 1, nil, 498},
 		{"500 is retried", []reply{fail(500, nil), ok}, nil, 2, []time.Duration{500 * time.Millisecond}, 0},
 		{"503 twice then success", []reply{fail(503, nil), fail(503, nil), ok}, nil, 3, []time.Duration{500 * time.Millisecond, time.Second}, 0},
 		{"gives up after 2 retries", []reply{fail(502, nil)}, nil, 3, []time.Duration{500 * time.Millisecond, time.Second}, 502},
@@ -201,6 +201,15 @@ func TestRetries(t *testing.T) {
 		{"413 is not retried", []reply{fail(413, nil)}, nil, 1, nil, 413},
 		{"x-should-retry false wins", []reply{fail(503, map[string]string{"X-Should-Retry": "false"})}, nil, 1, nil, 503},
 		{"x-should-retry true wins", []reply{fail(400, map[string]string{"X-Should-Retry": "true"}), ok}, nil, 2, []time.Duration{500 * time.Millisecond}, 0},
+		{"x-should-retry false stops a 429", []reply{fail(429, map[string]string{"X-Should-Retry": "false"})}, nil, 1, nil, 429},
+		{"x-should-retry False is not false", []reply{fail(503, map[string]string{"X-Should-Retry": "False"}), ok}, nil, 2, []time.Duration{500 * time.Millisecond}, 0},
+		{"x-should-retry TRUE is not true", []reply{fail(400, map[string]string{"X-Should-Retry": "TRUE"})}, nil, 1, nil, 400},
+		{"retry-after-ms negative is backoff, retry-after unread", []reply{fail(429, map[string]string{"Retry-After-Ms": "-5", "Retry-After": "3"}), ok}, nil, 2, []time.Duration{500 * time.Millisecond}, 0},
+		{"retry-after-ms unreadable falls to retry-after", []reply{fail(429, map[string]string{"Retry-After-Ms": "soon", "Retry-After": "3"}), ok}, nil, 2, []time.Duration{3 * time.Second}, 0},
+		{"retry-after float seconds", []reply{fail(429, map[string]string{"Retry-After": " 1.5 "}), ok}, nil, 2, []time.Duration{1500 * time.Millisecond}, 0},
+		{"retry-after hex is not a number", []reply{fail(429, map[string]string{"Retry-After": "0x3"}), ok}, nil, 2, []time.Duration{500 * time.Millisecond}, 0},
+		{"retry-after nan is backoff", []reply{fail(429, map[string]string{"Retry-After": "nan"}), ok}, nil, 2, []time.Duration{500 * time.Millisecond}, 0},
+		{"retry-after inf is backoff", []reply{fail(429, map[string]string{"Retry-After": "inf"}), ok}, nil, 2, []time.Duration{500 * time.Millisecond}, 0},
 		{"retry-after seconds", []reply{fail(429, map[string]string{"Retry-After": "3"}), ok}, nil, 2, []time.Duration{3 * time.Second}, 0},
 		{"retry-after-ms wins", []reply{fail(429, map[string]string{"Retry-After": "3", "Retry-After-Ms": "250"}), ok}, nil, 2, []time.Duration{250 * time.Millisecond}, 0},
 		{"retry-after http date", []reply{fail(429, map[string]string{"Retry-After": "Thu, 01 Jan 2026 00:00:07 GMT"}), ok}, nil, 2, []time.Duration{7 * time.Second}, 0},
@@ -246,6 +255,21 @@ func TestBackoffJitter(t *testing.T) {
 	got := m.backoff(1)
 	if got > time.Second || got < 750*time.Millisecond {
 		t.Errorf("backoff(1) with full jitter = %v, want in [750ms, 1s]", got)
+	}
+}
+
+func TestShouldRetryReadsTheHeaderAsHTTPX(t *testing.T) {
+	// httpx joins a repeated header with ", ": neither "true" nor "false".
+	h := http.Header{"X-Should-Retry": {"false", "false"}}
+	if !shouldRetry(503, h) {
+		t.Error("a repeated x-should-retry decided; the status should")
+	}
+	h = http.Header{"X-Should-Retry": {"true", "true"}}
+	if shouldRetry(400, h) {
+		t.Error("a repeated x-should-retry decided; the status should")
+	}
+	if shouldRetry(200, http.Header{"X-Should-Retry": {""}}) || !shouldRetry(599, nil) || shouldRetry(498, nil) {
+		t.Error("status rule")
 	}
 }
 
@@ -374,7 +398,7 @@ func TestToolUseFailedBecomesResponse(t *testing.T) {
 		generated string
 		want      []llm.ResponsePart
 	}{
-		{"tool call", `{"name": "get_weather", "arguments": {\n  "city": "Paris"\n}}`, []llm.ResponsePart{&llm.ToolCallPart{ToolName: "get_weather", Args: `{"city":"Paris"}`}}},
+		{"tool call", `{"name": "get_weather", "arguments": {\n  "city": "Paris"\n}}`, []llm.ResponsePart{&llm.ToolCallPart{ToolName: "get_weather", Args: `{"city":"Paris"}`, ToolCallID: derivedID("get_weather", 1, 0)}}},
 		{"text", "maybe", []llm.ResponsePart{&llm.TextPart{Content: "maybe"}}},
 		{"name without object arguments is text", `{"name": "f", "arguments": "x"}`, []llm.ResponsePart{&llm.TextPart{Content: `{"name": "f", "arguments": "x"}`}}},
 		{"empty", "", nil},
@@ -391,8 +415,18 @@ func TestToolUseFailedBecomesResponse(t *testing.T) {
 			if diff := cmp.Diff(tt.want, r.Parts); diff != "" {
 				t.Errorf("parts (-want +got):\n%s", diff)
 			}
-			if r.FinishReason != llm.FinishError || r.ModelName != "llama-3.3-70b-versatile" {
-				t.Errorf("finish %q model %q", r.FinishReason, r.ModelName)
+			if r.FinishReason != llm.FinishError || r.ModelName != "llama-3.3-70b-versatile" || r.RawFinishReason != "" || r.ProviderDetails != nil {
+				t.Errorf("finish %q %q model %q details %v", r.FinishReason, r.RawFinishReason, r.ModelName, r.ProviderDetails)
+			}
+			// The id the part was created with is the one sent back.
+			next, err := BuildRequest("m", append(hello(), r), nil, nil, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range r.ToolCalls() {
+				if got := next.Messages[1].ToolCalls[0].ID; got != c.ToolCallID {
+					t.Errorf("next request sends id %q, the part has %q", got, c.ToolCallID)
+				}
 			}
 		})
 	}

@@ -28,11 +28,24 @@
 // kept; [IsModelNotFound] recognises a 404 model_not_found); no answer at
 // all is an *llm.ModelAPIError; a body that is not what Groq sends is an
 // *llm.UnexpectedModelBehavior. A 400 tool_use_failed becomes a response
-// holding the failed generation with finish reason "error", so a tool loop
-// can answer it. Connection errors, 408, 409, 429, 498 and 5xx are retried
-// twice by default ([WithMaxRetries]), honouring x-should-retry,
-// retry-after-ms and retry-after up to a cap ([WithRetryWaitCap]), else
-// with exponential backoff and jitter, on a [Clock] tests can replace.
+// holding the failed generation with finish reason "error" and, as in
+// pydantic-ai, no raw finish reason nor provider details, so a tool loop
+// can answer it; a failed tool call gets its (deterministic) id at once, and
+// the next request sends that id. Retries follow groq-python
+// (src/groq/_base_client.py), so a replayed recording of an error gives that
+// error, not an extra request: connection errors, timeouts, 408, 409, 429
+// and 5xx are retried twice by default ([WithMaxRetries]); 498 is not; an
+// x-should-retry header of exactly "true" or "false" decides first;
+// retry-after-ms or retry-after is honoured when above 0 and up to a cap
+// ([WithRetryWaitCap]), else exponential backoff with jitter, on a [Clock]
+// tests can replace.
+//
+// Each attempt times out after 60s by default ([WithTimeout],
+// Settings.Timeout), as groq-python: a plain request as a whole, a stream
+// until its first event and then between two events (an idle timeout, so a
+// long answer that keeps coming never times out). A model that makes its own
+// HTTP client also bounds connecting by 5s. A timeout is an
+// *llm.ModelAPIError whose Timeout() is true.
 // After every response, [Model.RateLimits] holds Groq's x-ratelimit-*
 // headers; [ParseRateLimits] reads them from an error's headers.
 //
@@ -44,6 +57,40 @@
 // what arrived. Successful bodies are read up to 64 MiB; a larger one is an
 // *llm.UnexpectedModelBehavior.
 // Errors inside a 200 stream become *llm.ModelHTTPError with the status
-// the payload names, x_groq.error a [*StreamError]. Errors before the first
-// chunk are retried like Request's; nothing is retried after it.
+// the payload names, x_groq.error a [*StreamError]. A stream's HTTP status
+// is retried like Request's; once its headers arrive nothing is retried (an
+// error event before the first chunk included), as groq-python.
+//
+// # Model names and cost
+//
+// A model_not_found error carries the closest known Groq model id in
+// llm.ModelHTTPError.SuggestedModelID, and its message ends with
+// ". Did you mean 'groq:...'?", as pydantic-ai's. [Cost] prices an
+// llm.Usage with the Groq rows of genai-prices (embedded, with their
+// version and date), as pydantic-ai's usage.cost.
+//
+// # Differences from pydantic-ai
+//
+// Deliberate, each with the pydantic-ai line (commit 4fda38988f29) it
+// departs from:
+//
+//   - Tool-call ids that llmvcr makes (a failed generation's call, a call or
+//     return sent without one) are derived from their place in the
+//     conversation ("llmvcr_" and 32 hex digits), not random
+//     (_utils.py:595 generate_tool_call_id, "pyd_ai_" and a uuid4), so the
+//     same conversation sends the same bytes and a replay matches.
+//   - A streamed tool_use_failed response has no provider details where
+//     pydantic-ai's hold only {'timestamp': ...} (models/groq.py
+//     GroqStreamedResponse, tests/models/test_groq.py:5565): the time is
+//     llm.Response.ProviderTimestamp.
+//   - Cost is a function, not a usage field (usage.py:130 RequestUsage.cost),
+//     and its prices are the embedded snapshot: nothing is fetched at run
+//     time (usage.py:11 genai_prices.data_snapshot, which may auto-update).
+//   - Executed tools other than "search" become built-in call and return
+//     parts whose content holds every result kind Groq sent (output,
+//     search_results, code_results, browser_results); pydantic-ai drops them
+//     (models/groq.py _map_executed_tool, "return None, None").
+//   - Suggestions are made for the "groq:" namespace only; pydantic-ai's
+//     gateway provider suggests "gateway/groq:" ids
+//     (providers/gateway.py:179).
 package groq

@@ -60,9 +60,11 @@ func buildRequest(modelName string, s *Settings, messages []llm.Message, params 
 	req.PresencePenalty = s.PresencePenalty
 	req.FrequencyPenalty = s.FrequencyPenalty
 	req.LogitBias = s.LogitBias
-	req.Stop = s.StopSequences
 	req.ServiceTier = s.ServiceTier
 	req.User = s.User
+	if err := groqParams(req, s); err != nil {
+		return nil, err
+	}
 
 	if req.ResponseFormat, err = responseFormat(modelName, params, len(tools) > 0); err != nil {
 		return nil, err
@@ -70,7 +72,12 @@ func buildRequest(modelName string, s *Settings, messages []llm.Message, params 
 	if req.SearchSettings, err = searchSettings(modelName, s.SearchSettings, params); err != nil {
 		return nil, err
 	}
+	req.Tools = append(req.Tools, nativeTools(params)...)
 	req.ReasoningEffort, req.ReasoningFormat = reasoning(modelName, s)
+	if s.IncludeReasoning != nil && req.ReasoningFormat != "" {
+		return nil, &llm.UserError{Message: fmt.Sprintf("groq: include_reasoning and reasoning_format (%q, from ReasoningFormat or Thinking) cannot both be sent; set one", req.ReasoningFormat)}
+	}
+	req.IncludeReasoning = s.IncludeReasoning
 
 	if len(s.ExtraBody) > 0 {
 		req.Extra = s.ExtraBody
@@ -81,6 +88,52 @@ func buildRequest(modelName string, s *Settings, messages []llm.Message, params 
 		req.Extra = copyWithout(req.Extra, "reasoning_effort")
 	}
 	return req, nil
+}
+
+// groqParams copies Groq's own parameters, refusing values Groq would
+// refuse, with a clear error before anything is sent.
+func groqParams(req *ChatCompletionRequest, s *Settings) error {
+	switch {
+	case s.Stop != "" && len(s.StopSequences) > 0:
+		return &llm.UserError{Message: "groq: set Stop (one string) or StopSequences (a list), not both"}
+	case len(s.StopSequences) > 0:
+		req.Stop = s.StopSequences
+	case s.Stop != "":
+		req.StopString = s.Stop
+	}
+	if c := s.CitationOptions; c != "" && c != "enabled" && c != "disabled" {
+		return &llm.UserError{Message: fmt.Sprintf("groq: CitationOptions is %q; Groq takes \"enabled\" or \"disabled\"", c)}
+	}
+	if n := s.TopLogprobs; n != nil {
+		if *n < 0 || *n > 20 {
+			return &llm.UserError{Message: fmt.Sprintf("groq: TopLogprobs is %d; Groq takes 0 to 20", *n)}
+		}
+		if s.Logprobs == nil || !*s.Logprobs {
+			return &llm.UserError{Message: "groq: TopLogprobs needs Logprobs set to true"}
+		}
+	}
+	for i, d := range s.Documents {
+		switch {
+		case d.Source.Type == "text":
+		case d.Source.Type == "json" && d.Source.Data != nil:
+		case d.Source.Type == "json":
+			return &llm.UserError{Message: fmt.Sprintf("groq: document %d has a json source without Data", i)}
+		default:
+			return &llm.UserError{Message: fmt.Sprintf("groq: document %d has source type %q; Groq takes \"text\" or \"json\"", i, d.Source.Type)}
+		}
+	}
+	req.MaxCompletionTokens = s.MaxCompletionTokens
+	req.Documents = s.Documents
+	req.CitationOptions = s.CitationOptions
+	req.CompoundCustom = s.CompoundCustom
+	req.DisableToolValidation = s.DisableToolValidation
+	req.Logprobs = s.Logprobs
+	req.TopLogprobs = s.TopLogprobs
+	req.Metadata = s.Metadata
+	req.Store = s.Store
+	req.IncludeDomains = s.IncludeDomains
+	req.ExcludeDomains = s.ExcludeDomains
+	return nil
 }
 
 func copyWithout(m map[string]any, key string) map[string]any {
@@ -438,6 +491,22 @@ func responseFormat(modelName string, params *llm.RequestParams, hasTools bool) 
 	return nil, nil
 }
 
+// nativeTools returns the tools of Groq's own kinds (BrowserSearchTool,
+// CodeInterpreterTool), after the function tools, as pydantic-ai appends
+// native tools.
+func nativeTools(params *llm.RequestParams) []Tool {
+	if params == nil {
+		return nil
+	}
+	var out []Tool
+	for _, t := range params.NativeTools {
+		if g, ok := t.(groqTool); ok && !isNilTool(t) {
+			out = append(out, Tool{Type: g.groqToolType()})
+		}
+	}
+	return out
+}
+
 // searchSettings returns the search settings: the caller's, with the
 // domains of a WebSearchTool added. Groq runs web search only on its
 // compound models; any other native tool is refused.
@@ -453,6 +522,9 @@ func searchSettings(modelName string, base *SearchSettings, params *llm.RequestP
 		return out, nil
 	}
 	for _, t := range params.NativeTools {
+		if _, own := t.(groqTool); own {
+			continue // sent as a tool by nativeTools
+		}
 		ws, ok := t.(*llm.WebSearchTool)
 		if !ok {
 			return nil, &llm.UserError{Message: fmt.Sprintf("`%s` is not supported by the Groq model", t.NativeToolKind())}
@@ -513,6 +585,9 @@ type profile struct {
 	thinkingAlways   bool // it always reasons: thinking off changes nothing
 	reasoningDisable bool // reasoning_effort "none" turns reasoning off (qwen3)
 	gradedEffort     bool // reasoning_effort takes low/medium/high (gpt-oss)
+	// ignoreLeadingWhitespace drops whitespace-only streamed text that
+	// would start a text part (ignore_streamed_leading_whitespace).
+	ignoreLeadingWhitespace bool
 }
 
 func profileOf(name string) profile {
@@ -527,7 +602,30 @@ func profileOf(name string) profile {
 	p.thinkingAlways = p.thinking && !qwen3
 	p.reasoningDisable = qwen3
 	p.gradedEffort = strings.HasPrefix(n, "openai/gpt-oss")
+	p.ignoreLeadingWhitespace = ignoresLeadingWhitespace(n)
 	return p
+}
+
+// ignoresLeadingWhitespace is ignore_streamed_leading_whitespace of the
+// family profile pydantic-ai's GroqProvider.model_profile picks for the
+// lower-cased name n (providers/groq.py: the first matching prefix wins):
+// every qwen model (profiles/qwen.py), deepseek-r1* and deepseek-reasoner
+// (profiles/deepseek.py), moonshotai/* (profiles/moonshotai.py); no other
+// family's profile sets it.
+func ignoresLeadingWhitespace(n string) bool {
+	for _, prefix := range []string{"llama", "meta-llama/", "gemma", "qwen", "deepseek", "mistral", "moonshotai/", "compound-", "openai/"} {
+		if !strings.HasPrefix(n, prefix) {
+			continue
+		}
+		switch prefix {
+		case "qwen", "moonshotai/":
+			return true
+		case "deepseek":
+			return strings.HasPrefix(n, "deepseek-r1") || n == "deepseek-reasoner"
+		}
+		return false
+	}
+	return false
 }
 
 // supportsJSONObject reports whether JSON mode is used for prompted output

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
@@ -31,12 +32,15 @@ const Version = "0.1.0"
 // userAgent is sent unless the caller's extra headers set their own.
 const userAgent = "llmvcr/" + Version + " (groq)"
 
-// Retry defaults, as Groq's official SDKs have them.
+// Retry and timeout defaults, as Groq's official SDKs have them
+// (groq-python's DEFAULT_TIMEOUT is httpx.Timeout(60, connect=5)).
 const (
-	defaultMaxRetries   = 2
-	initialRetryDelay   = 500 * time.Millisecond
-	maxRetryDelay       = 8 * time.Second
-	defaultRetryWaitCap = 60 * time.Second
+	defaultTimeout        = 60 * time.Second
+	defaultConnectTimeout = 5 * time.Second
+	defaultMaxRetries     = 2
+	initialRetryDelay     = 500 * time.Millisecond
+	maxRetryDelay         = 8 * time.Second
+	defaultRetryWaitCap   = 60 * time.Second
 )
 
 // Model is a Groq chat model. It implements llm.Model and is safe for
@@ -49,10 +53,11 @@ type Model struct {
 	client       *http.Client  // does the HTTP
 	maxRetries   int           // retries after the first attempt
 	retryWaitCap time.Duration // longest retry-after honoured
-	timeout      time.Duration // per attempt; 0 for none
+	timeout      time.Duration // per attempt, and between a stream's events; 0 for none
 	settings     *Settings     // defaults under every request's settings
 	clock        Clock         // waits between retries
 	jitter       func() float64
+	newTimer     func(time.Duration, func()) idleTimer // arms a stream's idle timeout; tests replace it
 
 	mu        sync.Mutex
 	rateLimit RateLimits // from the newest response
@@ -67,7 +72,7 @@ type options struct {
 	transport       http.RoundTripper
 	maxRetries      *int
 	retryWaitCap    *time.Duration
-	timeout         time.Duration
+	timeout         *time.Duration
 	settings        *Settings
 	clock           Clock
 	jitter          func() float64
@@ -98,9 +103,14 @@ func WithMaxRetries(n int) Option { return func(o *options) { o.maxRetries = &n 
 // server's RetryAfter.
 func WithRetryWaitCap(d time.Duration) Option { return func(o *options) { o.retryWaitCap = &d } }
 
-// WithTimeout bounds each attempt: the whole exchange for a plain request,
-// the wait for response headers for a stream. Settings.Timeout overrides it.
-func WithTimeout(d time.Duration) Option { return func(o *options) { o.timeout = d } }
+// WithTimeout bounds each attempt (default 60s, as groq-python; 0 or less
+// for none): the whole exchange for a plain request; for a stream, the
+// wait for the headers and the first event, then the wait between two
+// events (an idle timeout: a long stream that keeps sending never times
+// out). Settings.Timeout, when above 0, overrides it for one request. When
+// the model makes its own HTTP client (no WithHTTPClient nor
+// WithTransport), connecting is also bounded, by 5s.
+func WithTimeout(d time.Duration) Option { return func(o *options) { o.timeout = &d } }
 
 // WithSettings sets defaults under every request's settings.
 func WithSettings(s *Settings) Option { return func(o *options) { o.settings = s } }
@@ -128,7 +138,7 @@ func NewModel(name string, opts ...Option) (*Model, error) {
 		name:         name,
 		maxRetries:   defaultMaxRetries,
 		retryWaitCap: defaultRetryWaitCap,
-		timeout:      o.timeout,
+		timeout:      defaultTimeout,
 		settings:     o.settings,
 		clock:        o.clock,
 		jitter:       o.jitter,
@@ -147,7 +157,10 @@ func NewModel(name string, opts ...Option) (*Model, error) {
 		if m.apiKey == "" {
 			return nil, &llm.UserError{Message: "groq: set the GROQ_API_KEY environment variable or pass groq.WithAPIKey to use the Groq model (or give a transport, such as a replay session)"}
 		}
-		m.client = http.DefaultClient
+		m.client = &http.Client{Transport: defaultTransport(defaultConnectTimeout)}
+	}
+	if o.timeout != nil {
+		m.timeout = max(*o.timeout, 0)
 	}
 	base := DefaultBaseURL
 	if o.baseURL != nil {
@@ -169,6 +182,7 @@ func NewModel(name string, opts ...Option) (*Model, error) {
 	if m.jitter == nil {
 		m.jitter = rand.Float64
 	}
+	m.newTimer = func(d time.Duration, f func()) idleTimer { return time.AfterFunc(d, f) }
 	return m, nil
 }
 
@@ -223,7 +237,7 @@ func (m *Model) Request(ctx context.Context, messages []llm.Message, settings ll
 		var he *llm.ModelHTTPError
 		if errors.As(err, &he) && he.StatusCode == http.StatusBadRequest {
 			if obj, ok := parseToolUseFailed(he.Body); ok {
-				r := toolUseFailedResponse(obj, m.name, m.baseURL)
+				r := toolUseFailedResponse(obj, m.name, m.baseURL, len(messages))
 				r.Timestamp = m.clock.Now()
 				return r, nil
 			}
@@ -281,6 +295,50 @@ func (m *Model) ListModels(ctx context.Context) (*ModelList, error) {
 		return nil, &llm.UnexpectedModelBehavior{Message: "groq: decode model list: " + err.Error(), Body: clip(raw), Err: err}
 	}
 	return &list, nil
+}
+
+// RetrieveModel returns one model Groq serves (GET
+// /openai/v1/models/{id}), keeping every field it sends. The id is
+// percent-encoded as groq-python's path_template does ("openai/gpt-oss-120b"
+// becomes "openai%2Fgpt-oss-120b"); an empty id, "." or ".." is a
+// UserError. An unknown id is Groq's 404, an *llm.ModelHTTPError.
+func (m *Model) RetrieveModel(ctx context.Context, id string) (*ModelInfo, error) {
+	if id == "" || id == "." || id == ".." {
+		return nil, &llm.UserError{Message: fmt.Sprintf("groq: RetrieveModel needs a model id, not %q", id)}
+	}
+	var raw []byte
+	readBody := func(resp *http.Response) (err error) {
+		raw, err = readBody(resp.Body)
+		return m.bodyError("read model", err)
+	}
+	resp, release, err := m.send(ctx, http.MethodGet, modelsPath+"/"+quotePathSegment(id), nil, mergeSettings(m.settings, nil), false, readBody)
+	if err != nil {
+		return nil, err
+	}
+	release()
+	resp.Body.Close()
+	var info ModelInfo
+	if err := json.Unmarshal(raw, &info); err != nil {
+		return nil, &llm.UnexpectedModelBehavior{Message: "groq: decode model: " + err.Error(), Body: clip(raw), Err: err}
+	}
+	return &info, nil
+}
+
+// quotePathSegment is Python's urllib.parse.quote(s,
+// safe="!$&'()*+,;=:@"), as groq-python quotes a path segment: letters,
+// digits, "-._~" and those are kept, every other byte is %XX.
+func quotePathSegment(s string) string {
+	const safe = "!$&'()*+,;=:@-._~"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte(safe, c) >= 0 {
+			b.WriteByte(c)
+			continue
+		}
+		fmt.Fprintf(&b, "%%%02X", c)
+	}
+	return b.String()
 }
 
 // redactURL drops the password and the query of a URL, which may hold

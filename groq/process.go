@@ -64,6 +64,8 @@ func ProcessResponse(c *ChatCompletion, baseURL string) (*llm.Response, error) {
 		Usage:              mapUsage(c.Usage),
 		ProviderDetails:    completionDetails(c.SystemFingerprint, c.ServiceTier, c.XGroq, choice.FinishReason),
 	}
+	r.ProviderDetails = groqExtras(r.ProviderDetails, c.UsageBreakdown, c.MCPListTools)
+	r.ProviderDetails = answerDetails(r.ProviderDetails, decodeAs[[]Annotation](msg.Annotations), decodeAs[ChoiceLogprobs](choice.Logprobs))
 	return r, nil
 }
 
@@ -86,9 +88,51 @@ func completionDetails(fingerprint, tier string, x *XGroq, finish string) map[st
 		if x.Seed != nil {
 			d["seed"] = *x.Seed
 		}
+		if x.CacheUsage != nil {
+			d["x_groq_usage"] = *x.CacheUsage
+		}
 	}
 	if len(d) == 0 {
 		return nil
+	}
+	return d
+}
+
+// groqExtras adds to details, typed, what Groq sends beyond pydantic-ai's
+// reading: "usage_breakdown" (a UsageBreakdown: per model, for compound
+// systems) and "mcp_list_tools" (a []MCPListTool). Absent, null or
+// misshapen values add nothing.
+func groqExtras(d map[string]any, breakdown, mcpTools json.RawMessage) map[string]any {
+	set := func(k string, v any) {
+		if d == nil {
+			d = map[string]any{}
+		}
+		d[k] = v
+	}
+	if b := decodeAs[UsageBreakdown](breakdown); b != nil {
+		set("usage_breakdown", *b)
+	}
+	if l := decodeAs[[]MCPListTool](mcpTools); l != nil && *l != nil {
+		set("mcp_list_tools", *l)
+	}
+	return d
+}
+
+// answerDetails adds to details the citations ("annotations", an
+// []Annotation) and the token log probabilities ("logprobs", a
+// []TokenLogprob) of the answer, when Groq sent any.
+func answerDetails(d map[string]any, annotations *[]Annotation, logprobs *ChoiceLogprobs) map[string]any {
+	if annotations != nil && len(*annotations) > 0 {
+		if d == nil {
+			d = map[string]any{}
+		}
+		d["annotations"] = *annotations
+	}
+	if logprobs != nil && len(logprobs.Content) > 0 {
+		if d == nil {
+			d = map[string]any{}
+		}
+		d["logprobs"] = logprobs.Content
 	}
 	return d
 }
@@ -203,23 +247,79 @@ func mapExecutedTool(t ExecutedTool, id string) (*llm.BuiltinToolCallPart, *llm.
 	return call, ret
 }
 
-// executedToolResult is the search results when they hold any result or
-// image, else the code or browser results, else the output text.
+// executedToolResult is what a tool Groq ran returned. For a "search", as
+// pydantic-ai's _map_executed_tool: the search results when they hold any
+// result or image (every field of groq-python's model present, null when
+// not sent, as model_dump(mode='json') writes them), else the output text.
+// pydantic-ai drops the other kinds; here they keep every result they
+// carry, by JSON name: "output", "search_results", "code_results" (charts
+// and png included) and "browser_results". nil when there is none.
 func executedToolResult(t ExecutedTool) any {
-	if v := decodeNonEmpty(t.SearchResults); v != nil {
-		if m, ok := v.(map[string]any); !ok || nonEmptyList(m["results"]) || nonEmptyList(m["images"]) {
-			return v
-		}
+	search := decodeNonEmpty(t.SearchResults)
+	if m, ok := search.(map[string]any); ok {
+		search = dumpSearchResults(m)
 	}
-	for _, raw := range []json.RawMessage{t.CodeResults, t.BrowserResults} {
-		if v := decodeNonEmpty(raw); v != nil {
-			return v
+	if t.Type == "search" {
+		if m, ok := search.(map[string]any); ok && (nonEmptyList(m["results"]) || nonEmptyList(m["images"])) {
+			return search
 		}
+		if t.Output != nil {
+			return *t.Output
+		}
+		return nil
 	}
+	out := map[string]any{}
 	if t.Output != nil {
-		return *t.Output
+		out["output"] = *t.Output
 	}
-	return nil
+	if search != nil {
+		out["search_results"] = search
+	}
+	if v := decodeNonEmpty(t.CodeResults); v != nil {
+		out["code_results"] = v
+	}
+	if v := decodeNonEmpty(t.BrowserResults); v != nil {
+		out["browser_results"] = v
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// dumpSearchResults gives search results every field groq-python's
+// ExecutedToolSearchResults declares (images, results; a result's content,
+// score, title, url), null where absent, keeping any other field.
+func dumpSearchResults(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m)+2)
+	for k, v := range m {
+		out[k] = v
+	}
+	for _, k := range []string{"images", "results"} {
+		if _, ok := out[k]; !ok {
+			out[k] = nil
+		}
+	}
+	if results, ok := out["results"].([]any); ok {
+		dumped := make([]any, len(results))
+		for i, r := range results {
+			if rm, ok := r.(map[string]any); ok {
+				d := make(map[string]any, len(rm)+4)
+				for k, v := range rm {
+					d[k] = v
+				}
+				for _, k := range []string{"content", "score", "title", "url"} {
+					if _, ok := d[k]; !ok {
+						d[k] = nil
+					}
+				}
+				r = d
+			}
+			dumped[i] = r
+		}
+		out["results"] = dumped
+	}
+	return out
 }
 
 func nonEmptyList(v any) bool {
@@ -264,7 +364,8 @@ func parseToolUseFailed(body []byte) (*ErrorObject, bool) {
 
 // failedGenerationParts turns the generation Groq refused into parts: a
 // tool call when it reads as {"name": ..., "arguments": {...}}, text
-// otherwise, nothing when it is empty.
+// otherwise, nothing when it is empty. The tool call has no id yet: see
+// failedGenerationPartsAt.
 func failedGenerationParts(fg string) []llm.ResponsePart {
 	var call struct {
 		Name      *string         `json:"name"`
@@ -282,21 +383,41 @@ func failedGenerationParts(fg string) []llm.ResponsePart {
 	return []llm.ResponsePart{&llm.TextPart{Content: fg}}
 }
 
+// failedGenerationPartsAt is failedGenerationParts for parts that will
+// stand at index part of message message in the conversation. The tool call
+// gets its id now, as pydantic-ai's ToolCallPart does when it is created
+// (messages.py, tool_call_id default_factory=_generate_tool_call_id); the id
+// is the one the request mapping derives for a call at that place
+// (derivedID), so it is deterministic and the next request carries it.
+func failedGenerationPartsAt(fg string, message, part int) []llm.ResponsePart {
+	parts := failedGenerationParts(fg)
+	for i, p := range parts {
+		if tc, ok := p.(*llm.ToolCallPart); ok && tc.ToolCallID == "" {
+			tc.ToolCallID = derivedID(tc.ToolName, message, part+i)
+		}
+	}
+	return parts
+}
+
 func isJSONObject(raw json.RawMessage) bool {
 	raw = bytes.TrimSpace(raw)
 	return len(raw) > 0 && raw[0] == '{'
 }
 
 // toolUseFailedResponse is the response a 400 tool_use_failed becomes, so
-// the caller's retry loop can answer it like any bad tool call.
-func toolUseFailedResponse(obj *ErrorObject, modelName, baseURL string) *llm.Response {
+// the caller's retry loop can answer it like any bad tool call. message is
+// the index the response will have in the conversation. As in
+// pydantic-ai's GroqModel.request (models/groq.py), it has finish reason
+// "error" and no provider details nor raw finish reason: "tool_use_failed"
+// is Groq's error code, not a finish reason. FinishError marks it; Groq
+// answers with no other error that becomes a response.
+func toolUseFailedResponse(obj *ErrorObject, modelName, baseURL string, message int) *llm.Response {
 	return &llm.Response{
-		Parts:           failedGenerationParts(*obj.FailedGeneration),
-		ModelName:       modelName,
-		Timestamp:       time.Now(),
-		ProviderName:    providerName,
-		ProviderURL:     baseURL,
-		FinishReason:    llm.FinishError,
-		RawFinishReason: "tool_use_failed",
+		Parts:        failedGenerationPartsAt(*obj.FailedGeneration, message, 0),
+		ModelName:    modelName,
+		Timestamp:    time.Now(),
+		ProviderName: providerName,
+		ProviderURL:  baseURL,
+		FinishReason: llm.FinishError,
 	}
 }

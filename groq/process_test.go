@@ -35,7 +35,10 @@ func TestProcessResponseExecutedTools(t *testing.T) {
 	 {"index":0,"type":"search","arguments":"{\"query\": \"weather\"}","output":"raw text","search_results":{"results":[{"title":"T","url":"https://w","content":"c","score":0.9}],"images":null}},
 	 {"index":1,"type":"python","arguments":"{\"code\": \"1+1\"}","output":"2","code_results":[{"text":"2"}]},
 	 {"index":2,"type":"search","arguments":"{}","output":"only output","search_results":{"results":[],"images":null}},
-	 {"index":3,"type":"mystery","arguments":"{}","output":"?"}]}}],
+	 {"index":3,"type":"mystery","arguments":"{}","output":"?"},
+	 {"index":4,"type":"search","arguments":"{}","search_results":{"results":[{"title":"only a title"}],"new":1}},
+	 {"index":5,"type":"browser_search","arguments":"{}","output":"visited","browser_results":[{"title":"B","url":"https://b","content":null,"live_view_url":"https://l"}]},
+	 {"index":6,"type":"python","arguments":"{}","code_results":[{"text":"t","png":"iVBOR","charts":[{"type":"bar","title":"C","elements":[{"label":"a","value":1}]}]}]}]}}],
 	"usage":{"prompt_tokens":5296,"completion_tokens":387,"total_tokens":5683}}`
 	var c ChatCompletion
 	if err := json.Unmarshal([]byte(body), &c); err != nil {
@@ -52,11 +55,23 @@ func TestProcessResponseExecutedTools(t *testing.T) {
 		&llm.BuiltinToolReturnPart{ToolName: "web_search", ToolCallID: id("0"), ProviderName: "groq",
 			Content: map[string]any{"results": []any{map[string]any{"title": "T", "url": "https://w", "content": "c", "score": 0.9}}, "images": nil}},
 		&llm.BuiltinToolCallPart{ToolName: "code_execution", Args: `{"code": "1+1"}`, ToolCallID: id("1"), ProviderName: "groq"},
-		&llm.BuiltinToolReturnPart{ToolName: "code_execution", ToolCallID: id("1"), ProviderName: "groq", Content: []any{map[string]any{"text": "2"}}},
+		&llm.BuiltinToolReturnPart{ToolName: "code_execution", ToolCallID: id("1"), ProviderName: "groq",
+			Content: map[string]any{"output": "2", "code_results": []any{map[string]any{"text": "2"}}}},
 		&llm.BuiltinToolCallPart{ToolName: "web_search", Args: `{}`, ToolCallID: id("2"), ProviderName: "groq"},
 		&llm.BuiltinToolReturnPart{ToolName: "web_search", ToolCallID: id("2"), ProviderName: "groq", Content: "only output"},
 		&llm.BuiltinToolCallPart{ToolName: "mystery", Args: `{}`, ToolCallID: id("3"), ProviderName: "groq"},
-		&llm.BuiltinToolReturnPart{ToolName: "mystery", ToolCallID: id("3"), ProviderName: "groq", Content: "?"},
+		&llm.BuiltinToolReturnPart{ToolName: "mystery", ToolCallID: id("3"), ProviderName: "groq", Content: map[string]any{"output": "?"}},
+		// pydantic-ai's model_dump(mode='json'): every declared field, null
+		// when not sent; unknown fields kept.
+		&llm.BuiltinToolCallPart{ToolName: "web_search", Args: `{}`, ToolCallID: id("4"), ProviderName: "groq"},
+		&llm.BuiltinToolReturnPart{ToolName: "web_search", ToolCallID: id("4"), ProviderName: "groq", Content: map[string]any{
+			"images": nil, "new": 1.0, "results": []any{map[string]any{"title": "only a title", "url": nil, "content": nil, "score": nil}}}},
+		&llm.BuiltinToolCallPart{ToolName: "web_search", Args: `{}`, ToolCallID: id("5"), ProviderName: "groq"},
+		&llm.BuiltinToolReturnPart{ToolName: "web_search", ToolCallID: id("5"), ProviderName: "groq", Content: map[string]any{
+			"output": "visited", "browser_results": []any{map[string]any{"title": "B", "url": "https://b", "content": nil, "live_view_url": "https://l"}}}},
+		&llm.BuiltinToolCallPart{ToolName: "code_execution", Args: `{}`, ToolCallID: id("6"), ProviderName: "groq"},
+		&llm.BuiltinToolReturnPart{ToolName: "code_execution", ToolCallID: id("6"), ProviderName: "groq", Content: map[string]any{
+			"code_results": []any{map[string]any{"text": "t", "png": "iVBOR", "charts": []any{map[string]any{"type": "bar", "title": "C", "elements": []any{map[string]any{"label": "a", "value": 1.0}}}}}}}},
 		&llm.TextPart{Content: "It is sunny."},
 	}
 	if diff := cmp.Diff(want, r.Parts); diff != "" {

@@ -19,6 +19,40 @@ type Settings struct {
 	SearchSettings *SearchSettings
 	// User identifies the end user to Groq.
 	User string
+
+	// The rest are sent as the groq-python parameter of the same name
+	// (completion_create_params.py) when set.
+
+	// MaxCompletionTokens is max_completion_tokens (Groq's replacement
+	// for max_tokens, which Settings.MaxTokens sends).
+	MaxCompletionTokens *int
+	// IncludeReasoning is include_reasoning; Groq takes it or
+	// reasoning_format, not both: with a ReasoningFormat, or a Thinking that
+	// sets one, it is a UserError.
+	IncludeReasoning *bool
+	// Documents are documents the model may cite.
+	Documents []Document
+	// CitationOptions is "enabled" or "disabled".
+	CitationOptions string
+	// CompoundCustom configures a compound system's models and tools.
+	CompoundCustom *CompoundCustom
+	// DisableToolValidation lets the model call tools not in the request.
+	DisableToolValidation *bool
+	// Logprobs asks for the log probabilities of the output tokens;
+	// TopLogprobs (0 to 20, with Logprobs) for the likeliest alternatives.
+	Logprobs    *bool
+	TopLogprobs *int
+	// Metadata is attached to the request.
+	Metadata map[string]string
+	// Store asks Groq to store the completion.
+	Store *bool
+	// Stop is stop as one string; Settings.StopSequences sends a list. Not
+	// both.
+	Stop string
+	// IncludeDomains and ExcludeDomains are the top-level domain filters
+	// (deprecated by Groq for SearchSettings' own).
+	IncludeDomains []string
+	ExcludeDomains []string
 }
 
 // mergeSettings combines the model's default settings with a request's:
@@ -57,6 +91,74 @@ func mergeSettings(base *Settings, override llm.ModelSettings) *Settings {
 		if g.User != "" {
 			out.User = g.User
 		}
+		setPtr(&out.MaxCompletionTokens, g.MaxCompletionTokens)
+		setPtr(&out.IncludeReasoning, g.IncludeReasoning)
+		setPtr(&out.CompoundCustom, g.CompoundCustom)
+		setPtr(&out.DisableToolValidation, g.DisableToolValidation)
+		setPtr(&out.Logprobs, g.Logprobs)
+		setPtr(&out.TopLogprobs, g.TopLogprobs)
+		setPtr(&out.Store, g.Store)
+		if g.Documents != nil {
+			out.Documents = g.Documents
+		}
+		if g.CitationOptions != "" {
+			out.CitationOptions = g.CitationOptions
+		}
+		if g.Metadata != nil {
+			out.Metadata = g.Metadata
+		}
+		if g.Stop != "" {
+			out.Stop = g.Stop
+		}
+		if g.IncludeDomains != nil {
+			out.IncludeDomains = g.IncludeDomains
+		}
+		if g.ExcludeDomains != nil {
+			out.ExcludeDomains = g.ExcludeDomains
+		}
 	}
 	return &out
+}
+
+// setPtr sets *dst to v when v is not nil.
+func setPtr[T any](dst **T, v *T) {
+	if v != nil {
+		*dst = v
+	}
+}
+
+// BrowserSearchTool is Groq's browser_search tool (the gpt-oss models
+// browse the web themselves), sent as {"type": "browser_search"}. Put it in
+// llm.RequestParams.NativeTools. pydantic-ai has no counterpart: its
+// WebSearchTool maps only to the compound models' search settings, as
+// llm.WebSearchTool does here.
+type BrowserSearchTool struct{}
+
+// NativeToolKind returns "browser_search".
+func (*BrowserSearchTool) NativeToolKind() string { return "browser_search" }
+
+// CodeInterpreterTool is Groq's code_interpreter tool (the gpt-oss models
+// run Python themselves), sent as {"type": "code_interpreter"}. Put it in
+// llm.RequestParams.NativeTools; llm.CodeExecutionTool is refused, as
+// pydantic-ai's GroqModel refuses it.
+type CodeInterpreterTool struct{}
+
+// NativeToolKind returns "code_interpreter".
+func (*CodeInterpreterTool) NativeToolKind() string { return "code_interpreter" }
+
+// groqTool is a native tool sent as a tool of its own type.
+type groqTool interface{ groqToolType() string }
+
+func (*BrowserSearchTool) groqToolType() string   { return "browser_search" }
+func (*CodeInterpreterTool) groqToolType() string { return "code_interpreter" }
+
+// isNilTool reports a typed nil native tool.
+func isNilTool(t llm.NativeTool) bool {
+	switch v := t.(type) {
+	case *BrowserSearchTool:
+		return v == nil
+	case *CodeInterpreterTool:
+		return v == nil
+	}
+	return t == nil
 }

@@ -9,9 +9,11 @@ import (
 	"io"
 	"iter"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/llmvcr/llmvcr/internal/sse"
@@ -56,24 +58,31 @@ type StreamedResponse struct {
 	exec      map[int]string // executed tool index -> the id of its call part
 	chunkDec  chunkDecoder   // decodes chunks, reusing memory
 	evbuf     []llm.Event    // the events of one chunk, reused
+	message   int            // the index this response will have in the conversation
+	idle      time.Duration  // longest wait between two events; 0 for none
+	idleTimer idleTimer      // fires after idle without an event
+	idleFired atomic.Bool    // the idle timeout stopped the stream
+	newTimer  func(time.Duration, func()) idleTimer
 
-	mu        sync.Mutex // guards what follows, read by Response and Usage
-	parts     llm.PartsManager
-	model     string
-	created   time.Time
-	id        string
-	finish    string
-	usage     *Usage
-	details   map[string]any
-	chunks    int
-	doneState bool
+	mu          sync.Mutex // guards what follows, read by Response and Usage
+	parts       llm.PartsManager
+	model       string
+	created     time.Time
+	id          string
+	finish      string
+	usage       *Usage
+	details     map[string]any
+	annotations []Annotation   // streamed citations, in order
+	logprobs    []TokenLogprob // streamed token log probabilities, in order
+	chunks      int
+	doneState   bool
 }
 
 // RequestStream sends the conversation and returns the response as it
 // arrives. Errors before the first chunk (HTTP status, connection, an error
-// event ahead of any chunk) go through the same mapping and retry rules as
-// Request; nothing is retried once a chunk has been returned. The caller
-// must Close the stream.
+// event ahead of any chunk) are returned here, mapped as Request's; only
+// those before the response headers are retried, as groq-python does. The
+// caller must Close the stream.
 func (m *Model) RequestStream(ctx context.Context, messages []llm.Message, settings llm.ModelSettings, params *llm.RequestParams) (llm.StreamedResponse, error) {
 	s := mergeSettings(m.settings, settings)
 	req, err := buildRequest(m.name, s, messages, params, true)
@@ -87,6 +96,9 @@ func (m *Model) RequestStream(ctx context.Context, messages []llm.Message, setti
 	var sr *StreamedResponse
 	accept := func(resp *http.Response) error {
 		sr = m.newStream(resp)
+		sr.message = len(messages)
+		sr.idle, sr.newTimer = m.attemptTimeout(s), m.newTimer
+		sr.parts.IgnoreLeadingWhitespace = profileOf(m.name).ignoreLeadingWhitespace
 		return sr.peek()
 	}
 	resp, release, err := m.send(ctx, http.MethodPost, chatPath, body, s, true, accept)
@@ -111,7 +123,7 @@ func (m *Model) newStream(resp *http.Response) *StreamedResponse {
 }
 
 // peek reads the first event, so that an empty stream, or an error sent
-// before any chunk, is reported by RequestStream (and retried there).
+// before any chunk, is reported by RequestStream.
 func (sr *StreamedResponse) peek() error {
 	for {
 		ev, err := sr.dec.Next()
@@ -165,8 +177,17 @@ func (sr *StreamedResponse) Events() iter.Seq2[llm.Event, error] {
 				ev, sr.first = *sr.first, nil
 			} else {
 				var err error
+				sr.armIdle()
 				ev, err = sr.dec.Next()
+				if sr.idleTimer != nil {
+					sr.idleTimer.Stop()
+				}
 				if sr.isClosed() {
+					return
+				}
+				if sr.idleFired.Load() {
+					yield(nil, &llm.ModelAPIError{ModelName: sr.modelName, Message: fmt.Sprintf("stream idle: no event for %s", sr.idle),
+						Err: fmt.Errorf("no event for %s: %w", sr.idle, context.DeadlineExceeded)})
 					return
 				}
 				if err == io.EOF {
@@ -207,6 +228,27 @@ func (sr *StreamedResponse) Events() iter.Seq2[llm.Event, error] {
 	}
 }
 
+// armIdle starts (or restarts) the idle timeout before a read: when it
+// fires, the request is cancelled and the body closed, so the read returns.
+func (sr *StreamedResponse) armIdle() {
+	if sr.idle <= 0 || sr.newTimer == nil {
+		return
+	}
+	if sr.idleTimer == nil {
+		sr.idleTimer = sr.newTimer(sr.idle, func() {
+			sr.idleFired.Store(true)
+			if sr.cancel != nil {
+				sr.cancel()
+			}
+			if sr.body != nil {
+				sr.body.Close()
+			}
+		})
+		return
+	}
+	sr.idleTimer.Reset(sr.idle)
+}
+
 // ignoredEvent reports events that carry no chunk: empty ones
 // (keep-alives) and any named type other than "message" and "error" (a
 // "ping", say).
@@ -245,7 +287,7 @@ func (sr *StreamedResponse) handle(ev sse.Event) (events []llm.Event, done bool,
 		sr.mu.Lock()
 		defer sr.mu.Unlock()
 		events = sr.flushThink()
-		for _, p := range failedGenerationParts(*obj.FailedGeneration) {
+		for _, p := range failedGenerationPartsAt(*obj.FailedGeneration, sr.message, len(sr.parts.Parts())) {
 			if tp, isText := p.(*llm.TextPart); isText {
 				events = append(events, sr.parts.TextDelta("tool_use_failed", tp.Content)...)
 			} else {
@@ -304,6 +346,16 @@ func (sr *StreamedResponse) apply(c *ChatCompletionChunk) error {
 		sr.finish = *choice.FinishReason
 	}
 	d := choice.Delta
+	if len(d.Annotations) > 0 {
+		if a := decodeAs[[]Annotation](d.Annotations); a != nil {
+			sr.annotations = append(sr.annotations, *a...)
+		}
+	}
+	if len(choice.Logprobs) > 0 {
+		if lp := decodeAs[ChoiceLogprobs](choice.Logprobs); lp != nil {
+			sr.logprobs = append(sr.logprobs, lp.Content...)
+		}
+	}
 	if d.Reasoning != nil && *d.Reasoning != "" {
 		sr.evbuf = append(sr.evbuf, sr.flushThink()...)
 		sr.evbuf = append(sr.evbuf, sr.parts.ThinkingDelta("reasoning", *d.Reasoning, "")...)
@@ -356,6 +408,15 @@ func (sr *StreamedResponse) noteDetails(c *ChatCompletionChunk) {
 		if x.Seed != nil {
 			set("seed", *x.Seed)
 		}
+	}
+	var breakdown json.RawMessage
+	if c.XGroq != nil && len(c.XGroq.UsageBreakdown) > 0 {
+		breakdown = c.XGroq.UsageBreakdown
+	} else if len(c.UsageBreakdown) > 0 {
+		breakdown = c.UsageBreakdown
+	}
+	if breakdown != nil {
+		sr.details = groqExtras(sr.details, breakdown, nil)
 	}
 }
 
@@ -443,6 +504,16 @@ func (sr *StreamedResponse) Response() *llm.Response {
 			r.ProviderDetails["finish_reason"] = sr.finish
 		}
 	}
+	var annotations *[]Annotation
+	if len(sr.annotations) > 0 {
+		a := slices.Clone(sr.annotations)
+		annotations = &a
+	}
+	var logprobs *ChoiceLogprobs
+	if len(sr.logprobs) > 0 {
+		logprobs = &ChoiceLogprobs{Content: slices.Clone(sr.logprobs)}
+	}
+	r.ProviderDetails = answerDetails(r.ProviderDetails, annotations, logprobs)
 	addHeaderDetails(r, sr.header)
 	return r
 }

@@ -348,6 +348,11 @@ func TestStreamExecutedTools(t *testing.T) {
 	if parts[1].(*llm.BuiltinToolCallPart).ToolCallID != parts[2].(*llm.BuiltinToolReturnPart).ToolCallID {
 		t.Error("call and return ids differ")
 	}
+	// The same content as non-stream: the model_dump of the search results.
+	wantContent := map[string]any{"images": nil, "results": []any{map[string]any{"title": "T", "url": nil, "content": nil, "score": nil}}}
+	if diff := cmp.Diff(wantContent, parts[2].(*llm.BuiltinToolReturnPart).Content); diff != "" {
+		t.Errorf("return content (-want +got):\n%s", diff)
+	}
 	start := events[2].(llm.PartStartEvent)
 	if start.Index != 1 || start.PreviousPartKind != "thinking" {
 		t.Errorf("start of the call = %+v", start)
@@ -457,6 +462,9 @@ func (ft *flakyTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return (&bodyTransport{body: ft.body}).RoundTrip(req)
 }
 
+// TestStreamRetriesBeforeFirstChunk: as groq-python, a stream's HTTP
+// status is retried, but once its headers have arrived nothing is: not an
+// error event before the first chunk, not a cut body.
 func TestStreamRetriesBeforeFirstChunk(t *testing.T) {
 	resp := func(status int, ct, body string) *http.Response {
 		return &http.Response{StatusCode: status, Header: http.Header{"Content-Type": {ct}}, Body: io.NopCloser(strings.NewReader(body))}
@@ -464,7 +472,6 @@ func TestStreamRetriesBeforeFirstChunk(t *testing.T) {
 	ft := &flakyTransport{
 		fails: []*http.Response{
 			resp(503, "application/json", `{"error":{"message":"busy"}}`),
-			resp(200, "text/event-stream", "event: error\ndata: {\"error\":{\"message\":\"slow down\",\"type\":\"rate_limit_error\"}}\n\n"),
 		},
 		body: sseOf(textChunk("hi", "stop")),
 	}
@@ -481,8 +488,24 @@ func TestStreamRetriesBeforeFirstChunk(t *testing.T) {
 	if _, _, err := collect(t, sr); err != nil {
 		t.Fatal(err)
 	}
-	if ft.calls != 3 || sr.Response().Text() != "hi" || len(clock.Waits()) != 2 {
+	if ft.calls != 2 || sr.Response().Text() != "hi" || len(clock.Waits()) != 1 {
 		t.Errorf("calls %d text %q waits %v", ft.calls, sr.Response().Text(), clock.Waits())
+	}
+
+	for name, body := range map[string]string{
+		"error event first":  "event: error\ndata: {\"error\":{\"message\":\"slow down\",\"type\":\"rate_limit_error\",\"status_code\":429}}\n\n",
+		"cut before a chunk": "data: {\"id\":",
+	} {
+		ft := &flakyTransport{fails: []*http.Response{resp(200, "text/event-stream", body)}, body: sseOf(textChunk("hi", "stop"))}
+		clock := newFakeClock()
+		m, err := NewModel("m", WithTransport(ft), WithClock(clock))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = m.RequestStream(context.Background(), hello(), nil, nil)
+		if err == nil || ft.calls != 1 || len(clock.Waits()) != 0 {
+			t.Errorf("%s: err %v, calls %d, waits %v; want the error, no retry", name, err, ft.calls, clock.Waits())
+		}
 	}
 
 	// Once a chunk has been delivered nothing is retried.
@@ -506,6 +529,7 @@ func TestStreamToolUseFailedVector(t *testing.T) {
 		Parameters: json.RawMessage(`{"additionalProperties":false,"properties":{"name":{"type":"string"}},"required":["name"],"type":"object"}`)}}}
 	msgs := []llm.Message{llm.NewRequest(llm.System("Be concise. Never use pretty double quotes, just regular ones."),
 		llm.User(`Please call the "get_something_by_name" tool with non-existent parameters to test error handling; on the second try you can use valid args`))}
+	var started *llm.ToolCallPart
 	stream := func() *llm.Response {
 		t.Helper()
 		sr, err := m.RequestStream(context.Background(), msgs, nil, params)
@@ -513,8 +537,14 @@ func TestStreamToolUseFailedVector(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer sr.Close()
-		if _, _, err := collect(t, sr); err != nil {
+		events, _, err := collect(t, sr)
+		if err != nil {
 			t.Fatal(err)
+		}
+		for _, ev := range events {
+			if ps, ok := ev.(llm.PartStartEvent); ok && started == nil {
+				started, _ = ps.Part.(*llm.ToolCallPart)
+			}
 		}
 		r := sr.Response()
 		msgs = append(msgs, r)
@@ -526,10 +556,20 @@ func TestStreamToolUseFailedVector(t *testing.T) {
 	if call.ToolName != "get_something_by_name" || call.Args != `{"invalid_param":"value"}` {
 		t.Errorf("call = %+v", call)
 	}
-	if r.ProviderResponseID != "chatcmpl-4f39f3af-3267-4ac1-a0cf-6aa7451877dc" || r.FinishReason != "" || !r.Usage.IsZero() && r.Usage.InputTokens != 0 {
-		t.Errorf("id %q finish %q usage %+v", r.ProviderResponseID, r.FinishReason, r.Usage)
+	// pydantic-ai: no finish reason, provider_details only the timestamp
+	// (which llm.Response has a field for), the call's id set by the parts
+	// manager when the part is created.
+	if r.ProviderResponseID != "chatcmpl-4f39f3af-3267-4ac1-a0cf-6aa7451877dc" || r.FinishReason != "" || r.RawFinishReason != "" || r.ProviderDetails["finish_reason"] != nil || !r.Usage.IsZero() && r.Usage.InputTokens != 0 {
+		t.Errorf("id %q finish %q %q details %v usage %+v", r.ProviderResponseID, r.FinishReason, r.RawFinishReason, r.ProviderDetails, r.Usage)
 	}
-	call.ToolCallID = "pyd_ai_53c381537e5a4ce2852509adfb88b3d5" // pydantic-ai's random id, as recorded
+	if !strings.HasPrefix(call.ToolCallID, "llmvcr_") {
+		t.Fatalf("the failed generation's tool call has id %q, want one from creation", call.ToolCallID)
+	}
+	if started == nil || started.ToolCallID != call.ToolCallID {
+		t.Errorf("the part start event carries %+v, want id %q", started, call.ToolCallID)
+	}
+	// The recording holds pydantic-ai's random id where ours must go.
+	vs.replaceID("pyd_ai_53c381537e5a4ce2852509adfb88b3d5", call.ToolCallID)
 	msgs = append(msgs, llm.NewRequest(llm.RetryErrors("get_something_by_name", call.ToolCallID,
 		llm.ValidationError{Type: "missing", Loc: []any{"name"}, Msg: "Field required", Input: map[string]any{"invalid_param": "value"}, HasInput: true},
 		llm.ValidationError{Type: "extra_forbidden", Loc: []any{"invalid_param"}, Msg: "Extra inputs are not permitted", Input: "value", HasInput: true})))
@@ -538,9 +578,12 @@ func TestStreamToolUseFailedVector(t *testing.T) {
 		t.Errorf("second call = %+v", got)
 	}
 	checkUsage(t, r.Usage, 304, 49, 0, 23)
+	checkCost(t, r, 0.0000750)
 	msgs = append(msgs, llm.NewRequest(llm.ToolReturn("get_something_by_name", "fc_bfb39741-3748-4def-9886-a93fc9c64a90", "Something with name: example")))
 	r = stream()
 	checkUsage(t, r.Usage, 339, 58, 0, 38)
+	checkCost(t, r, 0.00008565)
+	checkCost(t, msgs[1].(*llm.Response), 0) // pydantic-ai: cost=Decimal('0.000')
 	if r.FinishReason != llm.FinishStop || r.Text() == "" {
 		t.Errorf("final = %q %q", r.FinishReason, r.Text())
 	}

@@ -1,6 +1,7 @@
 package groq
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -130,6 +131,16 @@ func (vs *vectorServer) model(t testing.TB, name string, opts ...Option) *Model 
 		t.Fatal(err)
 	}
 	return m
+}
+
+// replaceID puts id where the recorded request bodies hold recorded, a
+// random id pydantic-ai generated, so they can be compared with ours.
+func (vs *vectorServer) replaceID(recorded, id string) {
+	vs.mu.Lock()
+	defer vs.mu.Unlock()
+	for i := range vs.interactions {
+		vs.interactions[i].RequestBody = bytes.ReplaceAll(vs.interactions[i].RequestBody, []byte(recorded), []byte(id))
+	}
 }
 
 // sent returns the request bodies received so far.

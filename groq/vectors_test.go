@@ -160,6 +160,14 @@ func checkUsage(t *testing.T, got llm.Usage, input, output, cached, reasoning in
 	}
 }
 
+// checkCost compares Cost with pydantic-ai's usage.cost for the response.
+func checkCost(t *testing.T, r *llm.Response, want float64) {
+	t.Helper()
+	if got, err := Cost(r.ModelName, r.Usage); err != nil || got != want {
+		t.Errorf("cost of %s %+v = %v, %v; pydantic-ai says %v", r.ModelName, r.Usage, got, err, want)
+	}
+}
+
 func checkKinds(t *testing.T, r *llm.Response, want ...string) {
 	t.Helper()
 	if diff := cmp.Diff(want, partKinds(r)); diff != "" {
@@ -319,6 +327,13 @@ func TestVectors(t *testing.T) {
 			if !IsModelNotFound(err) {
 				t.Fatalf("err = %v", err)
 			}
+			// pydantic-ai: suggested_model_id, and the message ends with
+			// the suggestion.
+			var he *llm.ModelHTTPError
+			if !errors.As(err, &he) || he.SuggestedModelID != "groq:llama-3.3-70b-versatile" ||
+				!strings.HasSuffix(err.Error(), ". Did you mean 'groq:llama-3.3-70b-versatile'?") {
+				t.Errorf("err = %v", err)
+			}
 			checkBodies(t, vs)
 		}},
 		{"tool_use_failed", "test_groq/test_tool_use_failed_error.yaml", "openai/gpt-oss-120b", func(t *testing.T, c *conversation, vs *vectorServer) {
@@ -326,10 +341,16 @@ func TestVectors(t *testing.T) {
 			r := c.send(concise, llm.User(`Please call the "get_something_by_name" tool with non-existent parameters to test error handling; on the second try you can use valid args`))
 			checkKinds(t, r, "tool-call")
 			call := r.ToolCalls()[0]
-			if call.ToolName != "get_something_by_name" || call.Args != `{"foo":"bar"}` || r.FinishReason != llm.FinishError || !r.Usage.IsZero() || r.ProviderDetails != nil {
+			// pydantic-ai: finish_reason='error', no provider_details, and
+			// a ToolCallPart whose id exists from creation.
+			if call.ToolName != "get_something_by_name" || call.Args != `{"foo":"bar"}` || r.FinishReason != llm.FinishError || !r.Usage.IsZero() || r.ProviderDetails != nil || r.RawFinishReason != "" {
 				t.Errorf("failed generation response = %+v %+v", call, r)
 			}
-			call.ToolCallID = "pyd_ai_445dbde6c4764cafb5782bb928ef6c2c" // pydantic-ai's random id, as recorded
+			if !strings.HasPrefix(call.ToolCallID, "llmvcr_") {
+				t.Fatalf("the failed generation's tool call has id %q, want one from creation", call.ToolCallID)
+			}
+			// The recording holds pydantic-ai's random id where ours must go.
+			vs.replaceID("pyd_ai_445dbde6c4764cafb5782bb928ef6c2c", call.ToolCallID)
 			r = c.send(llm.RetryErrors("get_something_by_name", call.ToolCallID,
 				llm.ValidationError{Type: "missing", Loc: []any{"name"}, Msg: "Field required", Input: map[string]any{"foo": "bar"}, HasInput: true},
 				llm.ValidationError{Type: "extra_forbidden", Loc: []any{"foo"}, Msg: "Extra inputs are not permitted", Input: "bar", HasInput: true}))
@@ -338,8 +359,11 @@ func TestVectors(t *testing.T) {
 				t.Errorf("second call = %+v", got)
 			}
 			checkUsage(t, r.Usage, 301, 52, 0, 22)
+			checkCost(t, r, 0.00007635)
 			r = c.send(llm.ToolReturn("get_something_by_name", "fc_311ba17b-89f9-48d3-8fd9-7e74a1264855", "Something with name: test"))
 			checkUsage(t, r.Usage, 336, 96, 256, 59)
+			checkCost(t, r, 0.0000888)
+			checkCost(t, c.resps[0], 0) // pydantic-ai: cost=Decimal('0.000')
 			if r.Usage.Details["reasoning_tokens"] != 59 {
 				t.Errorf("details = %v", r.Usage.Details)
 			}

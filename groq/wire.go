@@ -15,49 +15,60 @@ import (
 // Pointer fields are omitted when nil, so zero values that matter
 // (temperature 0, seed 0, parallel_tool_calls false) can be sent.
 type ChatCompletionRequest struct {
-	Model                 string          `json:"model"`
-	Messages              []ChatMessage   `json:"messages"`
-	N                     *int            `json:"n,omitempty"`
-	Stream                bool            `json:"stream"`
-	StreamOptions         *StreamOptions  `json:"stream_options,omitempty"`
-	MaxTokens             *int            `json:"max_tokens,omitempty"`
-	MaxCompletionTokens   *int            `json:"max_completion_tokens,omitempty"`
-	Temperature           *float64        `json:"temperature,omitempty"`
-	TopP                  *float64        `json:"top_p,omitempty"`
-	Seed                  *int64          `json:"seed,omitempty"`
-	Stop                  []string        `json:"stop,omitempty"`
-	PresencePenalty       *float64        `json:"presence_penalty,omitempty"`
-	FrequencyPenalty      *float64        `json:"frequency_penalty,omitempty"`
-	LogitBias             map[string]int  `json:"logit_bias,omitempty"`
-	ParallelToolCalls     *bool           `json:"parallel_tool_calls,omitempty"`
-	Tools                 []Tool          `json:"tools,omitempty"`
-	ToolChoice            *ToolChoice     `json:"tool_choice,omitempty"`
-	ResponseFormat        *ResponseFormat `json:"response_format,omitempty"`
-	ReasoningFormat       string          `json:"reasoning_format,omitempty"` // "hidden", "raw" or "parsed"
-	ReasoningEffort       string          `json:"reasoning_effort,omitempty"` // "none", "default", "low", "medium", "high"
-	IncludeReasoning      *bool           `json:"include_reasoning,omitempty"`
-	ServiceTier           string          `json:"service_tier,omitempty"` // "auto", "on_demand", "flex", "performance"
-	SearchSettings        *SearchSettings `json:"search_settings,omitempty"`
-	User                  string          `json:"user,omitempty"`
-	DisableToolValidation *bool           `json:"disable_tool_validation,omitempty"`
-	CitationOptions       string          `json:"citation_options,omitempty"`
-	Documents             json.RawMessage `json:"documents,omitempty"`
-	CompoundCustom        json.RawMessage `json:"compound_custom,omitempty"`
+	Model                 string            `json:"model"`
+	Messages              []ChatMessage     `json:"messages"`
+	N                     *int              `json:"n,omitempty"`
+	Stream                bool              `json:"stream"`
+	StreamOptions         *StreamOptions    `json:"stream_options,omitempty"`
+	MaxTokens             *int              `json:"max_tokens,omitempty"`
+	MaxCompletionTokens   *int              `json:"max_completion_tokens,omitempty"`
+	Temperature           *float64          `json:"temperature,omitempty"`
+	TopP                  *float64          `json:"top_p,omitempty"`
+	Seed                  *int64            `json:"seed,omitempty"`
+	Stop                  []string          `json:"stop,omitempty"`
+	StopString            string            `json:"-"` // stop as one string, sent when Stop is empty
+	PresencePenalty       *float64          `json:"presence_penalty,omitempty"`
+	FrequencyPenalty      *float64          `json:"frequency_penalty,omitempty"`
+	LogitBias             map[string]int    `json:"logit_bias,omitempty"`
+	ParallelToolCalls     *bool             `json:"parallel_tool_calls,omitempty"`
+	Tools                 []Tool            `json:"tools,omitempty"`
+	ToolChoice            *ToolChoice       `json:"tool_choice,omitempty"`
+	ResponseFormat        *ResponseFormat   `json:"response_format,omitempty"`
+	ReasoningFormat       string            `json:"reasoning_format,omitempty"` // "hidden", "raw" or "parsed"
+	ReasoningEffort       string            `json:"reasoning_effort,omitempty"` // "none", "default", "low", "medium", "high"
+	IncludeReasoning      *bool             `json:"include_reasoning,omitempty"`
+	ServiceTier           string            `json:"service_tier,omitempty"` // "auto", "on_demand", "flex", "performance"
+	SearchSettings        *SearchSettings   `json:"search_settings,omitempty"`
+	User                  string            `json:"user,omitempty"`
+	DisableToolValidation *bool             `json:"disable_tool_validation,omitempty"`
+	CitationOptions       string            `json:"citation_options,omitempty"` // "enabled" or "disabled"
+	Documents             []Document        `json:"documents,omitempty"`
+	CompoundCustom        *CompoundCustom   `json:"compound_custom,omitempty"`
+	Logprobs              *bool             `json:"logprobs,omitempty"`
+	TopLogprobs           *int              `json:"top_logprobs,omitempty"`
+	Metadata              map[string]string `json:"metadata,omitempty"`
+	Store                 *bool             `json:"store,omitempty"`
+	IncludeDomains        []string          `json:"include_domains,omitempty"` // deprecated by Groq for SearchSettings
+	ExcludeDomains        []string          `json:"exclude_domains,omitempty"` // deprecated by Groq for SearchSettings
 	// Extra is merged into the JSON object last (pydantic-ai's extra_body):
 	// its keys override the mapped fields.
 	Extra map[string]any `json:"-"`
 }
 
-// MarshalJSON writes the request with Extra merged in.
+// MarshalJSON writes the request with StopString and Extra merged in.
 func (r ChatCompletionRequest) MarshalJSON() ([]byte, error) {
 	type plain ChatCompletionRequest
 	b, err := json.Marshal(plain(r))
-	if err != nil || len(r.Extra) == 0 {
+	oneStop := r.StopString != "" && len(r.Stop) == 0
+	if err != nil || (len(r.Extra) == 0 && !oneStop) {
 		return b, err
 	}
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, err
+	}
+	if oneStop {
+		m["stop"], _ = json.Marshal(r.StopString)
 	}
 	for k, v := range r.Extra {
 		raw, err := json.Marshal(v)
@@ -67,6 +78,61 @@ func (r ChatCompletionRequest) MarshalJSON() ([]byte, error) {
 		m[k] = raw
 	}
 	return json.Marshal(m)
+}
+
+// Document is a document the model may cite (groq-python's Document).
+type Document struct {
+	ID     string         `json:"id,omitempty"`
+	Source DocumentSource `json:"source"`
+}
+
+// DocumentSource is a document's content: Type "text" with Text, or Type
+// "json" with Data.
+type DocumentSource struct {
+	Type string         // "text" or "json"
+	Text string         // for "text"
+	Data map[string]any // for "json"
+}
+
+// MarshalJSON writes {"type":"text","text":...} or {"type":"json","data":...}.
+func (d DocumentSource) MarshalJSON() ([]byte, error) {
+	switch d.Type {
+	case "text":
+		return json.Marshal(struct {
+			Type string `json:"type"`
+			Text string `json:"text"`
+		}{d.Type, d.Text})
+	case "json":
+		return json.Marshal(struct {
+			Type string         `json:"type"`
+			Data map[string]any `json:"data"`
+		}{d.Type, d.Data})
+	}
+	return nil, fmt.Errorf("groq: document source type %q is neither \"text\" nor \"json\"", d.Type)
+}
+
+// CompoundCustom configures a compound system's models and tools.
+type CompoundCustom struct {
+	Models *CompoundCustomModels `json:"models,omitempty"`
+	Tools  *CompoundCustomTools  `json:"tools,omitempty"`
+}
+
+// CompoundCustomModels names the models a compound system uses.
+type CompoundCustomModels struct {
+	AnsweringModel *string `json:"answering_model,omitempty"`
+	ReasoningModel *string `json:"reasoning_model,omitempty"`
+}
+
+// CompoundCustomTools picks a compound system's tools.
+type CompoundCustomTools struct {
+	EnabledTools    []string         `json:"enabled_tools,omitempty"`
+	WolframSettings *WolframSettings `json:"wolfram_settings,omitempty"`
+}
+
+// WolframSettings holds the Wolfram Alpha credential (a secret: it is sent
+// in the request body).
+type WolframSettings struct {
+	Authorization *string `json:"authorization,omitempty"`
 }
 
 // StreamOptions asks for a usage-only chunk at the end of a stream.
@@ -148,8 +214,20 @@ type FunctionCall struct {
 
 // Tool is a tool offered to the model.
 type Tool struct {
-	Type     string             `json:"type"` // "function"
+	Type     string             `json:"type"` // "function", "browser_search" or "code_interpreter"
 	Function FunctionDefinition `json:"function"`
+}
+
+// MarshalJSON writes {"type": T} alone for a tool other than a function
+// with no function set (Groq's browser_search, code_interpreter).
+func (t Tool) MarshalJSON() ([]byte, error) {
+	if t.Type != "function" && t.Function.Name == "" && t.Function.Description == "" && t.Function.Parameters == nil && t.Function.Strict == nil {
+		return json.Marshal(struct {
+			Type string `json:"type"`
+		}{t.Type})
+	}
+	type plain Tool
+	return json.Marshal(plain(t))
 }
 
 // FunctionDefinition describes a function tool. Description is always sent,
@@ -226,10 +304,114 @@ type ChatCompletion struct {
 	ServiceTier       string          `json:"service_tier,omitempty"`
 	Choices           []Choice        `json:"choices"`
 	Usage             *Usage          `json:"usage,omitempty"`
-	UsageBreakdown    json.RawMessage `json:"usage_breakdown,omitempty"`
-	MCPListTools      json.RawMessage `json:"mcp_list_tools,omitempty"`
+	UsageBreakdown    json.RawMessage `json:"usage_breakdown,omitempty"` // a UsageBreakdown, or null
+	MCPListTools      json.RawMessage `json:"mcp_list_tools,omitempty"`  // []MCPListTool, or null
 	XGroq             *XGroq          `json:"x_groq,omitempty"`
 	Extra             Extra           `json:"-"` // fields this type does not know
+}
+
+// decodeAs decodes raw into a new T; nil when raw is empty, null or does
+// not decode.
+func decodeAs[T any](raw json.RawMessage) *T {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	v := new(T)
+	if json.Unmarshal(raw, v) != nil {
+		return nil
+	}
+	return v
+}
+
+// Annotation is a citation in the answer: Type "document_citation" (a
+// document of the request, by id) or "function_citation" (a tool call's
+// result, by call id), over the content's characters [StartIndex, EndIndex).
+type Annotation struct {
+	Type             string            `json:"type"`
+	DocumentCitation *DocumentCitation `json:"document_citation,omitempty"`
+	FunctionCitation *FunctionCitation `json:"function_citation,omitempty"`
+}
+
+// DocumentCitation cites a document of the request.
+type DocumentCitation struct {
+	DocumentID string `json:"document_id"`
+	StartIndex int    `json:"start_index"`
+	EndIndex   int    `json:"end_index"`
+}
+
+// FunctionCitation cites a tool call's result.
+type FunctionCitation struct {
+	ToolCallID string `json:"tool_call_id"`
+	StartIndex int    `json:"start_index"`
+	EndIndex   int    `json:"end_index"`
+}
+
+// ChoiceLogprobs are the log probabilities of a choice's content tokens.
+type ChoiceLogprobs struct {
+	Content []TokenLogprob `json:"content"`
+}
+
+// TokenLogprob is one output token with its log probability, its UTF-8
+// bytes and the likeliest alternatives (when top_logprobs was asked).
+type TokenLogprob struct {
+	Token       string       `json:"token"`
+	Bytes       []int        `json:"bytes"`
+	Logprob     float64      `json:"logprob"`
+	TopLogprobs []TopLogprob `json:"top_logprobs"`
+}
+
+// TopLogprob is one alternative token at a position.
+type TopLogprob struct {
+	Token   string  `json:"token"`
+	Bytes   []int   `json:"bytes"`
+	Logprob float64 `json:"logprob"`
+}
+
+// XGroqUsage is x_groq.usage of a non-streamed completion: prompt tokens
+// served from Groq's DRAM and SRAM caches.
+type XGroqUsage struct {
+	DRAMCachedTokens *int  `json:"dram_cached_tokens,omitempty"`
+	SRAMCachedTokens *int  `json:"sram_cached_tokens,omitempty"`
+	Extra            Extra `json:"-"`
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (u *XGroqUsage) UnmarshalJSON(b []byte) error {
+	type plain XGroqUsage
+	return unmarshalKeeping(b, (*plain)(u), &u.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (u XGroqUsage) MarshalJSON() ([]byte, error) {
+	type plain XGroqUsage
+	return marshalWith(plain(u), u.Extra)
+}
+
+// UsageBreakdown is the usage of each model a compound system used.
+type UsageBreakdown struct {
+	Models []UsageBreakdownModel `json:"models"`
+}
+
+// UsageBreakdownModel is one model's usage within a UsageBreakdown.
+type UsageBreakdownModel struct {
+	Model string `json:"model"`
+	Usage Usage  `json:"usage"`
+}
+
+// MCPListTool lists the tools of one remote MCP server.
+type MCPListTool struct {
+	ID          string    `json:"id,omitempty"`
+	ServerLabel string    `json:"server_label,omitempty"`
+	Type        string    `json:"type,omitempty"`
+	Tools       []MCPTool `json:"tools,omitempty"`
+}
+
+// MCPTool is one tool of a remote MCP server.
+type MCPTool struct {
+	Name        string          `json:"name,omitempty"`
+	Description string          `json:"description,omitempty"`
+	InputSchema json.RawMessage `json:"input_schema,omitempty"`
+	Annotations json.RawMessage `json:"annotations,omitempty"`
 }
 
 // UnmarshalJSON decodes the known fields and keeps the rest in Extra.
@@ -249,7 +431,20 @@ type Choice struct {
 	Index        int                   `json:"index"`
 	Message      ChatCompletionMessage `json:"message"`
 	FinishReason string                `json:"finish_reason"`
-	Logprobs     json.RawMessage       `json:"logprobs,omitempty"`
+	Logprobs     json.RawMessage       `json:"logprobs,omitempty"` // ChoiceLogprobs, or null
+	Extra        Extra                 `json:"-"`
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (v *Choice) UnmarshalJSON(b []byte) error {
+	type plain Choice
+	return unmarshalKeeping(b, (*plain)(v), &v.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (v Choice) MarshalJSON() ([]byte, error) {
+	type plain Choice
+	return marshalWith(plain(v), v.Extra)
 }
 
 // ChatCompletionMessage is the assistant's message in a ChatCompletion.
@@ -259,7 +454,7 @@ type ChatCompletionMessage struct {
 	Reasoning     *string         `json:"reasoning,omitempty"`
 	ToolCalls     []ToolCall      `json:"tool_calls,omitempty"`
 	ExecutedTools []ExecutedTool  `json:"executed_tools,omitempty"`
-	Annotations   json.RawMessage `json:"annotations,omitempty"`
+	Annotations   json.RawMessage `json:"annotations,omitempty"` // []Annotation
 	FunctionCall  json.RawMessage `json:"function_call,omitempty"`
 	Extra         Extra           `json:"-"`
 }
@@ -337,14 +532,19 @@ type CompletionTokensDetails struct {
 	ReasoningTokens int `json:"reasoning_tokens"`
 }
 
-// XGroq is Groq's extension block: the request id, the seed, and in streams
-// the final usage or an error that stopped the stream early.
+// XGroq is Groq's x_groq block: the request id, the seed, debug data, and
+// "usage", which holds a token usage in a stream's last chunk (Usage) but
+// Groq's cache counters in a non-streamed completion (CacheUsage): a usage
+// with none of prompt_tokens, completion_tokens and total_tokens is read
+// as the latter. In streams it may also hold a per-model breakdown or an
+// error that stopped the stream early.
 type XGroq struct {
 	ID             string          `json:"id,omitempty"`
 	Seed           *int64          `json:"seed,omitempty"`
 	Usage          *Usage          `json:"usage,omitempty"`
-	UsageBreakdown json.RawMessage `json:"usage_breakdown,omitempty"`
-	Error          json.RawMessage `json:"error,omitempty"` // a string, or an error object
+	CacheUsage     *XGroqUsage     `json:"-"`                         // written as "usage" when Usage is nil
+	UsageBreakdown json.RawMessage `json:"usage_breakdown,omitempty"` // a UsageBreakdown, or null
+	Error          json.RawMessage `json:"error,omitempty"`           // a string, or an error object
 	Debug          json.RawMessage `json:"debug,omitempty"`
 	Extra          Extra           `json:"-"`
 }
@@ -352,13 +552,51 @@ type XGroq struct {
 // UnmarshalJSON decodes the known fields and keeps the rest in Extra.
 func (x *XGroq) UnmarshalJSON(b []byte) error {
 	type plain XGroq
-	return unmarshalKeeping(b, (*plain)(x), &x.Extra)
+	if err := unmarshalKeeping(b, (*plain)(x), &x.Extra); err != nil {
+		return err
+	}
+	x.CacheUsage = nil
+	if x.Usage == nil {
+		return nil
+	}
+	var fields struct {
+		Usage map[string]json.RawMessage `json:"usage"`
+	}
+	if json.Unmarshal(b, &fields) != nil {
+		return nil
+	}
+	for _, k := range []string{"prompt_tokens", "completion_tokens", "total_tokens"} {
+		if _, ok := fields.Usage[k]; ok {
+			return nil
+		}
+	}
+	var cache XGroqUsage
+	raw, _ := json.Marshal(fields.Usage)
+	if err := json.Unmarshal(raw, &cache); err != nil {
+		return err
+	}
+	x.Usage, x.CacheUsage = nil, &cache
+	return nil
 }
 
 // MarshalJSON writes the known fields and Extra.
 func (x XGroq) MarshalJSON() ([]byte, error) {
 	type plain XGroq
-	return marshalWith(plain(x), x.Extra)
+	b, err := marshalWith(plain(x), x.Extra)
+	if err != nil || x.Usage != nil || x.CacheUsage == nil {
+		return b, err
+	}
+	usage, err := json.Marshal(x.CacheUsage)
+	if err != nil {
+		return nil, err
+	}
+	out := append([]byte(nil), b[:len(b)-1]...)
+	if len(out) > 1 {
+		out = append(out, ',')
+	}
+	out = append(out, `"usage":`...)
+	out = append(out, usage...)
+	return append(out, '}'), nil
 }
 
 // ChatCompletionChunk is one event of a streamed response. A data payload
@@ -375,6 +613,19 @@ type ChatCompletionChunk struct {
 	UsageBreakdown    json.RawMessage `json:"usage_breakdown,omitempty"`
 	XGroq             *XGroq          `json:"x_groq,omitempty"`
 	Error             *ErrorObject    `json:"error,omitempty"`
+	Extra             Extra           `json:"-"` // fields this type does not know
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (v *ChatCompletionChunk) UnmarshalJSON(b []byte) error {
+	type plain ChatCompletionChunk
+	return unmarshalKeeping(b, (*plain)(v), &v.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (v ChatCompletionChunk) MarshalJSON() ([]byte, error) {
+	type plain ChatCompletionChunk
+	return marshalWith(plain(v), v.Extra)
 }
 
 // ChunkChoice is the one choice of a chunk.
@@ -382,17 +633,44 @@ type ChunkChoice struct {
 	Index        int             `json:"index"`
 	Delta        ChunkDelta      `json:"delta"`
 	FinishReason *string         `json:"finish_reason"`
-	Logprobs     json.RawMessage `json:"logprobs,omitempty"`
+	Logprobs     json.RawMessage `json:"logprobs,omitempty"` // ChoiceLogprobs, or null
+	Extra        Extra           `json:"-"`
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (v *ChunkChoice) UnmarshalJSON(b []byte) error {
+	type plain ChunkChoice
+	return unmarshalKeeping(b, (*plain)(v), &v.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (v ChunkChoice) MarshalJSON() ([]byte, error) {
+	type plain ChunkChoice
+	return marshalWith(plain(v), v.Extra)
 }
 
 // ChunkDelta is what a chunk adds to the assistant's message.
 type ChunkDelta struct {
-	Role          string         `json:"role,omitempty"`
-	Content       *string        `json:"content,omitempty"`
-	Reasoning     *string        `json:"reasoning,omitempty"`
-	Channel       string         `json:"channel,omitempty"` // e.g. "analysis" on gpt-oss reasoning
-	ToolCalls     []ToolCall     `json:"tool_calls,omitempty"`
-	ExecutedTools []ExecutedTool `json:"executed_tools,omitempty"`
+	Role          string          `json:"role,omitempty"`
+	Content       *string         `json:"content,omitempty"`
+	Reasoning     *string         `json:"reasoning,omitempty"`
+	Channel       string          `json:"channel,omitempty"` // e.g. "analysis" on gpt-oss reasoning
+	ToolCalls     []ToolCall      `json:"tool_calls,omitempty"`
+	ExecutedTools []ExecutedTool  `json:"executed_tools,omitempty"`
+	Annotations   json.RawMessage `json:"annotations,omitempty"` // []Annotation
+	Extra         Extra           `json:"-"`
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (v *ChunkDelta) UnmarshalJSON(b []byte) error {
+	type plain ChunkDelta
+	return unmarshalKeeping(b, (*plain)(v), &v.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (v ChunkDelta) MarshalJSON() ([]byte, error) {
+	type plain ChunkDelta
+	return marshalWith(plain(v), v.Extra)
 }
 
 // ErrorResponse is the body of an HTTP error: {"error": {...}}.

@@ -16,19 +16,28 @@ type ModelHTTPError struct {
 	ModelName  string      // the model that was asked
 	Body       []byte      // the response body, raw
 	Header     http.Header // the response headers
+	// SuggestedModelID is a close known model id ("groq:llama-3.3-70b-versatile")
+	// when the provider said the model does not exist, as pydantic-ai's
+	// suggested_model_id; "" otherwise.
+	SuggestedModelID string
 }
 
 // maxErrorBody bounds how much of a body Error prints.
 const maxErrorBody = 2000
 
 // Error returns "status_code: N, model_name: M, body: B", the body cut at
-// 2000 bytes.
+// 2000 bytes, followed by ". Did you mean 'ID'?" when there is a
+// suggested model id.
 func (e *ModelHTTPError) Error() string {
 	body := string(e.Body)
 	if len(body) > maxErrorBody {
 		body = fmt.Sprintf("%s... (%d more bytes)", body[:maxErrorBody], len(body)-maxErrorBody)
 	}
-	return fmt.Sprintf("status_code: %d, model_name: %s, body: %s", e.StatusCode, e.ModelName, body)
+	msg := fmt.Sprintf("status_code: %d, model_name: %s, body: %s", e.StatusCode, e.ModelName, body)
+	if e.SuggestedModelID != "" {
+		msg += ". Did you mean '" + e.SuggestedModelID + "'?"
+	}
+	return msg
 }
 
 // RetryAfter returns how long the server asked the caller to wait, from

@@ -1,6 +1,9 @@
 package llm
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+)
 
 // PartsManager turns the deltas of a streamed response into response parts
 // and the events that describe them, as pydantic-ai's parts manager does.
@@ -9,8 +12,9 @@ import "strings"
 // Deltas are keyed by a vendor id chosen by the caller ("content",
 // "reasoning-0", a tool call's index): a delta whose id names the part
 // being built extends it; any other starts a new part. Starting a part ends
-// the one before it, so the events always read PartStart, PartDelta...,
-// PartEnd, PartStart, ... A tool-call delta is the exception: it extends
+// the one before it, so the events read PartStart, PartDelta..., PartEnd,
+// PartStart, ... (a built-in tool return, which has no deltas, has no
+// PartEnd, as in pydantic-ai). A tool-call delta is the exception: it extends
 // its call wherever that call stands, since providers may interleave calls.
 //
 // Text is accumulated in builders, so a stream of n deltas costs O(n), not
@@ -24,6 +28,11 @@ type PartsManager struct {
 	pending map[string]*pendingCall // tool calls waiting for their name, by vendor id
 	events  []Event                 // reused by every method
 	open    int                     // the part that has started and not ended, plus one; 0 for none
+
+	// IgnoreLeadingWhitespace drops a whitespace-only text delta that would
+	// start a new text part, as pydantic-ai's handle_text_delta does for
+	// models whose profile sets ignore_streamed_leading_whitespace.
+	IgnoreLeadingWhitespace bool
 }
 
 // slot is one part under construction.
@@ -88,10 +97,24 @@ func (m *PartsManager) TextDelta(vendorID, content string) []Event {
 			return m.events
 		}
 	}
+	if m.IgnoreLeadingWhitespace && isSpace(content) {
+		return m.events
+	}
 	s := m.add(vendorID, &TextPart{})
 	s.text.WriteString(content)
 	m.start()
 	return m.events
+}
+
+// isSpace is Python's str.isspace for a non-empty string: Unicode white
+// space, and the separators U+001C to U+001F.
+func isSpace(s string) bool {
+	for _, r := range s {
+		if !unicode.IsSpace(r) && (r < 0x1c || r > 0x1f) {
+			return false
+		}
+	}
+	return true
 }
 
 // ThinkingDelta appends content and signature to the thinking part of
@@ -241,12 +264,18 @@ func (m *PartsManager) start() {
 }
 
 // end emits the PartEndEvent of the open part, if any; next is the kind of
-// the part that follows it.
+// the part that follows it. As pydantic-ai's StreamedResponse
+// (models/__init__.py, iterator_with_part_end), only parts that take
+// deltas end: text, thinking, tool calls and built-in tool calls; a
+// built-in tool return arrives whole and has no end event.
 func (m *PartsManager) end(next string) {
 	if m.open == 0 {
 		return
 	}
 	i := m.open - 1
 	m.open = 0
-	m.events = append(m.events, PartEndEvent{Index: i, Part: m.slots[i].snapshot(), NextPartKind: next})
+	switch m.slots[i].part.(type) {
+	case *TextPart, *ThinkingPart, *ToolCallPart, *BuiltinToolCallPart:
+		m.events = append(m.events, PartEndEvent{Index: i, Part: m.slots[i].snapshot(), NextPartKind: next})
+	}
 }

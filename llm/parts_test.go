@@ -105,3 +105,24 @@ func TestPartsManagerDeltaToAnEarlierCall(t *testing.T) {
 		t.Errorf("args = %q", got)
 	}
 }
+
+// IgnoreLeadingWhitespace drops only whitespace-only deltas (Python's
+// str.isspace) that would start a text part, as pydantic-ai's
+// handle_text_delta(ignore_leading_whitespace=True).
+func TestPartsManagerIgnoreLeadingWhitespace(t *testing.T) {
+	m := llm.PartsManager{IgnoreLeadingWhitespace: true}
+	for _, ws := range []string{"\n\n", " ", "\t\r\v\f", "\u00a0\u2028", "\x1c\x1f", "\u3000"} {
+		if evs := m.TextDelta("content", ws); len(evs) != 0 {
+			t.Errorf("%q started a part: %v", ws, evs)
+		}
+	}
+	if evs := m.TextDelta("content", "\u200bx"); len(evs) != 1 {
+		t.Errorf("text with a non-space started no part")
+	}
+	if evs := m.TextDelta("content", "\n\n"); len(evs) != 1 {
+		t.Errorf("whitespace inside a part was dropped")
+	}
+	if got := m.Parts()[0].(*llm.TextPart).Content; got != "\u200bx\n\n" {
+		t.Errorf("content %q", got)
+	}
+}

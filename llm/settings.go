@@ -29,7 +29,7 @@ type Settings struct {
 	LogitBias         map[string]int    // token id -> bias
 	StopSequences     []string          // sent as "stop"
 	ParallelToolCalls *bool             // sent only when tools are offered
-	Timeout           time.Duration     // client-side timeout of the whole request; 0 for none
+	Timeout           time.Duration     // client-side timeout of a request (for a Groq stream, between events); 0 for the model's own
 	ExtraHeaders      map[string]string // copied onto the HTTP request; the caller's map is never mutated
 	ExtraBody         map[string]any    // merged into the JSON body, overriding mapped fields
 	Thinking          Thinking          // unified reasoning switch; "" leaves the provider's default

@@ -46,7 +46,8 @@ type PartDeltaEvent struct {
 // EventKind returns "part_delta".
 func (PartDeltaEvent) EventKind() string { return "part_delta" }
 
-// PartEndEvent says the part at Index is complete.
+// PartEndEvent says the part at Index is complete. Parts that arrive whole
+// (built-in tool returns) have none.
 type PartEndEvent struct {
 	Index        int          // the part's index
 	Part         ResponsePart // the part as it ends
