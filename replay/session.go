@@ -177,7 +177,7 @@ func New(t testing.TB, opts ...Option) *Session {
 		t.Fatalf("replay: %s: refusing to %s (mode %s) because CI is set; record on a workstation with GROQ_API_KEY set and commit the cassette", s.path, what, mode)
 	}
 	if (mode == ModeRecord || mode == ModeNewEpisodes) && s.cfg.real == nil {
-		envs := append(append([]string{}, cassettes.DefaultSecretEnv...), s.cfg.secretEnvs...)
+		envs := append(append([]string{}, cassettes.DefaultSecretEnv()...), s.cfg.secretEnvs...)
 		set := false
 		for _, e := range envs {
 			set = set || os.Getenv(e) != ""
@@ -186,7 +186,7 @@ func New(t testing.TB, opts ...Option) *Session {
 			t.Fatalf("replay: recording needs %s set in the environment (the API key the real server wants; it is scrubbed from the cassette): %s was not recorded", strings.Join(envs, " or "), s.path)
 		}
 	}
-	s.scrub = cassettes.NewScrubber(s.cfg.scrub...)
+	s.scrub = cassettes.NewScrubber(append([]cassettes.Option{cassettes.WithLogf(t.Logf)}, s.cfg.scrub...)...)
 	s.real = s.cfg.real
 	if s.real == nil {
 		s.real = http.DefaultTransport
