@@ -327,7 +327,7 @@ func (s *Scrubber) Check(n int, i *Interaction) error {
 			continue
 		}
 		if ls := s.eng.ScanStream(p.body); len(ls) > 0 {
-			return &SecretLeakError{Where: fmt.Sprintf("interaction %d %s: it cannot be scrubbed cleanly from %s", n, p.part, ls[0].String())}
+			return &SecretLeakError{What: ls[0].String(), Where: fmt.Sprintf("interaction %d %s (its pieces cannot be rewritten cleanly)", n, p.part)}
 		}
 	}
 	return nil
@@ -381,7 +381,7 @@ func (s *Scrubber) checkEncoded(n int, i *Interaction) error {
 		}
 		if isStream(p.h, string(dec)) {
 			if ls := s.eng.ScanStream(string(dec)); len(ls) > 0 {
-				return &SecretLeakError{Where: where + " (" + enc + "-encoded): " + ls[0].String()}
+				return &SecretLeakError{What: ls[0].String(), Where: where + " (" + enc + "-encoded)"}
 			}
 		}
 	}
