@@ -150,7 +150,9 @@ func TestLintAndSaveByName(t *testing.T) {
 		want  string // in the finding
 	}{
 		{"authorization basic", func(i *Interaction) { i.Request.Headers.Set("Authorization", "Basic dXNlcjpwYXNz") }, "request header Authorization"},
-		{"authorization digest", func(i *Interaction) { i.Request.Headers.Set("Authorization", `Digest username="u", response="6629fae49393a05397450978507c4ef1"`) }, "request header Authorization"},
+		{"authorization digest", func(i *Interaction) {
+			i.Request.Headers.Set("Authorization", `Digest username="u", response="6629fae49393a05397450978507c4ef1"`)
+		}, "request header Authorization"},
 		{"authorization raw", func(i *Interaction) { i.Request.Headers.Set("Authorization", "plainvalue") }, "request header Authorization"},
 		{"proxy-authorization", func(i *Interaction) { i.Request.Headers.Set("Proxy-Authorization", "Basic abc") }, "request header Proxy-Authorization"},
 		{"x-api-key", func(i *Interaction) { i.Request.Headers.Set("X-Api-Key", "abc") }, "request header X-Api-Key"},
