@@ -112,7 +112,8 @@ func WithLogf(logf func(format string, args ...any)) Option {
 // It is safe for concurrent use once built.
 type Scrubber struct {
 	eng     *secrets.Engine
-	bsecret [][]byte            // the strong secrets' forms as bytes
+	bsecret [][]byte            // what a secret may start with: the configured values' forms and the shapes' hints (a prefilter)
+	forms   [][]byte            // the configured values' forms as bytes
 	headers map[string]struct{} // canonical names of the headers listed as secret
 	funcs   []func(*Interaction) error
 }
@@ -145,7 +146,11 @@ func newScrubber(c *config) *Scrubber {
 	eng := secrets.New(secrets.Config{Values: vals, Headers: c.headers, Params: c.params})
 	s := &Scrubber{eng: eng, headers: map[string]struct{}{}, funcs: c.funcs}
 	for _, f := range eng.Forms() {
-		s.bsecret = append(s.bsecret, []byte(f))
+		s.forms = append(s.forms, []byte(f))
+	}
+	s.bsecret = append(s.bsecret, s.forms...)
+	for _, h := range secrets.ShapeHints() {
+		s.bsecret = append(s.bsecret, []byte(h))
 	}
 	for _, h := range append(DefaultSecretHeaders(), c.headers...) {
 		s.headers[http.CanonicalHeaderKey(h)] = struct{}{}
@@ -336,7 +341,7 @@ func (s *Scrubber) Check(n int, i *Interaction) error {
 // CheckBytes scans serialised bytes (e.g. a marshalled cassette) for any
 // configured secret value or credential shape.
 func (s *Scrubber) CheckBytes(b []byte) bool {
-	for _, sec := range s.bsecret {
+	for _, sec := range s.forms {
 		if bytes.Contains(b, sec) {
 			return true
 		}

@@ -62,9 +62,9 @@ var shapes = []shape{
 	{name: "a Google API key (AIza...)", hint: "AIza", re: regexp.MustCompile(`AIza[0-9A-Za-z_-]{30,}`), ok: always},
 	{name: "an xAI API key (xai-...)", hint: "xai-", re: regexp.MustCompile(`\bxai-[A-Za-z0-9]{20,}`), ok: always},
 	{name: "a Hugging Face token (hf_...)", hint: "hf_", re: regexp.MustCompile(`\bhf_[A-Za-z0-9]{30,}`), ok: always},
-	{name: "a GitHub token (ghp_...)", hint: "_", re: regexp.MustCompile(`\bgh[pousr]_[A-Za-z0-9]{30,}`), ok: always},
+	{name: "a GitHub token (ghp_...)", hint: "ghp_|gho_|ghu_|ghs_|ghr_", re: regexp.MustCompile(`\bgh[pousr]_[A-Za-z0-9]{30,}`), ok: always},
 	{name: "a GitHub token (github_pat_...)", hint: "github_pat_", re: regexp.MustCompile(`\bgithub_pat_[A-Za-z0-9_]{30,}`), ok: always},
-	{name: "an AWS access key ID (AKIA...)", hint: "IA", re: regexp.MustCompile(`\b(?:AKIA|ASIA)[A-Z0-9]{16}\b`), ok: always},
+	{name: "an AWS access key ID (AKIA...)", hint: "AKIA|ASIA", re: regexp.MustCompile(`\b(?:AKIA|ASIA)[A-Z0-9]{16}\b`), ok: always},
 	{name: "a Slack token (xox...)", hint: "xox", re: regexp.MustCompile(`\bxox[abposr]-[A-Za-z0-9-]{10,}`), ok: hasDigitAndLetter},
 	{name: "a Stripe key (sk_live_...)", hint: "_live_", re: regexp.MustCompile(`\b[rs]k_live_[A-Za-z0-9]{16,}`), ok: always},
 	{name: "a Perplexity key (pplx-...)", hint: "pplx-", re: regexp.MustCompile(`\bpplx-[A-Za-z0-9]{32,}`), ok: always},
@@ -171,4 +171,15 @@ func hinted(s, hint string) bool {
 		}
 	}
 	return false
+}
+
+// ShapeHints returns byte strings of which every credential shape holds
+// at least one: text with none of them has no shape, so a caller can skip
+// FindShapes for it.
+func ShapeHints() []string {
+	var out []string
+	for _, sh := range shapes {
+		out = append(out, strings.Split(sh.hint, "|")...)
+	}
+	return out
 }
