@@ -13,14 +13,15 @@ import (
 	"github.com/llmvcr/llmvcr/internal/secrets/secretstest"
 )
 
-// streamText joins the content a recorded stream carries.
+// streamText joins the content a recorded stream carries, and then its
+// reasoning.
 func streamText(t *testing.T, body string) string {
 	t.Helper()
 	evs, err := cassettes.SplitSSE(body)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var b strings.Builder
+	var b, r strings.Builder
 	for _, ev := range evs {
 		_, data := eventFields(ev.Raw)
 		if data == "" || data == "[DONE]" {
@@ -34,9 +35,12 @@ func streamText(t *testing.T, body string) string {
 			if ch.Delta.Content != nil {
 				b.WriteString(*ch.Delta.Content)
 			}
+			if ch.Delta.Reasoning != nil {
+				r.WriteString(*ch.Delta.Reasoning)
+			}
 		}
 	}
-	return b.String()
+	return b.String() + "\n" + r.String()
 }
 
 // noKey fails the test when the file at path holds a telling part of key.
@@ -105,7 +109,10 @@ func TestRecordScrubsEveryShapeSplit(t *testing.T) {
 		path := filepath.Join(dir, k.Name+".yaml")
 		cli(t, dir, env, "-stream", "-o", path, "repeat "+k.Value).mustSucceed(t)
 		noKey(t, path, k.Value)
-		load(t, path)
+		c := load(t, path)
+		if text := streamText(t, c.Interactions[0].Response.Body); strings.Contains(text, k.Value[len(k.Value)-10:]) || strings.Count(text, cassettes.Redacted) != 4 {
+			t.Errorf("%s: the joined stream holds the key, or not the 4 redactions: %q", k.Name, text)
+		}
 	}
 }
 
