@@ -90,6 +90,15 @@ var paramSuffixes = []string{"_token", "-token", "_secret", "-secret", "api_key"
 // urlHeaders carry a URL, which is scrubbed as one (its token parameters).
 var urlHeaders = map[string]bool{"Location": true, "Content-Location": true, "Refresh": true}
 
+// protocolHeaders describe the message, not a credential: a weak
+// configured value ("1234") that equals one (Content-Length: 1234) is a
+// coincidence, and redacting it would break the recording.
+var protocolHeaders = map[string]bool{
+	"Content-Length": true, "Content-Type": true, "Content-Encoding": true,
+	"Transfer-Encoding": true, "Date": true, "Connection": true, "Vary": true,
+	"Cache-Control": true, "Accept": true, "Accept-Encoding": true,
+}
+
 // authSchemes are kept when an authorization value is redacted, so the
 // cassette still says what kind of credential was sent.
 var authSchemes = []string{"Bearer", "Basic", "Token", "Digest", "ApiKey", "Api-Key", "Key", "AWS4-HMAC-SHA256", "Negotiate", "NTLM", "DPoP", "OAuth", "GoogleLogin", "HOBA", "Mutual", "SCRAM-SHA-256"}
@@ -330,7 +339,7 @@ func (e *Engine) ScrubHeader(name, v string) string {
 	if e.SecretHeader(name) {
 		return RedactHeaderValue(v)
 	}
-	if e.weakMatch(v) {
+	if !protocolHeaders[http.CanonicalHeaderKey(name)] && e.weakMatch(v) {
 		return RedactHeaderValue(v)
 	}
 	if urlHeaders[http.CanonicalHeaderKey(name)] {
@@ -342,7 +351,7 @@ func (e *Engine) ScrubHeader(name, v string) string {
 // FindHeader reports what secret the value of header name holds, when it
 // holds one (see Find): the names are not considered, only the value.
 func (e *Engine) FindHeader(name, v string) (string, bool) {
-	if e.weakMatch(v) {
+	if !protocolHeaders[http.CanonicalHeaderKey(name)] && e.weakMatch(v) {
 		return Configured, true
 	}
 	if urlHeaders[http.CanonicalHeaderKey(name)] {

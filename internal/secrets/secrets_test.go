@@ -104,6 +104,7 @@ func TestWeakConfiguredValue(t *testing.T) {
 		{"X-Custom", "Bearer test", "Bearer " + secrets.Redacted},
 		{"User-Agent", "pytest/8.0 test-runner", "pytest/8.0 test-runner"},
 		{"Content-Type", "text/event-stream", "text/event-stream"},
+		{"Content-Type", "test", "test"},
 		{"Location", "https://x/cb?code=test&state=testing", "https://x/cb?code=" + secrets.Redacted + "&state=testing"},
 	} {
 		if got := e.ScrubHeader(tt.name, tt.in); got != tt.want {

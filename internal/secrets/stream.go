@@ -136,11 +136,21 @@ func (e *Engine) ScrubStream(body string) (string, []StreamLeak) {
 	if len(edits) == 0 {
 		return body, left
 	}
-	sort.Slice(edits, func(i, j int) bool { return edits[i].start > edits[j].start })
+	// One pass, so that many edits cost one copy of the body.
+	sort.Slice(edits, func(i, j int) bool { return edits[i].start < edits[j].start })
+	var b strings.Builder
+	b.Grow(len(body))
+	last := 0
 	for _, ed := range edits {
-		body = body[:ed.start] + ed.text + body[ed.end:]
+		if ed.start < last {
+			continue // cannot happen: pieces do not overlap
+		}
+		b.WriteString(body[last:ed.start])
+		b.WriteString(ed.text)
+		last = ed.end
 	}
-	return body, left
+	b.WriteString(body[last:])
+	return b.String(), left
 }
 
 // mergeSpans sorts spans and joins the ones that overlap or touch.
