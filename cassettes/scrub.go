@@ -136,12 +136,13 @@ func newScrubber(c *config) *Scrubber {
 	if !c.noDefaults {
 		envs = append(DefaultSecretEnv(), envs...)
 	}
+	// Variables first: a warning names the variable a value came from.
 	var vals []secrets.Value
-	for n, v := range c.secrets {
-		vals = append(vals, secrets.Value{Text: v, Source: fmt.Sprintf("WithSecrets value %d", n+1)})
-	}
 	for _, e := range envs {
 		vals = append(vals, secrets.Value{Text: os.Getenv(e), Source: "$" + e})
+	}
+	for n, v := range c.secrets {
+		vals = append(vals, secrets.Value{Text: v, Source: fmt.Sprintf("WithSecrets value %d", n+1)})
 	}
 	eng := secrets.New(secrets.Config{Values: vals, Headers: c.headers, Params: c.params})
 	s := &Scrubber{eng: eng, headers: map[string]struct{}{}, funcs: c.funcs}
