@@ -1,6 +1,7 @@
 package cassettes
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -326,6 +327,41 @@ version: 1
 		i := c.Interactions[0]
 		if hasPiece(i.Request.Body+i.Response.Body+i.Request.URL, k.Value) || i.Request.Headers.Get("Cookie") != Redacted {
 			t.Errorf("%s: import kept a secret:\n%s\n%s", k.Name, i.Request.Body, i.Response.Body)
+		}
+	}
+}
+
+// The base64 of a configured secret (as in Basic credentials or a data
+// URL, at any alignment) is found at lint, scrubbed at save and import.
+func TestBase64OfConfiguredSecret(t *testing.T) {
+	key := secretstest.Random(400, 40)
+	t.Setenv("GROQ_API_KEY", key)
+	for n, pre := range []string{"", "u:", "us:"} {
+		enc := base64.StdEncoding.EncodeToString([]byte(pre + key))
+		core := enc[4 : len(enc)-4]
+		i := jsonInteraction(chatURL, `{"image":"data:text/plain;base64,`+enc+`"}`, `{"echo":"`+enc+`"}`)
+		c := New(filepath.Join(t.TempDir(), "c.yaml"))
+		c.Interactions = []*Interaction{i}
+		var lint []string
+		for _, f := range Lint(c) {
+			lint = append(lint, f.String())
+		}
+		if got := strings.Join(lint, "\n"); !strings.Contains(got, "request body contains a configured secret value") || !strings.Contains(got, "response body contains a configured secret value") {
+			t.Errorf("alignment %d: lint = %q", n, lint)
+		}
+		if err := c.Save(); err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := os.ReadFile(c.Path)
+		if strings.Contains(string(raw), core) {
+			t.Errorf("alignment %d: the base64 of the key reached the file", n)
+		}
+		imp, err := ImportVCRPy([]byte("interactions:\n- request: {method: POST, uri: '" + chatURL + "', body: '" + enc + "'}\n  response: {status: {code: 200}, body: {string: '" + enc + "'}}\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(imp.Interactions[0].Request.Body+imp.Interactions[0].Response.Body, core) {
+			t.Errorf("alignment %d: import kept the base64 of the key", n)
 		}
 	}
 }
