@@ -40,6 +40,18 @@ func TestShapesFindEveryProvider(t *testing.T) {
 	}
 }
 
+// Hyphenated keys of mixed case and digits are keys.
+func TestShapesHyphenatedKey(t *testing.T) {
+	for _, k := range []string{"sk-FAKE-fake-1234-5678-abcd", "sk-or-v1-" + strings.Repeat("0a1b", 16)} {
+		if _, ok := secrets.HasShape("key " + k + "."); !ok {
+			t.Errorf("%s not found", k)
+		}
+	}
+	if _, ok := secrets.HasShape("sk-learn-compatible-estimators-v2"); ok {
+		t.Error("sk-learn-compatible-estimators-v2 found")
+	}
+}
+
 // Ordinary words with a key-like prefix are not keys.
 func TestShapesLeaveOrdinaryText(t *testing.T) {
 	for _, text := range append(slices.Clone(secretstest.Ordinary),

@@ -45,6 +45,19 @@ func hasDigitAndLetter(s string) bool {
 	return d && l
 }
 
+// mixedCase reports whether s has an ASCII digit, an upper-case and a
+// lower-case letter, as random text does and hyphenated words rarely do.
+func mixedCase(s string) bool {
+	d, u, l := false, false, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		d = d || c >= '0' && c <= '9'
+		u = u || c >= 'A' && c <= 'Z'
+		l = l || c >= 'a' && c <= 'z'
+	}
+	return d && u && l
+}
+
 func always(string) bool { return true }
 
 // shapes are the credential forms found whether or not they are
@@ -57,8 +70,9 @@ var shapes = []shape{
 	{name: "an OpenAI service account key (sk-svcacct-...)", hint: "sk-svcacct-", re: regexp.MustCompile(`\bsk-svcacct-[A-Za-z0-9_-]{16,}`), ok: always},
 	{name: "an OpenAI admin key (sk-admin-...)", hint: "sk-admin-", re: regexp.MustCompile(`\bsk-admin-[A-Za-z0-9_-]{16,}`), ok: always},
 	// OpenAI's older keys, and the many providers that copied the form
-	// (DeepSeek, OpenRouter sk-or-v1-, ...): sk- and a long random run.
-	{name: "an OpenAI-style key (sk-...)", hint: "sk-", re: regexp.MustCompile(`\bsk-[A-Za-z0-9_-]{20,}`), ok: func(m string) bool { return alnumRun(m[3:]) >= 16 }},
+	// (DeepSeek, OpenRouter sk-or-v1-, ...): sk- and a long random run,
+	// or digits and letters of both cases.
+	{name: "an OpenAI-style key (sk-...)", hint: "sk-", re: regexp.MustCompile(`\bsk-[A-Za-z0-9_-]{20,}`), ok: func(m string) bool { return alnumRun(m[3:]) >= 16 || mixedCase(m[3:]) }},
 	{name: "a Google API key (AIza...)", hint: "AIza", re: regexp.MustCompile(`AIza[0-9A-Za-z_-]{30,}`), ok: always},
 	{name: "an xAI API key (xai-...)", hint: "xai-", re: regexp.MustCompile(`\bxai-[A-Za-z0-9]{20,}`), ok: always},
 	{name: "a Hugging Face token (hf_...)", hint: "hf_", re: regexp.MustCompile(`\bhf_[A-Za-z0-9]{30,}`), ok: always},
