@@ -366,15 +366,15 @@ type frame struct {
 	inArray bool   // objects: an element of an array
 }
 
-// jsonLeaves walks a JSON document and returns the string values of text
-// fields with their paths. In a path, an array element is shown by its
-// "index" field when it has one ("choices[0]", "tool_calls[1]") and as
-// "[*]" otherwise, and an object's other "..._index" fields are shown
-// after it ("(content_index=0)"), so that the same field of the same
-// choice (or content block) has the same path in every event.
+// jsonLeaves walks a JSON document (valid JSON: the caller checked) and
+// returns the string values of text fields with their paths. In a path,
+// an array element is shown by its "index" field when it has one
+// ("choices[0]", "tool_calls[1]") and as "[*]" otherwise, and an object's
+// other "..._index" fields are shown after it ("(content_index=0)"), so
+// that the same field of the same choice (or content block) has the same
+// path in every event. It scans the bytes itself, decoding only the
+// strings it keeps: a stream has thousands of events.
 func jsonLeaves(data []byte) []leaf {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
 	type pending struct {
 		frames []frame
 		leaf   leaf
@@ -389,39 +389,55 @@ func jsonLeaves(data []byte) []leaf {
 			stack[n-1].wantKey = true
 		}
 	}
-	for {
-		before := dec.InputOffset()
-		tok, err := dec.Token()
-		if err != nil {
-			break
+	elemScalar := func() {
+		if n := len(stack); n > 0 && stack[n-1].array {
+			stack[n-1].elem = -1
 		}
-		top := -1
-		if len(stack) > 0 {
-			top = len(stack) - 1
-		}
-		switch t := tok.(type) {
-		case json.Delim:
-			switch t {
-			case '{':
-				if top >= 0 && stack[top].array {
-					stack[top].elem = nextID
-				}
-				stack = append(stack, frame{wantKey: true, id: nextID, inArray: top >= 0 && stack[top].array})
-				nextID++
-			case '[':
-				stack = append(stack, frame{array: true, elem: -1})
-			default:
-				stack = stack[:len(stack)-1]
-				valueDone()
+	}
+	for i := 0; i < len(data); {
+		c := data[i]
+		top := len(stack) - 1
+		switch c {
+		case ' ', '\t', '\r', '\n', ',', ':':
+			i++
+		case '{':
+			if top >= 0 && stack[top].array {
+				stack[top].elem = nextID
 			}
-		case string:
+			stack = append(stack, frame{wantKey: true, id: nextID, inArray: top >= 0 && stack[top].array})
+			nextID++
+			i++
+		case '[':
+			elemScalar()
+			stack = append(stack, frame{array: true, elem: -1})
+			i++
+		case '}', ']':
+			if top >= 0 {
+				stack = stack[:top]
+			}
+			valueDone()
+			i++
+		case '"':
+			j := i + 1
+			esc := false
+			for j < len(data) && data[j] != '"' {
+				if data[j] == '\\' {
+					esc = true
+					j++
+				}
+				j++
+			}
+			if j >= len(data) {
+				return nil // not valid JSON after all
+			}
+			lit := data[i : j+1]
+			start, end := i, j+1
+			i = j + 1
 			if top >= 0 && !stack[top].array && stack[top].wantKey {
-				stack[top].key, stack[top].wantKey = t, false
+				stack[top].key, stack[top].wantKey = jsonString(lit, esc), false
 				continue
 			}
-			if top >= 0 && stack[top].array {
-				stack[top].elem = -1
-			}
+			elemScalar()
 			key := ""
 			for k := top; k >= 0; k-- {
 				if !stack[k].array {
@@ -430,33 +446,24 @@ func jsonLeaves(data []byte) []leaf {
 				}
 			}
 			if textFields[key] || top < 0 {
-				start := int(before)
-				for start < len(data) && (data[start] == ' ' || data[start] == '\t' || data[start] == '\r' || data[start] == '\n' || data[start] == ',' || data[start] == ':') {
-					start++
-				}
-				end := int(dec.InputOffset())
-				if start >= len(data) || data[start] != '"' || end > len(data) {
-					start, end = -1, -1
-				}
-				found = append(found, pending{append([]frame(nil), stack...), leaf{text: t, start: start, end: end}})
+				found = append(found, pending{append([]frame(nil), stack...), leaf{text: jsonString(lit, esc), start: start, end: end}})
 			}
 			valueDone()
-		case json.Number:
-			if top >= 0 && !stack[top].array {
+		default: // a number, true, false or null
+			j := i
+			for j < len(data) && !strings.ContainsRune(",]} \t\r\n", rune(data[j])) {
+				j++
+			}
+			v := string(data[i:j])
+			i = j
+			if top >= 0 && !stack[top].array && (c == '-' || c >= '0' && c <= '9') {
 				if k := stack[top].key; k == "index" && stack[top].inArray {
-					index[stack[top].id] = t.String()
+					index[stack[top].id] = v
 				} else if k == "index" || strings.HasSuffix(k, "_index") {
-					extra[stack[top].id] = append(extra[stack[top].id], k+"="+t.String())
+					extra[stack[top].id] = append(extra[stack[top].id], k+"="+v)
 				}
 			}
-			if top >= 0 && stack[top].array {
-				stack[top].elem = -1
-			}
-			valueDone()
-		default:
-			if top >= 0 && stack[top].array {
-				stack[top].elem = -1
-			}
+			elemScalar()
 			valueDone()
 		}
 	}
@@ -490,4 +497,17 @@ func jsonLeaves(data []byte) []leaf {
 		out = append(out, l)
 	}
 	return out
+}
+
+// jsonString decodes a JSON string literal (quotes included); esc says
+// whether it has escapes.
+func jsonString(lit []byte, esc bool) string {
+	if !esc {
+		return string(lit[1 : len(lit)-1])
+	}
+	var s string
+	if json.Unmarshal(lit, &s) != nil {
+		return ""
+	}
+	return s
 }
