@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/llmvcr/llmvcr/internal/sse"
 )
@@ -502,7 +503,7 @@ func jsonLeaves(data []byte) []leaf {
 // jsonString decodes a JSON string literal (quotes included); esc says
 // whether it has escapes.
 func jsonString(lit []byte, esc bool) string {
-	if !esc {
+	if !esc && utf8.Valid(lit) {
 		return string(lit[1 : len(lit)-1])
 	}
 	var s string
