@@ -23,7 +23,7 @@ func streamText(t *testing.T, body string) string {
 	}
 	var b, r strings.Builder
 	for _, ev := range evs {
-		_, data := eventFields(ev.Raw)
+		data, _ := strings.CutPrefix(strings.TrimSpace(string(ev.Raw)), "data: ")
 		if data == "" || data == "[DONE]" {
 			continue
 		}
