@@ -231,6 +231,18 @@ func (e *Engine) fieldLeaks(f field) []fieldLeak {
 	for _, m := range FindShapes(text) {
 		hits = append(hits, hit{m.Start, m.End, m.Kind})
 	}
+	// One leak per span: overlapping hits (a configured value that is
+	// also key-shaped) are joined into one, named by the first.
+	sort.SliceStable(hits, func(i, j int) bool { return hits[i].a < hits[j].a })
+	kept := hits[:0]
+	for _, h := range hits {
+		if n := len(kept); n > 0 && h.a < kept[n-1].b {
+			kept[n-1].b = max(kept[n-1].b, h.b)
+			continue
+		}
+		kept = append(kept, h)
+	}
+	hits = kept
 	var out []fieldLeak
 	for _, h := range hits {
 		var ps []int
