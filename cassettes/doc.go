@@ -28,17 +28,26 @@
 //     bytes. SplitSSE, JoinSSE and MarkSSE convert between the two forms.
 //   - A stream that broke while it was recorded keeps the bytes that
 //     arrived and a StreamErrorHeader response header.
-//   - Secrets are scrubbed (see Scrubber): Authorization and API-key headers,
-//     cookies, API-key query parameters, and the literal value of every
-//     configured secret (the value of $GROQ_API_KEY by default; WithSecrets,
-//     WithSecretEnv add more) wherever it appears, however it is written:
-//     percent-encoded in either case, inside a JSON string with \u or \/
-//     escapes (the string is decoded, scrubbed and re-encoded), inside a
-//     JSON string inside a JSON string, in a gzip request body. Anything
-//     shaped like a Groq key (gsk_...) is scrubbed too, configured or not.
-//     Then every body, URL and header is searched once more in all those
-//     forms; if a secret is still there, Save fails with a
-//     *SecretLeakError that does not contain it.
+//   - Secrets are scrubbed (see Scrubber): Authorization of any scheme,
+//     API-key headers, cookies, API-key and token query parameters, user
+//     information in URLs, tokens in a Location, and the literal value of
+//     every configured secret (the value of each DefaultSecretEnv variable
+//     that is set: GROQ_API_KEY, OPENAI_API_KEY, ANTHROPIC_API_KEY, ...;
+//     WithSecrets, WithSecretEnv add more) wherever it appears, however it
+//     is written: percent-encoded in either case, base64, inside a JSON
+//     string with \u or \/ escapes (the string is decoded, scrubbed and
+//     re-encoded), inside a JSON string inside a JSON string, in a gzip
+//     request body. Anything shaped like a provider's key (Groq gsk_,
+//     OpenAI sk-, Anthropic sk-ant-, Google AIza, xAI xai-, Hugging Face
+//     hf_, GitHub ghp_, AWS AKIA, JSON Web Tokens, ...) is scrubbed too,
+//     configured or not. A secret that a stream carries in pieces, a few
+//     bytes per event, is found in each field's text joined across events
+//     (content, reasoning, tool-call arguments, per choice) and cut out of
+//     the events. Then every body, URL and header is searched once more in
+//     all those forms; if a secret is still there, Save fails with a
+//     *SecretLeakError that names the interaction (and the events) but
+//     does not contain it. A configured value shorter than MinSecretLen is
+//     used on whole header and parameter values only (see WithLogf).
 //   - The file is written atomically: a temporary file in the same
 //     directory, synced, then renamed over the old one. A failed or
 //     interrupted save leaves the previous cassette as it was.

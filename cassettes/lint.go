@@ -5,9 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"net/url"
-	"regexp"
+	"sort"
 	"strings"
+
+	"github.com/llmvcr/llmvcr/internal/secrets"
 )
 
 // Finding is one problem Lint found.
@@ -23,17 +26,6 @@ func (f Finding) String() string {
 		return f.Kind + ": " + f.Message
 	}
 	return fmt.Sprintf("interaction %d: %s: %s", f.Interaction, f.Kind, f.Message)
-}
-
-// secretPatterns are shapes of credentials that must never be in a cassette.
-var secretPatterns = []struct {
-	name string
-	re   *regexp.Regexp
-}{
-	{"a Groq API key (gsk_...)", regexp.MustCompile(`gsk_[A-Za-z0-9]{16,}`)},
-	{"an OpenAI-style key (sk-...)", regexp.MustCompile(`\bsk-[A-Za-z0-9_-]{16,}`)},
-	{"a Google API key (AIza...)", regexp.MustCompile(`AIza[0-9A-Za-z_-]{30,}`)},
-	{"a bearer token", regexp.MustCompile(`(?i)\bbearer\s+([A-Za-z0-9._~+/=-]{8,})`)},
 }
 
 // LintFile loads and lints a cassette file. A file that cannot be loaded
@@ -55,10 +47,18 @@ func LintFile(path string, opts ...Option) ([]Finding, error) {
 	return Lint(c, opts...), nil
 }
 
-// Lint checks a loaded cassette for leftover secrets (configured secret
-// values, and key shapes: gsk_..., sk-..., AIza..., bearer tokens that are
-// not Redacted), bodies that do not parse as their Content-Type says (JSON,
-// event streams whose data is neither JSON nor [DONE]), duplicate
+// Lint checks a loaded cassette for leftover secrets, with the engine Save
+// uses: configured secret values (in every encoded form), credential
+// shapes (Groq gsk_, OpenAI sk-, sk-proj-, sk-svcacct-, Anthropic sk-ant-,
+// Google AIza, xAI xai-, Hugging Face hf_, GitHub ghp_ and github_pat_,
+// AWS AKIA, JSON Web Tokens, bearer tokens), secrets a stream carries in
+// pieces across its events, and by name: every header and parameter that
+// Save redacts (Authorization of any scheme, Proxy-Authorization,
+// X-Api-Key, Cookie, Set-Cookie, key= and token= parameters, user:pass@
+// in a URL, a Location carrying a token) is a finding when its value is
+// not redacted. It also finds bodies that do not parse as their
+// Content-Type says (JSON, event streams whose data is neither JSON nor
+// [DONE]), duplicate
 // interactions (same request and same response), and unreachable ones (a
 // request no client could send: no method, or a URL that does not parse).
 func Lint(c *Cassette, opts ...Option) []Finding {
@@ -79,39 +79,8 @@ func Lint(c *Cassette, opts ...Option) []Finding {
 			add(n, "unreachable", "empty interaction")
 			continue
 		}
-		for _, part := range []struct{ where, text string }{
-			{"request url", i.Request.URL},
-			{"request headers", headerText(i.Request.Headers)},
-			{"request body", decodedBody(i.Request.Headers, i.Request.Body)},
-			{"response headers", headerText(i.Response.Headers)},
-			{"response body", decodedBody(i.Response.Headers, i.Response.Body)},
-		} {
-			// Every view: as written, percent-decoded, and inside escaped
-			// JSON strings ("gsk_\u0046...").
-			vs := views(part.text)
-			literal := false
-			for _, v := range vs {
-				for _, sec := range s.secrets {
-					literal = literal || strings.Contains(v, sec)
-				}
-			}
-			if literal {
-				add(n, "secret", part.where+" contains a configured secret value")
-			}
-		patterns:
-			for _, p := range secretPatterns {
-				for _, v := range vs {
-					for _, m := range p.re.FindAllStringSubmatch(v, -1) {
-						if len(m) > 1 && (m[1] == Redacted || strings.HasPrefix(m[1], Redacted)) {
-							continue
-						}
-						if !literal {
-							add(n, "secret", fmt.Sprintf("%s contains what looks like %s", part.where, p.name))
-						}
-						continue patterns
-					}
-				}
-			}
+		for _, msg := range s.secretFindings(i) {
+			add(n, "secret", msg)
 		}
 		for _, p := range []struct {
 			where string
@@ -149,16 +118,6 @@ func decodedBody(h map[string][]string, body string) string {
 	return string(dec) + "\n" + body
 }
 
-func headerText(h map[string][]string) string {
-	var b strings.Builder
-	for k, vs := range h {
-		for _, v := range vs {
-			b.WriteString(k + ": " + v + "\n")
-		}
-	}
-	return b.String()
-}
-
 func bodyProblem(h map[string][]string, body string) string {
 	hh := httpHeader(h)
 	if enc := hh.Get("Content-Encoding"); enc != "" && enc != "identity" {
@@ -190,4 +149,133 @@ func bodyProblem(h map[string][]string, body string) string {
 		}
 	}
 	return ""
+}
+
+// secretFindings lists the secrets left in an interaction, each message
+// naming the place and what it looks like, never the value.
+func (s *Scrubber) secretFindings(i *Interaction) []string {
+	var out []string
+	// By name.
+	for _, h := range []struct {
+		where string
+		h     http.Header
+	}{{"request header", i.Request.Headers}, {"request trailer", i.Request.Trailer}, {"response header", i.Response.Headers}, {"response trailer", i.Response.Trailer}} {
+		for _, k := range sortedKeys(h.h) {
+			for _, v := range h.h[k] {
+				if s.eng.SecretHeader(k) && !secrets.IsRedactedHeaderValue(v) {
+					out = append(out, fmt.Sprintf("%s %s is not redacted", h.where, http.CanonicalHeaderKey(k)))
+					break
+				}
+				if p := s.eng.URLProblems(v); urlHeaders(k) && len(p) > 0 {
+					out = append(out, fmt.Sprintf("%s %s carries %s", h.where, http.CanonicalHeaderKey(k), p[0]))
+					break
+				}
+			}
+		}
+	}
+	for _, u := range []string{i.Request.URL, i.Request.RequestURI} {
+		for _, p := range s.eng.URLProblems(u) {
+			out = append(out, "request url carries "+p)
+		}
+	}
+	for _, k := range sortedKeys(i.Request.Form) {
+		for _, v := range i.Request.Form[k] {
+			if s.eng.SecretParam(k) && v != "" && v != Redacted {
+				out = append(out, fmt.Sprintf("request form field %s is not redacted", k))
+				break
+			}
+		}
+	}
+	// By value: configured values and shapes, in every view (as written,
+	// percent-decoded, inside escaped JSON strings, decoded from the
+	// Content-Encoding). Secret headers were judged by name above.
+	for _, part := range []struct{ where, text string }{
+		{"request url", i.Request.URL + "\n" + i.Request.RequestURI + "\n" + i.Request.Host},
+		{"request headers", s.headerText(i.Request.Headers, i.Request.Trailer)},
+		{"request form", formText(i.Request.Form)},
+		{"request body", decodedBody(i.Request.Headers, i.Request.Body)},
+		{"response headers", s.headerText(i.Response.Headers, i.Response.Trailer)},
+		{"response body", decodedBody(i.Response.Headers, i.Response.Body)},
+	} {
+		if part.text == "" {
+			continue
+		}
+		if s.eng.FindConfigured(part.text) {
+			out = append(out, part.where+" contains a configured secret value")
+			continue
+		}
+		kinds := map[string]bool{}
+		for _, v := range views(part.text) {
+			for _, m := range secrets.FindShapes(v) {
+				if !kinds[m.Kind] {
+					kinds[m.Kind] = true
+					out = append(out, fmt.Sprintf("%s contains what looks like %s", part.where, m.Kind))
+				}
+			}
+		}
+	}
+	// Split across the events of a stream.
+	for _, p := range []struct {
+		where string
+		h     http.Header
+		body  string
+	}{{"request body", i.Request.Headers, i.Request.Body}, {"response body", i.Response.Headers, i.Response.Body}} {
+		body := p.body
+		if contentEncoding(p.h) != "" {
+			dec, _ := decode(contentEncoding(p.h), []byte(body))
+			body = string(dec)
+		}
+		if !isStream(p.h, body) {
+			continue
+		}
+		for _, l := range s.eng.ScanStream(body) {
+			out = append(out, p.where+" holds "+l.String())
+		}
+	}
+	return out
+}
+
+// urlHeaders reports whether a header's value is a URL (Location).
+func urlHeaders(name string) bool {
+	switch http.CanonicalHeaderKey(name) {
+	case "Location", "Content-Location", "Refresh":
+		return true
+	}
+	return false
+}
+
+func sortedKeys(m map[string][]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// headerText is the headers other than the secret ones (judged by name)
+// as "Name: value" lines.
+func (s *Scrubber) headerText(hs ...map[string][]string) string {
+	var b strings.Builder
+	for _, h := range hs {
+		for _, k := range sortedKeys(h) {
+			if s.eng.SecretHeader(k) {
+				continue
+			}
+			for _, v := range h[k] {
+				b.WriteString(k + ": " + v + "\n")
+			}
+		}
+	}
+	return b.String()
+}
+
+func formText(f map[string][]string) string {
+	var b strings.Builder
+	for _, k := range sortedKeys(f) {
+		for _, v := range f[k] {
+			b.WriteString(k + "=" + v + "\n")
+		}
+	}
+	return b.String()
 }

@@ -2,37 +2,47 @@ package cassettes
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net/http"
-	"net/url"
 	"os"
-	"regexp"
 	"strings"
+	"sync"
+
+	"github.com/llmvcr/llmvcr/internal/secrets"
 )
 
 // Redacted replaces every scrubbed value in a saved cassette.
-const Redacted = "REDACTED"
+const Redacted = secrets.Redacted
 
-// DefaultSecretEnv names the environment variables whose values are
-// treated as secrets unless WithoutDefaultSecrets is given.
-var DefaultSecretEnv = []string{"GROQ_API_KEY"}
+// DefaultSecretEnv returns the environment variables whose values are
+// treated as secrets unless WithoutDefaultSecrets is given: the API keys
+// of the major LLM providers (GROQ_API_KEY, OPENAI_API_KEY,
+// ANTHROPIC_API_KEY, GEMINI_API_KEY, GOOGLE_API_KEY, MISTRAL_API_KEY,
+// XAI_API_KEY, HF_TOKEN, ...) and common cloud tokens. Every one that is
+// set is a secret. It returns a new slice each time: the defaults cannot
+// be changed, only added to (WithSecretEnv).
+func DefaultSecretEnv() []string { return secrets.DefaultEnv() }
 
-// DefaultSecretHeaders are the header names whose values are always
-// scrubbed (compared case-insensitively).
-var DefaultSecretHeaders = []string{
-	"Authorization", "Proxy-Authorization", "X-Api-Key", "Api-Key",
-	"X-Goog-Api-Key", "Openai-Api-Key", "X-Auth-Token", "Cookie", "Set-Cookie",
-	"Openai-Organization", "Openai-Project",
-}
+// DefaultSecretHeaders returns the header names whose values are always
+// scrubbed (compared case-insensitively); names ending in -Api-Key,
+// -Token, -Secret or -Password are scrubbed too. It returns a new slice
+// each time; WithSecretHeaders adds names.
+func DefaultSecretHeaders() []string { return secrets.DefaultHeaders() }
 
-// DefaultSecretParams are the URL query parameters whose values are always
-// scrubbed (compared case-insensitively).
-var DefaultSecretParams = []string{
-	"key", "api_key", "apikey", "api-key", "access_token", "token", "auth", "secret", "password",
-}
+// DefaultSecretParams returns the URL query parameter names whose values
+// are always scrubbed (compared case-insensitively); names ending in
+// _token, _secret, api_key or password are scrubbed too. It returns a new
+// slice each time; WithSecretParams adds names.
+func DefaultSecretParams() []string { return secrets.DefaultParams() }
+
+// MinSecretLen is the shortest configured secret that is searched for in
+// bodies. A shorter one (GROQ_API_KEY=test) would rewrite ordinary text,
+// so it is redacted only where it is a whole header value or URL
+// parameter value, and a warning says so once (see WithLogf).
+const MinSecretLen = secrets.MinKeyLen
 
 // Option configures scrubbing and saving (Save, NewScrubber).
 type Option func(*config)
@@ -45,10 +55,12 @@ type config struct {
 	params     []string
 	funcs      []func(*Interaction) error
 	raw        bool
+	logf       func(format string, args ...any)
 }
 
 // WithSecrets adds literal secret values to scrub from headers, URLs and
-// bodies, and to scan for before saving. Empty values are ignored.
+// bodies, and to scan for before saving. Empty values are ignored; values
+// shorter than MinSecretLen are used on headers and URL parameters only.
 func WithSecrets(values ...string) Option {
 	return func(c *config) { c.secrets = append(c.secrets, values...) }
 }
@@ -60,7 +72,7 @@ func WithSecretEnv(names ...string) Option {
 }
 
 // WithoutDefaultSecrets stops DefaultSecretEnv from being read. Header,
-// parameter and custom scrubbers still run.
+// parameter, shape and custom scrubbers still run.
 func WithoutDefaultSecrets() Option {
 	return func(c *config) { c.noDefaults = true }
 }
@@ -88,13 +100,21 @@ func WithRawBodies() Option {
 	return func(c *config) { c.raw = true }
 }
 
+// WithLogf sets where warnings go (a configured secret too short to be
+// searched for in bodies), for instance a test's t.Logf. Each is given
+// once per Scrubber. Without it they go to the standard logger, once per
+// process.
+func WithLogf(logf func(format string, args ...any)) Option {
+	return func(c *config) { c.logf = logf }
+}
+
 // Scrubber removes secrets from interactions and scans for leftovers.
 // It is safe for concurrent use once built.
 type Scrubber struct {
-	secrets []string            // literal values, longest first, with their encoded forms
-	bsecret [][]byte            // secrets as bytes
-	headers map[string]struct{} // canonical header names
-	params  map[string]struct{} // lower-case parameter names
+	eng     *secrets.Engine
+	bsecret [][]byte            // what a secret may start with: the configured values' forms and the shapes' hints (a prefilter)
+	forms   [][]byte            // the configured values' forms as bytes
+	headers map[string]struct{} // canonical names of the headers listed as secret
 	funcs   []func(*Interaction) error
 }
 
@@ -108,201 +128,73 @@ func NewScrubber(opts ...Option) *Scrubber {
 	return newScrubber(&c)
 }
 
+// logged holds the warnings already given to the standard logger.
+var logged sync.Map
+
 func newScrubber(c *config) *Scrubber {
-	s := &Scrubber{headers: map[string]struct{}{}, params: map[string]struct{}{}, funcs: c.funcs}
 	envs := c.envs
 	if !c.noDefaults {
-		envs = append(append([]string{}, DefaultSecretEnv...), envs...)
+		envs = append(DefaultSecretEnv(), envs...)
 	}
-	vals := append([]string{}, c.secrets...)
+	// Variables first: a warning names the variable a value came from.
+	var vals []secrets.Value
 	for _, e := range envs {
-		vals = append(vals, os.Getenv(e))
+		vals = append(vals, secrets.Value{Text: os.Getenv(e), Source: "$" + e})
 	}
-	seen := map[string]bool{}
-	for _, v := range vals {
-		// Very short values would scrub ordinary text; a real key is long.
-		if len(v) < 4 {
-			continue
-		}
-		for _, f := range encodings(v) {
-			if !seen[f] {
-				seen[f] = true
-				s.secrets = append(s.secrets, f)
-			}
-		}
+	for n, v := range c.secrets {
+		vals = append(vals, secrets.Value{Text: v, Source: fmt.Sprintf("WithSecrets value %d", n+1)})
 	}
-	// Longest first, so an encoded form is replaced before its substrings.
-	for i := 1; i < len(s.secrets); i++ {
-		for j := i; j > 0 && len(s.secrets[j]) > len(s.secrets[j-1]); j-- {
-			s.secrets[j], s.secrets[j-1] = s.secrets[j-1], s.secrets[j]
-		}
+	eng := secrets.New(secrets.Config{Values: vals, Headers: c.headers, Params: c.params})
+	s := &Scrubber{eng: eng, headers: map[string]struct{}{}, funcs: c.funcs}
+	for _, f := range eng.Forms() {
+		s.forms = append(s.forms, []byte(f))
 	}
-	for _, sec := range s.secrets {
-		s.bsecret = append(s.bsecret, []byte(sec))
+	s.bsecret = append(s.bsecret, s.forms...)
+	for _, h := range secrets.ShapeHints() {
+		s.bsecret = append(s.bsecret, []byte(h))
 	}
-	for _, h := range append(append([]string{}, DefaultSecretHeaders...), c.headers...) {
+	for _, h := range append(DefaultSecretHeaders(), c.headers...) {
 		s.headers[http.CanonicalHeaderKey(h)] = struct{}{}
 	}
-	for _, p := range append(append([]string{}, DefaultSecretParams...), c.params...) {
-		s.params[strings.ToLower(p)] = struct{}{}
+	for _, w := range eng.Warnings() {
+		msg := "cassettes: " + w
+		if c.logf != nil {
+			c.logf("%s", msg)
+		} else if _, seen := logged.LoadOrStore(msg, true); !seen {
+			log.Print(msg)
+		}
 	}
 	return s
 }
 
-// encodings returns v and the forms it takes inside JSON strings, URLs and
-// HTML-escaped JSON.
-func encodings(v string) []string {
-	out := []string{v}
-	if b, err := json.Marshal(v); err == nil {
-		out = append(out, string(b[1:len(b)-1]))
-	}
-	var ascii strings.Builder
-	for _, r := range v {
-		fmt.Fprintf(&ascii, "\\u%04x", r)
-	}
-	out = append(out, ascii.String(), url.QueryEscape(v), url.PathEscape(v))
-	return out
-}
-
-// groqKey is the shape of a Groq API key. Anything of this shape is
-// scrubbed even when it is not a configured secret, so a key passed in
-// code (not through $GROQ_API_KEY) still never reaches a cassette.
-var groqKey = regexp.MustCompile(`gsk_[A-Za-z0-9]{32,}`)
-
-// ScrubString replaces every configured secret value in s, and anything
-// shaped like a Groq API key (gsk_ and 32 or more letters and digits),
-// with Redacted.
+// ScrubString replaces every configured secret value in s (see
+// MinSecretLen), and anything shaped like a provider's key or token (Groq
+// gsk_, OpenAI sk-, Anthropic sk-ant-, Google AIza, xAI xai-, Hugging Face
+// hf_, GitHub ghp_, AWS AKIA, JSON Web Tokens, ...), with Redacted.
 // Secrets are found however they are escaped: percent-encodings in
-// either case, and JSON string literals with \u or \/ escapes (a literal
-// whose decoded text holds a secret is re-encoded with it scrubbed).
-func (s *Scrubber) ScrubString(v string) string { return s.scrubString(v, 0) }
-
-func (s *Scrubber) scrubString(v string, depth int) string {
-	v = s.scrubLiteral(v)
-	if strings.Contains(v, "%") {
-		if u := upperPercent(v); u != v {
-			if w := s.scrubLiteral(u); w != u {
-				v = w
-			}
-		}
-	}
-	return s.scrubJSONLiterals(v, depth)
-}
-
-// scrubLiteral replaces the secrets' literal and encoded forms and Groq
-// key shapes.
-func (s *Scrubber) scrubLiteral(v string) string {
-	for _, sec := range s.secrets {
-		if strings.Contains(v, sec) {
-			v = strings.ReplaceAll(v, sec, Redacted)
-		}
-	}
-	if strings.Contains(v, "gsk_") {
-		v = groqKey.ReplaceAllString(v, Redacted)
-	}
-	return v
-}
+// either case, base64, and JSON string literals with \u or \/ escapes (a
+// literal whose decoded text holds a secret is re-encoded with it
+// scrubbed).
+func (s *Scrubber) ScrubString(v string) string { return s.eng.ScrubText(v) }
 
 func (s *Scrubber) scrubHeaders(h http.Header) {
 	for k, vs := range h {
-		if _, ok := s.headers[http.CanonicalHeaderKey(k)]; ok {
-			for n, v := range vs {
-				vs[n] = redactHeaderValue(v)
-			}
-			continue
-		}
 		for n, v := range vs {
-			vs[n] = s.ScrubString(v)
+			vs[n] = s.eng.ScrubHeader(k, v)
 		}
 	}
 }
 
-// redactHeaderValue keeps an auth scheme ("Bearer") so the cassette still
-// says what kind of credential was sent.
-func redactHeaderValue(v string) string {
-	if sch, _, ok := strings.Cut(v, " "); ok && (strings.EqualFold(sch, "bearer") || strings.EqualFold(sch, "basic") || strings.EqualFold(sch, "token")) {
-		return sch + " " + Redacted
-	}
-	return Redacted
-}
-
-// ScrubURL scrubs secret query parameters and literal secrets from a URL.
-func (s *Scrubber) ScrubURL(raw string) string {
-	if !s.urlMayNeedParse(raw) {
-		return s.ScrubString(raw)
-	}
-	u, err := url.Parse(raw)
-	if err == nil && u.RawQuery != "" {
-		q := u.Query()
-		changed := false
-		for k, vs := range q {
-			if _, ok := s.params[strings.ToLower(k)]; ok {
-				for n := range vs {
-					vs[n] = Redacted
-				}
-				changed = true
-				continue
-			}
-			for n, v := range vs {
-				if s.contains(v) {
-					vs[n] = s.ScrubString(v)
-					changed = true
-				}
-			}
-		}
-		if changed {
-			u.RawQuery = q.Encode()
-			raw = u.String()
-		}
-	}
-	if err == nil && s.contains(u.Path) {
-		u.Path, u.RawPath = s.ScrubString(u.Path), ""
-		raw = u.String()
-	}
-	if err == nil && u.User != nil {
-		u.User = url.User(Redacted)
-		raw = u.String()
-	}
-	return s.ScrubString(raw)
-}
-
-// urlMayNeedParse is a cheap pre-check: does the URL carry user info or
-// a query parameter whose name is a secret one?
-func (s *Scrubber) urlMayNeedParse(raw string) bool {
-	q := strings.IndexByte(raw, '?')
-	if at := strings.IndexByte(raw, '@'); at >= 0 && (q < 0 || at < q) {
-		return true
-	}
-	if strings.ContainsAny(raw, "%\\") {
-		return true // an escape may hide a secret: decode and look
-	}
-	if q < 0 {
-		return false
-	}
-	rest := raw[q+1:]
-	if h := strings.IndexByte(rest, '#'); h >= 0 {
-		rest = rest[:h]
-	}
-	for rest != "" {
-		var kv string
-		kv, rest, _ = strings.Cut(rest, "&")
-		k, _, _ := strings.Cut(kv, "=")
-		if strings.ContainsAny(k, "%+") {
-			return true // encoded name: let url.ParseQuery decide
-		}
-		for name := range s.params {
-			if strings.EqualFold(k, name) {
-				return true
-			}
-		}
-	}
-	return false
-}
+// ScrubURL scrubs secret query and fragment parameters, user information
+// (user:password@) and literal secrets from a URL.
+func (s *Scrubber) ScrubURL(raw string) string { return s.eng.ScrubURL(raw) }
 
 // Scrub removes secrets from one interaction in place: secret headers
-// (request and response), secret query parameters, and every literal
-// secret value in URLs, headers, forms and bodies; then it runs the custom
-// scrubbers. Content-Length is fixed when a body changes length.
+// (request and response), secret query parameters, URLs in Location
+// headers, every secret value in URLs, headers, forms and bodies, and
+// secrets that an event stream carries in pieces (see the package doc);
+// then it runs the custom scrubbers. Content-Length is fixed when a body
+// changes length.
 func (s *Scrubber) Scrub(i *Interaction) error {
 	rq := &i.Request
 	s.scrubHeaders(rq.Headers)
@@ -311,23 +203,23 @@ func (s *Scrubber) Scrub(i *Interaction) error {
 	rq.RequestURI = s.ScrubURL(rq.RequestURI)
 	rq.Host = s.ScrubString(rq.Host)
 	for k, vs := range rq.Form {
-		_, secret := s.params[strings.ToLower(k)]
+		secret := s.eng.SecretParam(k)
 		for n, v := range vs {
 			if secret {
 				vs[n] = Redacted
 			} else {
-				vs[n] = s.ScrubString(v)
+				vs[n] = s.eng.ScrubParamValue(v)
 			}
 		}
 	}
-	if b := s.ScrubString(rq.Body); b != rq.Body {
+	if b := s.scrubBody(rq.Headers, rq.Body); b != rq.Body {
 		rq.Body = b
 		fixRequestLength(rq)
 	}
 	rs := &i.Response
 	s.scrubHeaders(rs.Headers)
 	s.scrubHeaders(rs.Trailer)
-	if b := s.ScrubString(rs.Body); b != rs.Body {
+	if b := s.scrubBody(rs.Headers, rs.Body); b != rs.Body {
 		rs.Body = b
 		fixResponseLength(rs)
 	}
@@ -339,58 +231,123 @@ func (s *Scrubber) Scrub(i *Interaction) error {
 	return nil
 }
 
-// SecretLeakError reports that a configured secret value was still
-// present after scrubbing. It never contains the secret itself.
+// scrubBody scrubs a body as text and, when it is an event stream, the
+// secrets its events carry in pieces.
+func (s *Scrubber) scrubBody(h http.Header, body string) string {
+	body = s.ScrubString(body)
+	if isStream(h, body) {
+		body, _ = s.eng.ScrubStream(body) // what is left is Check's to refuse
+	}
+	return body
+}
+
+// isStream reports whether a body is (or looks like) an event stream.
+func isStream(h http.Header, body string) bool {
+	if IsSSE(h) {
+		return true
+	}
+	if IsJSON(h) {
+		return false
+	}
+	for _, p := range []string{"data:", "event:", ":", "id:"} {
+		if strings.HasPrefix(body, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// SecretLeakError reports that a secret was still present after
+// scrubbing. It never contains the secret itself.
 type SecretLeakError struct {
 	Path  string // the cassette file
-	Where string // where the value was found, e.g. "interaction 2 response body"
+	Where string // where it was found, e.g. "interaction 2 response body"
+	What  string // what was found, e.g. "what looks like a Groq API key (gsk_...)"; "" for a configured secret value
 }
 
 // Error says where the secret was found, never what it is.
 func (e *SecretLeakError) Error() string {
-	return fmt.Sprintf("cassettes: save %s: a configured secret value is still present in %s after scrubbing; refusing to write it", e.Path, e.Where)
+	what := e.What
+	if what == "" {
+		what = "a configured secret value"
+	}
+	save := "cassettes: save " + e.Path + ": "
+	if e.Path == "" {
+		save = "cassettes: "
+	}
+	return fmt.Sprintf("%s%s is still present in %s after scrubbing; refusing to write it", save, what, e.Where)
 }
 
-// Check scans the interaction for any configured secret value and
-// returns a *SecretLeakError (without the secret) naming where it is.
+// leak builds a *SecretLeakError for interaction n.
+func leak(n int, part, kind string) *SecretLeakError {
+	e := &SecretLeakError{Where: fmt.Sprintf("interaction %d %s", n, part)}
+	switch {
+	case kind == secrets.Configured:
+	case strings.HasPrefix(kind, "a ") || strings.HasPrefix(kind, "an "):
+		e.What = "what looks like " + kind
+	default:
+		e.What = kind
+	}
+	return e
+}
+
+// Check scans the interaction for any secret (configured value, shape,
+// or one that a stream carries in pieces) and returns a
+// *SecretLeakError (without the secret) naming where it is.
 func (s *Scrubber) Check(n int, i *Interaction) error {
-	where := func(part string) error {
-		return &SecretLeakError{Where: fmt.Sprintf("interaction %d %s", n, part)}
+	for _, v := range []string{i.Request.URL, i.Request.RequestURI, i.Request.Host} {
+		if kind, ok := s.eng.Find(v); ok {
+			return leak(n, "request url", kind)
+		}
 	}
-	if s.contains(i.Request.URL) || s.contains(i.Request.RequestURI) || s.contains(i.Request.Host) {
-		return where("request url")
+	for _, v := range []string{i.Request.URL, i.Request.RequestURI} {
+		if p := s.eng.URLProblems(v); len(p) > 0 {
+			return leak(n, "request url", p[0])
+		}
 	}
-	if s.headerHas(i.Request.Headers) || s.headerHas(i.Request.Trailer) {
-		return where("request headers")
+	if kind, ok := s.headerFind(i.Request.Headers, i.Request.Trailer); ok {
+		return leak(n, "request headers", kind)
 	}
 	for _, vs := range i.Request.Form {
 		for _, v := range vs {
-			if s.contains(v) {
-				return where("request form")
+			if kind, ok := s.eng.Find(v); ok {
+				return leak(n, "request form", kind)
 			}
 		}
 	}
-	if s.contains(i.Request.Body) {
-		return where("request body")
+	if kind, ok := s.eng.Find(i.Request.Body); ok {
+		return leak(n, "request body", kind)
 	}
-	if s.headerHas(i.Response.Headers) || s.headerHas(i.Response.Trailer) {
-		return where("response headers")
+	if kind, ok := s.headerFind(i.Response.Headers, i.Response.Trailer); ok {
+		return leak(n, "response headers", kind)
 	}
-	if s.contains(i.Response.Body) {
-		return where("response body")
+	if kind, ok := s.eng.Find(i.Response.Body); ok {
+		return leak(n, "response body", kind)
+	}
+	for _, p := range []struct {
+		part string
+		h    http.Header
+		body string
+	}{{"request body", i.Request.Headers, i.Request.Body}, {"response body", i.Response.Headers, i.Response.Body}} {
+		if !isStream(p.h, p.body) {
+			continue
+		}
+		if ls := s.eng.ScanStream(p.body); len(ls) > 0 {
+			return &SecretLeakError{What: ls[0].String(), Where: fmt.Sprintf("interaction %d %s (its pieces cannot be rewritten cleanly)", n, p.part)}
+		}
 	}
 	return nil
 }
 
 // CheckBytes scans serialised bytes (e.g. a marshalled cassette) for any
-// configured secret value.
+// configured secret value or credential shape.
 func (s *Scrubber) CheckBytes(b []byte) bool {
-	for _, sec := range s.bsecret {
+	for _, sec := range s.forms {
 		if bytes.Contains(b, sec) {
 			return true
 		}
 	}
-	return groqKey.Match(b) || s.contains(string(b))
+	return s.contains(string(b))
 }
 
 // UnscannableError reports a body that Save cannot scan for secrets (its
@@ -425,8 +382,13 @@ func (s *Scrubber) checkEncoded(n int, i *Interaction) error {
 		if err != nil && !(errors.Is(err, io.ErrUnexpectedEOF) && len(dec) > 0) {
 			return &UnscannableError{Where: where, Encoding: enc}
 		}
-		if s.contains(string(dec)) {
-			return &SecretLeakError{Where: where + " (" + enc + "-encoded)"}
+		if kind, ok := s.eng.Find(string(dec)); ok {
+			return leak(n, p.where+" ("+enc+"-encoded)", kind)
+		}
+		if isStream(p.h, string(dec)) {
+			if ls := s.eng.ScanStream(string(dec)); len(ls) > 0 {
+				return &SecretLeakError{What: ls[0].String(), Where: where + " (" + enc + "-encoded)"}
+			}
 		}
 	}
 	return nil
@@ -435,36 +397,43 @@ func (s *Scrubber) checkEncoded(n int, i *Interaction) error {
 // contains reports whether v holds a secret in any of its views (as
 // written, percent-decoded, or inside an escaped JSON string).
 func (s *Scrubber) contains(v string) bool {
-	for _, w := range views(v) {
-		if s.containsLiteral(w) {
-			return true
-		}
-	}
-	return false
+	_, ok := s.eng.Find(v)
+	return ok
 }
 
-// hasPlain is contains for decoded text.
-func (s *Scrubber) hasPlain(v string, _ int) bool { return s.contains(v) }
-
-func (s *Scrubber) containsLiteral(v string) bool {
-	for _, sec := range s.secrets {
-		if strings.Contains(v, sec) {
-			return true
-		}
-	}
-	return strings.Contains(v, "gsk_") && groqKey.MatchString(v)
-}
-
-func (s *Scrubber) headerHas(h http.Header) bool {
-	for k, vs := range h {
-		if s.contains(k) {
-			return true
-		}
-		for _, v := range vs {
-			if s.contains(v) {
-				return true
+// headerFind looks for a secret in header names and values (values of
+// secret headers included: they must be redacted by now).
+func (s *Scrubber) headerFind(hs ...http.Header) (string, bool) {
+	for _, h := range hs {
+		for k, vs := range h {
+			if kind, ok := s.eng.Find(k); ok {
+				return kind, true
+			}
+			for _, v := range vs {
+				if s.eng.SecretHeader(k) && !secrets.IsRedactedHeaderValue(v) {
+					return "the value of the header " + http.CanonicalHeaderKey(k), true
+				}
+				if kind, ok := s.eng.FindHeader(k, v); ok {
+					return kind, true
+				}
 			}
 		}
 	}
-	return false
+	return "", false
 }
+
+// groqKey is kept for the request matcher (match.go), which looks for a
+// Groq-shaped key in request bytes; secrets.FindShapes knows every shape.
+var groqKey = groqShape{}
+
+type groqShape struct{}
+
+// Match reports whether b holds any credential shape (not only Groq's).
+func (groqShape) Match(b []byte) bool {
+	_, ok := secrets.HasShape(string(b))
+	return ok
+}
+
+// redactHeaderValue is the saved form of a secret header's value (used
+// by the request matcher, match.go): an authorization scheme is kept.
+func redactHeaderValue(v string) string { return secrets.RedactHeaderValue(v) }

@@ -83,7 +83,10 @@ func ImportVCRPyFile(path string) (*Cassette, error) {
 // or {base64_string: ...} maps, or pydantic-ai's structured parsed_body
 // (turned back into JSON). Header names are canonicalised and
 // Content-Length fixed to the converted bodies. Bodies are then made
-// readable as Save would (see Readable).
+// readable and scrubbed as Save would (see Readable and Scrubber, with
+// the default secrets); a secret that cannot be scrubbed (one a stream
+// carries in pieces that cannot be rewritten) is an *ImportError naming
+// the interaction and the events.
 func ImportVCRPy(data []byte) (c *Cassette, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -118,12 +121,21 @@ func ImportVCRPy(data []byte) (c *Cassette, err error) {
 		return nil, &ImportError{Interaction: -1, Err: fmt.Errorf("unsupported vcrpy cassette version %v", v)}
 	}
 	c = New("")
+	scrub := NewScrubber()
 	for n, vi := range f.Interactions {
 		i, err := convertVCRPy(&vi)
 		if err != nil {
 			return nil, &ImportError{Interaction: n, Err: err}
 		}
 		i.ID = n
+		// Scrubbed as Save scrubs, with the same engine, so that an
+		// imported cassette holds no secret even before it is saved.
+		if err := scrub.Scrub(i); err != nil {
+			return nil, &ImportError{Interaction: n, Err: err}
+		}
+		if err := scrub.Check(n, i); err != nil {
+			return nil, &ImportError{Interaction: n, Err: err}
+		}
 		c.Interactions = append(c.Interactions, i)
 	}
 	return c, nil

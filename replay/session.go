@@ -231,7 +231,7 @@ func New(t testing.TB, opts ...Option) *Session {
 		t.Fatal(s.cfg.missingKey(s.path))
 	}
 	// Every provider key variable that is set is a secret.
-	s.scrub = cassettes.NewScrubber(append([]cassettes.Option{cassettes.WithSecretEnv(keyEnvs...)}, s.cfg.scrub...)...)
+	s.scrub = cassettes.NewScrubber(append([]cassettes.Option{cassettes.WithLogf(t.Logf), cassettes.WithSecretEnv(keyEnvs...)}, s.cfg.scrub...)...)
 	s.real = s.cfg.real
 	if s.real == nil {
 		s.real = http.DefaultTransport

@@ -27,10 +27,45 @@ func cmdInspect(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	scrub, found := maskSecrets(c)
 	var b strings.Builder
 	inspect(&b, c)
-	_, err = io.WriteString(stdout, b.String())
+	// Masked again as a whole: what was joined for showing is searched too.
+	out := scrub.ScrubString(b.String())
+	if len(found) > 0 {
+		out += fmt.Sprintf("\nwarning: %s holds secrets (shown as %s above); run record lint %s:\n", c.Path, cassettes.Redacted, c.Path)
+		for _, f := range found {
+			out += "  " + oneLine(f, 300) + "\n"
+		}
+	}
+	_, err = io.WriteString(stdout, out)
 	return err
+}
+
+// maskSecrets scrubs the loaded cassette in memory with the engine Save
+// uses (a key a stream carries in pieces included), so that nothing
+// inspect prints holds a secret, and returns the scrubber and Lint's
+// secret findings (which name places, never values). A response whose
+// secret cannot be masked is withheld.
+func maskSecrets(c *cassettes.Cassette) (*cassettes.Scrubber, []string) {
+	s := cassettes.NewScrubber()
+	var found []string
+	for _, f := range cassettes.Lint(c) {
+		if f.Kind == "secret" {
+			found = append(found, f.String())
+		}
+	}
+	for n, i := range c.Interactions {
+		if i == nil {
+			continue
+		}
+		s.Scrub(i) // only custom scrubbers fail, and there are none
+		if s.Check(n, i) != nil {
+			i.Request.Body, i.Response.Body = "", ""
+			found = append(found, fmt.Sprintf("interaction %d: its bodies are not shown: they hold a secret that cannot be masked", n))
+		}
+	}
+	return s, found
 }
 
 // inspect writes the cassette as a person reads it.

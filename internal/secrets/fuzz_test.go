@@ -1,0 +1,55 @@
+package secrets_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/llmvcr/llmvcr/internal/secrets"
+	"github.com/llmvcr/llmvcr/internal/secrets/secretstest"
+)
+
+// FuzzStreamSplitKey streams text holding a key (of the shape chosen by
+// which, and configured too) in pieces of a fuzzed size, and checks that
+// ScrubStream removes it from every joined field, leaves nothing it could
+// not remove, and keeps every event valid JSON; and that the engine's
+// other entry points take the same text without panicking.
+func FuzzStreamSplitKey(f *testing.F) {
+	f.Add("Sure: ", " is it.", uint8(0), uint8(5))
+	f.Add("", "", uint8(3), uint8(1))
+	f.Add("risk-", "learn", uint8(2), uint8(3))
+	f.Add("x\"\\u0041\n", "%2F日本", uint8(11), uint8(7))
+	f.Add("Bearer ", "==", uint8(12), uint8(16))
+	keys := secretstest.Keys()
+	f.Fuzz(func(t *testing.T, prefix, suffix string, which, size uint8) {
+		key := keys[int(which)%len(keys)].Value
+		n := int(size)%16 + 1
+		e := secrets.New(secrets.Config{Values: []secrets.Value{{Text: key}}})
+		text := prefix + key + suffix
+		var evs []string
+		for _, p := range secretstest.Pieces(text, n) {
+			evs = append(evs, chunk(0, map[string]any{"content": p}))
+		}
+		body := sseBody(evs...)
+		out, left := e.ScrubStream(body)
+		if len(left) != 0 {
+			t.Fatalf("left %v", left)
+		}
+		j := joined(t, out)
+		if strings.Contains(j["0 content"], key) {
+			t.Fatalf("the key is still in the joined text %q", j["0 content"])
+		}
+		// The other entry points, on the same text: no panic, and what
+		// ScrubText returns holds no configured value as written.
+		if strings.Contains(e.ScrubText(text), key) {
+			t.Fatalf("ScrubText left the key in %q", text)
+		}
+		e.ScrubURL("https://h/p?q=" + text + "#" + text)
+		e.URLProblems(text)
+		e.ScanStream(text)
+		for _, m := range secrets.FindShapes(text) {
+			if m.Start < 0 || m.End > len(text) || m.Start >= m.End {
+				t.Fatalf("bad match %+v", m)
+			}
+		}
+	})
+}
