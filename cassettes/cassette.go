@@ -2,6 +2,7 @@ package cassettes
 
 import (
 	"bytes"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -112,7 +113,14 @@ func Load(path string) (*Cassette, error) {
 	return c, nil
 }
 
-// Parse parses cassette bytes (as Load does, without a file).
+// Parse parses cassette bytes (as Load does, without a file). Besides
+// YAML errors and a *VersionError it refuses, with a *LoadError wrapping a
+// *FormatError that names the interaction and the field, a cassette that
+// is not whole: an interaction without a method, a URL or a status code, a
+// bad or out-of-order timing line in an event stream, a body whose length
+// disagrees with its Content-Length, or a file cut before its end line. A
+// file whose YAML aliases would expand far beyond its size is refused with
+// an *AliasError before anything is expanded.
 func Parse(data []byte) (c *Cassette, err error) {
 	defer func() {
 		// yaml.v3 is not known to panic on any input, but a cassette
@@ -124,29 +132,64 @@ func Parse(data []byte) (c *Cassette, err error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &LoadError{Err: errors.New("the file is empty")}
 	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, &LoadError{Err: err}
+	}
+	if err := checkAliases(&root, len(data)); err != nil {
+		return nil, &LoadError{Err: err}
+	}
 	var f file
-	if err := yaml.Unmarshal(data, &f); err != nil {
+	if err := root.Decode(&f); err != nil {
 		return nil, &LoadError{Err: err}
 	}
 	if f.Version != Version {
 		return nil, &VersionError{Version: f.Version}
 	}
+	var marks formMarks
+	if err := root.Decode(&marks); err != nil {
+		return nil, &LoadError{Err: err}
+	}
 	for n, i := range f.Interactions {
 		if i == nil {
-			return nil, &LoadError{Err: fmt.Errorf("interaction %d is empty", n)}
+			return nil, &LoadError{Err: &FormatError{Interaction: n, Problem: "empty"}}
 		}
+		if n < len(marks.Interactions) && marks.Interactions[n] != nil {
+			m := marks.Interactions[n]
+			for _, b := range []struct {
+				field string
+				form  string
+				body  *string
+			}{{"request.body", m.Request.Form, &i.Request.Body}, {"response.body", m.Response.Form, &i.Response.Body}} {
+				sent, problem, ok := restoreForm(b.form, *b.body)
+				if !ok {
+					return nil, &LoadError{Err: &FormatError{Interaction: n, Field: b.field, Problem: problem}}
+				}
+				*b.body = sent
+			}
+		}
+		if err := validate(n, i); err != nil {
+			return nil, &LoadError{Err: err}
+		}
+	}
+	if err := checkEnd(data); err != nil {
+		return nil, &LoadError{Err: err}
 	}
 	return &Cassette{Version: Version, Interactions: f.Interactions}, nil
 }
 
 // Marshal renders the cassette as go-vcr v3 YAML, exactly as Save writes
-// it, without scrubbing. It reads its output back and returns a
-// *MarshalError rather than bytes that would load differently.
-func Marshal(c *Cassette) ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteString("---\n")
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
+// it, without scrubbing: JSON bodies indented, bodies with "\r\n" line
+// ends or characters outside the Basic Multilingual Plane (emoji) as
+// literal blocks of text, each with what is needed to give back the bytes
+// that were sent (see Parse). The file starts with a comment line and ends
+// with another, so that Parse can tell a file cut short. It reads its
+// output back and returns a *MarshalError rather than bytes that would
+// load differently.
+func Marshal(c *Cassette) ([]byte, error) { return marshal(c, false) }
+
+// marshal is Marshal; raw keeps JSON bodies as they are.
+func marshal(c *Cassette, raw bool) ([]byte, error) {
 	ins := c.Interactions
 	if ins == nil {
 		ins = []*Interaction{}
@@ -154,48 +197,130 @@ func Marshal(c *Cassette) ([]byte, error) {
 	for n, i := range ins {
 		i.ID = n
 	}
+	data, err := render(ins, raw, true)
+	if err == nil {
+		err = verifyRoundTrip(data, ins)
+	}
+	if err != nil {
+		// The plain rendering (yaml.v3's own quoting of every body) holds
+		// any bytes; the readable one is only an improvement on it.
+		data, err = render(ins, raw, false)
+		if err != nil {
+			return nil, err
+		}
+		if err := verifyRoundTrip(data, ins); err != nil {
+			return nil, err
+		}
+	}
+	return data, nil
+}
+
+// render writes the cassette; readable chooses the readable forms of
+// bodies (see present) over yaml.v3's own quoting.
+func render(ins []*Interaction, raw, readable bool) ([]byte, error) {
 	var doc yaml.Node
 	if err := doc.Encode(file{Version: Version, Interactions: ins}); err != nil {
 		return nil, err
 	}
-	fixBodies(&doc, ins)
+	var nonce [8]byte
+	rand.Read(nonce[:])
+	blocks := map[string]string{} // placeholder -> text written by writeBlock
+	root := &doc
+	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+		root = root.Content[0]
+	}
+	seq := mapValue(root, "interactions")
+	if seq == nil || seq.Kind != yaml.SequenceNode || len(seq.Content) != len(ins) {
+		return nil, errors.New("yaml: unexpected shape of the encoded cassette")
+	}
+	for k, item := range seq.Content {
+		for _, part := range []struct {
+			key  string
+			body string
+			json bool
+		}{
+			{"request", ins[k].Request.Body, !raw && isJSONRequest(&ins[k].Request)},
+			{"response", ins[k].Response.Body, !raw && ins[k].Response.Headers.Get("Content-Encoding") == "" && IsJSON(ins[k].Response.Headers)},
+		} {
+			m := mapValue(item, part.key)
+			n := mapValue(m, "body")
+			if n == nil {
+				continue
+			}
+			p := presentation{text: part.body}
+			if readable {
+				p = present(part.body, part.json)
+			}
+			switch {
+			case p.block:
+				ph := fmt.Sprintf("llmvcr-body-%x-%d-%s", nonce, k, part.key)
+				blocks[ph] = p.text
+				n.Value, n.Style, n.Tag = ph, 0, "!!str"
+			case strings.HasPrefix(p.text, "\n"):
+				// yaml.v3 drops a leading line break from a literal block.
+				n.Value, n.Style, n.Tag = p.text, yaml.DoubleQuotedStyle, "!!str"
+			case p.text != part.body:
+				n.Value, n.Style, n.Tag = p.text, 0, "!!str"
+				if strings.Contains(p.text, "\n") {
+					n.Style = yaml.LiteralStyle
+				}
+			}
+			if p.form != "" {
+				at := 0
+				for j := 0; j+1 < len(m.Content); j += 2 {
+					if m.Content[j+1] == n {
+						at = j + 2
+					}
+				}
+				kv := []*yaml.Node{
+					{Kind: yaml.ScalarNode, Tag: "!!str", Value: bodyFormKey},
+					{Kind: yaml.ScalarNode, Tag: "!!str", Value: p.form},
+				}
+				m.Content = append(m.Content[:at], append(kv, m.Content[at:]...)...)
+			}
+		}
+	}
+	var buf bytes.Buffer
+	buf.WriteString("---\n" + headLine + "\n")
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
 	if err := enc.Encode(&doc); err != nil {
 		return nil, err
 	}
 	if err := enc.Close(); err != nil {
 		return nil, err
 	}
-	if err := verifyRoundTrip(buf.Bytes(), ins); err != nil {
-		return nil, err
+	buf.WriteString(endLine + "\n")
+	if len(blocks) == 0 {
+		return buf.Bytes(), nil
 	}
-	return buf.Bytes(), nil
+	return placeBlocks(buf.Bytes(), blocks)
 }
 
-// fixBodies works around yaml.v3 dropping a leading line break from a
-// string it writes in literal block style: such bodies are written
-// double-quoted instead, from the original value.
-func fixBodies(doc *yaml.Node, ins []*Interaction) {
-	root := doc
-	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
-		root = root.Content[0]
-	}
-	seq := mapValue(root, "interactions")
-	if seq == nil || seq.Kind != yaml.SequenceNode || len(seq.Content) != len(ins) {
-		return
-	}
-	for k, item := range seq.Content {
-		for _, part := range []struct {
-			key  string
-			body string
-		}{{"request", ins[k].Request.Body}, {"response", ins[k].Response.Body}} {
-			if !strings.HasPrefix(part.body, "\n") {
-				continue
-			}
-			if n := mapValue(mapValue(item, part.key), "body"); n != nil {
-				n.Value, n.Style = part.body, yaml.DoubleQuotedStyle
-			}
+// placeBlocks replaces each placeholder, written by yaml.v3 as the plain
+// value of a "body:" key, with its text as a literal block indented two
+// spaces deeper than the key.
+func placeBlocks(data []byte, blocks map[string]string) ([]byte, error) {
+	var out bytes.Buffer
+	out.Grow(len(data))
+	for len(data) > 0 {
+		line, rest, _ := bytes.Cut(data, []byte("\n"))
+		data = rest
+		key, val, ok := bytes.Cut(line, []byte(": "))
+		if text, found := blocks[string(val)]; ok && found {
+			delete(blocks, string(val))
+			out.Write(key)
+			out.WriteString(": ")
+			writeBlock(&out, text, len(key)-len(bytes.TrimLeft(key, " "))+2)
+			continue
 		}
+		out.Write(line)
+		out.WriteByte('\n')
 	}
+	if len(blocks) > 0 {
+		return nil, errors.New("yaml: a body placeholder was not written as a plain value")
+	}
+	return out.Bytes(), nil
 }
 
 func mapValue(m *yaml.Node, key string) *yaml.Node {
@@ -350,9 +475,7 @@ func (c *Cassette) save(s *Scrubber, raw bool) error {
 			return &SaveError{Path: c.Path, Err: fmt.Errorf("interaction %d is nil", n)}
 		}
 		if !raw {
-			if err := Readable(i); err != nil {
-				return &SaveError{Path: c.Path, Err: fmt.Errorf("interaction %d: %w", n, err)}
-			}
+			decodeBodies(i)
 		}
 		if err := s.Scrub(i); err != nil {
 			return &SaveError{Path: c.Path, Err: fmt.Errorf("interaction %d: scrub: %s", n, s.ScrubString(err.Error()))}
@@ -370,7 +493,7 @@ func (c *Cassette) save(s *Scrubber, raw bool) error {
 			return err
 		}
 	}
-	data, err := Marshal(c)
+	data, err := marshal(c, raw)
 	if err != nil {
 		return &SaveError{Path: c.Path, Err: err}
 	}
