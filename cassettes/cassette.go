@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -572,6 +573,7 @@ func (c *Cassette) save(s *Scrubber, raw bool) error {
 	if c.Path == "" {
 		return &SaveError{Err: fmt.Errorf("cassette has no path")}
 	}
+	ids := make([]identity, len(c.Interactions))
 	for n, i := range c.Interactions {
 		if i == nil {
 			return &SaveError{Path: c.Path, Err: fmt.Errorf("interaction %d is nil", n)}
@@ -579,6 +581,7 @@ func (c *Cassette) save(s *Scrubber, raw bool) error {
 		if !raw {
 			decodeBodies(i)
 		}
+		sent := i.Request.Body
 		if err := s.Scrub(i); err != nil {
 			return &SaveError{Path: c.Path, Err: fmt.Errorf("interaction %d: scrub: %s", n, s.ScrubString(err.Error()))}
 		}
@@ -594,7 +597,9 @@ func (c *Cassette) save(s *Scrubber, raw bool) error {
 			err.Path = c.Path
 			return err
 		}
+		ids[n] = requestIdentity(i, sent)
 	}
+	markIndistinct(c.Interactions, ids)
 	data, err := marshal(c, raw)
 	if err != nil {
 		return &SaveError{Path: c.Path, Err: err}
@@ -606,4 +611,40 @@ func (c *Cassette) save(s *Scrubber, raw bool) error {
 		return &SaveError{Path: c.Path, Err: err}
 	}
 	return nil
+}
+
+// identity is what tells a saved request from another: saved, its method,
+// URL and canonical body as scrubbed; sent, its canonical body before.
+type identity struct{ saved, sent string }
+
+// requestIdentity returns the identity of a scrubbed request whose body
+// was sent before scrubbing.
+func requestIdentity(i *Interaction, sent string) identity {
+	body := canonicalBody([]byte(i.Request.Body), nil)
+	id := identity{saved: i.Request.Method + "\x00" + i.Request.URL + "\x00" + body, sent: body}
+	if sent != i.Request.Body {
+		id.sent = canonicalBody([]byte(sent), nil)
+	}
+	return id
+}
+
+// markIndistinct marks every request that was sent different from another
+// but is saved the same (they differed only in scrubbed text), so that
+// replay refuses to choose between them (see AmbiguousError).
+func markIndistinct(ins []*Interaction, ids []identity) {
+	sent := map[string]map[string]bool{} // saved -> the sent bodies
+	for _, id := range ids {
+		if sent[id.saved] == nil {
+			sent[id.saved] = map[string]bool{}
+		}
+		sent[id.saved][id.sent] = true
+	}
+	for n, id := range ids {
+		if len(sent[id.saved]) > 1 {
+			if ins[n].Request.Headers == nil {
+				ins[n].Request.Headers = http.Header{}
+			}
+			ins[n].Request.Headers.Set(indistinctHeader, "sent different from another recording that was saved the same: they differed only in scrubbed text")
+		}
+	}
 }
