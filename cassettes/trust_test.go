@@ -394,3 +394,93 @@ func TestAliasBombRefusedInBoundedMemory(t *testing.T) {
 		t.Error("a self-referential alias loaded")
 	}
 }
+
+// TestRequestsDifferingInInvalidUTF8KeptApart: decoding JSON turns any
+// invalid UTF-8 byte or lone surrogate escape into U+FFFD, so such bodies
+// looked the same to the matcher; each must get its own recording,
+// whatever the order, saved or not.
+func TestRequestsDifferingInInvalidUTF8KeptApart(t *testing.T) {
+	for _, pair := range [][2]string{
+		{"{\"q\":\"caf\xe9\"}", "{\"q\":\"caf\xe8\"}"},
+		{`{"q":"\ud800"}`, `{"q":"\udbff"}`},
+		{"{\"q\":\"\xff\"}", `{"q":"\ufffd"}`},
+		{"{\"q\":\"\xff\"}", "{\"q\":\"\uFFFD\"}"},
+	} {
+		c := New(filepath.Join(t.TempDir(), "c.yaml"))
+		c.Interactions = []*Interaction{jsonInteraction(chatURL, pair[0], `{"a":0}`), jsonInteraction(chatURL, pair[1], `{"a":1}`)}
+		if err := c.Save(WithoutDefaultSecrets()); err != nil {
+			t.Fatal(err)
+		}
+		back, err := Load(c.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, cas := range []*Cassette{c, back} {
+			x := NewIndex(cas)
+			for _, k := range []int{1, 0} {
+				r, b := matchReq(t, "POST", chatURL, pair[k])
+				i, err := x.Match(r, b)
+				if err != nil || i.Response.Body != fmt.Sprintf(`{"a":%d}`, k) {
+					got := ""
+					if i != nil {
+						got = i.Response.Body
+					}
+					t.Errorf("request %q got %q (%v), want its own recording", pair[k], got, err)
+				}
+			}
+		}
+	}
+}
+
+// TestRequestsDifferingOnlyInSecretsRefused: requests that differ only in
+// secret-shaped data (a configured secret of a non-Groq shape, or a
+// Groq-shaped key) are saved the same; replay refuses to choose between
+// their recordings, in either order, rather than answer one with the
+// other's. Requests that were the same when sent still replay in order.
+func TestRequestsDifferingOnlyInSecretsRefused(t *testing.T) {
+	cfgA := "sk-proj-" + strings.Repeat("Qx7", 12)
+	cfgB := "xai-" + strings.Repeat("Zw9", 14)
+	groqA := "gsk_" + strings.Repeat("Lm3n", 10)
+	groqB := "gsk_" + strings.Repeat("Pq4r", 10)
+	for _, keys := range [][2]string{{cfgA, cfgB}, {groqA, groqB}, {groqA, "REDACTED"}} {
+		body := func(k string) string { return `{"messages":[{"role":"user","content":"my key is ` + k + `"}]}` }
+		opts := []Option{WithSecrets(cfgA, cfgB)}
+		c := New(filepath.Join(t.TempDir(), "c.yaml"))
+		c.Interactions = []*Interaction{
+			jsonInteraction(chatURL, body(keys[0]), `{"a":0}`),
+			jsonInteraction(chatURL, body(keys[1]), `{"a":1}`),
+			jsonInteraction(chatURL, `{"same":true}`, `{"n":0}`),
+			jsonInteraction(chatURL, `{"same":true}`, `{"n":1}`),
+		}
+		if err := c.Save(opts...); err != nil {
+			t.Fatal(err)
+		}
+		back, err := Load(c.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []int{1, 0} {
+			x := NewIndex(back, MatchScrubber(NewScrubber(opts...)))
+			r, b := matchReq(t, "POST", chatURL, body(keys[k]))
+			i, err := x.Match(r, b)
+			var ae *AmbiguousError
+			if !errors.As(err, &ae) || fmt.Sprint(ae.Interactions) != "[0 1]" {
+				got := ""
+				if i != nil {
+					got = i.Response.Body
+				}
+				t.Errorf("keys %.8s/%.8s: request %d got %q (%v), want an *AmbiguousError", keys[0], keys[1], k, got, err)
+				continue
+			}
+			if strings.Contains(err.Error(), keys[k]) || !strings.Contains(err.Error(), "cannot be told apart") {
+				t.Errorf("message: %v", err)
+			}
+			for n := range 2 {
+				r, b := matchReq(t, "POST", chatURL, `{"same":true}`)
+				if i, err := x.Match(r, b); err != nil || i.Response.Body != fmt.Sprintf(`{"n":%d}`, n) {
+					t.Errorf("identical requests: %v", err)
+				}
+			}
+		}
+	}
+}
