@@ -123,8 +123,8 @@ func Load(path string) (*Cassette, error) {
 // YAML errors and a *VersionError it refuses, with a *LoadError wrapping a
 // *FormatError that names the interaction and the field, a cassette that
 // is not whole: an interaction without a method, a URL or a status code, a
-// bad or out-of-order timing line in an event stream, a body whose length
-// disagrees with its Content-Length, or a file cut before its end line. A
+// bad or out-of-order timing line in an event stream, a body not in the
+// form the file says it was sent in, or a file cut before its end line. A
 // file whose YAML aliases would expand far beyond its size is refused with
 // an *AliasError before anything is expanded.
 func Parse(data []byte) (c *Cassette, err error) {
