@@ -3,6 +3,7 @@ package cassettes
 import (
 	"bytes"
 	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -16,6 +17,7 @@ import (
 	"sync"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"gopkg.in/dnaeon/go-vcr.v3/cassette"
 	"gopkg.in/yaml.v3"
@@ -224,8 +226,17 @@ func marshal(c *Cassette, raw bool) ([]byte, error) {
 // render writes the cassette; readable chooses the readable forms of
 // bodies (see present) over yaml.v3's own quoting.
 func render(ins []*Interaction, raw, readable bool) ([]byte, error) {
+	// yaml.v3 encodes a value by writing and parsing YAML, and some bodies
+	// do not survive its own writing (a tab at the start of a literal
+	// block): encode without bodies, then set each body's node.
+	bare := make([]*Interaction, len(ins))
+	for k, i := range ins {
+		c := *i
+		c.Request.Body, c.Response.Body = "", ""
+		bare[k] = &c
+	}
 	var doc yaml.Node
-	if err := doc.Encode(file{Version: Version, Interactions: ins}); err != nil {
+	if err := doc.Encode(file{Version: Version, Interactions: bare}); err != nil {
 		return nil, err
 	}
 	var nonce [8]byte
@@ -251,25 +262,29 @@ func render(ins []*Interaction, raw, readable bool) ([]byte, error) {
 			m := mapValue(item, part.key)
 			n := mapValue(m, "body")
 			if n == nil {
-				continue
+				return nil, errors.New("yaml: unexpected shape of the encoded cassette")
 			}
 			p := presentation{text: part.body}
 			if readable {
 				p = present(part.body, part.json)
 			}
+			n.Kind, n.Tag, n.Style = yaml.ScalarNode, "!!str", 0
 			switch {
+			case !utf8.ValidString(p.text):
+				// Not text: base64, as yaml.v3 writes such strings. The
+				// readable forms are for text.
+				p.form = ""
+				n.Tag, n.Value = "!!binary", base64.StdEncoding.EncodeToString([]byte(part.body))
 			case p.block:
 				ph := fmt.Sprintf("llmvcr-body-%x-%d-%s", nonce, k, part.key)
 				blocks[ph] = p.text
-				n.Value, n.Style, n.Tag = ph, 0, "!!str"
-			case strings.HasPrefix(p.text, "\n"):
-				// yaml.v3 drops a leading line break from a literal block.
-				n.Value, n.Style, n.Tag = p.text, yaml.DoubleQuotedStyle, "!!str"
-			case p.text != part.body:
-				n.Value, n.Style, n.Tag = p.text, 0, "!!str"
-				if strings.Contains(p.text, "\n") {
-					n.Style = yaml.LiteralStyle
-				}
+				n.Value = ph
+			case strings.Contains(p.text, "\n"):
+				// Multi-line text a literal block cannot hold exactly (or,
+				// in the plain rendering, any): double quotes hold any text.
+				n.Value, n.Style = p.text, yaml.DoubleQuotedStyle
+			default:
+				n.Value = p.text
 			}
 			if p.form != "" {
 				at := 0

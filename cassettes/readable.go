@@ -234,10 +234,11 @@ type presentation struct {
 // sent compact is indented and marked formCompactJSON; one sent indented
 // as Readable indents is kept; any other is kept as sent. A body whose
 // every line ends in "\r\n" is written with "\n" and marked formCRLF
-// (timing lines keep their "\n"). Text that yaml.v3 would escape (emoji
-// and other characters outside the Basic Multilingual Plane, tabs) is
-// written as a literal block when YAML can hold it exactly. Every choice is
-// checked by turning the text back into the body.
+// (timing lines keep their "\n"). Multi-line text, and text that yaml.v3
+// would escape (emoji and other characters outside the Basic Multilingual
+// Plane, tabs), is written as a literal block by writeBlock when YAML
+// holds it exactly (see blockSafe). Every form is checked by turning the
+// text back into the body.
 func present(body string, isJSON bool) presentation {
 	p := presentation{text: body}
 	if isJSON {
@@ -256,9 +257,7 @@ func present(body string, isJSON bool) presentation {
 			p.text, p.form = text, formCRLF
 		}
 	}
-	if strings.HasPrefix(p.text, "\n") || needsBlock(p.text) {
-		p.block = blockSafe(p.text)
-	}
+	p.block = (strings.Contains(p.text, "\n") || needsBlock(p.text)) && blockSafe(p.text)
 	return p
 }
 
@@ -303,9 +302,11 @@ func blockSafe(s string) bool {
 // indented by indent spaces: the header ("|", an indentation indicator
 // when the first line starts with a space or the text with a line break,
 // and a chomping indicator for the final line breaks), then the lines.
+// (The indicator is needed when the first line starts with a space, a tab
+// or nothing: YAML would otherwise take its indentation from that line.)
 func writeBlock(b *bytes.Buffer, text string, indent int) {
 	b.WriteByte('|')
-	if text[0] == ' ' || text[0] == '\n' {
+	if text[0] == ' ' || text[0] == '\n' || text[0] == '\t' {
 		b.WriteByte('2') // indent is always that of the key plus 2
 	}
 	switch {
