@@ -481,3 +481,20 @@ func TestRequestsDifferingOnlyInSecretsRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestImportVCRPyRefusesAliasBomb: the vcrpy importer bounds alias
+// expansion the same way Load does.
+func TestImportVCRPyRefusesAliasBomb(t *testing.T) {
+	var b bytes.Buffer
+	b.WriteString("version: 1\ninteractions:\n- request: {method: POST, uri: 'http://x/', body: &big '")
+	b.WriteString(strings.Repeat("a", 1<<18))
+	b.WriteString("', headers: {}}\n  response: {status: {code: 200, message: OK}, headers: {}, body: {string: hi}}\n")
+	for range 200 {
+		b.WriteString("- request: {method: POST, uri: 'http://x/', body: *big, headers: {}}\n  response: {status: {code: 200, message: OK}, headers: {}, body: {string: *big}}\n")
+	}
+	_, err := ImportVCRPy(b.Bytes())
+	var ae *AliasError
+	if !errors.As(err, &ae) {
+		t.Fatalf("ImportVCRPy(alias bomb) = %v, want *AliasError", err)
+	}
+}
