@@ -81,11 +81,15 @@ func checkAliases(root *yaml.Node, size int) error {
 		if v, ok := memo[n]; ok {
 			return v, nil
 		}
-		if onPath[n] {
-			return 0, &FormatError{Interaction: -1, Problem: fmt.Sprintf("YAML alias *%s refers to a node that contains it", n.Value)}
+		// Only an anchored node can be reached again through an alias, so
+		// only those are tracked for cycles.
+		if n.Anchor != "" {
+			if onPath[n] {
+				return 0, &FormatError{Interaction: -1, Problem: fmt.Sprintf("YAML anchor &%s contains an alias to itself", n.Anchor)}
+			}
+			onPath[n] = true
+			defer delete(onPath, n)
 		}
-		onPath[n] = true
-		defer delete(onPath, n)
 		total := int64(1 + len(n.Value))
 		if n.Kind == yaml.AliasNode {
 			total = 1
@@ -176,10 +180,13 @@ func restoreForm(form, text string) (string, string, bool) {
 	case formCompactJSON:
 		core := strings.TrimRight(text, " \t\r\n")
 		tail := text[len(core):]
-		if !json.Valid([]byte(core)) {
+		var b bytes.Buffer
+		b.Grow(len(text))
+		if err := json.Compact(&b, []byte(core)); err != nil {
 			return "", "is marked " + formCompactJSON + " but is not JSON (cut short or edited by hand?)", false
 		}
-		return CompactJSON(core) + tail, "", true
+		b.WriteString(tail)
+		return b.String(), "", true
 	case formCRLF:
 		if strings.Contains(text, "\r") {
 			return "", "is marked " + formCRLF + " but already holds a carriage return", false
