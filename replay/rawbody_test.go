@@ -141,3 +141,43 @@ func TestRequestsDifferingOnlyInSecretsNotConfused(t *testing.T) {
 		t.Errorf("message: %v", err)
 	}
 }
+
+// TestReplayRefusesBrokenCassettes: a cassette whose timing comment is NaN
+// (which TimingAsRecorded would wait on forever) or that was cut short
+// fails replay.New with the error cassettes.Load gives, naming the
+// interaction and the field, instead of replaying.
+func TestReplayRefusesBrokenCassettes(t *testing.T) {
+	dir := t.TempDir()
+	nan := filepath.Join(dir, "nan.yaml")
+	os.WriteFile(nan, []byte("version: 2\ninteractions:\n  - request: {method: POST, url: 'https://api.groq.com/openai/v1/chat/completions'}\n"+
+		"    response:\n      code: 200\n      headers: {Content-Type: [text/event-stream]}\n"+
+		"      body: \": llmvcr-t=NaN\\ndata: [DONE]\\n\\n\"\n"), 0o644)
+	cut := filepath.Join(dir, "cut.yaml")
+	c := cassettes.New(cut)
+	i := &cassettes.Interaction{}
+	i.Request.Method, i.Request.URL = "POST", "https://api.groq.com/openai/v1/chat/completions"
+	i.Response.Code, i.Response.Status, i.Response.Body = 200, "200 OK", `{"choices":[]}`
+	c.Interactions = []*cassettes.Interaction{i, i}
+	if err := c.Save(cassettes.WithoutDefaultSecrets()); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(cut)
+	os.WriteFile(cut, data[:len(data)*3/4], 0o644)
+	for _, path := range []string{nan, cut} {
+		_, want := cassettes.Load(path)
+		var fe *cassettes.FormatError
+		if !errors.As(want, &fe) {
+			t.Fatalf("Load(%s) = %v, want a *FormatError", path, want)
+		}
+		ft := newFakeT(t, "TestBroken")
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			New(ft, WithPath(path), WithMode(ModeReplay), TimingAsRecorded())
+		}()
+		<-done
+		if len(ft.fatals) != 1 || ft.fatals[0] != want.Error() {
+			t.Errorf("replay.New on %s: fatals %q, want %q", filepath.Base(path), ft.fatals, want)
+		}
+	}
+}
