@@ -2,13 +2,22 @@ package cassettes
 
 import (
 	"bytes"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
+	"strconv"
 	"strings"
+	"sync"
+	"syscall"
+	"time"
+	"unicode/utf8"
 
 	"gopkg.in/dnaeon/go-vcr.v3/cassette"
 	"gopkg.in/yaml.v3"
@@ -112,7 +121,14 @@ func Load(path string) (*Cassette, error) {
 	return c, nil
 }
 
-// Parse parses cassette bytes (as Load does, without a file).
+// Parse parses cassette bytes (as Load does, without a file). Besides
+// YAML errors and a *VersionError it refuses, with a *LoadError wrapping a
+// *FormatError that names the interaction and the field, a cassette that
+// is not whole: an interaction without a method, a URL or a status code, a
+// bad or out-of-order timing line in an event stream, a body not in the
+// form the file says it was sent in, or a file cut before its end line. A
+// file whose YAML aliases would expand far beyond its size is refused with
+// an *AliasError before anything is expanded.
 func Parse(data []byte) (c *Cassette, err error) {
 	defer func() {
 		// yaml.v3 is not known to panic on any input, but a cassette
@@ -124,29 +140,64 @@ func Parse(data []byte) (c *Cassette, err error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &LoadError{Err: errors.New("the file is empty")}
 	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, &LoadError{Err: err}
+	}
+	if err := checkAliases(&root, len(data)); err != nil {
+		return nil, &LoadError{Err: err}
+	}
 	var f file
-	if err := yaml.Unmarshal(data, &f); err != nil {
+	if err := root.Decode(&f); err != nil {
 		return nil, &LoadError{Err: err}
 	}
 	if f.Version != Version {
 		return nil, &VersionError{Version: f.Version}
 	}
+	var marks formMarks
+	if err := root.Decode(&marks); err != nil {
+		return nil, &LoadError{Err: err}
+	}
 	for n, i := range f.Interactions {
 		if i == nil {
-			return nil, &LoadError{Err: fmt.Errorf("interaction %d is empty", n)}
+			return nil, &LoadError{Err: &FormatError{Interaction: n, Problem: "empty"}}
 		}
+		if n < len(marks.Interactions) && marks.Interactions[n] != nil {
+			m := marks.Interactions[n]
+			for _, b := range []struct {
+				field string
+				form  string
+				body  *string
+			}{{"request.body", m.Request.Form, &i.Request.Body}, {"response.body", m.Response.Form, &i.Response.Body}} {
+				sent, problem, ok := restoreForm(b.form, *b.body)
+				if !ok {
+					return nil, &LoadError{Err: &FormatError{Interaction: n, Field: b.field, Problem: problem}}
+				}
+				*b.body = sent
+			}
+		}
+		if err := validate(n, i); err != nil {
+			return nil, &LoadError{Err: err}
+		}
+	}
+	if err := checkEnd(data); err != nil {
+		return nil, &LoadError{Err: err}
 	}
 	return &Cassette{Version: Version, Interactions: f.Interactions}, nil
 }
 
 // Marshal renders the cassette as go-vcr v3 YAML, exactly as Save writes
-// it, without scrubbing. It reads its output back and returns a
-// *MarshalError rather than bytes that would load differently.
-func Marshal(c *Cassette) ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteString("---\n")
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
+// it, without scrubbing: JSON bodies indented, bodies with "\r\n" line
+// ends or characters outside the Basic Multilingual Plane (emoji) as
+// literal blocks of text, each with what is needed to give back the bytes
+// that were sent (see Parse). The file starts with a comment line and ends
+// with another, so that Parse can tell a file cut short. It reads its
+// output back and returns a *MarshalError rather than bytes that would
+// load differently.
+func Marshal(c *Cassette) ([]byte, error) { return marshal(c, false) }
+
+// marshal is Marshal; raw keeps JSON bodies as they are.
+func marshal(c *Cassette, raw bool) ([]byte, error) {
 	ins := c.Interactions
 	if ins == nil {
 		ins = []*Interaction{}
@@ -154,48 +205,143 @@ func Marshal(c *Cassette) ([]byte, error) {
 	for n, i := range ins {
 		i.ID = n
 	}
+	data, err := render(ins, raw, true)
+	if err == nil {
+		err = verifyRoundTrip(data, ins)
+	}
+	if err != nil {
+		// The plain rendering (yaml.v3's own quoting of every body) holds
+		// any bytes; the readable one is only an improvement on it.
+		data, err = render(ins, raw, false)
+		if err != nil {
+			return nil, err
+		}
+		if err := verifyRoundTrip(data, ins); err != nil {
+			return nil, err
+		}
+	}
+	return data, nil
+}
+
+// render writes the cassette; readable chooses the readable forms of
+// bodies (see present) over yaml.v3's own quoting.
+func render(ins []*Interaction, raw, readable bool) ([]byte, error) {
+	// yaml.v3 encodes a value by writing and parsing YAML, and some bodies
+	// do not survive its own writing (a tab at the start of a literal
+	// block): encode without bodies, then set each body's node.
+	bare := make([]*Interaction, len(ins))
+	for k, i := range ins {
+		c := *i
+		c.Request.Body, c.Response.Body = "", ""
+		bare[k] = &c
+	}
 	var doc yaml.Node
-	if err := doc.Encode(file{Version: Version, Interactions: ins}); err != nil {
+	if err := doc.Encode(file{Version: Version, Interactions: bare}); err != nil {
 		return nil, err
 	}
-	fixBodies(&doc, ins)
+	var nonce [8]byte
+	rand.Read(nonce[:])
+	blocks := map[string]string{} // placeholder -> text written by writeBlock
+	root := &doc
+	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+		root = root.Content[0]
+	}
+	seq := mapValue(root, "interactions")
+	if seq == nil || seq.Kind != yaml.SequenceNode || len(seq.Content) != len(ins) {
+		return nil, errors.New("yaml: unexpected shape of the encoded cassette")
+	}
+	for k, item := range seq.Content {
+		for _, part := range []struct {
+			key  string
+			body string
+			json bool
+		}{
+			{"request", ins[k].Request.Body, !raw && isJSONRequest(&ins[k].Request)},
+			{"response", ins[k].Response.Body, !raw && ins[k].Response.Headers.Get("Content-Encoding") == "" && IsJSON(ins[k].Response.Headers)},
+		} {
+			m := mapValue(item, part.key)
+			n := mapValue(m, "body")
+			if n == nil {
+				return nil, errors.New("yaml: unexpected shape of the encoded cassette")
+			}
+			p := presentation{text: part.body}
+			if readable {
+				p = present(part.body, part.json)
+			}
+			n.Kind, n.Tag, n.Style = yaml.ScalarNode, "!!str", 0
+			switch {
+			case !utf8.ValidString(p.text):
+				// Not text: base64, as yaml.v3 writes such strings. The
+				// readable forms are for text.
+				p.form = ""
+				n.Tag, n.Value = "!!binary", base64.StdEncoding.EncodeToString([]byte(part.body))
+			case p.block:
+				ph := fmt.Sprintf("llmvcr-body-%x-%d-%s", nonce, k, part.key)
+				blocks[ph] = p.text
+				n.Value = ph
+			case strings.Contains(p.text, "\n"):
+				// Multi-line text a literal block cannot hold exactly (or,
+				// in the plain rendering, any): double quotes hold any text.
+				n.Value, n.Style = p.text, yaml.DoubleQuotedStyle
+			default:
+				n.Value = p.text
+			}
+			if p.form != "" {
+				at := 0
+				for j := 0; j+1 < len(m.Content); j += 2 {
+					if m.Content[j+1] == n {
+						at = j + 2
+					}
+				}
+				kv := []*yaml.Node{
+					{Kind: yaml.ScalarNode, Tag: "!!str", Value: bodyFormKey},
+					{Kind: yaml.ScalarNode, Tag: "!!str", Value: p.form},
+				}
+				m.Content = append(m.Content[:at], append(kv, m.Content[at:]...)...)
+			}
+		}
+	}
+	var buf bytes.Buffer
+	buf.WriteString("---\n" + headLine + "\n")
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
 	if err := enc.Encode(&doc); err != nil {
 		return nil, err
 	}
 	if err := enc.Close(); err != nil {
 		return nil, err
 	}
-	if err := verifyRoundTrip(buf.Bytes(), ins); err != nil {
-		return nil, err
+	buf.WriteString(endLine + "\n")
+	if len(blocks) == 0 {
+		return buf.Bytes(), nil
 	}
-	return buf.Bytes(), nil
+	return placeBlocks(buf.Bytes(), blocks)
 }
 
-// fixBodies works around yaml.v3 dropping a leading line break from a
-// string it writes in literal block style: such bodies are written
-// double-quoted instead, from the original value.
-func fixBodies(doc *yaml.Node, ins []*Interaction) {
-	root := doc
-	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
-		root = root.Content[0]
-	}
-	seq := mapValue(root, "interactions")
-	if seq == nil || seq.Kind != yaml.SequenceNode || len(seq.Content) != len(ins) {
-		return
-	}
-	for k, item := range seq.Content {
-		for _, part := range []struct {
-			key  string
-			body string
-		}{{"request", ins[k].Request.Body}, {"response", ins[k].Response.Body}} {
-			if !strings.HasPrefix(part.body, "\n") {
-				continue
-			}
-			if n := mapValue(mapValue(item, part.key), "body"); n != nil {
-				n.Value, n.Style = part.body, yaml.DoubleQuotedStyle
-			}
+// placeBlocks replaces each placeholder, written by yaml.v3 as the plain
+// value of a "body:" key, with its text as a literal block indented two
+// spaces deeper than the key.
+func placeBlocks(data []byte, blocks map[string]string) ([]byte, error) {
+	var out bytes.Buffer
+	out.Grow(len(data))
+	for len(data) > 0 {
+		line, rest, _ := bytes.Cut(data, []byte("\n"))
+		data = rest
+		key, val, ok := bytes.Cut(line, []byte(": "))
+		if text, found := blocks[string(val)]; ok && found {
+			delete(blocks, string(val))
+			out.Write(key)
+			out.WriteString(": ")
+			writeBlock(&out, text, len(key)-len(bytes.TrimLeft(key, " "))+2)
+			continue
 		}
+		out.Write(line)
+		out.WriteByte('\n')
 	}
+	if len(blocks) > 0 {
+		return nil, errors.New("yaml: a body placeholder was not written as a plain value")
+	}
+	return out.Bytes(), nil
 }
 
 func mapValue(m *yaml.Node, key string) *yaml.Node {
@@ -278,10 +424,13 @@ func writeAtomic(path string, data []byte) (err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	removeStaleTemps(path)
+	tmp, err := os.CreateTemp(dir, tempPrefix(path)+strconv.Itoa(os.Getpid())+"-*")
 	if err != nil {
 		return err
 	}
+	liveTemps.Store(tmp.Name(), true)
+	defer liveTemps.Delete(tmp.Name())
 	defer func() {
 		if err != nil {
 			tmp.Close()
@@ -312,6 +461,100 @@ func writeAtomic(path string, data []byte) (err error) {
 		d.Close()
 	}
 	return nil
+}
+
+// A save writes "." + the cassette's name + ".tmp-" + the saving process's
+// id + "-" + random digits beside the cassette, and renames it over the
+// cassette. A process killed mid-save (kill -9) leaves that file behind;
+// the next save of the same cassette removes it (see removeStaleTemps).
+
+// tempPrefix is the start of every temporary file name of path's saves.
+func tempPrefix(path string) string { return "." + filepath.Base(path) + ".tmp-" }
+
+// liveTemps holds the temporary files this process is writing now.
+var liveTemps sync.Map
+
+// staleAge is the age after which a temporary file whose writer cannot be
+// identified (an older llmvcr named them without the process id) or
+// checked is taken to be left over: a save takes well under a second.
+const staleAge = time.Hour
+
+// removeStaleTemps removes the temporary files that earlier saves of path
+// left behind, and only those: the name must be path's prefix followed
+// by "<pid>-<digits>" (or, from older versions, "<digits>") and a regular
+// file. One named with this process's id is stale unless a save of this
+// process is writing it now; one named with another process's id is stale
+// once that process has ended (a process that still runs, or a pid reused
+// by another, keeps it until it is an hour old); one without a process id
+// is stale after an hour. Errors are ignored: this is housekeeping.
+func removeStaleTemps(path string) {
+	dir, prefix := filepath.Dir(path), tempPrefix(path)
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		name := e.Name()
+		rest, ok := strings.CutPrefix(name, prefix)
+		if !ok || !e.Type().IsRegular() {
+			continue
+		}
+		full := filepath.Join(dir, name)
+		if staleTemp(full, rest, e) {
+			os.Remove(full)
+		}
+	}
+}
+
+// staleTemp decides for one temporary file whose name ends in rest.
+func staleTemp(full, rest string, e fs.DirEntry) bool {
+	pidText, random, hasPid := strings.Cut(rest, "-")
+	if !allDigits(pidText) || (hasPid && !allDigits(random)) {
+		return false // not a name a save writes
+	}
+	old := false
+	if info, err := e.Info(); err == nil {
+		old = time.Since(info.ModTime()) > staleAge
+	}
+	if !hasPid {
+		return old // an older llmvcr's name: no process to ask
+	}
+	pid, err := strconv.Atoi(pidText)
+	switch {
+	case err != nil:
+		return old
+	case pid == os.Getpid():
+		_, live := liveTemps.Load(full)
+		return !live
+	}
+	return old || processGone(pid)
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// processGone reports whether no process with this id runs on this
+// machine. When that cannot be told, it reports false.
+func processGone(pid int) bool {
+	if pid <= 0 {
+		return false
+	}
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		// Windows: OpenProcess fails with ERROR_INVALID_PARAMETER for an id
+		// that no process has. Elsewhere FindProcess does not fail so.
+		return runtime.GOOS == "windows" && errors.Is(err, syscall.Errno(87))
+	}
+	defer p.Release()
+	// Unix: signal 0 checks the process exists; an ended one gives
+	// os.ErrProcessDone. (Windows cannot send it: the process runs.)
+	return errors.Is(p.Signal(syscall.Signal(0)), os.ErrProcessDone)
 }
 
 // Request is a recorded request (go-vcr v3's type).
@@ -345,15 +588,15 @@ func (c *Cassette) save(s *Scrubber, raw bool) error {
 	if c.Path == "" {
 		return &SaveError{Err: fmt.Errorf("cassette has no path")}
 	}
+	ids := make([]identity, len(c.Interactions))
 	for n, i := range c.Interactions {
 		if i == nil {
 			return &SaveError{Path: c.Path, Err: fmt.Errorf("interaction %d is nil", n)}
 		}
 		if !raw {
-			if err := Readable(i); err != nil {
-				return &SaveError{Path: c.Path, Err: fmt.Errorf("interaction %d: %w", n, err)}
-			}
+			decodeBodies(i)
 		}
+		sent := i.Request.Body
 		if err := s.Scrub(i); err != nil {
 			return &SaveError{Path: c.Path, Err: fmt.Errorf("interaction %d: scrub: %s", n, s.ScrubString(err.Error()))}
 		}
@@ -369,8 +612,10 @@ func (c *Cassette) save(s *Scrubber, raw bool) error {
 			err.Path = c.Path
 			return err
 		}
+		ids[n] = requestIdentity(i, sent)
 	}
-	data, err := Marshal(c)
+	markIndistinct(c.Interactions, ids)
+	data, err := marshal(c, raw)
 	if err != nil {
 		return &SaveError{Path: c.Path, Err: err}
 	}
@@ -381,4 +626,40 @@ func (c *Cassette) save(s *Scrubber, raw bool) error {
 		return &SaveError{Path: c.Path, Err: err}
 	}
 	return nil
+}
+
+// identity is what tells a saved request from another: saved, its method,
+// URL and canonical body as scrubbed; sent, its canonical body before.
+type identity struct{ saved, sent string }
+
+// requestIdentity returns the identity of a scrubbed request whose body
+// was sent before scrubbing.
+func requestIdentity(i *Interaction, sent string) identity {
+	body := canonicalBody([]byte(i.Request.Body), nil)
+	id := identity{saved: i.Request.Method + "\x00" + i.Request.URL + "\x00" + body, sent: body}
+	if sent != i.Request.Body {
+		id.sent = canonicalBody([]byte(sent), nil)
+	}
+	return id
+}
+
+// markIndistinct marks every request that was sent different from another
+// but is saved the same (they differed only in scrubbed text), so that
+// replay refuses to choose between them (see AmbiguousError).
+func markIndistinct(ins []*Interaction, ids []identity) {
+	sent := map[string]map[string]bool{} // saved -> the sent bodies
+	for _, id := range ids {
+		if sent[id.saved] == nil {
+			sent[id.saved] = map[string]bool{}
+		}
+		sent[id.saved][id.sent] = true
+	}
+	for n, id := range ids {
+		if len(sent[id.saved]) > 1 {
+			if ins[n].Request.Headers == nil {
+				ins[n].Request.Headers = http.Header{}
+			}
+			ins[n].Request.Headers.Set(indistinctHeader, "sent different from another recording that was saved the same: they differed only in scrubbed text")
+		}
+	}
 }

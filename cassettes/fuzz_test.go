@@ -18,10 +18,44 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte("version: 2\ninteractions: []\n"))
 	f.Add([]byte("---\nversion: 2\ninteractions:\n- request: {method: GET, url: 'http://x/'}\n  response: {code: 200, body: hi}\n"))
+	// The structure checks: each seed below breaks or exercises one.
+	f.Add([]byte(goodFile))
+	if data, err := Marshal(richCassette("fuzz.yaml")); err == nil {
+		f.Add(data)
+		f.Add(data[:len(data)/2])                                         // cut short
+		f.Add(bytes.Replace(data, []byte("\n# end of cassette"), nil, 1)) // end line removed
+	}
+	f.Add([]byte(strings.Replace(goodFile, "llmvcr-t=0.250000", "llmvcr-t=NaN", 1)))
+	f.Add([]byte(strings.Replace(goodFile, "llmvcr-t=0.000000", "llmvcr-t=0.5", 1)))
+	f.Add([]byte(strings.Replace(goodFile, "      code: 200\n  - request", "  - request", 1)))
+	f.Add([]byte(strings.Replace(goodFile, "      method: POST\n    response:\n      content_length", "    response:\n      content_length", 1)))
+	f.Add([]byte(strings.Replace(goodFile, "      body: '{\"a\":2}'\n", "      body: '{\"a\": 2}'\n      body_sent_as: compact-json\n", 1)))
+	f.Add([]byte(strings.Replace(goodFile, "      body: '{\"a\":2}'\n", "      body: \"a\\nb\\n\"\n      body_sent_as: crlf\n", 1)))
+	f.Add([]byte(strings.Replace(goodFile, "      body: '{\"a\":2}'\n", "      body: x\n      body_sent_as: rot13\n", 1)))
+	f.Add(aliasBomb(64, 40))
+	f.Add([]byte("version: 2\ninteractions: &x [*x]\n"))
+	f.Add([]byte("version: 2\ninteractions:\n- &i {request: {method: GET, url: 'http://x/'}, response: {code: 200, body: hi}}\n- *i\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := Parse(data)
 		if err != nil {
+			var le *LoadError
+			var ve *VersionError
+			if !errors.As(err, &le) && !errors.As(err, &ve) {
+				t.Fatalf("Parse error %T is neither *LoadError nor *VersionError: %v", err, err)
+			}
 			return
+		}
+		// What loads is whole: every interaction answers a request, and
+		// every stream splits for replay.
+		for n, i := range c.Interactions {
+			if i.Request.Method == "" || i.Request.URL == "" || i.Response.Code < 100 {
+				t.Fatalf("interaction %d loaded without a method, URL or status code", n)
+			}
+			if IsSSE(i.Response.Headers) {
+				if _, err := SplitSSE(i.Response.Body); err != nil {
+					t.Fatalf("interaction %d's stream loaded but does not split: %v", n, err)
+				}
+			}
 		}
 		// Every tool must take any loadable cassette without panicking.
 		Lint(c)
@@ -150,6 +184,47 @@ func FuzzSplitSSE(f *testing.F) {
 		}
 		if !bytes.Equal(JoinSSE(again), JoinSSE(evs)) {
 			t.Fatalf("mark/split changed bytes: %q", JoinSSE(evs))
+		}
+	})
+}
+
+// FuzzBodyRoundTrip: whatever a body holds (emoji, CRLF, tabs, JSON in any
+// layout, invalid UTF-8), Save's file gives back its exact bytes, and a
+// readable form never escapes characters outside the BMP.
+func FuzzBodyRoundTrip(f *testing.F) {
+	f.Add("data: hi 🌡\r\n\r\n", false, true)
+	f.Add(`{"a":"🔥","b":[1,2]}`, true, false)
+	f.Add("{\"a\":1}\n", true, false)
+	f.Add("\n  lead\ttab 😀\n\n", false, false)
+	f.Add("mixed\r\nends\n", false, false)
+	f.Add("caf\xe9 \U0001F600", false, false)
+	f.Add(": llmvcr-t=0.000000\ndata: x\r\n\r\n", false, true)
+	f.Fuzz(func(t *testing.T, body string, isJSON, sse bool) {
+		i := jsonInteraction(chatURL, `{"q":1}`, body)
+		i.Response.Headers.Del("Content-Length")
+		switch {
+		case sse:
+			i.Response.Headers.Set("Content-Type", "text/event-stream")
+			if _, err := SplitSSE(body); err != nil {
+				return // Load refuses it, as it should
+			}
+		case !isJSON:
+			i.Response.Headers.Set("Content-Type", "text/plain")
+		}
+		c := &Cassette{Version: Version, Interactions: []*Interaction{i}}
+		data, err := Marshal(c)
+		if err != nil {
+			t.Fatalf("marshal: %v", err)
+		}
+		back, err := Parse(data)
+		if err != nil {
+			t.Fatalf("parse of marshalled: %v\n%s", err, data)
+		}
+		if got := back.Interactions[0].Response.Body; got != body {
+			t.Fatalf("body %q came back as %q\n%s", body, got, data)
+		}
+		if p := present(body, isJSON); p.block && bytes.Contains(data, []byte(`\U000`)) {
+			t.Fatalf("a block body was escaped:\n%s", data)
 		}
 	})
 }

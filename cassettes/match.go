@@ -95,9 +95,15 @@ type entry struct {
 }
 
 type queue struct {
-	list []*entry
-	next int // list[:next] are all used
+	list       []*entry
+	next       int  // list[:next] are all used
+	indistinct bool // an entry was recorded for a request that differed from another only in scrubbed text
 }
+
+// ambiguous reports a queue whose recordings cannot be told apart: more
+// than one, recorded for requests that differed only in text Save
+// scrubbed.
+func (q *queue) ambiguous() bool { return q.indistinct && len(q.list) > 1 }
 
 func (q *queue) take(repeat bool) *entry {
 	for q.next < len(q.list) && q.list[q.next].used {
@@ -174,6 +180,7 @@ func push(m map[headKey]map[string]*queue, head headKey, body string, e *entry) 
 		inner[body] = q
 	}
 	q.list = append(q.list, e)
+	q.indistinct = q.indistinct || e.i.Request.Headers.Get(indistinctHeader) != ""
 	return q
 }
 
@@ -199,21 +206,38 @@ func (x *Index) headKey(method, url string, h http.Header) headKey {
 
 // canonical returns the body's canonical form: for JSON, the value with
 // ignored paths removed, re-encoded with sorted keys and no spaces; for
-// anything else, the bytes themselves.
+// anything else, the bytes themselves (see canonicalBody). A secret
+// written with escapes is scrubbed from it.
 func (x *Index) canonical(body []byte) string {
+	c := canonicalBody(body, x.cfg.ignore)
+	if x.cfg.scrub.containsBytes([]byte(c)) {
+		return x.cfg.scrub.ScrubString(c) // a secret written with escapes
+	}
+	return c
+}
+
+// canonicalBody returns the canonical form of a body: for JSON, the value
+// with the ignored paths removed, re-encoded with sorted keys, no spaces
+// and numbers by value; for anything else, the bytes themselves. Decoding
+// turns invalid UTF-8 and lone surrogate escapes into U+FFFD, which would
+// make bodies that differ look the same, so a JSON body whose decoded
+// strings hold U+FFFD is matched by its exact (compacted) bytes instead,
+// without ignored paths. No canonical JSON form equals such bytes, or a
+// body that is not JSON.
+func canonicalBody(body []byte, ignore []jsonPath) string {
 	v, ok := parseJSON(body)
 	if !ok {
 		return string(body)
 	}
-	for _, p := range x.cfg.ignore {
+	for _, p := range ignore {
 		v = p.remove(v)
 	}
 	b, err := json.Marshal(normNumbers(v))
 	if err != nil {
 		return string(body)
 	}
-	if x.cfg.scrub.containsBytes(b) {
-		return x.cfg.scrub.ScrubString(string(b)) // a secret written with escapes
+	if bytes.Contains(b, []byte("\uFFFD")) || bytes.Contains(b, []byte(`\ufffd`)) {
+		return CompactJSON(string(body))
 	}
 	return string(b)
 }
@@ -311,13 +335,13 @@ func (x *Index) Match(r *http.Request, body []byte) (*Interaction, error) {
 	body = DecodeRequestBody(r.Header, body) // Save stores it decoded
 	// The bytes of a recording (which, saved, hold no secret) need no
 	// scrubbing: look them up first. Then the scrubbed bytes.
-	if e, found := x.takeExact(head, body); found {
-		return e, nil
+	if e, found, err := x.takeExact(head, body, r.Method, url); found || err != nil {
+		return e, err
 	}
 	if x.cfg.scrub.containsBytes(body) {
 		body = []byte(x.cfg.scrub.ScrubString(string(body)))
-		if e, found := x.takeExact(head, body); found {
-			return e, nil
+		if e, found, err := x.takeExact(head, body, r.Method, url); found || err != nil {
+			return e, err
 		}
 	}
 	// The bytes differ from every recording (or its queue is used up):
@@ -326,6 +350,10 @@ func (x *Index) Match(r *http.Request, body []byte) (*Interaction, error) {
 	x.mu.Lock()
 	if inner := x.canon[head]; inner != nil {
 		if q := inner[canon]; q != nil {
+			if q.ambiguous() {
+				x.mu.Unlock()
+				return nil, x.ambiguity(q, r.Method, url)
+			}
 			if e := q.take(x.cfg.repeat); e != nil {
 				x.mu.Unlock()
 				return e.i, nil
@@ -336,21 +364,63 @@ func (x *Index) Match(r *http.Request, body []byte) (*Interaction, error) {
 	return nil, x.miss(r.Method, url, head, canon, body)
 }
 
+// ambiguity is the error for a request whose recordings cannot be told
+// apart (the caller holds x.mu).
+func (x *Index) ambiguity(q *queue, method, url string) error {
+	e := &AmbiguousError{Path: x.path, Method: method, URL: x.cfg.scrub.ScrubURL(url)}
+	for _, en := range q.list {
+		e.Interactions = append(e.Interactions, en.n)
+	}
+	return e
+}
+
+// AmbiguousError reports a request whose recordings cannot be told apart:
+// they were recorded for requests that differed only in text Save
+// scrubbed (secret-shaped data, which becomes the same placeholder in
+// every one), so the cassette cannot say which of them answers this
+// request. Replaying one of them could answer with another request's
+// recording, so none is used.
+type AmbiguousError struct {
+	Path         string // the cassette file
+	Method       string // of the request
+	URL          string // of the request (scrubbed)
+	Interactions []int  // the recordings that cannot be told apart
+}
+
+// Error names the cassette, the request and the recordings, and says what
+// to change.
+func (e *AmbiguousError) Error() string {
+	return fmt.Sprintf("cassettes: %s: the recordings for %s %s cannot be told apart: interactions %s were recorded for requests that differed only in text scrubbed as secret-shaped, so the cassette cannot say which one answers this request; keep secret-shaped values out of request bodies (or make the requests differ otherwise) and record again",
+		e.Path, e.Method, e.URL, strings.Trim(fmt.Sprint(e.Interactions), "[]"))
+}
+
+// Retryable reports false: asking again gets the same answer.
+func (e *AmbiguousError) Retryable() bool { return false }
+
+// indistinctHeader marks, in a saved request, a recording made for a
+// request that differed from another recording's only in text that Save
+// scrubbed (see AmbiguousError). Save sets it; the Index reads it.
+const indistinctHeader = HeaderPrefix + "Indistinct"
+
 // takeExact answers a request whose body bytes are those of a recording,
 // from the queue of that recording's canonical form, without parsing.
 // found is false when no recording has these bytes or its queue is used
-// up (then the canonical lookup decides, and reports the miss).
-func (x *Index) takeExact(head headKey, body []byte) (*Interaction, bool) {
+// up (then the canonical lookup decides, and reports the miss); the error
+// is an *AmbiguousError when the queue's recordings cannot be told apart.
+func (x *Index) takeExact(head headKey, body []byte, method, url string) (*Interaction, bool, error) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if inner := x.exact[head]; inner != nil {
 		if q := inner[string(body)]; q != nil {
+			if q.ambiguous() {
+				return nil, false, x.ambiguity(q, method, url)
+			}
 			if e := q.take(x.cfg.repeat); e != nil {
-				return e.i, true
+				return e.i, true, nil
 			}
 		}
 	}
-	return nil, false
+	return nil, false, nil
 }
 
 // Unused returns the positions (in recorded order) of the interactions no

@@ -357,7 +357,7 @@ func TestMatchDecodesGzipRequest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rq := back.Interactions[0].Request; rq.Headers.Get("Content-Encoding") != "" || !strings.Contains(rq.Body, `"content": "hi"`) {
+	if rq := back.Interactions[0].Request; rq.Headers.Get("Content-Encoding") != "" || !strings.Contains(rq.Body, `"content":"hi"`) {
 		t.Fatalf("request saved as %q (Content-Encoding %q), want decoded", rq.Body, rq.Headers.Get("Content-Encoding"))
 	}
 	r, b := matchReq(t, "POST", chatURL, gzipped(t, body))

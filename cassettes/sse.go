@@ -62,10 +62,14 @@ func (e *SSEError) Unwrap() error { return e.Err }
 
 // SplitSSE splits a recorded event-stream body into its events, each with
 // its time offset (from its timing line, if any) and its exact original
-// bytes. JoinSSE of the result gives the bytes the server sent.
+// bytes. JoinSSE of the result gives the bytes the server sent. A timing
+// line must hold a finite number of seconds from 0 to 1e9, no smaller than
+// the one before it; any other gives an *SSEError (replay would otherwise
+// wait on a NaN or a negative offset).
 func SplitSSE(body string) ([]Event, error) {
 	dec := sse.NewDecoder(strings.NewReader(body), sse.KeepAll())
 	var out []Event
+	var last time.Duration // the offset of the last timed event
 	for {
 		ev, err := dec.Next()
 		if err == io.EOF {
@@ -81,11 +85,15 @@ func SplitSSE(body string) ([]Event, error) {
 			if nl < 0 {
 				nl = len(raw)
 			}
-			secs, err := strconv.ParseFloat(string(raw[len(TimingPrefix):nl]), 64)
-			if err != nil || secs < 0 || secs > 1e9 {
-				return out, &SSEError{Event: len(out), Err: fmt.Errorf("bad timing line %q", truncate(string(raw[:nl]), 60))}
+			secs, ok := parseOffset(string(raw[len(TimingPrefix):nl]))
+			if !ok {
+				return out, &SSEError{Event: len(out), Err: fmt.Errorf("bad timing line %q: want a finite number of seconds from 0 to 1e9", truncate(string(raw[:nl]), 60))}
 			}
 			e.Offset = time.Duration(secs * float64(time.Second))
+			if e.Offset < last {
+				return out, &SSEError{Event: len(out), Err: fmt.Errorf("timing line %q is earlier than the event before (%s): offsets must be in order", truncate(string(raw[:nl]), 60), TimingLine(last)[len(TimingPrefix):len(TimingLine(last))-1])}
+			}
+			last = e.Offset
 			e.HasOffset = true
 			if nl < len(raw) {
 				nl++

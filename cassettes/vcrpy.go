@@ -97,6 +97,9 @@ func ImportVCRPy(data []byte) (c *Cassette, err error) {
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, &ImportError{Interaction: -1, Err: err}
 	}
+	if err := checkAliases(&root, len(data)); err != nil {
+		return nil, &ImportError{Interaction: -1, Err: err}
+	}
 	top := &root
 	if top.Kind == yaml.DocumentNode && len(top.Content) == 1 {
 		top = top.Content[0]
@@ -125,6 +128,10 @@ func ImportVCRPy(data []byte) (c *Cassette, err error) {
 	for n, vi := range f.Interactions {
 		i, err := convertVCRPy(&vi)
 		if err != nil {
+			return nil, &ImportError{Interaction: n, Err: err}
+		}
+		if err := validate(n, i); err != nil {
+			// What Load would refuse once saved is refused now.
 			return nil, &ImportError{Interaction: n, Err: err}
 		}
 		i.ID = n

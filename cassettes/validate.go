@@ -1,0 +1,273 @@
+package cassettes
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// FormatError reports a cassette file that is YAML but not a whole, valid
+// cassette: an interaction without a method, a URL or a status code, a
+// timing line that is not a finite, non-negative offset in order, a body
+// that is not in the form the file says it was sent in, or a file that
+// ends before its end line (it was cut short). A Content-Length that
+// disagrees with its body is not refused: a hand edit of a body changes
+// its length, and replay sets Content-Length from the body it serves.
+// Load and Parse wrap it in a *LoadError, so replay, lint and inspect all
+// report it the same way.
+type FormatError struct {
+	Interaction int    // index of the interaction in the file; -1 for the file as a whole
+	Field       string // the field at fault ("request.method", "response.code", "response.body", ...); "" for the file
+	Problem     string // what is wrong with it
+}
+
+// Error names the interaction, the field and the problem.
+func (e *FormatError) Error() string {
+	if e.Interaction < 0 {
+		return e.Problem
+	}
+	if e.Field == "" {
+		return fmt.Sprintf("interaction %d: %s", e.Interaction, e.Problem)
+	}
+	return fmt.Sprintf("interaction %d: %s: %s", e.Interaction, e.Field, e.Problem)
+}
+
+// AliasError reports a cassette whose YAML aliases would expand to far
+// more than the file holds (an "alias bomb"). Parse refuses it before
+// anything is expanded, so the cost is bounded by the file's size. It is
+// wrapped in a *LoadError.
+type AliasError struct {
+	FileSize int64 // bytes in the file
+	Limit    int64 // the most expanded text a file of this size may stand for
+}
+
+// Error says what was refused and why.
+func (e *AliasError) Error() string {
+	return fmt.Sprintf("YAML aliases would expand the %d-byte file to more than %d bytes of text; refusing it (cassettes written by llmvcr or go-vcr use no aliases)", e.FileSize, e.Limit)
+}
+
+// aliasFactor and aliasSlack bound the text a cassette may stand for once
+// its aliases are expanded: aliasFactor times its size plus aliasSlack.
+// Without aliases a file stands for less than its own size (values are
+// never longer than their YAML text), so only files built to expand are
+// refused.
+const (
+	aliasFactor = 4
+	aliasSlack  = 1 << 20
+)
+
+// checkAliases measures what the document would expand to, counting each
+// alias as a full copy of what it names, and refuses a document over the
+// limit. Each node is measured once (aliased nodes are remembered), so the
+// walk costs time in proportion to the file, not to its expansion; it
+// stops as soon as the limit is passed.
+func checkAliases(root *yaml.Node, size int) error {
+	limit := int64(size)*aliasFactor + aliasSlack
+	memo := map[*yaml.Node]int64{}
+	onPath := map[*yaml.Node]bool{}
+	var measure func(n *yaml.Node, depth int) (int64, error)
+	measure = func(n *yaml.Node, depth int) (int64, error) {
+		if n == nil {
+			return 0, nil
+		}
+		if depth > 10000 {
+			return 0, &FormatError{Interaction: -1, Problem: "YAML nested more than 10000 levels deep"}
+		}
+		if v, ok := memo[n]; ok {
+			return v, nil
+		}
+		// Only an anchored node can be reached again through an alias, so
+		// only those are tracked for cycles.
+		if n.Anchor != "" {
+			if onPath[n] {
+				return 0, &FormatError{Interaction: -1, Problem: fmt.Sprintf("YAML anchor &%s contains an alias to itself", n.Anchor)}
+			}
+			onPath[n] = true
+			defer delete(onPath, n)
+		}
+		total := int64(1 + len(n.Value))
+		if n.Kind == yaml.AliasNode {
+			total = 1
+			v, err := measure(n.Alias, depth+1)
+			if err != nil {
+				return 0, err
+			}
+			total += v
+		}
+		for _, c := range n.Content {
+			v, err := measure(c, depth+1)
+			if err != nil {
+				return 0, err
+			}
+			total += v
+			if total > limit {
+				return 0, &AliasError{FileSize: int64(size), Limit: limit}
+			}
+		}
+		if total > limit {
+			return 0, &AliasError{FileSize: int64(size), Limit: limit}
+		}
+		if n.Anchor != "" || n.Kind == yaml.AliasNode {
+			memo[n] = total
+		}
+		return total, nil
+	}
+	_, err := measure(root, 0)
+	return err
+}
+
+// The head and end lines that Marshal writes around a cassette. A file
+// whose first line after "---" is headLine must end with endLine; one that
+// does not was cut short. Files without headLine (written by go-vcr or by
+// earlier versions of llmvcr) are checked field by field only.
+const (
+	headLine = "# llmvcr cassette (go-vcr v3 format); the file ends with the line \"" + endLine + "\""
+	endLine  = "# end of cassette"
+)
+
+// checkEnd reports a file that starts with headLine but does not end with
+// endLine.
+func checkEnd(data []byte) error {
+	rest := data
+	if r, ok := bytes.CutPrefix(rest, []byte("---")); ok {
+		rest = bytes.TrimLeft(r, " \t\r\n")
+	}
+	if !bytes.HasPrefix(rest, []byte(headLine)) {
+		return nil
+	}
+	body := bytes.TrimRight(data, " \t\r\n")
+	if bytes.HasSuffix(body, []byte("\n"+endLine)) {
+		return nil
+	}
+	return &FormatError{Interaction: -1, Problem: fmt.Sprintf("the file does not end with the line %q that its first line promises: it was cut short (or that line was removed by hand)", endLine)}
+}
+
+// bodyForm is how a body was sent, when the file keeps it in a more
+// readable form: the key next to "body" in the file, which go-vcr ignores.
+const bodyFormKey = "body_sent_as"
+
+// The values of bodyFormKey.
+const (
+	formCompactJSON = "compact-json" // the file indents JSON that was sent compact
+	formCRLF        = "crlf"         // the file has "\n" where "\r\n" was sent (timing lines keep "\n")
+)
+
+// formMarks is the part of the file that carries body forms, decoded next
+// to the go-vcr types (which do not know bodyFormKey).
+type formMarks struct {
+	Interactions []*struct {
+		Request struct {
+			Form string `yaml:"body_sent_as"`
+		} `yaml:"request"`
+		Response struct {
+			Form string `yaml:"body_sent_as"`
+		} `yaml:"response"`
+	} `yaml:"interactions"`
+}
+
+// restoreForm turns the text of a body as the file keeps it back into the
+// bytes that were sent, by the form the file names. The returned bool is
+// false when the text cannot be in that form.
+func restoreForm(form, text string) (string, string, bool) {
+	switch form {
+	case "":
+		return text, "", true
+	case formCompactJSON:
+		core := strings.TrimRight(text, " \t\r\n")
+		tail := text[len(core):]
+		var b bytes.Buffer
+		b.Grow(len(text))
+		if err := json.Compact(&b, []byte(core)); err != nil {
+			return "", "is marked " + formCompactJSON + " but is not JSON (cut short or edited by hand?)", false
+		}
+		b.WriteString(tail)
+		return b.String(), "", true
+	case formCRLF:
+		if strings.Contains(text, "\r") {
+			return "", "is marked " + formCRLF + " but already holds a carriage return", false
+		}
+		return crlfLines(text), "", true
+	}
+	return "", fmt.Sprintf("has an unknown %s %q (written by a newer llmvcr?)", bodyFormKey, form), false
+}
+
+// crlfLines turns every "\n" into "\r\n", except the one that ends a
+// timing line (TimingPrefix at the start of a line), which is always a
+// single "\n".
+func crlfLines(text string) string {
+	var b strings.Builder
+	b.Grow(len(text) + strings.Count(text, "\n"))
+	for len(text) > 0 {
+		line, rest, found := strings.Cut(text, "\n")
+		b.WriteString(line)
+		if found {
+			if strings.HasPrefix(line, TimingPrefix) {
+				b.WriteByte('\n')
+			} else {
+				b.WriteString("\r\n")
+			}
+		}
+		text = rest
+	}
+	return b.String()
+}
+
+// validate checks one loaded interaction (its bodies already restored to
+// the bytes that were sent).
+func validate(n int, i *Interaction) error {
+	bad := func(field, problem string) error {
+		return &FormatError{Interaction: n, Field: field, Problem: problem}
+	}
+	rq, rs := &i.Request, &i.Response
+	if rq.Method == "" {
+		return bad("request.method", "missing (the file may have been cut short)")
+	}
+	if strings.ContainsAny(rq.Method, " \t\r\n") {
+		return bad("request.method", fmt.Sprintf("%q is not an HTTP method", truncate(rq.Method, 40)))
+	}
+	if rq.URL == "" {
+		return bad("request.url", "missing (the file may have been cut short)")
+	}
+	switch {
+	case rs.Code == 0:
+		return bad("response.code", "missing (the file may have been cut short)")
+	case rs.Code < 100 || rs.Code > 999:
+		return bad("response.code", fmt.Sprintf("%d is not an HTTP status code", rs.Code))
+	}
+	if code, _, _ := strings.Cut(rs.Status, " "); len(code) == 3 {
+		if c, err := strconv.Atoi(code); err == nil && c != rs.Code {
+			return bad("response.status", fmt.Sprintf("%q disagrees with code %d", truncate(rs.Status, 40), rs.Code))
+		}
+	}
+	if IsSSE(rs.Headers) {
+		if err := checkTiming(rs.Body); err != nil {
+			return bad("response.body", err.Error())
+		}
+	}
+	return nil
+}
+
+// checkTiming checks the timing lines of a recorded event stream: each a
+// finite, non-negative number of seconds, no earlier than the one before.
+func checkTiming(body string) error {
+	if !strings.Contains(body, TimingPrefix) {
+		return nil
+	}
+	_, err := SplitSSE(body)
+	return err
+}
+
+// parseOffset reads the seconds of a timing line: a finite number between
+// 0 and 1e9.
+func parseOffset(s string) (float64, bool) {
+	secs, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(secs) || math.IsInf(secs, 0) || secs < 0 || secs > 1e9 {
+		return 0, false
+	}
+	return secs, true
+}
