@@ -95,8 +95,11 @@ func (e *SaveError) Error() string {
 // Unwrap returns the underlying error.
 func (e *SaveError) Unwrap() error { return e.Err }
 
-// Load reads and parses the cassette at path. A missing file gives a
-// *LoadError wrapping fs.ErrNotExist, a corrupt one a *LoadError, and a
+// Load reads and parses the cassette at path (see Parse for what it
+// checks). Bodies are the bytes that were sent, whatever form the file
+// shows them in. A missing file gives a *LoadError wrapping
+// fs.ErrNotExist, a corrupt, incomplete or cut one a *LoadError (wrapping
+// a *FormatError or an *AliasError when the YAML itself parses), and a
 // file of another format version a *VersionError.
 func Load(path string) (*Cassette, error) {
 	data, err := os.ReadFile(path)
@@ -563,14 +566,19 @@ type Request = cassette.Request
 // Response is a recorded response (go-vcr v3's type).
 type Response = cassette.Response
 
-// Save scrubs the cassette and writes it atomically to c.Path: bodies are
-// made readable (see Readable; WithRawBodies turns that off), secrets are
-// scrubbed (see Scrubber), the result is scanned for any configured secret
-// value, and only then is a temporary file in the same directory written,
-// synced and renamed over the old file. On any failure the old file is
-// left as it was and the error is a *SaveError, a *SecretLeakError or an
-// *UnscannableError (an encoded body that does not decode).
-// Save modifies the interactions in place (they are what was saved).
+// Save scrubs the cassette and writes it atomically to c.Path: compressed
+// bodies are decoded (WithRawBodies turns that off, and the indenting of
+// JSON in the file), secrets are scrubbed (see Scrubber), the result is
+// scanned for any configured secret value, and only then is a temporary
+// file in the same directory written, synced and renamed over the old
+// file (see Marshal for how bodies are written readable yet exact). On any
+// failure the old file is left as it was and the error is a *SaveError, a
+// *SecretLeakError or an *UnscannableError (an encoded body that does not
+// decode). Save modifies the interactions in place (they are what was
+// saved): bodies keep the bytes that were sent, and requests that differ
+// only in scrubbed text are marked so that replay will not choose between
+// them (see AmbiguousError). Temporary files that killed saves of the same
+// cassette left behind are removed.
 func (c *Cassette) Save(opts ...Option) error {
 	var cfg config
 	for _, o := range opts {

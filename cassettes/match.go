@@ -328,7 +328,9 @@ func parseJSON(body []byte) (any, bool) {
 
 // Match returns the recorded interaction for the request, whose body the
 // caller has already read (body may be nil). It marks the interaction
-// used. When nothing matches, the error is a *MissError.
+// used. When nothing matches, the error is a *MissError; when the
+// recordings it matches cannot be told apart (they were made for requests
+// that differed only in scrubbed text), an *AmbiguousError.
 func (x *Index) Match(r *http.Request, body []byte) (*Interaction, error) {
 	url := x.cfg.scrub.ScrubURL(r.URL.String())
 	head := x.headKey(r.Method, url, r.Header)

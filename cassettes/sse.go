@@ -123,11 +123,15 @@ func JoinSSE(events []Event) []byte {
 }
 
 // MarkSSE renders events in the stored form: each event preceded by its
-// timing line (see TimingPrefix).
+// timing line (see TimingPrefix). Offsets are written in order, as
+// SplitSSE requires: an event given an earlier offset than the one before
+// it (an event recorded without one, 0) gets the one before it.
 func MarkSSE(events []Event) string {
 	var b strings.Builder
+	var last time.Duration
 	for _, e := range events {
-		b.WriteString(TimingLine(e.Offset))
+		last = max(last, e.Offset)
+		b.WriteString(TimingLine(last))
 		b.Write(e.Raw)
 	}
 	return b.String()

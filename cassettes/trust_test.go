@@ -498,3 +498,24 @@ func TestImportVCRPyRefusesAliasBomb(t *testing.T) {
 		t.Fatalf("ImportVCRPy(alias bomb) = %v, want *AliasError", err)
 	}
 }
+
+// TestCRLFCheckoutStillExact: a cassette checked out with CRLF line ends
+// (git's autocrlf) loads with the same bodies: YAML reads either line
+// end, and the end line is found.
+func TestCRLFCheckoutStillExact(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "rich.yaml")
+	c := richCassette(path)
+	if err := c.Save(WithoutDefaultSecrets()); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	back, err := Parse(bytes.ReplaceAll(data, []byte("\n"), []byte("\r\n")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n, i := range back.Interactions {
+		if i.Request.Body != c.Interactions[n].Request.Body || i.Response.Body != c.Interactions[n].Response.Body {
+			t.Errorf("interaction %d: bodies changed: %q", n, i.Response.Body)
+		}
+	}
+}
