@@ -486,7 +486,7 @@ func TestMistypedCommand(t *testing.T) {
 	dir := t.TempDir()
 	cli(t, dir, nil, "--", "inspect").mustSucceed(t)
 	cli(t, dir, nil, "-pace=false", "-o", "f.yaml", "--", "frobnicate").mustSucceed(t)
-	for file, prompt := range map[string]string{"session.yaml": `"content": "inspect"`, "f.yaml": `"content": "frobnicate"`} {
+	for file, prompt := range map[string]string{"session.yaml": `"content":"inspect"`, "f.yaml": `"content":"frobnicate"`} {
 		c := load(t, filepath.Join(dir, file))
 		if !strings.Contains(c.Interactions[0].Request.Body, prompt) {
 			t.Errorf("%s: want the prompt %s:\n%s", file, prompt, c.Interactions[0].Request.Body)
@@ -547,10 +547,8 @@ func TestInspectOddInteractions(t *testing.T) {
 interactions:
   - request: {method: GET, url: "https://api.groq.com/openai/v1/models"}
     response: {code: 200, headers: {Content-Type: [application/json]}, body: "not json here"}
-  - response: {code: 500, body: "{}"}
   - request: {method: GET, url: "https://api.groq.com/openai/v1/models"}
     response: {code: 200, headers: {Content-Type: [text/plain]}, body: "`+long+`"}
-  - request: {method: GET, url: "https://api.groq.com/openai/v1/models"}
 `)
 	r := cli(t, dir, nil, "inspect", "odd.yaml")
 	if r.code != 0 {
@@ -558,15 +556,32 @@ interactions:
 	}
 	for _, want := range []string{
 		"  body: application/json, 13 bytes: \"not json here\"\n",
-		"interaction 1: no request recorded (no method, no URL)\n",
 		"  body: text/plain, 300 bytes: \"" + long[:200] + "\" (the first 200 bytes)\n",
-		"interaction 3: GET https://api.groq.com/openai/v1/models\n  -> no response recorded\n",
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("inspect output lacks %q:\n%s", want, r.stdout)
 		}
 	}
-	if strings.Contains(r.stdout, "interaction 1:  ") || strings.Contains(r.stdout, "-> 0") {
-		t.Errorf("inspect shows an empty request or status 0:\n%s", r.stdout)
+
+	// An interaction with no request, or no response, is not a cassette
+	// llmvcr can replay: inspect refuses the file in one line naming the
+	// interaction and the field, as replay and lint do.
+	for name, c := range map[string]struct{ body, want string }{
+		"norequest.yaml": {`version: 2
+interactions:
+  - request: {method: GET, url: "https://api.groq.com/openai/v1/models"}
+    response: {code: 200, body: "{}"}
+  - response: {code: 500, body: "{}"}
+`, "interaction 1: request.method: missing"},
+		"noresponse.yaml": {`version: 2
+interactions:
+  - request: {method: GET, url: "https://api.groq.com/openai/v1/models"}
+`, "interaction 0: response.code: missing"},
+	} {
+		writeFile(t, dir, name, c.body)
+		r := cli(t, dir, nil, "inspect", name)
+		if r.code != 1 || strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, c.want) {
+			t.Errorf("inspect %s: exit %d, stderr %q; want exit 1 and one line with %q\nstdout:\n%s", name, r.code, r.stderr, c.want, r.stdout)
+		}
 	}
 }

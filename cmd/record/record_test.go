@@ -149,7 +149,7 @@ func TestRecordTools(t *testing.T) {
 				t.Fatalf("%d interactions, want 2 (the call, then the answer)", len(c.Interactions))
 			}
 			second := c.Interactions[1].Request.Body
-			if !strings.Contains(second, `"role": "tool"`) || !strings.Contains(second, `temperature_c`) {
+			if !strings.Contains(second, `"role":"tool"`) || !strings.Contains(second, `temperature_c`) {
 				t.Errorf("the second request does not carry the canned result:\n%s", second)
 			}
 			if !strings.Contains(second, `"get_time"`) {
