@@ -49,6 +49,7 @@ func TestGroqModelRequest(t *testing.T) {
 		wantText   string
 		wantErr    any // a pointer to the error type errors.As must find; nil for success
 		wantStatus int
+		errSays    string // part of the error message, when set
 		requests   int
 		slept      []time.Duration
 	}{
@@ -66,10 +67,9 @@ func TestGroqModelRequest(t *testing.T) {
 		}, wantText: "Paris.", requests: 2, slept: []time.Duration{2 * sec}},
 		{name: "429 storm exhausts the retries", script: func(g *fakes.Groq) { g.Error(fakes.RateLimitError(sec)).Repeat() },
 			wantErr: new(*llm.ModelHTTPError), wantStatus: 429, requests: 3, slept: []time.Duration{sec, sec}},
-		{name: "498 is retried with backoff", script: func(g *fakes.Groq) {
-			g.Error(fakes.FlexCapacityError())
-			g.ReplyText("Paris.")
-		}, wantText: "Paris.", requests: 2, slept: []time.Duration{500 * time.Millisecond}},
+		// groq-python retries 408, 409, 429 and 5xx only: 498 reaches the caller.
+		{name: "498 is not retried", script: func(g *fakes.Groq) { g.Error(fakes.FlexCapacityError()) },
+			wantErr: new(*llm.ModelHTTPError), wantStatus: 498, errSays: "Capacity exceeded for the flex service tier", requests: 1},
 		{name: "500 then 503 then success", script: func(g *fakes.Groq) {
 			g.Error(fakes.InternalServerError())
 			g.Error(fakes.ServiceUnavailableError())
@@ -106,6 +106,9 @@ func TestGroqModelRequest(t *testing.T) {
 				var he *llm.ModelHTTPError
 				if tt.wantStatus != 0 && (!errors.As(err, &he) || he.StatusCode != tt.wantStatus) {
 					t.Errorf("err = %v, want status %d", err, tt.wantStatus)
+				}
+				if !strings.Contains(err.Error(), tt.errSays) {
+					t.Errorf("err = %v, want it to say %q", err, tt.errSays)
 				}
 				if strings.Contains(err.Error(), "gsk_fake") {
 					t.Error("the error shows the API key")
@@ -196,6 +199,7 @@ func TestGroqModelStream(t *testing.T) {
 		name     string
 		script   func(g *fakes.Groq)
 		openErr  any    // error class from RequestStream
+		status   int    // the *llm.ModelHTTPError status RequestStream returns, when set
 		eventErr any    // error class ending Events
 		wantText string // text at the end (partial on error)
 		requests int
@@ -208,10 +212,11 @@ func TestGroqModelStream(t *testing.T) {
 			g.Error(fakes.RateLimitError(time.Second))
 			g.Stream(fakes.TextStream(words)...)
 		}, wantText: words, requests: 2},
-		{name: "error event before any chunk is retried", script: func(g *fakes.Groq) {
+		// The headers have arrived, so groq-python does not retry: the
+		// event is the error RequestStream returns.
+		{name: "error event before any chunk is returned, not retried", script: func(g *fakes.Groq) {
 			g.Stream(fakes.TextStream(words)...).ErrorFrameAfter(0, fakes.StreamError(503, groq.ErrorObject{Message: "over capacity", Type: "internal_server_error"}))
-			g.Stream(fakes.TextStream(words)...)
-		}, wantText: words, requests: 2},
+		}, openErr: new(*llm.ModelHTTPError), status: 503, requests: 1},
 		{name: "error event mid-stream", script: func(g *fakes.Groq) {
 			g.Stream(fakes.TextStream(words)...).ErrorFrameAfter(3, fakes.StreamError(500, groq.ErrorObject{Message: "Internal Server Error", Type: "internal_server_error"}))
 		}, eventErr: new(*llm.ModelHTTPError), wantText: "The capital", requests: 1},
@@ -240,6 +245,10 @@ func TestGroqModelStream(t *testing.T) {
 			if tt.openErr != nil {
 				if !errors.As(err, tt.openErr) {
 					t.Fatalf("RequestStream err = %T %v, want %T", err, err, tt.openErr)
+				}
+				var he *llm.ModelHTTPError
+				if tt.status != 0 && (!errors.As(err, &he) || he.StatusCode != tt.status) {
+					t.Errorf("RequestStream err = %v, want status %d", err, tt.status)
 				}
 				if n := len(g.Requests()); n != tt.requests {
 					t.Errorf("requests = %d, want %d", n, tt.requests)

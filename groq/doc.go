@@ -90,6 +90,11 @@
 //     parts whose content holds every result kind Groq sent (output,
 //     search_results, code_results, browser_results); pydantic-ai drops them
 //     (models/groq.py _map_executed_tool, "return None, None").
+//   - A tool's strict is sent in its function object when the caller set
+//     llm.ToolDefinition.Strict (true or false), on function and output
+//     tools; pydantic-ai never sends it (models/groq.py:604
+//     _map_tool_definition sends name, description and parameters only).
+//     A nil Strict, the default, keeps pydantic-ai's bytes.
 //   - Suggestions are made for the "groq:" namespace only; pydantic-ai's
 //     gateway provider suggests "gateway/groq:" ids
 //     (providers/gateway.py:179).

@@ -423,14 +423,20 @@ func instructions(messages []llm.Message) string {
 	return ""
 }
 
-// mapToolDefinition maps a tool definition; description is always sent and
-// strict never is, as pydantic-ai does.
+// mapToolDefinition maps a tool definition; description is always sent, as
+// pydantic-ai does, and strict only when the caller set it (pydantic-ai
+// never sends it; a nil Strict keeps its bytes).
 func mapToolDefinition(t llm.ToolDefinition) Tool {
 	params := t.Parameters
 	if len(params) == 0 {
 		params = json.RawMessage(`{"type":"object","properties":{}}`)
 	}
-	return Tool{Type: "function", Function: FunctionDefinition{Name: t.Name, Description: t.Description, Parameters: params}}
+	var strict *bool
+	if t.Strict != nil {
+		v := *t.Strict // a copy: the request never aliases the caller's definition
+		strict = &v
+	}
+	return Tool{Type: "function", Function: FunctionDefinition{Name: t.Name, Description: t.Description, Parameters: params, Strict: strict}}
 }
 
 // getToolChoice returns the tools to send and the tool_choice: none, auto

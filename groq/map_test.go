@@ -249,11 +249,57 @@ func TestBuildRequestSettings(t *testing.T) {
 				}
 			}
 			if tools, ok := got["tools"].([]any); ok {
-				if _, strict := tools[0].(map[string]any)["function"].(map[string]any)["strict"]; strict {
-					t.Error("strict sent for a function tool")
+				// tool sets Strict: it is sent as the caller set it.
+				if strict, ok := tools[0].(map[string]any)["function"].(map[string]any)["strict"]; !ok || strict != true {
+					t.Errorf("function strict = %v (present %v), want true as the caller set it", strict, ok)
 				}
 			}
 		})
+	}
+}
+
+// TestBuildRequestToolStrict: a tool's strict is sent as the caller set it
+// (true or false), on function and output tools alike, and an unset one
+// is left out, so default requests keep pydantic-ai's bytes.
+func TestBuildRequestToolStrict(t *testing.T) {
+	tests := []struct {
+		name   string
+		strict *bool
+		want   string // the function object sent
+	}{
+		{"unset is not sent", nil, `{"name":"f","description":"","parameters":{"type":"object","properties":{}}}`},
+		{"true is sent", llm.Ptr(true), `{"name":"f","description":"","parameters":{"type":"object","properties":{}},"strict":true}`},
+		{"false is sent", llm.Ptr(false), `{"name":"f","description":"","parameters":{"type":"object","properties":{}},"strict":false}`},
+	}
+	msgs := []llm.Message{llm.NewRequest(llm.User("hi"))}
+	for _, tt := range tests {
+		for _, kind := range []string{"function", "output"} {
+			t.Run(tt.name+" ("+kind+" tool)", func(t *testing.T) {
+				def := llm.ToolDefinition{Name: "f", Strict: tt.strict}
+				p := &llm.RequestParams{FunctionTools: []llm.ToolDefinition{def}}
+				if kind == "output" {
+					def.Kind = llm.ToolKindOutput
+					p = &llm.RequestParams{OutputMode: llm.OutputTool, OutputTools: []llm.ToolDefinition{def}}
+				}
+				req, err := BuildRequest("llama-3.3-70b-versatile", msgs, nil, p, false)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(req.Tools) != 1 {
+					t.Fatalf("tools = %+v, want one", req.Tools)
+				}
+				got, err := json.Marshal(req.Tools[0].Function)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if string(got) != tt.want {
+					t.Errorf("function = %s\nwant       %s", got, tt.want)
+				}
+				if tt.strict != nil && req.Tools[0].Function.Strict == tt.strict {
+					t.Error("the request aliases the caller's Strict")
+				}
+			})
+		}
 	}
 }
 

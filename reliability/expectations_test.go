@@ -13,6 +13,7 @@ import (
 	"reflect"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -55,16 +56,6 @@ const notModelled = "<not modelled>"
 // knownFailing lists the facts known not to hold, each with its reason.
 // Keys are fact names as the test prints them.
 var knownFailing = map[string]string{
-	// Issue 16.1: a failed generation's tool call gets no id when created.
-	"test_tool_use_failed_error: responses[0].parts[0].tool_call_id":           "issue 16.1: tool_use_failed call has no id",
-	"test_tool_use_failed_error_streaming: responses[0].parts[1].tool_call_id": "issue 16.1: tool_use_failed call has no id",
-	// Issue 16.2: pydantic-ai gives a tool_use_failed response no
-	// provider_details; llmvcr keeps Groq's error code as the raw reason.
-	"test_tool_use_failed_error: responses[0].provider_details.finish_reason":           "issue 16.2: RawFinishReason is tool_use_failed",
-	"test_tool_use_failed_error_with_text: responses[0].provider_details.finish_reason": "issue 16.2: RawFinishReason is tool_use_failed",
-	// Issue 16.3: no model-name suggestion on a 404 model_not_found.
-	"test_model_name_suggestion[groq]: error.suggested_model_id":   "issue 16.3: no suggestion",
-	"test_model_name_suggestion[groq]: error ends with suggestion": "issue 16.3: no suggestion",
 	// Requests pydantic-ai recorded with older code (vcrpy never compared
 	// request bodies, so its cassettes kept them); llmvcr sends what
 	// pydantic-ai sends today. Replay ignores the differing paths named in
@@ -73,12 +64,6 @@ var knownFailing = map[string]string{
 	"test_tool_use_failed_error_with_text: requests[1] body equals the recording": "recorded when pydantic-ai still sent the input of an error with an empty location",
 	// Deliberate: a Go library has no warnings channel.
 	"test_reasoning_wire_contract[groq-qwen3-disable-overrides-effort-setting]: warns `groq_reasoning_effort` will be ignored": "deliberate: llmvcr does not print warnings",
-}
-
-// knownFailingFields lists fields llmvcr does not model at all: every fact
-// about them fails, and one that holds fails the test as above.
-var knownFailingFields = map[string]string{
-	"usage.cost": "issue 16.4: llm.Usage has no cost",
 }
 
 // fact is one value a pydantic-ai test asserts.
@@ -90,17 +75,7 @@ type fact struct {
 func (f fact) holds() bool { return reflect.DeepEqual(f.got, f.want) }
 
 // knownReason returns why f is known to fail, or "".
-func knownReason(name string) string {
-	if r := knownFailing[name]; r != "" {
-		return r
-	}
-	for field, r := range knownFailingFields {
-		if strings.HasSuffix(name, "."+field) {
-			return r
-		}
-	}
-	return ""
-}
+func knownReason(name string) string { return knownFailing[name] }
 
 // snapPart is a part of a pydantic-ai snapshot: its kind, and the values
 // the snapshot gives (nil: IsInstance only, or IsStr for an id).
@@ -131,7 +106,7 @@ type snapResponse struct {
 type snapUsage struct {
 	input, output, cacheRead, reasoning int
 	details                             map[string]int
-	cost                                string
+	cost                                string // the snapshot's Decimal, as written there
 }
 
 func text(s string) snapPart     { return snapPart{kind: "text", content: &s} }
@@ -230,7 +205,19 @@ func (c *collector) response(label string, r *llm.Response, w snapResponse) {
 	c.eq(label+".usage.cache_read_tokens", u.CacheReadTokens, w.usage.cacheRead)
 	c.eq(label+".usage.output_reasoning_tokens", u.ReasoningTokens, w.usage.reasoning)
 	c.eq(label+".usage.details", nonEmptyMap(u.Details), nonEmptyMap(w.usage.details))
-	c.eq(label+".usage.cost", notModelled, w.usage.cost)
+	// pydantic-ai compares Decimals exactly (Decimal('0.000') == 0);
+	// groq.Cost rounds the exact sum once, so it equals the float64 of
+	// that Decimal, and the fact compares exactly too.
+	var got, want any = notModelled, w.usage.cost // a cost the snapshot table mistyped fails
+	if f, err := strconv.ParseFloat(w.usage.cost, 64); err == nil {
+		want = f
+	}
+	if cost, err := groq.Cost(r.ModelName, r.Usage); err != nil {
+		got = err.Error()
+	} else {
+		got = cost
+	}
+	c.eq(label+".usage.cost", got, want)
 }
 
 // nonEmptyMap returns m, or nil when it is empty, so that a nil and an
@@ -628,7 +615,7 @@ func groqTests() []portedTest {
 				"message": "The model `llama-3.3-70b-versatlie` does not exist or you do not have access to it.",
 				"type":    "invalid_request_error", "code": "model_not_found",
 			}})
-			v.c.eq("error.suggested_model_id", notModelled, "groq:llama-3.3-70b-versatile")
+			v.c.eq("error.suggested_model_id", he.SuggestedModelID, "groq:llama-3.3-70b-versatile")
 			v.c.eq("error ends with suggestion", err != nil && strings.HasSuffix(err.Error(), ". Did you mean 'groq:llama-3.3-70b-versatile'?"), true)
 		}},
 		{name: "test_stop_settings[groq]", cassette: "test_settings/test_stop_settings[groq].yaml", run: func(v *vectorRun) {

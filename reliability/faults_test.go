@@ -214,6 +214,30 @@ func sleptIs(requests int, want ...time.Duration) func(t checker, r result) stri
 	}
 }
 
+// errSays returns a check that the caller's error carries want, the
+// server's own message.
+func errSays(want string) func(t checker, r result) string {
+	return func(t checker, r result) string {
+		t.Helper()
+		if r.err == nil || !strings.Contains(r.err.Error(), want) {
+			t.Errorf("error %v does not say %q", r.err, want)
+		}
+		return fmt.Sprintf("error says %q", want)
+	}
+}
+
+// allOf returns a check that runs every check and joins their notes.
+func allOf(checks ...func(t checker, r result) string) func(t checker, r result) string {
+	return func(t checker, r result) string {
+		t.Helper()
+		notes := make([]string, len(checks))
+		for i, c := range checks {
+			notes[i] = c(t, r)
+		}
+		return strings.Join(notes, "; ")
+	}
+}
+
 // textIs returns a check of the answer's text.
 func textIs(want string) func(t checker, r result) string {
 	return func(t checker, r result) string {
@@ -419,13 +443,14 @@ func faults() []fault {
 			g.Error(fakes.RateLimitError(sec))
 			g.Stream(textChunks()...)
 		}, want: kindOK, check: sleptIs(2, sec)},
-		fault{name: "498 flex capacity, then 200", retries: 2, script: func(t *testing.T, g *fakes.Groq) {
+		// groq-python retries 408, 409, 429 and 5xx only: the flex tier's
+		// 498 goes straight to the caller, whatever the retry budget.
+		fault{name: "498 flex capacity is not retried", retries: 2, script: func(t *testing.T, g *fakes.Groq) {
 			g.Error(fakes.FlexCapacityError())
-			g.ReplyText(answerText)
-		}, want: kindOK, check: sleptIs(2, 500*ms)},
-		fault{name: "498 three times", kind: stream, retries: 2, script: func(t *testing.T, g *fakes.Groq) {
-			g.Error(fakes.FlexCapacityError()).Times(3)
-		}, want: kindHTTP, status: 498, check: sleptIs(3, 500*ms, sec)},
+		}, want: kindHTTP, status: 498, check: allOf(sleptIs(1), errSays("Capacity exceeded for the flex service tier"))},
+		fault{name: "498 flex capacity is not retried", kind: stream, retries: 2, script: func(t *testing.T, g *fakes.Groq) {
+			g.Error(fakes.FlexCapacityError())
+		}, want: kindHTTP, status: 498, check: allOf(sleptIs(1), errSays("Capacity exceeded for the flex service tier"))},
 		fault{name: "500, 503, then 200", retries: 2, script: func(t *testing.T, g *fakes.Groq) {
 			g.Error(fakes.InternalServerError())
 			g.Error(fakes.ServiceUnavailableError())

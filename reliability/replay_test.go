@@ -177,7 +177,8 @@ func TestReplayFaults(t *testing.T) {
 		fault{name: "429 retry-after 2s, then the recording", retries: 2, replay: rateLimit(1), want: kindOK, check: sleptIs(-1, 2*sec)},
 		fault{name: "429 retry-after 2s, then the recording", kind: stream, retries: 2, replay: rateLimit(1), want: kindOK, check: sleptIs(-1, 2*sec)},
 		fault{name: "429 three times", retries: 2, replay: rateLimit(3), want: kindHTTP, status: 429, check: sleptIs(-1, 2*sec, 2*sec)},
-		fault{name: "498 then the recording", retries: 2, replay: on(replay.Respond(498, nil, `{"error":{"message":"Capacity exceeded","type":"capacity_exceeded"}}`)), want: kindOK, check: sleptIs(-1, 500*ms)},
+		fault{name: "498 is not retried, the recording is not reached", retries: 2, replay: on(replay.Respond(498, nil, `{"error":{"message":"Capacity exceeded","type":"capacity_exceeded"}}`)),
+			want: kindHTTP, status: 498, check: allOf(sleptIs(-1), errSays("Capacity exceeded"))},
 		fault{name: "500, 503, then the recording", kind: stream, retries: 2, replay: []replay.Option{
 			replay.OnRequest(1, replay.Respond(500, nil, `{"error":{"message":"Internal Server Error"}}`)),
 			replay.OnRequest(2, replay.Respond(503, nil, `{"error":{"message":"Service Unavailable"}}`)),
