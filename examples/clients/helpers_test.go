@@ -3,6 +3,7 @@ package clients_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -102,7 +103,7 @@ func (c *pacedClock) Sleep(ctx context.Context, d time.Duration) error {
 
 // dueTimes reads the cassette a session replays and returns when each
 // event of interaction n that carries a value for the client (not
-// "data: [DONE]") is due at the recorded pace, counted from the request:
+// "data: [DONE]", nor Anthropic's "event: ping", which clients drop) is due at the recorded pace, counted from the request:
 // the time the response headers took, then the event's recorded offset.
 func dueTimes(t *testing.T, path string, n int) []time.Duration {
 	t.Helper()
@@ -117,7 +118,7 @@ func dueTimes(t *testing.T, path string, n int) []time.Duration {
 	for _, e := range events {
 		last = max(last, e.Offset)
 		raw := string(e.Raw)
-		if !strings.Contains(raw, "data:") || strings.Contains(raw, "data: [DONE]") {
+		if !strings.Contains(raw, "data:") || strings.Contains(raw, "data: [DONE]") || strings.HasPrefix(raw, "event: ping") {
 			continue
 		}
 		due = append(due, rs.Duration+last)
@@ -200,4 +201,17 @@ func requireOneMissReport(t *testing.T, m *missReports, callErr error, drifted s
 	require.Error(t, callErr, "the drifted call must fail")
 	require.Len(t, reports, 1, "ONE MISS, ONE REPORT (issue 15 item 1): the drifted request was reported %d times:\n%s", len(reports), strings.Join(reports, "\n---\n"))
 	require.Contains(t, reports[0], drifted, "the report shows the drifted value")
+}
+
+// requestBody returns a copy of r's body, leaving r as it was.
+func requestBody(r *http.Request) ([]byte, error) {
+	if r.GetBody == nil {
+		return nil, fmt.Errorf("request %s %s: body cannot be read twice", r.Method, r.URL)
+	}
+	body, err := r.GetBody()
+	if err != nil {
+		return nil, err
+	}
+	defer body.Close()
+	return io.ReadAll(body)
 }

@@ -2,7 +2,6 @@ package clients_test
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"testing"
 	"time"
@@ -140,17 +139,11 @@ func TestOpenAIGoDrift(t *testing.T) {
 // sends, for assert.RequestJSON.
 func keepBodies(into *[][]byte) option.Middleware {
 	return func(r *http.Request, next option.MiddlewareNext) (*http.Response, error) {
-		if r.GetBody != nil {
-			body, err := r.GetBody()
-			if err != nil {
-				return nil, err
-			}
-			b, err := io.ReadAll(body)
-			if err != nil {
-				return nil, err
-			}
-			*into = append(*into, b)
+		b, err := requestBody(r)
+		if err != nil {
+			return nil, err
 		}
+		*into = append(*into, b)
 		return next(r)
 	}
 }
