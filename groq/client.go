@@ -180,7 +180,7 @@ func (m *Model) attempt(ctx context.Context, method, path string, body []byte, s
 		// error of the class the status says, with what arrived.
 		raw, _ := readAll(resp.Body, maxErrorBody)
 		resp.Body.Close()
-		he := &llm.ModelHTTPError{StatusCode: resp.StatusCode, ModelName: m.name, Body: raw, Header: resp.Header}
+		he := httpError(resp.StatusCode, m.name, raw, resp.Header, m.clock.Now())
 		if path == chatPath { // the model asked for is m.name
 			he.SuggestedModelID = modelNotFoundSuggestion(m.name, raw)
 		}

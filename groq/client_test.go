@@ -297,7 +297,7 @@ func TestErrors(t *testing.T) {
 		if want := `status_code: 500, model_name: llama-3.3-70b-versatile, body: {"error":"test error"}`; err.Error() != want {
 			t.Errorf("Error() = %q, want %q", err.Error(), want)
 		}
-		if he.Header.Get("X-Request-Id") != "req_1" || string(he.Body) != `{"error":"test error"}` {
+		if http.Header(he.Header).Get("X-Request-Id") != "req_1" || string(he.Body) != `{"error":"test error"}` {
 			t.Errorf("error keeps header %v body %q", he.Header, he.Body)
 		}
 		if strings.Contains(err.Error(), "gsk_secret_for_tests") {

@@ -225,7 +225,7 @@ func (m *Model) Request(ctx context.Context, messages []llm.Message, settings ll
 	}
 	body, err := json.Marshal(req)
 	if err != nil {
-		return nil, &llm.UserError{Message: "groq: encode request: " + err.Error()}
+		return nil, &llm.UserError{Message: "groq: encode request: " + err.Error(), Err: err}
 	}
 	var raw []byte
 	readBody := func(resp *http.Response) (err error) {

@@ -45,6 +45,7 @@ type StreamedResponse struct {
 	modelName string         // the model that was asked
 	baseURL   string         // recorded as ProviderURL
 	header    http.Header    // the response headers
+	clock     Clock          // the model's clock, for retry delays
 	body      io.ReadCloser  // the response body
 	cancel    func()         // releases the request's context
 	dec       *sse.Decoder   // reads body
@@ -91,7 +92,7 @@ func (m *Model) RequestStream(ctx context.Context, messages []llm.Message, setti
 	}
 	body, err := json.Marshal(req)
 	if err != nil {
-		return nil, &llm.UserError{Message: "groq: encode request: " + err.Error()}
+		return nil, &llm.UserError{Message: "groq: encode request: " + err.Error(), Err: err}
 	}
 	var sr *StreamedResponse
 	accept := func(resp *http.Response) error {
@@ -118,6 +119,7 @@ func (m *Model) newStream(resp *http.Response) *StreamedResponse {
 		dec:       sse.NewDecoder(resp.Body),
 		closed:    make(chan struct{}),
 		timestamp: m.clock.Now(),
+		clock:     m.clock,
 		model:     m.name,
 	}
 }
@@ -601,7 +603,7 @@ func (sr *StreamedResponse) eventError(data []byte) error {
 	if status == 0 {
 		status = statusForErrorType(obj.Type, obj.Code)
 	}
-	return &llm.ModelHTTPError{StatusCode: status, ModelName: sr.modelName, Body: append([]byte(nil), data...), Header: sr.header}
+	return httpError(status, sr.modelName, append([]byte(nil), data...), sr.header, sr.clock.Now())
 }
 
 // streamErrorObject reads {"error": {...}}, {"error": "text"} or the

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"testing"
 	"time"
 
@@ -141,33 +140,6 @@ func TestMergeSettings(t *testing.T) {
 	}
 	if llm.Merge(nil, nil) == nil {
 		t.Error("Merge(nil, nil) = nil")
-	}
-}
-
-func TestParseRetryAfter(t *testing.T) {
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	tests := []struct {
-		name   string
-		header http.Header
-		want   time.Duration
-		ok     bool
-	}{
-		{"none", http.Header{}, 0, false},
-		{"seconds", http.Header{"Retry-After": {"2"}}, 2 * time.Second, true},
-		{"fractional seconds", http.Header{"Retry-After": {"1.5"}}, 1500 * time.Millisecond, true},
-		{"ms wins", http.Header{"Retry-After": {"2"}, "Retry-After-Ms": {"250"}}, 250 * time.Millisecond, true},
-		{"http date", http.Header{"Retry-After": {now.Add(30 * time.Second).Format(http.TimeFormat)}}, 30 * time.Second, true},
-		{"past date", http.Header{"Retry-After": {now.Add(-time.Hour).Format(http.TimeFormat)}}, 0, true},
-		{"garbage", http.Header{"Retry-After": {"soon"}}, 0, false},
-		{"negative", http.Header{"Retry-After": {"-1"}}, 0, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, ok := llm.ParseRetryAfter(tt.header, now)
-			if got != tt.want || ok != tt.ok {
-				t.Errorf("ParseRetryAfter = %v, %v; want %v, %v", got, ok, tt.want, tt.ok)
-			}
-		})
 	}
 }
 
