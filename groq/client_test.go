@@ -419,7 +419,7 @@ func TestToolUseFailedBecomesResponse(t *testing.T) {
 				t.Errorf("finish %q %q model %q details %v", r.FinishReason, r.RawFinishReason, r.ModelName, r.ProviderDetails)
 			}
 			// The id the part was created with is the one sent back.
-			next, err := BuildRequest("m", append(hello(), r), nil, nil, false)
+			next, err := BuildRequest("m", append(hello(), r), nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -29,14 +29,25 @@ const defaultOutputName = "final_result"
 const promptedOutputTemplate = "Always respond with a JSON object that's compatible with this schema:\n\n%s\n\nDon't include any text or Markdown fencing before or after."
 
 // BuildRequest returns the wire request the model would send for messages,
-// settings and params, without sending it. It is what Request and
-// RequestStream send (stream chooses which), exposed so tests can assert on
-// the mapping without HTTP.
-func BuildRequest(modelName string, messages []llm.Message, settings llm.ModelSettings, params *llm.RequestParams, stream bool) (*ChatCompletionRequest, error) {
-	return buildRequest(modelName, mergeSettings(nil, settings), messages, params, stream)
+// settings and params, without sending it. It is what Request sends
+// (RequestStream sends the same with Stream and StreamOptions set), exposed
+// so tests can assert on the mapping without HTTP.
+func BuildRequest(modelName string, messages []llm.Message, settings llm.ModelSettings, params *llm.RequestParams) (*ChatCompletionRequest, error) {
+	return buildRequest(modelName, messages, mergeSettings(nil, settings), params, deliverWhole)
 }
 
-func buildRequest(modelName string, s *Settings, messages []llm.Message, params *llm.RequestParams, stream bool) (*ChatCompletionRequest, error) {
+// delivery says how the answer to a request arrives.
+type delivery int
+
+const (
+	deliverWhole  delivery = iota // one JSON body
+	deliverStream                 // server-sent events
+)
+
+// buildRequest takes BuildRequest's arguments in the same order, with the
+// settings already merged.
+func buildRequest(modelName string, messages []llm.Message, s *Settings, params *llm.RequestParams, how delivery) (*ChatCompletionRequest, error) {
+	stream := how == deliverStream
 	msgs, err := mapMessages(messages, params)
 	if err != nil {
 		return nil, err

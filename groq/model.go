@@ -219,7 +219,7 @@ func (m *Model) noteRateLimits(h http.Header) RateLimits {
 // with finish reason "error", so a caller's retry loop can answer it.
 func (m *Model) Request(ctx context.Context, messages []llm.Message, settings llm.ModelSettings, params *llm.RequestParams) (*llm.Response, error) {
 	s := mergeSettings(m.settings, settings)
-	req, err := buildRequest(m.name, s, messages, params, false)
+	req, err := buildRequest(m.name, messages, s, params, deliverWhole)
 	if err != nil {
 		return nil, err
 	}
@@ -232,7 +232,7 @@ func (m *Model) Request(ctx context.Context, messages []llm.Message, settings ll
 		raw, err = readBody(resp.Body)
 		return m.bodyError("read response body", err)
 	}
-	resp, release, err := m.send(ctx, http.MethodPost, chatPath, body, s, false, readBody)
+	resp, release, err := m.send(ctx, http.MethodPost, chatPath, body, s, deliverWhole, readBody)
 	if err != nil {
 		var he *llm.ModelHTTPError
 		if errors.As(err, &he) && he.StatusCode == http.StatusBadRequest {
@@ -284,7 +284,7 @@ func (m *Model) ListModels(ctx context.Context) (*ModelList, error) {
 		raw, err = readBody(resp.Body)
 		return m.bodyError("read models", err)
 	}
-	resp, release, err := m.send(ctx, http.MethodGet, modelsPath, nil, mergeSettings(m.settings, nil), false, readBody)
+	resp, release, err := m.send(ctx, http.MethodGet, modelsPath, nil, mergeSettings(m.settings, nil), deliverWhole, readBody)
 	if err != nil {
 		return nil, err
 	}
@@ -311,7 +311,7 @@ func (m *Model) RetrieveModel(ctx context.Context, id string) (*ModelInfo, error
 		raw, err = readBody(resp.Body)
 		return m.bodyError("read model", err)
 	}
-	resp, release, err := m.send(ctx, http.MethodGet, modelsPath+"/"+quotePathSegment(id), nil, mergeSettings(m.settings, nil), false, readBody)
+	resp, release, err := m.send(ctx, http.MethodGet, modelsPath+"/"+quotePathSegment(id), nil, mergeSettings(m.settings, nil), deliverWhole, readBody)
 	if err != nil {
 		return nil, err
 	}

@@ -86,7 +86,7 @@ type StreamedResponse struct {
 // caller must Close the stream.
 func (m *Model) RequestStream(ctx context.Context, messages []llm.Message, settings llm.ModelSettings, params *llm.RequestParams) (llm.StreamedResponse, error) {
 	s := mergeSettings(m.settings, settings)
-	req, err := buildRequest(m.name, s, messages, params, true)
+	req, err := buildRequest(m.name, messages, s, params, deliverStream)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +102,7 @@ func (m *Model) RequestStream(ctx context.Context, messages []llm.Message, setti
 		sr.parts.IgnoreLeadingWhitespace = profileOf(m.name).ignoreLeadingWhitespace
 		return sr.peek()
 	}
-	resp, release, err := m.send(ctx, http.MethodPost, chatPath, body, s, true, accept)
+	resp, release, err := m.send(ctx, http.MethodPost, chatPath, body, s, deliverStream, accept)
 	if err != nil {
 		return nil, err
 	}
