@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/llmvcr/llmvcr/internal/provider"
 	"github.com/llmvcr/llmvcr/internal/sse"
 	"github.com/llmvcr/llmvcr/llm"
 )
@@ -66,7 +67,7 @@ type StreamedResponse struct {
 	newTimer  func(time.Duration, func()) idleTimer
 
 	mu          sync.Mutex // guards what follows, read by Response and Usage
-	parts       llm.PartsManager
+	parts       provider.PartsManager
 	model       string
 	created     time.Time
 	id          string
