@@ -388,9 +388,9 @@ type RateLimits struct {
 // IsZero reports whether no rate-limit header was present.
 func (r RateLimits) IsZero() bool { return r == RateLimits{} }
 
-// ParseRateLimits reads the x-ratelimit-* headers; absent or unreadable
+// parseRateLimits reads the x-ratelimit-* headers; absent or unreadable
 // ones stay zero.
-func ParseRateLimits(h http.Header) RateLimits {
+func parseRateLimits(h http.Header) RateLimits {
 	num := func(k string) int {
 		n, _ := strconv.Atoi(strings.TrimSpace(h.Get(k)))
 		return n

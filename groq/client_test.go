@@ -472,7 +472,7 @@ func TestRateLimits(t *testing.T) {
 	if !errors.As(err, &he) {
 		t.Fatalf("err = %v", err)
 	}
-	if rl := ParseRateLimits(he.Header); rl.RemainingTokens != 0 || rl.LimitTokens != 6000 {
+	if rl := parseRateLimits(he.Header); rl.RemainingTokens != 0 || rl.LimitTokens != 6000 {
 		t.Errorf("rate limits from the error = %+v", rl)
 	}
 	if d, ok := he.RetryAfter(); !ok || d != 7*time.Second {

@@ -538,8 +538,8 @@ func (sr *StreamedResponse) Chunks() int {
 	return sr.chunks
 }
 
-// Complete reports whether the stream reached its normal end.
-func (sr *StreamedResponse) Complete() bool {
+// complete reports whether the stream reached its normal end.
+func (sr *StreamedResponse) complete() bool {
 	sr.mu.Lock()
 	defer sr.mu.Unlock()
 	return sr.doneState
@@ -550,7 +550,7 @@ func (sr *StreamedResponse) Complete() bool {
 func (sr *StreamedResponse) Close() error {
 	sr.closeOnce.Do(func() {
 		close(sr.closed)
-		if sr.Complete() {
+		if sr.complete() {
 			// After [DONE] only the end of the body is left: close it
 			// before cancelling, so a transport that reads to the end
 			// (a connection kept alive, a recorder) sees a clean end.
