@@ -43,7 +43,7 @@ func (ToolCallDelta) isDelta() {}
 func (PartDelta) isDelta()     {}
 
 // streamed is the llm.StreamedResponse of the fake models: it turns deltas
-// into events through an provider.PartsManager.
+// into events through a provider.PartsManager.
 type streamed struct {
 	ctx      context.Context
 	cancel   context.CancelFunc
