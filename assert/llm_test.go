@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/llmvcr/llmvcr/assert"
+	"github.com/llmvcr/llmvcr/internal/provider"
 	"github.com/llmvcr/llmvcr/llm"
 )
 
@@ -462,10 +463,10 @@ func (streamErr) Error() string { return "stream broke" }
 
 var errStream error = streamErr{}
 
-// managerEvents streams "Hello world" and a tool call through an
-// llm.PartsManager, split into deltas at the given sizes.
+// managerEvents streams "Hello world" and a tool call through a
+// provider.PartsManager, split into deltas at the given sizes.
 func managerEvents(size int) []llm.Event {
-	var m llm.PartsManager
+	var m provider.PartsManager
 	var out []llm.Event
 	add := func(evs []llm.Event) { out = append(out, slices.Clone(evs)...) }
 	for _, chunk := range chunks("Hello world", size) {

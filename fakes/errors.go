@@ -132,7 +132,7 @@ func defaultRateLimits() groq.RateLimits {
 }
 
 // limitsHeader returns the six x-ratelimit-* headers of r, as Groq writes
-// them (groq.ParseRateLimits reads them back).
+// them (groq.Model.RateLimits reads them back).
 func limitsHeader(r groq.RateLimits) http.Header {
 	h := http.Header{}
 	h.Set("X-Ratelimit-Limit-Requests", strconv.Itoa(r.LimitRequests))

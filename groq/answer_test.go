@@ -32,7 +32,7 @@ func TestAnnotationsAndLogprobsStreamAndNonStream(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &c); err != nil {
 		t.Fatal(err)
 	}
-	r, err := ProcessResponse(&c, "")
+	r, err := processResponse(&c, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func TestAnnotationsAndLogprobsOddShapes(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &c); err != nil {
 		t.Fatal(err)
 	}
-	r, err := ProcessResponse(&c, "")
+	r, err := processResponse(&c, "")
 	if err != nil || r.ProviderDetails["annotations"] != nil || r.ProviderDetails["logprobs"] != nil {
 		t.Errorf("err %v details %v", err, r.ProviderDetails)
 	}

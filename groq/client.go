@@ -63,19 +63,19 @@ const maxErrorBody = 4 << 20
 // event), under the attempt's timeout; its error counts as a failed
 // attempt. On success the caller owns the response and must call the
 // returned release func when done with it.
-func (m *Model) send(ctx context.Context, method, path string, body []byte, s *Settings, stream bool, accept func(*http.Response) error) (*http.Response, func(), error) {
+func (m *Model) send(ctx context.Context, method, path string, body []byte, s *Settings, how delivery, accept func(*http.Response) error) (*http.Response, func(), error) {
 	timeout := m.attemptTimeout(s)
 	for attempt := 0; ; attempt++ {
 		a := newAttempt(ctx, timeout)
-		resp, err := m.attempt(a.ctx, method, path, body, s, stream, attempt)
+		resp, err := m.attempt(a.ctx, method, path, body, s, how, attempt)
 		streamErr := false // an error inside a stream's 200 body
 		if err == nil && accept != nil {
 			if err = accept(resp); err != nil {
 				resp.Body.Close()
-				streamErr = stream
+				streamErr = how == deliverStream
 			}
 		}
-		if err == nil && stream && !a.stopTimer() {
+		if err == nil && how == deliverStream && !a.stopTimer() {
 			resp.Body.Close()
 			err = context.DeadlineExceeded // the timeout fired as the first event arrived
 			streamErr = true
@@ -160,7 +160,7 @@ func (m *Model) explain(a *attemptCtx, err error) error {
 
 // attempt makes one request. It returns a *llm.ModelHTTPError for a status
 // of 400 or more and a *llm.ModelAPIError when no usable answer came.
-func (m *Model) attempt(ctx context.Context, method, path string, body []byte, s *Settings, stream bool, attempt int) (*http.Response, error) {
+func (m *Model) attempt(ctx context.Context, method, path string, body []byte, s *Settings, how delivery, attempt int) (*http.Response, error) {
 	var reader io.Reader
 	if body != nil {
 		reader = bytes.NewReader(body)
@@ -169,7 +169,7 @@ func (m *Model) attempt(ctx context.Context, method, path string, body []byte, s
 	if err != nil {
 		return nil, &llm.UserError{Message: "groq: bad base URL " + m.displayURL}
 	}
-	m.setHeaders(req, s, stream, attempt)
+	m.setHeaders(req, s, how, attempt)
 	resp, err := m.client.Do(req)
 	if err != nil {
 		return nil, m.apiError("connection to "+m.displayURL+" failed", err)
@@ -180,7 +180,7 @@ func (m *Model) attempt(ctx context.Context, method, path string, body []byte, s
 		// error of the class the status says, with what arrived.
 		raw, _ := readAll(resp.Body, maxErrorBody)
 		resp.Body.Close()
-		he := &llm.ModelHTTPError{StatusCode: resp.StatusCode, ModelName: m.name, Body: raw, Header: resp.Header}
+		he := httpError(resp.StatusCode, m.name, raw, resp.Header, m.clock.Now())
 		if path == chatPath { // the model asked for is m.name
 			he.SuggestedModelID = modelNotFoundSuggestion(m.name, raw)
 		}
@@ -195,12 +195,12 @@ func (m *Model) attempt(ctx context.Context, method, path string, body []byte, s
 
 // setHeaders sets the auth, content and user-agent headers, then the
 // caller's extra headers (which may replace the user agent).
-func (m *Model) setHeaders(req *http.Request, s *Settings, stream bool, attempt int) {
+func (m *Model) setHeaders(req *http.Request, s *Settings, how delivery, attempt int) {
 	h := req.Header
 	if req.Body != nil {
 		h.Set("Content-Type", "application/json")
 	}
-	if stream {
+	if how == deliverStream {
 		h.Set("Accept", "text/event-stream")
 	} else {
 		h.Set("Accept", "application/json")
@@ -388,9 +388,9 @@ type RateLimits struct {
 // IsZero reports whether no rate-limit header was present.
 func (r RateLimits) IsZero() bool { return r == RateLimits{} }
 
-// ParseRateLimits reads the x-ratelimit-* headers; absent or unreadable
+// parseRateLimits reads the x-ratelimit-* headers; absent or unreadable
 // ones stay zero.
-func ParseRateLimits(h http.Header) RateLimits {
+func parseRateLimits(h http.Header) RateLimits {
 	num := func(k string) int {
 		n, _ := strconv.Atoi(strings.TrimSpace(h.Get(k)))
 		return n

@@ -297,7 +297,7 @@ func TestErrors(t *testing.T) {
 		if want := `status_code: 500, model_name: llama-3.3-70b-versatile, body: {"error":"test error"}`; err.Error() != want {
 			t.Errorf("Error() = %q, want %q", err.Error(), want)
 		}
-		if he.Header.Get("X-Request-Id") != "req_1" || string(he.Body) != `{"error":"test error"}` {
+		if http.Header(he.Header).Get("X-Request-Id") != "req_1" || string(he.Body) != `{"error":"test error"}` {
 			t.Errorf("error keeps header %v body %q", he.Header, he.Body)
 		}
 		if strings.Contains(err.Error(), "gsk_secret_for_tests") {
@@ -419,7 +419,7 @@ func TestToolUseFailedBecomesResponse(t *testing.T) {
 				t.Errorf("finish %q %q model %q details %v", r.FinishReason, r.RawFinishReason, r.ModelName, r.ProviderDetails)
 			}
 			// The id the part was created with is the one sent back.
-			next, err := BuildRequest("m", append(hello(), r), nil, nil, false)
+			next, err := BuildRequest("m", append(hello(), r), nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -472,7 +472,7 @@ func TestRateLimits(t *testing.T) {
 	if !errors.As(err, &he) {
 		t.Fatalf("err = %v", err)
 	}
-	if rl := ParseRateLimits(he.Header); rl.RemainingTokens != 0 || rl.LimitTokens != 6000 {
+	if rl := parseRateLimits(he.Header); rl.RemainingTokens != 0 || rl.LimitTokens != 6000 {
 		t.Errorf("rate limits from the error = %+v", rl)
 	}
 	if d, ok := he.RetryAfter(); !ok || d != 7*time.Second {

@@ -46,8 +46,9 @@
 // long answer that keeps coming never times out). A model that makes its own
 // HTTP client also bounds connecting by 5s. A timeout is an
 // *llm.ModelAPIError whose Timeout() is true.
-// After every response, [Model.RateLimits] holds Groq's x-ratelimit-*
-// headers; [ParseRateLimits] reads them from an error's headers.
+// After every response, errors included, [Model.RateLimits] holds Groq's
+// x-ratelimit-* headers. An *llm.ModelHTTPError's RetryAfter gives the
+// delay a 429 or 503 asked for, measured by the model's [Clock].
 //
 // # Streams
 //

@@ -50,7 +50,7 @@ func ExampleModel_Request() {
 func ExampleBuildRequest() {
 	req, err := groq.BuildRequest("openai/gpt-oss-120b", []llm.Message{
 		&llm.Request{Parts: []llm.RequestPart{llm.User("What is 2+2?")}, Instructions: "Reply with just the number."},
-	}, &llm.Settings{Thinking: llm.ThinkingHigh, Seed: llm.Ptr(int64(0))}, nil, false)
+	}, &llm.Settings{Thinking: llm.ThinkingHigh, Seed: llm.Ptr(int64(0))}, nil)
 	if err != nil {
 		panic(err)
 	}

@@ -48,7 +48,7 @@ func FuzzStream(f *testing.F) {
 			}
 			events = append(events, ev)
 		}
-		if streamErr != nil || !sr.(*StreamedResponse).Complete() {
+		if streamErr != nil || !sr.(*StreamedResponse).complete() {
 			return
 		}
 		rebuilt := rebuildParts(events)
@@ -97,7 +97,7 @@ func FuzzProcessResponse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var c ChatCompletion
 		if json.Unmarshal(body, &c) == nil {
-			r, err := ProcessResponse(&c, DefaultBaseURL)
+			r, err := processResponse(&c, DefaultBaseURL)
 			if err == nil && r == nil {
 				t.Fatal("nil response without error")
 			}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/llmvcr/llmvcr/internal/provider"
 	"github.com/llmvcr/llmvcr/llm"
 )
 
@@ -29,14 +30,25 @@ const defaultOutputName = "final_result"
 const promptedOutputTemplate = "Always respond with a JSON object that's compatible with this schema:\n\n%s\n\nDon't include any text or Markdown fencing before or after."
 
 // BuildRequest returns the wire request the model would send for messages,
-// settings and params, without sending it. It is what Request and
-// RequestStream send (stream chooses which), exposed so tests can assert on
-// the mapping without HTTP.
-func BuildRequest(modelName string, messages []llm.Message, settings llm.ModelSettings, params *llm.RequestParams, stream bool) (*ChatCompletionRequest, error) {
-	return buildRequest(modelName, mergeSettings(nil, settings), messages, params, stream)
+// settings and params, without sending it. It is what Request sends
+// (RequestStream sends the same with Stream and StreamOptions set), exposed
+// so tests can assert on the mapping without HTTP.
+func BuildRequest(modelName string, messages []llm.Message, settings llm.ModelSettings, params *llm.RequestParams) (*ChatCompletionRequest, error) {
+	return buildRequest(modelName, messages, mergeSettings(nil, settings), params, deliverWhole)
 }
 
-func buildRequest(modelName string, s *Settings, messages []llm.Message, params *llm.RequestParams, stream bool) (*ChatCompletionRequest, error) {
+// delivery says how the answer to a request arrives.
+type delivery int
+
+const (
+	deliverWhole  delivery = iota // one JSON body
+	deliverStream                 // server-sent events
+)
+
+// buildRequest takes BuildRequest's arguments in the same order, with the
+// settings already merged.
+func buildRequest(modelName string, messages []llm.Message, s *Settings, params *llm.RequestParams, how delivery) (*ChatCompletionRequest, error) {
+	stream := how == deliverStream
 	msgs, err := mapMessages(messages, params)
 	if err != nil {
 		return nil, err
@@ -208,14 +220,14 @@ func mapRequest(r *llm.Request, mi int, ids *callIDs) ([]ChatMessage, error) {
 			}
 			out = append(out, msg)
 		case *llm.ToolReturnPart:
-			text, f := p.ModelResponseStrAndFiles()
+			text, f := provider.ToolReturnContent(p)
 			files = append(files, f...)
 			out = append(out, ChatMessage{Role: "tool", ToolCallID: ids.answer(p.ToolCallID, p.ToolName, mi, pi), Content: TextContent(text)})
 		case *llm.RetryPromptPart:
 			if p.ToolName == "" {
-				out = append(out, ChatMessage{Role: "user", Content: TextContent(p.ModelResponse())})
+				out = append(out, ChatMessage{Role: "user", Content: TextContent(provider.RetryText(p))})
 			} else {
-				out = append(out, ChatMessage{Role: "tool", ToolCallID: ids.answer(p.ToolCallID, p.ToolName, mi, pi), Content: TextContent(p.ModelResponse())})
+				out = append(out, ChatMessage{Role: "tool", ToolCallID: ids.answer(p.ToolCallID, p.ToolName, mi, pi), Content: TextContent(provider.RetryText(p))})
 			}
 		case nil:
 			return nil, &llm.UserError{Message: fmt.Sprintf("groq: message %d part %d is nil", mi, pi)}
@@ -358,7 +370,7 @@ func mapUserPrompt(p *llm.UserPromptPart) (ChatMessage, error) {
 		case *llm.ImageURL:
 			parts = append(parts, ContentPart{Type: "image_url", ImageURL: &ImageURLPart{URL: c.URL, Detail: c.Detail}})
 		case *llm.BinaryContent:
-			if !c.IsImage() {
+			if !provider.IsImage(c) {
 				return ChatMessage{}, &llm.UserError{Message: "Only images are supported for BinaryContent in Groq user prompts (got " + c.MediaType + ")"}
 			}
 			uri := "data:" + c.MediaType + ";base64," + base64.StdEncoding.EncodeToString(c.Data)
@@ -414,7 +426,9 @@ func instructions(messages []llm.Message) string {
 			continue
 		}
 		for _, p := range last.Parts {
-			if k := p.PartKind(); k != llm.KindToolReturn && k != llm.KindRetryPrompt {
+			switch p.(type) {
+			case *llm.ToolReturnPart, *llm.RetryPromptPart:
+			default:
 				return ""
 			}
 		}
@@ -443,11 +457,11 @@ func mapToolDefinition(t llm.ToolDefinition) Tool {
 // and required as they are, one named tool as an object, any other subset
 // by sending only those tools. No tools means no tool_choice.
 func getToolChoice(s *Settings, params *llm.RequestParams) ([]Tool, *ToolChoice, error) {
-	resolved, err := llm.ResolveToolChoice(&s.Settings, params)
+	resolved, err := provider.ResolveToolChoice(&s.Settings, params)
 	if err != nil {
 		return nil, nil, err // checked even without tools, as pydantic-ai does
 	}
-	defs := params.Tools()
+	defs := provider.Tools(params)
 	if len(defs) == 0 {
 		return nil, nil, nil
 	}

@@ -14,7 +14,7 @@ import (
 // wireOf builds the request and returns it as decoded JSON.
 func wireOf(t *testing.T, model string, msgs []llm.Message, s llm.ModelSettings, p *llm.RequestParams) map[string]any {
 	t.Helper()
-	req, err := BuildRequest(model, msgs, s, p, false)
+	req, err := BuildRequest(model, msgs, s, p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,12 +136,12 @@ func TestBuildRequestRejectsTypedNil(t *testing.T) {
 		{llm.NewRequest((*llm.ToolReturnPart)(nil))},
 		{llm.NewRequest(llm.User("x"), (*llm.UserPromptPart)(nil))},
 	} {
-		if _, err := BuildRequest("m", msgs, nil, nil, false); err == nil {
+		if _, err := BuildRequest("m", msgs, nil, nil); err == nil {
 			t.Errorf("%#v: no error", msgs)
 		}
 	}
 	// nil response parts are skipped rather than sent.
-	if _, err := BuildRequest("m", []llm.Message{llm.NewResponse((*llm.TextPart)(nil), (*llm.ToolCallPart)(nil))}, nil, nil, false); err != nil {
+	if _, err := BuildRequest("m", []llm.Message{llm.NewResponse((*llm.TextPart)(nil), (*llm.ToolCallPart)(nil))}, nil, nil); err != nil {
 		t.Error(err)
 	}
 }
@@ -188,14 +188,14 @@ func TestMapUserPromptRejectsMedia(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := BuildRequest("m", []llm.Message{llm.NewRequest(llm.UserParts(llm.Text("look"), tt.item))}, nil, nil, false)
+			_, err := BuildRequest("m", []llm.Message{llm.NewRequest(llm.UserParts(llm.Text("look"), tt.item))}, nil, nil)
 			var ue *llm.UserError
 			if !errors.As(err, &ue) || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v, want %q", err, tt.want)
 			}
 		})
 	}
-	if _, err := BuildRequest("m", []llm.Message{nil}, nil, nil, false); err == nil {
+	if _, err := BuildRequest("m", []llm.Message{nil}, nil, nil); err == nil {
 		t.Error("a nil message was accepted")
 	}
 }
@@ -342,7 +342,7 @@ func TestBuildRequestTools(t *testing.T) {
 		}
 	})
 	t.Run("required without tools is an error", func(t *testing.T) {
-		_, err := BuildRequest("m", msgs, &llm.Settings{ToolChoice: &llm.ToolChoice{Mode: llm.ToolChoiceRequired}}, nil, false)
+		_, err := BuildRequest("m", msgs, &llm.Settings{ToolChoice: &llm.ToolChoice{Mode: llm.ToolChoiceRequired}}, nil)
 		var ue *llm.UserError
 		if !errors.As(err, &ue) {
 			t.Fatalf("err = %v", err)
@@ -355,18 +355,18 @@ func TestBuildRequestTools(t *testing.T) {
 		}
 	})
 	t.Run("invalid choice is an error", func(t *testing.T) {
-		_, err := BuildRequest("m", msgs, &llm.Settings{ToolChoice: &llm.ToolChoice{Mode: llm.ToolChoiceTools, Names: []string{"zzz"}}}, &llm.RequestParams{FunctionTools: defs}, false)
+		_, err := BuildRequest("m", msgs, &llm.Settings{ToolChoice: &llm.ToolChoice{Mode: llm.ToolChoiceTools, Names: []string{"zzz"}}}, &llm.RequestParams{FunctionTools: defs})
 		var ue *llm.UserError
 		if !errors.As(err, &ue) {
 			t.Fatalf("err = %v", err)
 		}
 	})
 	t.Run("native tools", func(t *testing.T) {
-		_, err := BuildRequest("llama-3.3-70b-versatile", msgs, nil, &llm.RequestParams{NativeTools: []llm.NativeTool{&llm.WebSearchTool{}}}, false)
+		_, err := BuildRequest("llama-3.3-70b-versatile", msgs, nil, &llm.RequestParams{NativeTools: []llm.NativeTool{&llm.WebSearchTool{}}})
 		if err == nil || !strings.Contains(err.Error(), "WebSearchTool") {
 			t.Errorf("web search on a non-compound model: %v", err)
 		}
-		_, err = BuildRequest("groq/compound", msgs, nil, &llm.RequestParams{NativeTools: []llm.NativeTool{&llm.CodeExecutionTool{}}}, false)
+		_, err = BuildRequest("groq/compound", msgs, nil, &llm.RequestParams{NativeTools: []llm.NativeTool{&llm.CodeExecutionTool{}}})
 		if err == nil || !strings.Contains(err.Error(), "code_execution") {
 			t.Errorf("code execution: %v", err)
 		}

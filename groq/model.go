@@ -26,11 +26,11 @@ const (
 	modelsPath = "/openai/v1/models"
 )
 
-// Version is this library's version, sent in the User-Agent header.
-const Version = "0.1.0"
+// version is this library's version, sent in the User-Agent header.
+const version = "0.1.0"
 
 // userAgent is sent unless the caller's extra headers set their own.
-const userAgent = "llmvcr/" + Version + " (groq)"
+const userAgent = "llmvcr/" + version + " (groq)"
 
 // Retry and timeout defaults, as Groq's official SDKs have them
 // (groq-python's DEFAULT_TIMEOUT is httpx.Timeout(60, connect=5)).
@@ -204,7 +204,7 @@ func (m *Model) RateLimits() RateLimits {
 }
 
 func (m *Model) noteRateLimits(h http.Header) RateLimits {
-	rl := ParseRateLimits(h)
+	rl := parseRateLimits(h)
 	if rl.IsZero() {
 		return rl
 	}
@@ -219,20 +219,20 @@ func (m *Model) noteRateLimits(h http.Header) RateLimits {
 // with finish reason "error", so a caller's retry loop can answer it.
 func (m *Model) Request(ctx context.Context, messages []llm.Message, settings llm.ModelSettings, params *llm.RequestParams) (*llm.Response, error) {
 	s := mergeSettings(m.settings, settings)
-	req, err := buildRequest(m.name, s, messages, params, false)
+	req, err := buildRequest(m.name, messages, s, params, deliverWhole)
 	if err != nil {
 		return nil, err
 	}
 	body, err := json.Marshal(req)
 	if err != nil {
-		return nil, &llm.UserError{Message: "groq: encode request: " + err.Error()}
+		return nil, &llm.UserError{Message: "groq: encode request: " + err.Error(), Err: err}
 	}
 	var raw []byte
 	readBody := func(resp *http.Response) (err error) {
 		raw, err = readBody(resp.Body)
 		return m.bodyError("read response body", err)
 	}
-	resp, release, err := m.send(ctx, http.MethodPost, chatPath, body, s, false, readBody)
+	resp, release, err := m.send(ctx, http.MethodPost, chatPath, body, s, deliverWhole, readBody)
 	if err != nil {
 		var he *llm.ModelHTTPError
 		if errors.As(err, &he) && he.StatusCode == http.StatusBadRequest {
@@ -250,7 +250,7 @@ func (m *Model) Request(ctx context.Context, messages []llm.Message, settings ll
 	if err := json.Unmarshal(raw, &c); err != nil {
 		return nil, &llm.UnexpectedModelBehavior{Message: "groq: decode completion (" + resp.Header.Get("Content-Type") + "): " + err.Error(), Body: clip(raw), Err: err}
 	}
-	r, err := ProcessResponse(&c, m.baseURL)
+	r, err := processResponse(&c, m.baseURL)
 	if err != nil {
 		return nil, err
 	}
@@ -261,7 +261,7 @@ func (m *Model) Request(ctx context.Context, messages []llm.Message, settings ll
 
 // addHeaderDetails records the rate limits and request id of a response.
 func addHeaderDetails(r *llm.Response, h http.Header) {
-	rl := ParseRateLimits(h)
+	rl := parseRateLimits(h)
 	id := h.Get("X-Request-Id")
 	if rl.IsZero() && id == "" {
 		return
@@ -284,7 +284,7 @@ func (m *Model) ListModels(ctx context.Context) (*ModelList, error) {
 		raw, err = readBody(resp.Body)
 		return m.bodyError("read models", err)
 	}
-	resp, release, err := m.send(ctx, http.MethodGet, modelsPath, nil, mergeSettings(m.settings, nil), false, readBody)
+	resp, release, err := m.send(ctx, http.MethodGet, modelsPath, nil, mergeSettings(m.settings, nil), deliverWhole, readBody)
 	if err != nil {
 		return nil, err
 	}
@@ -311,7 +311,7 @@ func (m *Model) RetrieveModel(ctx context.Context, id string) (*ModelInfo, error
 		raw, err = readBody(resp.Body)
 		return m.bodyError("read model", err)
 	}
-	resp, release, err := m.send(ctx, http.MethodGet, modelsPath+"/"+quotePathSegment(id), nil, mergeSettings(m.settings, nil), false, readBody)
+	resp, release, err := m.send(ctx, http.MethodGet, modelsPath+"/"+quotePathSegment(id), nil, mergeSettings(m.settings, nil), deliverWhole, readBody)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/llmvcr/llmvcr/internal/provider"
 	"github.com/llmvcr/llmvcr/llm"
 )
 
@@ -58,7 +59,7 @@ func TestStreamPartEndEventsAsPydanticAI(t *testing.T) {
 
 // A stream that ends on a built-in tool return ends without an end event.
 func TestStreamEndingOnABuiltinReturnHasNoEndEvent(t *testing.T) {
-	var m llm.PartsManager
+	var m provider.PartsManager
 	m.Part("call", &llm.BuiltinToolCallPart{ToolName: "web_search", ToolCallID: "1"})
 	m.Part("ret", &llm.BuiltinToolReturnPart{ToolName: "web_search", ToolCallID: "1", Content: "x"})
 	if evs := m.Finish(); len(evs) != 0 {

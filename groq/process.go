@@ -26,11 +26,11 @@ var finishReasons = map[string]llm.FinishReason{
 	"function_call":  llm.FinishToolCall,
 }
 
-// ProcessResponse maps a non-streamed completion to an llm.Response, in
+// processResponse maps a non-streamed completion to an llm.Response, in
 // pydantic-ai's part order: reasoning, executed tools (call and return
 // pairs), content split on <think> tags, tool calls. baseURL is recorded as
 // the response's ProviderURL.
-func ProcessResponse(c *ChatCompletion, baseURL string) (*llm.Response, error) {
+func processResponse(c *ChatCompletion, baseURL string) (*llm.Response, error) {
 	if len(c.Choices) == 0 {
 		body, _ := json.Marshal(c)
 		return nil, &llm.UnexpectedModelBehavior{Message: "groq: completion has no choices", Body: string(body)}

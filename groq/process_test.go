@@ -44,7 +44,7 @@ func TestProcessResponseExecutedTools(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &c); err != nil {
 		t.Fatal(err)
 	}
-	r, err := ProcessResponse(&c, DefaultBaseURL)
+	r, err := processResponse(&c, DefaultBaseURL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +98,7 @@ func TestProcessResponseMetadata(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := &ChatCompletion{ID: "x", Created: tt.created, Choices: []Choice{{FinishReason: tt.finish, Message: ChatCompletionMessage{Content: testPtr("")}}}}
-			r, err := ProcessResponse(c, "u")
+			r, err := processResponse(c, "u")
 			if err != nil {
 				t.Fatal(err)
 			}

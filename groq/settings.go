@@ -1,6 +1,9 @@
 package groq
 
-import "github.com/llmvcr/llmvcr/llm"
+import (
+	"github.com/llmvcr/llmvcr/internal/provider"
+	"github.com/llmvcr/llmvcr/llm"
+)
 
 // Settings are llm.Settings plus Groq's own fields. Pass a *Settings
 // wherever an llm.ModelSettings is taken.
@@ -73,7 +76,7 @@ func mergeSettings(base *Settings, override llm.ModelSettings) *Settings {
 	if base != nil {
 		baseCommon = &base.Settings
 	}
-	out.Settings = *llm.Merge(baseCommon, common)
+	out.Settings = *provider.MergeSettings(baseCommon, common)
 	if g, ok := override.(*Settings); ok {
 		if g.ReasoningFormat != "" {
 			out.ReasoningFormat = g.ReasoningFormat

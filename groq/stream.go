@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/llmvcr/llmvcr/internal/provider"
 	"github.com/llmvcr/llmvcr/internal/sse"
 	"github.com/llmvcr/llmvcr/llm"
 )
@@ -45,6 +46,7 @@ type StreamedResponse struct {
 	modelName string         // the model that was asked
 	baseURL   string         // recorded as ProviderURL
 	header    http.Header    // the response headers
+	clock     Clock          // the model's clock, for retry delays
 	body      io.ReadCloser  // the response body
 	cancel    func()         // releases the request's context
 	dec       *sse.Decoder   // reads body
@@ -65,7 +67,7 @@ type StreamedResponse struct {
 	newTimer  func(time.Duration, func()) idleTimer
 
 	mu          sync.Mutex // guards what follows, read by Response and Usage
-	parts       llm.PartsManager
+	parts       provider.PartsManager
 	model       string
 	created     time.Time
 	id          string
@@ -85,13 +87,13 @@ type StreamedResponse struct {
 // caller must Close the stream.
 func (m *Model) RequestStream(ctx context.Context, messages []llm.Message, settings llm.ModelSettings, params *llm.RequestParams) (llm.StreamedResponse, error) {
 	s := mergeSettings(m.settings, settings)
-	req, err := buildRequest(m.name, s, messages, params, true)
+	req, err := buildRequest(m.name, messages, s, params, deliverStream)
 	if err != nil {
 		return nil, err
 	}
 	body, err := json.Marshal(req)
 	if err != nil {
-		return nil, &llm.UserError{Message: "groq: encode request: " + err.Error()}
+		return nil, &llm.UserError{Message: "groq: encode request: " + err.Error(), Err: err}
 	}
 	var sr *StreamedResponse
 	accept := func(resp *http.Response) error {
@@ -101,7 +103,7 @@ func (m *Model) RequestStream(ctx context.Context, messages []llm.Message, setti
 		sr.parts.IgnoreLeadingWhitespace = profileOf(m.name).ignoreLeadingWhitespace
 		return sr.peek()
 	}
-	resp, release, err := m.send(ctx, http.MethodPost, chatPath, body, s, true, accept)
+	resp, release, err := m.send(ctx, http.MethodPost, chatPath, body, s, deliverStream, accept)
 	if err != nil {
 		return nil, err
 	}
@@ -118,6 +120,7 @@ func (m *Model) newStream(resp *http.Response) *StreamedResponse {
 		dec:       sse.NewDecoder(resp.Body),
 		closed:    make(chan struct{}),
 		timestamp: m.clock.Now(),
+		clock:     m.clock,
 		model:     m.name,
 	}
 }
@@ -535,8 +538,8 @@ func (sr *StreamedResponse) Chunks() int {
 	return sr.chunks
 }
 
-// Complete reports whether the stream reached its normal end.
-func (sr *StreamedResponse) Complete() bool {
+// complete reports whether the stream reached its normal end.
+func (sr *StreamedResponse) complete() bool {
 	sr.mu.Lock()
 	defer sr.mu.Unlock()
 	return sr.doneState
@@ -547,7 +550,7 @@ func (sr *StreamedResponse) Complete() bool {
 func (sr *StreamedResponse) Close() error {
 	sr.closeOnce.Do(func() {
 		close(sr.closed)
-		if sr.Complete() {
+		if sr.complete() {
 			// After [DONE] only the end of the body is left: close it
 			// before cancelling, so a transport that reads to the end
 			// (a connection kept alive, a recorder) sees a clean end.
@@ -601,7 +604,7 @@ func (sr *StreamedResponse) eventError(data []byte) error {
 	if status == 0 {
 		status = statusForErrorType(obj.Type, obj.Code)
 	}
-	return &llm.ModelHTTPError{StatusCode: status, ModelName: sr.modelName, Body: append([]byte(nil), data...), Header: sr.header}
+	return httpError(status, sr.modelName, append([]byte(nil), data...), sr.header, sr.clock.Now())
 }
 
 // streamErrorObject reads {"error": {...}}, {"error": "text"} or the

@@ -149,7 +149,7 @@ func TestStreamText(t *testing.T) {
 		!r.ProviderTimestamp.Equal(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)) {
 		t.Errorf("metadata = %q %q %q %v", r.FinishReason, r.ProviderResponseID, r.ModelName, r.ProviderTimestamp)
 	}
-	if !sr.(*StreamedResponse).Complete() {
+	if !sr.(*StreamedResponse).complete() {
 		t.Error("Complete() = false after [DONE]")
 	}
 }
@@ -415,7 +415,7 @@ func TestStreamErrors(t *testing.T) {
 			if tt.wantPartial && sr.Response().Text() != "partial" {
 				t.Errorf("Response() lost what arrived: %q", sr.Response().Text())
 			}
-			if sr.(*StreamedResponse).Complete() {
+			if sr.(*StreamedResponse).complete() {
 				t.Error("Complete() = true after an error")
 			}
 		})
@@ -622,7 +622,7 @@ func TestStreamClose(t *testing.T) {
 		}
 		sr.Close()
 		sr.Close()
-		if sr.Response().Text() != "hello " || sr.(*StreamedResponse).Complete() {
+		if sr.Response().Text() != "hello " || sr.(*StreamedResponse).complete() {
 			t.Errorf("text %q", sr.Response().Text())
 		}
 		_, _, err := collect(t, sr)
@@ -741,7 +741,7 @@ func TestStreamChunkSemantics(t *testing.T) {
 			if diff := cmp.Diff(want, sr.Response().Parts); diff != "" {
 				t.Errorf("%q (-want +got):\n%s", fg, diff)
 			}
-			if !sr.(*StreamedResponse).Complete() {
+			if !sr.(*StreamedResponse).complete() {
 				t.Errorf("%q: not complete", fg)
 			}
 		}

@@ -520,7 +520,7 @@ func TestVectorsDecode(t *testing.T) {
 				t.Errorf("%s #%d: %v", rel, i, err)
 				continue
 			}
-			if _, err := ProcessResponse(&c, DefaultBaseURL); err != nil {
+			if _, err := processResponse(&c, DefaultBaseURL); err != nil {
 				t.Errorf("%s #%d: %v", rel, i, err)
 			}
 			out, _ := json.Marshal(c)

@@ -44,7 +44,7 @@ func TestCompletionXGroqUsage(t *testing.T) {
 	}
 	jsonEq(t, completionWithXGroq, back)
 
-	r, err := ProcessResponse(&c, "")
+	r, err := processResponse(&c, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestCompletionXGroqNullsAndOddShapes(t *testing.T) {
 		if err := json.Unmarshal([]byte(body), &c); err != nil {
 			t.Fatal(err)
 		}
-		r, err := ProcessResponse(&c, "")
+		r, err := processResponse(&c, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -114,7 +114,7 @@ func FuzzGroqExtras(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var c ChatCompletion
 		if json.Unmarshal(body, &c) == nil {
-			if r, err := ProcessResponse(&c, ""); err == nil && r == nil {
+			if r, err := processResponse(&c, ""); err == nil && r == nil {
 				t.Fatal("nil response without error")
 			}
 			if _, err := json.Marshal(c); err != nil {

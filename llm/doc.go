@@ -23,7 +23,11 @@
 // makes one (llm.Ptr(0.0) for a temperature of 0).
 //
 // Streams: [StreamedResponse] yields [PartStartEvent], [PartDeltaEvent] and
-// [PartEndEvent]; [PartsManager] builds them from deltas for providers and
-// fake models. Errors: [*ModelHTTPError], [*ModelAPIError],
+// [PartEndEvent]. Errors: [*ModelHTTPError] (with the delay the server
+// asked for in [ModelHTTPError.RetryAfter]), [*ModelAPIError],
 // [*UnexpectedModelBehavior], [*UserError], all found with errors.As.
+//
+// llm is vocabulary only: it makes no HTTP calls and imports no net
+// package. The machinery providers share (turning deltas into parts, the
+// text a tool return is sent as, tool-choice resolution) is internal.
 package llm

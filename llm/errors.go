@@ -4,22 +4,25 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
-	"strconv"
-	"strings"
 	"time"
 )
 
 // ModelHTTPError is an HTTP response with a status of 400 or more.
 type ModelHTTPError struct {
-	StatusCode int         // the HTTP status
-	ModelName  string      // the model that was asked
-	Body       []byte      // the response body, raw
-	Header     http.Header // the response headers
+	StatusCode int                 // the HTTP status
+	ModelName  string              // the model that was asked
+	Body       []byte              // the response body, raw
+	Header     map[string][]string // the response headers, keys canonical as in net/http (convert to http.Header for Get)
 	// SuggestedModelID is a close known model id ("groq:llama-3.3-70b-versatile")
 	// when the provider said the model does not exist, as pydantic-ai's
 	// suggested_model_id; "" otherwise.
 	SuggestedModelID string
+	// RetryDelay is how long the server asked the caller to wait before
+	// retrying, as the provider read it from the response headers
+	// (retry-after-ms, or retry-after in seconds or as an HTTP date measured
+	// by the model's clock when the response arrived); nil when it did not
+	// ask. RetryAfter reports it.
+	RetryDelay *time.Duration
 }
 
 // maxErrorBody bounds how much of a body Error prints.
@@ -40,33 +43,13 @@ func (e *ModelHTTPError) Error() string {
 	return msg
 }
 
-// RetryAfter returns how long the server asked the caller to wait, from
-// the retry-after-ms header (milliseconds) or the retry-after header
-// (seconds, or an HTTP date), and whether it asked at all.
+// RetryAfter returns how long the server asked the caller to wait (see
+// RetryDelay), and whether it asked at all.
 func (e *ModelHTTPError) RetryAfter() (time.Duration, bool) {
-	return ParseRetryAfter(e.Header, time.Now())
-}
-
-// ParseRetryAfter reads retry-after-ms, then retry-after (seconds or an
-// HTTP date, measured from now). It reports false when neither is present
-// and valid; a date in the past gives 0 and true.
-func ParseRetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
-	if v := strings.TrimSpace(h.Get("Retry-After-Ms")); v != "" {
-		if ms, err := strconv.ParseFloat(v, 64); err == nil && ms >= 0 {
-			return time.Duration(ms * float64(time.Millisecond)), true
-		}
-	}
-	v := strings.TrimSpace(h.Get("Retry-After"))
-	if v == "" {
+	if e.RetryDelay == nil {
 		return 0, false
 	}
-	if s, err := strconv.ParseFloat(v, 64); err == nil && s >= 0 {
-		return time.Duration(s * float64(time.Second)), true
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), 0), true
-	}
-	return 0, false
+	return *e.RetryDelay, true
 }
 
 // ModelAPIError is a failure to get an HTTP answer at all (connection
@@ -119,7 +102,11 @@ func (e *UnexpectedModelBehavior) Unwrap() error { return e.Err }
 // choice. Retrying does not help.
 type UserError struct {
 	Message string // what is wrong and how to fix it
+	Err     error  // the cause, if any
 }
 
 // Error returns the message.
 func (e *UserError) Error() string { return e.Message }
+
+// Unwrap returns the cause.
+func (e *UserError) Unwrap() error { return e.Err }

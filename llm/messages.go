@@ -82,15 +82,15 @@ const (
 
 // Part kinds, as returned by PartKind; the same strings pydantic-ai uses.
 const (
-	KindSystemPrompt      = "system-prompt"
-	KindUserPrompt        = "user-prompt"
-	KindToolReturn        = "tool-return"
-	KindRetryPrompt       = "retry-prompt"
-	KindText              = "text"
-	KindToolCall          = "tool-call"
-	KindThinking          = "thinking"
-	KindBuiltinToolCall   = "builtin-tool-call"
-	KindBuiltinToolReturn = "builtin-tool-return"
+	kindSystemPrompt      = "system-prompt"
+	kindUserPrompt        = "user-prompt"
+	kindToolReturn        = "tool-return"
+	kindRetryPrompt       = "retry-prompt"
+	kindText              = "text"
+	kindToolCall          = "tool-call"
+	kindThinking          = "thinking"
+	kindBuiltinToolCall   = "builtin-tool-call"
+	kindBuiltinToolReturn = "builtin-tool-return"
 )
 
 // RequestPart is one part of a Request: *SystemPromptPart, *UserPromptPart,
@@ -107,7 +107,7 @@ type SystemPromptPart struct {
 }
 
 // PartKind returns "system-prompt".
-func (*SystemPromptPart) PartKind() string { return KindSystemPrompt }
+func (*SystemPromptPart) PartKind() string { return kindSystemPrompt }
 func (*SystemPromptPart) isRequestPart()   {}
 
 // UserPromptPart is what the user said: text, images and other media.
@@ -122,7 +122,7 @@ type UserPromptPart struct {
 }
 
 // PartKind returns "user-prompt".
-func (*UserPromptPart) PartKind() string { return KindUserPrompt }
+func (*UserPromptPart) PartKind() string { return kindUserPrompt }
 func (*UserPromptPart) isRequestPart()   {}
 
 // ToolReturnPart is the result of a tool call, sent back to the model.
@@ -137,7 +137,7 @@ type ToolReturnPart struct {
 }
 
 // PartKind returns "tool-return".
-func (*ToolReturnPart) PartKind() string { return KindToolReturn }
+func (*ToolReturnPart) PartKind() string { return kindToolReturn }
 func (*ToolReturnPart) isRequestPart()   {}
 
 // RetryPromptPart asks the model to try again: after a tool raised a retry,
@@ -151,7 +151,7 @@ type RetryPromptPart struct {
 }
 
 // PartKind returns "retry-prompt".
-func (*RetryPromptPart) PartKind() string { return KindRetryPrompt }
+func (*RetryPromptPart) PartKind() string { return kindRetryPrompt }
 func (*RetryPromptPart) isRequestPart()   {}
 
 // ValidationError is one error of a failed validation, in pydantic's shape.
@@ -198,9 +198,6 @@ type BinaryContent struct {
 // ContentKind returns "binary".
 func (*BinaryContent) ContentKind() string { return "binary" }
 
-// IsImage reports whether the media type is an image type.
-func (b *BinaryContent) IsImage() bool { return strings.HasPrefix(b.MediaType, "image/") }
-
 // DocumentURL is a document (PDF, text) at a URL.
 type DocumentURL struct{ URL string }
 
@@ -242,7 +239,7 @@ type TextPart struct {
 }
 
 // PartKind returns "text".
-func (*TextPart) PartKind() string { return KindText }
+func (*TextPart) PartKind() string { return kindText }
 func (*TextPart) isResponsePart()  {}
 
 // ToolCallPart is a call the model asks the caller to make.
@@ -253,7 +250,7 @@ type ToolCallPart struct {
 }
 
 // PartKind returns "tool-call".
-func (*ToolCallPart) PartKind() string { return KindToolCall }
+func (*ToolCallPart) PartKind() string { return kindToolCall }
 func (*ToolCallPart) isResponsePart()  {}
 
 // ArgsJSON returns the arguments as a JSON string: "{}" when Args is empty.
@@ -272,7 +269,7 @@ type ThinkingPart struct {
 }
 
 // PartKind returns "thinking".
-func (*ThinkingPart) PartKind() string { return KindThinking }
+func (*ThinkingPart) PartKind() string { return kindThinking }
 func (*ThinkingPart) isResponsePart()  {}
 
 // BuiltinToolCallPart is a call the provider made itself (e.g. Groq's web
@@ -285,7 +282,7 @@ type BuiltinToolCallPart struct {
 }
 
 // PartKind returns "builtin-tool-call".
-func (*BuiltinToolCallPart) PartKind() string { return KindBuiltinToolCall }
+func (*BuiltinToolCallPart) PartKind() string { return kindBuiltinToolCall }
 func (*BuiltinToolCallPart) isResponsePart()  {}
 
 // BuiltinToolReturnPart is the result of a BuiltinToolCallPart.
@@ -297,5 +294,5 @@ type BuiltinToolReturnPart struct {
 }
 
 // PartKind returns "builtin-tool-return".
-func (*BuiltinToolReturnPart) PartKind() string { return KindBuiltinToolReturn }
+func (*BuiltinToolReturnPart) PartKind() string { return kindBuiltinToolReturn }
 func (*BuiltinToolReturnPart) isResponsePart()  {}

@@ -14,6 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/llmvcr/llmvcr/groq"
+	"github.com/llmvcr/llmvcr/internal/provider"
 	"github.com/llmvcr/llmvcr/llm"
 	"github.com/llmvcr/llmvcr/replay"
 )
@@ -427,7 +428,7 @@ func fileName(key string) string { return key }
 
 // effectiveSettings layers settings, later levels winning field by field
 // (the flags, then a scenario's, then a turn's): the provider-neutral
-// fields by llm.Merge, the rule groq.Model applies to its default and
+// fields by provider.MergeSettings, the rule groq.Model applies to its default and
 // per-request settings. groq keeps that rule for its own three fields
 // unexported (mergeSettings), so they are layered here the same way: a
 // level that sets one replaces it.
@@ -438,7 +439,7 @@ func effectiveSettings(levels ...*settingsSpec) *groq.Settings {
 		if g == nil {
 			continue
 		}
-		out.Settings = *llm.Merge(&out.Settings, &g.Settings)
+		out.Settings = *provider.MergeSettings(&out.Settings, &g.Settings)
 		for _, f := range [][2]*string{{&out.ReasoningFormat, &g.ReasoningFormat}, {&out.ReasoningEffort, &g.ReasoningEffort}, {&out.ServiceTier, &g.ServiceTier}} {
 			if *f[1] != "" {
 				*f[0] = *f[1]

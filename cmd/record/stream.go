@@ -7,13 +7,14 @@ import (
 	"strings"
 
 	"github.com/llmvcr/llmvcr/groq"
+	"github.com/llmvcr/llmvcr/internal/provider"
 	"github.com/llmvcr/llmvcr/internal/sse"
 	"github.com/llmvcr/llmvcr/llm"
 )
 
 // streamView is what a recorded stream of Groq chunks adds up to, for
 // inspect. The events are read by internal/sse, the decoder groq.Model
-// reads streams with, and the deltas are put together by llm.PartsManager,
+// reads streams with, and the deltas are put together by provider.PartsManager,
 // the assembler groq.Model's streams use, under the same vendor ids.
 // Unlike the model, it reads on past an error, so that inspect shows all
 // that was recorded.
@@ -31,7 +32,7 @@ type streamView struct {
 // SSE decoder).
 func viewStream(body string) streamView {
 	var v streamView
-	var parts llm.PartsManager
+	var parts provider.PartsManager
 	dec := sse.NewDecoder(strings.NewReader(body))
 	for {
 		ev, err := dec.Next()

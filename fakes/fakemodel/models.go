@@ -19,6 +19,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/llmvcr/llmvcr/internal/provider"
 	"github.com/llmvcr/llmvcr/internal/schemagen"
 	"github.com/llmvcr/llmvcr/llm"
 )
@@ -35,7 +36,7 @@ type RequestInfo struct {
 }
 
 func newInfo(messages []llm.Message, settings llm.ModelSettings, params *llm.RequestParams) RequestInfo {
-	info := RequestInfo{AllowText: params.AllowsText(), Settings: settings, Params: params}
+	info := RequestInfo{AllowText: provider.AllowsText(params), Settings: settings, Params: params}
 	if params != nil {
 		info.FunctionTools = params.FunctionTools
 		info.OutputTools = params.OutputTools
@@ -318,7 +319,7 @@ func (m *TestModel) answer(messages []llm.Message, params *llm.RequestParams) ([
 	switch {
 	case m.Text != "":
 		return []llm.ResponsePart{&llm.TextPart{Content: m.Text}}, nil
-	case hasOutputTools && (m.OutputArgs != nil || !params.AllowsText()):
+	case hasOutputTools && (m.OutputArgs != nil || !provider.AllowsText(params)):
 		out := params.OutputTools[schemagen.Pick(m.Seed, len(params.OutputTools))]
 		return m.outputCalls([]llm.ToolDefinition{out})
 	default:

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/llmvcr/llmvcr/internal/provider"
 	"github.com/llmvcr/llmvcr/llm"
 )
 
@@ -42,7 +43,7 @@ func (ToolCallDelta) isDelta() {}
 func (PartDelta) isDelta()     {}
 
 // streamed is the llm.StreamedResponse of the fake models: it turns deltas
-// into events through an llm.PartsManager.
+// into events through a provider.PartsManager.
 type streamed struct {
 	ctx      context.Context
 	cancel   context.CancelFunc
@@ -52,7 +53,7 @@ type streamed struct {
 	meta     llm.Response  // everything but Parts and Usage
 
 	mu       sync.Mutex
-	pm       llm.PartsManager
+	pm       provider.PartsManager
 	consumed bool
 	items    int // deltas received
 	thinking int // vendor id counter for thinking parts

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/llmvcr/llmvcr/internal/provider"
 	"github.com/llmvcr/llmvcr/llm"
 )
 
@@ -59,9 +60,9 @@ func requestTokens(r *llm.Request) int {
 				}
 			}
 		case *llm.ToolReturnPart:
-			n += estimateStringTokens(p.ModelResponseStr())
+			n += estimateStringTokens(provider.ToolReturnText(p))
 		case *llm.RetryPromptPart:
-			n += estimateStringTokens(p.ModelResponse())
+			n += estimateStringTokens(provider.RetryText(p))
 		}
 	}
 	return n

@@ -1,6 +1,7 @@
-package llm
+package provider
 
 import (
+	"github.com/llmvcr/llmvcr/llm"
 	"strings"
 	"unicode"
 )
@@ -26,7 +27,7 @@ type PartsManager struct {
 	slots   []*slot                 // one per part, in order (pointers: a slot's builders must not be copied)
 	vendor  map[string]int          // vendor id -> index in slots
 	pending map[string]*pendingCall // tool calls waiting for their name, by vendor id
-	events  []Event                 // reused by every method
+	events  []llm.Event             // reused by every method
 	open    int                     // the part that has started and not ended, plus one; 0 for none
 
 	// IgnoreLeadingWhitespace drops a whitespace-only text delta that would
@@ -37,45 +38,45 @@ type PartsManager struct {
 
 // slot is one part under construction.
 type slot struct {
-	part ResponsePart    // the part; its text fields are stale until sync
-	text strings.Builder // Content (text, thinking) or Args (tool call)
-	name strings.Builder // tool name, for tool calls
+	part llm.ResponsePart // the part; its text fields are stale until sync
+	text strings.Builder  // Content (text, thinking) or Args (tool call)
+	name strings.Builder  // tool name, for tool calls
 }
 
 // sync copies the builders into the part's fields.
 func (s *slot) sync() {
 	switch p := s.part.(type) {
-	case *TextPart:
+	case *llm.TextPart:
 		p.Content = s.text.String()
-	case *ThinkingPart:
+	case *llm.ThinkingPart:
 		p.Content = s.text.String()
-	case *ToolCallPart:
+	case *llm.ToolCallPart:
 		p.ToolName = s.name.String()
 		p.Args = s.text.String()
 	}
 }
 
 // snapshot returns a copy of the part as it stands.
-func (s *slot) snapshot() ResponsePart {
+func (s *slot) snapshot() llm.ResponsePart {
 	s.sync()
 	return copyPart(s.part)
 }
 
-func copyPart(p ResponsePart) ResponsePart {
+func copyPart(p llm.ResponsePart) llm.ResponsePart {
 	switch v := p.(type) {
-	case *TextPart:
+	case *llm.TextPart:
 		c := *v
 		return &c
-	case *ThinkingPart:
+	case *llm.ThinkingPart:
 		c := *v
 		return &c
-	case *ToolCallPart:
+	case *llm.ToolCallPart:
 		c := *v
 		return &c
-	case *BuiltinToolCallPart:
+	case *llm.BuiltinToolCallPart:
 		c := *v
 		return &c
-	case *BuiltinToolReturnPart:
+	case *llm.BuiltinToolReturnPart:
 		c := *v
 		return &c
 	}
@@ -85,22 +86,22 @@ func copyPart(p ResponsePart) ResponsePart {
 // TextDelta appends content to the text part of vendorID, starting one if
 // that id names no text part or a part that has ended. Empty content adds
 // nothing.
-func (m *PartsManager) TextDelta(vendorID, content string) []Event {
+func (m *PartsManager) TextDelta(vendorID, content string) []llm.Event {
 	m.events = m.events[:0]
 	if content == "" {
 		return m.events
 	}
 	if i, ok := m.current(vendorID); ok {
-		if _, isText := m.slots[i].part.(*TextPart); isText {
+		if _, isText := m.slots[i].part.(*llm.TextPart); isText {
 			m.slots[i].text.WriteString(content)
-			m.events = append(m.events, PartDeltaEvent{Index: i, Delta: TextPartDelta{ContentDelta: content}})
+			m.events = append(m.events, llm.PartDeltaEvent{Index: i, Delta: llm.TextPartDelta{ContentDelta: content}})
 			return m.events
 		}
 	}
 	if m.IgnoreLeadingWhitespace && isSpace(content) {
 		return m.events
 	}
-	s := m.add(vendorID, &TextPart{})
+	s := m.add(vendorID, &llm.TextPart{})
 	s.text.WriteString(content)
 	m.start()
 	return m.events
@@ -120,20 +121,20 @@ func isSpace(s string) bool {
 // ThinkingDelta appends content and signature to the thinking part of
 // vendorID, starting one if that id names no thinking part or a part that
 // has ended; a new part may start empty.
-func (m *PartsManager) ThinkingDelta(vendorID, content, signature string) []Event {
+func (m *PartsManager) ThinkingDelta(vendorID, content, signature string) []llm.Event {
 	m.events = m.events[:0]
 	if i, ok := m.current(vendorID); ok {
-		if p, isThinking := m.slots[i].part.(*ThinkingPart); isThinking {
+		if p, isThinking := m.slots[i].part.(*llm.ThinkingPart); isThinking {
 			if content == "" && signature == "" {
 				return m.events
 			}
 			m.slots[i].text.WriteString(content)
 			p.Signature += signature
-			m.events = append(m.events, PartDeltaEvent{Index: i, Delta: ThinkingPartDelta{ContentDelta: content, SignatureDelta: signature}})
+			m.events = append(m.events, llm.PartDeltaEvent{Index: i, Delta: llm.ThinkingPartDelta{ContentDelta: content, SignatureDelta: signature}})
 			return m.events
 		}
 	}
-	s := m.add(vendorID, &ThinkingPart{Signature: signature})
+	s := m.add(vendorID, &llm.ThinkingPart{Signature: signature})
 	s.text.WriteString(content)
 	m.start()
 	return m.events
@@ -143,17 +144,17 @@ func (m *PartsManager) ThinkingDelta(vendorID, content, signature string) []Even
 // index): a name fragment, an arguments fragment and the call's id, any of
 // which may be empty. The call becomes a part, with its PartStartEvent, once
 // its name is known; later fragments become PartDeltaEvents.
-func (m *PartsManager) ToolCallDelta(vendorID, name, args, callID string) []Event {
+func (m *PartsManager) ToolCallDelta(vendorID, name, args, callID string) []llm.Event {
 	m.events = m.events[:0]
 	if i, ok := m.vendor[vendorID]; ok && isToolCall(m.slots[i].part) {
 		s := m.slots[i]
 		s.name.WriteString(name)
 		s.text.WriteString(args)
 		if callID != "" {
-			s.part.(*ToolCallPart).ToolCallID = callID
+			s.part.(*llm.ToolCallPart).ToolCallID = callID
 		}
 		if name != "" || args != "" || callID != "" {
-			m.events = append(m.events, PartDeltaEvent{Index: i, Delta: ToolCallPartDelta{ToolNameDelta: name, ArgsDelta: args, ToolCallID: callID}})
+			m.events = append(m.events, llm.PartDeltaEvent{Index: i, Delta: llm.ToolCallPartDelta{ToolNameDelta: name, ArgsDelta: args, ToolCallID: callID}})
 		}
 		return m.events
 	}
@@ -174,7 +175,7 @@ func (m *PartsManager) ToolCallDelta(vendorID, name, args, callID string) []Even
 		return m.events
 	}
 	delete(m.pending, vendorID)
-	s := m.add(vendorID, &ToolCallPart{ToolCallID: p.id})
+	s := m.add(vendorID, &llm.ToolCallPart{ToolCallID: p.id})
 	s.name.WriteString(p.name)
 	s.text.WriteString(p.args)
 	m.start()
@@ -184,23 +185,23 @@ func (m *PartsManager) ToolCallDelta(vendorID, name, args, callID string) []Even
 // pendingCall is a tool call whose name has not arrived yet.
 type pendingCall struct{ name, args, id string }
 
-func isToolCall(p ResponsePart) bool {
-	_, ok := p.(*ToolCallPart)
+func isToolCall(p llm.ResponsePart) bool {
+	_, ok := p.(*llm.ToolCallPart)
 	return ok
 }
 
 // Part adds a whole part at once (a built-in tool call or return, a tool
 // call that arrived complete), under vendorID; "" for none.
-func (m *PartsManager) Part(vendorID string, part ResponsePart) []Event {
+func (m *PartsManager) Part(vendorID string, part llm.ResponsePart) []llm.Event {
 	m.events = m.events[:0]
 	part = copyPart(part)
 	s := m.add(vendorID, part)
 	switch p := part.(type) {
-	case *TextPart:
+	case *llm.TextPart:
 		s.text.WriteString(p.Content)
-	case *ThinkingPart:
+	case *llm.ThinkingPart:
 		s.text.WriteString(p.Content)
-	case *ToolCallPart:
+	case *llm.ToolCallPart:
 		s.name.WriteString(p.ToolName)
 		s.text.WriteString(p.Args)
 	}
@@ -213,7 +214,7 @@ func (m *PartsManager) Forget(vendorID string) { delete(m.vendor, vendorID) }
 
 // Finish ends the last part; call it once the stream is over. Calling it
 // again does nothing.
-func (m *PartsManager) Finish() []Event {
+func (m *PartsManager) Finish() []llm.Event {
 	m.events = m.events[:0]
 	m.end("")
 	return m.events
@@ -221,8 +222,8 @@ func (m *PartsManager) Finish() []Event {
 
 // Parts returns a copy of the parts built so far, without tool calls whose
 // name has not arrived yet.
-func (m *PartsManager) Parts() []ResponsePart {
-	out := make([]ResponsePart, len(m.slots))
+func (m *PartsManager) Parts() []llm.ResponsePart {
+	out := make([]llm.ResponsePart, len(m.slots))
 	for i := range m.slots {
 		out[i] = m.slots[i].snapshot()
 	}
@@ -239,7 +240,7 @@ func (m *PartsManager) current(vendorID string) (int, bool) {
 }
 
 // add appends a slot for part, registered under vendorID.
-func (m *PartsManager) add(vendorID string, part ResponsePart) *slot {
+func (m *PartsManager) add(vendorID string, part llm.ResponsePart) *slot {
 	m.slots = append(m.slots, &slot{part: part})
 	if vendorID != "" {
 		if m.vendor == nil {
@@ -260,7 +261,7 @@ func (m *PartsManager) start() {
 	}
 	m.end(kind)
 	m.open = i + 1
-	m.events = append(m.events, PartStartEvent{Index: i, Part: m.slots[i].snapshot(), PreviousPartKind: prevKind})
+	m.events = append(m.events, llm.PartStartEvent{Index: i, Part: m.slots[i].snapshot(), PreviousPartKind: prevKind})
 }
 
 // end emits the PartEndEvent of the open part, if any; next is the kind of
@@ -275,7 +276,7 @@ func (m *PartsManager) end(next string) {
 	i := m.open - 1
 	m.open = 0
 	switch m.slots[i].part.(type) {
-	case *TextPart, *ThinkingPart, *ToolCallPart, *BuiltinToolCallPart:
-		m.events = append(m.events, PartEndEvent{Index: i, Part: m.slots[i].snapshot(), NextPartKind: next})
+	case *llm.TextPart, *llm.ThinkingPart, *llm.ToolCallPart, *llm.BuiltinToolCallPart:
+		m.events = append(m.events, llm.PartEndEvent{Index: i, Part: m.slots[i].snapshot(), NextPartKind: next})
 	}
 }

@@ -1,4 +1,4 @@
-package llm_test
+package provider_test
 
 import (
 	"slices"
@@ -6,11 +6,12 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/llmvcr/llmvcr/internal/provider"
 	"github.com/llmvcr/llmvcr/llm"
 )
 
 func TestPartsManagerEventsAndParts(t *testing.T) {
-	var m llm.PartsManager
+	var m provider.PartsManager
 	var got []llm.Event
 	add := func(evs []llm.Event) { got = append(got, slices.Clone(evs)...) }
 
@@ -52,7 +53,7 @@ func TestPartsManagerEventsAndParts(t *testing.T) {
 }
 
 func TestPartsManagerSnapshotsAreIndependent(t *testing.T) {
-	var m llm.PartsManager
+	var m provider.PartsManager
 	start := slices.Clone(m.TextDelta("content", "a"))
 	before := m.Parts()
 	m.TextDelta("content", "b")
@@ -68,7 +69,7 @@ func TestPartsManagerSnapshotsAreIndependent(t *testing.T) {
 }
 
 func TestPartsManagerForgetAndWholeParts(t *testing.T) {
-	var m llm.PartsManager
+	var m provider.PartsManager
 	m.ThinkingDelta("content", "", "") // an empty thinking part may start
 	m.ThinkingDelta("content", "hmm", "")
 	m.Forget("content")
@@ -95,7 +96,7 @@ func TestPartsManagerForgetAndWholeParts(t *testing.T) {
 // first allocation, then extends the first tool call: the slots must not
 // have been copied (a copied strings.Builder panics).
 func TestPartsManagerDeltaToAnEarlierCall(t *testing.T) {
-	var m llm.PartsManager
+	var m provider.PartsManager
 	m.ToolCallDelta("0", "first", `{"a":`, "c0")
 	for i := range 40 {
 		m.Part("", &llm.TextPart{Content: string(rune('a' + i%26))})
@@ -110,7 +111,7 @@ func TestPartsManagerDeltaToAnEarlierCall(t *testing.T) {
 // str.isspace) that would start a text part, as pydantic-ai's
 // handle_text_delta(ignore_leading_whitespace=True).
 func TestPartsManagerIgnoreLeadingWhitespace(t *testing.T) {
-	m := llm.PartsManager{IgnoreLeadingWhitespace: true}
+	m := provider.PartsManager{IgnoreLeadingWhitespace: true}
 	for _, ws := range []string{"\n\n", " ", "\t\r\v\f", "\u00a0\u2028", "\x1c\x1f", "\u3000"} {
 		if evs := m.TextDelta("content", ws); len(evs) != 0 {
 			t.Errorf("%q started a part: %v", ws, evs)

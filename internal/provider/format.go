@@ -1,4 +1,4 @@
-package llm
+package provider
 
 import (
 	"bytes"
@@ -6,10 +6,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/llmvcr/llmvcr/llm"
 	"strings"
 )
 
-// ModelResponse returns the text the model is sent for this retry prompt,
+// RetryText returns the text the model is sent for a retry prompt,
 // worded as pydantic-ai words it:
 //
 //   - with validation errors: "N validation error(s):\n```json\n[...]\n```";
@@ -19,7 +20,7 @@ import (
 //     feedback:\n" + feedback for text output;
 //
 // followed in every case by "\n\nFix the errors and try again.".
-func (p *RetryPromptPart) ModelResponse() string {
+func RetryText(p *llm.RetryPromptPart) string {
 	var desc string
 	if len(p.Errors) == 0 {
 		if p.ToolName != "" {
@@ -32,7 +33,7 @@ func (p *RetryPromptPart) ModelResponse() string {
 		if len(p.Errors) == 1 {
 			plural = ""
 		}
-		desc = fmt.Sprintf("%d validation error%s:\n```json\n%s\n```", len(p.Errors), plural, p.errorsJSON())
+		desc = fmt.Sprintf("%d validation error%s:\n```json\n%s\n```", len(p.Errors), plural, errorsJSON(p))
 	}
 	return desc + "\n\nFix the errors and try again."
 }
@@ -52,7 +53,7 @@ type withInput struct {
 	Input any    `json:"input"`
 }
 
-func (p *RetryPromptPart) errorsJSON() string {
+func errorsJSON(p *llm.RetryPromptPart) string {
 	items := make([]any, len(p.Errors))
 	for i, e := range p.Errors {
 		loc := e.Loc
@@ -69,14 +70,14 @@ func (p *RetryPromptPart) errorsJSON() string {
 	return marshalIndent(items)
 }
 
-// ModelResponseStr returns the tool's result as the text sent to the model:
+// ToolReturnText returns a tool's result as the text sent to the model:
 // a string as it is, nil as "", anything else as compact JSON.
-func (p *ToolReturnPart) ModelResponseStr() string {
-	text, _ := p.ModelResponseStrAndFiles()
+func ToolReturnText(p *llm.ToolReturnPart) string {
+	text, _ := ToolReturnContent(p)
 	return text
 }
 
-// ModelResponseStrAndFiles returns the text sent to the model for this tool
+// ToolReturnContent returns the text sent to the model for a tool
 // return and the files (images, binary content) that must follow it in a
 // user message. A file is referred to in the text as "See file ID." and
 // each file comes with a "This is file ID:" text before it.
@@ -85,9 +86,9 @@ func (p *ToolReturnPart) ModelResponseStr() string {
 // return of the same content would send (files are still sent after it).
 // Content given as []UserContent is treated like the same items in an
 // []any.
-func (p *ToolReturnPart) ModelResponseStrAndFiles() (string, []UserContent) {
+func ToolReturnContent(p *llm.ToolReturnPart) (string, []llm.UserContent) {
 	content := p.Content
-	if items, ok := content.([]UserContent); ok {
+	if items, ok := content.([]llm.UserContent); ok {
 		list := make([]any, len(items))
 		for i, it := range items {
 			list[i] = it
@@ -101,15 +102,15 @@ func (p *ToolReturnPart) ModelResponseStrAndFiles() (string, []UserContent) {
 	return text, files
 }
 
-func responseStrAndFiles(content any) (string, []UserContent) {
-	var files []UserContent
+func responseStrAndFiles(content any) (string, []llm.UserContent) {
+	var files []llm.UserContent
 	var texts []string
 	add := func(v any) {
 		switch c := v.(type) {
-		case *ImageURL, *BinaryContent, *DocumentURL, *AudioURL, *VideoURL, *UploadedFile:
-			id := Identifier(c.(UserContent))
+		case *llm.ImageURL, *llm.BinaryContent, *llm.DocumentURL, *llm.AudioURL, *llm.VideoURL, *llm.UploadedFile:
+			id := FileID(c.(llm.UserContent))
 			texts = append(texts, fmt.Sprintf("See file %s.", id))
-			files = append(files, Text(fmt.Sprintf("This is file %s:", id)), c.(UserContent))
+			files = append(files, llm.Text(fmt.Sprintf("This is file %s:", id)), c.(llm.UserContent))
 		default:
 			texts = append(texts, valueString(v))
 		}
@@ -127,7 +128,7 @@ func responseStrAndFiles(content any) (string, []UserContent) {
 func containsFile(items []any) bool {
 	for _, it := range items {
 		switch it.(type) {
-		case *ImageURL, *BinaryContent, *DocumentURL, *AudioURL, *VideoURL, *UploadedFile:
+		case *llm.ImageURL, *llm.BinaryContent, *llm.DocumentURL, *llm.AudioURL, *llm.VideoURL, *llm.UploadedFile:
 			return true
 		}
 	}
@@ -140,7 +141,7 @@ func valueString(v any) string {
 		return ""
 	case string:
 		return c
-	case Text:
+	case llm.Text:
 		return string(c)
 	case json.RawMessage:
 		return string(c)
@@ -165,26 +166,26 @@ func marshalIndent(v any) string {
 	return strings.TrimSuffix(buf.String(), "\n")
 }
 
-// Identifier returns the short id by which a tool return refers to a file:
+// FileID returns the short id by which a tool return refers to a file:
 // the content's own Identifier if set, otherwise the first 6 hex digits of
 // the SHA-1 of its bytes (or of its URL).
-func Identifier(c UserContent) string {
+func FileID(c llm.UserContent) string {
 	var key []byte
 	switch v := c.(type) {
-	case *BinaryContent:
+	case *llm.BinaryContent:
 		if v.Identifier != "" {
 			return v.Identifier
 		}
 		key = v.Data
-	case *ImageURL:
+	case *llm.ImageURL:
 		key = []byte(v.URL)
-	case *DocumentURL:
+	case *llm.DocumentURL:
 		key = []byte(v.URL)
-	case *AudioURL:
+	case *llm.AudioURL:
 		key = []byte(v.URL)
-	case *VideoURL:
+	case *llm.VideoURL:
 		key = []byte(v.URL)
-	case *UploadedFile:
+	case *llm.UploadedFile:
 		key = []byte(v.FileID)
 	default:
 		key = []byte(fmt.Sprint(c))

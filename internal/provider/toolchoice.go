@@ -1,7 +1,8 @@
-package llm
+package provider
 
 import (
 	"fmt"
+	"github.com/llmvcr/llmvcr/llm"
 	"slices"
 	"strings"
 )
@@ -9,8 +10,8 @@ import (
 // ResolvedToolChoice is a tool choice in the form a provider can send:
 // a mode, and optionally the only tools that may be used.
 type ResolvedToolChoice struct {
-	Mode  ToolChoiceMode // ToolChoiceNone, ToolChoiceAuto or ToolChoiceRequired
-	Names []string       // when non-nil, only these tools are available, in this order
+	Mode  llm.ToolChoiceMode // ToolChoiceNone, ToolChoiceAuto or ToolChoiceRequired
+	Names []string           // when non-nil, only these tools are available, in this order
 }
 
 // ResolveToolChoice validates the tool choice of settings against the tools
@@ -28,15 +29,15 @@ type ResolvedToolChoice struct {
 //     auto when text is allowed, else required.
 //
 // Withheld tools do not count as offered.
-func ResolveToolChoice(settings *Settings, params *RequestParams) (ResolvedToolChoice, error) {
-	var choice *ToolChoice
+func ResolveToolChoice(settings *llm.Settings, params *llm.RequestParams) (ResolvedToolChoice, error) {
+	var choice *llm.ToolChoice
 	if settings != nil {
 		choice = settings.ToolChoice
 	}
-	direct := params.AllowsText()
-	autoOrRequired := ToolChoiceRequired
+	direct := AllowsText(params)
+	autoOrRequired := llm.ToolChoiceRequired
 	if direct {
-		autoOrRequired = ToolChoiceAuto
+		autoOrRequired = llm.ToolChoiceAuto
 	}
 	var functionNames, outputNames, allNames []string
 	if params != nil {
@@ -45,47 +46,47 @@ func ResolveToolChoice(settings *Settings, params *RequestParams) (ResolvedToolC
 	}
 	allNames = append(slices.Clone(functionNames), outputNames...)
 
-	mode := ToolChoiceAuto
+	mode := llm.ToolChoiceAuto
 	if choice != nil && choice.Mode != "" {
 		mode = choice.Mode
 	}
-	if mode == ToolChoiceTools && len(choice.Names) == 0 {
-		mode = ToolChoiceNone // pydantic-ai treats [] as 'none'
+	if mode == llm.ToolChoiceTools && len(choice.Names) == 0 {
+		mode = llm.ToolChoiceNone // pydantic-ai treats [] as 'none'
 	}
 	switch mode {
-	case ToolChoiceAuto:
+	case llm.ToolChoiceAuto:
 		return ResolvedToolChoice{Mode: autoOrRequired}, nil
-	case ToolChoiceNone:
+	case llm.ToolChoiceNone:
 		switch {
 		case len(outputNames) > 0 && (direct || len(functionNames) > 0):
 			return ResolvedToolChoice{Mode: autoOrRequired, Names: outputNames}, nil
 		case len(outputNames) > 0:
-			return ResolvedToolChoice{Mode: ToolChoiceRequired}, nil
+			return ResolvedToolChoice{Mode: llm.ToolChoiceRequired}, nil
 		case direct:
-			return ResolvedToolChoice{Mode: ToolChoiceNone}, nil
+			return ResolvedToolChoice{Mode: llm.ToolChoiceNone}, nil
 		}
-		return ResolvedToolChoice{}, &UserError{Message: "tool_choice is none, but there are no output tools and text output is not allowed"}
-	case ToolChoiceRequired:
+		return ResolvedToolChoice{}, &llm.UserError{Message: "tool_choice is none, but there are no output tools and text output is not allowed"}
+	case llm.ToolChoiceRequired:
 		if len(functionNames) == 0 {
-			return ResolvedToolChoice{}, &UserError{Message: `tool_choice was set to "required", but no function tools are defined; define function tools or change tool_choice to "auto" or "none"`}
+			return ResolvedToolChoice{}, &llm.UserError{Message: `tool_choice was set to "required", but no function tools are defined; define function tools or change tool_choice to "auto" or "none"`}
 		}
-		return ResolvedToolChoice{Mode: ToolChoiceRequired}, nil
-	case ToolChoiceTools:
+		return ResolvedToolChoice{Mode: llm.ToolChoiceRequired}, nil
+	case llm.ToolChoiceTools:
 		chosen := unique(choice.Names)
 		if err := checkNames(chosen, allNames, "available tools"); err != nil {
 			return ResolvedToolChoice{}, err
 		}
 		if sameSet(chosen, allNames) {
-			return ResolvedToolChoice{Mode: ToolChoiceRequired}, nil
+			return ResolvedToolChoice{Mode: llm.ToolChoiceRequired}, nil
 		}
-		return ResolvedToolChoice{Mode: ToolChoiceRequired, Names: chosen}, nil
-	case ToolChoiceToolsOrOutput:
+		return ResolvedToolChoice{Mode: llm.ToolChoiceRequired, Names: chosen}, nil
+	case llm.ToolChoiceToolsOrOutput:
 		chosen := unique(choice.Names)
 		if len(chosen) == 0 {
 			if len(outputNames) > 0 {
 				return ResolvedToolChoice{Mode: autoOrRequired}, nil
 			}
-			return ResolvedToolChoice{Mode: ToolChoiceNone}, nil
+			return ResolvedToolChoice{Mode: llm.ToolChoiceNone}, nil
 		}
 		if err := checkNames(chosen, functionNames, "available function tools"); err != nil {
 			return ResolvedToolChoice{}, err
@@ -96,10 +97,10 @@ func ResolveToolChoice(settings *Settings, params *RequestParams) (ResolvedToolC
 		}
 		return ResolvedToolChoice{Mode: autoOrRequired, Names: allowed}, nil
 	}
-	return ResolvedToolChoice{}, &UserError{Message: fmt.Sprintf("unknown tool_choice mode %q", mode)}
+	return ResolvedToolChoice{}, &llm.UserError{Message: fmt.Sprintf("unknown tool_choice mode %q", mode)}
 }
 
-func visibleNames(tools []ToolDefinition) []string {
+func visibleNames(tools []llm.ToolDefinition) []string {
 	var out []string
 	for _, t := range tools {
 		if !t.Withheld {
@@ -134,7 +135,7 @@ func checkNames(chosen, available []string, label string) error {
 	if len(available) > 0 {
 		have = strings.Join(available, ", ")
 	}
-	return &UserError{Message: fmt.Sprintf("invalid tool names in tool_choice: %s; %s: %s", strings.Join(invalid, ", "), label, have)}
+	return &llm.UserError{Message: fmt.Sprintf("invalid tool names in tool_choice: %s; %s: %s", strings.Join(invalid, ", "), label, have)}
 }
 
 func sameSet(a, b []string) bool {

@@ -1,4 +1,4 @@
-package llm_test
+package provider_test
 
 import (
 	"errors"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/llmvcr/llmvcr/internal/provider"
 	"github.com/llmvcr/llmvcr/llm"
 )
 
@@ -23,41 +24,41 @@ func TestResolveToolChoice(t *testing.T) {
 		name     string
 		settings *llm.Settings
 		params   *llm.RequestParams
-		want     llm.ResolvedToolChoice
+		want     provider.ResolvedToolChoice
 		wantErr  string
 	}{
-		{"unset with text allowed", nil, &llm.RequestParams{FunctionTools: fn}, llm.ResolvedToolChoice{Mode: "auto"}, ""},
-		{"unset without text", nil, &llm.RequestParams{FunctionTools: fn, OutputTools: out, DenyTextOutput: true}, llm.ResolvedToolChoice{Mode: "required"}, ""},
-		{"auto", choice("auto"), &llm.RequestParams{FunctionTools: fn}, llm.ResolvedToolChoice{Mode: "auto"}, ""},
-		{"none", choice("none"), &llm.RequestParams{FunctionTools: fn}, llm.ResolvedToolChoice{Mode: "none"}, ""},
-		{"empty list is none", choice("tools"), &llm.RequestParams{FunctionTools: fn}, llm.ResolvedToolChoice{Mode: "none"}, ""},
+		{"unset with text allowed", nil, &llm.RequestParams{FunctionTools: fn}, provider.ResolvedToolChoice{Mode: "auto"}, ""},
+		{"unset without text", nil, &llm.RequestParams{FunctionTools: fn, OutputTools: out, DenyTextOutput: true}, provider.ResolvedToolChoice{Mode: "required"}, ""},
+		{"auto", choice("auto"), &llm.RequestParams{FunctionTools: fn}, provider.ResolvedToolChoice{Mode: "auto"}, ""},
+		{"none", choice("none"), &llm.RequestParams{FunctionTools: fn}, provider.ResolvedToolChoice{Mode: "none"}, ""},
+		{"empty list is none", choice("tools"), &llm.RequestParams{FunctionTools: fn}, provider.ResolvedToolChoice{Mode: "none"}, ""},
 		{"none with output tools and text", choice("none"), &llm.RequestParams{FunctionTools: fn, OutputTools: out},
-			llm.ResolvedToolChoice{Mode: "auto", Names: []string{"final_result"}}, ""},
+			provider.ResolvedToolChoice{Mode: "auto", Names: []string{"final_result"}}, ""},
 		{"none with output tools, no text", choice("none"), &llm.RequestParams{FunctionTools: fn, OutputTools: out, DenyTextOutput: true},
-			llm.ResolvedToolChoice{Mode: "required", Names: []string{"final_result"}}, ""},
+			provider.ResolvedToolChoice{Mode: "required", Names: []string{"final_result"}}, ""},
 		{"none with only output tools, no text", choice("none"), &llm.RequestParams{OutputTools: out, DenyTextOutput: true},
-			llm.ResolvedToolChoice{Mode: "required"}, ""},
-		{"none with nothing allowed", choice("none"), &llm.RequestParams{DenyTextOutput: true}, llm.ResolvedToolChoice{}, "no output tools"},
-		{"required", choice("required"), &llm.RequestParams{FunctionTools: fn}, llm.ResolvedToolChoice{Mode: "required"}, ""},
-		{"required without function tools", choice("required"), &llm.RequestParams{OutputTools: out}, llm.ResolvedToolChoice{}, `"required", but no function tools`},
-		{"required with only withheld tools", choice("required"), &llm.RequestParams{FunctionTools: fn[2:]}, llm.ResolvedToolChoice{}, "no function tools"},
+			provider.ResolvedToolChoice{Mode: "required"}, ""},
+		{"none with nothing allowed", choice("none"), &llm.RequestParams{DenyTextOutput: true}, provider.ResolvedToolChoice{}, "no output tools"},
+		{"required", choice("required"), &llm.RequestParams{FunctionTools: fn}, provider.ResolvedToolChoice{Mode: "required"}, ""},
+		{"required without function tools", choice("required"), &llm.RequestParams{OutputTools: out}, provider.ResolvedToolChoice{}, `"required", but no function tools`},
+		{"required with only withheld tools", choice("required"), &llm.RequestParams{FunctionTools: fn[2:]}, provider.ResolvedToolChoice{}, "no function tools"},
 		{"one tool", choice("tools", "get_weather"), &llm.RequestParams{FunctionTools: fn},
-			llm.ResolvedToolChoice{Mode: "required", Names: []string{"get_weather"}}, ""},
+			provider.ResolvedToolChoice{Mode: "required", Names: []string{"get_weather"}}, ""},
 		{"all tools is plain required", choice("tools", "get_time", "get_weather", "get_time"), &llm.RequestParams{FunctionTools: fn},
-			llm.ResolvedToolChoice{Mode: "required"}, ""},
-		{"unknown tool", choice("tools", "nope"), &llm.RequestParams{FunctionTools: fn}, llm.ResolvedToolChoice{}, "invalid tool names in tool_choice: nope"},
+			provider.ResolvedToolChoice{Mode: "required"}, ""},
+		{"unknown tool", choice("tools", "nope"), &llm.RequestParams{FunctionTools: fn}, provider.ResolvedToolChoice{}, "invalid tool names in tool_choice: nope"},
 		{"unknown names beside known ones are kept", choice("tools", "get_weather", "nope"), &llm.RequestParams{FunctionTools: fn},
-			llm.ResolvedToolChoice{Mode: "required", Names: []string{"get_weather", "nope"}}, ""},
+			provider.ResolvedToolChoice{Mode: "required", Names: []string{"get_weather", "nope"}}, ""},
 		{"tools or output", choice("tools_or_output", "get_time"), &llm.RequestParams{FunctionTools: fn, OutputTools: out},
-			llm.ResolvedToolChoice{Mode: "auto", Names: []string{"get_time", "final_result"}}, ""},
+			provider.ResolvedToolChoice{Mode: "auto", Names: []string{"get_time", "final_result"}}, ""},
 		{"tools or output, no text", choice("tools_or_output", "get_time"), &llm.RequestParams{FunctionTools: fn, OutputTools: out, DenyTextOutput: true},
-			llm.ResolvedToolChoice{Mode: "required", Names: []string{"get_time", "final_result"}}, ""},
+			provider.ResolvedToolChoice{Mode: "required", Names: []string{"get_time", "final_result"}}, ""},
 		{"tools or output naming an output tool", choice("tools_or_output", "final_result"), &llm.RequestParams{FunctionTools: fn, OutputTools: out},
-			llm.ResolvedToolChoice{}, "available function tools: get_weather, get_time"},
+			provider.ResolvedToolChoice{}, "available function tools: get_weather, get_time"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := llm.ResolveToolChoice(tt.settings, tt.params)
+			got, err := provider.ResolveToolChoice(tt.settings, tt.params)
 			if tt.wantErr != "" {
 				var ue *llm.UserError
 				if !errors.As(err, &ue) || !strings.Contains(err.Error(), tt.wantErr) {
