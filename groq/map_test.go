@@ -281,7 +281,7 @@ func TestBuildRequestToolStrict(t *testing.T) {
 					def.Kind = llm.ToolKindOutput
 					p = &llm.RequestParams{OutputMode: llm.OutputTool, OutputTools: []llm.ToolDefinition{def}}
 				}
-				req, err := BuildRequest("llama-3.3-70b-versatile", msgs, nil, p, false)
+				req, err := BuildRequest("llama-3.3-70b-versatile", msgs, nil, p)
 				if err != nil {
 					t.Fatal(err)
 				}
