@@ -455,22 +455,6 @@ func TestRecordedGroqStreamsAreWhole(t *testing.T) {
 	}
 }
 
-func TestStreamEndedDone(t *testing.T) {
-	for body, want := range map[string]bool{
-		"data: {}\n\ndata: [DONE]\n\n":           true,
-		": llmvcr-t=0.1\ndata: [DONE]\n\n":       true,
-		"":                                       false,
-		"data: {}\n\ndata: [DONE]\n\n: bye\n\n":  true,
-		"data: {}\n\ndata: [DONE]":               false, // cut before its blank line
-		"data: {}\n\n":                           false,
-		"data: [DONE]\n\ndata: {\"late\":1}\n\n": false,
-	} {
-		if got := streamEnded([]byte(body)); got != want {
-			t.Errorf("streamEnded(%q) = %v, want %v", body, got, want)
-		}
-	}
-}
-
 // TestMissIsReportedOnce replays a changed request through a model that
 // retries: the miss must fail the test once, at once, not after a backoff
 // per retry.

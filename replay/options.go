@@ -1,11 +1,9 @@
 package replay
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/llmvcr/llmvcr/cassettes"
 	"github.com/llmvcr/llmvcr/internal/clock"
@@ -51,18 +49,13 @@ func ParseMode(s string) (Mode, error) {
 	return 0, fmt.Errorf("replay: unknown mode %q (want replay, record, new-episodes or passthrough)", s)
 }
 
-// Clock tells the time and waits. Replay waits through it between stream
-// events (with TimingAsRecorded or TimingScaled) and recording measures
-// event offsets with it, so tests of timing never sleep. It has the shape
-// of groq.Clock and fakes.Clock.
-type Clock interface {
-	// Now returns the current time.
-	Now() time.Time
-	// Sleep waits for d, or until ctx is done, when it returns ctx.Err().
-	Sleep(ctx context.Context, d time.Duration) error
-}
-
-type realClock = clock.Real
+// Clock tells the time (Now() time.Time) and waits (Sleep(ctx, d) error,
+// returning ctx.Err() when ctx is done first). Replay waits through it
+// between stream events (with TimingAsRecorded or TimingScaled) and
+// recording measures event offsets with it, so tests of timing never
+// sleep. A *fakeclock.Clock (package fakes/fakeclock) is one; it has the
+// shape of groq.Clock.
+type Clock = clock.Clock
 
 // Option configures a Session.
 type Option func(*config)
@@ -79,7 +72,6 @@ type config struct {
 	clock       Clock
 	faults      map[int][]Fault
 	rawBodies   bool
-	fromFake    bool   // RecordFromFake: record from the embedded fake when no key is set
 	canned      string // the fake the recording comes from; "" for a real API
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/llmvcr/llmvcr/fakes"
 	"github.com/llmvcr/llmvcr/groq"
 	"github.com/llmvcr/llmvcr/llm"
+	"github.com/llmvcr/llmvcr/recorder"
 	"github.com/llmvcr/llmvcr/replay"
 )
 
@@ -40,8 +41,8 @@ func TestRecordReadmeCommandWithoutKey(t *testing.T) {
 	if i.Request.URL != "https://api.groq.com/openai/v1/chat/completions" {
 		t.Errorf("recorded URL %q, want Groq's, so that a test with the default base URL replays it", i.Request.URL)
 	}
-	if i.Response.Headers.Get(SourceHeader) == "" {
-		t.Errorf("a recording from the fake does not say so (%s)", SourceHeader)
+	if i.Response.Headers.Get(recorder.SourceHeader) == "" {
+		t.Errorf("a recording from the fake does not say so (%s)", recorder.SourceHeader)
 	}
 }
 
