@@ -68,7 +68,7 @@ func TestRecordFromFakeWithoutAKey(t *testing.T) {
 	g := fakes.NewGroq(t, fakes.WithDefaultAnswers())
 	s = start(ft, WithPath(path), WithFakeTransport(g.Transport()))
 	var seen http.Header
-	s.client.Transport = headerSpy{s, &seen}
+	s.client.Transport = headerSpy{s.Transport(), &seen}
 	replayed := ask(s)
 	ft.end()
 	if replayed.Text() != recorded.Text() || seen.Get(recorder.SourceHeader) != "" {

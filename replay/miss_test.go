@@ -136,7 +136,7 @@ func TestMissReportIsOneBlock(t *testing.T) {
 	s := start(ft, WithPath(path), WithRealTransport(offline{t}))
 	for range 3 { // a client retrying on its own
 		resp, err := post(t, s.Client(), chatURL, chatBody("hallo"))
-		if code, _ := readAll(t, resp, err); code != MissStatus {
+		if code, _ := readAll(t, resp, err); code != missStatus {
 			t.Fatalf("status %d", code)
 		}
 	}

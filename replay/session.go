@@ -272,7 +272,7 @@ func New(t testing.TB, opts ...Option) *Session {
 		s.cas = cassettes.New(s.path)
 		s.rec = &recorder.Recorder{Real: s.real, Clock: s.cfg.clock, Source: s.cfg.canned}
 	}
-	s.client = &http.Client{Transport: s}
+	s.client = &http.Client{Transport: transport{s}}
 	t.Cleanup(s.cleanup)
 	return s
 }
@@ -357,7 +357,7 @@ func resolveMode(name string, forced *Mode) (Mode, error) {
 		return ModeReplay, nil
 	}
 	if env := os.Getenv("LLMVCR_MODE"); env != "" {
-		return ParseMode(env)
+		return parseMode(env)
 	}
 	return ModeReplay, nil
 }
@@ -366,7 +366,12 @@ func resolveMode(name string, forced *Mode) (Mode, error) {
 func (s *Session) Client() *http.Client { return s.client }
 
 // Transport returns the session as an http.RoundTripper.
-func (s *Session) Transport() http.RoundTripper { return s }
+func (s *Session) Transport() http.RoundTripper { return transport{s} }
+
+// transport is the session as an http.RoundTripper.
+type transport struct{ s *Session }
+
+func (t transport) RoundTrip(r *http.Request) (*http.Response, error) { return t.s.roundTrip(r) }
 
 // Mode returns the session's mode.
 func (s *Session) Mode() Mode { return s.mode }
@@ -411,8 +416,8 @@ func (e *lateError) Is(target error) bool { return target == ErrTestEnded }
 // Retryable reports false: the test will not come back.
 func (e *lateError) Retryable() bool { return false }
 
-// RoundTrip answers one request according to the session's mode.
-func (s *Session) RoundTrip(r *http.Request) (*http.Response, error) {
+// roundTrip answers one request according to the session's mode.
+func (s *Session) roundTrip(r *http.Request) (*http.Response, error) {
 	if s.isEnded() {
 		if r.Body != nil {
 			r.Body.Close()
