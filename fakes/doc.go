@@ -11,7 +11,7 @@
 //
 // Script answers with Reply, ReplyText, Stream, StreamFrames, Error, Stall
 // and Handle. They are used in order, each once unless Times or Repeat says
-// otherwise; When restricts one to the requests a Matcher accepts. Each
+// otherwise; When restricts one to the requests a func(*Request) bool accepts (PromptContains is one). Each
 // returns an *Answer whose methods add faults: Delay, CutAfter, StallAfter,
 // SlowBody, ErrorFrameAfter, MalformedFrameAfter, WithoutDone, Header. A
 // chat request no answer matches fails the test and gets a 500; an answer

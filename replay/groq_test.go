@@ -200,7 +200,7 @@ func TestGroqModelRecordAndReplay(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "TestGroq.yaml")
 	g := fakes.NewGroq(t, fakes.WithAPIKey(fakeKey))
 	g.ReplyText("The capital of France is Paris.")
-	g.Stream(fakes.ToolCallStream([]fakes.Call{{Name: "get_weather", Args: `{"city":"Paris"}`}})...)
+	g.Stream(fakes.NewChunks().ToolCall(fakes.Call{Name: "get_weather", Args: `{"city":"Paris"}`}).Chunks()...)
 	g.ReplyText("Sunny in Paris.")
 
 	params := &llm.RequestParams{FunctionTools: []llm.ToolDefinition{{Name: "get_weather",
