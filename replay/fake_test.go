@@ -155,3 +155,35 @@ func TestWithFakeTransportMarksTheRecording(t *testing.T) {
 		})
 	}
 }
+
+// TestScriptedFakeRecordingReplays follows the fakes.Groq.Transport doc
+// literally, recording then replaying with the same test code: the
+// scripted answer, marked Optional, lets replay (which never reaches the
+// fake) pass.
+func TestScriptedFakeRecordingReplays(t *testing.T) {
+	clearKeys(t)
+	t.Setenv("CI", "")
+	path := filepath.Join(t.TempDir(), "c.yaml")
+	run := func(mode Mode) string {
+		ft := newFakeT(t, "TestChat")
+		g := fakes.NewGroq(ft, fakes.WithDefaultAnswers())
+		g.ReplyText("Paris.").Optional()
+		s := start(ft, WithPath(path), WithMode(mode), WithFakeTransport(g.Transport()))
+		if s == nil {
+			t.Fatalf("%v: refused: %s", mode, ft.allErrors())
+		}
+		m, _ := groq.NewModel("llama-3.3-70b-versatile", groq.WithHTTPClient(s.Client()))
+		r, err := m.Request(context.Background(), []llm.Message{llm.NewRequest(llm.User("Capital of France?"))}, nil, nil)
+		ft.end()
+		if e := ft.allErrors(); e != "" {
+			t.Fatalf("%v: %s", mode, e)
+		}
+		if err != nil {
+			t.Fatalf("%v: %v", mode, err)
+		}
+		return r.Text()
+	}
+	if rec, rep := run(ModeRecord), run(ModeReplay); rec != "Paris." || rep != rec {
+		t.Errorf("recorded %q, replayed %q", rec, rep)
+	}
+}
