@@ -353,7 +353,9 @@ func (b *backend) recorder() *recorder.Recorder {
 func (b *backend) model(name string, rec *recorder.Recorder) (*groq.Model, error) {
 	opts := []groq.Option{groq.WithTransport(rec)}
 	if b.fake != nil {
-		opts = append(opts, groq.WithAPIKey(""))
+		// Groq's own URL, whatever GROQ_BASE_URL says: the fake's
+		// Transport reaches the fake from it, and the cassette keeps it.
+		opts = append(opts, groq.WithBaseURL(groq.DefaultBaseURL), groq.WithAPIKey(""))
 	}
 	m, err := groq.NewModel(name, opts...)
 	if err != nil {

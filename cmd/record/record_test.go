@@ -46,6 +46,18 @@ func TestRecordReadmeCommandWithoutKey(t *testing.T) {
 	}
 }
 
+// With no key, the embedded fake answers and the cassette keeps Groq's
+// URL even when GROQ_BASE_URL points elsewhere (a gateway the user records
+// through when a key is set): the fake's Transport is the only redirect.
+func TestFakeRecordingKeepsGroqsURL(t *testing.T) {
+	dir := t.TempDir()
+	cli(t, dir, []string{"GROQ_BASE_URL=http://127.0.0.1:1/gateway"}, "-pace=false", "-o", "g.yaml", "What is the capital of France?").mustSucceed(t)
+	i := load(t, filepath.Join(dir, "g.yaml")).Interactions[0]
+	if i.Request.URL != "https://api.groq.com/openai/v1/chat/completions" || i.Request.Host != "api.groq.com" {
+		t.Errorf("recorded URL %q host %q, want Groq's", i.Request.URL, i.Request.Host)
+	}
+}
+
 // A cassette the CLI wrote replays in a test through replay and groq.Model,
 // with no server at all.
 func TestRecordedCassetteReplays(t *testing.T) {
