@@ -42,7 +42,7 @@ import (
 // server rather than a real API: its value says which fake. Replay removes
 // it before a client sees the response (like every cassettes.HeaderPrefix
 // header) and logs once that the cassette's answers are canned; record
-// lint and record inspect report it.
+// inspect shows it.
 const SourceHeader = cassettes.HeaderPrefix + "Source"
 
 // Recorder is an http.RoundTripper that sends each request on to Real and
@@ -50,8 +50,11 @@ const SourceHeader = cassettes.HeaderPrefix + "Source"
 // doc). Set the fields before the first request. It is safe for
 // concurrent use.
 type Recorder struct {
-	Real  http.RoundTripper // where requests go; http.DefaultTransport when nil
-	Clock clock.Clock       // measures event offsets (Now; Sleep is not used); the real clock when nil
+	Real http.RoundTripper // where requests go; http.DefaultTransport when nil
+	// Clock measures event offsets: any value with Now() time.Time and
+	// Sleep(ctx, d) error, such as a *fakeclock.Clock or a replay.Clock;
+	// the real clock when nil.
+	Clock clock.Clock
 	// Source, when set, marks every recorded response as answered by a
 	// fake, not a real API: it is the SourceHeader value, naming the fake.
 	Source string
@@ -68,7 +71,7 @@ type Recorder struct {
 // Open names ("METHOD URL") the requests whose recorded response bodies
 // are still open (being streamed to a client that has neither read them to
 // the end nor closed them), in request order. Interactions leaves them
-// out.
+// out. The URLs are as sent, not scrubbed: they may hold a key parameter.
 func (rec *Recorder) Open() []string {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
