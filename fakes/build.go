@@ -70,9 +70,9 @@ func Model(name string) BuildOption { return func(c *buildConfig) { c.model = na
 // withCreated sets the "created" Unix time.
 func withCreated(unix int64) BuildOption { return func(c *buildConfig) { c.created = unix } }
 
-// FinishReason sets the finish reason (default "stop", or "tool_calls" when
+// withFinish sets the finish reason (default "stop", or "tool_calls" when
 // the response calls tools).
-func FinishReason(reason string) BuildOption { return func(c *buildConfig) { c.finish = reason } }
+func withFinish(reason string) BuildOption { return func(c *buildConfig) { c.finish = reason } }
 
 // Usage sets the token counts; timings are derived from them. Without it,
 // completion tokens are estimated from the words produced (about 1.3 per
@@ -99,15 +99,9 @@ const (
 	usageExtraChunk
 )
 
-// UsageXGroqOnly makes a stream carry its usage only in the last chunk's
-// x_groq.usage, as Groq did in 2024 and 2025. By default the last chunk
-// carries it there and, the same, at its top level, as Groq does in 2026.
-func UsageXGroqOnly() BuildOption { return func(c *buildConfig) { c.usageShape = usageXGroqOnly } }
-
-// UsageExtraChunk makes a stream carry its usage in an extra chunk after
-// the last, with empty choices and top-level usage, as
-// stream_options.include_usage asks.
-func UsageExtraChunk() BuildOption { return func(c *buildConfig) { c.usageShape = usageExtraChunk } }
+// withUsageShape sets where a stream carries its usage (default
+// usageBoth).
+func withUsageShape(u usageShape) BuildOption { return func(c *buildConfig) { c.usageShape = u } }
 
 // withPromptTokens sets the prompt tokens of an estimated usage.
 func withPromptTokens(n int) BuildOption { return func(c *buildConfig) { c.prompt = n } }
@@ -420,9 +414,9 @@ func TextStream(text string, opts ...BuildOption) []*groq.ChatCompletionChunk {
 	return NewChunks(opts...).Text(splitWords(text)...).Chunks()
 }
 
-// ToolCallStream returns the chunks of a stream that calls the given
+// toolCallStream returns the chunks of a stream that calls the given
 // functions, each call whole in one chunk.
-func ToolCallStream(calls []Call, opts ...BuildOption) []*groq.ChatCompletionChunk {
+func toolCallStream(calls []Call, opts ...BuildOption) []*groq.ChatCompletionChunk {
 	b := NewChunks(opts...)
 	for _, c := range calls {
 		b.ToolCall(c)

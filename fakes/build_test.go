@@ -342,3 +342,12 @@ func TestStreamUsageShapes(t *testing.T) {
 		t.Errorf("usage chunk %s does not send empty choices", raw)
 	}
 }
+
+// A stream can carry its usage where Groq carried it before 2026.
+func TestUsageXGroqOnlyShape(t *testing.T) {
+	chunks := fakes.TextStream("Paris.", fakes.Usage(48, 2), fakes.UsageXGroqOnly())
+	last := chunks[len(chunks)-1]
+	if last.Usage != nil || last.XGroq.Usage.PromptTokens != 48 || last.XGroq.Usage.CompletionTokens != 2 {
+		t.Errorf("top-level usage %v, x_groq usage %+v; want only x_groq's, 48 and 2", last.Usage, last.XGroq.Usage)
+	}
+}

@@ -33,7 +33,7 @@ func (g *Groq) defaultAnswer(req *Request) *Answer {
 		withPromptTokens(promptTokens(req.Chat)),
 	}
 	if plan.finish != "" {
-		opts = append(opts, FinishReason(plan.finish))
+		opts = append(opts, withFinish(plan.finish))
 	}
 	if !req.Chat.Stream {
 		msg := groq.ChatCompletionMessage{Role: "assistant"}
@@ -65,7 +65,7 @@ func (g *Groq) defaultAnswer(req *Request) *Answer {
 		b.ToolCall(c)
 	}
 	if so := req.Chat.StreamOptions; so != nil && so.IncludeUsage {
-		b.opts = append(b.opts, UsageExtraChunk())
+		b.opts = append(b.opts, withUsageShape(usageExtraChunk))
 	}
 	chunks := b.Chunks()
 	a := newAnswer(kindStream, "default stream")

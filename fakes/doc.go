@@ -11,13 +11,14 @@
 //
 // Script answers with Reply, ReplyText, Stream, StreamFrames, Error, Stall
 // and Handle. They are used in order, each once unless Times or Repeat says
-// otherwise; When restricts one to the requests a Matcher accepts. Each
-// returns an *Answer whose methods add faults: Delay, CutAfter, StallAfter,
-// SlowBody, ErrorFrameAfter, MalformedFrameAfter, WithoutDone, Header. A
-// chat request no answer matches fails the test and gets a 500; an answer
-// used less often than scripted fails it at cleanup, unless Optional.
+// otherwise; When restricts one to the requests a func(*Request) bool
+// accepts (PromptContains is one). Each returns an *Answer whose methods
+// add faults: Delay, CutAfter, StallAfter, SlowBody, ErrorFrameAfter,
+// MalformedFrameAfter, WithoutDone, Header. A chat request no answer
+// matches fails the test and gets a 500; an answer used less often than
+// scripted fails it at cleanup, unless Optional.
 //
-// The builders (TextCompletion, TextStream, ToolCallStream, NewChunks...)
+// The builders (TextCompletion, TextStream, ToolCallCompletion, NewChunks...)
 // and the ready-made errors (RateLimitError, ToolUseFailedError,
 // FlexCapacityError...) copy real Groq traffic, with ids derived from the
 // content so that every run gets the same values. They return plain groq
@@ -29,4 +30,12 @@
 // answers unscripted requests plausibly: known questions, follow-ups, tool
 // calls with arguments that fit the tool's schema, JSON output, reasoning
 // models, streams. The examples show each in use.
+//
+// To record a replay cassette with no API key, record from the fake
+// (replay never imports this package; the answers are marked canned):
+//
+//	s := replay.New(t, replay.WithFakeTransport(fakes.NewGroq(t, fakes.WithDefaultAnswers()).Transport()))
+//
+// An answer scripted for such a recording needs Optional, since replay
+// never reaches the fake.
 package fakes

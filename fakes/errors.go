@@ -65,9 +65,9 @@ func ModelNotFoundError(model string) (int, groq.ErrorResponse, http.Header) {
 	}}, nil
 }
 
-// RequestTooLargeError is Groq's 413 when one request exceeds the tokens
+// requestTooLargeError is Groq's 413 when one request exceeds the tokens
 // per minute allowed for the model.
-func RequestTooLargeError(model string, limit, requested int) (int, groq.ErrorResponse, http.Header) {
+func requestTooLargeError(model string, limit, requested int) (int, groq.ErrorResponse, http.Header) {
 	return http.StatusRequestEntityTooLarge, groq.ErrorResponse{Error: groq.ErrorObject{
 		Message: fmt.Sprintf("Request too large for model `%s` in organization `org_01fakefakefakefakefakefake` service tier `on_demand` "+
 			"on tokens per minute (TPM): Limit %d, Requested %d, please reduce your message size and try again. "+

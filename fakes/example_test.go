@@ -190,8 +190,8 @@ func ExampleAnswer_When() {
 	// I don't know.
 }
 
-// Any func(*Request) bool is a Matcher: here, only streamed requests.
-func ExampleMatcher() {
+// When takes any func(*Request) bool: here, only streamed requests.
+func ExampleAnswer_When_streamed() {
 	g := fakes.NewServer()
 	defer g.Close()
 	streamed := func(r *fakes.Request) bool { return r.Chat != nil && r.Chat.Stream }
@@ -321,12 +321,4 @@ func ExampleWithDefaultAnswers_followUp() {
 	// Output:
 	// The capital of France is Paris.
 	// The capital of Germany is Berlin.
-}
-
-// A stream can carry its usage where Groq carried it before 2026.
-func ExampleUsageXGroqOnly() {
-	chunks := fakes.TextStream("Paris.", fakes.Usage(48, 2), fakes.UsageXGroqOnly())
-	last := chunks[len(chunks)-1]
-	fmt.Println(last.Usage == nil, last.XGroq.Usage.PromptTokens, last.XGroq.Usage.CompletionTokens)
-	// Output: true 48 2
 }

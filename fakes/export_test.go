@@ -13,6 +13,7 @@ import (
 type (
 	RealClock   = clock.Real
 	DecodeError = decodeError
+	Matcher     = func(*Request) bool
 )
 
 const ModelsPath = modelsPath
@@ -30,7 +31,21 @@ var (
 	Created           = withCreated
 	PromptTokens      = withPromptTokens
 	RateLimitsHeader  = limitsHeader
+
+	RequestTooLargeError = requestTooLargeError
+	FinishReason         = withFinish
+	ToolCallStream       = toolCallStream
+	WithModels           = withModels
+	WithRateLimits       = withRateLimits
 )
+
+// UsageXGroqOnly makes a stream carry its usage only in the last chunk's
+// x_groq.usage, as Groq did in 2024 and 2025.
+func UsageXGroqOnly() BuildOption { return withUsageShape(usageXGroqOnly) }
+
+// UsageExtraChunk makes a stream carry its usage in an extra chunk after
+// the last, as stream_options.include_usage asks.
+func UsageExtraChunk() BuildOption { return withUsageShape(usageExtraChunk) }
 
 // AllRequests returns every request received so far (models list included).
 func (g *Groq) AllRequests() []*Request { return g.allRequests() }

@@ -16,15 +16,9 @@ import (
 	"github.com/llmvcr/llmvcr/internal/fakeid"
 )
 
-// Matcher decides whether a scripted answer applies to a request, for
-// When. Any func(*Request) bool is one; Request.Chat is nil for a body that
-// is not a chat request:
-//
-//	g.Reply(c).When(func(r *fakes.Request) bool { return r.Chat != nil && r.Chat.Stream })
-type Matcher func(*Request) bool
-
-// PromptContains matches requests whose last user message contains s.
-func PromptContains(s string) Matcher {
+// PromptContains matches, for When, requests whose last user message
+// contains s.
+func PromptContains(s string) func(*Request) bool {
 	return func(r *Request) bool { return strings.Contains(r.LastUserText(), s) }
 }
 
@@ -49,7 +43,7 @@ type Answer struct {
 	kind     answerKind
 	what     string // e.g. "Reply(chatcmpl-...)"
 	where    string // file:line of the scripting call
-	matchers []Matcher
+	matchers []func(*Request) bool
 	matchDoc []string
 	times    int // uses allowed; 0 means any number
 	used     int
@@ -191,7 +185,7 @@ func (g *Groq) Stall() *Answer { return g.add(newAnswer(kindStall, "Stall()")) }
 
 // When makes the answer apply only to requests m matches; several calls
 // must all match. Answers without a matcher match any chat request.
-func (a *Answer) When(m Matcher) *Answer {
+func (a *Answer) When(m func(*Request) bool) *Answer {
 	a.lock()
 	defer a.unlock()
 	a.matchers = append(a.matchers, m)
@@ -313,7 +307,7 @@ func (a *Answer) timesString() string {
 
 func (a *Answer) matches(r *Request) bool {
 	a.lock()
-	matchers := append([]Matcher(nil), a.matchers...)
+	matchers := append([]func(*Request) bool(nil), a.matchers...)
 	a.unlock()
 	for _, m := range matchers {
 		if !m(r) {

@@ -22,7 +22,7 @@ import (
 // where the fake answers as scripted.
 const ChatCompletionsPath = "/openai/v1/chat/completions"
 
-// modelsPath is where the fake lists its models (WithModels).
+// modelsPath is where the fake lists its models (withModels).
 const modelsPath = "/openai/v1/models"
 
 // maxBody bounds how much of a request body the fake reads.
@@ -73,7 +73,7 @@ func WithAPIKey(key string) Option { return func(g *Groq) { g.apiKey = key } }
 // what it wants (a city, a time zone, a query); after tool results the
 // answer reports them. JSON output follows its schema; gpt-oss and qwen3
 // reason as they do at Groq; stream=true streams word by word; max tokens
-// and stop sequences are honoured; an unknown model (WithModels) gets
+// and stop sequences are honoured; an unknown model gets
 // Groq's 404.
 func WithDefaultAnswers() Option { return func(g *Groq) { g.defaults = true } }
 
@@ -87,10 +87,10 @@ func WithPacing() Option { return func(g *Groq) { g.paced = true } }
 // withAnswerSeed varies the default answers' choices and ids (default 0).
 func withAnswerSeed(seed int64) Option { return func(g *Groq) { g.seed = seed } }
 
-// WithModels sets the models GET /openai/v1/models lists and the default
+// withModels sets the models GET /openai/v1/models lists and the default
 // answers accept (default: the models Groq served in 2026:
 // llama-3.3-70b-versatile, openai/gpt-oss-120b, qwen/qwen3-32b and others).
-func WithModels(ids ...string) Option {
+func withModels(ids ...string) Option {
 	return func(g *Groq) {
 		g.models = nil
 		for _, id := range ids {
@@ -99,14 +99,14 @@ func WithModels(ids ...string) Option {
 	}
 }
 
-// WithRateLimits sets the starting rate-limit budget reported in the
+// withRateLimits sets the starting rate-limit budget reported in the
 // x-ratelimit-* headers (default: Groq's free tier for
 // llama-3.3-70b-versatile, 1,000 requests a day and 12,000 tokens a
 // minute). A zero RateLimits sends no x-ratelimit-* headers at all, the
 // absence groq.RateLimits.IsZero reports.
-func WithRateLimits(r groq.RateLimits) Option { return func(g *Groq) { g.limits = r } }
+func withRateLimits(r groq.RateLimits) Option { return func(g *Groq) { g.limits = r } }
 
-// defaultModels returns the models the fake lists unless WithModels is
+// defaultModels returns the models the fake lists unless withModels is
 // given.
 func defaultModels() []string {
 	return []string{
@@ -175,7 +175,7 @@ func NewServer(opts ...Option) *Groq {
 
 func newGroq(t TB, opts []Option) *Groq {
 	g := &Groq{t: t, clock: clock.Real{}, limits: defaultRateLimits()}
-	WithModels(defaultModels()...)(g)
+	withModels(defaultModels()...)(g)
 	for _, o := range opts {
 		o(g)
 	}

@@ -9,12 +9,17 @@ import "net/http"
 // request, with its URL unchanged. Once the server is closed, requests
 // fail with a connection error.
 //
-// A replay session records from the fake through it while the recorded
-// URLs stay https://api.groq.com/...:
+// A replay session records from the fake through it, with no API key,
+// while the recorded URLs stay https://api.groq.com/... and every answer
+// is marked canned:
 //
 //	g := fakes.NewGroq(t, fakes.WithDefaultAnswers())
-//	s := replay.New(t, replay.WithRealTransport(g.Transport()))
+//	s := replay.New(t, replay.WithFakeTransport(g.Transport()))
 //	model, _ := groq.NewModel("llama-3.3-70b-versatile", groq.WithHTTPClient(s.Client()))
+//
+// In replay mode the session never reaches the fake, so mark any answer
+// you script for the recording Optional (g.ReplyText("Paris.").Optional()):
+// an answer never used otherwise fails the test.
 //
 // A model can also use it directly:
 //

@@ -117,7 +117,7 @@ func TestCassetteStructure(t *testing.T) {
 
 // TestNaNTimingCannotHang: a stream whose timing line says NaN is
 // refused by Load and by SplitSSE (which replay uses), so
-// TimingAsRecorded never waits on it.
+// TimingScaled(1) never waits on it.
 func TestNaNTimingCannotHang(t *testing.T) {
 	body := ": llmvcr-t=0.000000\ndata: {\"x\":1}\n\n: llmvcr-t=NaN\ndata: [DONE]\n\n"
 	if _, err := cassettes.SplitSSE(body); err == nil {

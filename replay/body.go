@@ -36,7 +36,7 @@ func (s *Session) replay(r *http.Request, i *cassettes.Interaction, n int, fault
 	if sse {
 		evs, err := cassettes.SplitSSE(rs.Body)
 		if err != nil {
-			err = &ReplayError{Path: s.path, Err: err}
+			err = &replayError{Path: s.path, Err: err}
 			s.fail(err)
 			return nil, err
 		}
@@ -100,21 +100,21 @@ func (s *Session) replay(r *http.Request, i *cassettes.Interaction, n int, fault
 	}, nil
 }
 
-// ReplayError reports a recording that cannot be replayed (for instance a
+// replayError reports a recording that cannot be replayed (for instance a
 // stream body that does not split into events).
-type ReplayError struct {
+type replayError struct {
 	Path string // the cassette
 	Err  error  // what failed
 }
 
 // Error names the cassette and what failed.
-func (e *ReplayError) Error() string { return "replay: " + e.Path + ": " + e.Err.Error() }
+func (e *replayError) Error() string { return "replay: " + e.Path + ": " + e.Err.Error() }
 
 // Unwrap returns the underlying error.
-func (e *ReplayError) Unwrap() error { return e.Err }
+func (e *replayError) Unwrap() error { return e.Err }
 
 // Retryable reports false: the recording will not replay on a second try.
-func (e *ReplayError) Retryable() bool { return false }
+func (e *replayError) Retryable() bool { return false }
 
 // plainBody is a recorded body without events or faults.
 type plainBody struct {

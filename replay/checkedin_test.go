@@ -2,7 +2,6 @@ package replay
 
 import (
 	"net/http"
-	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -13,17 +12,16 @@ import (
 	"github.com/llmvcr/llmvcr/llm"
 )
 
-// toFake sends requests meant for api.groq.com to a local fake instead, so
-// a recording made against the fake holds Groq's real URLs.
-type toFake struct{ base *url.URL }
+// toFake forwards to the fake's Transport, which the test starts only when
+// it records: the fake answers requests meant for api.groq.com, so a
+// recording made against it holds Groq's real URLs.
+type toFake struct{ rt http.RoundTripper }
 
 func (f *toFake) RoundTrip(r *http.Request) (*http.Response, error) {
-	if f.base == nil {
+	if f.rt == nil {
 		return nil, http.ErrServerClosed
 	}
-	r2 := r.Clone(r.Context())
-	r2.URL.Scheme, r2.URL.Host, r2.Host = f.base.Scheme, f.base.Host, f.base.Host
-	return http.DefaultTransport.RoundTrip(r2)
+	return f.rt.RoundTrip(r)
 }
 
 // TestCheckedInCassette is the workflow a user has: the cassette at the
@@ -41,7 +39,7 @@ func TestCheckedInCassette(t *testing.T) {
 		g := fakes.NewGroq(t, fakes.WithAPIKey(fakeKey))
 		g.ReplyText("The capital of France is Paris.")
 		g.Stream(fakes.TextStream("Paris is the capital and largest city of France.")...)
-		tr.base, _ = url.Parse(g.URL)
+		tr.rt = g.Transport()
 	}
 	t.Setenv("GROQ_BASE_URL", "")
 	m, err := groq.NewModel("llama-3.3-70b-versatile", groq.WithAPIKey(fakeKey), groq.WithHTTPClient(s.Client()))

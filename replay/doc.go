@@ -18,12 +18,12 @@
 // first line says what differs and where (messages[1].content: recorded
 // "hello", got "bye"), then come the closest recording, the go-cmp diff
 // of the two JSON bodies and the command that re-records the test. The
-// client gets an answer no common SDK retries: MissStatus (404) with
-// X-Should-Retry: false and MissHeader, and a JSON error body whose
-// message says it is a replay miss and points at the test log. A
-// recording shown as the closest to a miss is not listed again as never
-// replayed. When the cassette file is missing the test fails
-// at once and says how to record it. To record (the package first, the
+// client gets an answer no common SDK retries: a 404 with
+// X-Should-Retry: false and X-Llmvcr-Replay-Miss: true, and a JSON error
+// body whose message says it is a replay miss and points at the test log.
+// A recording shown as the closest to a miss is not listed again as never
+// replayed. When the cassette file is missing the test fails at once and
+// says how to record it. To record (the package first, the
 // flags after it: go test hands the word after a bare -record to it as
 // its value):
 //
@@ -37,22 +37,31 @@
 // A package pattern after a bare -record (go test -record ./...) never
 // reaches go test, which reads packages only before its first unknown
 // flag: only the current package would run, so the session fails and says
-// to put the packages first.
-// LLMVCR_MODE takes replay, record, new-episodes or passthrough (real
-// server, nothing saved); -record wins over it, and WithMode over both.
-// Recording needs the API key: with no WithRealTransport, a recording
-// session fails at once unless one of the provider key variables
-// (GROQ_API_KEY, OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY,
-// GOOGLE_API_KEY, MISTRAL_API_KEY, XAI_API_KEY, and DEEPSEEK_API_KEY,
-// OPENROUTER_API_KEY, TOGETHER_API_KEY, FIREWORKS_API_KEY,
-// CEREBRAS_API_KEY, COHERE_API_KEY, AZURE_OPENAI_API_KEY) or a variable
-// named by WithSecretEnv is set; the value of each that is set is
-// scrubbed from the cassette. Messages about recording name the
-// WithSecretEnv variables when the session has some. When the CI environment variable is set (to
-// anything but "", "0" or "false"), recording and passthrough over the
-// network are refused with a clear message (a session given
-// WithRealTransport, e.g. a local fake server in a test, may still
-// record; http.DefaultTransport given that way counts as the network). The -record flag exists only in test binaries.
+// to put the packages first. The -record flag exists only in test
+// binaries.
+//
+// The mode is the first of these that is given:
+//
+//	source                          mode
+//	WithMode(m)                     m
+//	-record, -record=REGEXP         record for the tests selected, replay for the others
+//	LLMVCR_MODE                     replay, record, new-episodes (new_episodes) or passthrough
+//	(none)                          replay
+//
+// Then, when CI is set (to anything but "", "0" or "false"), record,
+// new-episodes and passthrough fail the test at once unless the session
+// was given a transport (WithRealTransport, WithFakeTransport; given
+// http.DefaultTransport, it may reach loopback hosts only).
+//
+// Recording over the network needs an API key: with no transport given,
+// a recording session fails at once unless one of the provider key
+// variables (GROQ_API_KEY, OPENAI_API_KEY, ANTHROPIC_API_KEY,
+// GEMINI_API_KEY, GOOGLE_API_KEY, MISTRAL_API_KEY, XAI_API_KEY, and
+// DEEPSEEK_API_KEY, OPENROUTER_API_KEY, TOGETHER_API_KEY,
+// FIREWORKS_API_KEY, CEREBRAS_API_KEY, COHERE_API_KEY,
+// AZURE_OPENAI_API_KEY) or a variable named by WithSecretEnv is set; the
+// value of each that is set is scrubbed from the cassette. Messages about
+// recording name the WithSecretEnv variables when the session has some.
 //
 // A recording is saved when the test ends, and only if it passed and made
 // at least one request: a test that failed (t.Error, t.Fatal, a panic),
@@ -93,34 +102,34 @@
 //
 // # Recording without a key
 //
-// RecordFromFake makes a session record, when no API key variable is set,
-// from the embedded fake Groq server of package fakes (default answers,
-// plain and streamed) instead of the real API; WithFakeTransport records
-// through a fake of your own (a scripted fakes.NewGroq). Either way every
-// recorded response is marked in the cassette (SourceHeader), and a
-// session replaying it logs once that its answers are canned, so a fake
-// recording never passes for a real one.
+// WithFakeTransport records through a fake server instead of the real
+// API, with no key: package fakes' server answers any chat request with
+// default answers (plain and streamed), or as the test scripts it.
+// Every recorded response is marked in the cassette
+// (recorder.SourceHeader), and a session replaying it logs once that its
+// answers are canned, so a fake recording never passes for a real one.
 //
-//	s := replay.New(t, replay.RecordFromFake())
+//	s := replay.New(t, replay.WithFakeTransport(fakes.NewGroq(t, fakes.WithDefaultAnswers()).Transport()))
 //	// go test ./pkg -run '^TestChat$' -record    (no key: canned answers)
 //
 // # Streams
 //
 // While recording, an event stream reaches the client as it arrives, and
 // the offset of each event is kept in the cassette. In replay each
-// recorded event is its own Read, delivered at once (TimingInstant, the
-// default), at its recorded offset (TimingAsRecorded) or scaled
-// (TimingScaled), waiting on the session's Clock (WithClock), so timing
-// tests need not sleep. A stream that broke while recording replays the
+// recorded event is its own Read, delivered at once (the default), at its
+// recorded offset (TimingScaled(1)) or faster or slower (TimingScaled(f)),
+// waiting on the session's Clock (WithClock), so timing tests need not
+// sleep. A stream that broke while recording replays the
 // same bytes and then the same break (io.ErrUnexpectedEOF). Bodies honour
 // the request's context.
 //
 // # Recording outside a test
 //
-// A Session records through a [Recorder], which also works on its own, in
-// a program with no testing.TB (cmd/record uses it): put it under an
-// http.Client, talk to the API, then save Interactions into a
-// cassettes.Cassette, whose Save scrubs secrets.
+// A Session records through package recorder's Recorder, which a program
+// with no testing.TB (cmd/record) uses on its own: put it under an
+// http.Client, talk to the API, then save its Interactions into a
+// cassettes.Cassette, whose Save scrubs secrets. Package recorder does
+// not link the test framework; this package does.
 //
 // # Faults
 //

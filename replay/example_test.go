@@ -13,13 +13,3 @@ func ExampleDefaultPath() {
 	// testdata/cassettes/TestChat.yaml
 	// testdata/cassettes/TestChat/tool_call__2-cd2a21fe.yaml
 }
-
-func ExampleParseMode() {
-	m, err := replay.ParseMode("new_episodes")
-	fmt.Println(m, err)
-	_, err = replay.ParseMode("sometimes")
-	fmt.Println(err)
-	// Output:
-	// new-episodes <nil>
-	// replay: unknown mode "sometimes" (want replay, record, new-episodes or passthrough)
-}

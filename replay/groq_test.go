@@ -200,7 +200,7 @@ func TestGroqModelRecordAndReplay(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "TestGroq.yaml")
 	g := fakes.NewGroq(t, fakes.WithAPIKey(fakeKey))
 	g.ReplyText("The capital of France is Paris.")
-	g.Stream(fakes.ToolCallStream([]fakes.Call{{Name: "get_weather", Args: `{"city":"Paris"}`}})...)
+	g.Stream(fakes.NewChunks().ToolCall(fakes.Call{Name: "get_weather", Args: `{"city":"Paris"}`}).Chunks()...)
 	g.ReplyText("Sunny in Paris.")
 
 	params := &llm.RequestParams{FunctionTools: []llm.ToolDefinition{{Name: "get_weather",
@@ -451,22 +451,6 @@ func TestRecordedGroqStreamsAreWhole(t *testing.T) {
 		}
 		if strings.Contains(string(data), cassettes.StreamErrorHeader) {
 			t.Fatalf("run %d: a complete stream was recorded as broken:\n%s", i, data)
-		}
-	}
-}
-
-func TestStreamEndedDone(t *testing.T) {
-	for body, want := range map[string]bool{
-		"data: {}\n\ndata: [DONE]\n\n":           true,
-		": llmvcr-t=0.1\ndata: [DONE]\n\n":       true,
-		"":                                       false,
-		"data: {}\n\ndata: [DONE]\n\n: bye\n\n":  true,
-		"data: {}\n\ndata: [DONE]":               false, // cut before its blank line
-		"data: {}\n\n":                           false,
-		"data: [DONE]\n\ndata: {\"late\":1}\n\n": false,
-	} {
-		if got := streamEnded([]byte(body)); got != want {
-			t.Errorf("streamEnded(%q) = %v, want %v", body, got, want)
 		}
 	}
 }

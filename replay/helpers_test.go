@@ -185,3 +185,9 @@ func (o offline) RoundTrip(r *http.Request) (*http.Response, error) {
 	o.t.Errorf("replay reached the network: %s %s", r.Method, r.URL)
 	return nil, fmt.Errorf("offline")
 }
+
+// timingInstant is the default pacing, said out loud.
+func timingInstant() Option { return TimingScaled(0) }
+
+// timingAsRecorded replays streams at their recorded offsets.
+func timingAsRecorded() Option { return TimingScaled(1) }

@@ -12,7 +12,7 @@ import (
 	"github.com/llmvcr/llmvcr/cassettes"
 )
 
-// MissStatus is the HTTP status of the answer to a request that no
+// missStatus is the HTTP status of the answer to a request that no
 // recording matches: 404, as HTTP mock servers (WireMock, MockServer)
 // answer a request no stub matches. No common client retries it: the
 // Stainless SDKs (openai-go, anthropic-sdk-go, groq-python) retry 408,
@@ -22,12 +22,12 @@ import (
 // X-Should-Retry. It is not 400 (clients handle some 400s, such as a
 // context too long, by changing the request and sending it again) nor
 // 401/403 (auth transports refresh a token and retry).
-const MissStatus = http.StatusNotFound
+const missStatus = http.StatusNotFound
 
-// MissHeader is set ("true") on the answer to a request that no
+// missHeader is set ("true") on the answer to a request that no
 // recording matches, so a program or proxy can tell a replay miss from
 // a real 404.
-const MissHeader = "X-Llmvcr-Replay-Miss"
+const missHeader = "X-Llmvcr-Replay-Miss"
 
 // missLog remembers the misses already reported and the recordings they
 // showed as closest.
@@ -72,7 +72,7 @@ func (l *missLog) shownAsClosest(n int) bool {
 
 // miss answers a request that no recording matches: the report goes to
 // the test log once per distinct request, and the client gets an answer
-// that no common client retries (MissStatus, X-Should-Retry: false) whose
+// that no common client retries (missStatus, X-Should-Retry: false) whose
 // error message is short and points at the log.
 func (s *Session) miss(r *http.Request, body []byte, m *cassettes.MissError) *http.Response {
 	if s.misses.first(r.Method, r.URL.String(), body, m.ClosestN, m.Closest != nil) {
@@ -89,10 +89,10 @@ func (s *Session) miss(r *http.Request, body []byte, m *cassettes.MissError) *ht
 	h := http.Header{}
 	h.Set("Content-Type", "application/json")
 	h.Set("X-Should-Retry", "false")
-	h.Set(MissHeader, "true")
+	h.Set(missHeader, "true")
 	return &http.Response{
-		Status:        fmt.Sprintf("%d %s", MissStatus, http.StatusText(MissStatus)),
-		StatusCode:    MissStatus,
+		Status:        fmt.Sprintf("%d %s", missStatus, http.StatusText(missStatus)),
+		StatusCode:    missStatus,
 		Proto:         "HTTP/1.1",
 		ProtoMajor:    1,
 		ProtoMinor:    1,

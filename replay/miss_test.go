@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/llmvcr/llmvcr/cassettes"
+	"github.com/llmvcr/llmvcr/fakes"
 )
 
 // stainlessClient imitates the retry rule of the Stainless-generated SDKs
@@ -62,15 +62,18 @@ func (sc *stainlessClient) post(u, body string) (string, error) {
 }
 
 // recordGroqChats records one interaction per prompt, at Groq's real URL
-// (the requests go to a local fake).
+// (the requests go to a local fake, through its Transport).
 func recordGroqChats(t *testing.T, prompts ...string) (path, chatURL string) {
 	t.Helper()
-	g := newFakeGroq(t, chatHandler)
-	base, _ := url.Parse(g.URL)
+	g := fakes.NewGroq(t)
+	g.Handle(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		chatHandler(w, r, string(b))
+	}).Times(len(prompts))
 	path = filepath.Join(t.TempDir(), "c.yaml")
 	chatURL = "https://api.groq.com/openai/v1/chat/completions"
 	t.Run("record", func(t *testing.T) {
-		s := New(t, WithPath(path), WithMode(ModeRecord), WithRealTransport(&toFake{base: base}))
+		s := New(t, WithPath(path), WithMode(ModeRecord), WithRealTransport(g.Transport()))
 		for _, p := range prompts {
 			do(t, s.Client(), chatURL, chatBody(p))
 		}
@@ -133,7 +136,7 @@ func TestMissReportIsOneBlock(t *testing.T) {
 	s := start(ft, WithPath(path), WithRealTransport(offline{t}))
 	for range 3 { // a client retrying on its own
 		resp, err := post(t, s.Client(), chatURL, chatBody("hallo"))
-		if code, _ := readAll(t, resp, err); code != MissStatus {
+		if code, _ := readAll(t, resp, err); code != missStatus {
 			t.Fatalf("status %d", code)
 		}
 	}

@@ -1,11 +1,9 @@
 package replay
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/llmvcr/llmvcr/cassettes"
 	"github.com/llmvcr/llmvcr/internal/clock"
@@ -39,9 +37,9 @@ func (m Mode) String() string {
 	return fmt.Sprintf("Mode(%d)", int(m))
 }
 
-// ParseMode parses a mode name: replay, record, new-episodes (or
+// parseMode parses a mode name: replay, record, new-episodes (or
 // new_episodes) or passthrough.
-func ParseMode(s string) (Mode, error) {
+func parseMode(s string) (Mode, error) {
 	t := strings.ReplaceAll(strings.ToLower(strings.TrimSpace(s)), "_", "-")
 	for n, name := range modeNames {
 		if t == name {
@@ -51,18 +49,13 @@ func ParseMode(s string) (Mode, error) {
 	return 0, fmt.Errorf("replay: unknown mode %q (want replay, record, new-episodes or passthrough)", s)
 }
 
-// Clock tells the time and waits. Replay waits through it between stream
-// events (with TimingAsRecorded or TimingScaled) and recording measures
-// event offsets with it, so tests of timing never sleep. It has the shape
-// of groq.Clock and fakes.Clock.
-type Clock interface {
-	// Now returns the current time.
-	Now() time.Time
-	// Sleep waits for d, or until ctx is done, when it returns ctx.Err().
-	Sleep(ctx context.Context, d time.Duration) error
-}
-
-type realClock = clock.Real
+// Clock tells the time (Now() time.Time) and waits (Sleep(ctx, d) error,
+// returning ctx.Err() when ctx is done first). Replay waits through it
+// between stream events (with TimingScaled) and
+// recording measures event offsets with it, so tests of timing never
+// sleep. A *fakeclock.Clock (package fakes/fakeclock) is one; it has the
+// shape of groq.Clock.
+type Clock = clock.Clock
 
 // Option configures a Session.
 type Option func(*config)
@@ -79,7 +72,6 @@ type config struct {
 	clock       Clock
 	faults      map[int][]Fault
 	rawBodies   bool
-	fromFake    bool   // RecordFromFake: record from the embedded fake when no key is set
 	canned      string // the fake the recording comes from; "" for a real API
 }
 
@@ -87,8 +79,8 @@ type config struct {
 // testdata/cassettes/<test name>.yaml.
 func WithPath(path string) Option { return func(c *config) { c.path = path } }
 
-// WithMode sets the mode, overriding the -record flag and LLMVCR_MODE.
-// Recording (and passthrough) is still refused when CI is set.
+// WithMode sets the mode, overriding the -record flag and LLMVCR_MODE;
+// the CI guard still applies (see the table in the package doc).
 func WithMode(m Mode) Option { return func(c *config) { c.mode = &m } }
 
 // WithRealTransport sets the transport that reaches the real server when
@@ -147,17 +139,12 @@ func WithRawBodies() Option { return func(c *config) { c.rawBodies = true } }
 // interactions were never replayed.
 func AllowUnused() Option { return func(c *config) { c.allowUnused = true } }
 
-// TimingInstant delivers replayed stream events as fast as the client
-// reads them (the default). Each event is still its own Read.
-func TimingInstant() Option { return func(c *config) { c.scale = 0 } }
-
-// TimingAsRecorded delivers each replayed stream event at the offset it
-// arrived at when recorded, and the response headers after the recorded
-// time to headers, waiting on the session's Clock.
-func TimingAsRecorded() Option { return func(c *config) { c.scale = 1 } }
-
-// TimingScaled is TimingAsRecorded with every wait multiplied by f
-// (0.5: twice as fast). f <= 0 means instant.
+// TimingScaled paces replayed streams: each recorded stream event is
+// delivered at its recorded offset, and the response headers after the
+// recorded time to headers, with every wait multiplied by f and made on
+// the session's Clock. TimingScaled(1) replays as recorded, 0.5 twice as
+// fast; f <= 0 delivers everything as fast as the client reads, which is
+// the default (each event is still its own Read).
 func TimingScaled(f float64) Option {
 	return func(c *config) {
 		if f < 0 {

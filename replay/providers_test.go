@@ -227,26 +227,6 @@ func TestStreamThatBrokeOffIsRecordedBroken(t *testing.T) {
 	ft.end()
 }
 
-func TestStreamEndedByProtocol(t *testing.T) {
-	for body, want := range map[string]bool{
-		"event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n":                     true,
-		"data: {\"type\":\"message_stop\"}\n\n":                                          true, // no event: line
-		"event: message_stop\ndata: {\"type\":\"message_stop\"}":                         false,
-		"event: response.incomplete\ndata: {}\n\n":                                       true,
-		"event: response.output_text.delta\ndata: {\"type\":\"response.completed\"}\n\n": true,
-		"data: {\"candidates\":[{\"finishReason\":\"STOP\"}]}\r\n\r\n":                   true,
-		"data: {\"candidates\":[{\"finishReason\":\"STOP\"},{\"index\":1}]}\r\n\r\n":     false,
-		"data: {\"candidates\":[]}\r\n\r\n":                                              false,
-		"data: {\"choices\":[{\"finish_reason\":\"stop\"}]}\n\n":                         false, // [DONE] follows
-		"event: message_stop\ndata: {}\n\nevent: ping\ndata: {}\n\n":                     false,
-		"event: message_stop\ndata: {}\n\n: bye\n\n\n":                                   true,
-	} {
-		if got := streamEnded([]byte(body)); got != want {
-			t.Errorf("streamEnded(%q) = %v, want %v", body, got, want)
-		}
-	}
-}
-
 // stuckBody is a stream body whose Read blocks after its data until
 // release, whatever Close does (a transport whose Close cannot interrupt
 // a read).

@@ -143,7 +143,7 @@ func TestRequestsDifferingOnlyInSecretsNotConfused(t *testing.T) {
 }
 
 // TestReplayRefusesBrokenCassettes: a cassette whose timing comment is NaN
-// (which TimingAsRecorded would wait on forever) or that was cut short
+// (which timingAsRecorded would wait on forever) or that was cut short
 // fails replay.New with the error cassettes.Load gives, naming the
 // interaction and the field, instead of replaying.
 func TestReplayRefusesBrokenCassettes(t *testing.T) {
@@ -173,7 +173,7 @@ func TestReplayRefusesBrokenCassettes(t *testing.T) {
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
-			New(ft, WithPath(path), WithMode(ModeReplay), TimingAsRecorded())
+			New(ft, WithPath(path), WithMode(ModeReplay), timingAsRecorded())
 		}()
 		<-done
 		if len(ft.fatals) != 1 || ft.fatals[0] != want.Error() {

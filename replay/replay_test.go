@@ -140,7 +140,7 @@ func TestReplayMissFailsTheTestWithADiff(t *testing.T) {
 	// The caller swallows the error; the test must fail anyway.
 	resp, err := post(t, s.Client(), url, `{"model":"m","messages":[{"role":"system","content":"s"},{"role":"user","content":"bye `+fakeKey+`"}]}`)
 	code, answer := readAll(t, resp, err)
-	if code != MissStatus || resp.Header.Get("X-Should-Retry") != "false" || !strings.Contains(answer, "llmvcr replay miss") {
+	if code != missStatus || resp.Header.Get("X-Should-Retry") != "false" || !strings.Contains(answer, "llmvcr replay miss") {
 		t.Fatalf("a changed request got %d %v %s", code, resp.Header, answer)
 	}
 	ft.end()
@@ -403,7 +403,7 @@ func TestStreamRecordPassesThroughAndReplaysEventByEvent(t *testing.T) {
 		sleeps []time.Duration
 	}{
 		{"instant", nil, nil},
-		{"as recorded", []Option{TimingAsRecorded()}, []time.Duration{100 * time.Millisecond, 200 * time.Millisecond}},
+		{"as recorded", []Option{timingAsRecorded()}, []time.Duration{100 * time.Millisecond, 200 * time.Millisecond}},
 		{"scaled", []Option{TimingScaled(0.5)}, []time.Duration{50 * time.Millisecond, 100 * time.Millisecond}},
 	}
 	for _, tt := range tests {

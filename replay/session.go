@@ -19,7 +19,9 @@ import (
 	"testing"
 
 	"github.com/llmvcr/llmvcr/cassettes"
+	"github.com/llmvcr/llmvcr/internal/clock"
 	"github.com/llmvcr/llmvcr/internal/testpath"
+	"github.com/llmvcr/llmvcr/recorder"
 )
 
 // recordFlag is -record: alone it re-records every test that uses replay;
@@ -168,7 +170,7 @@ type Session struct {
 	old    *cassettes.Cassette // the file before re-recording, for the drift report
 	idx    *cassettes.Index    // replay, new-episodes
 	nreq   atomic.Int64        // requests received
-	rec    *Recorder           // records (record, new-episodes)
+	rec    *recorder.Recorder  // records (record, new-episodes)
 	client *http.Client
 	name   string // the test's name, kept for messages after it ended
 
@@ -200,7 +202,7 @@ type Session struct {
 // an error matching ErrTestEnded.
 func New(t testing.TB, opts ...Option) *Session {
 	t.Helper()
-	s := &Session{t: t, cfg: config{clock: realClock{}}, name: t.Name()}
+	s := &Session{t: t, cfg: config{clock: clock.Real{}}, name: t.Name()}
 	for _, o := range opts {
 		o(&s.cfg)
 	}
@@ -216,7 +218,6 @@ func New(t testing.TB, opts ...Option) *Session {
 		t.Fatalf("%s: %v", s.path, err)
 	}
 	s.mode = mode
-	s.startFake()
 	network := mode == ModeRecord || mode == ModeNewEpisodes || mode == ModePassthrough
 	// http.DefaultTransport given explicitly may reach the network: under
 	// CI it is allowed for loopback hosts only (checked per request).
@@ -229,6 +230,9 @@ func New(t testing.TB, opts ...Option) *Session {
 	}
 	if (mode == ModeRecord || mode == ModeNewEpisodes) && s.cfg.real == nil && !s.cfg.keySet() {
 		t.Fatal(s.cfg.missingKey(s.path))
+	}
+	if s.cfg.canned != "" && network {
+		t.Logf("replay: %s: this recording comes from %s: its answers are canned, not a real API's", s.path, s.cfg.canned)
 	}
 	// Every provider key variable that is set is a secret.
 	s.scrub = cassettes.NewScrubber(append([]cassettes.Option{cassettes.WithLogf(t.Logf), cassettes.WithSecretEnv(keyEnvs...)}, s.cfg.scrub...)...)
@@ -258,7 +262,7 @@ func New(t testing.TB, opts ...Option) *Session {
 		}
 		s.cas = c
 		s.idx = cassettes.NewIndex(c, match...)
-		s.rec = &Recorder{Real: s.real, Clock: s.cfg.clock, OnRecorded: func(i *cassettes.Interaction) {
+		s.rec = &recorder.Recorder{Real: s.real, Clock: s.cfg.clock, Source: s.cfg.canned, OnRecorded: func(i *cassettes.Interaction) {
 			s.idx.Add(i, true) // later identical requests record again
 		}}
 	case ModeRecord:
@@ -266,9 +270,9 @@ func New(t testing.TB, opts ...Option) *Session {
 			s.old = c
 		}
 		s.cas = cassettes.New(s.path)
-		s.rec = &Recorder{Real: s.real, Clock: s.cfg.clock}
+		s.rec = &recorder.Recorder{Real: s.real, Clock: s.cfg.clock, Source: s.cfg.canned}
 	}
-	s.client = &http.Client{Transport: s}
+	s.client = &http.Client{Transport: transport{s}}
 	t.Cleanup(s.cleanup)
 	return s
 }
@@ -353,7 +357,7 @@ func resolveMode(name string, forced *Mode) (Mode, error) {
 		return ModeReplay, nil
 	}
 	if env := os.Getenv("LLMVCR_MODE"); env != "" {
-		return ParseMode(env)
+		return parseMode(env)
 	}
 	return ModeReplay, nil
 }
@@ -362,7 +366,12 @@ func resolveMode(name string, forced *Mode) (Mode, error) {
 func (s *Session) Client() *http.Client { return s.client }
 
 // Transport returns the session as an http.RoundTripper.
-func (s *Session) Transport() http.RoundTripper { return s }
+func (s *Session) Transport() http.RoundTripper { return transport{s} }
+
+// transport is the session as an http.RoundTripper.
+type transport struct{ s *Session }
+
+func (t transport) RoundTrip(r *http.Request) (*http.Response, error) { return t.s.roundTrip(r) }
 
 // Mode returns the session's mode.
 func (s *Session) Mode() Mode { return s.mode }
@@ -407,8 +416,8 @@ func (e *lateError) Is(target error) bool { return target == ErrTestEnded }
 // Retryable reports false: the test will not come back.
 func (e *lateError) Retryable() bool { return false }
 
-// RoundTrip answers one request according to the session's mode.
-func (s *Session) RoundTrip(r *http.Request) (*http.Response, error) {
+// roundTrip answers one request according to the session's mode.
+func (s *Session) roundTrip(r *http.Request) (*http.Response, error) {
 	if s.isEnded() {
 		if r.Body != nil {
 			r.Body.Close()
@@ -430,15 +439,15 @@ func (s *Session) RoundTrip(r *http.Request) (*http.Response, error) {
 		s.fail(err)
 		return nil, err
 	}
-	if s.mode == ModePassthrough || s.mode == ModeRecord {
+	if s.mode == ModeRecord {
+		return s.rec.RoundTrip(r)
+	}
+	if s.mode == ModePassthrough {
 		body, err := cassettes.ReadBody(r)
 		if err != nil {
 			return nil, fmt.Errorf("replay: read request body: %w", err)
 		}
-		if s.mode == ModePassthrough {
-			return s.real.RoundTrip(withBody(r, body))
-		}
-		return s.rec.record(r, body)
+		return s.real.RoundTrip(withBody(r, body))
 	}
 	// Replay: the body is needed only while it is matched, so its buffer
 	// is reused.
@@ -473,7 +482,7 @@ func (s *Session) RoundTrip(r *http.Request) (*http.Response, error) {
 				if len(faults) > 0 {
 					s.faultLog.apply(n) // recorded live: faults apply to replayed answers only
 				}
-				return s.rec.record(r, bytes.Clone(body))
+				return s.rec.RoundTrip(withBody(r, bytes.Clone(body)))
 			}
 			return s.miss(r, body, miss), nil
 		}
@@ -568,7 +577,7 @@ func (s *Session) cleanup() {
 			s.t.Error(s.scrub.ScrubString(b.String()))
 		}
 	case ModeRecord, ModeNewEpisodes:
-		if open := s.rec.openRequests(); len(open) > 0 {
+		if open := s.rec.Open(); len(open) > 0 {
 			for k, r := range open {
 				method, u, _ := strings.Cut(r, " ")
 				open[k] = method + " " + s.scrub.ScrubURL(u)
@@ -598,7 +607,6 @@ func (s *Session) cleanup() {
 		if len(recorded) == 0 {
 			return // new-episodes, every request replayed: nothing new to save
 		}
-		s.markCanned(recorded)
 		s.cas.Interactions = append(s.cas.Interactions, recorded...)
 		var err error
 		if s.cfg.rawBodies {

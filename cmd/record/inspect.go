@@ -13,6 +13,7 @@ import (
 
 	"github.com/llmvcr/llmvcr/cassettes"
 	"github.com/llmvcr/llmvcr/groq"
+	"github.com/llmvcr/llmvcr/recorder"
 )
 
 func cmdInspect(args []string, stdout io.Writer) error {
@@ -72,7 +73,7 @@ func maskSecrets(c *cassettes.Cassette) (*cassettes.Scrubber, []string) {
 func inspect(w *strings.Builder, c *cassettes.Cassette) {
 	fmt.Fprintf(w, "%s: %s", c.Path, plural(len(c.Interactions), "interaction"))
 	for _, i := range c.Interactions {
-		if src := i.Response.Headers.Get(SourceHeader); src != "" {
+		if src := i.Response.Headers.Get(recorder.SourceHeader); src != "" {
 			fmt.Fprintf(w, ", recorded from the %s", src)
 			break
 		}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/llmvcr/llmvcr/cassettes"
+	"github.com/llmvcr/llmvcr/recorder"
 )
 
 // An output is where a command writes a cassette: -o FILE, a scenario's
@@ -120,11 +121,11 @@ func fileKind(m fs.FileMode) string {
 }
 
 // realRecording reports whether a cassette holds interactions and none of
-// them was answered by the embedded fake (see SourceHeader): a recording
+// them was answered by the embedded fake (see recorder.SourceHeader): a recording
 // from Groq, an import of one, or a file written by hand.
 func realRecording(c *cassettes.Cassette) bool {
 	for _, i := range c.Interactions {
-		if i.Response.Headers.Get(SourceHeader) != "" {
+		if i.Response.Headers.Get(recorder.SourceHeader) != "" {
 			return false
 		}
 	}

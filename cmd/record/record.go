@@ -20,7 +20,7 @@ import (
 	"github.com/llmvcr/llmvcr/fakes"
 	"github.com/llmvcr/llmvcr/groq"
 	"github.com/llmvcr/llmvcr/llm"
-	"github.com/llmvcr/llmvcr/replay"
+	"github.com/llmvcr/llmvcr/recorder"
 )
 
 // recordConfig holds the flags of a recording.
@@ -276,14 +276,13 @@ func checkOut(out string) error {
 
 // backend is where requests go: Groq, or the embedded fake.
 type backend struct {
-	fake    *fakes.Groq       // the embedded fake; nil for Groq
-	base    http.RoundTripper // the real transport under the recorder
-	key     string            // the API key, scrubbed from cassettes
-	desc    string            // for the summary
-	who     string            // who answers, in error messages: Groq, or the embedded fake
-	url     string            // the base URL requests go to, in error messages
-	rewrite *url.URL          // recorded URLs get Groq's host when the fake answered
-	notes   []string          // lines for stderr after a save (what a re-recording changed)
+	fake  *fakes.Groq       // the embedded fake; nil for Groq
+	base  http.RoundTripper // the real transport under the recorder
+	key   string            // the API key, scrubbed from cassettes
+	desc  string            // for the summary
+	who   string            // who answers, in error messages: Groq, or the embedded fake
+	url   string            // the base URL requests go to, in error messages
+	notes []string          // lines for stderr after a save (what a re-recording changed)
 }
 
 // flushNotes prints and forgets the notes.
@@ -331,9 +330,10 @@ func openBackend(c *recordConfig, stderr io.Writer) (*backend, error) {
 		opts = append(opts, fakes.WithPacing())
 	}
 	g := fakes.NewServer(opts...)
-	u, _ := url.Parse(groq.DefaultBaseURL)
-	return &backend{fake: g, base: g.Client().Transport, key: key, desc: "the embedded fake Groq server",
-		who: "the embedded fake Groq server", url: g.URL, rewrite: u}, nil
+	// The fake's Transport reaches it from a model left at Groq's URL, so
+	// the cassette records the URLs the code uses in production.
+	return &backend{fake: g, base: g.Transport(), key: key, desc: "the embedded fake Groq server",
+		who: "the embedded fake Groq server", url: g.URL}, nil
 }
 
 func (b *backend) close() {
@@ -342,20 +342,20 @@ func (b *backend) close() {
 	}
 }
 
-func (b *backend) recorder() *replay.Recorder {
-	rec := &replay.Recorder{Real: b.base, Rewrite: b.rewrite}
+func (b *backend) recorder() *recorder.Recorder {
+	rec := &recorder.Recorder{Real: b.base}
 	if b.fake != nil {
-		rec.OnRecorded = func(i *cassettes.Interaction) {
-			i.Response.Headers.Set(SourceHeader, "embedded fake Groq server (cmd/record)")
-		}
+		rec.Source = "embedded fake Groq server (cmd/record)"
 	}
 	return rec
 }
 
-func (b *backend) model(name string, rec *replay.Recorder) (*groq.Model, error) {
+func (b *backend) model(name string, rec *recorder.Recorder) (*groq.Model, error) {
 	opts := []groq.Option{groq.WithTransport(rec)}
 	if b.fake != nil {
-		opts = append(opts, groq.WithBaseURL(b.fake.URL), groq.WithAPIKey(""))
+		// Groq's own URL, whatever GROQ_BASE_URL says: the fake's
+		// Transport reaches the fake from it, and the cassette keeps it.
+		opts = append(opts, groq.WithBaseURL(groq.DefaultBaseURL), groq.WithAPIKey(""))
 	}
 	m, err := groq.NewModel(name, opts...)
 	if err != nil {
@@ -368,7 +368,7 @@ func (b *backend) model(name string, rec *replay.Recorder) (*groq.Model, error) 
 // says: it may have changed while recording), scrubbed, and returns how
 // many interactions it holds. Nothing recorded, or any failure, leaves
 // what stood at path as it was.
-func (b *backend) save(path string, rec *replay.Recorder, force bool) (int, error) {
+func (b *backend) save(path string, rec *recorder.Recorder, force bool) (int, error) {
 	is := rec.Interactions()
 	if len(is) == 0 {
 		return 0, errors.New("nothing was recorded")

@@ -16,6 +16,7 @@ import (
 	"github.com/llmvcr/llmvcr/fakes"
 	"github.com/llmvcr/llmvcr/groq"
 	"github.com/llmvcr/llmvcr/llm"
+	"github.com/llmvcr/llmvcr/recorder"
 	"github.com/llmvcr/llmvcr/replay"
 )
 
@@ -40,8 +41,20 @@ func TestRecordReadmeCommandWithoutKey(t *testing.T) {
 	if i.Request.URL != "https://api.groq.com/openai/v1/chat/completions" {
 		t.Errorf("recorded URL %q, want Groq's, so that a test with the default base URL replays it", i.Request.URL)
 	}
-	if i.Response.Headers.Get(SourceHeader) == "" {
-		t.Errorf("a recording from the fake does not say so (%s)", SourceHeader)
+	if i.Response.Headers.Get(recorder.SourceHeader) == "" {
+		t.Errorf("a recording from the fake does not say so (%s)", recorder.SourceHeader)
+	}
+}
+
+// With no key, the embedded fake answers and the cassette keeps Groq's
+// URL even when GROQ_BASE_URL points elsewhere (a gateway the user records
+// through when a key is set): the fake's Transport is the only redirect.
+func TestFakeRecordingKeepsGroqsURL(t *testing.T) {
+	dir := t.TempDir()
+	cli(t, dir, []string{"GROQ_BASE_URL=http://127.0.0.1:1/gateway"}, "-pace=false", "-o", "g.yaml", "What is the capital of France?").mustSucceed(t)
+	i := load(t, filepath.Join(dir, "g.yaml")).Interactions[0]
+	if i.Request.URL != "https://api.groq.com/openai/v1/chat/completions" || i.Request.Host != "api.groq.com" {
+		t.Errorf("recorded URL %q host %q, want Groq's", i.Request.URL, i.Request.Host)
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"unicode"
@@ -15,8 +14,8 @@ import (
 
 	"github.com/llmvcr/llmvcr/groq"
 	"github.com/llmvcr/llmvcr/internal/provider"
+	"github.com/llmvcr/llmvcr/internal/testpath"
 	"github.com/llmvcr/llmvcr/llm"
-	"github.com/llmvcr/llmvcr/replay"
 )
 
 // toolSpec is one tool of a -tools file or a scenario: a function the model
@@ -384,11 +383,7 @@ func checkScenarioName(name string) error {
 // (TestChat/stream mode is TestChat/stream_mode.yaml), so replay.New(t)
 // finds it when -dir is testdata/cassettes.
 func scenarioPath(name string) string {
-	p := replay.DefaultPath(name)
-	if rel, err := filepath.Rel(filepath.Join("testdata", "cassettes"), p); err == nil {
-		return rel
-	}
-	return p
+	return testpath.Path("", name, ".yaml")
 }
 
 // maxStop is how many stop sequences Groq takes.

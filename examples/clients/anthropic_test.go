@@ -51,7 +51,7 @@ func TestAnthropicChat(t *testing.T) {
 // pace on a fake clock, and accumulates them as the SDK's users do.
 func TestAnthropicStream(t *testing.T) {
 	clock := newPacedClock()
-	s := replay.New(t, fromFakeAnthropic(t), replay.TimingAsRecorded(), replay.WithClock(clock))
+	s := replay.New(t, fromFakeAnthropic(t), replay.TimingScaled(1), replay.WithClock(clock))
 	clock.follow(s)
 
 	start := clock.Now()

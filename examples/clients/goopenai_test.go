@@ -45,7 +45,7 @@ func TestGoOpenAIChat(t *testing.T) {
 // the test takes no time.
 func TestGoOpenAIStream(t *testing.T) {
 	clock := newPacedClock()
-	s := replay.New(t, fromFakeGroq(t), replay.TimingAsRecorded(), replay.WithClock(clock))
+	s := replay.New(t, fromFakeGroq(t), replay.TimingScaled(1), replay.WithClock(clock))
 	clock.follow(s)
 
 	start := clock.Now()

@@ -43,7 +43,7 @@ func TestOpenAIGoChat(t *testing.T) {
 // fake clock, and accumulates it as openai-go users do.
 func TestOpenAIGoStream(t *testing.T) {
 	clock := newPacedClock()
-	s := replay.New(t, fromFakeGroq(t), replay.TimingAsRecorded(), replay.WithClock(clock))
+	s := replay.New(t, fromFakeGroq(t), replay.TimingScaled(1), replay.WithClock(clock))
 	clock.follow(s)
 
 	start := clock.Now()

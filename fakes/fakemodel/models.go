@@ -227,13 +227,6 @@ func (m *TestModel) Name() string {
 // System returns "test".
 func (m *TestModel) System() string { return "test" }
 
-// LastParams returns the parameters of the last request.
-func (m *TestModel) LastParams() *llm.RequestParams {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.lastParams
-}
-
 // Request answers as described on TestModel.
 func (m *TestModel) Request(ctx context.Context, messages []llm.Message, settings llm.ModelSettings, params *llm.RequestParams) (*llm.Response, error) {
 	m.mu.Lock()

@@ -1,13 +1,21 @@
-// Package clock is the wall clock that groq, replay and fakes wait on when
-// a test gives them no clock of its own. Each of those packages declares a
-// Clock interface of the same shape (Now, Sleep), so one test clock, such
-// as fakes.ManualClock, serves all three.
+// Package clock declares the Clock that groq, replay, recorder and fakes
+// tell the time and wait on, and the wall clock they use when a test gives
+// them no clock of its own. replay.Clock is this interface, so one test
+// clock, such as a *fakeclock.Clock, serves them all.
 package clock
 
 import (
 	"context"
 	"time"
 )
+
+// Clock tells the time and waits, so that tests of timing never sleep.
+type Clock interface {
+	// Now returns the current time.
+	Now() time.Time
+	// Sleep waits for d, or until ctx is done, when it returns ctx.Err().
+	Sleep(ctx context.Context, d time.Duration) error
+}
 
 // Real is the wall clock.
 type Real struct{}

@@ -1,10 +1,9 @@
-package replay
+package recorder
 
 import (
 	"context"
 	"errors"
 	"net/http"
-	"net/url"
 	"sync"
 	"testing"
 	"time"
@@ -65,16 +64,15 @@ func (c *tickClock) Sleep(ctx context.Context, d time.Duration) error { return c
 
 // A stream that breaks while it is recorded reaches the client as it
 // broke, and is recorded with the bytes that arrived and the error; the
-// Recorder works without a test (as cmd/record uses it) and rewrites the
-// recorded URL when asked.
+// Recorder works without a test (as cmd/record uses it) and records the
+// URL the client used, whatever server the transport reached.
 func TestRecorderKeepsABrokenStream(t *testing.T) {
 	g := fakes.NewGroq(t)
 	g.Stream(fakes.TextStream("The capital of France is Paris.")...).CutAfter(3)
-	groqURL, _ := url.Parse(groq.DefaultBaseURL)
 	var completed []*cassettes.Interaction
-	rec := &Recorder{Real: g.Client().Transport, Clock: &tickClock{}, Rewrite: groqURL,
+	rec := &Recorder{Real: g.Transport(), Clock: &tickClock{}, Source: "the test's fake",
 		OnRecorded: func(i *cassettes.Interaction) { completed = append(completed, i) }}
-	model, err := groq.NewModel("llama-3.3-70b-versatile", groq.WithBaseURL(g.URL), groq.WithTransport(rec), groq.WithMaxRetries(0))
+	model, err := groq.NewModel("llama-3.3-70b-versatile", groq.WithTransport(rec), groq.WithMaxRetries(0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,6 +96,9 @@ func TestRecorderKeepsABrokenStream(t *testing.T) {
 	}
 	if is[0].Response.Headers.Get(cassettes.StreamErrorHeader) == "" {
 		t.Error("the break was not recorded")
+	}
+	if got := is[0].Response.Headers.Get(SourceHeader); got != "the test's fake" {
+		t.Errorf("%s = %q, want the recorder's Source", SourceHeader, got)
 	}
 	if is[0].Request.URL != groq.DefaultBaseURL+"/openai/v1/chat/completions" || is[0].Request.Host != "api.groq.com" {
 		t.Errorf("recorded URL %q host %q, want Groq's", is[0].Request.URL, is[0].Request.Host)
@@ -129,6 +130,9 @@ func TestRecorderSkipsTransportErrors(t *testing.T) {
 	}
 	if n := len(rec.Interactions()); n != 0 {
 		t.Errorf("%d interactions recorded for a request that got no response", n)
+	}
+	if open := rec.Open(); len(open) != 0 {
+		t.Errorf("open bodies %q for a request that got no response", open)
 	}
 }
 

@@ -1,4 +1,26 @@
-package replay
+// Package recorder records HTTP traffic to cassette interactions, with no
+// testing framework: a program (cmd/record, a proxy) uses it directly, and
+// replay's sessions record through it.
+//
+//	rec := &recorder.Recorder{}
+//	client := &http.Client{Transport: rec}
+//	// ... talk to the API through client ...
+//	c := cassettes.New("session.yaml")
+//	c.Interactions = rec.Interactions()
+//	err := c.Save() // scrubs secrets
+//
+// A JSON answer is read whole; an event stream reaches the client read by
+// read as it arrives, each event stamped with its offset since the
+// response headers; a stream that broke is kept as far as it got (with
+// cassettes.StreamErrorHeader). Clients stop reading at their protocol's
+// last event and close the body: the recorder reads on to the end of the
+// body (at most 64 KiB and one second) and keeps the stream whole; a
+// stream closed before its end is kept as abandoned where the client
+// stopped.
+//
+// Recording from a fake server rather than a real API is marked with
+// SourceHeader, so a canned answer never passes for a real one.
+package recorder
 
 import (
 	"bytes"
@@ -7,36 +29,35 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/llmvcr/llmvcr/cassettes"
+	"github.com/llmvcr/llmvcr/internal/clock"
 	"github.com/llmvcr/llmvcr/internal/sse"
 )
 
+// SourceHeader marks, in a cassette, a response recorded from a fake
+// server rather than a real API: its value says which fake. Replay removes
+// it before a client sees the response (like every cassettes.HeaderPrefix
+// header) and logs once that the cassette's answers are canned; record
+// inspect shows it.
+const SourceHeader = cassettes.HeaderPrefix + "Source"
+
 // Recorder is an http.RoundTripper that sends each request on to Real and
-// keeps a copy of the exchange as a cassettes.Interaction: a JSON answer
-// read whole, an event stream passed to the client read by read as it
-// arrives, each event stamped with its offset since the response headers,
-// and a stream that broke kept as far as it got (with
-// cassettes.StreamErrorHeader). A Session records through one; a program
-// (cmd/record) uses one directly, then saves Interactions into a
-// cassettes.Cassette, whose Save scrubs secrets:
-//
-//	rec := &replay.Recorder{}
-//	client := &http.Client{Transport: rec}
-//	// ... talk to the API through client ...
-//	c := cassettes.New("session.yaml")
-//	c.Interactions = rec.Interactions()
-//	err := c.Save()
-//
-// It is safe for concurrent use.
+// keeps a copy of the exchange as a cassettes.Interaction (see the package
+// doc). Set the fields before the first request. It is safe for
+// concurrent use.
 type Recorder struct {
-	Real    http.RoundTripper // where requests go; http.DefaultTransport when nil
-	Clock   Clock             // measures event offsets; the real clock when nil
-	Rewrite *url.URL          // when set, recorded URLs get its scheme and host (a local fake standing in for the real API)
+	Real http.RoundTripper // where requests go; http.DefaultTransport when nil
+	// Clock measures event offsets: any value with Now() time.Time and
+	// Sleep(ctx, d) error, such as a *fakeclock.Clock or a replay.Clock;
+	// the real clock when nil.
+	Clock clock.Clock
+	// Source, when set, marks every recorded response as answered by a
+	// fake, not a real API: it is the SourceHeader value, naming the fake.
+	Source string
 	// OnRecorded, when set, is called with each exchange once it is
 	// complete (its stream ended or broke), from the goroutine that
 	// completed it.
@@ -47,18 +68,11 @@ type Recorder struct {
 	open  map[int]string           // response bodies still streaming: slot -> "METHOD URL"
 }
 
-// Open returns how many recorded response bodies are still open (being
-// streamed to a client that has neither read them to the end nor closed
-// them). Interactions leaves them out.
-func (rec *Recorder) Open() int {
-	rec.mu.Lock()
-	defer rec.mu.Unlock()
-	return len(rec.open)
-}
-
-// openRequests names the requests whose response bodies are still open,
-// in request order.
-func (rec *Recorder) openRequests() []string {
+// Open names ("METHOD URL") the requests whose recorded response bodies
+// are still open (being streamed to a client that has neither read them to
+// the end nor closed them), in request order. Interactions leaves them
+// out. The URLs are as sent, not scrubbed: they may hold a key parameter.
+func (rec *Recorder) Open() []string {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
 	var out []string
@@ -75,7 +89,7 @@ func (rec *Recorder) openRequests() []string {
 func (rec *Recorder) RoundTrip(r *http.Request) (*http.Response, error) {
 	body, err := cassettes.ReadBody(r)
 	if err != nil {
-		return nil, fmt.Errorf("replay: read request body: %w", err)
+		return nil, fmt.Errorf("recorder: read request body: %w", err)
 	}
 	return rec.record(r, body)
 }
@@ -95,9 +109,9 @@ func (rec *Recorder) Interactions() []*cassettes.Interaction {
 	return out
 }
 
-func (rec *Recorder) clock() Clock {
+func (rec *Recorder) clock() clock.Clock {
 	if rec.Clock == nil {
-		return realClock{}
+		return clock.Real{}
 	}
 	return rec.Clock
 }
@@ -114,20 +128,17 @@ func (rec *Recorder) record(r *http.Request, body []byte) (*http.Response, error
 	if real == nil {
 		real = http.DefaultTransport
 	}
-	clock := rec.clock()
-	start := clock.Now()
+	clk := rec.clock()
+	start := clk.Now()
 	resp, err := real.RoundTrip(withBody(r, body))
 	if err != nil {
 		return nil, err
 	}
-	headersAt := clock.Now()
+	headersAt := clk.Now()
 	u := *r.URL
 	host := r.Host
 	if host == "" {
 		host = u.Host
-	}
-	if rec.Rewrite != nil {
-		u.Scheme, u.Host, host = rec.Rewrite.Scheme, rec.Rewrite.Host, rec.Rewrite.Host
 	}
 	reqHeader := r.Header.Clone()
 	if reqHeader == nil {
@@ -181,6 +192,9 @@ func (rec *Recorder) record(r *http.Request, body []byte) (*http.Response, error
 			// client cancelling once it had [DONE]).
 			i.Response.Headers.Set(cassettes.StreamErrorHeader, err.Error())
 		}
+		if rec.Source != "" {
+			i.Response.Headers.Set(SourceHeader, rec.Source)
+		}
 		rec.mu.Lock()
 		rec.slots[slot] = i
 		if streaming {
@@ -212,7 +226,7 @@ func (rec *Recorder) record(r *http.Request, body []byte) (*http.Response, error
 	}
 	rec.open[slot] = r.Method + " " + r.URL.String()
 	rec.mu.Unlock()
-	resp.Body = &recordingBody{rc: resp.Body, clock: clock, start: headersAt, finish: finish, plain: plain}
+	resp.Body = &recordingBody{rc: resp.Body, clock: clk, start: headersAt, finish: finish, plain: plain}
 	return resp, nil
 }
 
@@ -226,7 +240,7 @@ type mark struct {
 // keeping a copy and the time each read arrived.
 type recordingBody struct {
 	rc     io.ReadCloser
-	clock  Clock
+	clock  clock.Clock
 	start  time.Time
 	finish func([]byte, []mark, error)
 	plain  bool // not compressed: the bytes are events
@@ -450,4 +464,17 @@ func markEvents(body []byte, marks []mark) string {
 		evs[k].HasOffset = true
 	}
 	return cassettes.MarkSSE(evs)
+}
+
+// withBody returns a copy of r whose body is body.
+func withBody(r *http.Request, body []byte) *http.Request {
+	r2 := r.Clone(r.Context())
+	if body != nil {
+		r2.Body = io.NopCloser(bytes.NewReader(body))
+		r2.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+		r2.ContentLength = int64(len(body))
+	} else {
+		r2.Body = nil
+	}
+	return r2
 }
