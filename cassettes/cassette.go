@@ -6,21 +6,16 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/http"
 	"os"
-	"path/filepath"
 	"reflect"
-	"runtime"
-	"strconv"
 	"strings"
-	"sync"
-	"syscall"
-	"time"
 	"unicode/utf8"
 
 	"gopkg.in/dnaeon/go-vcr.v3/cassette"
 	"gopkg.in/yaml.v3"
+
+	"github.com/llmvcr/llmvcr/internal/atomicfile"
 )
 
 // Version is the cassette format version this package reads and writes:
@@ -416,145 +411,11 @@ var (
 	rename   = os.Rename
 )
 
-// writeAtomic writes data to path through a temporary file in the same
-// directory, synced and then renamed over path, so that readers see the
-// old file or the new one, never a part of either.
-func writeAtomic(path string, data []byte) (err error) {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	removeStaleTemps(path)
-	tmp, err := os.CreateTemp(dir, tempPrefix(path)+strconv.Itoa(os.Getpid())+"-*")
-	if err != nil {
-		return err
-	}
-	liveTemps.Store(tmp.Name(), true)
-	defer liveTemps.Delete(tmp.Name())
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err := tmp.Write(data); err != nil {
-		return err
-	}
-	if err := syncFile(tmp); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	mode := fs.FileMode(0o644)
-	if st, err := os.Stat(path); err == nil {
-		mode = st.Mode().Perm()
-	}
-	if err := os.Chmod(tmp.Name(), mode); err != nil {
-		return err
-	}
-	if err := rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync() // best effort: make the rename itself durable
-		d.Close()
-	}
-	return nil
-}
-
-// A save writes "." + the cassette's name + ".tmp-" + the saving process's
-// id + "-" + random digits beside the cassette, and renames it over the
-// cassette. A process killed mid-save (kill -9) leaves that file behind;
-// the next save of the same cassette removes it (see removeStaleTemps).
-
-// tempPrefix is the start of every temporary file name of path's saves.
-func tempPrefix(path string) string { return "." + filepath.Base(path) + ".tmp-" }
-
-// liveTemps holds the temporary files this process is writing now.
-var liveTemps sync.Map
-
-// staleAge is the age after which a temporary file whose writer cannot be
-// identified (an older llmvcr named them without the process id) or
-// checked is taken to be left over: a save takes well under a second.
-const staleAge = time.Hour
-
-// removeStaleTemps removes the temporary files that earlier saves of path
-// left behind, and only those: the name must be path's prefix followed
-// by "<pid>-<digits>" (or, from older versions, "<digits>") and a regular
-// file. One named with this process's id is stale unless a save of this
-// process is writing it now; one named with another process's id is stale
-// once that process has ended (a process that still runs, or a pid reused
-// by another, keeps it until it is an hour old); one without a process id
-// is stale after an hour. Errors are ignored: this is housekeeping.
-func removeStaleTemps(path string) {
-	dir, prefix := filepath.Dir(path), tempPrefix(path)
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return
-	}
-	for _, e := range ents {
-		name := e.Name()
-		rest, ok := strings.CutPrefix(name, prefix)
-		if !ok || !e.Type().IsRegular() {
-			continue
-		}
-		full := filepath.Join(dir, name)
-		if staleTemp(full, rest, e) {
-			os.Remove(full)
-		}
-	}
-}
-
-// staleTemp decides for one temporary file whose name ends in rest.
-func staleTemp(full, rest string, e fs.DirEntry) bool {
-	pidText, random, hasPid := strings.Cut(rest, "-")
-	if !allDigits(pidText) || (hasPid && !allDigits(random)) {
-		return false // not a name a save writes
-	}
-	old := false
-	if info, err := e.Info(); err == nil {
-		old = time.Since(info.ModTime()) > staleAge
-	}
-	if !hasPid {
-		return old // an older llmvcr's name: no process to ask
-	}
-	pid, err := strconv.Atoi(pidText)
-	switch {
-	case err != nil:
-		return old
-	case pid == os.Getpid():
-		_, live := liveTemps.Load(full)
-		return !live
-	}
-	return old || processGone(pid)
-}
-
-func allDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
-}
-
-// processGone reports whether no process with this id runs on this
-// machine. When that cannot be told, it reports false.
-func processGone(pid int) bool {
-	if pid <= 0 {
-		return false
-	}
-	p, err := os.FindProcess(pid)
-	if err != nil {
-		// Windows: OpenProcess fails with ERROR_INVALID_PARAMETER for an id
-		// that no process has. Elsewhere FindProcess does not fail so.
-		return runtime.GOOS == "windows" && errors.Is(err, syscall.Errno(87))
-	}
-	defer p.Release()
-	// Unix: signal 0 checks the process exists; an ended one gives
-	// os.ErrProcessDone. (Windows cannot send it: the process runs.)
-	return errors.Is(p.Signal(syscall.Signal(0)), os.ErrProcessDone)
+// writeAtomic writes data to path atomically through the hooks above
+// (see atomicfile, which also removes the temporary files of saves killed
+// mid-write).
+func writeAtomic(path string, data []byte) error {
+	return atomicfile.Writer{Sync: syncFile, Rename: rename}.Write(path, data)
 }
 
 // Request is a recorded request (go-vcr v3's type).
