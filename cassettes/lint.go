@@ -55,8 +55,9 @@ func LintFile(path string, opts ...Option) ([]Finding, error) {
 // pieces across its events, and by name: every header and parameter that
 // Save redacts (Authorization of any scheme, Proxy-Authorization,
 // X-Api-Key, Cookie, Set-Cookie, key= and token= parameters, user:pass@
-// in a URL, a Location carrying a token) is a finding when its value is
-// not redacted. It also finds bodies that do not parse as their
+// in a URL, a Location carrying a token, a credential key of a JSON
+// request body such as "authorization" or "api_key") is a finding when
+// its value is not redacted. It also finds bodies that do not parse as their
 // Content-Type says (JSON, event streams whose data is neither JSON nor
 // [DONE]), duplicate
 // interactions (same request and same response), and unreachable ones (a
@@ -172,6 +173,9 @@ func (s *Scrubber) secretFindings(i *Interaction) []string {
 				}
 			}
 		}
+	}
+	for _, k := range secrets.CredentialKeysLeft(i.Request.Body) {
+		out = append(out, fmt.Sprintf("request body key %q is not redacted", k))
 	}
 	for _, u := range []string{i.Request.URL, i.Request.RequestURI} {
 		for _, p := range s.eng.URLProblems(u) {

@@ -572,7 +572,7 @@ func (s *Scrubber) containsBytes(b []byte) bool {
 			return true
 		}
 	}
-	return bytes.Contains(b, []byte("gsk_")) && groqKey.Match(b)
+	return s.contains(string(b))
 }
 
 // diffPaths lists the differences between two decoded JSON values by

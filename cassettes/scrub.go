@@ -190,7 +190,10 @@ func (s *Scrubber) scrubHeaders(h http.Header) {
 func (s *Scrubber) ScrubURL(raw string) string { return s.eng.ScrubURL(raw) }
 
 // Scrub removes secrets from one interaction in place: secret headers
-// (request and response), secret query parameters, URLs in Location
+// (request and response), secret query parameters, string values under
+// credential keys of JSON request bodies ("authorization", "api_key",
+// "apiKey", "x-api-key", "password", ...; not a bare "token", which
+// logprobs use for text), URLs in Location
 // headers, every secret value in URLs, headers, forms and bodies, and
 // secrets that an event stream carries in pieces (see the package doc);
 // then it runs the custom scrubbers. Content-Length is fixed when a body
@@ -212,7 +215,9 @@ func (s *Scrubber) Scrub(i *Interaction) error {
 			}
 		}
 	}
-	if b := s.scrubBody(rq.Headers, rq.Body); b != rq.Body {
+	// A JSON request body can carry a credential under its name (Groq's
+	// compound_custom.tools.wolfram_settings.authorization).
+	if b := secrets.ScrubCredentialValues(s.scrubBody(rq.Headers, rq.Body)); b != rq.Body {
 		rq.Body = b
 		fixRequestLength(rq)
 	}
@@ -420,18 +425,6 @@ func (s *Scrubber) headerFind(hs ...http.Header) (string, bool) {
 		}
 	}
 	return "", false
-}
-
-// groqKey is kept for the request matcher (match.go), which looks for a
-// Groq-shaped key in request bytes; secrets.FindShapes knows every shape.
-var groqKey = groqShape{}
-
-type groqShape struct{}
-
-// Match reports whether b holds any credential shape (not only Groq's).
-func (groqShape) Match(b []byte) bool {
-	_, ok := secrets.HasShape(string(b))
-	return ok
 }
 
 // redactHeaderValue is the saved form of a secret header's value (used

@@ -37,6 +37,11 @@ const HeaderPrefix = "X-Llmvcr-"
 // (io.ErrUnexpectedEOF).
 const StreamErrorHeader = HeaderPrefix + "Stream-Error"
 
+// SourceHeader is the response header a cassette recorded from a fake
+// server carries (cmd/record -fake, replay.RecordFromFake): its value
+// names the fake, and inspect says the answers are canned.
+const SourceHeader = HeaderPrefix + "Source"
+
 // Event is one recorded event of a stream: when it arrived and its exact
 // original bytes (comments, field lines and the blank line that ends it).
 type Event struct {

@@ -14,7 +14,7 @@ import (
 // cassettes.HeaderPrefix header), and a session replaying such a
 // cassette logs once that its answers are canned, so a fake recording
 // never passes for a real one.
-const SourceHeader = cassettes.HeaderPrefix + "Source"
+const SourceHeader = cassettes.SourceHeader
 
 // RecordFromFake lets a test record with no API key: when the session
 // records (the -record flag, LLMVCR_MODE=record or new-episodes) and no

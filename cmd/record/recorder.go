@@ -6,4 +6,4 @@ import "github.com/llmvcr/llmvcr/cassettes"
 // fake carries, so that inspect (and a reviewer) can tell it from a real one.
 // It starts with cassettes.HeaderPrefix, so replay never shows it to a client.
 // Recording itself is replay.Recorder's.
-const SourceHeader = cassettes.HeaderPrefix + "Source"
+const SourceHeader = cassettes.SourceHeader
