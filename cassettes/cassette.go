@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"net/http"
 	"os"
 	"reflect"
@@ -252,7 +253,7 @@ func render(ins []*Interaction, raw, readable bool) ([]byte, error) {
 			json bool
 		}{
 			{"request", ins[k].Request.Body, !raw && isJSONRequest(&ins[k].Request)},
-			{"response", ins[k].Response.Body, !raw && ins[k].Response.Headers.Get("Content-Encoding") == "" && IsJSON(ins[k].Response.Headers)},
+			{"response", ins[k].Response.Body, !raw && ins[k].Response.Headers.Get("Content-Encoding") == "" && httpbody.IsJSON(ins[k].Response.Headers)},
 		} {
 			m := mapValue(item, part.key)
 			n := mapValue(m, "body")

@@ -2,6 +2,7 @@ package cassettes
 
 import (
 	"fmt"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"io"
 	"net/http"
 	"regexp"
@@ -273,7 +274,7 @@ func (cfg *driftConfig) bodyChanges(h http.Header, a, b string) []Change {
 	var va, vb any
 	var okA, okB bool
 	prefix := ""
-	if IsSSE(h) || strings.Contains(a, TimingPrefix) {
+	if httpbody.IsSSE(h) || strings.Contains(a, httpbody.TimingPrefix) {
 		va, okA = sseValues(a)
 		vb, okB = sseValues(b)
 		prefix = "events"
@@ -283,8 +284,8 @@ func (cfg *driftConfig) bodyChanges(h http.Header, a, b string) []Change {
 	}
 	if !okA || !okB {
 		if prefix == "events" {
-			sa, _ := StripTiming(a)
-			sb, _ := StripTiming(b)
+			sa, _ := httpbody.StripTiming(a)
+			sb, _ := httpbody.StripTiming(b)
 			if sa == sb {
 				return nil // only the timing changed
 			}
@@ -324,7 +325,7 @@ func (cfg *driftConfig) volatilePath(p string) bool {
 // sseValues decodes a stream body into the list of its events' data, each
 // parsed as JSON when it is JSON.
 func sseValues(body string) (any, bool) {
-	body, err := StripTiming(body)
+	body, err := httpbody.StripTiming(body)
 	if err != nil {
 		return nil, false
 	}

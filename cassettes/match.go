@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"net/http"
 	"reflect"
 	"sort"
@@ -182,7 +182,7 @@ func (x *Index) add(i *Interaction) *entry {
 		inner = map[string]*queue{}
 		x.exact[head] = inner
 	}
-	inner[CompactJSON(body)] = q // unchanged when not JSON
+	inner[httpbody.CompactJSON(body)] = q // unchanged when not JSON
 	inner[body] = q
 	return e
 }
@@ -256,7 +256,7 @@ func canonicalBody(body []byte, ignore []jsonpath.Pattern) string {
 		return string(body)
 	}
 	if bytes.Contains(b, []byte("\uFFFD")) || bytes.Contains(b, []byte(`\ufffd`)) {
-		return CompactJSON(string(body))
+		return httpbody.CompactJSON(string(body))
 	}
 	return string(b)
 }
@@ -281,7 +281,7 @@ func (x *Index) Match(r *http.Request, body []byte) (*Interaction, error) {
 	}
 	url := x.cfg.scrub.ScrubURL(r.URL.String())
 	head := x.headKey(r.Method, url, r.Header)
-	body = DecodeRequestBody(r.Header, body) // Save stores it decoded
+	body = httpbody.DecodeRequestBody(r.Header, body) // Save stores it decoded
 	// The bytes of a recording (which, saved, hold no secret) need no
 	// scrubbing: look them up first. Then the scrubbed bytes.
 	if e, found, err := x.takeExact(head, body, r.Method, url); found || err != nil {
@@ -349,7 +349,7 @@ func (e *AmbiguousError) Retryable() bool { return false }
 // indistinctHeader marks, in a saved request, a recording made for a
 // request that differed from another recording's only in text that Save
 // scrubbed (see AmbiguousError). Save sets it; the Index reads it.
-const indistinctHeader = HeaderPrefix + "Indistinct"
+const indistinctHeader = httpbody.HeaderPrefix + "Indistinct"
 
 // takeExact answers a request whose body bytes are those of a recording,
 // from the queue of that recording's canonical form, without parsing.
@@ -655,42 +655,4 @@ func walkDiff(path []jsonpath.Step, a, b any, okA, okB bool, s *Scrubber, out *[
 		}
 	}
 	*out = append(*out, fmt.Sprintf("%s: recorded %s, got %s", name, show(a, okA), show(b, okB)))
-}
-
-// ReadBody reads and closes a request's body, sized by its ContentLength
-// when known. A nil body gives nil.
-func ReadBody(r *http.Request) ([]byte, error) {
-	if r.Body == nil || r.Body == http.NoBody {
-		return nil, nil
-	}
-	var dst []byte
-	if r.ContentLength > 0 && r.ContentLength < 1<<30 {
-		dst = make([]byte, 0, r.ContentLength)
-	}
-	return AppendBody(dst, r)
-}
-
-// AppendBody is ReadBody appending to dst, so a caller can reuse buffers.
-// A nil body appends nothing and returns dst unchanged (possibly nil).
-func AppendBody(dst []byte, r *http.Request) ([]byte, error) {
-	if r.Body == nil || r.Body == http.NoBody {
-		return dst, nil
-	}
-	defer r.Body.Close()
-	if n := r.ContentLength; n > 0 && n < 1<<30 && int64(cap(dst)-len(dst)) < n {
-		dst = append(dst, make([]byte, n)...)[:len(dst)]
-	}
-	for {
-		if len(dst) == cap(dst) {
-			dst = append(dst, 0)[:len(dst)]
-		}
-		n, err := r.Body.Read(dst[len(dst):cap(dst)])
-		dst = dst[:len(dst)+n]
-		if err == io.EOF {
-			return dst, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
 }

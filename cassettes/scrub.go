@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"io"
 	"log"
 	"net/http"
@@ -248,10 +249,10 @@ func (s *Scrubber) scrubBody(h http.Header, body string) string {
 
 // isStream reports whether a body is (or looks like) an event stream.
 func isStream(h http.Header, body string) bool {
-	if IsSSE(h) {
+	if httpbody.IsSSE(h) {
 		return true
 	}
-	if IsJSON(h) {
+	if httpbody.IsJSON(h) {
 		return false
 	}
 	for _, p := range []string{"data:", "event:", ":", "id:"} {
@@ -365,7 +366,7 @@ type UnscannableError struct {
 
 // Error names the body and its encoding.
 func (e *UnscannableError) Error() string {
-	return fmt.Sprintf("cassettes: save %s: %s is %s-encoded and does not decode, so it cannot be scanned for secrets; refusing to write it (record without Accept-Encoding, or decode it with WithScrubFunc)", e.Path, e.Where, e.Encoding)
+	return fmt.Sprintf("cassettes: save %s: %s is %s-encoded and does not httpbody.Decode, so it cannot be scanned for secrets; refusing to write it (record without Accept-Encoding, or httpbody.Decode it with WithScrubFunc)", e.Path, e.Where, e.Encoding)
 }
 
 // checkEncoded scans the bodies that still carry a Content-Encoding
@@ -378,12 +379,12 @@ func (s *Scrubber) checkEncoded(n int, i *Interaction) error {
 		h     http.Header
 		body  string
 	}{{"request body", i.Request.Headers, i.Request.Body}, {"response body", i.Response.Headers, i.Response.Body}} {
-		enc := contentEncoding(p.h)
+		enc := httpbody.ContentEncoding(p.h)
 		if enc == "" || p.body == "" {
 			continue
 		}
 		where := fmt.Sprintf("interaction %d %s", n, p.where)
-		dec, err := decode(enc, []byte(p.body))
+		dec, err := httpbody.Decode(enc, []byte(p.body))
 		if err != nil && !(errors.Is(err, io.ErrUnexpectedEOF) && len(dec) > 0) {
 			return &UnscannableError{Where: where, Encoding: enc}
 		}

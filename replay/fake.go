@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"net/http"
 
 	"github.com/llmvcr/llmvcr/cassettes"
@@ -11,10 +12,10 @@ import (
 // server rather than a real API: its value says which fake. It is the
 // header cmd/record sets on recordings from the embedded fake. Replay
 // removes it before a client sees the response (like every
-// cassettes.HeaderPrefix header), and a session replaying such a
+// httpbody.HeaderPrefix header), and a session replaying such a
 // cassette logs once that its answers are canned, so a fake recording
 // never passes for a real one.
-const SourceHeader = cassettes.SourceHeader
+const SourceHeader = httpbody.SourceHeader
 
 // RecordFromFake lets a test record with no API key: when the session
 // records (the -record flag, LLMVCR_MODE=record or new-episodes) and no

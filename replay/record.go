@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"io"
 	"net/http"
 	"net/url"
@@ -21,7 +22,7 @@ import (
 // read whole, an event stream passed to the client read by read as it
 // arrives, each event stamped with its offset since the response headers,
 // and a stream that broke kept as far as it got (with
-// cassettes.StreamErrorHeader). A Session records through one; a program
+// httpbody.StreamErrorHeader). A Session records through one; a program
 // (cmd/record) uses one directly, then saves Interactions into a
 // cassettes.Cassette, whose Save scrubs secrets:
 //
@@ -73,7 +74,7 @@ func (rec *Recorder) openRequests() []string {
 // RoundTrip sends r on and records the exchange. The caller's request is
 // not changed.
 func (rec *Recorder) RoundTrip(r *http.Request) (*http.Response, error) {
-	body, err := cassettes.ReadBody(r)
+	body, err := httpbody.ReadBody(r)
 	if err != nil {
 		return nil, fmt.Errorf("replay: read request body: %w", err)
 	}
@@ -162,7 +163,7 @@ func (rec *Recorder) record(r *http.Request, body []byte) (*http.Response, error
 			Duration:         headersAt.Sub(start),
 		},
 	}
-	sse := cassettes.IsSSE(resp.Header)
+	sse := httpbody.IsSSE(resp.Header)
 	// A compressed stream (a client that asked for gzip itself) is kept
 	// as it came: its bytes are not events, so they are neither split
 	// nor timed. Save decodes it.
@@ -179,7 +180,7 @@ func (rec *Recorder) record(r *http.Request, body []byte) (*http.Response, error
 			// A stream whose last event ends it by its protocol ended
 			// normally, whatever stopped the read of the empty rest (a
 			// client cancelling once it had [DONE]).
-			i.Response.Headers.Set(cassettes.StreamErrorHeader, err.Error())
+			i.Response.Headers.Set(httpbody.StreamErrorHeader, err.Error())
 		}
 		rec.mu.Lock()
 		rec.slots[slot] = i
@@ -430,7 +431,7 @@ func finalEvent(typ string, data []byte) bool {
 // markEvents splits a recorded stream into events and gives each the time
 // at which its last byte had arrived.
 func markEvents(body []byte, marks []mark) string {
-	evs, err := cassettes.SplitSSE(string(body))
+	evs, err := httpbody.SplitSSE(string(body))
 	if err != nil {
 		// Not splittable (e.g. a line over the decoder's limit): keep the
 		// bytes without timing.
@@ -449,5 +450,5 @@ func markEvents(body []byte, marks []mark) string {
 		}
 		evs[k].HasOffset = true
 	}
-	return cassettes.MarkSSE(evs)
+	return httpbody.MarkSSE(evs)
 }

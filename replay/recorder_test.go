@@ -3,6 +3,7 @@ package replay
 import (
 	"context"
 	"errors"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"net/http"
 	"net/url"
 	"sync"
@@ -29,12 +30,12 @@ func TestMarkEvents(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got := markEvents([]byte(body), c.marks)
-			evs, err := cassettes.SplitSSE(got)
+			evs, err := httpbody.SplitSSE(got)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if string(cassettes.JoinSSE(evs)) != body {
-				t.Errorf("the server's bytes changed:\n%q", cassettes.JoinSSE(evs))
+			if string(httpbody.JoinSSE(evs)) != body {
+				t.Errorf("the server's bytes changed:\n%q", httpbody.JoinSSE(evs))
 			}
 			if len(evs) != len(c.want) {
 				t.Fatalf("%d events, want %d", len(evs), len(c.want))
@@ -96,13 +97,13 @@ func TestRecorderKeepsABrokenStream(t *testing.T) {
 	if len(is) != 1 || len(completed) != 1 || completed[0] != is[0] {
 		t.Fatalf("%d interactions, %d reported complete", len(is), len(completed))
 	}
-	if is[0].Response.Headers.Get(cassettes.StreamErrorHeader) == "" {
+	if is[0].Response.Headers.Get(httpbody.StreamErrorHeader) == "" {
 		t.Error("the break was not recorded")
 	}
 	if is[0].Request.URL != groq.DefaultBaseURL+"/openai/v1/chat/completions" || is[0].Request.Host != "api.groq.com" {
 		t.Errorf("recorded URL %q host %q, want Groq's", is[0].Request.URL, is[0].Request.Host)
 	}
-	evs, err := cassettes.SplitSSE(is[0].Response.Body)
+	evs, err := httpbody.SplitSSE(is[0].Response.Body)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"io"
 	"io/fs"
 	"net"
@@ -430,7 +431,7 @@ func (s *Session) RoundTrip(r *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	if s.mode == ModePassthrough || s.mode == ModeRecord {
-		body, err := cassettes.ReadBody(r)
+		body, err := httpbody.ReadBody(r)
 		if err != nil {
 			return nil, fmt.Errorf("replay: read request body: %w", err)
 		}
@@ -447,7 +448,7 @@ func (s *Session) RoundTrip(r *http.Request) (*http.Response, error) {
 			bodyPool.Put(bp)
 		}
 	}()
-	body, err := cassettes.AppendBody((*bp)[:0], r)
+	body, err := httpbody.AppendBody((*bp)[:0], r)
 	if err != nil {
 		return nil, fmt.Errorf("replay: read request body: %w", err)
 	}
