@@ -188,7 +188,7 @@ func Parse(data []byte) (c *Cassette, err error) {
 // literal blocks of text, each with what is needed to give back the bytes
 // that were sent (see Parse). The file starts with a comment line and ends
 // with another, so that Parse can tell a file cut short. It reads its
-// output back and returns a *MarshalError rather than bytes that would
+// output back and returns a *marshalError rather than bytes that would
 // load differently.
 func Marshal(c *Cassette) ([]byte, error) { return marshal(c, false) }
 
@@ -352,14 +352,14 @@ func mapValue(m *yaml.Node, key string) *yaml.Node {
 	return nil
 }
 
-// MarshalError reports a cassette that would not read back as it is.
-type MarshalError struct {
+// marshalError reports a cassette that would not read back as it is.
+type marshalError struct {
 	Interaction int    // the first interaction that would change
 	Field       string // what would change
 }
 
 // Error names the interaction and the field that would change.
-func (e *MarshalError) Error() string {
+func (e *marshalError) Error() string {
 	return fmt.Sprintf("cassettes: marshal: interaction %d %s would not read back unchanged from YAML", e.Interaction, e.Field)
 }
 
@@ -370,21 +370,21 @@ func verifyRoundTrip(data []byte, ins []*Interaction) error {
 		return err
 	}
 	if len(back.Interactions) != len(ins) {
-		return &MarshalError{Interaction: len(back.Interactions), Field: "count"}
+		return &marshalError{Interaction: len(back.Interactions), Field: "count"}
 	}
 	for k, b := range back.Interactions {
 		a := ins[k]
 		switch {
 		case a.Request.Body != b.Request.Body:
-			return &MarshalError{Interaction: k, Field: "request body"}
+			return &marshalError{Interaction: k, Field: "request body"}
 		case a.Response.Body != b.Response.Body:
-			return &MarshalError{Interaction: k, Field: "response body"}
+			return &marshalError{Interaction: k, Field: "response body"}
 		case a.Request.URL != b.Request.URL || a.Request.Method != b.Request.Method:
-			return &MarshalError{Interaction: k, Field: "request method or url"}
+			return &marshalError{Interaction: k, Field: "request method or url"}
 		case !sameHeaders(a.Request.Headers, b.Request.Headers):
-			return &MarshalError{Interaction: k, Field: "request headers"}
+			return &marshalError{Interaction: k, Field: "request headers"}
 		case !sameHeaders(a.Response.Headers, b.Response.Headers):
-			return &MarshalError{Interaction: k, Field: "response headers"}
+			return &marshalError{Interaction: k, Field: "response headers"}
 		}
 	}
 	return nil
@@ -426,7 +426,7 @@ type Request = cassette.Request
 type Response = cassette.Response
 
 // Save scrubs the cassette and writes it atomically to c.Path: bodies are
-// made readable (see Readable; WithRawBodies turns that off), secrets are
+// made readable (see Readable; withRawBodies turns that off), secrets are
 // scrubbed (see Scrubber), the result is scanned for any configured secret
 // value, and only then is a temporary file in the same directory written,
 // synced and renamed over the old file. On any failure the old file is
@@ -481,7 +481,7 @@ func (c *Cassette) save(s *Scrubber, raw bool) error {
 	if err != nil {
 		return &SaveError{Path: c.Path, Err: err}
 	}
-	if s.CheckBytes(data) {
+	if s.checkBytes(data) {
 		return &SecretLeakError{Path: c.Path, Where: "the serialised cassette"}
 	}
 	if err := writeAtomic(c.Path, data); err != nil {

@@ -46,7 +46,7 @@
 //     the events. Then every body, URL and header is searched once more in
 //     all those forms; if a secret is still there, Save fails with a
 //     *SecretLeakError that names the interaction (and the events) but
-//     does not contain it. A configured value shorter than MinSecretLen is
+//     does not contain it. A configured value shorter than 16 bytes is
 //     used on whole header and parameter values only (see WithLogf).
 //   - The file is written atomically: a temporary file in the same
 //     directory, synced, then renamed over the old one. A failed or

@@ -292,8 +292,8 @@ func TestDefaultSecretEnv(t *testing.T) {
 	}
 	d := DefaultSecretEnv()
 	d[0] = "CHANGED"
-	DefaultSecretHeaders()[0], DefaultSecretParams()[0] = "CHANGED", "CHANGED"
-	if DefaultSecretEnv()[0] == "CHANGED" || DefaultSecretHeaders()[0] == "CHANGED" || DefaultSecretParams()[0] == "CHANGED" {
+	defaultSecretHeaders()[0], defaultSecretParams()[0] = "CHANGED", "CHANGED"
+	if DefaultSecretEnv()[0] == "CHANGED" || defaultSecretHeaders()[0] == "CHANGED" || defaultSecretParams()[0] == "CHANGED" {
 		t.Error("a caller changed the defaults")
 	}
 }
