@@ -15,6 +15,7 @@ import (
 
 	"github.com/llmvcr/llmvcr/internal/jsonpath"
 	"github.com/llmvcr/llmvcr/internal/jsonvalue"
+	"github.com/llmvcr/llmvcr/internal/retry"
 )
 
 // MatchOption configures an Index.
@@ -343,7 +344,8 @@ func (e *AmbiguousError) Error() string {
 		e.Path, e.Method, e.URL, strings.Trim(fmt.Sprint(e.Interactions), "[]"))
 }
 
-// Retryable reports false: asking again gets the same answer.
+// Retryable reports false: asking again gets the same answer (see
+// internal/retry: groq's client does not retry it).
 func (e *AmbiguousError) Retryable() bool { return false }
 
 // indistinctHeader marks, in a saved request, a recording made for a
@@ -656,3 +658,9 @@ func walkDiff(path []jsonpath.Step, a, b any, okA, okB bool, s *Scrubber, out *[
 	}
 	*out = append(*out, fmt.Sprintf("%s: recorded %s, got %s", name, show(a, okA), show(b, okB)))
 }
+
+// The errors a cassette miss gives tell a retrying client to stop.
+var (
+	_ retry.Retryable = (*MissError)(nil)
+	_ retry.Retryable = (*AmbiguousError)(nil)
+)
