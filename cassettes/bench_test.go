@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"io"
 	"net/http"
 	"os"
@@ -69,7 +70,7 @@ var benchBodies = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return
 func (t indexTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	bp := benchBodies.Get().(*[]byte)
 	defer benchBodies.Put(bp)
-	body, err := AppendBody((*bp)[:0], r)
+	body, err := httpbody.AppendBody((*bp)[:0], r)
 	if err != nil {
 		return nil, err
 	}

@@ -6,21 +6,17 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"io/fs"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"net/http"
 	"os"
-	"path/filepath"
 	"reflect"
-	"runtime"
-	"strconv"
 	"strings"
-	"sync"
-	"syscall"
-	"time"
 	"unicode/utf8"
 
 	"gopkg.in/dnaeon/go-vcr.v3/cassette"
 	"gopkg.in/yaml.v3"
+
+	"github.com/llmvcr/llmvcr/internal/atomicfile"
 )
 
 // Version is the cassette format version this package reads and writes:
@@ -195,7 +191,7 @@ func Parse(data []byte) (c *Cassette, err error) {
 // literal blocks of text, each with what is needed to give back the bytes
 // that were sent (see Parse). The file starts with a comment line and ends
 // with another, so that Parse can tell a file cut short. It reads its
-// output back and returns a *MarshalError rather than bytes that would
+// output back and returns a *marshalError rather than bytes that would
 // load differently.
 func Marshal(c *Cassette) ([]byte, error) { return marshal(c, false) }
 
@@ -260,7 +256,7 @@ func render(ins []*Interaction, raw, readable bool) ([]byte, error) {
 			json bool
 		}{
 			{"request", ins[k].Request.Body, !raw && isJSONRequest(&ins[k].Request)},
-			{"response", ins[k].Response.Body, !raw && ins[k].Response.Headers.Get("Content-Encoding") == "" && IsJSON(ins[k].Response.Headers)},
+			{"response", ins[k].Response.Body, !raw && ins[k].Response.Headers.Get("Content-Encoding") == "" && httpbody.IsJSON(ins[k].Response.Headers)},
 		} {
 			m := mapValue(item, part.key)
 			n := mapValue(m, "body")
@@ -359,14 +355,14 @@ func mapValue(m *yaml.Node, key string) *yaml.Node {
 	return nil
 }
 
-// MarshalError reports a cassette that would not read back as it is.
-type MarshalError struct {
+// marshalError reports a cassette that would not read back as it is.
+type marshalError struct {
 	Interaction int    // the first interaction that would change
 	Field       string // what would change
 }
 
 // Error names the interaction and the field that would change.
-func (e *MarshalError) Error() string {
+func (e *marshalError) Error() string {
 	return fmt.Sprintf("cassettes: marshal: interaction %d %s would not read back unchanged from YAML", e.Interaction, e.Field)
 }
 
@@ -377,21 +373,21 @@ func verifyRoundTrip(data []byte, ins []*Interaction) error {
 		return err
 	}
 	if len(back.Interactions) != len(ins) {
-		return &MarshalError{Interaction: len(back.Interactions), Field: "count"}
+		return &marshalError{Interaction: len(back.Interactions), Field: "count"}
 	}
 	for k, b := range back.Interactions {
 		a := ins[k]
 		switch {
 		case a.Request.Body != b.Request.Body:
-			return &MarshalError{Interaction: k, Field: "request body"}
+			return &marshalError{Interaction: k, Field: "request body"}
 		case a.Response.Body != b.Response.Body:
-			return &MarshalError{Interaction: k, Field: "response body"}
+			return &marshalError{Interaction: k, Field: "response body"}
 		case a.Request.URL != b.Request.URL || a.Request.Method != b.Request.Method:
-			return &MarshalError{Interaction: k, Field: "request method or url"}
+			return &marshalError{Interaction: k, Field: "request method or url"}
 		case !sameHeaders(a.Request.Headers, b.Request.Headers):
-			return &MarshalError{Interaction: k, Field: "request headers"}
+			return &marshalError{Interaction: k, Field: "request headers"}
 		case !sameHeaders(a.Response.Headers, b.Response.Headers):
-			return &MarshalError{Interaction: k, Field: "response headers"}
+			return &marshalError{Interaction: k, Field: "response headers"}
 		}
 	}
 	return nil
@@ -419,145 +415,11 @@ var (
 	rename   = os.Rename
 )
 
-// writeAtomic writes data to path through a temporary file in the same
-// directory, synced and then renamed over path, so that readers see the
-// old file or the new one, never a part of either.
-func writeAtomic(path string, data []byte) (err error) {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	removeStaleTemps(path)
-	tmp, err := os.CreateTemp(dir, tempPrefix(path)+strconv.Itoa(os.Getpid())+"-*")
-	if err != nil {
-		return err
-	}
-	liveTemps.Store(tmp.Name(), true)
-	defer liveTemps.Delete(tmp.Name())
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err := tmp.Write(data); err != nil {
-		return err
-	}
-	if err := syncFile(tmp); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	mode := fs.FileMode(0o644)
-	if st, err := os.Stat(path); err == nil {
-		mode = st.Mode().Perm()
-	}
-	if err := os.Chmod(tmp.Name(), mode); err != nil {
-		return err
-	}
-	if err := rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync() // best effort: make the rename itself durable
-		d.Close()
-	}
-	return nil
-}
-
-// A save writes "." + the cassette's name + ".tmp-" + the saving process's
-// id + "-" + random digits beside the cassette, and renames it over the
-// cassette. A process killed mid-save (kill -9) leaves that file behind;
-// the next save of the same cassette removes it (see removeStaleTemps).
-
-// tempPrefix is the start of every temporary file name of path's saves.
-func tempPrefix(path string) string { return "." + filepath.Base(path) + ".tmp-" }
-
-// liveTemps holds the temporary files this process is writing now.
-var liveTemps sync.Map
-
-// staleAge is the age after which a temporary file whose writer cannot be
-// identified (an older llmvcr named them without the process id) or
-// checked is taken to be left over: a save takes well under a second.
-const staleAge = time.Hour
-
-// removeStaleTemps removes the temporary files that earlier saves of path
-// left behind, and only those: the name must be path's prefix followed
-// by "<pid>-<digits>" (or, from older versions, "<digits>") and a regular
-// file. One named with this process's id is stale unless a save of this
-// process is writing it now; one named with another process's id is stale
-// once that process has ended (a process that still runs, or a pid reused
-// by another, keeps it until it is an hour old); one without a process id
-// is stale after an hour. Errors are ignored: this is housekeeping.
-func removeStaleTemps(path string) {
-	dir, prefix := filepath.Dir(path), tempPrefix(path)
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return
-	}
-	for _, e := range ents {
-		name := e.Name()
-		rest, ok := strings.CutPrefix(name, prefix)
-		if !ok || !e.Type().IsRegular() {
-			continue
-		}
-		full := filepath.Join(dir, name)
-		if staleTemp(full, rest, e) {
-			os.Remove(full)
-		}
-	}
-}
-
-// staleTemp decides for one temporary file whose name ends in rest.
-func staleTemp(full, rest string, e fs.DirEntry) bool {
-	pidText, random, hasPid := strings.Cut(rest, "-")
-	if !allDigits(pidText) || (hasPid && !allDigits(random)) {
-		return false // not a name a save writes
-	}
-	old := false
-	if info, err := e.Info(); err == nil {
-		old = time.Since(info.ModTime()) > staleAge
-	}
-	if !hasPid {
-		return old // an older llmvcr's name: no process to ask
-	}
-	pid, err := strconv.Atoi(pidText)
-	switch {
-	case err != nil:
-		return old
-	case pid == os.Getpid():
-		_, live := liveTemps.Load(full)
-		return !live
-	}
-	return old || processGone(pid)
-}
-
-func allDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
-}
-
-// processGone reports whether no process with this id runs on this
-// machine. When that cannot be told, it reports false.
-func processGone(pid int) bool {
-	if pid <= 0 {
-		return false
-	}
-	p, err := os.FindProcess(pid)
-	if err != nil {
-		// Windows: OpenProcess fails with ERROR_INVALID_PARAMETER for an id
-		// that no process has. Elsewhere FindProcess does not fail so.
-		return runtime.GOOS == "windows" && errors.Is(err, syscall.Errno(87))
-	}
-	defer p.Release()
-	// Unix: signal 0 checks the process exists; an ended one gives
-	// os.ErrProcessDone. (Windows cannot send it: the process runs.)
-	return errors.Is(p.Signal(syscall.Signal(0)), os.ErrProcessDone)
+// writeAtomic writes data to path atomically through the hooks above
+// (see atomicfile, which also removes the temporary files of saves killed
+// mid-write).
+func writeAtomic(path string, data []byte) error {
+	return atomicfile.Writer{Sync: syncFile, Rename: rename}.Write(path, data)
 }
 
 // Request is a recorded request (go-vcr v3's type).
@@ -567,7 +429,7 @@ type Request = cassette.Request
 type Response = cassette.Response
 
 // Save scrubs the cassette and writes it atomically to c.Path: compressed
-// bodies are decoded (WithRawBodies turns that off, and the indenting of
+// bodies are decoded (withRawBodies turns that off, and the indenting of
 // JSON in the file), secrets are scrubbed (see Scrubber), the result is
 // scanned for any configured secret value, and only then is a temporary
 // file in the same directory written, synced and renamed over the old
@@ -627,7 +489,7 @@ func (c *Cassette) save(s *Scrubber, raw bool) error {
 	if err != nil {
 		return &SaveError{Path: c.Path, Err: err}
 	}
-	if s.CheckBytes(data) {
+	if s.checkBytes(data) {
 		return &SecretLeakError{Path: c.Path, Where: "the serialised cassette"}
 	}
 	if err := writeAtomic(c.Path, data); err != nil {

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"errors"
 	"fmt"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"io/fs"
 	"net/http"
 	"os"
@@ -282,12 +283,12 @@ func TestSplitJoinSSE(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var evs []Event
+			var evs []httpbody.Event
 			for k, r := range tt.raw {
-				evs = append(evs, Event{Offset: time.Duration(k) * 125 * time.Millisecond, Raw: []byte(r)})
+				evs = append(evs, httpbody.Event{Offset: time.Duration(k) * 125 * time.Millisecond, Raw: []byte(r)})
 			}
-			stored := MarkSSE(evs)
-			got, err := SplitSSE(stored)
+			stored := httpbody.MarkSSE(evs)
+			got, err := httpbody.SplitSSE(stored)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -299,15 +300,15 @@ func TestSplitJoinSSE(t *testing.T) {
 					t.Errorf("event %d = %+v, want raw %q offset %v", k, got[k], tt.raw[k], evs[k].Offset)
 				}
 			}
-			if j := string(JoinSSE(got)); j != strings.Join(tt.raw, "") {
+			if j := string(httpbody.JoinSSE(got)); j != strings.Join(tt.raw, "") {
 				t.Errorf("joined %q", j)
 			}
-			if s, _ := StripTiming(stored); s != strings.Join(tt.raw, "") {
-				t.Errorf("StripTiming = %q", s)
+			if s, _ := httpbody.StripTiming(stored); s != strings.Join(tt.raw, "") {
+				t.Errorf("httpbody.StripTiming = %q", s)
 			}
 		})
 	}
-	if _, err := SplitSSE(TimingPrefix + "abc\ndata: x\n\n"); err == nil {
+	if _, err := httpbody.SplitSSE(httpbody.TimingPrefix + "abc\ndata: x\n\n"); err == nil {
 		t.Error("bad timing line accepted")
 	}
 }
@@ -470,7 +471,7 @@ func TestDrift(t *testing.T) {
 func TestDriftStreams(t *testing.T) {
 	mk := func(content string, off time.Duration) *Cassette {
 		c := New("x.yaml")
-		i := jsonInteraction(chatURL, `{}`, MarkSSE([]Event{
+		i := jsonInteraction(chatURL, `{}`, httpbody.MarkSSE([]httpbody.Event{
 			{Offset: 0, Raw: []byte(`data: {"id":"a` + content + `","choices":[{"delta":{"content":"` + content + `"}}]}` + "\n\n")},
 			{Offset: off, Raw: []byte("data: [DONE]\n\n")},
 		}))
@@ -534,15 +535,15 @@ func TestReadBody(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r, _ := http.NewRequest("POST", chatURL, strings.NewReader(tt.body))
 			r.ContentLength = tt.length
-			got, err := ReadBody(r)
+			got, err := httpbody.ReadBody(r)
 			if err != nil || string(got) != tt.body {
-				t.Errorf("ReadBody = %q, %v", got, err)
+				t.Errorf("httpbody.ReadBody = %q, %v", got, err)
 			}
 			r, _ = http.NewRequest("POST", chatURL, strings.NewReader(tt.body))
 			r.ContentLength = tt.length
-			got, err = AppendBody([]byte("x"), r)
+			got, err = httpbody.AppendBody([]byte("x"), r)
 			if err != nil || string(got) != "x"+tt.body {
-				t.Errorf("AppendBody = %q, %v", got, err)
+				t.Errorf("httpbody.AppendBody = %q, %v", got, err)
 			}
 		})
 	}

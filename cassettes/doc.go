@@ -9,6 +9,34 @@
 //	for _, f := range cassettes.Lint(c) { fmt.Println(f) }
 //	fmt.Print(cassettes.Drift(old, c))
 //
+// # go-vcr: the file format, not the recorder
+//
+// llmvcr uses go-vcr v3 (gopkg.in/dnaeon/go-vcr.v3) as its file format
+// only: Interaction, Request and Response are go-vcr's cassette types
+// and Version is its format 2, so every cassette Save writes is loadable
+// by go-vcr's cassette.Load (a test checks it). Recording and replaying do
+// not go through go-vcr's recorder: replay's session is its own
+// http.RoundTripper, because llmvcr needs what that recorder does not
+// offer: scrubbing and a secret scan before anything is written, JSON-aware
+// matching with a report of the closest recording, event-stream timing,
+// and atomic saves that never replace a good cassette by a worse one.
+// Keeping go-vcr to the format gives one simple truth: go-vcr users can
+// read our files, and our behaviour is ours alone.
+//
+// # Errors that say "do not retry"
+//
+// A miss (*MissError) or an ambiguity (*AmbiguousError) gets the same
+// answer however often the request is sent, so both have a Retryable
+// method that reports false. That method is the one contract between
+// cassettes, replay (which returns such errors from its transport) and
+// groq (whose client retries failed requests): the named interface is
+// internal/retry.Retryable, which each of them can import without an
+// import running the wrong way (llm imports nothing of ours and stays
+// provider- and transport-neutral; groq and cassettes import internal
+// packages; replay must not import groq). It is internal because no user
+// needs to implement it: an error without the method is retried, as any
+// transport error is.
+//
 // # What a saved cassette looks like
 //
 // Save makes bodies readable and safe before writing:
@@ -22,12 +50,12 @@
 //     with an *UnscannableError naming the interaction (a body cut short
 //     is scanned as far as it decodes).
 //   - Event streams (text/event-stream) keep the server's exact bytes, with
-//     one timing line before each event, ": llmvcr-t=<seconds>\n" (see
-//     TimingPrefix). These are SSE comments, so even a client that saw them
+//     one timing line before each event, ": llmvcr-t=<seconds>\n" (the
+//     seconds since the response headers). These are SSE comments, so even a client that saw them
 //     would ignore them, but replay strips them: clients get the original
-//     bytes. SplitSSE, JoinSSE and MarkSSE convert between the two forms.
+//     bytes.
 //   - A stream that broke while it was recorded keeps the bytes that
-//     arrived and a StreamErrorHeader response header.
+//     arrived and an X-Llmvcr-Stream-Error response header.
 //   - Secrets are scrubbed (see Scrubber): Authorization of any scheme,
 //     API-key headers, cookies, API-key and token query parameters, user
 //     information in URLs, tokens in a Location, and the literal value of
@@ -46,7 +74,7 @@
 //     the events. Then every body, URL and header is searched once more in
 //     all those forms; if a secret is still there, Save fails with a
 //     *SecretLeakError that names the interaction (and the events) but
-//     does not contain it. A configured value shorter than MinSecretLen is
+//     does not contain it. A configured value shorter than 16 bytes is
 //     used on whole header and parameter values only (see WithLogf).
 //   - The file is written atomically: a temporary file in the same
 //     directory, synced, then renamed over the old one. A failed or
@@ -82,5 +110,6 @@
 // new one field by field, keeping volatile fields (ids, timestamps,
 // timings) apart. Lint finds leftover secrets, bodies that do not parse as
 // their Content-Type says, unsupported versions, and duplicate or
-// unreachable interactions.
+// unreachable interactions, and the credential keys of JSON request
+// bodies ("authorization", "api_key", ...) whose values are not redacted.
 package cassettes

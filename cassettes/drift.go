@@ -2,6 +2,7 @@ package cassettes
 
 import (
 	"fmt"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"io"
 	"net/http"
 	"regexp"
@@ -101,25 +102,25 @@ type driftConfig struct {
 	headers map[string]bool
 }
 
-// DefaultVolatileKeys are JSON object keys whose values are expected to
+// defaultVolatileKeys are JSON object keys whose values are expected to
 // differ between two recordings of the same exchange.
-var DefaultVolatileKeys = []string{
+var defaultVolatileKeys = []string{
 	"id", "created", "system_fingerprint", "seed",
 	"queue_time", "prompt_time", "completion_time", "total_time",
 }
 
-// DefaultVolatileHeaders are response and request headers expected to
+// defaultVolatileHeaders are response and request headers expected to
 // differ between two recordings.
-var DefaultVolatileHeaders = []string{
+var defaultVolatileHeaders = []string{
 	"Date", "Content-Length", "Cf-Ray", "X-Request-Id", "Set-Cookie", "Age", "Etag",
 	"X-Ratelimit-Remaining-Requests", "X-Ratelimit-Remaining-Tokens",
 	"X-Ratelimit-Reset-Requests", "X-Ratelimit-Reset-Tokens",
 	"Retry-After", "Via", "Server-Timing",
 }
 
-// VolatileKeys adds JSON object keys to treat as volatile, wherever they
+// volatileKeys adds JSON object keys to treat as volatile, wherever they
 // occur in a body.
-func VolatileKeys(keys ...string) DriftOption {
+func volatileKeys(keys ...string) DriftOption {
 	return func(c *driftConfig) {
 		for _, k := range keys {
 			c.keys[k] = true
@@ -127,8 +128,8 @@ func VolatileKeys(keys ...string) DriftOption {
 	}
 }
 
-// VolatileHeaders adds header names to treat as volatile.
-func VolatileHeaders(names ...string) DriftOption {
+// volatileHeaders adds header names to treat as volatile.
+func volatileHeaders(names ...string) DriftOption {
 	return func(c *driftConfig) {
 		for _, k := range names {
 			c.headers[http.CanonicalHeaderKey(k)] = true
@@ -145,8 +146,8 @@ func VolatileHeaders(names ...string) DriftOption {
 // such rather than left out.
 func Drift(old, cur *Cassette, opts ...DriftOption) *DriftReport {
 	cfg := driftConfig{keys: map[string]bool{}, headers: map[string]bool{}}
-	VolatileKeys(DefaultVolatileKeys...)(&cfg)
-	VolatileHeaders(DefaultVolatileHeaders...)(&cfg)
+	volatileKeys(defaultVolatileKeys...)(&cfg)
+	volatileHeaders(defaultVolatileHeaders...)(&cfg)
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -273,7 +274,7 @@ func (cfg *driftConfig) bodyChanges(h http.Header, a, b string) []Change {
 	var va, vb any
 	var okA, okB bool
 	prefix := ""
-	if IsSSE(h) || strings.Contains(a, TimingPrefix) {
+	if httpbody.IsSSE(h) || strings.Contains(a, httpbody.TimingPrefix) {
 		va, okA = sseValues(a)
 		vb, okB = sseValues(b)
 		prefix = "events"
@@ -283,8 +284,8 @@ func (cfg *driftConfig) bodyChanges(h http.Header, a, b string) []Change {
 	}
 	if !okA || !okB {
 		if prefix == "events" {
-			sa, _ := StripTiming(a)
-			sb, _ := StripTiming(b)
+			sa, _ := httpbody.StripTiming(a)
+			sb, _ := httpbody.StripTiming(b)
 			if sa == sb {
 				return nil // only the timing changed
 			}
@@ -324,7 +325,7 @@ func (cfg *driftConfig) volatilePath(p string) bool {
 // sseValues decodes a stream body into the list of its events' data, each
 // parsed as JSON when it is JSON.
 func sseValues(body string) (any, bool) {
-	body, err := StripTiming(body)
+	body, err := httpbody.StripTiming(body)
 	if err != nil {
 		return nil, false
 	}

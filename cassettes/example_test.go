@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/llmvcr/llmvcr/cassettes"
 )
@@ -41,25 +40,4 @@ func ExampleIndex_Match() {
 	// 200 <nil>
 	// the request body differs from every recording
 	// messages[1].content: recorded "hello", got "bye"
-}
-
-func ExampleSplitSSE() {
-	stored := cassettes.MarkSSE([]cassettes.Event{
-		{Offset: 0, Raw: []byte("data: {\"n\":1}\n\n")},
-		{Offset: 250 * time.Millisecond, Raw: []byte("data: [DONE]\n\n")},
-	})
-	fmt.Print(stored)
-	events, _ := cassettes.SplitSSE(stored)
-	for _, e := range events {
-		fmt.Printf("%v %q\n", e.Offset, e.Raw)
-	}
-	// Output:
-	// : llmvcr-t=0.000000
-	// data: {"n":1}
-	//
-	// : llmvcr-t=0.250000
-	// data: [DONE]
-	//
-	// 0s "data: {\"n\":1}\n\n"
-	// 250ms "data: [DONE]\n\n"
 }

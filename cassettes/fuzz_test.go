@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"net/http"
 	"os"
 	"strings"
@@ -51,8 +52,8 @@ func FuzzParse(f *testing.F) {
 			if i.Request.Method == "" || i.Request.URL == "" || i.Response.Code < 100 {
 				t.Fatalf("interaction %d loaded without a method, URL or status code", n)
 			}
-			if IsSSE(i.Response.Headers) {
-				if _, err := SplitSSE(i.Response.Body); err != nil {
+			if httpbody.IsSSE(i.Response.Headers) {
+				if _, err := httpbody.SplitSSE(i.Response.Body); err != nil {
 					t.Fatalf("interaction %d's stream loaded but does not split: %v", n, err)
 				}
 			}
@@ -171,19 +172,19 @@ func FuzzSplitSSE(f *testing.F) {
 	f.Add(": llmvcr-t=0.5\ndata: a\r\n\r\n")
 	f.Add("data: a\r\rdata: partial")
 	f.Fuzz(func(t *testing.T, body string) {
-		evs, err := SplitSSE(body)
+		evs, err := httpbody.SplitSSE(body)
 		if err != nil {
 			return
 		}
-		if !strings.Contains(body, TimingPrefix) && string(JoinSSE(evs)) != body {
-			t.Fatalf("split/join lost bytes: %q -> %q", body, JoinSSE(evs))
+		if !strings.Contains(body, httpbody.TimingPrefix) && string(httpbody.JoinSSE(evs)) != body {
+			t.Fatalf("split/join lost bytes: %q -> %q", body, httpbody.JoinSSE(evs))
 		}
-		again, err := SplitSSE(MarkSSE(evs))
+		again, err := httpbody.SplitSSE(httpbody.MarkSSE(evs))
 		if err != nil {
 			t.Fatalf("marked stream does not split: %v", err)
 		}
-		if !bytes.Equal(JoinSSE(again), JoinSSE(evs)) {
-			t.Fatalf("mark/split changed bytes: %q", JoinSSE(evs))
+		if !bytes.Equal(httpbody.JoinSSE(again), httpbody.JoinSSE(evs)) {
+			t.Fatalf("mark/split changed bytes: %q", httpbody.JoinSSE(evs))
 		}
 	})
 }
@@ -205,7 +206,7 @@ func FuzzBodyRoundTrip(f *testing.F) {
 		switch {
 		case sse:
 			i.Response.Headers.Set("Content-Type", "text/event-stream")
-			if _, err := SplitSSE(body); err != nil {
+			if _, err := httpbody.SplitSSE(body); err != nil {
 				return // Load refuses it, as it should
 			}
 		case !isJSON:

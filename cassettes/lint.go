@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"io/fs"
 	"net/http"
 	"net/url"
@@ -55,8 +56,9 @@ func LintFile(path string, opts ...Option) ([]Finding, error) {
 // pieces across its events, and by name: every header and parameter that
 // Save redacts (Authorization of any scheme, Proxy-Authorization,
 // X-Api-Key, Cookie, Set-Cookie, key= and token= parameters, user:pass@
-// in a URL, a Location carrying a token) is a finding when its value is
-// not redacted. It also finds bodies that do not parse as their
+// in a URL, a Location carrying a token, a credential key of a JSON
+// request body such as "authorization" or "api_key") is a finding when
+// its value is not redacted. It also finds bodies that do not parse as their
 // Content-Type says (JSON, event streams whose data is neither JSON nor
 // [DONE]), duplicate
 // interactions (same request and same response), and unreachable ones (a
@@ -110,36 +112,36 @@ func Lint(c *Cassette, opts ...Option) []Finding {
 // decodedBody is the body decoded from its Content-Encoding as far as it
 // decodes, followed by the bytes as written, so a scan sees both.
 func decodedBody(h map[string][]string, body string) string {
-	enc := contentEncoding(httpHeader(h))
+	enc := httpbody.ContentEncoding(httpHeader(h))
 	if enc == "" {
 		return body
 	}
-	dec, _ := decode(enc, []byte(body))
+	dec, _ := httpbody.Decode(enc, []byte(body))
 	return string(dec) + "\n" + body
 }
 
 func bodyProblem(h map[string][]string, body string) string {
 	hh := httpHeader(h)
 	if enc := hh.Get("Content-Encoding"); enc != "" && enc != "identity" {
-		if _, err := decode(strings.ToLower(enc), []byte(body)); err != nil && err != errUnsupportedEncoding {
-			return fmt.Sprintf("does not decode as Content-Encoding %s", enc)
+		if _, err := httpbody.Decode(strings.ToLower(enc), []byte(body)); err != nil && err != httpbody.ErrUnsupportedEncoding {
+			return fmt.Sprintf("does not httpbody.Decode as Content-Encoding %s", enc)
 		}
 		return ""
 	}
 	switch {
-	case IsJSON(hh):
+	case httpbody.IsJSON(hh):
 		if strings.TrimSpace(body) != "" && !json.Valid([]byte(body)) {
 			return "is not valid JSON although Content-Type says JSON"
 		}
-	case IsSSE(hh):
-		evs, err := SplitSSE(body)
+	case httpbody.IsSSE(hh):
+		evs, err := httpbody.SplitSSE(body)
 		if err != nil {
 			return "is not a valid event stream: " + err.Error()
 		}
 		for k, e := range evs {
 			v, ok := sseValues(string(e.Raw))
 			if !ok {
-				return fmt.Sprintf("event %d does not decode", k)
+				return fmt.Sprintf("event %d does not httpbody.Decode", k)
 			}
 			for _, d := range v.([]any) {
 				if s, isStr := d.(string); isStr && s != "[DONE]" {
@@ -172,6 +174,9 @@ func (s *Scrubber) secretFindings(i *Interaction) []string {
 				}
 			}
 		}
+	}
+	for _, k := range secrets.CredentialKeysLeft(i.Request.Body) {
+		out = append(out, fmt.Sprintf("request body key %q is not redacted", k))
 	}
 	for _, u := range []string{i.Request.URL, i.Request.RequestURI} {
 		for _, p := range s.eng.URLProblems(u) {
@@ -221,8 +226,8 @@ func (s *Scrubber) secretFindings(i *Interaction) []string {
 		body  string
 	}{{"request body", i.Request.Headers, i.Request.Body}, {"response body", i.Response.Headers, i.Response.Body}} {
 		body := p.body
-		if contentEncoding(p.h) != "" {
-			dec, _ := decode(contentEncoding(p.h), []byte(body))
+		if httpbody.ContentEncoding(p.h) != "" {
+			dec, _ := httpbody.Decode(httpbody.ContentEncoding(p.h), []byte(body))
 			body = string(dec)
 		}
 		if !isStream(p.h, body) {

@@ -4,15 +4,18 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"net/http"
 	"reflect"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/llmvcr/llmvcr/internal/jsonpath"
+	"github.com/llmvcr/llmvcr/internal/jsonvalue"
+	"github.com/llmvcr/llmvcr/internal/retry"
 )
 
 // MatchOption configures an Index.
@@ -20,10 +23,11 @@ type MatchOption func(*matchConfig)
 
 type matchConfig struct {
 	headers  []string
-	ignore   []jsonPath
+	ignore   []jsonpath.Pattern
 	ignoreSs []string
 	scrub    *Scrubber
 	repeat   bool
+	err      error // the first malformed IgnoreJSONPaths path
 }
 
 // MatchHeaders makes the named request headers part of a match (by
@@ -37,16 +41,21 @@ func MatchHeaders(names ...string) MatchOption {
 }
 
 // IgnoreJSONPaths leaves the given paths of JSON request bodies out of a
-// match. A path is dot-separated object keys with [n] or [*] for array
-// elements: "seed", "messages[*].tool_call_id", "tools[0].function.strict".
-// Malformed paths are ignored.
+// match. A path is written as assert's IgnorePaths and failure messages
+// write it: "seed", "messages[*].tool_call_id", "tools[0].function.strict",
+// "**.x_groq", `metadata["a.b"]`. A malformed path makes NewIndex fail.
 func IgnoreJSONPaths(paths ...string) MatchOption {
 	return func(c *matchConfig) {
 		for _, p := range paths {
-			if jp, ok := parseJSONPath(p); ok {
-				c.ignore = append(c.ignore, jp)
-				c.ignoreSs = append(c.ignoreSs, p)
+			jp, err := jsonpath.Parse(p)
+			if err != nil {
+				if c.err == nil {
+					c.err = fmt.Errorf("cassettes: IgnoreJSONPaths: %w", err)
+				}
+				continue
 			}
+			c.ignore = append(c.ignore, jp)
+			c.ignoreSs = append(c.ignoreSs, p)
 		}
 	}
 }
@@ -121,7 +130,18 @@ func (q *queue) take(repeat bool) *entry {
 	return e
 }
 
-// NewIndex indexes the cassette's interactions for matching.
+// CheckMatchOptions returns the first malformed IgnoreJSONPaths path
+// among opts as an error, so that a session can refuse it at its start.
+func CheckMatchOptions(opts ...MatchOption) error {
+	var c matchConfig
+	for _, o := range opts {
+		o(&c)
+	}
+	return c.err
+}
+
+// NewIndex indexes the cassette's interactions for matching. With a
+// malformed IgnoreJSONPaths path, every Match returns that error.
 func NewIndex(c *Cassette, opts ...MatchOption) *Index {
 	x := &Index{
 		path:  c.Path,
@@ -163,7 +183,7 @@ func (x *Index) add(i *Interaction) *entry {
 		inner = map[string]*queue{}
 		x.exact[head] = inner
 	}
-	inner[CompactJSON(body)] = q // unchanged when not JSON
+	inner[httpbody.CompactJSON(body)] = q // unchanged when not JSON
 	inner[body] = q
 	return e
 }
@@ -224,106 +244,33 @@ func (x *Index) canonical(body []byte) string {
 // strings hold U+FFFD is matched by its exact (compacted) bytes instead,
 // without ignored paths. No canonical JSON form equals such bytes, or a
 // body that is not JSON.
-func canonicalBody(body []byte, ignore []jsonPath) string {
+func canonicalBody(body []byte, ignore []jsonpath.Pattern) string {
 	v, ok := parseJSON(body)
 	if !ok {
 		return string(body)
 	}
 	for _, p := range ignore {
-		v = p.remove(v)
+		v = p.Remove(v)
 	}
 	b, err := json.Marshal(normNumbers(v))
 	if err != nil {
 		return string(body)
 	}
 	if bytes.Contains(b, []byte("\uFFFD")) || bytes.Contains(b, []byte(`\ufffd`)) {
-		return CompactJSON(string(body))
+		return httpbody.CompactJSON(string(body))
 	}
 	return string(b)
 }
 
 // normNumbers replaces every number of a decoded JSON value (decoded with
-// UseNumber) with its canonical text (see normNumber), in place.
+// UseNumber) with its canonical text (jsonvalue.CanonicalNumber), in place.
 func normNumbers(v any) any {
-	switch t := v.(type) {
-	case json.Number:
-		return json.Number(normNumber(string(t)))
-	case map[string]any:
-		for k, e := range t {
-			t[k] = normNumbers(e)
-		}
-	case []any:
-		for n, e := range t {
-			t[n] = normNumbers(e)
-		}
-	}
-	return v
-}
-
-// normNumber returns one text for every spelling of the same JSON number
-// ("1", "1.0", "10e-1" -> "1e0"; "100", "1e2" -> "1e2"): the significant
-// digits, without leading or trailing zeros, and a decimal exponent. It is
-// exact (no rounding: the digits are kept as text), and works on the
-// literal rather than on math/big values, so that a hostile exponent
-// (1e999999999) costs nothing. A literal it cannot read is returned as it
-// is.
-func normNumber(lit string) string {
-	s := lit
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	mant, expText, hasExp := strings.Cut(strings.ToLower(s), "e")
-	intPart, frac, _ := strings.Cut(mant, ".")
-	var exp int64
-	if hasExp {
-		e, err := strconv.ParseInt(strings.TrimPrefix(expText, "+"), 10, 64)
-		if err != nil || e > 1<<50 || e < -(1<<50) {
-			return lit
-		}
-		exp = e
-	}
-	digits := strings.TrimLeft(intPart+frac, "0")
-	exp -= int64(len(frac))
-	if digits == "" {
-		return "0"
-	}
-	for strings.HasSuffix(digits, "0") {
-		digits = digits[:len(digits)-1]
-		exp++
-	}
-	for _, c := range digits {
-		if c < '0' || c > '9' {
-			return lit
-		}
-	}
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	b.WriteByte(digits[0])
-	if len(digits) > 1 {
-		b.WriteByte('.')
-		b.WriteString(digits[1:])
-	}
-	b.WriteByte('e')
-	b.WriteString(strconv.FormatInt(exp+int64(len(digits)-1), 10))
-	return b.String()
+	return jsonvalue.MapNumbers(v, func(n json.Number) any { return json.Number(jsonvalue.CanonicalNumber(string(n))) })
 }
 
 func parseJSON(body []byte) (any, bool) {
-	t := bytes.TrimSpace(body)
-	if len(t) == 0 {
-		return nil, false
-	}
-	dec := json.NewDecoder(bytes.NewReader(t))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, false
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, false
-	}
-	return v, true
+	v, err := jsonvalue.Decode(body)
+	return v, err == nil
 }
 
 // Match returns the recorded interaction for the request, whose body the
@@ -332,9 +279,12 @@ func parseJSON(body []byte) (any, bool) {
 // recordings it matches cannot be told apart (they were made for requests
 // that differed only in scrubbed text), an *AmbiguousError.
 func (x *Index) Match(r *http.Request, body []byte) (*Interaction, error) {
+	if x.cfg.err != nil {
+		return nil, x.cfg.err
+	}
 	url := x.cfg.scrub.ScrubURL(r.URL.String())
 	head := x.headKey(r.Method, url, r.Header)
-	body = DecodeRequestBody(r.Header, body) // Save stores it decoded
+	body = httpbody.DecodeRequestBody(r.Header, body) // Save stores it decoded
 	// The bytes of a recording (which, saved, hold no secret) need no
 	// scrubbing: look them up first. Then the scrubbed bytes.
 	if e, found, err := x.takeExact(head, body, r.Method, url); found || err != nil {
@@ -396,13 +346,14 @@ func (e *AmbiguousError) Error() string {
 		e.Path, e.Method, e.URL, strings.Trim(fmt.Sprint(e.Interactions), "[]"))
 }
 
-// Retryable reports false: asking again gets the same answer.
+// Retryable reports false: asking again gets the same answer (see
+// internal/retry: groq's client does not retry it).
 func (e *AmbiguousError) Retryable() bool { return false }
 
 // indistinctHeader marks, in a saved request, a recording made for a
 // request that differed from another recording's only in text that Save
 // scrubbed (see AmbiguousError). Save sets it; the Index reads it.
-const indistinctHeader = HeaderPrefix + "Indistinct"
+const indistinctHeader = httpbody.HeaderPrefix + "Indistinct"
 
 // takeExact answers a request whose body bytes are those of a recording,
 // from the queue of that recording's canonical form, without parsing.
@@ -513,7 +464,7 @@ func (x *Index) miss(method, url string, head headKey, canon string, body []byte
 		// Ignored paths are left out of the request too: they neither
 		// choose the closest recording nor show in the differences.
 		for _, p := range x.cfg.ignore {
-			got = p.remove(got)
+			got = p.Remove(got)
 		}
 	}
 	best, bestScore := (*entry)(nil), 0
@@ -532,7 +483,7 @@ func (x *Index) miss(method, url string, head headKey, canon string, body []byte
 		var paths []string
 		if rec, ok := parseJSON([]byte(e.i.Request.Body)); ok && gotJSON {
 			for _, p := range x.cfg.ignore {
-				rec = p.remove(rec)
+				rec = p.Remove(rec)
 			}
 			paths = diffPaths(rec, got, x.cfg.scrub)
 			score += 10 * len(paths)
@@ -557,7 +508,7 @@ func (x *Index) miss(method, url string, head headKey, canon string, body []byte
 	}
 	if rec, ok := parseJSON([]byte(rq.Body)); ok && gotJSON {
 		for _, p := range x.cfg.ignore {
-			rec = p.remove(rec)
+			rec = p.Remove(rec)
 		}
 		s := x.cfg.scrub
 		me.Diff = limitLines(s.ScrubString(cmp.Diff(s.scrubValue(rec), s.scrubValue(got))), maxDiffLines)
@@ -625,7 +576,7 @@ func (s *Scrubber) containsBytes(b []byte) bool {
 			return true
 		}
 	}
-	return bytes.Contains(b, []byte("gsk_")) && groqKey.Match(b)
+	return s.contains(string(b))
 }
 
 // diffPaths lists the differences between two decoded JSON values by
@@ -634,13 +585,13 @@ func (s *Scrubber) containsBytes(b []byte) bool {
 // no part of a secret survives the cut.
 func diffPaths(rec, got any, s *Scrubber) []string {
 	var out []string
-	walkDiff("", rec, got, true, true, s, &out)
+	walkDiff(nil, rec, got, true, true, s, &out)
 	return out
 }
 
 const maxPaths = 50
 
-func walkDiff(path string, a, b any, okA, okB bool, s *Scrubber, out *[]string) {
+func walkDiff(path []jsonpath.Step, a, b any, okA, okB bool, s *Scrubber, out *[]string) {
 	if len(*out) >= maxPaths {
 		return
 	}
@@ -658,7 +609,7 @@ func walkDiff(path string, a, b any, okA, okB bool, s *Scrubber, out *[]string) 
 		}
 		return truncate(text, 120)
 	}
-	name := path
+	name := jsonpath.Format(path) // as IgnoreJSONPaths reads it
 	if name == "" {
 		name = "(body)"
 	}
@@ -679,11 +630,7 @@ func walkDiff(path string, a, b any, okA, okB bool, s *Scrubber, out *[]string) 
 				for _, k := range keys {
 					va, ina := ta[k]
 					vb, inb := tb[k]
-					p := k
-					if path != "" {
-						p = path + "." + k
-					}
-					walkDiff(p, va, vb, ina, inb, s, out)
+					walkDiff(append(path, jsonpath.Key(k)), va, vb, ina, inb, s, out)
 				}
 				return
 			}
@@ -697,13 +644,13 @@ func walkDiff(path string, a, b any, okA, okB bool, s *Scrubber, out *[]string) 
 					if n < len(tb) {
 						vb = tb[n]
 					}
-					walkDiff(path+"["+strconv.Itoa(n)+"]", va, vb, n < len(ta), n < len(tb), s, out)
+					walkDiff(append(path, jsonpath.Index(n)), va, vb, n < len(ta), n < len(tb), s, out)
 				}
 				return
 			}
 		}
 		if na, ok := a.(json.Number); ok {
-			if nb, ok := b.(json.Number); ok && normNumber(string(na)) == normNumber(string(nb)) {
+			if nb, ok := b.(json.Number); ok && jsonvalue.NumbersEqual(string(na), string(nb)) {
 				return // 1 and 1.0 are the same number
 			}
 		}
@@ -714,115 +661,8 @@ func walkDiff(path string, a, b any, okA, okB bool, s *Scrubber, out *[]string) 
 	*out = append(*out, fmt.Sprintf("%s: recorded %s, got %s", name, show(a, okA), show(b, okB)))
 }
 
-// jsonPath is a parsed IgnoreJSONPaths path.
-type jsonPath []pathSeg
-
-type pathSeg struct {
-	key   string
-	index int // -1: a key; -2: [*]; >= 0: [n]
-}
-
-func parseJSONPath(p string) (jsonPath, bool) {
-	var out jsonPath
-	for _, part := range strings.Split(p, ".") {
-		key, rest, _ := strings.Cut(part, "[")
-		if key != "" {
-			out = append(out, pathSeg{key: key, index: -1})
-		} else if rest == "" {
-			return nil, false
-		}
-		if rest == "" {
-			continue
-		}
-		for _, ix := range strings.Split("["+rest, "[")[1:] {
-			ix, ok := strings.CutSuffix(ix, "]")
-			if !ok {
-				return nil, false
-			}
-			if ix == "*" {
-				out = append(out, pathSeg{index: -2})
-				continue
-			}
-			n, err := strconv.Atoi(ix)
-			if err != nil || n < 0 {
-				return nil, false
-			}
-			out = append(out, pathSeg{index: n})
-		}
-	}
-	return out, len(out) > 0
-}
-
-// remove deletes the path from v (in place where possible) and returns v.
-func (p jsonPath) remove(v any) any {
-	if len(p) == 0 {
-		return v
-	}
-	s, rest := p[0], p[1:]
-	switch t := v.(type) {
-	case map[string]any:
-		if s.index != -1 {
-			return v
-		}
-		if len(rest) == 0 {
-			delete(t, s.key)
-		} else if c, ok := t[s.key]; ok {
-			t[s.key] = rest.remove(c)
-		}
-	case []any:
-		switch {
-		case s.index == -2:
-			if len(rest) == 0 {
-				return []any{}
-			}
-			for n := range t {
-				t[n] = rest.remove(t[n])
-			}
-		case s.index >= 0 && s.index < len(t):
-			if len(rest) == 0 {
-				t[s.index] = nil
-			} else {
-				t[s.index] = rest.remove(t[s.index])
-			}
-		}
-	}
-	return v
-}
-
-// ReadBody reads and closes a request's body, sized by its ContentLength
-// when known. A nil body gives nil.
-func ReadBody(r *http.Request) ([]byte, error) {
-	if r.Body == nil || r.Body == http.NoBody {
-		return nil, nil
-	}
-	var dst []byte
-	if r.ContentLength > 0 && r.ContentLength < 1<<30 {
-		dst = make([]byte, 0, r.ContentLength)
-	}
-	return AppendBody(dst, r)
-}
-
-// AppendBody is ReadBody appending to dst, so a caller can reuse buffers.
-// A nil body appends nothing and returns dst unchanged (possibly nil).
-func AppendBody(dst []byte, r *http.Request) ([]byte, error) {
-	if r.Body == nil || r.Body == http.NoBody {
-		return dst, nil
-	}
-	defer r.Body.Close()
-	if n := r.ContentLength; n > 0 && n < 1<<30 && int64(cap(dst)-len(dst)) < n {
-		dst = append(dst, make([]byte, n)...)[:len(dst)]
-	}
-	for {
-		if len(dst) == cap(dst) {
-			dst = append(dst, 0)[:len(dst)]
-		}
-		n, err := r.Body.Read(dst[len(dst):cap(dst)])
-		dst = dst[:len(dst)+n]
-		if err == io.EOF {
-			return dst, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-}
+// The errors a cassette miss gives tell a retrying client to stop.
+var (
+	_ retry.Retryable = (*MissError)(nil)
+	_ retry.Retryable = (*AmbiguousError)(nil)
+)

@@ -2,62 +2,13 @@ package cassettes
 
 import (
 	"bytes"
-	"compress/flate"
-	"compress/gzip"
-	"compress/zlib"
 	"encoding/json"
-	"fmt"
-	"io"
-	"mime"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"net/http"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 )
-
-// maxDecoded bounds a decompressed body, so a hostile or corrupt body can
-// not exhaust memory while a cassette is saved.
-const maxDecoded = 256 << 20
-
-// MediaType returns the lower-case media type of a Content-Type header
-// value ("application/json"), or "" when there is none.
-func MediaType(h http.Header) string {
-	ct := h.Get("Content-Type")
-	if ct == "" {
-		return ""
-	}
-	if isLowerToken(ct) {
-		return ct // the common case, "application/json": nothing to parse
-	}
-	mt, _, err := mime.ParseMediaType(ct)
-	if err != nil {
-		mt, _, _ = strings.Cut(ct, ";")
-		mt = strings.ToLower(strings.TrimSpace(mt))
-	}
-	return mt
-}
-
-func isLowerToken(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '/' || c == '-' || c == '+' || c == '.') {
-			return false
-		}
-	}
-	return true
-}
-
-// IsJSON reports whether the headers declare a JSON body
-// (application/json or any +json type).
-func IsJSON(h http.Header) bool {
-	mt := MediaType(h)
-	return mt == "application/json" || strings.HasSuffix(mt, "+json")
-}
-
-// IsSSE reports whether the headers declare a server-sent event stream.
-func IsSSE(h http.Header) bool {
-	return MediaType(h) == "text/event-stream"
-}
 
 // Readable rewrites an interaction's bodies for review, in place:
 // compressed bodies are decoded (see decodeBodies); JSON bodies are
@@ -77,7 +28,7 @@ func Readable(i *Interaction) error {
 			fixRequestLength(&i.Request)
 		}
 	}
-	if rs.Headers.Get("Content-Encoding") == "" && IsJSON(rs.Headers) {
+	if rs.Headers.Get("Content-Encoding") == "" && httpbody.IsJSON(rs.Headers) {
 		if b, ok := indentJSON(rs.Body); ok && b != rs.Body {
 			rs.Body = b
 			fixResponseLength(rs)
@@ -95,16 +46,16 @@ func Readable(i *Interaction) error {
 // when it cannot be scanned.
 func decodeBodies(i *Interaction) {
 	rs := &i.Response
-	if enc := contentEncoding(rs.Headers); enc != "" {
-		if dec, err := decode(enc, []byte(rs.Body)); err == nil {
+	if enc := httpbody.ContentEncoding(rs.Headers); enc != "" {
+		if dec, err := httpbody.Decode(enc, []byte(rs.Body)); err == nil {
 			rs.Body = string(dec)
 			rs.Headers.Del("Content-Encoding")
 			rs.Uncompressed = true
 			fixResponseLength(rs)
 		}
 	}
-	if enc := contentEncoding(i.Request.Headers); enc != "" {
-		if dec, err := decode(enc, []byte(i.Request.Body)); err == nil {
+	if enc := httpbody.ContentEncoding(i.Request.Headers); enc != "" {
+		if dec, err := httpbody.Decode(enc, []byte(i.Request.Body)); err == nil {
 			i.Request.Body = string(dec)
 			i.Request.Headers.Del("Content-Encoding")
 			fixRequestLength(&i.Request)
@@ -115,7 +66,7 @@ func decodeBodies(i *Interaction) {
 // isJSONRequest reports a request body that is JSON by its Content-Type,
 // or looks like JSON and has none.
 func isJSONRequest(rq *Request) bool {
-	return IsJSON(rq.Headers) || (rq.Headers.Get("Content-Type") == "" && looksJSON(rq.Body))
+	return httpbody.IsJSON(rq.Headers) || (rq.Headers.Get("Content-Type") == "" && looksJSON(rq.Body))
 }
 
 func looksJSON(s string) bool {
@@ -133,71 +84,6 @@ func indentJSON(s string) (string, bool) {
 	}
 	buf.WriteByte('\n')
 	return buf.String(), true
-}
-
-// CompactJSON returns the compact form of a JSON body (the bytes a typical
-// client sends), or the body unchanged when it is not JSON.
-func CompactJSON(s string) string {
-	var buf bytes.Buffer
-	if err := json.Compact(&buf, []byte(s)); err != nil {
-		return s
-	}
-	return buf.String()
-}
-
-var errUnsupportedEncoding = fmt.Errorf("unsupported content encoding")
-
-func decode(enc string, b []byte) ([]byte, error) {
-	var r io.Reader
-	switch enc {
-	case "gzip", "x-gzip":
-		zr, err := gzip.NewReader(bytes.NewReader(b))
-		if err != nil {
-			return nil, err
-		}
-		r = zr
-	case "deflate":
-		// HTTP "deflate" is zlib-wrapped; some servers send raw deflate.
-		if zr, err := zlib.NewReader(bytes.NewReader(b)); err == nil {
-			r = zr
-		} else {
-			r = flate.NewReader(bytes.NewReader(b))
-		}
-	default:
-		return nil, errUnsupportedEncoding
-	}
-	out, err := io.ReadAll(io.LimitReader(r, maxDecoded+1))
-	if err != nil {
-		return out, err // what decoded before the error, for a scan
-	}
-	if len(out) > maxDecoded {
-		return nil, fmt.Errorf("decoded body larger than %d bytes", maxDecoded)
-	}
-	return out, nil
-}
-
-// contentEncoding returns the lower-case Content-Encoding of a body, or ""
-// for none or identity.
-func contentEncoding(h http.Header) string {
-	enc := strings.ToLower(strings.TrimSpace(h.Get("Content-Encoding")))
-	if enc == "identity" {
-		return ""
-	}
-	return enc
-}
-
-// DecodeRequestBody returns a request body decoded from its
-// Content-Encoding (gzip or deflate), as Save stores it, or the body as it
-// is when it has no encoding or does not decode.
-func DecodeRequestBody(h http.Header, body []byte) []byte {
-	enc := contentEncoding(h)
-	if enc == "" {
-		return body
-	}
-	if dec, err := decode(enc, body); err == nil {
-		return dec
-	}
-	return body
 }
 
 func fixRequestLength(rq *Request) {
@@ -244,7 +130,7 @@ func present(body string, isJSON bool) presentation {
 	if isJSON {
 		core := strings.TrimRight(body, " \t\r\n")
 		tail := body[len(core):]
-		if ind, ok := indentJSON(core); ok && ind != body && CompactJSON(core) == core && !strings.Contains(tail, "\r") {
+		if ind, ok := indentJSON(core); ok && ind != body && httpbody.CompactJSON(core) == core && !strings.Contains(tail, "\r") {
 			text := strings.TrimSuffix(ind, "\n") + tail
 			if sent, _, ok := restoreForm(formCompactJSON, text); ok && sent == body {
 				p.text, p.form = text, formCompactJSON

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -265,7 +266,7 @@ func TestIdenticalRequestsInRecordedOrder(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				got = append(got, strings.Trim(strings.TrimPrefix(CompactJSON(i.Response.Body), `{"n":`), "}"))
+				got = append(got, strings.Trim(strings.TrimPrefix(httpbody.CompactJSON(i.Response.Body), `{"n":`), "}"))
 			}
 			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
 				t.Errorf("answered with recordings %v, want %v", got, tt.want)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"io"
 	"log"
 	"net/http"
@@ -26,23 +27,23 @@ const Redacted = secrets.Redacted
 // be changed, only added to (WithSecretEnv).
 func DefaultSecretEnv() []string { return secrets.DefaultEnv() }
 
-// DefaultSecretHeaders returns the header names whose values are always
+// defaultSecretHeaders returns the header names whose values are always
 // scrubbed (compared case-insensitively); names ending in -Api-Key,
 // -Token, -Secret or -Password are scrubbed too. It returns a new slice
-// each time; WithSecretHeaders adds names.
-func DefaultSecretHeaders() []string { return secrets.DefaultHeaders() }
+// each time; withSecretHeaders adds names.
+func defaultSecretHeaders() []string { return secrets.DefaultHeaders() }
 
-// DefaultSecretParams returns the URL query parameter names whose values
+// defaultSecretParams returns the URL query parameter names whose values
 // are always scrubbed (compared case-insensitively); names ending in
 // _token, _secret, api_key or password are scrubbed too. It returns a new
-// slice each time; WithSecretParams adds names.
-func DefaultSecretParams() []string { return secrets.DefaultParams() }
+// slice each time; withSecretParams adds names.
+func defaultSecretParams() []string { return secrets.DefaultParams() }
 
-// MinSecretLen is the shortest configured secret that is searched for in
+// minSecretLen is the shortest configured secret that is searched for in
 // bodies. A shorter one (GROQ_API_KEY=test) would rewrite ordinary text,
 // so it is redacted only where it is a whole header value or URL
 // parameter value, and a warning says so once (see WithLogf).
-const MinSecretLen = secrets.MinKeyLen
+const minSecretLen = secrets.MinKeyLen
 
 // Option configures scrubbing and saving (Save, NewScrubber).
 type Option func(*config)
@@ -60,7 +61,7 @@ type config struct {
 
 // WithSecrets adds literal secret values to scrub from headers, URLs and
 // bodies, and to scan for before saving. Empty values are ignored; values
-// shorter than MinSecretLen are used on headers and URL parameters only.
+// shorter than minSecretLen are used on headers and URL parameters only.
 func WithSecrets(values ...string) Option {
 	return func(c *config) { c.secrets = append(c.secrets, values...) }
 }
@@ -77,13 +78,13 @@ func WithoutDefaultSecrets() Option {
 	return func(c *config) { c.noDefaults = true }
 }
 
-// WithSecretHeaders adds header names whose values are scrubbed.
-func WithSecretHeaders(names ...string) Option {
+// withSecretHeaders adds header names whose values are scrubbed.
+func withSecretHeaders(names ...string) Option {
 	return func(c *config) { c.headers = append(c.headers, names...) }
 }
 
-// WithSecretParams adds URL query parameter names whose values are scrubbed.
-func WithSecretParams(names ...string) Option {
+// withSecretParams adds URL query parameter names whose values are scrubbed.
+func withSecretParams(names ...string) Option {
 	return func(c *config) { c.params = append(c.params, names...) }
 }
 
@@ -94,9 +95,9 @@ func WithScrubFunc(f func(*Interaction) error) Option {
 	return func(c *config) { c.funcs = append(c.funcs, f) }
 }
 
-// WithRawBodies stops Save from rewriting bodies for readability
+// withRawBodies stops Save from rewriting bodies for readability
 // (indenting JSON, decoding compressed bodies). Scrubbing still runs.
-func WithRawBodies() Option {
+func withRawBodies() Option {
 	return func(c *config) { c.raw = true }
 }
 
@@ -153,7 +154,7 @@ func newScrubber(c *config) *Scrubber {
 	for _, h := range secrets.ShapeHints() {
 		s.bsecret = append(s.bsecret, []byte(h))
 	}
-	for _, h := range append(DefaultSecretHeaders(), c.headers...) {
+	for _, h := range append(defaultSecretHeaders(), c.headers...) {
 		s.headers[http.CanonicalHeaderKey(h)] = struct{}{}
 	}
 	for _, w := range eng.Warnings() {
@@ -168,7 +169,7 @@ func newScrubber(c *config) *Scrubber {
 }
 
 // ScrubString replaces every configured secret value in s (see
-// MinSecretLen), and anything shaped like a provider's key or token (Groq
+// minSecretLen), and anything shaped like a provider's key or token (Groq
 // gsk_, OpenAI sk-, Anthropic sk-ant-, Google AIza, xAI xai-, Hugging Face
 // hf_, GitHub ghp_, AWS AKIA, JSON Web Tokens, ...), with Redacted.
 // Secrets are found however they are escaped: percent-encodings in
@@ -190,7 +191,10 @@ func (s *Scrubber) scrubHeaders(h http.Header) {
 func (s *Scrubber) ScrubURL(raw string) string { return s.eng.ScrubURL(raw) }
 
 // Scrub removes secrets from one interaction in place: secret headers
-// (request and response), secret query parameters, URLs in Location
+// (request and response), secret query parameters, string values under
+// credential keys of JSON request bodies ("authorization", "api_key",
+// "apiKey", "x-api-key", "password", ...; not a bare "token", which
+// logprobs use for text), URLs in Location
 // headers, every secret value in URLs, headers, forms and bodies, and
 // secrets that an event stream carries in pieces (see the package doc);
 // then it runs the custom scrubbers. Content-Length is fixed when a body
@@ -212,7 +216,9 @@ func (s *Scrubber) Scrub(i *Interaction) error {
 			}
 		}
 	}
-	if b := s.scrubBody(rq.Headers, rq.Body); b != rq.Body {
+	// A JSON request body can carry a credential under its name (Groq's
+	// compound_custom.tools.wolfram_settings.authorization).
+	if b := secrets.ScrubCredentialValues(s.scrubBody(rq.Headers, rq.Body)); b != rq.Body {
 		rq.Body = b
 		fixRequestLength(rq)
 	}
@@ -243,10 +249,10 @@ func (s *Scrubber) scrubBody(h http.Header, body string) string {
 
 // isStream reports whether a body is (or looks like) an event stream.
 func isStream(h http.Header, body string) bool {
-	if IsSSE(h) {
+	if httpbody.IsSSE(h) {
 		return true
 	}
-	if IsJSON(h) {
+	if httpbody.IsJSON(h) {
 		return false
 	}
 	for _, p := range []string{"data:", "event:", ":", "id:"} {
@@ -339,9 +345,9 @@ func (s *Scrubber) Check(n int, i *Interaction) error {
 	return nil
 }
 
-// CheckBytes scans serialised bytes (e.g. a marshalled cassette) for any
+// checkBytes scans serialised bytes (e.g. a marshalled cassette) for any
 // configured secret value or credential shape.
-func (s *Scrubber) CheckBytes(b []byte) bool {
+func (s *Scrubber) checkBytes(b []byte) bool {
 	for _, sec := range s.forms {
 		if bytes.Contains(b, sec) {
 			return true
@@ -360,11 +366,11 @@ type UnscannableError struct {
 
 // Error names the body and its encoding.
 func (e *UnscannableError) Error() string {
-	return fmt.Sprintf("cassettes: save %s: %s is %s-encoded and does not decode, so it cannot be scanned for secrets; refusing to write it (record without Accept-Encoding, or decode it with WithScrubFunc)", e.Path, e.Where, e.Encoding)
+	return fmt.Sprintf("cassettes: save %s: %s is %s-encoded and does not httpbody.Decode, so it cannot be scanned for secrets; refusing to write it (record without Accept-Encoding, or httpbody.Decode it with WithScrubFunc)", e.Path, e.Where, e.Encoding)
 }
 
 // checkEncoded scans the bodies that still carry a Content-Encoding
-// (WithRawBodies, or a body that did not decode) in their decoded form.
+// (withRawBodies, or a body that did not decode) in their decoded form.
 // A body cut short is scanned as far as it decodes; one that does not
 // decode at all is an *UnscannableError.
 func (s *Scrubber) checkEncoded(n int, i *Interaction) error {
@@ -373,12 +379,12 @@ func (s *Scrubber) checkEncoded(n int, i *Interaction) error {
 		h     http.Header
 		body  string
 	}{{"request body", i.Request.Headers, i.Request.Body}, {"response body", i.Response.Headers, i.Response.Body}} {
-		enc := contentEncoding(p.h)
+		enc := httpbody.ContentEncoding(p.h)
 		if enc == "" || p.body == "" {
 			continue
 		}
 		where := fmt.Sprintf("interaction %d %s", n, p.where)
-		dec, err := decode(enc, []byte(p.body))
+		dec, err := httpbody.Decode(enc, []byte(p.body))
 		if err != nil && !(errors.Is(err, io.ErrUnexpectedEOF) && len(dec) > 0) {
 			return &UnscannableError{Where: where, Encoding: enc}
 		}
@@ -420,18 +426,6 @@ func (s *Scrubber) headerFind(hs ...http.Header) (string, bool) {
 		}
 	}
 	return "", false
-}
-
-// groqKey is kept for the request matcher (match.go), which looks for a
-// Groq-shaped key in request bytes; secrets.FindShapes knows every shape.
-var groqKey = groqShape{}
-
-type groqShape struct{}
-
-// Match reports whether b holds any credential shape (not only Groq's).
-func (groqShape) Match(b []byte) bool {
-	_, ok := secrets.HasShape(string(b))
-	return ok
 }
 
 // redactHeaderValue is the saved form of a secret header's value (used

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"io/fs"
 	"net/http"
 	"os"
@@ -27,7 +28,7 @@ func streamChunk(choice int, delta map[string]any) string {
 // arguments of a tool call.
 func splitStream(text string) string {
 	var b strings.Builder
-	ev := func(d string) { fmt.Fprintf(&b, "%s\ndata: %s\n\n", TimingLine(0), d) }
+	ev := func(d string) { fmt.Fprintf(&b, "%s\ndata: %s\n\n", httpbody.TimingLine(0), d) }
 	for _, p := range secretstest.Pieces(text, 5) {
 		ev(streamChunk(0, map[string]any{"content": p}))
 		ev(streamChunk(1, map[string]any{"content": p}))
@@ -291,8 +292,8 @@ func TestDefaultSecretEnv(t *testing.T) {
 	}
 	d := DefaultSecretEnv()
 	d[0] = "CHANGED"
-	DefaultSecretHeaders()[0], DefaultSecretParams()[0] = "CHANGED", "CHANGED"
-	if DefaultSecretEnv()[0] == "CHANGED" || DefaultSecretHeaders()[0] == "CHANGED" || DefaultSecretParams()[0] == "CHANGED" {
+	defaultSecretHeaders()[0], defaultSecretParams()[0] = "CHANGED", "CHANGED"
+	if DefaultSecretEnv()[0] == "CHANGED" || defaultSecretHeaders()[0] == "CHANGED" || defaultSecretParams()[0] == "CHANGED" {
 		t.Error("a caller changed the defaults")
 	}
 }

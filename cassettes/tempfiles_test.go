@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/llmvcr/llmvcr/internal/atomicfile"
 )
 
 const tempHelperEnv = "LLMVCR_TEMP_HELPER_PATH" // set: this process is the helper
@@ -152,8 +154,8 @@ func TestSaveRemovesOnlyStaleTemps(t *testing.T) {
 		}
 	}
 	live := filepath.Join(dir, ".c.yaml.tmp-"+self+"-998")
-	liveTemps.Store(live, true)
-	defer liveTemps.Delete(live)
+	atomicfile.Live.Store(live, true)
+	defer atomicfile.Live.Delete(live)
 	c := New(path)
 	c.Interactions = []*Interaction{jsonInteraction(chatURL, `{"a":1}`, `{"b":2}`)}
 	if err := c.Save(WithoutDefaultSecrets()); err != nil {

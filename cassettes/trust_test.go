@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -123,12 +124,12 @@ func TestSplitSSERefusesBadTiming(t *testing.T) {
 		": llmvcr-t=1e10\ndata: a\n\n",
 		": llmvcr-t=0.2\ndata: a\n\n: llmvcr-t=0.1\ndata: b\n\n",
 	} {
-		var se *SSEError
-		if _, err := SplitSSE(body); !errors.As(err, &se) {
-			t.Errorf("SplitSSE(%q) = %v, want *SSEError", body, err)
+		var se *httpbody.SSEError
+		if _, err := httpbody.SplitSSE(body); !errors.As(err, &se) {
+			t.Errorf("httpbody.SplitSSE(%q) = %v, want *httpbody.SSEError", body, err)
 		}
 	}
-	if _, err := SplitSSE(": llmvcr-t=0.1\ndata: a\n\n: llmvcr-t=0.1\ndata: b\n\n: llmvcr-t=-0\ndata: c\n\n"[:44]); err != nil {
+	if _, err := httpbody.SplitSSE(": llmvcr-t=0.1\ndata: a\n\n: llmvcr-t=0.1\ndata: b\n\n: llmvcr-t=-0\ndata: c\n\n"[:44]); err != nil {
 		t.Errorf("equal offsets refused: %v", err)
 	}
 }
@@ -142,7 +143,7 @@ func richCassette(path string) *Cassette {
 	b := jsonInteraction(chatURL, `{"stream":true}`, "")
 	b.Response.Headers = http.Header{"Content-Type": {"text/event-stream"}}
 	b.Response.ContentLength = -1
-	b.Response.Body = MarkSSE([]Event{
+	b.Response.Body = httpbody.MarkSSE([]httpbody.Event{
 		{Offset: 0, Raw: []byte("data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"It is 🌡 30°C\"}]}}]}\r\n\r\n")},
 		{Offset: 120 * time.Millisecond, Raw: []byte("data: {\"candidates\":[{\"finishReason\":\"STOP\"}]}\r\n\r\n")},
 	})

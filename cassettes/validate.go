@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"math"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"strconv"
 	"strings"
 
@@ -206,7 +206,7 @@ func crlfLines(text string) string {
 		line, rest, found := strings.Cut(text, "\n")
 		b.WriteString(line)
 		if found {
-			if strings.HasPrefix(line, TimingPrefix) {
+			if strings.HasPrefix(line, httpbody.TimingPrefix) {
 				b.WriteByte('\n')
 			} else {
 				b.WriteString("\r\n")
@@ -244,7 +244,7 @@ func validate(n int, i *Interaction) error {
 			return bad("response.status", fmt.Sprintf("%q disagrees with code %d", truncate(rs.Status, 40), rs.Code))
 		}
 	}
-	if IsSSE(rs.Headers) {
+	if httpbody.IsSSE(rs.Headers) {
 		if err := checkTiming(rs.Body); err != nil {
 			return bad("response.body", err.Error())
 		}
@@ -255,19 +255,9 @@ func validate(n int, i *Interaction) error {
 // checkTiming checks the timing lines of a recorded event stream: each a
 // finite, non-negative number of seconds, no earlier than the one before.
 func checkTiming(body string) error {
-	if !strings.Contains(body, TimingPrefix) {
+	if !strings.Contains(body, httpbody.TimingPrefix) {
 		return nil
 	}
-	_, err := SplitSSE(body)
+	_, err := httpbody.SplitSSE(body)
 	return err
-}
-
-// parseOffset reads the seconds of a timing line: a finite number between
-// 0 and 1e9.
-func parseOffset(s string) (float64, bool) {
-	secs, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(secs) || math.IsInf(secs, 0) || secs < 0 || secs > 1e9 {
-		return 0, false
-	}
-	return secs, true
 }

@@ -27,6 +27,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"io"
 	"net/http"
 	"strings"
@@ -40,10 +41,10 @@ import (
 
 // SourceHeader marks, in a cassette, a response recorded from a fake
 // server rather than a real API: its value says which fake. Replay removes
-// it before a client sees the response (like every cassettes.HeaderPrefix
+// it before a client sees the response (like every httpbody.HeaderPrefix
 // header) and logs once that the cassette's answers are canned; record
 // inspect shows it.
-const SourceHeader = cassettes.HeaderPrefix + "Source"
+const SourceHeader = httpbody.SourceHeader
 
 // Recorder is an http.RoundTripper that sends each request on to Real and
 // keeps a copy of the exchange as a cassettes.Interaction (see the package
@@ -87,7 +88,7 @@ func (rec *Recorder) Open() []string {
 // RoundTrip sends r on and records the exchange. The caller's request is
 // not changed.
 func (rec *Recorder) RoundTrip(r *http.Request) (*http.Response, error) {
-	body, err := cassettes.ReadBody(r)
+	body, err := httpbody.ReadBody(r)
 	if err != nil {
 		return nil, fmt.Errorf("recorder: read request body: %w", err)
 	}
@@ -173,7 +174,7 @@ func (rec *Recorder) record(r *http.Request, body []byte) (*http.Response, error
 			Duration:         headersAt.Sub(start),
 		},
 	}
-	sse := cassettes.IsSSE(resp.Header)
+	sse := httpbody.IsSSE(resp.Header)
 	// A compressed stream (a client that asked for gzip itself) is kept
 	// as it came: its bytes are not events, so they are neither split
 	// nor timed. Save decodes it.
@@ -190,7 +191,7 @@ func (rec *Recorder) record(r *http.Request, body []byte) (*http.Response, error
 			// A stream whose last event ends it by its protocol ended
 			// normally, whatever stopped the read of the empty rest (a
 			// client cancelling once it had [DONE]).
-			i.Response.Headers.Set(cassettes.StreamErrorHeader, err.Error())
+			i.Response.Headers.Set(httpbody.StreamErrorHeader, err.Error())
 		}
 		if rec.Source != "" {
 			i.Response.Headers.Set(SourceHeader, rec.Source)
@@ -444,7 +445,7 @@ func finalEvent(typ string, data []byte) bool {
 // markEvents splits a recorded stream into events and gives each the time
 // at which its last byte had arrived.
 func markEvents(body []byte, marks []mark) string {
-	evs, err := cassettes.SplitSSE(string(body))
+	evs, err := httpbody.SplitSSE(string(body))
 	if err != nil {
 		// Not splittable (e.g. a line over the decoder's limit): keep the
 		// bytes without timing.
@@ -463,7 +464,7 @@ func markEvents(body []byte, marks []mark) string {
 		}
 		evs[k].HasOffset = true
 	}
-	return cassettes.MarkSSE(evs)
+	return httpbody.MarkSSE(evs)
 }
 
 // withBody returns a copy of r whose body is body.

@@ -3,6 +3,7 @@ package recorder
 import (
 	"context"
 	"errors"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"net/http"
 	"sync"
 	"testing"
@@ -28,12 +29,12 @@ func TestMarkEvents(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got := markEvents([]byte(body), c.marks)
-			evs, err := cassettes.SplitSSE(got)
+			evs, err := httpbody.SplitSSE(got)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if string(cassettes.JoinSSE(evs)) != body {
-				t.Errorf("the server's bytes changed:\n%q", cassettes.JoinSSE(evs))
+			if string(httpbody.JoinSSE(evs)) != body {
+				t.Errorf("the server's bytes changed:\n%q", httpbody.JoinSSE(evs))
 			}
 			if len(evs) != len(c.want) {
 				t.Fatalf("%d events, want %d", len(evs), len(c.want))
@@ -94,7 +95,7 @@ func TestRecorderKeepsABrokenStream(t *testing.T) {
 	if len(is) != 1 || len(completed) != 1 || completed[0] != is[0] {
 		t.Fatalf("%d interactions, %d reported complete", len(is), len(completed))
 	}
-	if is[0].Response.Headers.Get(cassettes.StreamErrorHeader) == "" {
+	if is[0].Response.Headers.Get(httpbody.StreamErrorHeader) == "" {
 		t.Error("the break was not recorded")
 	}
 	if got := is[0].Response.Headers.Get(SourceHeader); got != "the test's fake" {
@@ -103,7 +104,7 @@ func TestRecorderKeepsABrokenStream(t *testing.T) {
 	if is[0].Request.URL != groq.DefaultBaseURL+"/openai/v1/chat/completions" || is[0].Request.Host != "api.groq.com" {
 		t.Errorf("recorded URL %q host %q, want Groq's", is[0].Request.URL, is[0].Request.Host)
 	}
-	evs, err := cassettes.SplitSSE(is[0].Response.Body)
+	evs, err := httpbody.SplitSSE(is[0].Response.Body)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"math/rand/v2"
 	"net/http"
 	"os"
@@ -30,15 +31,15 @@ func TestCassetteStructure(t *testing.T) {
 	c := crashCassette(path, 0)
 	c.Interactions = c.Interactions[:30] // about 300 KB: each cut is parsed whole
 	for _, i := range c.Interactions {
-		if cassettes.IsSSE(i.Response.Headers) {
-			evs, err := cassettes.SplitSSE(i.Response.Body)
+		if httpbody.IsSSE(i.Response.Headers) {
+			evs, err := httpbody.SplitSSE(i.Response.Body)
 			if err != nil {
 				t.Fatal(err)
 			}
 			for k := range evs {
 				evs[k].Offset = time.Duration(k) * 3 * time.Millisecond
 			}
-			i.Response.Body = cassettes.MarkSSE(evs)
+			i.Response.Body = httpbody.MarkSSE(evs)
 		}
 	}
 	if err := c.Save(cassettes.WithoutDefaultSecrets()); err != nil {
@@ -120,7 +121,7 @@ func TestCassetteStructure(t *testing.T) {
 // TimingScaled(1) never waits on it.
 func TestNaNTimingCannotHang(t *testing.T) {
 	body := ": llmvcr-t=0.000000\ndata: {\"x\":1}\n\n: llmvcr-t=NaN\ndata: [DONE]\n\n"
-	if _, err := cassettes.SplitSSE(body); err == nil {
+	if _, err := httpbody.SplitSSE(body); err == nil {
 		t.Fatal("SplitSSE took a NaN offset")
 	}
 	file := "version: 2\ninteractions:\n  - request: {method: POST, url: 'https://api.groq.com/openai/v1/chat/completions'}\n" +
@@ -213,16 +214,16 @@ func TestKillLeftoversRemoved(t *testing.T) {
 // compares with yaml.v3's own rendering of the same body.
 func TestReadableStreamWithEmojiAndCRLF(t *testing.T) {
 	var sent strings.Builder
-	var events []cassettes.Event
+	var events []httpbody.Event
 	for k := range 1000 {
 		ev := fmt.Sprintf("data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"chunk %d 🌡️ 🔥 😀\"}]}}]}\r\n\r\n", k)
 		sent.WriteString(ev)
-		events = append(events, cassettes.Event{Offset: time.Duration(k) * time.Millisecond, Raw: []byte(ev)})
+		events = append(events, httpbody.Event{Offset: time.Duration(k) * time.Millisecond, Raw: []byte(ev)})
 	}
 	c := cassettes.New(filepath.Join(t.TempDir(), "s.yaml"))
 	c.Interactions = []*cassettes.Interaction{{
 		Request:  cassettes.Request{Method: "POST", URL: "https://generativelanguage.googleapis.com/v1beta/models/gemini:streamGenerateContent?alt=sse", Body: `{"contents":[]}`, Headers: http.Header{"Content-Type": {"application/json"}}},
-		Response: cassettes.Response{Code: 200, Status: "200 OK", Headers: http.Header{"Content-Type": {"text/event-stream"}}, Body: cassettes.MarkSSE(events)},
+		Response: cassettes.Response{Code: 200, Status: "200 OK", Headers: http.Header{"Content-Type": {"text/event-stream"}}, Body: httpbody.MarkSSE(events)},
 	}}
 	body := c.Interactions[0].Response.Body
 	if err := c.Save(cassettes.WithoutDefaultSecrets()); err != nil {
@@ -239,7 +240,7 @@ func TestReadableStreamWithEmojiAndCRLF(t *testing.T) {
 		t.Fatal(err)
 	}
 	exact := back.Interactions[0].Response.Body == body
-	stripped, _ := cassettes.StripTiming(back.Interactions[0].Response.Body)
+	stripped, _ := httpbody.StripTiming(back.Interactions[0].Response.Body)
 	if !exact || stripped != sent.String() || escapes != 0 || longest > 120 {
 		t.Errorf("exact=%v, replayed bytes equal=%v, escapes=%d, longest line=%d", exact, stripped == sent.String(), escapes, longest)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"io/fs"
 	"math/rand/v2"
 	"net/http"
@@ -111,7 +112,7 @@ func checkCrashCassette(path string) (gen int, err error) {
 		body := it.Response.Body
 		var text string
 		if i%5 == 4 {
-			raw, err := cassettes.StripTiming(body)
+			raw, err := httpbody.StripTiming(body)
 			if err != nil {
 				return 0, fmt.Errorf("interaction %d: %w", i, err)
 			}

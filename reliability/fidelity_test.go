@@ -3,6 +3,7 @@ package reliability
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -173,10 +174,10 @@ func TestFidelity(t *testing.T) {
 			switch {
 			case w.sse:
 				streams++
-				if !cassettes.IsSSE(g.Response.Headers) {
+				if !httpbody.IsSSE(g.Response.Headers) {
 					mismatch("interaction %d: stream saved as %q", j, g.Response.Headers.Get("Content-Type"))
 				}
-				body, err := cassettes.StripTiming(g.Response.Body)
+				body, err := httpbody.StripTiming(g.Response.Body)
 				if err != nil {
 					mismatch("interaction %d: %v", j, err)
 				} else if body != string(w.respBody) {

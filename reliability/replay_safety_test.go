@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -351,7 +352,7 @@ func TestReplayProviderStreamEnds(t *testing.T) {
 			if err != nil {
 				t.Fatal(err, f.reports)
 			}
-			if c.Interactions[0].Response.Headers.Get(cassettes.StreamErrorHeader) == "" {
+			if c.Interactions[0].Response.Headers.Get(httpbody.StreamErrorHeader) == "" {
 				whole++
 			} else {
 				t.Errorf("%s: a stream that ended was recorded broken", name)

@@ -3,6 +3,7 @@ package reliability
 import (
 	"context"
 	"fmt"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -136,8 +137,8 @@ func TestReplayFaults(t *testing.T) {
 	}
 	var events int
 	for _, it := range c.Interactions {
-		if cassettes.IsSSE(it.Response.Headers) {
-			evs, err := cassettes.SplitSSE(it.Response.Body)
+		if httpbody.IsSSE(it.Response.Headers) {
+			evs, err := httpbody.SplitSSE(it.Response.Body)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -3,6 +3,7 @@ package reliability
 import (
 	"context"
 	"encoding/json"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -155,7 +156,7 @@ func TestSecrets(t *testing.T) {
 // carries, each joined across its events.
 func joinedStream(t *testing.T, body string) string {
 	t.Helper()
-	evs, err := cassettes.SplitSSE(body)
+	evs, err := httpbody.SplitSSE(body)
 	if err != nil {
 		t.Fatal(err)
 	}

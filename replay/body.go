@@ -3,6 +3,7 @@ package replay
 import (
 	"bytes"
 	"context"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"io"
 	"net/http"
 	"strconv"
@@ -25,16 +26,16 @@ func (s *Session) replay(r *http.Request, i *cassettes.Interaction, n int, fault
 			return nil, err
 		}
 	}
-	h := cassettes.ClientHeaders(rs.Headers)
-	var events []cassettes.Event
+	h := httpbody.ClientHeaders(rs.Headers)
+	var events []httpbody.Event
 	endErr := io.EOF
-	if rs.Headers.Get(cassettes.StreamErrorHeader) != "" {
+	if rs.Headers.Get(httpbody.StreamErrorHeader) != "" {
 		endErr = io.ErrUnexpectedEOF
 	}
 	length := int64(-1)
-	sse := cassettes.IsSSE(rs.Headers)
+	sse := httpbody.IsSSE(rs.Headers)
 	if sse {
-		evs, err := cassettes.SplitSSE(rs.Body)
+		evs, err := httpbody.SplitSSE(rs.Body)
 		if err != nil {
 			err = &replayError{Path: s.path, Err: err}
 			s.fail(err)
@@ -66,7 +67,7 @@ func (s *Session) replay(r *http.Request, i *cassettes.Interaction, n int, fault
 		}, nil
 	}
 	if !sse {
-		events = []cassettes.Event{{Raw: []byte(rs.Body)}}
+		events = []httpbody.Event{{Raw: []byte(rs.Body)}}
 	}
 	if len(faults) > 0 {
 		s.faultLog.checkStream(n, faults, len(events))
@@ -150,7 +151,7 @@ type eventBody struct {
 	scale  float64
 
 	mu      sync.Mutex
-	events  []cassettes.Event
+	events  []httpbody.Event
 	next    int    // index of the next event
 	cur     []byte // rest of the event being read
 	endErr  error  // after the last event: io.EOF, or io.ErrUnexpectedEOF for a recorded break

@@ -7,8 +7,8 @@ import (
 	"io"
 	"testing"
 
-	"github.com/llmvcr/llmvcr/cassettes"
 	"github.com/llmvcr/llmvcr/internal/clock"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 )
 
 // FuzzEventBody replays any recorded stream body: without faults the
@@ -20,11 +20,11 @@ func FuzzEventBody(f *testing.F) {
 	f.Add("data: x\r\n\r\nevent: error\r\ndata: {\"e\":1}\r\n\r\n", 0, 1)
 	f.Add("data: partial", 5, -1)
 	f.Fuzz(func(t *testing.T, body string, cut, corrupt int) {
-		events, err := cassettes.SplitSSE(body)
+		events, err := httpbody.SplitSSE(body)
 		if err != nil {
 			return
 		}
-		want := cassettes.JoinSSE(events)
+		want := httpbody.JoinSSE(events)
 		read := func(cut, corrupt int) ([]byte, error) {
 			ctx, cancel := context.WithCancel(context.Background())
 			b := &eventBody{ctx: ctx, cancel: cancel, clock: clock.Real{}, events: events, endErr: io.EOF, cut: cut, stall: -1, corrupt: corrupt}
@@ -37,7 +37,7 @@ func FuzzEventBody(f *testing.F) {
 		}
 		if cut >= 0 && cut < len(events) {
 			got, err := read(cut, -1)
-			prefix := cassettes.JoinSSE(events[:cut])
+			prefix := httpbody.JoinSSE(events[:cut])
 			if !errors.Is(err, io.ErrUnexpectedEOF) || !bytes.Equal(got, prefix) {
 				t.Fatalf("cut after %d: %q, %v; want %q and unexpected EOF", cut, got, err, prefix)
 			}

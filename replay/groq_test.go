@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"net"
 	"os"
 	"path/filepath"
@@ -449,7 +450,7 @@ func TestRecordedGroqStreamsAreWhole(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if strings.Contains(string(data), cassettes.StreamErrorHeader) {
+		if strings.Contains(string(data), httpbody.StreamErrorHeader) {
 			t.Fatalf("run %d: a complete stream was recorded as broken:\n%s", i, data)
 		}
 	}

@@ -4,21 +4,16 @@ import (
 	"fmt"
 	"os"
 	"strings"
+
+	"github.com/llmvcr/llmvcr/internal/secrets"
 )
 
 // keyEnvs are the environment variables of the common LLM providers' API
-// keys. Recording over the network accepts any of them (or one named by
-// WithSecretEnv), and the value of every one that is set is scrubbed from
-// the cassette.
-//
-// TODO(lead): unify with cassettes' default secret environment list (one
-// list, fixed, provider-neutral) once that lands; until then both apply.
-var keyEnvs = []string{
-	"GROQ_API_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY",
-	"GOOGLE_API_KEY", "MISTRAL_API_KEY", "XAI_API_KEY", "DEEPSEEK_API_KEY",
-	"OPENROUTER_API_KEY", "TOGETHER_API_KEY", "FIREWORKS_API_KEY",
-	"CEREBRAS_API_KEY", "COHERE_API_KEY", "AZURE_OPENAI_API_KEY",
-}
+// keys (secrets.ProviderKeyEnvs, which cassettes' DefaultSecretEnv
+// includes). Recording over the network accepts any of them (or one named
+// by WithSecretEnv), and the value of every one that is set is scrubbed
+// from the cassette.
+var keyEnvs = secrets.ProviderKeyEnvs()
 
 // keySet reports whether any key variable the session accepts is set.
 func (c *config) keySet() bool {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"io"
 	"net/http"
 	"os"
@@ -132,7 +133,7 @@ func TestProviderStreamsEndWhereTheyEnd(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if h := c.Interactions[0].Response.Headers.Get(cassettes.StreamErrorHeader); h != "" {
+				if h := c.Interactions[0].Response.Headers.Get(httpbody.StreamErrorHeader); h != "" {
 					t.Fatalf("run %d: a stream that ended was recorded as broken: %s", run, h)
 				}
 				ft = newFakeT(t, "TestX")
@@ -180,7 +181,7 @@ func TestStreamOfUnknownProtocolReadToItsEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err, ft.allErrors())
 	}
-	if bytes.Contains(data, []byte(cassettes.StreamErrorHeader)) {
+	if bytes.Contains(data, []byte(httpbody.StreamErrorHeader)) {
 		t.Errorf("recorded as broken:\n%s", data)
 	}
 }
@@ -282,7 +283,7 @@ func TestCloseDoesNotHangOnAStuckBody(t *testing.T) {
 	if err != nil {
 		t.Fatal(err, ft.allErrors())
 	}
-	if c.Interactions[0].Response.Headers.Get(cassettes.StreamErrorHeader) == "" {
+	if c.Interactions[0].Response.Headers.Get(httpbody.StreamErrorHeader) == "" {
 		t.Errorf("a stream that never ended is not marked abandoned")
 	}
 }

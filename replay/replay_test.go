@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"io"
 	"net/http"
 	"os"
@@ -386,7 +387,7 @@ func TestStreamRecordPassesThroughAndReplaysEventByEvent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	evs, err := cassettes.SplitSSE(c.Interactions[0].Response.Body)
+	evs, err := httpbody.SplitSSE(c.Interactions[0].Response.Body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -415,7 +416,7 @@ func TestStreamRecordPassesThroughAndReplaysEventByEvent(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer resp.Body.Close()
-			if resp.Header.Get(cassettes.StreamErrorHeader) != "" {
+			if resp.Header.Get(httpbody.StreamErrorHeader) != "" {
 				t.Error("internal header reached the client")
 			}
 			buf := make([]byte, 4096)

@@ -2,6 +2,7 @@ package replay
 
 import (
 	"compress/gzip"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"io"
 	"net/http"
 	"os"
@@ -306,14 +307,14 @@ func TestCloseAbandonsAStreamAtOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	rs := c.Interactions[0].Response
-	evs, err := cassettes.SplitSSE(rs.Body)
+	evs, err := httpbody.SplitSSE(rs.Body)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := string(cassettes.JoinSSE(evs)); got != seen {
+	if got := string(httpbody.JoinSSE(evs)); got != seen {
 		t.Errorf("recorded %d bytes after the client stopped; recorded %q, client saw %q", len(got)-len(seen), truncateForLog(got), seen)
 	}
-	if rs.Headers.Get(cassettes.StreamErrorHeader) == "" {
+	if rs.Headers.Get(httpbody.StreamErrorHeader) == "" {
 		t.Errorf("the stream is not marked abandoned")
 	}
 }

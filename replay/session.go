@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"io"
 	"io/fs"
 	"net"
@@ -19,6 +20,7 @@ import (
 	"testing"
 
 	"github.com/llmvcr/llmvcr/cassettes"
+	"github.com/llmvcr/llmvcr/internal/ci"
 	"github.com/llmvcr/llmvcr/internal/clock"
 	"github.com/llmvcr/llmvcr/internal/testpath"
 	"github.com/llmvcr/llmvcr/recorder"
@@ -221,7 +223,7 @@ func New(t testing.TB, opts ...Option) *Session {
 	network := mode == ModeRecord || mode == ModeNewEpisodes || mode == ModePassthrough
 	// http.DefaultTransport given explicitly may reach the network: under
 	// CI it is allowed for loopback hosts only (checked per request).
-	if network && ciSet() && s.cfg.real == nil {
+	if network && ci.Set() && s.cfg.real == nil {
 		what := "record"
 		if mode == ModePassthrough {
 			what = "reach the real server"
@@ -241,6 +243,11 @@ func New(t testing.TB, opts ...Option) *Session {
 		s.real = http.DefaultTransport
 	}
 	match := append([]cassettes.MatchOption{cassettes.MatchScrubber(s.scrub)}, s.cfg.match...)
+	// A malformed IgnoreJSONPaths path stops the test in every mode,
+	// before any request.
+	if err := cassettes.CheckMatchOptions(match...); err != nil {
+		t.Fatalf("replay: %v", err)
+	}
 	switch mode {
 	case ModeReplay:
 		c, err := cassettes.Load(s.path)
@@ -323,7 +330,7 @@ func packageDir() string {
 // http.DefaultTransport (given with WithRealTransport) in a mode that
 // reaches the server; loopback hosts (a test's own server) are allowed.
 func (s *Session) ciGuard(r *http.Request) error {
-	if s.mode == ModeReplay || s.cfg.real != http.DefaultTransport || !ciSet() {
+	if s.mode == ModeReplay || s.cfg.real != http.DefaultTransport || !ci.Set() {
 		return nil
 	}
 	host := r.URL.Hostname()
@@ -334,13 +341,6 @@ func (s *Session) ciGuard(r *http.Request) error {
 		return nil
 	}
 	return fmt.Errorf("replay: %s: refusing to send %s %s over the network because CI is set; record on a workstation and commit the cassette", s.path, r.Method, s.scrub.ScrubURL(r.URL.String()))
-}
-
-// ciSet reports whether the CI environment variable says this is a CI run:
-// set to anything but "", "0" or "false" (in any case).
-func ciSet() bool {
-	v := strings.TrimSpace(os.Getenv("CI"))
-	return v != "" && v != "0" && !strings.EqualFold(v, "false")
 }
 
 func resolveMode(name string, forced *Mode) (Mode, error) {
@@ -443,7 +443,7 @@ func (s *Session) roundTrip(r *http.Request) (*http.Response, error) {
 		return s.rec.RoundTrip(r)
 	}
 	if s.mode == ModePassthrough {
-		body, err := cassettes.ReadBody(r)
+		body, err := httpbody.ReadBody(r)
 		if err != nil {
 			return nil, fmt.Errorf("replay: read request body: %w", err)
 		}
@@ -457,7 +457,7 @@ func (s *Session) roundTrip(r *http.Request) (*http.Response, error) {
 			bodyPool.Put(bp)
 		}
 	}()
-	body, err := cassettes.AppendBody((*bp)[:0], r)
+	body, err := httpbody.AppendBody((*bp)[:0], r)
 	if err != nil {
 		return nil, fmt.Errorf("replay: read request body: %w", err)
 	}

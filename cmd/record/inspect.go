@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"io"
 	"sort"
 	"strconv"
@@ -284,12 +285,12 @@ func inspectResponse(w *strings.Builder, i *cassettes.Interaction, chat bool) {
 		status = strconv.Itoa(i.Response.Code) + " " + status
 	}
 	fmt.Fprintf(w, "  -> %s, headers after %s\n", status, secs(i.Response.Duration))
-	if e := i.Response.Headers.Get(cassettes.StreamErrorHeader); e != "" {
+	if e := i.Response.Headers.Get(httpbody.StreamErrorHeader); e != "" {
 		fmt.Fprintf(w, "  the body broke off while recording: %s\n", oneLine(e, 200))
 	}
 	body := i.Response.Body
 	switch {
-	case cassettes.IsSSE(i.Response.Headers):
+	case httpbody.IsSSE(i.Response.Headers):
 		inspectStream(w, body)
 	case i.Response.Code >= 400:
 		var e groq.ErrorResponse
@@ -329,14 +330,14 @@ func inspectResponse(w *strings.Builder, i *cassettes.Interaction, chat bool) {
 	case body == "":
 		fmt.Fprintf(w, "  body: empty\n")
 	default:
-		fmt.Fprintf(w, "  body: %s, %s: %s\n", orNone(cassettes.MediaType(i.Response.Headers), "no content type"), plural(len(body), "byte"), excerpt(body, 200))
+		fmt.Fprintf(w, "  body: %s, %s: %s\n", orNone(httpbody.MediaType(i.Response.Headers), "no content type"), plural(len(body), "byte"), excerpt(body, 200))
 	}
 }
 
 // inspectStream joins a recorded stream's text and tool calls and sums up
 // its timing.
 func inspectStream(w *strings.Builder, body string) {
-	evs, err := cassettes.SplitSSE(body)
+	evs, err := httpbody.SplitSSE(body)
 	if err != nil {
 		fmt.Fprintf(w, "  stream: cannot split: %s\n", oneLine(err.Error(), 200))
 		return

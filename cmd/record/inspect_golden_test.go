@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/llmvcr/llmvcr/cassettes"
+	"github.com/llmvcr/llmvcr/internal/ci"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of TestInspectGolden (refused when CI is set)")
@@ -27,7 +28,7 @@ func updateGolden(t *testing.T) bool {
 	default:
 		asked = true
 	}
-	if asked && inCI() {
+	if asked && ci.Set() {
 		t.Fatal("-update (or LLMVCR_UPDATE) is refused because CI is set: rewrite golden files on a workstation and commit them")
 	}
 	return asked

@@ -19,6 +19,7 @@ import (
 	"github.com/llmvcr/llmvcr/cassettes"
 	"github.com/llmvcr/llmvcr/fakes"
 	"github.com/llmvcr/llmvcr/groq"
+	"github.com/llmvcr/llmvcr/internal/ci"
 	"github.com/llmvcr/llmvcr/llm"
 	"github.com/llmvcr/llmvcr/recorder"
 )
@@ -293,20 +294,10 @@ func (b *backend) flushNotes(w io.Writer) {
 	b.notes = nil
 }
 
-// inCI reports whether the CI environment variable is set to something
-// other than "", "0" or "false" (in any case), as CI services set it.
-func inCI() bool {
-	switch strings.ToLower(strings.TrimSpace(os.Getenv("CI"))) {
-	case "", "0", "false":
-		return false
-	}
-	return true
-}
-
 func openBackend(c *recordConfig, stderr io.Writer) (*backend, error) {
 	key := os.Getenv("GROQ_API_KEY")
 	if key != "" && !c.fake {
-		if inCI() && !c.force {
+		if ci.Set() && !c.force {
 			return nil, errors.New("refusing to record against Groq because CI is set: record on a workstation and commit the cassette, or pass -force")
 		}
 		t := http.DefaultTransport.(*http.Transport).Clone()

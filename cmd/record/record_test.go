@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -106,13 +107,13 @@ func TestRecordStream(t *testing.T) {
 	}
 	c := load(t, filepath.Join(dir, "s.yaml"))
 	i := c.Interactions[0]
-	if !cassettes.IsSSE(i.Response.Headers) {
+	if !httpbody.IsSSE(i.Response.Headers) {
 		t.Fatalf("response is not an event stream: %v", i.Response.Headers)
 	}
-	if e := i.Response.Headers.Get(cassettes.StreamErrorHeader); e != "" {
+	if e := i.Response.Headers.Get(httpbody.StreamErrorHeader); e != "" {
 		t.Errorf("a complete stream was recorded as broken: %s", e)
 	}
-	evs, err := cassettes.SplitSSE(i.Response.Body)
+	evs, err := httpbody.SplitSSE(i.Response.Body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +199,7 @@ func TestRecordSettingsReachTheRequest(t *testing.T) {
 		"-stop", "END", "-stop", "STOP,HALT", "-model", "qwen/qwen3-32b", "-reasoning-format", "parsed", "-reasoning-effort", "none",
 		"What is the capital of France?").mustSucceed(t)
 	c := load(t, filepath.Join(dir, "s.yaml"))
-	body := cassettes.CompactJSON(c.Interactions[0].Request.Body)
+	body := httpbody.CompactJSON(c.Interactions[0].Request.Body)
 	for _, want := range []string{`"temperature":0`, `"max_tokens":50`, `"seed":42`, `"top_p":0.9`, `"stop":["END","STOP","HALT"]`,
 		`"model":"qwen/qwen3-32b"`, `"reasoning_format":"parsed"`, `"reasoning_effort":"none"`} {
 		if !strings.Contains(body, want) {
@@ -332,8 +333,8 @@ func TestRecordScenarios(t *testing.T) {
 	if len(w.Interactions) != 4 {
 		t.Fatalf("TestWeather: %d interactions, want 4", len(w.Interactions))
 	}
-	first := cassettes.CompactJSON(w.Interactions[0].Request.Body)
-	last := cassettes.CompactJSON(w.Interactions[3].Request.Body)
+	first := httpbody.CompactJSON(w.Interactions[0].Request.Body)
+	last := httpbody.CompactJSON(w.Interactions[3].Request.Body)
 	for _, c := range []struct{ name, body, want string }{
 		{"turn 1 system prompt", first, `{"role":"system","content":"Be concise."}`},
 		{"turn 1 settings", first, `"temperature":0,`},

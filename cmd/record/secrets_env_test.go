@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -17,7 +18,7 @@ import (
 // reasoning.
 func streamText(t *testing.T, body string) string {
 	t.Helper()
-	evs, err := cassettes.SplitSSE(body)
+	evs, err := httpbody.SplitSSE(body)
 	if err != nil {
 		t.Fatal(err)
 	}

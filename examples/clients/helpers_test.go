@@ -17,6 +17,7 @@ import (
 	"github.com/llmvcr/llmvcr/cassettes"
 	"github.com/llmvcr/llmvcr/fakes"
 	"github.com/llmvcr/llmvcr/fakes/fakeclock"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"github.com/llmvcr/llmvcr/replay"
 )
 
@@ -111,7 +112,7 @@ func dueTimes(t *testing.T, path string, n int) []time.Duration {
 	require.NoError(t, err)
 	require.Greater(t, len(c.Interactions), n, "cassette %s", path)
 	rs := c.Interactions[n].Response
-	events, err := cassettes.SplitSSE(rs.Body)
+	events, err := httpbody.SplitSSE(rs.Body)
 	require.NoError(t, err)
 	var due []time.Duration
 	last := time.Duration(0)

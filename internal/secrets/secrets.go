@@ -56,15 +56,23 @@ const minValueLen = 4
 // Configured is what a finding says about a configured secret value.
 const Configured = "a configured secret value"
 
-var defaultEnv = []string{
+// providerKeyEnvs are the environment variables of the common LLM
+// providers' API keys: replay accepts any of them for recording. The
+// first seven are the ones messages name.
+var providerKeyEnvs = []string{
 	"GROQ_API_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY",
-	"GOOGLE_API_KEY", "MISTRAL_API_KEY", "XAI_API_KEY", "HF_TOKEN",
-	"HUGGING_FACE_HUB_TOKEN", "COHERE_API_KEY", "CO_API_KEY", "DEEPSEEK_API_KEY",
-	"TOGETHER_API_KEY", "FIREWORKS_API_KEY", "PERPLEXITY_API_KEY",
-	"OPENROUTER_API_KEY", "CEREBRAS_API_KEY", "AZURE_OPENAI_API_KEY",
-	"REPLICATE_API_TOKEN", "VOYAGE_API_KEY", "AWS_SECRET_ACCESS_KEY",
-	"AWS_SESSION_TOKEN", "GITHUB_TOKEN", "GH_TOKEN",
+	"GOOGLE_API_KEY", "MISTRAL_API_KEY", "XAI_API_KEY", "DEEPSEEK_API_KEY",
+	"OPENROUTER_API_KEY", "TOGETHER_API_KEY", "FIREWORKS_API_KEY",
+	"CEREBRAS_API_KEY", "COHERE_API_KEY", "AZURE_OPENAI_API_KEY",
+	"CO_API_KEY", "PERPLEXITY_API_KEY", "VOYAGE_API_KEY",
 }
+
+// defaultEnv is providerKeyEnvs and a few other common tokens: every
+// provider key is a default secret.
+var defaultEnv = append(append([]string(nil), providerKeyEnvs...),
+	"HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "REPLICATE_API_TOKEN",
+	"AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "GITHUB_TOKEN", "GH_TOKEN",
+)
 
 var defaultHeaders = []string{
 	"Authorization", "Proxy-Authorization", "X-Api-Key", "Api-Key",
@@ -107,6 +115,10 @@ var authSchemes = []string{"Bearer", "Basic", "Token", "Digest", "ApiKey", "Api-
 // are secrets by default: the API keys of the major LLM providers and a
 // few common cloud tokens.
 func DefaultEnv() []string { return append([]string(nil), defaultEnv...) }
+
+// ProviderKeyEnvs returns (a copy of) the environment variables of the
+// LLM providers' API keys, GROQ_API_KEY first; DefaultEnv holds them all.
+func ProviderKeyEnvs() []string { return append([]string(nil), providerKeyEnvs...) }
 
 // DefaultHeaders returns (a copy of) the header names whose values are
 // always redacted. Names ending in -Api-Key, -Token, -Secret or

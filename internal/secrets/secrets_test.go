@@ -210,3 +210,25 @@ func ExampleFindShapes() {
 	}
 	// Output: a Groq API key (gsk_...)
 }
+
+// TestProviderKeysAreDefaultSecrets: every provider key variable that
+// replay accepts for recording is a default secret, so one list decides.
+func TestProviderKeysAreDefaultSecrets(t *testing.T) {
+	def := map[string]bool{}
+	for _, e := range secrets.DefaultEnv() {
+		def[e] = true
+	}
+	keys := secrets.ProviderKeyEnvs()
+	if len(keys) == 0 || keys[0] != "GROQ_API_KEY" {
+		t.Fatalf("ProviderKeyEnvs() = %v, want GROQ_API_KEY first", keys)
+	}
+	for _, k := range keys {
+		if !def[k] {
+			t.Errorf("%s is a provider key but not a default secret", k)
+		}
+	}
+	keys[0] = "CHANGED"
+	if secrets.ProviderKeyEnvs()[0] != "GROQ_API_KEY" {
+		t.Error("ProviderKeyEnvs shares its slice")
+	}
+}

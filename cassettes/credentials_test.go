@@ -1,0 +1,47 @@
+package cassettes
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestCredentialKeysInRequestBodies: Save redacts a credential that a
+// JSON request body carries under its name (Groq's
+// compound_custom.tools.wolfram_settings.authorization), whatever the
+// credential looks like, and Lint reports one left in a cassette; a
+// logprobs "token" (ordinary text) is kept.
+func TestCredentialKeysInRequestBodies(t *testing.T) {
+	secret := "wa-" + strings.Repeat("Kx7", 8) // no known shape: found by its key
+	body := `{"model":"compound-beta","messages":[{"role":"user","content":"2+2"}],"logprobs":true,` +
+		`"compound_custom":{"tools":{"wolfram_settings":{"authorization":"` + secret + `"}}}}`
+	path := filepath.Join(t.TempDir(), "c.yaml")
+	c := New(path)
+	c.Interactions = []*Interaction{jsonInteraction(chatURL, body, `{"choices":[{"logprobs":{"content":[{"token":"Four","logprob":-0.5}]}}]}`)}
+	if err := c.Save(WithoutDefaultSecrets()); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := os.ReadFile(path)
+	if strings.Contains(string(raw), secret) {
+		t.Fatalf("the authorization value was saved:\n%s", raw)
+	}
+	back, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := strings.Replace(body, secret, Redacted, 1); back.Interactions[0].Request.Body != want {
+		t.Errorf("request body\n got %s\nwant %s", back.Interactions[0].Request.Body, want)
+	}
+	if !strings.Contains(back.Interactions[0].Response.Body, `"token":"Four"`) {
+		t.Errorf("logprobs token changed: %s", back.Interactions[0].Response.Body)
+	}
+	if fs := Lint(back); len(fs) != 0 {
+		t.Errorf("lint on the saved cassette: %v", fs)
+	}
+	back.Interactions[0].Request.Body = body
+	fs := Lint(back)
+	if len(fs) != 1 || fs[0].Kind != "secret" || !strings.Contains(fs[0].Message, `"authorization"`) || strings.Contains(fs[0].String(), secret) {
+		t.Errorf("lint on an unredacted authorization: %v", fs)
+	}
+}
