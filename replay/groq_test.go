@@ -52,7 +52,7 @@ func replayModel(t *testing.T, name string, s *Session) *groq.Model {
 func kinds(r *llm.Response) []string {
 	var out []string
 	for _, p := range r.Parts {
-		out = append(out, p.PartKind())
+		out = append(out, llm.Kind(p))
 	}
 	return out
 }
