@@ -79,7 +79,7 @@ func chatBody(prompt string, stream bool) []byte {
 // post sends body to the fake's chat completions endpoint.
 func post(ctx context.Context, t *testing.T, g *fakes.Groq, body []byte) (*http.Response, error) {
 	t.Helper()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, g.URL+fakes.ChatCompletionsPath, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, g.URL+"/openai/v1/chat/completions", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
