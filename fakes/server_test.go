@@ -323,7 +323,10 @@ func TestDelaysRunOnTheClock(t *testing.T) {
 			t.Fatalf("event %d: server never waited: %v", i, err)
 		}
 		clock.Advance(d - time.Nanosecond)
-		if clock.Sleepers() != 1 {
+		// A cancelled context asks whether the sleeper still waits without waiting.
+		asleep, cancel := context.WithCancel(ctx)
+		cancel()
+		if clock.WaitForSleepers(asleep, 1) != nil {
 			t.Fatalf("event %d: sleeper woke %v early", i, time.Nanosecond)
 		}
 		clock.Advance(time.Nanosecond)
