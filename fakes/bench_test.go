@@ -58,7 +58,7 @@ func BenchmarkDefaultAnswer(b *testing.B) {
 func chatBodyB(b *testing.B) string {
 	b.Helper()
 	raw, err := json.Marshal(groq.ChatCompletionRequest{Model: "llama-3.3-70b-versatile", Stream: true,
-		Messages: []groq.ChatMessage{{Role: "user", Content: groq.TextContent("What is the capital of France?")}}})
+		Messages: []groq.ChatMessage{{Role: "user", Content: &groq.MessageContent{Text: "What is the capital of France?"}}}})
 	if err != nil {
 		b.Fatal(err)
 	}

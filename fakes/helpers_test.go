@@ -70,7 +70,7 @@ func (r *recordingTB) failures() []string {
 func chatBody(prompt string, stream bool) []byte {
 	b, _ := json.Marshal(groq.ChatCompletionRequest{
 		Model:    "llama-3.3-70b-versatile",
-		Messages: []groq.ChatMessage{{Role: "user", Content: groq.TextContent(prompt)}},
+		Messages: []groq.ChatMessage{{Role: "user", Content: &groq.MessageContent{Text: prompt}}},
 		Stream:   stream,
 	})
 	return b

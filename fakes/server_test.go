@@ -378,7 +378,7 @@ func TestMatchersAndOrder(t *testing.T) {
 	first := g.Reply(fakes.TextCompletion("first"))
 	second := g.Reply(fakes.TextCompletion("second")).Times(2)
 	ask := func(model string) string {
-		b, _ := json.Marshal(groq.ChatCompletionRequest{Model: model, Messages: []groq.ChatMessage{{Role: "user", Content: groq.TextContent("q")}}})
+		b, _ := json.Marshal(groq.ChatCompletionRequest{Model: model, Messages: []groq.ChatMessage{{Role: "user", Content: &groq.MessageContent{Text: "q"}}}})
 		_, body := mustPost(t, g, b)
 		var c groq.ChatCompletion
 		if err := json.Unmarshal(body, &c); err != nil {
