@@ -185,16 +185,22 @@ func rawJSON(b []byte) any {
 	return out
 }
 
-// kindKeys name the kind of a value by the method that returns it.
-var kindKeys = []struct {
-	method, key string
-}{
-	{"MessageKind", "kind"},
-	{"PartKind", "part_kind"},
-	{"EventKind", "event_kind"},
-	{"DeltaKind", "part_delta_kind"},
-	{"ContentKind", "kind"},
-	{"NativeToolKind", "kind"},
+// kindKey is the key under which the golden output writes the kind of v
+// (see llm.Kind), in pydantic-ai's spelling; "" when v has no kind.
+func kindKey(v any) string {
+	switch v.(type) {
+	case llm.Message:
+		return "kind"
+	case llm.RequestPart, llm.ResponsePart:
+		return "part_kind"
+	case llm.Event:
+		return "event_kind"
+	case llm.PartDelta:
+		return "part_delta_kind"
+	case llm.UserContent, llm.NativeTool:
+		return "kind"
+	}
+	return ""
 }
 
 // renderLLMStruct renders a struct of package llm; holder is the value
@@ -202,10 +208,9 @@ var kindKeys = []struct {
 func (c *config) renderLLMStruct(v, holder reflect.Value) any {
 	t := v.Type()
 	out := map[string]any{}
-	for _, k := range kindKeys {
-		if m := holder.MethodByName(k.method); m.IsValid() && m.Type().NumIn() == 0 && m.Type().NumOut() == 1 {
-			out[k.key] = m.Call(nil)[0].String()
-			break
+	if holder.CanInterface() {
+		if h := holder.Interface(); kindKey(h) != "" {
+			out[kindKey(h)] = llm.Kind(h)
 		}
 	}
 	for i := 0; i < t.NumField(); i++ {

@@ -17,7 +17,7 @@ import (
 // follow-up question, and asserts the JSON the model sent Groq.
 func TestMappingOfAConversation(t *testing.T) {
 	g := fakes.NewGroq(t)
-	g.ReplyText("It is sunny in Paris.")
+	g.Reply(fakes.TextCompletion("It is sunny in Paris."))
 	model, err := groq.NewModel("llama-3.3-70b-versatile", groq.WithBaseURL(g.URL), groq.WithHTTPClient(g.Client()))
 	require.NoError(t, err)
 
@@ -67,5 +67,16 @@ func TestMappingOfAConversation(t *testing.T) {
 			{"role": "assistant", "tool_calls": [{"id": "call_2", "type": "function",
 				"function": {"name": "get_weather", "arguments": "{\"city\": \"Paris\"}"}}]},
 			{"role": "tool", "tool_call_id": "call_2", "content": "{\"celsius\":22,\"sky\":\"sunny\"}"}
-		]}`, g.LastRequest())
+		]}`, lastRequest(t, g))
+}
+
+// lastRequest returns the last chat request g received; the test fails if
+// there was none.
+func lastRequest(t testing.TB, g *fakes.Groq) *fakes.Request {
+	t.Helper()
+	reqs := g.Requests()
+	if len(reqs) == 0 {
+		t.Fatal("the fake received no chat request")
+	}
+	return reqs[len(reqs)-1]
 }

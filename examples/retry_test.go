@@ -21,7 +21,7 @@ func TestRetryAfterRateLimit(t *testing.T) {
 	clock := fakeclock.NewInstant(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	g := fakes.NewGroq(t)
 	g.Error(fakes.RateLimitError(2 * time.Second))
-	g.ReplyText("Paris.")
+	g.Reply(fakes.TextCompletion("Paris."))
 	model, err := groq.NewModel("llama-3.3-70b-versatile",
 		groq.WithBaseURL(g.URL), groq.WithHTTPClient(g.Client()), groq.WithClock(clock))
 	require.NoError(t, err)

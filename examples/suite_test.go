@@ -64,13 +64,13 @@ func (s *WeatherBotSuite) TestAsksForTheWeather() {
 		"tools": [{"type": "function", "function": {"name": "get_weather", "description": "Get the weather for a city.",
 			"parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}}],
 		"tool_choice": "auto"
-	}`, s.groq.LastRequest(), assert.IgnoreExtraKeys())
+	}`, lastRequest(s.T(), s.groq), assert.IgnoreExtraKeys())
 }
 
 // TestAnswersInText: a plain answer; testify checks the text, llmvcr's
 // assert the whole response but the fields a fake makes up.
 func (s *WeatherBotSuite) TestAnswersInText() {
-	s.groq.ReplyText("It is sunny in Paris.")
+	s.groq.Reply(fakes.TextCompletion("It is sunny in Paris."))
 
 	resp, err := s.ask("Is it sunny in Paris?")
 	s.Require().NoError(err)

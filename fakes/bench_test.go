@@ -23,7 +23,7 @@ func BenchmarkStream(b *testing.B) {
 	var n int64
 	b.ReportAllocs()
 	for b.Loop() {
-		req, _ := http.NewRequestWithContext(context.Background(), http.MethodPost, g.URL+fakes.ChatCompletionsPath, strings.NewReader(body))
+		req, _ := http.NewRequestWithContext(context.Background(), http.MethodPost, g.URL+"/openai/v1/chat/completions", strings.NewReader(body))
 		resp, err := g.Client().Do(req)
 		if err != nil {
 			b.Fatal(err)
@@ -46,7 +46,7 @@ func BenchmarkDefaultAnswer(b *testing.B) {
 	body := chatBodyB(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		resp, err := g.Client().Post(g.URL+fakes.ChatCompletionsPath, "application/json", strings.NewReader(body))
+		resp, err := g.Client().Post(g.URL+"/openai/v1/chat/completions", "application/json", strings.NewReader(body))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -58,7 +58,7 @@ func BenchmarkDefaultAnswer(b *testing.B) {
 func chatBodyB(b *testing.B) string {
 	b.Helper()
 	raw, err := json.Marshal(groq.ChatCompletionRequest{Model: "llama-3.3-70b-versatile", Stream: true,
-		Messages: []groq.ChatMessage{{Role: "user", Content: groq.TextContent("What is the capital of France?")}}})
+		Messages: []groq.ChatMessage{{Role: "user", Content: &groq.MessageContent{Text: "What is the capital of France?"}}}})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -52,7 +52,7 @@ func complete(t *testing.T, g *fakes.Groq, req groq.ChatCompletionRequest) (int,
 }
 
 func userMsg(s string) groq.ChatMessage {
-	return groq.ChatMessage{Role: "user", Content: groq.TextContent(s)}
+	return groq.ChatMessage{Role: "user", Content: &groq.MessageContent{Text: s}}
 }
 
 func TestDefaultTextAnswers(t *testing.T) {
@@ -137,7 +137,7 @@ func TestDefaultToolCallThenFinalAnswer(t *testing.T) {
 
 	req.Messages = append(req.Messages,
 		groq.ChatMessage{Role: "assistant", ToolCalls: []groq.ToolCall{call}},
-		groq.ChatMessage{Role: "tool", ToolCallID: call.ID, Content: groq.TextContent(`{"temperature": 21, "sky": "clear"}`)},
+		groq.ChatMessage{Role: "tool", ToolCallID: call.ID, Content: &groq.MessageContent{Text: `{"temperature": 21, "sky": "clear"}`}},
 	)
 	_, c, _ = complete(t, g, req)
 	final := c.Choices[0]

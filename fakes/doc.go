@@ -9,7 +9,7 @@
 //	model, _ := groq.NewModel(name, groq.WithBaseURL(g.URL), groq.WithHTTPClient(g.Client()))
 //	// ... call model, then check g.Requests(): two, the first retried
 //
-// Script answers with Reply, ReplyText, Stream, StreamFrames, Error, Stall
+// Script answers with Reply, Stream, StreamFrames, Error, Stall
 // and Handle. They are used in order, each once unless Times or Repeat says
 // otherwise; When restricts one to the requests a func(*Request) bool
 // accepts (PromptContains is one). Each returns an *Answer whose methods

@@ -21,7 +21,7 @@ import (
 func ExampleNewServer() {
 	g := fakes.NewServer()
 	defer g.Close()
-	g.ReplyText("Paris.")
+	g.Reply(fakes.TextCompletion("Paris."))
 
 	model, _ := groq.NewModel("llama-3.3-70b-versatile", groq.WithBaseURL(g.URL), groq.WithHTTPClient(g.Client()))
 	resp, err := model.Request(context.Background(), []llm.Message{llm.NewRequest(llm.User("Capital of France?"))}, nil, nil)
@@ -42,7 +42,7 @@ func ExampleRateLimitError() {
 	g := fakes.NewServer(fakes.WithClock(clock))
 	defer g.Close()
 	g.Error(fakes.RateLimitError(2 * time.Second))
-	g.ReplyText("Paris.")
+	g.Reply(fakes.TextCompletion("Paris."))
 
 	model, _ := groq.NewModel("llama-3.3-70b-versatile", groq.WithBaseURL(g.URL), groq.WithHTTPClient(g.Client()), groq.WithClock(clock))
 	resp, _ := model.Request(context.Background(), []llm.Message{llm.NewRequest(llm.User("Capital of France?"))}, nil, nil)
@@ -105,7 +105,7 @@ func ExampleAnswer_CutAfter() {
 	g.Stream(fakes.TextStream("The capital of France is Paris.")...).CutAfter(3)
 
 	body := `{"model":"llama-3.3-70b-versatile","messages":[{"role":"user","content":"Capital of France?"}],"stream":true}`
-	resp, err := g.Client().Post(g.URL+fakes.ChatCompletionsPath, "application/json", strings.NewReader(body))
+	resp, err := g.Client().Post(g.URL+"/openai/v1/chat/completions", "application/json", strings.NewReader(body))
 	if err != nil {
 		panic(err)
 	}
@@ -124,7 +124,7 @@ func ExampleAnswer_ErrorFrameAfter() {
 	g.Stream(fakes.TextStream("Let me check.")...).ErrorFrameAfter(2, fakes.StreamError(400, failed.Error))
 
 	body := `{"model":"llama-3.3-70b-versatile","messages":[{"role":"user","content":"hi"}],"stream":true}`
-	resp, err := g.Client().Post(g.URL+fakes.ChatCompletionsPath, "application/json", strings.NewReader(body))
+	resp, err := g.Client().Post(g.URL+"/openai/v1/chat/completions", "application/json", strings.NewReader(body))
 	if err != nil {
 		panic(err)
 	}
@@ -145,7 +145,7 @@ func ExampleAnswer_ErrorFrameAfter() {
 func ExampleGroq_Transport() {
 	g := fakes.NewServer()
 	defer g.Close()
-	g.ReplyText("Paris.")
+	g.Reply(fakes.TextCompletion("Paris."))
 
 	model, _ := groq.NewModel("llama-3.3-70b-versatile",
 		groq.WithBaseURL(groq.DefaultBaseURL), // the default, named so that GROQ_BASE_URL cannot change it here
@@ -175,9 +175,9 @@ func askModel(g *fakes.Groq, prompt string, opts ...groq.Option) string {
 func ExampleAnswer_When() {
 	g := fakes.NewServer()
 	defer g.Close()
-	g.ReplyText("Berlin.").When(fakes.PromptContains("Germany"))
-	g.ReplyText("Paris.")
-	g.ReplyText("I don't know.").Repeat()
+	g.Reply(fakes.TextCompletion("Berlin.")).When(fakes.PromptContains("Germany"))
+	g.Reply(fakes.TextCompletion("Paris."))
+	g.Reply(fakes.TextCompletion("I don't know.")).Repeat()
 
 	fmt.Println(askModel(g, "Capital of France?"))
 	fmt.Println(askModel(g, "Capital of Germany?"))
@@ -196,7 +196,7 @@ func ExampleAnswer_When_streamed() {
 	defer g.Close()
 	streamed := func(r *fakes.Request) bool { return r.Chat != nil && r.Chat.Stream }
 	g.Stream(fakes.TextStream("Streamed.")...).When(streamed)
-	g.ReplyText("Whole.")
+	g.Reply(fakes.TextCompletion("Whole."))
 
 	fmt.Println(askModel(g, "hi"))
 	// Output: Whole.
@@ -208,7 +208,7 @@ func ExampleWithClock() {
 	clock := fakeclock.New(time.Date(2026, 2, 18, 0, 0, 0, 0, time.UTC))
 	g := fakes.NewServer(fakes.WithClock(clock))
 	defer g.Close()
-	g.ReplyText("Paris.").Delay(3*time.Second, 0)
+	g.Reply(fakes.TextCompletion("Paris.")).Delay(3*time.Second, 0)
 
 	answer := make(chan string)
 	go func() { answer <- askModel(g, "Capital of France?") }()
@@ -251,7 +251,7 @@ func ExampleGroq_StreamFrames() {
 	g.StreamFrames(frames...)
 
 	body := `{"model":"llama-3.3-70b-versatile","messages":[{"role":"user","content":"Capital of France?"}],"stream":true}`
-	resp, err := g.Client().Post(g.URL+fakes.ChatCompletionsPath, "application/json", strings.NewReader(body))
+	resp, err := g.Client().Post(g.URL+"/openai/v1/chat/completions", "application/json", strings.NewReader(body))
 	if err != nil {
 		panic(err)
 	}
@@ -294,10 +294,10 @@ func ExampleNewChunks() {
 func ExampleGroq_Requests() {
 	g := fakes.NewServer()
 	defer g.Close()
-	g.ReplyText("Paris.")
+	g.Reply(fakes.TextCompletion("Paris."))
 
 	body := `{"model":"llama-3.3-70b-versatile","messages":[{"role":"user","content":"Capital of France?"}],"my_field":"kept"}`
-	resp, err := g.Client().Post(g.URL+fakes.ChatCompletionsPath, "application/json", strings.NewReader(body))
+	resp, err := g.Client().Post(g.URL+"/openai/v1/chat/completions", "application/json", strings.NewReader(body))
 	if err != nil {
 		panic(err)
 	}

@@ -61,7 +61,7 @@ func FuzzDefaultAnswer(f *testing.F) {
 	g := &Groq{clock: RealClock{}, limits: DefaultRateLimits()}
 	WithModels(DefaultModels()...)(g)
 	f.Fuzz(func(t *testing.T, body []byte, stream bool) {
-		req := &Request{Method: "POST", Path: ChatCompletionsPath, Body: body}
+		req := &Request{Method: "POST", Path: chatCompletionsPath, Body: body}
 		req.Chat, req.DecodeErr = DecodeChatRequest(body)
 		if req.Chat != nil {
 			req.Chat.Model = "llama-3.3-70b-versatile"

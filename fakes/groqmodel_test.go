@@ -53,7 +53,7 @@ func TestGroqModelRequest(t *testing.T) {
 		requests   int
 		slept      []time.Duration
 	}{
-		{name: "reply", script: func(g *fakes.Groq) { g.ReplyText("Paris.") }, wantText: "Paris.", requests: 1},
+		{name: "reply", script: func(g *fakes.Groq) { g.Reply(fakes.TextCompletion("Paris.")) }, wantText: "Paris.", requests: 1},
 		{name: "400 tool_use_failed becomes a response", script: func(g *fakes.Groq) {
 			g.Error(fakes.ToolUseFailedError(`{"name": "get_city", "arguments": {"q": "France"}}`))
 		}, requests: 1},
@@ -63,7 +63,7 @@ func TestGroqModelRequest(t *testing.T) {
 			wantErr: new(*llm.ModelHTTPError), wantStatus: 413, requests: 1},
 		{name: "429 honours retry-after", script: func(g *fakes.Groq) {
 			g.Error(fakes.RateLimitError(2 * sec))
-			g.ReplyText("Paris.")
+			g.Reply(fakes.TextCompletion("Paris."))
 		}, wantText: "Paris.", requests: 2, slept: []time.Duration{2 * sec}},
 		{name: "429 storm exhausts the retries", script: func(g *fakes.Groq) { g.Error(fakes.RateLimitError(sec)).Repeat() },
 			wantErr: new(*llm.ModelHTTPError), wantStatus: 429, requests: 3, slept: []time.Duration{sec, sec}},
@@ -73,7 +73,7 @@ func TestGroqModelRequest(t *testing.T) {
 		{name: "500 then 503 then success", script: func(g *fakes.Groq) {
 			g.Error(fakes.InternalServerError())
 			g.Error(fakes.ServiceUnavailableError())
-			g.ReplyText("Paris.")
+			g.Reply(fakes.TextCompletion("Paris."))
 		}, wantText: "Paris.", requests: 3, slept: []time.Duration{500 * time.Millisecond, sec}},
 		{name: "body cut short is retried like a dropped connection", script: func(g *fakes.Groq) {
 			g.Reply(fakes.TextCompletion("Paris.")).SlowBody(40, time.Millisecond).CutAfter(1).Times(3)
@@ -233,7 +233,7 @@ func TestGroqModelStream(t *testing.T) {
 			eventErr: new(*llm.ModelAPIError), wantText: "The capital", requests: 1},
 		{name: "no [DONE]", script: func(g *fakes.Groq) { g.Stream(fakes.TextStream(words)...).WithoutDone() },
 			eventErr: new(*llm.ModelAPIError), wantText: words, requests: 1},
-		{name: "empty stream", script: func(g *fakes.Groq) { g.StreamFrames(fakes.DoneFrame()) },
+		{name: "empty stream", script: func(g *fakes.Groq) { g.StreamFrames(fakes.RawFrame([]byte("data: [DONE]\n\n"))) },
 			openErr: new(*llm.UnexpectedModelBehavior), requests: 1},
 	}
 	for _, tt := range tests {

@@ -70,7 +70,7 @@ func (r *recordingTB) failures() []string {
 func chatBody(prompt string, stream bool) []byte {
 	b, _ := json.Marshal(groq.ChatCompletionRequest{
 		Model:    "llama-3.3-70b-versatile",
-		Messages: []groq.ChatMessage{{Role: "user", Content: groq.TextContent(prompt)}},
+		Messages: []groq.ChatMessage{{Role: "user", Content: &groq.MessageContent{Text: prompt}}},
 		Stream:   stream,
 	})
 	return b
@@ -79,7 +79,7 @@ func chatBody(prompt string, stream bool) []byte {
 // post sends body to the fake's chat completions endpoint.
 func post(ctx context.Context, t *testing.T, g *fakes.Groq, body []byte) (*http.Response, error) {
 	t.Helper()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, g.URL+fakes.ChatCompletionsPath, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, g.URL+"/openai/v1/chat/completions", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}

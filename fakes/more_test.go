@@ -93,14 +93,14 @@ func TestMatchers(t *testing.T) {
 func TestAnswerHeaderAndRateLimitOptions(t *testing.T) {
 	limits := groq.RateLimits{LimitRequests: 10, RemainingRequests: 10, LimitTokens: 100, RemainingTokens: 100}
 	g := fakes.NewGroq(t, fakes.WithRateLimits(limits))
-	g.ReplyText("ok").Header("X-Should-Retry", "false")
+	g.Reply(fakes.TextCompletion("ok")).Header("X-Should-Retry", "false")
 	resp, _ := mustPost(t, g, chatBody("hi", false))
 	if resp.Header.Get("X-Should-Retry") != "false" || resp.Header.Get("X-Ratelimit-Remaining-Requests") != "9" ||
 		resp.Header.Get("X-Ratelimit-Limit-Tokens") != "100" {
 		t.Errorf("headers = %v", resp.Header)
 	}
 	g2 := fakes.NewGroq(t, fakes.WithRateLimits(groq.RateLimits{}))
-	g2.ReplyText("ok")
+	g2.Reply(fakes.TextCompletion("ok"))
 	if resp, _ := mustPost(t, g2, chatBody("hi", false)); resp.Header.Get("X-Ratelimit-Limit-Requests") != "" {
 		t.Error("rate-limit headers sent after WithRateLimits with zero limits")
 	}
@@ -152,12 +152,12 @@ func TestHandleNilFailsTheTest(t *testing.T) {
 	}
 }
 
-func TestLastRequestAndGetOnChatPath(t *testing.T) {
+func TestNoRequestsAndGetOnChatPath(t *testing.T) {
 	g := fakes.NewGroq(t)
-	if g.LastRequest() != nil {
-		t.Error("LastRequest before any request is not nil")
+	if len(g.Requests()) != 0 {
+		t.Error("a request captured before any came")
 	}
-	resp, err := g.Client().Get(g.URL + fakes.ChatCompletionsPath)
+	resp, err := g.Client().Get(g.URL + "/openai/v1/chat/completions")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +169,7 @@ func TestLastRequestAndGetOnChatPath(t *testing.T) {
 
 func TestAnswerHeadersWin(t *testing.T) {
 	g := fakes.NewGroq(t)
-	g.ReplyText("ok").Header("Cache-Control", "max-age=5").Header("X-Request-Id", "req_mine")
+	g.Reply(fakes.TextCompletion("ok")).Header("Cache-Control", "max-age=5").Header("X-Request-Id", "req_mine")
 	g.Stream(fakes.TextStream("ok")...).Header("Content-Type", "text/plain")
 	resp, _ := mustPost(t, g, chatBody("hi", false))
 	if resp.Header.Get("Cache-Control") != "max-age=5" || resp.Header.Get("X-Request-Id") != "req_mine" {

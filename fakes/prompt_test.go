@@ -118,7 +118,7 @@ func TestDefaultArgumentsFromPrompt(t *testing.T) {
 }
 
 func assistantMsg(s string) groq.ChatMessage {
-	return groq.ChatMessage{Role: "assistant", Content: groq.TextContent(s)}
+	return groq.ChatMessage{Role: "assistant", Content: &groq.MessageContent{Text: s}}
 }
 
 // A follow-up is read with the earlier user turns.
@@ -170,7 +170,7 @@ func TestDefaultFollowUpToolArguments(t *testing.T) {
 	weatherInParis := []groq.ChatMessage{
 		userMsg("What's the weather in Paris?"),
 		{Role: "assistant", ToolCalls: []groq.ToolCall{{ID: "call_1", Type: "function", Function: groq.FunctionCall{Name: "get_weather", Arguments: `{"city":"Paris","units":"celsius"}`}}}},
-		{Role: "tool", ToolCallID: "call_1", Content: groq.TextContent(`{"temperature": 21}`)},
+		{Role: "tool", ToolCallID: "call_1", Content: &groq.MessageContent{Text: `{"temperature": 21}`}},
 		assistantMsg("It is 21 degrees in Paris."),
 	}
 	tests := []struct {

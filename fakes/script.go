@@ -90,7 +90,7 @@ func (g *Groq) Reply(c *groq.ChatCompletion) *Answer {
 		g.fail("fakes: Reply: nil completion")
 		c = &groq.ChatCompletion{}
 	}
-	a := newAnswer(kindJSON, "Reply("+c.ID+")")
+	a := newAnswer(kindJSON, replyDoc(c))
 	b, err := json.Marshal(c)
 	if err != nil {
 		g.fail("fakes: Reply: marshal completion: %v", err)
@@ -99,12 +99,15 @@ func (g *Groq) Reply(c *groq.ChatCompletion) *Answer {
 	return g.add(a)
 }
 
-// ReplyText scripts a non-streamed completion answering text
-// (TextCompletion).
-func (g *Groq) ReplyText(text string, opts ...BuildOption) *Answer {
-	a := newAnswer(kindJSON, fmt.Sprintf("ReplyText(%q)", fakeanswer.Clip(text, 40)))
-	a.body = mustJSON(TextCompletion(text, opts...))
-	return g.add(a)
+// replyDoc describes a scripted completion in failure messages: by its
+// text when it answers with text (Reply("Paris.")), else by its ID.
+func replyDoc(c *groq.ChatCompletion) string {
+	if len(c.Choices) > 0 {
+		if t := c.Choices[0].Message.Content; t != nil && *t != "" {
+			return fmt.Sprintf("Reply(%q)", fakeanswer.Clip(*t, 40))
+		}
+	}
+	return "Reply(" + c.ID + ")"
 }
 
 // Stream scripts a streamed answer: one "data:" event per chunk, then
@@ -337,8 +340,9 @@ func dataFrame(payload []byte) []byte {
 }
 
 // Frame is one server-sent event as the fake writes it, blank line
-// included, for StreamFrames. Build frames with ChunkFrame, DoneFrame or
-// RawFrame (anything else: an error event, a comment, half an event).
+// included, for StreamFrames. Build frames with ChunkFrame or
+// RawFrame (anything else: "data: [DONE]\n\n", an error event, a comment,
+// half an event).
 type Frame struct {
 	data []byte
 	err  error // why the frame could not be built; reported when scripted
@@ -363,9 +367,6 @@ func errorFrame(e groq.ErrorObject) Frame {
 
 // malformedFrame returns a data event whose payload is text as it is.
 func malformedFrame(text string) Frame { return Frame{data: dataFrame([]byte(text))} }
-
-// DoneFrame returns "data: [DONE]".
-func DoneFrame() Frame { return Frame{data: []byte(doneFrame)} }
 
 // RawFrame returns b written as it is: a comment (": keep-alive\n\n"), an
 // event of another type, half an event.

@@ -18,9 +18,9 @@ import (
 	"github.com/llmvcr/llmvcr/internal/fakeanswer"
 )
 
-// ChatCompletionsPath is the path of Groq's chat completions endpoint,
+// chatCompletionsPath is the path of Groq's chat completions endpoint,
 // where the fake answers as scripted.
-const ChatCompletionsPath = "/openai/v1/chat/completions"
+const chatCompletionsPath = "/openai/v1/chat/completions"
 
 // modelsPath is where the fake lists its models (withModels).
 const modelsPath = "/openai/v1/models"
@@ -264,17 +264,7 @@ func (g *Groq) Requests() []*Request {
 	return out
 }
 
-// LastRequest returns the last chat completions request, or nil if none
-// came.
-func (g *Groq) LastRequest() *Request {
-	reqs := g.Requests()
-	if len(reqs) == 0 {
-		return nil
-	}
-	return reqs[len(reqs)-1]
-}
-
-func (r *Request) isChat() bool { return r.Path == ChatCompletionsPath && r.Method == http.MethodPost }
+func (r *Request) isChat() bool { return r.Path == chatCompletionsPath && r.Method == http.MethodPost }
 
 // allRequests returns every request received so far (models list included).
 func (g *Groq) allRequests() []*Request {

@@ -18,7 +18,7 @@ import "net/http"
 //	model, _ := groq.NewModel("llama-3.3-70b-versatile", groq.WithHTTPClient(s.Client()))
 //
 // In replay mode the session never reaches the fake, so mark any answer
-// you script for the recording Optional (g.ReplyText("Paris.").Optional()):
+// you script for the recording Optional (g.Reply(fakes.TextCompletion("Paris.")).Optional()):
 // an answer never used otherwise fails the test.
 //
 // A model can also use it directly:

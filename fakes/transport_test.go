@@ -14,7 +14,7 @@ import (
 func TestTransportDefaultBaseURL(t *testing.T) {
 	t.Setenv("GROQ_BASE_URL", "")
 	g := fakes.NewGroq(t)
-	g.ReplyText("Paris, from the fake.")
+	g.Reply(fakes.TextCompletion("Paris, from the fake."))
 	m, err := groq.NewModel("llama-3.3-70b-versatile", groq.WithTransport(g.Transport()), groq.WithMaxRetries(0))
 	if err != nil {
 		t.Fatal(err)
@@ -33,8 +33,8 @@ func TestTransportDefaultBaseURL(t *testing.T) {
 	if len(reqs) != 1 {
 		t.Fatalf("the fake saw %d chat requests, want 1", len(reqs))
 	}
-	if reqs[0].Path != fakes.ChatCompletionsPath || reqs[0].Method != http.MethodPost {
-		t.Errorf("the fake saw %s %s, want POST %s", reqs[0].Method, reqs[0].Path, fakes.ChatCompletionsPath)
+	if reqs[0].Path != "/openai/v1/chat/completions" || reqs[0].Method != http.MethodPost {
+		t.Errorf("the fake saw %s %s, want POST %s", reqs[0].Method, reqs[0].Path, "/openai/v1/chat/completions")
 	}
 	if got := reqs[0].LastUserText(); got != "What is the capital of France?" {
 		t.Errorf("the fake saw prompt %q", got)

@@ -96,7 +96,7 @@ func ExampleModel_RequestStream() {
 		if err != nil {
 			panic(err)
 		}
-		fmt.Println(ev.EventKind())
+		fmt.Println(llm.Kind(ev))
 	}
 	fmt.Println(stream.Response().Text())
 	// Output:

@@ -57,8 +57,8 @@ func FuzzStream(f *testing.F) {
 			t.Fatalf("events describe %d parts, the response has %d", len(rebuilt), len(got))
 		}
 		for i := range got {
-			if got[i].PartKind() != rebuilt[i] {
-				t.Fatalf("part %d: response %s, events %s", i, got[i].PartKind(), rebuilt[i])
+			if llm.Kind(got[i]) != rebuilt[i] {
+				t.Fatalf("part %d: response %s, events %s", i, llm.Kind(got[i]), rebuilt[i])
 			}
 		}
 	})
@@ -72,7 +72,7 @@ func rebuildParts(events []llm.Event) []string {
 			for len(kinds) <= s.Index {
 				kinds = append(kinds, "")
 			}
-			kinds[s.Index] = s.Part.PartKind()
+			kinds[s.Index] = llm.Kind(s.Part)
 		}
 	}
 	return kinds

@@ -196,7 +196,7 @@ func mapMessages(messages []llm.Message, params *llm.RequestParams) ([]ChatMessa
 	}
 	sys := make([]ChatMessage, len(instructions))
 	for i, text := range instructions {
-		sys[i] = ChatMessage{Role: "system", Content: TextContent(text)}
+		sys[i] = ChatMessage{Role: "system", Content: textContent(text)}
 	}
 	return slices.Insert(out, at, sys...), nil
 }
@@ -212,7 +212,7 @@ func mapRequest(r *llm.Request, mi int, ids *callIDs) ([]ChatMessage, error) {
 		}
 		switch p := part.(type) {
 		case *llm.SystemPromptPart:
-			out = append(out, ChatMessage{Role: "system", Content: TextContent(p.Content)})
+			out = append(out, ChatMessage{Role: "system", Content: textContent(p.Content)})
 		case *llm.UserPromptPart:
 			msg, err := mapUserPrompt(p)
 			if err != nil {
@@ -222,12 +222,12 @@ func mapRequest(r *llm.Request, mi int, ids *callIDs) ([]ChatMessage, error) {
 		case *llm.ToolReturnPart:
 			text, f := provider.ToolReturnContent(p)
 			files = append(files, f...)
-			out = append(out, ChatMessage{Role: "tool", ToolCallID: ids.answer(p.ToolCallID, p.ToolName, mi, pi), Content: TextContent(text)})
+			out = append(out, ChatMessage{Role: "tool", ToolCallID: ids.answer(p.ToolCallID, p.ToolName, mi, pi), Content: textContent(text)})
 		case *llm.RetryPromptPart:
 			if p.ToolName == "" {
-				out = append(out, ChatMessage{Role: "user", Content: TextContent(provider.RetryText(p))})
+				out = append(out, ChatMessage{Role: "user", Content: textContent(provider.RetryText(p))})
 			} else {
-				out = append(out, ChatMessage{Role: "tool", ToolCallID: ids.answer(p.ToolCallID, p.ToolName, mi, pi), Content: TextContent(provider.RetryText(p))})
+				out = append(out, ChatMessage{Role: "tool", ToolCallID: ids.answer(p.ToolCallID, p.ToolName, mi, pi), Content: textContent(provider.RetryText(p))})
 			}
 		case nil:
 			return nil, &llm.UserError{Message: fmt.Sprintf("groq: message %d part %d is nil", mi, pi)}
@@ -274,7 +274,7 @@ func mapResponse(r *llm.Response, mi int, ids *callIDs) ChatMessage {
 		}
 	}
 	if len(texts) > 0 {
-		msg.Content = TextContent(strings.Join(texts, "\n\n"))
+		msg.Content = textContent(strings.Join(texts, "\n\n"))
 	}
 	return msg
 }
@@ -359,7 +359,7 @@ func isNilPart(p llm.RequestPart) bool {
 func mapUserPrompt(p *llm.UserPromptPart) (ChatMessage, error) {
 	if len(p.Content) == 1 && !p.List {
 		if t, ok := p.Content[0].(llm.Text); ok {
-			return ChatMessage{Role: "user", Content: TextContent(string(t))}, nil
+			return ChatMessage{Role: "user", Content: textContent(string(t))}, nil
 		}
 	}
 	parts := make([]ContentPart, 0, len(p.Content))

@@ -34,9 +34,9 @@ func TestStreamPartEndEventsAsPydanticAI(t *testing.T) {
 	for _, ev := range events {
 		switch e := ev.(type) {
 		case llm.PartStartEvent:
-			got = append(got, fmt.Sprintf("start %d %s after %q", e.Index, e.Part.PartKind(), e.PreviousPartKind))
+			got = append(got, fmt.Sprintf("start %d %s after %q", e.Index, llm.Kind(e.Part), e.PreviousPartKind))
 		case llm.PartEndEvent:
-			got = append(got, fmt.Sprintf("end %d %s before %q", e.Index, e.Part.PartKind(), e.NextPartKind))
+			got = append(got, fmt.Sprintf("end %d %s before %q", e.Index, llm.Kind(e.Part), e.NextPartKind))
 		}
 	}
 	want := []string{

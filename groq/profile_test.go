@@ -49,9 +49,9 @@ func TestStreamIgnoresLeadingWhitespaceAsTheProfileSays(t *testing.T) {
 	for _, ev := range events {
 		switch e := ev.(type) {
 		case llm.PartStartEvent:
-			seq = append(seq, fmt.Sprintf("start %d %s %q", e.Index, e.Part.PartKind(), partText(e.Part)))
+			seq = append(seq, fmt.Sprintf("start %d %s %q", e.Index, llm.Kind(e.Part), partText(e.Part)))
 		case llm.PartEndEvent:
-			seq = append(seq, fmt.Sprintf("end %d %s", e.Index, e.Part.PartKind()))
+			seq = append(seq, fmt.Sprintf("end %d %s", e.Index, llm.Kind(e.Part)))
 		}
 	}
 	wantSeq := []string{`start 0 thinking ""`, "end 0 thinking", `start 1 text "To"`, "end 1 text"}

@@ -339,7 +339,7 @@ func TestStreamExecutedTools(t *testing.T) {
 	}
 	var kinds []string
 	for _, p := range sr.Response().Parts {
-		kinds = append(kinds, p.PartKind())
+		kinds = append(kinds, llm.Kind(p))
 	}
 	if diff := cmp.Diff([]string{"thinking", "builtin-tool-call", "builtin-tool-return", "thinking", "text"}, kinds); diff != "" {
 		t.Errorf("kinds (-want +got):\n%s", diff)

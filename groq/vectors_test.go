@@ -147,7 +147,7 @@ func checkBodies(t *testing.T, vs *vectorServer, stale ...int) {
 func partKinds(r *llm.Response) []string {
 	out := make([]string, len(r.Parts))
 	for i, p := range r.Parts {
-		out[i] = p.PartKind()
+		out[i] = llm.Kind(p)
 	}
 	return out
 }

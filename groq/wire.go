@@ -157,8 +157,8 @@ type MessageContent struct {
 	Parts []ContentPart // sent as a JSON array when non-nil
 }
 
-// TextContent returns content that is the plain string s.
-func TextContent(s string) *MessageContent { return &MessageContent{Text: s} }
+// textContent returns content that is the plain string s.
+func textContent(s string) *MessageContent { return &MessageContent{Text: s} }
 
 // MarshalJSON writes a string or an array.
 func (c MessageContent) MarshalJSON() ([]byte, error) {

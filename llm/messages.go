@@ -8,8 +8,8 @@ import (
 // Message is one turn of a conversation: a *Request (what is sent to the
 // model) or a *Response (what the model answered).
 type Message interface {
-	// MessageKind returns "request" or "response".
-	MessageKind() string
+	// messageKind returns "request" or "response".
+	messageKind() string
 	isMessage()
 }
 
@@ -21,8 +21,8 @@ type Request struct {
 	Timestamp    time.Time     // when the request was built; informational
 }
 
-// MessageKind returns "request".
-func (*Request) MessageKind() string { return "request" }
+// messageKind returns "request".
+func (*Request) messageKind() string { return "request" }
 func (*Request) isMessage()          {}
 
 // Response is a message the model answered with.
@@ -42,8 +42,8 @@ type Response struct {
 	ProviderDetails map[string]any
 }
 
-// MessageKind returns "response".
-func (*Response) MessageKind() string { return "response" }
+// messageKind returns "response".
+func (*Response) messageKind() string { return "response" }
 func (*Response) isMessage()          {}
 
 // Text returns the content of every TextPart joined with no separator.
@@ -80,7 +80,7 @@ const (
 	FinishError         FinishReason = "error"
 )
 
-// Part kinds, as returned by PartKind; the same strings pydantic-ai uses.
+// Part kinds, as returned by Kind; the same strings pydantic-ai uses.
 const (
 	kindSystemPrompt      = "system-prompt"
 	kindUserPrompt        = "user-prompt"
@@ -96,8 +96,8 @@ const (
 // RequestPart is one part of a Request: *SystemPromptPart, *UserPromptPart,
 // *ToolReturnPart or *RetryPromptPart.
 type RequestPart interface {
-	// PartKind names the kind of part, e.g. "user-prompt".
-	PartKind() string
+	// partKind names the kind of part, e.g. "user-prompt".
+	partKind() string
 	isRequestPart()
 }
 
@@ -106,8 +106,8 @@ type SystemPromptPart struct {
 	Content string // the prompt text
 }
 
-// PartKind returns "system-prompt".
-func (*SystemPromptPart) PartKind() string { return kindSystemPrompt }
+// partKind returns "system-prompt".
+func (*SystemPromptPart) partKind() string { return kindSystemPrompt }
 func (*SystemPromptPart) isRequestPart()   {}
 
 // UserPromptPart is what the user said: text, images and other media.
@@ -121,8 +121,8 @@ type UserPromptPart struct {
 	List bool
 }
 
-// PartKind returns "user-prompt".
-func (*UserPromptPart) PartKind() string { return kindUserPrompt }
+// partKind returns "user-prompt".
+func (*UserPromptPart) partKind() string { return kindUserPrompt }
 func (*UserPromptPart) isRequestPart()   {}
 
 // ToolReturnPart is the result of a tool call, sent back to the model.
@@ -136,8 +136,8 @@ type ToolReturnPart struct {
 	Failed  bool // the tool failed: the content is wrapped as {"error": ...}
 }
 
-// PartKind returns "tool-return".
-func (*ToolReturnPart) PartKind() string { return kindToolReturn }
+// partKind returns "tool-return".
+func (*ToolReturnPart) partKind() string { return kindToolReturn }
 func (*ToolReturnPart) isRequestPart()   {}
 
 // RetryPromptPart asks the model to try again: after a tool raised a retry,
@@ -150,8 +150,8 @@ type RetryPromptPart struct {
 	ToolCallID string            // the call being retried; generated if empty and ToolName is set
 }
 
-// PartKind returns "retry-prompt".
-func (*RetryPromptPart) PartKind() string { return kindRetryPrompt }
+// partKind returns "retry-prompt".
+func (*RetryPromptPart) partKind() string { return kindRetryPrompt }
 func (*RetryPromptPart) isRequestPart()   {}
 
 // ValidationError is one error of a failed validation, in pydantic's shape.
@@ -168,15 +168,15 @@ type ValidationError struct {
 // UserContent is one item of a UserPromptPart: Text, *ImageURL,
 // *BinaryContent, *DocumentURL, *AudioURL, *VideoURL or *UploadedFile.
 type UserContent interface {
-	// ContentKind names the kind of content, e.g. "image-url".
-	ContentKind() string
+	// contentKind names the kind of content, e.g. "image-url".
+	contentKind() string
 }
 
 // Text is plain text inside a user prompt.
 type Text string
 
-// ContentKind returns "text".
-func (Text) ContentKind() string { return "text" }
+// contentKind returns "text".
+func (Text) contentKind() string { return "text" }
 
 // ImageURL is an image the model fetches from a URL.
 type ImageURL struct {
@@ -184,8 +184,8 @@ type ImageURL struct {
 	Detail string // "auto", "low" or "high"; "" to send none
 }
 
-// ContentKind returns "image-url".
-func (*ImageURL) ContentKind() string { return "image-url" }
+// contentKind returns "image-url".
+func (*ImageURL) contentKind() string { return "image-url" }
 
 // BinaryContent is inline media: an image, audio, a document.
 type BinaryContent struct {
@@ -195,26 +195,26 @@ type BinaryContent struct {
 	Identifier string // how tool returns refer to it; derived from the data if empty
 }
 
-// ContentKind returns "binary".
-func (*BinaryContent) ContentKind() string { return "binary" }
+// contentKind returns "binary".
+func (*BinaryContent) contentKind() string { return "binary" }
 
 // DocumentURL is a document (PDF, text) at a URL.
 type DocumentURL struct{ URL string }
 
-// ContentKind returns "document-url".
-func (*DocumentURL) ContentKind() string { return "document-url" }
+// contentKind returns "document-url".
+func (*DocumentURL) contentKind() string { return "document-url" }
 
 // AudioURL is audio at a URL.
 type AudioURL struct{ URL string }
 
-// ContentKind returns "audio-url".
-func (*AudioURL) ContentKind() string { return "audio-url" }
+// contentKind returns "audio-url".
+func (*AudioURL) contentKind() string { return "audio-url" }
 
 // VideoURL is a video at a URL.
 type VideoURL struct{ URL string }
 
-// ContentKind returns "video-url".
-func (*VideoURL) ContentKind() string { return "video-url" }
+// contentKind returns "video-url".
+func (*VideoURL) contentKind() string { return "video-url" }
 
 // UploadedFile is a file already uploaded to the provider.
 type UploadedFile struct {
@@ -222,14 +222,14 @@ type UploadedFile struct {
 	MediaType string // e.g. "application/pdf"
 }
 
-// ContentKind returns "uploaded-file".
-func (*UploadedFile) ContentKind() string { return "uploaded-file" }
+// contentKind returns "uploaded-file".
+func (*UploadedFile) contentKind() string { return "uploaded-file" }
 
 // ResponsePart is one part of a Response: *TextPart, *ToolCallPart,
 // *ThinkingPart, *BuiltinToolCallPart or *BuiltinToolReturnPart.
 type ResponsePart interface {
-	// PartKind names the kind of part, e.g. "tool-call".
-	PartKind() string
+	// partKind names the kind of part, e.g. "tool-call".
+	partKind() string
 	isResponsePart()
 }
 
@@ -238,8 +238,8 @@ type TextPart struct {
 	Content string // the text
 }
 
-// PartKind returns "text".
-func (*TextPart) PartKind() string { return kindText }
+// partKind returns "text".
+func (*TextPart) partKind() string { return kindText }
 func (*TextPart) isResponsePart()  {}
 
 // ToolCallPart is a call the model asks the caller to make.
@@ -249,8 +249,8 @@ type ToolCallPart struct {
 	ToolCallID string // the provider's id for the call; generated when sent back if empty
 }
 
-// PartKind returns "tool-call".
-func (*ToolCallPart) PartKind() string { return kindToolCall }
+// partKind returns "tool-call".
+func (*ToolCallPart) partKind() string { return kindToolCall }
 func (*ToolCallPart) isResponsePart()  {}
 
 // ArgsJSON returns the arguments as a JSON string: "{}" when Args is empty.
@@ -268,8 +268,8 @@ type ThinkingPart struct {
 	Signature string // provider signature, if any
 }
 
-// PartKind returns "thinking".
-func (*ThinkingPart) PartKind() string { return kindThinking }
+// partKind returns "thinking".
+func (*ThinkingPart) partKind() string { return kindThinking }
 func (*ThinkingPart) isResponsePart()  {}
 
 // BuiltinToolCallPart is a call the provider made itself (e.g. Groq's web
@@ -281,8 +281,8 @@ type BuiltinToolCallPart struct {
 	ProviderName string // e.g. "groq"
 }
 
-// PartKind returns "builtin-tool-call".
-func (*BuiltinToolCallPart) PartKind() string { return kindBuiltinToolCall }
+// partKind returns "builtin-tool-call".
+func (*BuiltinToolCallPart) partKind() string { return kindBuiltinToolCall }
 func (*BuiltinToolCallPart) isResponsePart()  {}
 
 // BuiltinToolReturnPart is the result of a BuiltinToolCallPart.
@@ -293,6 +293,6 @@ type BuiltinToolReturnPart struct {
 	ProviderName string // e.g. "groq"
 }
 
-// PartKind returns "builtin-tool-return".
-func (*BuiltinToolReturnPart) PartKind() string { return kindBuiltinToolReturn }
+// partKind returns "builtin-tool-return".
+func (*BuiltinToolReturnPart) partKind() string { return kindBuiltinToolReturn }
 func (*BuiltinToolReturnPart) isResponsePart()  {}

@@ -23,8 +23,8 @@ type StreamedResponse interface {
 
 // Event is a stream event: PartStartEvent, PartDeltaEvent or PartEndEvent.
 type Event interface {
-	// EventKind returns "part_start", "part_delta" or "part_end".
-	EventKind() string
+	// eventKind returns "part_start", "part_delta" or "part_end".
+	eventKind() string
 }
 
 // PartStartEvent says a new part begins at Index, with its first content.
@@ -34,8 +34,8 @@ type PartStartEvent struct {
 	PreviousPartKind string       // kind of the part before it; "" for the first
 }
 
-// EventKind returns "part_start".
-func (PartStartEvent) EventKind() string { return "part_start" }
+// eventKind returns "part_start".
+func (PartStartEvent) eventKind() string { return "part_start" }
 
 // PartDeltaEvent adds to the part at Index.
 type PartDeltaEvent struct {
@@ -43,8 +43,8 @@ type PartDeltaEvent struct {
 	Delta PartDelta // what to add
 }
 
-// EventKind returns "part_delta".
-func (PartDeltaEvent) EventKind() string { return "part_delta" }
+// eventKind returns "part_delta".
+func (PartDeltaEvent) eventKind() string { return "part_delta" }
 
 // PartEndEvent says the part at Index is complete. Parts that arrive whole
 // (built-in tool returns) have none.
@@ -54,14 +54,14 @@ type PartEndEvent struct {
 	NextPartKind string       // kind of the next part; "" for the last
 }
 
-// EventKind returns "part_end".
-func (PartEndEvent) EventKind() string { return "part_end" }
+// eventKind returns "part_end".
+func (PartEndEvent) eventKind() string { return "part_end" }
 
 // PartDelta is a change to a part: TextPartDelta, ThinkingPartDelta or
 // ToolCallPartDelta.
 type PartDelta interface {
-	// DeltaKind returns "text", "thinking" or "tool_call".
-	DeltaKind() string
+	// deltaKind returns "text", "thinking" or "tool_call".
+	deltaKind() string
 }
 
 // TextPartDelta appends to a TextPart.
@@ -69,8 +69,8 @@ type TextPartDelta struct {
 	ContentDelta string // text to append
 }
 
-// DeltaKind returns "text".
-func (TextPartDelta) DeltaKind() string { return "text" }
+// deltaKind returns "text".
+func (TextPartDelta) deltaKind() string { return "text" }
 
 // ThinkingPartDelta appends to a ThinkingPart.
 type ThinkingPartDelta struct {
@@ -78,8 +78,8 @@ type ThinkingPartDelta struct {
 	SignatureDelta string // signature to append
 }
 
-// DeltaKind returns "thinking".
-func (ThinkingPartDelta) DeltaKind() string { return "thinking" }
+// deltaKind returns "thinking".
+func (ThinkingPartDelta) deltaKind() string { return "thinking" }
 
 // ToolCallPartDelta appends to a ToolCallPart.
 type ToolCallPartDelta struct {
@@ -88,5 +88,5 @@ type ToolCallPartDelta struct {
 	ToolCallID    string // the call's id, when it arrives
 }
 
-// DeltaKind returns "tool_call".
-func (ToolCallPartDelta) DeltaKind() string { return "tool_call" }
+// deltaKind returns "tool_call".
+func (ToolCallPartDelta) deltaKind() string { return "tool_call" }

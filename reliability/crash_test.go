@@ -82,7 +82,7 @@ func crashCassette(path string, gen int) *cassettes.Cassette {
 			ID: i,
 			Request: cassettes.Request{
 				Method:  http.MethodPost,
-				URL:     "https://api.groq.com" + fakes.ChatCompletionsPath,
+				URL:     "https://api.groq.com" + "/openai/v1/chat/completions",
 				Headers: http.Header{"Content-Type": {"application/json"}},
 				Body:    string(req),
 			},

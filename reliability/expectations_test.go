@@ -132,7 +132,7 @@ func (c *collector) response(label string, r *llm.Response, w snapResponse) {
 	}
 	kinds := make([]string, len(r.Parts))
 	for i, p := range r.Parts {
-		kinds[i] = p.PartKind()
+		kinds[i] = llm.Kind(p)
 	}
 	wantKinds := make([]string, len(w.parts))
 	for i, p := range w.parts {

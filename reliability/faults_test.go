@@ -353,7 +353,7 @@ func faults() []fault {
 		fault{name: "reset before headers", kind: stream, script: func(t *testing.T, g *fakes.Groq) { g.Handle(resetHandler(t)) }, want: kindAPI},
 		fault{name: "reset before headers, retried", retries: 2, script: func(t *testing.T, g *fakes.Groq) {
 			g.Handle(resetHandler(t)).Times(2)
-			g.ReplyText(answerText)
+			g.Reply(fakes.TextCompletion(answerText))
 		}, want: kindOK, check: sleptIs(3, 500*ms, sec)},
 		fault{name: "body cut after headers", script: func(t *testing.T, g *fakes.Groq) {
 			g.Reply(fakes.TextCompletion(answerText)).SlowBody(16, 0).CutAfter(0)
@@ -389,7 +389,7 @@ func faults() []fault {
 		// A body that ends cleanly without [DONE] is treated like a cut
 		// connection (retryable), not as a malformed answer.
 		fault{name: "[DONE] missing", kind: stream, script: func(t *testing.T, g *fakes.Groq) { g.Stream(textChunks()...).WithoutDone() }, want: kindAPI},
-		fault{name: "only [DONE]", kind: stream, script: func(t *testing.T, g *fakes.Groq) { g.StreamFrames(fakes.DoneFrame()) }, want: kindUnexpected},
+		fault{name: "only [DONE]", kind: stream, script: func(t *testing.T, g *fakes.Groq) { g.StreamFrames(fakes.RawFrame([]byte("data: [DONE]\n\n"))) }, want: kindUnexpected},
 		fault{name: "empty 200 stream", kind: stream, script: func(t *testing.T, g *fakes.Groq) { g.StreamFrames() }, want: kindUnexpected},
 		fault{name: "malformed JSON body", script: func(t *testing.T, g *fakes.Groq) { g.Error(200, `{"id": "chatcmpl-x", "choices": [`, nil) }, want: kindUnexpected},
 		fault{name: "JSON of the wrong shape", script: func(t *testing.T, g *fakes.Groq) { g.Error(200, `{"choices": "none"}`, nil) }, want: kindUnexpected},
@@ -404,7 +404,7 @@ func faults() []fault {
 		}, want: kindHTTP, status: 500},
 		fault{name: "x_groq.error chunk mid-stream", kind: stream, script: func(t *testing.T, g *fakes.Groq) {
 			chunks := textChunks()
-			frames := []fakes.Frame{fakes.ChunkFrame(chunks[0]), fakes.ChunkFrame(chunks[1]), fakes.ChunkFrame(fakes.XGroqErrorChunk("over capacity")), fakes.DoneFrame()}
+			frames := []fakes.Frame{fakes.ChunkFrame(chunks[0]), fakes.ChunkFrame(chunks[1]), fakes.ChunkFrame(fakes.XGroqErrorChunk("over capacity")), fakes.RawFrame([]byte("data: [DONE]\n\n"))}
 			g.StreamFrames(frames...)
 		}, want: kindStream},
 	)
@@ -413,15 +413,15 @@ func faults() []fault {
 	add(
 		fault{name: "429 retry-after 2s, then 200", retries: 2, script: func(t *testing.T, g *fakes.Groq) {
 			g.Error(fakes.RateLimitError(2 * sec))
-			g.ReplyText(answerText)
+			g.Reply(fakes.TextCompletion(answerText))
 		}, want: kindOK, check: sleptIs(2, 2*sec)},
 		fault{name: "429 retry-after-ms 150, then 200", retries: 2, script: func(t *testing.T, g *fakes.Groq) {
 			g.Error(429, groq.ErrorResponse{Error: groq.ErrorObject{Message: "slow down", Type: "tokens", Code: "rate_limit_exceeded"}}, http.Header{"Retry-After-Ms": {"150"}})
-			g.ReplyText(answerText)
+			g.Reply(fakes.TextCompletion(answerText))
 		}, want: kindOK, check: sleptIs(2, 150*ms)},
 		fault{name: "429 without retry-after, then 200", retries: 2, script: func(t *testing.T, g *fakes.Groq) {
 			g.Error(429, groq.ErrorResponse{Error: groq.ErrorObject{Message: "slow down", Type: "tokens", Code: "rate_limit_exceeded"}}, nil)
-			g.ReplyText(answerText)
+			g.Reply(fakes.TextCompletion(answerText))
 		}, want: kindOK, check: sleptIs(2, 500*ms)},
 		fault{name: "429 storm exhausts the retries", retries: 2, script: func(t *testing.T, g *fakes.Groq) {
 			g.Error(fakes.RateLimitError(sec)).Times(3)
@@ -454,7 +454,7 @@ func faults() []fault {
 		fault{name: "500, 503, then 200", retries: 2, script: func(t *testing.T, g *fakes.Groq) {
 			g.Error(fakes.InternalServerError())
 			g.Error(fakes.ServiceUnavailableError())
-			g.ReplyText(answerText)
+			g.Reply(fakes.TextCompletion(answerText))
 		}, want: kindOK, check: sleptIs(3, 500*ms, sec)},
 		fault{name: "500, 502, 504", retries: 2, script: func(t *testing.T, g *fakes.Groq) {
 			g.Error(fakes.InternalServerError())
@@ -495,13 +495,13 @@ func faults() []fault {
 	// Content types and HTML pages.
 	add(
 		fault{name: "JSON answer sent as text/plain", script: func(t *testing.T, g *fakes.Groq) {
-			g.ReplyText(answerText).Header("Content-Type", "text/plain")
+			g.Reply(fakes.TextCompletion(answerText)).Header("Content-Type", "text/plain")
 		}, want: kindOK, check: textIs(answerText)},
 		fault{name: "stream sent as application/json", kind: stream, script: func(t *testing.T, g *fakes.Groq) {
 			g.Stream(textChunks()...).Header("Content-Type", "application/json")
 		}, want: kindOK, check: textIs(answerText)},
 		fault{name: "stream answered to a plain request", script: func(t *testing.T, g *fakes.Groq) { g.Stream(textChunks()...) }, want: kindUnexpected},
-		fault{name: "JSON answered to a stream request", kind: stream, script: func(t *testing.T, g *fakes.Groq) { g.ReplyText(answerText) }, want: kindUnexpected},
+		fault{name: "JSON answered to a stream request", kind: stream, script: func(t *testing.T, g *fakes.Groq) { g.Reply(fakes.TextCompletion(answerText)) }, want: kindUnexpected},
 		fault{name: "HTML 502 page", script: func(t *testing.T, g *fakes.Groq) {
 			g.Error(502, htmlPage, http.Header{"Content-Type": {"text/html"}})
 		}, want: kindHTTP, status: 502},

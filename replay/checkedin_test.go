@@ -37,7 +37,7 @@ func TestCheckedInCassette(t *testing.T) {
 	s := New(t, WithRealTransport(tr))
 	if s.Mode() == ModeRecord {
 		g := fakes.NewGroq(t, fakes.WithAPIKey(fakeKey))
-		g.ReplyText("The capital of France is Paris.")
+		g.Reply(fakes.TextCompletion("The capital of France is Paris."))
 		g.Stream(fakes.TextStream("Paris is the capital and largest city of France.")...)
 		tr.rt = g.Transport()
 	}

@@ -136,7 +136,7 @@ func TestWithFakeTransportMarksTheRecording(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			g := fakes.NewGroq(t)
-			g.ReplyText("Paris.")
+			g.Reply(fakes.TextCompletion("Paris."))
 			path := filepath.Join(t.TempDir(), "c.yaml")
 			ft := newFakeT(t, "TestChat")
 			s := start(ft, WithPath(path), WithMode(ModeRecord), tt.opt(g.Transport()))
@@ -167,7 +167,7 @@ func TestScriptedFakeRecordingReplays(t *testing.T) {
 	run := func(mode Mode) string {
 		ft := newFakeT(t, "TestChat")
 		g := fakes.NewGroq(ft, fakes.WithDefaultAnswers())
-		g.ReplyText("Paris.").Optional()
+		g.Reply(fakes.TextCompletion("Paris.")).Optional()
 		s := start(ft, WithPath(path), WithMode(mode), WithFakeTransport(g.Transport()))
 		if s == nil {
 			t.Fatalf("%v: refused: %s", mode, ft.allErrors())

@@ -53,7 +53,7 @@ func replayModel(t *testing.T, name string, s *Session) *groq.Model {
 func kinds(r *llm.Response) []string {
 	var out []string
 	for _, p := range r.Parts {
-		out = append(out, p.PartKind())
+		out = append(out, llm.Kind(p))
 	}
 	return out
 }
@@ -200,9 +200,9 @@ func TestGroqModelRecordAndReplay(t *testing.T) {
 	t.Setenv("GROQ_BASE_URL", "")
 	path := filepath.Join(t.TempDir(), "TestGroq.yaml")
 	g := fakes.NewGroq(t, fakes.WithAPIKey(fakeKey))
-	g.ReplyText("The capital of France is Paris.")
+	g.Reply(fakes.TextCompletion("The capital of France is Paris."))
 	g.Stream(fakes.NewChunks().ToolCall(fakes.Call{Name: "get_weather", Args: `{"city":"Paris"}`}).Chunks()...)
-	g.ReplyText("Sunny in Paris.")
+	g.Reply(fakes.TextCompletion("Sunny in Paris."))
 
 	params := &llm.RequestParams{FunctionTools: []llm.ToolDefinition{{Name: "get_weather",
 		Parameters: json.RawMessage(`{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}`)}}}
@@ -379,7 +379,7 @@ func TestFaultsBeforeHeaders(t *testing.T) {
 	t.Setenv("GROQ_BASE_URL", "")
 	path := filepath.Join(t.TempDir(), "answer.yaml")
 	g := fakes.NewGroq(t)
-	g.ReplyText("Paris.")
+	g.Reply(fakes.TextCompletion("Paris."))
 	t.Run("record", func(t *testing.T) {
 		s := New(t, WithPath(path), WithMode(ModeRecord), WithRealTransport(g.Client().Transport))
 		m, _ := groq.NewModel("llama-3.3-70b-versatile", groq.WithBaseURL(g.URL), groq.WithHTTPClient(s.Client()))
@@ -462,7 +462,7 @@ func TestRecordedGroqStreamsAreWhole(t *testing.T) {
 func TestMissIsReportedOnce(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "once.yaml")
 	g := fakes.NewGroq(t)
-	g.ReplyText("Paris.")
+	g.Reply(fakes.TextCompletion("Paris."))
 	t.Run("record", func(t *testing.T) {
 		s := New(t, WithPath(path), WithMode(ModeRecord), WithRealTransport(g.Client().Transport))
 		m, _ := groq.NewModel("llama-3.3-70b-versatile", groq.WithBaseURL(g.URL), groq.WithHTTPClient(s.Client()))

@@ -104,13 +104,6 @@ func (c *Clock) Advance(d time.Duration) {
 	c.notifyLocked()
 }
 
-// Sleepers returns how many goroutines are waiting in Sleep.
-func (c *Clock) Sleepers() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.sleepers)
-}
-
 // WaitForSleepers blocks until at least n goroutines wait in Sleep, or ctx
 // is done. It lets a test advance the clock only once the server is
 // waiting on it.

@@ -20,8 +20,8 @@ func TestManualClock(t *testing.T) {
 		t.Fatal(err)
 	}
 	scancel()
-	if err := <-done; !errors.Is(err, context.Canceled) || c.Sleepers() != 0 {
-		t.Errorf("cancelled sleep: %v, sleepers %d", err, c.Sleepers())
+	if err := <-done; !errors.Is(err, context.Canceled) || hasSleeper(c) {
+		t.Errorf("cancelled sleep: %v, still a sleeper: %v", err, hasSleeper(c))
 	}
 	wctx, wcancel := context.WithCancel(context.Background())
 	wcancel()
@@ -31,4 +31,12 @@ func TestManualClock(t *testing.T) {
 	if !c.Now().Equal(t0) {
 		t.Errorf("the clock moved without Advance: %v", c.Now())
 	}
+}
+
+// hasSleeper reports whether a goroutine waits in c.Sleep now, without
+// waiting for one.
+func hasSleeper(c *fakeclock.Clock) bool {
+	now, cancel := context.WithCancel(context.Background())
+	cancel()
+	return c.WaitForSleepers(now, 1) == nil
 }

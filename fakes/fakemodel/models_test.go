@@ -126,7 +126,7 @@ func TestFunctionModelStream(t *testing.T) {
 	}
 	var kinds []string
 	for _, ev := range evs {
-		kinds = append(kinds, ev.EventKind())
+		kinds = append(kinds, llm.Kind(ev))
 	}
 	want := []string{"part_start", "part_end", "part_start", "part_delta", "part_end", "part_start", "part_delta", "part_delta", "part_end"}
 	if diff := cmp.Diff(want, kinds); diff != "" {

@@ -20,9 +20,9 @@ func FuzzReadConversation(f *testing.F) {
 	f.Add("", "hi", "q", "e.g.")
 	f.Fuzz(func(t *testing.T, first, second, property, description string) {
 		r := &groq.ChatCompletionRequest{Messages: []groq.ChatMessage{
-			{Role: "user", Content: groq.TextContent(first)},
-			{Role: "assistant", Content: groq.TextContent("The capital of France is Paris.")},
-			{Role: "user", Content: groq.TextContent(second)},
+			{Role: "user", Content: &groq.MessageContent{Text: first}},
+			{Role: "assistant", Content: &groq.MessageContent{Text: "The capital of France is Paris."}},
+			{Role: "user", Content: &groq.MessageContent{Text: second}},
 		}}
 		c := readConversation(r)
 		if c.asked != strings.TrimSpace(second) {

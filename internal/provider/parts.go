@@ -254,10 +254,10 @@ func (m *PartsManager) add(vendorID string, part llm.ResponsePart) *slot {
 // start emits the end of the open part and the start of the newest slot.
 func (m *PartsManager) start() {
 	i := len(m.slots) - 1
-	kind := m.slots[i].part.PartKind()
+	kind := llm.Kind(m.slots[i].part)
 	prevKind := ""
 	if i > 0 {
-		prevKind = m.slots[i-1].part.PartKind()
+		prevKind = llm.Kind(m.slots[i-1].part)
 	}
 	m.end(kind)
 	m.open = i + 1

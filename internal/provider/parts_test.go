@@ -82,7 +82,7 @@ func TestPartsManagerForgetAndWholeParts(t *testing.T) {
 	parts := m.Parts()
 	kinds := make([]string, len(parts))
 	for i, p := range parts {
-		kinds[i] = p.PartKind()
+		kinds[i] = llm.Kind(p)
 	}
 	if diff := cmp.Diff([]string{"thinking", "thinking", "builtin-tool-call"}, kinds); diff != "" {
 		t.Errorf("kinds (-want +got):\n%s", diff)
