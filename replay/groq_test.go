@@ -425,6 +425,18 @@ func TestFaultsBeforeHeaders(t *testing.T) {
 			t.Fatalf("err = %T %v, want a timeout", err, err)
 		}
 	})
+	// A caller whose deadline passed before the session saw its request
+	// (a loaded machine, a tiny timeout) met the stall all the same: the
+	// fault is not reported as never applied.
+	t.Run("stall when the deadline passed first", func(t *testing.T) {
+		s := New(t, WithPath(path), WithRealTransport(offline{t}), OnRequest(1, StallBeforeHeaders()), AllowUnused())
+		m, _ := groq.NewModel("llama-3.3-70b-versatile", groq.WithBaseURL(g.URL), groq.WithHTTPClient(s.Client()), groq.WithMaxRetries(0))
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if _, err := ask(m, ctx); !errors.Is(err, context.Canceled) {
+			t.Fatalf("err = %T %v, want context.Canceled", err, err)
+		}
+	})
 }
 
 // TestRecordedGroqStreamsAreWhole records streams through groq.Model, which

@@ -430,6 +430,11 @@ func (s *Session) roundTrip(r *http.Request) (*http.Response, error) {
 		if r.Body != nil {
 			r.Body.Close()
 		}
+		if f := s.cfg.faults[n]; len(f) == 1 && f[0].kind == faultStallHeaders {
+			// A stall ends when the caller gives up; a caller that gave
+			// up before asking met exactly that.
+			s.faultLog.apply(n)
+		}
 		return nil, err
 	}
 	if err := s.ciGuard(r); err != nil {
