@@ -131,7 +131,7 @@ func (rec *Recorder) record(r *http.Request, body []byte) (*http.Response, error
 	}
 	clk := rec.clock()
 	start := clk.Now()
-	resp, err := real.RoundTrip(withBody(r, body))
+	resp, err := real.RoundTrip(httpbody.WithBody(r, body))
 	if err != nil {
 		return nil, err
 	}
@@ -465,17 +465,4 @@ func markEvents(body []byte, marks []mark) string {
 		evs[k].HasOffset = true
 	}
 	return httpbody.MarkSSE(evs)
-}
-
-// withBody returns a copy of r whose body is body.
-func withBody(r *http.Request, body []byte) *http.Request {
-	r2 := r.Clone(r.Context())
-	if body != nil {
-		r2.Body = io.NopCloser(bytes.NewReader(body))
-		r2.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
-		r2.ContentLength = int64(len(body))
-	} else {
-		r2.Body = nil
-	}
-	return r2
 }

@@ -452,7 +452,7 @@ func (s *Session) roundTrip(r *http.Request) (*http.Response, error) {
 		if err != nil {
 			return nil, fmt.Errorf("replay: read request body: %w", err)
 		}
-		return s.real.RoundTrip(withBody(r, body))
+		return s.real.RoundTrip(httpbody.WithBody(r, body))
 	}
 	// Replay: the body is needed only while it is matched, so its buffer
 	// is reused.
@@ -487,7 +487,7 @@ func (s *Session) roundTrip(r *http.Request) (*http.Response, error) {
 				if len(faults) > 0 {
 					s.faultLog.apply(n) // recorded live: faults apply to replayed answers only
 				}
-				return s.rec.RoundTrip(withBody(r, bytes.Clone(body)))
+				return s.rec.RoundTrip(httpbody.WithBody(r, bytes.Clone(body)))
 			}
 			return s.miss(r, body, miss), nil
 		}
@@ -495,18 +495,6 @@ func (s *Session) roundTrip(r *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	return s.replay(r, i, n, faults)
-}
-
-func withBody(r *http.Request, body []byte) *http.Request {
-	r2 := r.Clone(r.Context())
-	if body != nil {
-		r2.Body = io.NopCloser(bytes.NewReader(body))
-		r2.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
-		r2.ContentLength = int64(len(body))
-	} else {
-		r2.Body = nil
-	}
-	return r2
 }
 
 // headerFault returns the error of a fault that strikes before any answer:

@@ -354,3 +354,17 @@ func parseOffset(s string) (float64, bool) {
 	}
 	return secs, true
 }
+
+// WithBody returns a copy of r whose body is body (nil for none), which
+// can be read again (GetBody) as a retrying transport may.
+func WithBody(r *http.Request, body []byte) *http.Request {
+	r2 := r.Clone(r.Context())
+	if body != nil {
+		r2.Body = io.NopCloser(bytes.NewReader(body))
+		r2.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+		r2.ContentLength = int64(len(body))
+	} else {
+		r2.Body = nil
+	}
+	return r2
+}
