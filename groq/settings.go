@@ -94,13 +94,13 @@ func mergeSettings(base *Settings, override llm.ModelSettings) *Settings {
 		if g.User != "" {
 			out.User = g.User
 		}
-		setPtr(&out.MaxCompletionTokens, g.MaxCompletionTokens)
-		setPtr(&out.IncludeReasoning, g.IncludeReasoning)
-		setPtr(&out.CompoundCustom, g.CompoundCustom)
-		setPtr(&out.DisableToolValidation, g.DisableToolValidation)
-		setPtr(&out.Logprobs, g.Logprobs)
-		setPtr(&out.TopLogprobs, g.TopLogprobs)
-		setPtr(&out.Store, g.Store)
+		provider.SetIf(&out.MaxCompletionTokens, g.MaxCompletionTokens)
+		provider.SetIf(&out.IncludeReasoning, g.IncludeReasoning)
+		provider.SetIf(&out.CompoundCustom, g.CompoundCustom)
+		provider.SetIf(&out.DisableToolValidation, g.DisableToolValidation)
+		provider.SetIf(&out.Logprobs, g.Logprobs)
+		provider.SetIf(&out.TopLogprobs, g.TopLogprobs)
+		provider.SetIf(&out.Store, g.Store)
 		if g.Documents != nil {
 			out.Documents = g.Documents
 		}
@@ -121,13 +121,6 @@ func mergeSettings(base *Settings, override llm.ModelSettings) *Settings {
 		}
 	}
 	return &out
-}
-
-// setPtr sets *dst to v when v is not nil.
-func setPtr[T any](dst **T, v *T) {
-	if v != nil {
-		*dst = v
-	}
 }
 
 // BrowserSearchTool is Groq's browser_search tool (the gpt-oss models

@@ -17,15 +17,15 @@ func MergeSettings(base, override *llm.Settings) *llm.Settings {
 		out = *base
 	}
 	if o := override; o != nil {
-		setIf(&out.MaxTokens, o.MaxTokens)
-		setIf(&out.Temperature, o.Temperature)
-		setIf(&out.TopP, o.TopP)
-		setIf(&out.TopK, o.TopK)
-		setIf(&out.Seed, o.Seed)
-		setIf(&out.PresencePenalty, o.PresencePenalty)
-		setIf(&out.FrequencyPenalty, o.FrequencyPenalty)
-		setIf(&out.ParallelToolCalls, o.ParallelToolCalls)
-		setIf(&out.ToolChoice, o.ToolChoice)
+		SetIf(&out.MaxTokens, o.MaxTokens)
+		SetIf(&out.Temperature, o.Temperature)
+		SetIf(&out.TopP, o.TopP)
+		SetIf(&out.TopK, o.TopK)
+		SetIf(&out.Seed, o.Seed)
+		SetIf(&out.PresencePenalty, o.PresencePenalty)
+		SetIf(&out.FrequencyPenalty, o.FrequencyPenalty)
+		SetIf(&out.ParallelToolCalls, o.ParallelToolCalls)
+		SetIf(&out.ToolChoice, o.ToolChoice)
 		if o.LogitBias != nil {
 			out.LogitBias = o.LogitBias
 		}
@@ -52,7 +52,9 @@ func MergeSettings(base, override *llm.Settings) *llm.Settings {
 	return &out
 }
 
-func setIf[T any](dst **T, v *T) {
+// SetIf sets *dst to v when v is not nil: a setting given overrides,
+// one left nil keeps what was there.
+func SetIf[T any](dst **T, v *T) {
 	if v != nil {
 		*dst = v
 	}
