@@ -1,7 +1,9 @@
 // Package readme holds the tests that keep README.md true to the code:
-// every Go snippet in it compiles against the module, and its package map
-// names every package outside internal/ and nothing that does not exist.
-// It has no code of its own.
+// every Go snippet in it compiles against the module, every name of the
+// module's packages its prose quotes in backquotes (`replay.New`,
+// `groq.Settings.Stop`) is declared, and its package map names every
+// package outside internal/ and nothing that does not exist. It has no
+// code of its own.
 //
 // A ```go fenced block (indented ones in list items included) is compiled
 // in one of two ways:

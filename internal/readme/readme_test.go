@@ -585,3 +585,204 @@ func TestPackageMapParse(t *testing.T) {
 		}
 	}
 }
+
+// exports is what a package declares for other packages to use: its
+// exported top-level names, and for each exported type the exported
+// methods and fields it has, with the types it embeds.
+type exports struct {
+	names   map[string]bool
+	members map[string]map[string]bool // type name to its methods and fields
+	embeds  map[string][]ast.Expr      // type name to the types it embeds
+}
+
+// readExports parses the non-test Go files of the package in dir.
+func readExports(dir string) (*exports, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil {
+		return nil, err
+	}
+	e := &exports{names: map[string]bool{}, members: map[string]map[string]bool{}, embeds: map[string][]ast.Expr{}}
+	member := func(typ, name string) {
+		if e.members[typ] == nil {
+			e.members[typ] = map[string]bool{}
+		}
+		e.members[typ][name] = true
+	}
+	for _, file := range files {
+		if strings.HasSuffix(file, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), file, nil, parser.SkipObjectResolution)
+		if err != nil {
+			return nil, err
+		}
+		for _, decl := range f.Decls {
+			switch decl := decl.(type) {
+			case *ast.FuncDecl:
+				if decl.Recv == nil {
+					e.names[decl.Name.Name] = true
+					continue
+				}
+				recv := decl.Recv.List[0].Type
+				if star, ok := recv.(*ast.StarExpr); ok {
+					recv = star.X
+				}
+				if idx, ok := recv.(*ast.IndexExpr); ok { // a generic receiver
+					recv = idx.X
+				}
+				if id, ok := recv.(*ast.Ident); ok {
+					member(id.Name, decl.Name.Name)
+				}
+			case *ast.GenDecl:
+				for _, spec := range decl.Specs {
+					switch spec := spec.(type) {
+					case *ast.TypeSpec:
+						e.names[spec.Name.Name] = true
+						st, ok := spec.Type.(*ast.StructType)
+						if !ok {
+							continue
+						}
+						for _, field := range st.Fields.List {
+							for _, name := range field.Names {
+								member(spec.Name.Name, name.Name)
+							}
+							if len(field.Names) == 0 {
+								e.embeds[spec.Name.Name] = append(e.embeds[spec.Name.Name], field.Type)
+							}
+						}
+					case *ast.ValueSpec:
+						for _, name := range spec.Names {
+							e.names[name.Name] = true
+						}
+					}
+				}
+			}
+		}
+	}
+	return e, nil
+}
+
+// inlineRef matches pkg.Name or pkg.Type.Member.
+var inlineRef = regexp.MustCompile(`\b([a-z][a-z0-9]*)\.([A-Z][A-Za-z0-9_]*)(?:\.([A-Z][A-Za-z0-9_]*))?`)
+
+// ref is a quoted name of one of this module's packages.
+type ref struct {
+	name string // pkg.Name or pkg.Type.Member
+	line int    // the line of its first quote, from 1
+}
+
+// inlineRefs returns the references to this module's packages (by the
+// names in imports) in md's inline code spans, outside fenced blocks, in
+// the order they first appear.
+func inlineRefs(md string) []ref {
+	var refs []ref
+	seen := map[string]bool{}
+	inFence := ""
+	for i, line := range strings.Split(md, "\n") {
+		trimmed := strings.TrimLeft(line, " \t")
+		if inFence != "" {
+			if strings.HasPrefix(trimmed, inFence) && strings.Trim(strings.TrimSpace(trimmed), "`") == "" {
+				inFence = ""
+			}
+			continue
+		}
+		if strings.HasPrefix(trimmed, "```") {
+			inFence = trimmed[:len(trimmed)-len(strings.TrimLeft(trimmed, "`"))]
+			continue
+		}
+		for _, span := range codeSpan.FindAllString(line, -1) {
+			for _, m := range inlineRef.FindAllStringSubmatch(span, -1) {
+				imp, ok := imports[m[1]]
+				if !ok || !strings.HasPrefix(imp.path, "github.com/llmvcr/llmvcr/") {
+					continue
+				}
+				name := strings.TrimSuffix(m[1]+"."+m[2]+"."+m[3], ".")
+				if !seen[name] {
+					seen[name] = true
+					refs = append(refs, ref{name: name, line: i + 1})
+				}
+			}
+		}
+	}
+	return refs
+}
+
+// codeSpan matches an inline code span on one line.
+var codeSpan = regexp.MustCompile("`[^`]+`")
+
+func TestInlineRefs(t *testing.T) {
+	md := "Use `replay.New(t, replay.AllowUnused())` and `groq.Settings.Stop`, not replay.Bare\n" +
+		"or `openai.NewClient` or `s.Client()`; `replay.New` again.\n" +
+		"```go\nx := `replay.InFence`\n```\n" +
+		"  ```sh\n  `llm.InShell`\n  ```\n" +
+		"then `llm.Message`.\n"
+	want := []ref{{"replay.New", 1}, {"replay.AllowUnused", 1}, {"groq.Settings.Stop", 1}, {"llm.Message", 9}}
+	if got := inlineRefs(md); !slices.Equal(got, want) {
+		t.Errorf("inlineRefs = %v, want %v", got, want)
+	}
+}
+
+// TestInlineNames checks that every name of this module's packages that
+// README.md's prose quotes in backquotes (replay.New, groq.Model.RequestStream,
+// groq.Settings.Stop) is declared: a rename that missed the prose fails.
+func TestInlineNames(t *testing.T) {
+	root := repoRoot(t)
+	refs := inlineRefs(string(mustRead(t, filepath.Join(root, "README.md"))))
+	if len(refs) == 0 {
+		t.Fatal("README.md quotes no name of the module's packages")
+	}
+	pkgs := map[string]*exports{}
+	load := func(name string) *exports {
+		if e, ok := pkgs[name]; ok {
+			return e
+		}
+		rel := strings.TrimPrefix(imports[name].path, "github.com/llmvcr/llmvcr/")
+		e, err := readExports(filepath.Join(root, filepath.FromSlash(rel)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pkgs[name] = e
+		return e
+	}
+	// has reports whether the type pkg.typ has member, its own or promoted
+	// from a type it embeds (in its package or another of this module).
+	var has func(pkg, typ, member string, depth int) bool
+	has = func(pkg, typ, member string, depth int) bool {
+		e := load(pkg)
+		if e.members[typ][member] {
+			return true
+		}
+		for _, emb := range e.embeds[typ] {
+			if star, ok := emb.(*ast.StarExpr); ok {
+				emb = star.X
+			}
+			switch emb := emb.(type) {
+			case *ast.Ident:
+				if emb.Name == member || depth < 5 && has(pkg, emb.Name, member, depth+1) {
+					return true
+				}
+			case *ast.SelectorExpr:
+				other, ok := emb.X.(*ast.Ident)
+				if emb.Sel.Name == member {
+					return true
+				}
+				if ok && depth < 5 {
+					if _, known := imports[other.Name]; known && has(other.Name, emb.Sel.Name, member, depth+1) {
+						return true
+					}
+				}
+			}
+		}
+		return false
+	}
+	for _, r := range refs {
+		parts := strings.Split(r.name, ".")
+		e := load(parts[0])
+		switch {
+		case !e.names[parts[1]]:
+			t.Errorf("README.md:%d: `%s`: package %s declares no %s", r.line, r.name, parts[0], parts[1])
+		case len(parts) == 3 && !has(parts[0], parts[1], parts[2], 0):
+			t.Errorf("README.md:%d: `%s`: %s.%s has no method or field %s", r.line, r.name, parts[0], parts[1], parts[2])
+		}
+	}
+}
