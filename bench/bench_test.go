@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/llmvcr/llmvcr/groq"
+	"github.com/llmvcr/llmvcr/internal/groqwire"
 	"github.com/llmvcr/llmvcr/internal/streamgen"
 	"github.com/llmvcr/llmvcr/llm"
 	openaigo "github.com/openai/openai-go/v3"
@@ -87,7 +88,7 @@ func decodeEncodingJSON(body []byte) (chunks int, err error) {
 		if string(payload) == "[DONE]" {
 			return chunks, nil
 		}
-		var c groq.ChatCompletionChunk
+		var c groqwire.ChatCompletionChunk
 		if err := json.Unmarshal(payload, &c); err != nil {
 			return chunks, fmt.Errorf("chunk %d: %w", chunks, err)
 		}
@@ -189,7 +190,7 @@ func TestStreamsAreValidChunks(t *testing.T) {
 		}
 		var toolCalls int
 		for i, blk := range blocks[:streamChunks] {
-			var c groq.ChatCompletionChunk
+			var c groqwire.ChatCompletionChunk
 			if err := json.Unmarshal(bytes.TrimPrefix(blk, []byte("data: ")), &c); err != nil {
 				t.Fatalf("%s chunk %d: %v", s.name, i, err)
 			}

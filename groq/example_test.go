@@ -1,6 +1,7 @@
 package groq_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -48,14 +49,15 @@ func ExampleModel_Request() {
 }
 
 func ExampleBuildRequest() {
-	req, err := groq.BuildRequest("openai/gpt-oss-120b", []llm.Message{
+	body, err := groq.BuildRequest("openai/gpt-oss-120b", []llm.Message{
 		&llm.Request{Parts: []llm.RequestPart{llm.User("What is 2+2?")}, Instructions: "Reply with just the number."},
 	}, &llm.Settings{Thinking: llm.ThinkingHigh, Seed: llm.Ptr(int64(0))}, nil)
 	if err != nil {
 		panic(err)
 	}
-	b, _ := json.MarshalIndent(req, "", "  ")
-	fmt.Println(string(b))
+	var out bytes.Buffer
+	json.Indent(&out, body, "", "  ")
+	fmt.Println(out.String())
 	// Output:
 	// {
 	//   "model": "openai/gpt-oss-120b",
