@@ -68,7 +68,7 @@ var benchMessages = []llm.Message{llm.NewRequest(llm.User("What is the capital o
 
 // decodeEncodingJSON is the baseline: encoding/json into the same structs.
 // It splits the in-memory body on blank lines and json.Unmarshals each
-// data payload into groq.ChatCompletionChunk, handling only the "data: "
+// data payload into groqwire.ChatCompletionChunk, handling only the "data: "
 // lines these streams have, nothing else of SSE. It is not a floor: a
 // decoder that avoids encoding/json (as groq's chunk decoder does for the
 // common chunk shapes) can be faster.
@@ -181,7 +181,7 @@ func TestStreamsAreDeterministic(t *testing.T) {
 }
 
 // TestStreamsAreValidChunks checks that every generated payload decodes
-// into groq.ChatCompletionChunk with the fields the real recordings have.
+// into groqwire.ChatCompletionChunk with the fields the real recordings have.
 func TestStreamsAreValidChunks(t *testing.T) {
 	for _, s := range streams {
 		blocks := bytes.Split(bytes.TrimSuffix(s.body, []byte("\n\n")), []byte("\n\n"))

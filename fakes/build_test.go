@@ -118,10 +118,10 @@ func TestCompletionShapesMatchRealGroq(t *testing.T) {
 			}
 			var back groqwire.ChatCompletion
 			if err := json.Unmarshal(raw, &back); err != nil {
-				t.Fatalf("decode with groq.ChatCompletion: %v", err)
+				t.Fatalf("decode with groqwire.ChatCompletion: %v", err)
 			}
 			if len(back.Extra) != 0 {
-				t.Errorf("fields groq.ChatCompletion does not know: %v", back.Extra)
+				t.Errorf("fields groqwire.ChatCompletion does not know: %v", back.Extra)
 			}
 			if !reCompletionID.MatchString(back.ID) || !reRequestID.MatchString(back.XGroq.ID) || !reFingerprint.MatchString(back.SystemFingerprint) {
 				t.Errorf("ids not in Groq's shape: %q %q %q", back.ID, back.XGroq.ID, back.SystemFingerprint)
@@ -193,7 +193,7 @@ func TestStreamShapesMatchRealGroq(t *testing.T) {
 			for i, b := range raw {
 				var c groqwire.ChatCompletionChunk
 				if err := json.Unmarshal(b, &c); err != nil {
-					t.Fatalf("chunk %d: decode with groq.ChatCompletionChunk: %v", i, err)
+					t.Fatalf("chunk %d: decode with groqwire.ChatCompletionChunk: %v", i, err)
 				}
 			}
 		})

@@ -138,9 +138,9 @@ func (g *Groq) StreamFrames(frames ...Frame) *Answer {
 	return g.add(a)
 }
 
-// Error scripts an HTTP error: status, a body (groq.ErrorResponse or any
-// other value is sent as JSON; []byte and string are sent as they are) and
-// extra headers. The ready-made errors fit it directly:
+// Error scripts an HTTP error: status, a body (Groq's error body as the
+// error builders return it, or any other value, is sent as JSON; []byte and
+// string are sent as they are) and extra headers. The ready-made errors fit it directly:
 //
 //	g.Error(fakes.ToolUseFailedError(`{"name": "f", "arguments": {}}`))
 func (g *Groq) Error(status int, body any, header http.Header) *Answer {
