@@ -532,7 +532,10 @@ func (sr *StreamedResponse) Usage() llm.Usage {
 
 func (sr *StreamedResponse) usageLocked() llm.Usage { return mapUsage(sr.usage) }
 
-// Chunks returns the number of chunks received so far.
+// Chunks returns the number of chunks received so far. Events do not
+// count them: a chunk may bring no event (a role or usage alone) or
+// several, so this is how a test (or the benchmarks in bench/) checks how
+// much of a stream arrived.
 func (sr *StreamedResponse) Chunks() int {
 	sr.mu.Lock()
 	defer sr.mu.Unlock()
