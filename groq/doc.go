@@ -29,7 +29,7 @@
 // chunk, the error body, with the unknown fields they keep) are internal
 // (internal/groqwire): a user works with llm messages, llm responses and
 // stream events, and with JSON bodies ([BuildRequest], cassettes), never
-// with the wire structs, and freezing some eighty wire names as API before
+// with the wire structs, and freezing some seventy wire names as API before
 // the first release would buy nothing. The types a Settings field holds
 // ([Document], [DocumentSource], [CompoundCustom] and its parts,
 // [WolframSettings], [SearchSettings]) are part of the request body, so they

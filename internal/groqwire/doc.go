@@ -6,7 +6,7 @@
 //
 // The types are internal on purpose: users of llmvcr work with llm
 // messages and responses and with JSON bodies, never with Groq's wire
-// structs, so freezing some eighty wire names as API would buy them nothing.
+// structs, so freezing some seventy wire names as API would buy them nothing.
 // Package groq maps llm to these types and back; fakes builds its scripted
 // answers from them; cmd/record, the benchmarks and the reliability tests
 // read recordings with them. The few types a user sets in groq.Settings
