@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/llmvcr/llmvcr/groq"
+	"github.com/llmvcr/llmvcr/internal/groqwire"
 	"github.com/llmvcr/llmvcr/internal/streamgen"
 	"github.com/llmvcr/llmvcr/llm"
 	openaigo "github.com/openai/openai-go/v3"
@@ -67,7 +68,7 @@ var benchMessages = []llm.Message{llm.NewRequest(llm.User("What is the capital o
 
 // decodeEncodingJSON is the baseline: encoding/json into the same structs.
 // It splits the in-memory body on blank lines and json.Unmarshals each
-// data payload into groq.ChatCompletionChunk, handling only the "data: "
+// data payload into groqwire.ChatCompletionChunk, handling only the "data: "
 // lines these streams have, nothing else of SSE. It is not a floor: a
 // decoder that avoids encoding/json (as groq's chunk decoder does for the
 // common chunk shapes) can be faster.
@@ -87,7 +88,7 @@ func decodeEncodingJSON(body []byte) (chunks int, err error) {
 		if string(payload) == "[DONE]" {
 			return chunks, nil
 		}
-		var c groq.ChatCompletionChunk
+		var c groqwire.ChatCompletionChunk
 		if err := json.Unmarshal(payload, &c); err != nil {
 			return chunks, fmt.Errorf("chunk %d: %w", chunks, err)
 		}
@@ -180,7 +181,7 @@ func TestStreamsAreDeterministic(t *testing.T) {
 }
 
 // TestStreamsAreValidChunks checks that every generated payload decodes
-// into groq.ChatCompletionChunk with the fields the real recordings have.
+// into groqwire.ChatCompletionChunk with the fields the real recordings have.
 func TestStreamsAreValidChunks(t *testing.T) {
 	for _, s := range streams {
 		blocks := bytes.Split(bytes.TrimSuffix(s.body, []byte("\n\n")), []byte("\n\n"))
@@ -189,7 +190,7 @@ func TestStreamsAreValidChunks(t *testing.T) {
 		}
 		var toolCalls int
 		for i, blk := range blocks[:streamChunks] {
-			var c groq.ChatCompletionChunk
+			var c groqwire.ChatCompletionChunk
 			if err := json.Unmarshal(bytes.TrimPrefix(blk, []byte("data: ")), &c); err != nil {
 				t.Fatalf("%s chunk %d: %v", s.name, i, err)
 			}

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/llmvcr/llmvcr/fakes"
-	"github.com/llmvcr/llmvcr/groq"
+	"github.com/llmvcr/llmvcr/internal/groqwire"
 )
 
 // BenchmarkStream reads a 1,000-chunk scripted stream through a plain HTTP
@@ -57,8 +57,8 @@ func BenchmarkDefaultAnswer(b *testing.B) {
 
 func chatBodyB(b *testing.B) string {
 	b.Helper()
-	raw, err := json.Marshal(groq.ChatCompletionRequest{Model: "llama-3.3-70b-versatile", Stream: true,
-		Messages: []groq.ChatMessage{{Role: "user", Content: &groq.MessageContent{Text: "What is the capital of France?"}}}})
+	raw, err := json.Marshal(groqwire.ChatCompletionRequest{Model: "llama-3.3-70b-versatile", Stream: true,
+		Messages: []groqwire.ChatMessage{{Role: "user", Content: &groqwire.MessageContent{Text: "What is the capital of France?"}}}})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/llmvcr/llmvcr/groq"
 	"github.com/llmvcr/llmvcr/internal/fakeid"
+	"github.com/llmvcr/llmvcr/internal/groqwire"
 )
 
 // DefaultModel is the model builders name when no Model option is given.
@@ -34,7 +34,7 @@ type buildConfig struct {
 	seed        *int64
 	serviceTier string
 	finish      string
-	usage       *groq.Usage
+	usage       *groqwire.Usage
 	noUsage     bool
 	usageShape  usageShape // where a stream carries its usage
 	prompt      int        // prompt tokens when usage is estimated
@@ -79,7 +79,7 @@ func withFinish(reason string) BuildOption { return func(c *buildConfig) { c.fin
 // word) and prompt tokens default to 48.
 func Usage(promptTokens, completionTokens int) BuildOption {
 	return func(c *buildConfig) {
-		c.usage = &groq.Usage{PromptTokens: promptTokens, CompletionTokens: completionTokens}
+		c.usage = &groqwire.Usage{PromptTokens: promptTokens, CompletionTokens: completionTokens}
 	}
 }
 
@@ -132,12 +132,12 @@ func estimateTokens(text string) int {
 
 // usageBlock returns the usage for a response with the given completion and
 // reasoning text, with Groq's timings.
-func (c *buildConfig) usageBlock(g fakeid.IDs, completionText, reasoningText string) *groq.Usage {
+func (c *buildConfig) usageBlock(g fakeid.IDs, completionText, reasoningText string) *groqwire.Usage {
 	if c.noUsage {
 		return nil
 	}
 	reasoning := estimateTokens(reasoningText)
-	var u groq.Usage
+	var u groqwire.Usage
 	if c.usage != nil {
 		u = *c.usage
 		if u.TotalTokens == 0 {
@@ -156,7 +156,7 @@ func (c *buildConfig) usageBlock(g fakeid.IDs, completionText, reasoningText str
 		u.TotalTokens = u.PromptTokens + u.CompletionTokens
 	}
 	if reasoning > 0 && u.CompletionTokensDetails == nil {
-		u.CompletionTokensDetails = &groq.CompletionTokensDetails{ReasoningTokens: min(reasoning, u.CompletionTokens)}
+		u.CompletionTokensDetails = &groqwire.CompletionTokensDetails{ReasoningTokens: min(reasoning, u.CompletionTokens)}
 	}
 	speed := 280.0 // tokens per second, llama-3.3-70b
 	if strings.Contains(c.model, "gpt-oss") || strings.Contains(c.model, "8b") {
@@ -193,8 +193,8 @@ func callsContent(calls []Call) string {
 	return b.String()
 }
 
-func wireCalls(model string, g fakeid.IDs, calls []Call, withIndex bool) []groq.ToolCall {
-	out := make([]groq.ToolCall, len(calls))
+func wireCalls(model string, g fakeid.IDs, calls []Call, withIndex bool) []groqwire.ToolCall {
+	out := make([]groqwire.ToolCall, len(calls))
 	for i, c := range calls {
 		id := c.ID
 		if id == "" {
@@ -204,7 +204,7 @@ func wireCalls(model string, g fakeid.IDs, calls []Call, withIndex bool) []groq.
 		if args == "" {
 			args = "{}"
 		}
-		out[i] = groq.ToolCall{ID: id, Type: "function", Function: groq.FunctionCall{Name: c.Name, Arguments: args}}
+		out[i] = groqwire.ToolCall{ID: id, Type: "function", Function: groqwire.FunctionCall{Name: c.Name, Arguments: args}}
 		if withIndex {
 			out[i].Index = ptr(i)
 		}
@@ -217,7 +217,7 @@ func ptr[T any](v T) *T { return &v }
 // buildCompletion returns a non-streamed completion carrying msg, shaped like
 // Groq's: chatcmpl id, system_fingerprint, service_tier, usage with timings,
 // usage_breakdown null and x_groq {id, seed}.
-func buildCompletion(msg groq.ChatCompletionMessage, opts ...BuildOption) *groq.ChatCompletion {
+func buildCompletion(msg groqwire.ChatCompletionMessage, opts ...BuildOption) *groqwire.ChatCompletion {
 	text := ""
 	if msg.Content != nil {
 		text = *msg.Content
@@ -242,14 +242,14 @@ func buildCompletion(msg groq.ChatCompletionMessage, opts ...BuildOption) *groq.
 	if tier == "" {
 		tier = "on_demand"
 	}
-	return &groq.ChatCompletion{
+	return &groqwire.ChatCompletion{
 		ID:                c.id,
 		Object:            "chat.completion",
 		Created:           c.created,
 		Model:             c.model,
 		SystemFingerprint: c.fingerprint,
 		ServiceTier:       tier,
-		Choices: []groq.Choice{{
+		Choices: []groqwire.Choice{{
 			Index:        0,
 			Message:      msg,
 			FinishReason: c.finishReason(len(msg.ToolCalls) > 0),
@@ -257,21 +257,21 @@ func buildCompletion(msg groq.ChatCompletionMessage, opts ...BuildOption) *groq.
 		}},
 		Usage:          c.usageBlock(g, text+" "+callsContent(calls), reasoning),
 		UsageBreakdown: nullJSON,
-		XGroq:          &groq.XGroq{ID: c.requestID, Seed: c.seed},
+		XGroq:          &groqwire.XGroq{ID: c.requestID, Seed: c.seed},
 	}
 }
 
 // TextCompletion returns a completion whose answer is text.
-func TextCompletion(text string, opts ...BuildOption) *groq.ChatCompletion {
-	return buildCompletion(groq.ChatCompletionMessage{Role: "assistant", Content: &text}, opts...)
+func TextCompletion(text string, opts ...BuildOption) *groqwire.ChatCompletion {
+	return buildCompletion(groqwire.ChatCompletionMessage{Role: "assistant", Content: &text}, opts...)
 }
 
 // ToolCallCompletion returns a completion that calls the given functions,
 // with finish_reason "tool_calls". Call ids left empty are derived in the
 // model's style ("fc_<uuid>" for gpt-oss, nine characters otherwise).
-func ToolCallCompletion(calls []Call, opts ...BuildOption) *groq.ChatCompletion {
+func ToolCallCompletion(calls []Call, opts ...BuildOption) *groqwire.ChatCompletion {
 	c, g := newBuildConfig(callsContent(calls), opts)
-	msg := groq.ChatCompletionMessage{Role: "assistant", ToolCalls: wireCalls(c.model, g, calls, false)}
+	msg := groqwire.ChatCompletionMessage{Role: "assistant", ToolCalls: wireCalls(c.model, g, calls, false)}
 	return buildCompletion(msg, opts...)
 }
 
@@ -314,7 +314,7 @@ type ChunkBuilder struct {
 
 // chunkItem is one delta, or fragment frag of call call-1 when call > 0.
 type chunkItem struct {
-	delta groq.ChunkDelta
+	delta groqwire.ChunkDelta
 	call  int
 	frag  int
 }
@@ -326,7 +326,7 @@ func NewChunks(opts ...BuildOption) *ChunkBuilder { return &ChunkBuilder{opts: o
 // channel "analysis" on gpt-oss models).
 func (b *ChunkBuilder) Reasoning(pieces ...string) *ChunkBuilder {
 	for _, p := range pieces {
-		b.items = append(b.items, chunkItem{delta: groq.ChunkDelta{Reasoning: ptr(p)}})
+		b.items = append(b.items, chunkItem{delta: groqwire.ChunkDelta{Reasoning: ptr(p)}})
 		b.reasoning.WriteString(p)
 	}
 	return b
@@ -335,7 +335,7 @@ func (b *ChunkBuilder) Reasoning(pieces ...string) *ChunkBuilder {
 // Text adds one content delta per piece.
 func (b *ChunkBuilder) Text(pieces ...string) *ChunkBuilder {
 	for _, p := range pieces {
-		b.items = append(b.items, chunkItem{delta: groq.ChunkDelta{Content: ptr(p)}})
+		b.items = append(b.items, chunkItem{delta: groqwire.ChunkDelta{Content: ptr(p)}})
 		b.text.WriteString(p)
 	}
 	return b
@@ -363,15 +363,15 @@ func (b *ChunkBuilder) ToolCall(c Call, pieces ...string) *ChunkBuilder {
 
 // Chunks returns the stream's chunks, first and last included. The server
 // adds "data: [DONE]" after them.
-func (b *ChunkBuilder) Chunks() []*groq.ChatCompletionChunk {
+func (b *ChunkBuilder) Chunks() []*groqwire.ChatCompletionChunk {
 	content := b.text.String() + "\x00" + b.reasoning.String() + "\x00" + callsContent(b.calls)
 	c, g := newBuildConfig(content, b.opts)
 	calls := wireCalls(c.model, g, b.calls, true)
 	gptOSS := strings.Contains(c.model, "gpt-oss")
 	chunk := c.chunk
-	first := chunk(groq.ChunkDelta{Role: "assistant", Content: ptr("")}, nil)
-	first.XGroq = &groq.XGroq{ID: c.requestID, Seed: c.seed}
-	out := []*groq.ChatCompletionChunk{first}
+	first := chunk(groqwire.ChunkDelta{Role: "assistant", Content: ptr("")}, nil)
+	first.XGroq = &groqwire.XGroq{ID: c.requestID, Seed: c.seed}
+	out := []*groqwire.ChatCompletionChunk{first}
 	for _, it := range b.items {
 		d := it.delta
 		if it.call > 0 {
@@ -380,9 +380,9 @@ func (b *ChunkBuilder) Chunks() []*groq.ChatCompletionChunk {
 			if it.frag == 0 {
 				tc := calls[i]
 				tc.Function.Arguments = frag
-				d.ToolCalls = []groq.ToolCall{tc}
+				d.ToolCalls = []groqwire.ToolCall{tc}
 			} else {
-				d.ToolCalls = []groq.ToolCall{{Index: ptr(i), Function: groq.FunctionCall{Arguments: frag}}}
+				d.ToolCalls = []groqwire.ToolCall{{Index: ptr(i), Function: groqwire.FunctionCall{Arguments: frag}}}
 			}
 		}
 		if d.Reasoning != nil && gptOSS && d.Channel == "" {
@@ -390,8 +390,8 @@ func (b *ChunkBuilder) Chunks() []*groq.ChatCompletionChunk {
 		}
 		out = append(out, chunk(d, nil))
 	}
-	last := chunk(groq.ChunkDelta{}, ptr(c.finishReason(len(calls) > 0)))
-	last.XGroq = &groq.XGroq{ID: c.requestID}
+	last := chunk(groqwire.ChunkDelta{}, ptr(c.finishReason(len(calls) > 0)))
+	last.XGroq = &groqwire.XGroq{ID: c.requestID}
 	out = append(out, last)
 	if u := c.usageBlock(g, b.text.String()+" "+callsContent(b.calls), b.reasoning.String()); u != nil {
 		last.XGroq.Usage = u
@@ -400,8 +400,8 @@ func (b *ChunkBuilder) Chunks() []*groq.ChatCompletionChunk {
 		case usageBoth:
 			last.Usage = &top
 		case usageExtraChunk:
-			extra := chunk(groq.ChunkDelta{}, nil)
-			extra.Choices = []groq.ChunkChoice{}
+			extra := chunk(groqwire.ChunkDelta{}, nil)
+			extra.Choices = []groqwire.ChunkChoice{}
 			extra.Usage = &top
 			out = append(out, extra)
 		}
@@ -410,13 +410,13 @@ func (b *ChunkBuilder) Chunks() []*groq.ChatCompletionChunk {
 }
 
 // TextStream returns the chunks of a streamed answer, split word by word as Groq streams it.
-func TextStream(text string, opts ...BuildOption) []*groq.ChatCompletionChunk {
+func TextStream(text string, opts ...BuildOption) []*groqwire.ChatCompletionChunk {
 	return NewChunks(opts...).Text(splitWords(text)...).Chunks()
 }
 
 // toolCallStream returns the chunks of a stream that calls the given
 // functions, each call whole in one chunk.
-func toolCallStream(calls []Call, opts ...BuildOption) []*groq.ChatCompletionChunk {
+func toolCallStream(calls []Call, opts ...BuildOption) []*groqwire.ChatCompletionChunk {
 	b := NewChunks(opts...)
 	for _, c := range calls {
 		b.ToolCall(c)
@@ -426,23 +426,23 @@ func toolCallStream(calls []Call, opts ...BuildOption) []*groq.ChatCompletionChu
 
 // XGroqErrorChunk returns a chunk whose x_groq.error says why Groq stopped
 // the stream early (the canonical case is "over capacity").
-func XGroqErrorChunk(message string, opts ...BuildOption) *groq.ChatCompletionChunk {
+func XGroqErrorChunk(message string, opts ...BuildOption) *groqwire.ChatCompletionChunk {
 	c, _ := newBuildConfig("x_groq.error\x00"+message, opts)
 	raw, _ := json.Marshal(message)
-	chunk := c.chunk(groq.ChunkDelta{}, nil)
-	chunk.XGroq = &groq.XGroq{ID: c.requestID, Error: raw}
+	chunk := c.chunk(groqwire.ChunkDelta{}, nil)
+	chunk.XGroq = &groqwire.XGroq{ID: c.requestID, Error: raw}
 	return chunk
 }
 
 // chunk returns a chunk of the stream c describes, carrying delta d and
 // the finish reason (nil but in the last chunk).
-func (c *buildConfig) chunk(d groq.ChunkDelta, finish *string) *groq.ChatCompletionChunk {
-	return &groq.ChatCompletionChunk{
+func (c *buildConfig) chunk(d groqwire.ChunkDelta, finish *string) *groqwire.ChatCompletionChunk {
+	return &groqwire.ChatCompletionChunk{
 		ID:                c.id,
 		Object:            "chat.completion.chunk",
 		Created:           c.created,
 		Model:             c.model,
 		SystemFingerprint: c.fingerprint,
-		Choices:           []groq.ChunkChoice{{Index: 0, Delta: d, FinishReason: finish, Logprobs: nullJSON}},
+		Choices:           []groqwire.ChunkChoice{{Index: 0, Delta: d, FinishReason: finish, Logprobs: nullJSON}},
 	}
 }

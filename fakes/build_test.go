@@ -14,7 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/llmvcr/llmvcr/fakes"
-	"github.com/llmvcr/llmvcr/groq"
+	"github.com/llmvcr/llmvcr/internal/groqwire"
 )
 
 var (
@@ -87,7 +87,7 @@ func TestCompletionShapesMatchRealGroq(t *testing.T) {
 	tests := []struct {
 		name string
 		real string
-		got  *groq.ChatCompletion
+		got  *groqwire.ChatCompletion
 		skip []string // paths only one side has
 	}{
 		{
@@ -116,12 +116,12 @@ func TestCompletionShapesMatchRealGroq(t *testing.T) {
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("key paths differ from the recording (-real +fake):\n%s", diff)
 			}
-			var back groq.ChatCompletion
+			var back groqwire.ChatCompletion
 			if err := json.Unmarshal(raw, &back); err != nil {
-				t.Fatalf("decode with groq.ChatCompletion: %v", err)
+				t.Fatalf("decode with groqwire.ChatCompletion: %v", err)
 			}
 			if len(back.Extra) != 0 {
-				t.Errorf("fields groq.ChatCompletion does not know: %v", back.Extra)
+				t.Errorf("fields groqwire.ChatCompletion does not know: %v", back.Extra)
 			}
 			if !reCompletionID.MatchString(back.ID) || !reRequestID.MatchString(back.XGroq.ID) || !reFingerprint.MatchString(back.SystemFingerprint) {
 				t.Errorf("ids not in Groq's shape: %q %q %q", back.ID, back.XGroq.ID, back.SystemFingerprint)
@@ -145,7 +145,7 @@ func TestStreamShapesMatchRealGroq(t *testing.T) {
 	tests := []struct {
 		name string
 		real string
-		got  []*groq.ChatCompletionChunk
+		got  []*groqwire.ChatCompletionChunk
 	}{
 		{"reasoning then text", "testdata/real/stream_text.sse",
 			fakes.ReasoningStream("The user asks.", "The tool returned the expected result.", fakes.Model("openai/gpt-oss-120b"))},
@@ -191,9 +191,9 @@ func TestStreamShapesMatchRealGroq(t *testing.T) {
 				}
 			}
 			for i, b := range raw {
-				var c groq.ChatCompletionChunk
+				var c groqwire.ChatCompletionChunk
 				if err := json.Unmarshal(b, &c); err != nil {
-					t.Fatalf("chunk %d: decode with groq.ChatCompletionChunk: %v", i, err)
+					t.Fatalf("chunk %d: decode with groqwire.ChatCompletionChunk: %v", i, err)
 				}
 			}
 		})
@@ -301,7 +301,7 @@ func TestErrorBuildersMatchRealBodies(t *testing.T) {
 		name   string
 		real   string
 		status int
-		body   groq.ErrorResponse
+		body   groqwire.ErrorResponse
 	}{
 		{"tool_use_failed", "testdata/real/error_tool_use_failed.json", 400, second(fakes.ToolUseFailedError(`{"name": "f", "arguments": {}}`))},
 		{"model_not_found", "testdata/real/error_model_not_found.json", 404, second(fakes.ModelNotFoundError("non-existent"))},

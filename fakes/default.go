@@ -7,9 +7,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/llmvcr/llmvcr/groq"
 	"github.com/llmvcr/llmvcr/internal/fakeanswer"
 	"github.com/llmvcr/llmvcr/internal/fakeid"
+	"github.com/llmvcr/llmvcr/internal/groqwire"
 )
 
 // defaultAnswer is what the server answers a chat request nobody scripted,
@@ -20,7 +20,7 @@ func (g *Groq) defaultAnswer(req *Request) *Answer {
 		if req.DecodeErr != nil {
 			msg += ": " + req.DecodeErr.Error()
 		}
-		return errorAnswer(http.StatusBadRequest, groq.ErrorResponse{Error: groq.ErrorObject{Message: msg, Type: "invalid_request_error"}}, nil)
+		return errorAnswer(http.StatusBadRequest, groqwire.ErrorResponse{Error: groqwire.ErrorObject{Message: msg, Type: "invalid_request_error"}}, nil)
 	}
 	if a := g.validate(req.Chat); a != nil {
 		return a
@@ -36,7 +36,7 @@ func (g *Groq) defaultAnswer(req *Request) *Answer {
 		opts = append(opts, withFinish(plan.finish))
 	}
 	if !req.Chat.Stream {
-		msg := groq.ChatCompletionMessage{Role: "assistant"}
+		msg := groqwire.ChatCompletionMessage{Role: "assistant"}
 		if len(plan.calls) == 0 || plan.text != "" {
 			msg.Content = ptr(plan.text)
 		}
@@ -92,7 +92,7 @@ type plan struct {
 // planAnswer decides the default answer to r (fakeanswer), then applies
 // what Groq would: stop sequences, max tokens and the model's way of
 // reasoning.
-func (g *Groq) planAnswer(r *groq.ChatCompletionRequest) plan {
+func (g *Groq) planAnswer(r *groqwire.ChatCompletionRequest) plan {
 	a := fakeanswer.For(r, g.seed)
 	p := plan{text: a.Text, reasoning: a.Reasoning}
 	for _, c := range a.Calls {
@@ -114,9 +114,9 @@ func (g *Groq) planAnswer(r *groq.ChatCompletionRequest) plan {
 func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
 
 // validate returns Groq's error for a request Groq would refuse, or nil.
-func (g *Groq) validate(r *groq.ChatCompletionRequest) *Answer {
+func (g *Groq) validate(r *groqwire.ChatCompletionRequest) *Answer {
 	bad := func(msg string) *Answer {
-		return errorAnswer(http.StatusBadRequest, groq.ErrorResponse{Error: groq.ErrorObject{Message: msg, Type: "invalid_request_error"}}, nil)
+		return errorAnswer(http.StatusBadRequest, groqwire.ErrorResponse{Error: groqwire.ErrorObject{Message: msg, Type: "invalid_request_error"}}, nil)
 	}
 	switch {
 	case r.Model == "":
@@ -136,7 +136,7 @@ func (g *Groq) validate(r *groq.ChatCompletionRequest) *Answer {
 
 // promptTokens estimates the prompt's tokens: the chat template's overhead,
 // a few per message, the words of each, and the tool definitions.
-func promptTokens(r *groq.ChatCompletionRequest) int {
+func promptTokens(r *groqwire.ChatCompletionRequest) int {
 	n := 36
 	for _, m := range r.Messages {
 		n += 4 + estimateTokens(fakeanswer.ContentText(m.Content))
@@ -150,7 +150,7 @@ func promptTokens(r *groq.ChatCompletionRequest) int {
 	return n
 }
 
-func maxTokens(r *groq.ChatCompletionRequest) int {
+func maxTokens(r *groqwire.ChatCompletionRequest) int {
 	if r.MaxCompletionTokens != nil {
 		return *r.MaxCompletionTokens
 	}
@@ -177,7 +177,7 @@ func applyStop(text string, stop []string) string {
 // reasons in <think> tags in the content (format raw, the default without
 // tools or JSON), in the field (parsed), or not at all (hidden, or effort
 // "none"); other models do not reason.
-func reasoningFor(r *groq.ChatCompletionRequest, reasoning, text string) (string, string) {
+func reasoningFor(r *groqwire.ChatCompletionRequest, reasoning, text string) (string, string) {
 	hidden := r.ReasoningFormat == "hidden" || (r.IncludeReasoning != nil && !*r.IncludeReasoning)
 	switch {
 	case strings.Contains(r.Model, "gpt-oss"):
@@ -205,7 +205,7 @@ func reasoningFor(r *groq.ChatCompletionRequest, reasoning, text string) (string
 }
 
 // mustJSONFrame is the data event of a chunk this package built.
-func mustJSONFrame(c *groq.ChatCompletionChunk) []byte { return dataFrame(mustJSON(c)) }
+func mustJSONFrame(c *groqwire.ChatCompletionChunk) []byte { return dataFrame(mustJSON(c)) }
 
 // streamPieces splits text as Groq streams it: word by word, with qwen3's
 // <think> and </think> tags as pieces of their own.

@@ -11,16 +11,16 @@ import (
 
 	"github.com/llmvcr/llmvcr/fakes"
 	"github.com/llmvcr/llmvcr/fakes/fakeclock"
-	"github.com/llmvcr/llmvcr/groq"
+	"github.com/llmvcr/llmvcr/internal/groqwire"
 )
 
-var weatherTool = groq.Tool{Type: "function", Function: groq.FunctionDefinition{
+var weatherTool = groqwire.Tool{Type: "function", Function: groqwire.FunctionDefinition{
 	Name:        "get_weather",
 	Description: "Get the current weather in a city.",
 	Parameters:  json.RawMessage(`{"type":"object","properties":{"city":{"type":"string"},"units":{"enum":["celsius","fahrenheit"]}},"required":["city","units"]}`),
 }}
 
-var timeTool = groq.Tool{Type: "function", Function: groq.FunctionDefinition{
+var timeTool = groqwire.Tool{Type: "function", Function: groqwire.FunctionDefinition{
 	Name:        "get_time",
 	Description: "Get the time in a timezone.",
 	Parameters:  json.RawMessage(`{"type":"object","properties":{"tz":{"type":"string"}},"required":["tz"]}`),
@@ -30,15 +30,15 @@ func defaultServer(t *testing.T, opts ...fakes.Option) *fakes.Groq {
 	return fakes.NewGroq(t, append([]fakes.Option{fakes.WithDefaultAnswers(), fakes.WithClock(fakeclock.NewInstant(t0))}, opts...)...)
 }
 
-func complete(t *testing.T, g *fakes.Groq, req groq.ChatCompletionRequest) (int, *groq.ChatCompletion, groq.ErrorResponse) {
+func complete(t *testing.T, g *fakes.Groq, req groqwire.ChatCompletionRequest) (int, *groqwire.ChatCompletion, groqwire.ErrorResponse) {
 	t.Helper()
 	b, err := json.Marshal(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp, body := mustPost(t, g, b)
-	var c groq.ChatCompletion
-	var e groq.ErrorResponse
+	var c groqwire.ChatCompletion
+	var e groqwire.ErrorResponse
 	if resp.StatusCode != 200 {
 		if err := json.Unmarshal(body, &e); err != nil {
 			t.Fatalf("decode error %s: %v", body, err)
@@ -51,8 +51,8 @@ func complete(t *testing.T, g *fakes.Groq, req groq.ChatCompletionRequest) (int,
 	return resp.StatusCode, &c, e
 }
 
-func userMsg(s string) groq.ChatMessage {
-	return groq.ChatMessage{Role: "user", Content: &groq.MessageContent{Text: s}}
+func userMsg(s string) groqwire.ChatMessage {
+	return groqwire.ChatMessage{Role: "user", Content: &groqwire.MessageContent{Text: s}}
 }
 
 func TestDefaultTextAnswers(t *testing.T) {
@@ -75,7 +75,7 @@ func TestDefaultTextAnswers(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			g := defaultServer(t)
-			status, c, _ := complete(t, g, groq.ChatCompletionRequest{Model: "llama-3.3-70b-versatile", Messages: []groq.ChatMessage{userMsg(tt.prompt)}})
+			status, c, _ := complete(t, g, groqwire.ChatCompletionRequest{Model: "llama-3.3-70b-versatile", Messages: []groqwire.ChatMessage{userMsg(tt.prompt)}})
 			if status != 200 {
 				t.Fatalf("status %d", status)
 			}
@@ -110,10 +110,10 @@ func TestDefaultAnswersAreDeterministic(t *testing.T) {
 
 func TestDefaultToolCallThenFinalAnswer(t *testing.T) {
 	g := defaultServer(t)
-	req := groq.ChatCompletionRequest{
+	req := groqwire.ChatCompletionRequest{
 		Model:    "openai/gpt-oss-120b",
-		Messages: []groq.ChatMessage{userMsg("What's the weather in Paris today?")},
-		Tools:    []groq.Tool{weatherTool, timeTool},
+		Messages: []groqwire.ChatMessage{userMsg("What's the weather in Paris today?")},
+		Tools:    []groqwire.Tool{weatherTool, timeTool},
 	}
 	_, c, _ := complete(t, g, req)
 	msg := c.Choices[0].Message
@@ -136,8 +136,8 @@ func TestDefaultToolCallThenFinalAnswer(t *testing.T) {
 	}
 
 	req.Messages = append(req.Messages,
-		groq.ChatMessage{Role: "assistant", ToolCalls: []groq.ToolCall{call}},
-		groq.ChatMessage{Role: "tool", ToolCallID: call.ID, Content: &groq.MessageContent{Text: `{"temperature": 21, "sky": "clear"}`}},
+		groqwire.ChatMessage{Role: "assistant", ToolCalls: []groqwire.ToolCall{call}},
+		groqwire.ChatMessage{Role: "tool", ToolCallID: call.ID, Content: &groqwire.MessageContent{Text: `{"temperature": 21, "sky": "clear"}`}},
 	)
 	_, c, _ = complete(t, g, req)
 	final := c.Choices[0]
@@ -150,26 +150,26 @@ func TestDefaultToolCallThenFinalAnswer(t *testing.T) {
 func TestDefaultToolChoice(t *testing.T) {
 	tests := []struct {
 		name      string
-		choice    *groq.ToolChoice
+		choice    *groqwire.ToolChoice
 		parallel  *bool
 		prompt    string
 		wantCalls []string
 	}{
-		{"named function", &groq.ToolChoice{Function: "get_time"}, nil, "weather in Oslo?", []string{"get_time"}},
-		{"none answers text", &groq.ToolChoice{Mode: "none"}, nil, "weather in Oslo?", nil},
+		{"named function", &groqwire.ToolChoice{Function: "get_time"}, nil, "weather in Oslo?", []string{"get_time"}},
+		{"none answers text", &groqwire.ToolChoice{Mode: "none"}, nil, "weather in Oslo?", nil},
 		{"no overlap answers text", nil, nil, "Do something", nil},
 		{"a greeting answers text", nil, nil, "hi", nil},
-		{"required with no overlap calls the first", &groq.ToolChoice{Mode: "required"}, nil, "hi", []string{"get_weather"}},
-		{"auto with no overlap answers text", &groq.ToolChoice{Mode: "auto"}, nil, "Do something", nil},
+		{"required with no overlap calls the first", &groqwire.ToolChoice{Mode: "required"}, nil, "hi", []string{"get_weather"}},
+		{"auto with no overlap answers text", &groqwire.ToolChoice{Mode: "auto"}, nil, "Do something", nil},
 		{"both relevant", nil, nil, "weather and time in Oslo", []string{"get_weather", "get_time"}},
 		{"not parallel keeps one", nil, new(bool), "weather and time in Oslo", []string{"get_weather"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			g := defaultServer(t)
-			_, c, _ := complete(t, g, groq.ChatCompletionRequest{
-				Model: "llama-3.3-70b-versatile", Messages: []groq.ChatMessage{userMsg(tt.prompt)},
-				Tools: []groq.Tool{weatherTool, timeTool}, ToolChoice: tt.choice, ParallelToolCalls: tt.parallel,
+			_, c, _ := complete(t, g, groqwire.ChatCompletionRequest{
+				Model: "llama-3.3-70b-versatile", Messages: []groqwire.ChatMessage{userMsg(tt.prompt)},
+				Tools: []groqwire.Tool{weatherTool, timeTool}, ToolChoice: tt.choice, ParallelToolCalls: tt.parallel,
 			})
 			var got []string
 			for _, tc := range c.Choices[0].Message.ToolCalls {
@@ -186,7 +186,7 @@ func TestDefaultStreamWordByWord(t *testing.T) {
 	g := defaultServer(t)
 	_, plain := mustPost(t, g, chatBody("What is the capital of Italy?", false))
 	_, body := mustPost(t, g, chatBody("What is the capital of Italy?", true))
-	var c groq.ChatCompletion
+	var c groqwire.ChatCompletion
 	if err := json.Unmarshal(plain, &c); err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +196,7 @@ func TestDefaultStreamWordByWord(t *testing.T) {
 	}
 	var pieces []string
 	for _, d := range data[1 : len(data)-2] {
-		var ch groq.ChatCompletionChunk
+		var ch groqwire.ChatCompletionChunk
 		if err := json.Unmarshal([]byte(d), &ch); err != nil {
 			t.Fatal(err)
 		}
@@ -205,7 +205,7 @@ func TestDefaultStreamWordByWord(t *testing.T) {
 	if diff := cmp.Diff(fakes.Words(*c.Choices[0].Message.Content), pieces); diff != "" {
 		t.Errorf("stream pieces (-words of the reply +streamed):\n%s", diff)
 	}
-	var last groq.ChatCompletionChunk
+	var last groqwire.ChatCompletionChunk
 	if err := json.Unmarshal([]byte(data[len(data)-2]), &last); err != nil || last.XGroq == nil || last.XGroq.Usage == nil {
 		t.Errorf("last chunk %s has no x_groq.usage", data[len(data)-2])
 	}
@@ -213,11 +213,11 @@ func TestDefaultStreamWordByWord(t *testing.T) {
 
 func TestDefaultStreamIncludeUsage(t *testing.T) {
 	g := defaultServer(t)
-	b, _ := json.Marshal(groq.ChatCompletionRequest{Model: "llama-3.3-70b-versatile", Messages: []groq.ChatMessage{userMsg("hi")},
-		Stream: true, StreamOptions: &groq.StreamOptions{IncludeUsage: true}})
+	b, _ := json.Marshal(groqwire.ChatCompletionRequest{Model: "llama-3.3-70b-versatile", Messages: []groqwire.ChatMessage{userMsg("hi")},
+		Stream: true, StreamOptions: &groqwire.StreamOptions{IncludeUsage: true}})
 	_, body := mustPost(t, g, b)
 	data := sseData(t, body)
-	var c groq.ChatCompletionChunk
+	var c groqwire.ChatCompletionChunk
 	if err := json.Unmarshal([]byte(data[len(data)-2]), &c); err != nil {
 		t.Fatal(err)
 	}
@@ -229,13 +229,13 @@ func TestDefaultStreamIncludeUsage(t *testing.T) {
 func TestDefaultRefusals(t *testing.T) {
 	tests := []struct {
 		name   string
-		req    groq.ChatCompletionRequest
+		req    groqwire.ChatCompletionRequest
 		status int
 		code   string
 	}{
-		{"unknown model", groq.ChatCompletionRequest{Model: "non-existent", Messages: []groq.ChatMessage{userMsg("hi")}}, 404, "model_not_found"},
-		{"no messages", groq.ChatCompletionRequest{Model: "llama-3.3-70b-versatile"}, 400, ""},
-		{"n of 2", groq.ChatCompletionRequest{Model: "llama-3.3-70b-versatile", Messages: []groq.ChatMessage{userMsg("hi")}, N: ptrTo(2)}, 400, ""},
+		{"unknown model", groqwire.ChatCompletionRequest{Model: "non-existent", Messages: []groqwire.ChatMessage{userMsg("hi")}}, 404, "model_not_found"},
+		{"no messages", groqwire.ChatCompletionRequest{Model: "llama-3.3-70b-versatile"}, 400, ""},
+		{"n of 2", groqwire.ChatCompletionRequest{Model: "llama-3.3-70b-versatile", Messages: []groqwire.ChatMessage{userMsg("hi")}, N: ptrTo(2)}, 400, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -257,23 +257,23 @@ func ptrTo[T any](v T) *T { return &v }
 
 func TestDefaultReasoningAndLimits(t *testing.T) {
 	g := defaultServer(t)
-	_, c, _ := complete(t, g, groq.ChatCompletionRequest{Model: "qwen/qwen3-32b", Messages: []groq.ChatMessage{userMsg("Why is the sky blue?")}})
+	_, c, _ := complete(t, g, groqwire.ChatCompletionRequest{Model: "qwen/qwen3-32b", Messages: []groqwire.ChatMessage{userMsg("Why is the sky blue?")}})
 	if got := *c.Choices[0].Message.Content; !strings.HasPrefix(got, "<think>\n") || !strings.Contains(got, "</think>\n\n") {
 		t.Errorf("qwen3 raw reasoning: content %q, want <think> tags", got)
 	}
-	_, c, _ = complete(t, g, groq.ChatCompletionRequest{Model: "qwen/qwen3-32b", ReasoningFormat: "parsed", Messages: []groq.ChatMessage{userMsg("Why?")}})
+	_, c, _ = complete(t, g, groqwire.ChatCompletionRequest{Model: "qwen/qwen3-32b", ReasoningFormat: "parsed", Messages: []groqwire.ChatMessage{userMsg("Why?")}})
 	if c.Choices[0].Message.Reasoning == nil || strings.Contains(*c.Choices[0].Message.Content, "<think>") {
 		t.Errorf("qwen3 parsed reasoning: %+v", c.Choices[0].Message)
 	}
-	_, c, _ = complete(t, g, groq.ChatCompletionRequest{Model: "openai/gpt-oss-20b", ReasoningFormat: "hidden", Messages: []groq.ChatMessage{userMsg("Why?")}})
+	_, c, _ = complete(t, g, groqwire.ChatCompletionRequest{Model: "openai/gpt-oss-20b", ReasoningFormat: "hidden", Messages: []groqwire.ChatMessage{userMsg("Why?")}})
 	if c.Choices[0].Message.Reasoning != nil {
 		t.Errorf("hidden reasoning was sent")
 	}
-	_, c, _ = complete(t, g, groq.ChatCompletionRequest{Model: "llama-3.3-70b-versatile", MaxCompletionTokens: ptrTo(3), Messages: []groq.ChatMessage{userMsg("Explain the theory of relativity")}})
+	_, c, _ = complete(t, g, groqwire.ChatCompletionRequest{Model: "llama-3.3-70b-versatile", MaxCompletionTokens: ptrTo(3), Messages: []groqwire.ChatMessage{userMsg("Explain the theory of relativity")}})
 	if c.Choices[0].FinishReason != "length" || len(strings.Fields(*c.Choices[0].Message.Content)) > 3 {
 		t.Errorf("max tokens: %q finish %q", *c.Choices[0].Message.Content, c.Choices[0].FinishReason)
 	}
-	_, c, _ = complete(t, g, groq.ChatCompletionRequest{Model: "llama-3.3-70b-versatile", Stop: []string{" is "}, Messages: []groq.ChatMessage{userMsg("What is the capital of Spain?")}})
+	_, c, _ = complete(t, g, groqwire.ChatCompletionRequest{Model: "llama-3.3-70b-versatile", Stop: []string{" is "}, Messages: []groqwire.ChatMessage{userMsg("What is the capital of Spain?")}})
 	if got := *c.Choices[0].Message.Content; got != "The capital of Spain" {
 		t.Errorf("stop: %q", got)
 	}
@@ -281,10 +281,10 @@ func TestDefaultReasoningAndLimits(t *testing.T) {
 
 func TestDefaultJSONSchemaOutput(t *testing.T) {
 	g := defaultServer(t)
-	_, c, _ := complete(t, g, groq.ChatCompletionRequest{
+	_, c, _ := complete(t, g, groqwire.ChatCompletionRequest{
 		Model:    "openai/gpt-oss-120b",
-		Messages: []groq.ChatMessage{userMsg("Describe Paris")},
-		ResponseFormat: &groq.ResponseFormat{Type: "json_schema", JSONSchema: &groq.JSONSchemaFormat{Name: "city",
+		Messages: []groqwire.ChatMessage{userMsg("Describe Paris")},
+		ResponseFormat: &groqwire.ResponseFormat{Type: "json_schema", JSONSchema: &groqwire.JSONSchemaFormat{Name: "city",
 			Schema: json.RawMessage(`{"type":"object","properties":{"name":{"type":"string"},"population":{"type":"integer","minimum":1}},"required":["name","population"]}`)}},
 	})
 	var v map[string]any
@@ -342,7 +342,7 @@ func TestDefaultPacing(t *testing.T) {
 	g := fakes.NewGroq(t, fakes.WithDefaultAnswers(), fakes.WithClock(clock), fakes.WithPacing())
 	_, body := mustPost(t, g, chatBody("What is the capital of France?", true))
 	data := sseData(t, body)
-	var last groq.ChatCompletionChunk
+	var last groqwire.ChatCompletionChunk
 	if err := json.Unmarshal([]byte(data[len(data)-2]), &last); err != nil {
 		t.Fatal(err)
 	}

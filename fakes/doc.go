@@ -21,8 +21,9 @@
 // The builders (TextCompletion, TextStream, ToolCallCompletion, NewChunks...)
 // and the ready-made errors (RateLimitError, ToolUseFailedError,
 // FlexCapacityError...) copy real Groq traffic, with ids derived from the
-// content so that every run gets the same values. They return plain groq
-// wire values, which a test may change before scripting them.
+// content so that every run gets the same values. They return Groq's wire
+// values (internal types: a test passes them to Reply, Stream or Error, and
+// may change their fields first, without naming a type).
 //
 // Delays run on WithClock's clock; pass a *fakeclock.Clock so that nothing
 // sleeps. Transport reaches the fake from a client left at Groq's URL.

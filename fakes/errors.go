@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/llmvcr/llmvcr/groq"
+	"github.com/llmvcr/llmvcr/internal/groqwire"
 )
 
 // The ready-made errors below return (status, body, header) so that they
@@ -22,14 +23,14 @@ import (
 // ToolUseFailedError is Groq's 400 when the model's tool call did not match
 // the tool's schema; failedGeneration is what the model wrote, e.g.
 // `{"name": "get_weather", "arguments": {"foo": "bar"}}`.
-func ToolUseFailedError(failedGeneration string) (int, groq.ErrorResponse, http.Header) {
-	return http.StatusBadRequest, groq.ErrorResponse{Error: toolUseFailed(failedGeneration)}, nil
+func ToolUseFailedError(failedGeneration string) (int, groqwire.ErrorResponse, http.Header) {
+	return http.StatusBadRequest, groqwire.ErrorResponse{Error: toolUseFailed(failedGeneration)}, nil
 }
 
 // toolUseFailed is the error object of a tool_use_failed error, for
 // ToolUseFailedError and for an error frame inside a stream.
-func toolUseFailed(failedGeneration string) groq.ErrorObject {
-	return groq.ErrorObject{
+func toolUseFailed(failedGeneration string) groqwire.ErrorObject {
+	return groqwire.ErrorObject{
 		Message:          "Failed to call a function. Please adjust your prompt. See 'failed_generation' for more details.",
 		Type:             "invalid_request_error",
 		Code:             "tool_use_failed",
@@ -42,14 +43,14 @@ func toolUseFailed(failedGeneration string) groq.ErrorObject {
 //
 //	_, failed, _ := fakes.ToolUseFailedError(generation)
 //	g.Stream(chunks...).ErrorFrameAfter(2, fakes.StreamError(400, failed.Error))
-func StreamError(status int, e groq.ErrorObject) groq.ErrorObject {
+func StreamError(status int, e groqwire.ErrorObject) groqwire.ErrorObject {
 	e.StatusCode = status
 	return e
 }
 
 // InvalidAPIKeyError is Groq's 401 for a missing or wrong API key.
-func InvalidAPIKeyError() (int, groq.ErrorResponse, http.Header) {
-	return http.StatusUnauthorized, groq.ErrorResponse{Error: groq.ErrorObject{
+func InvalidAPIKeyError() (int, groqwire.ErrorResponse, http.Header) {
+	return http.StatusUnauthorized, groqwire.ErrorResponse{Error: groqwire.ErrorObject{
 		Message: "Invalid API Key",
 		Type:    "invalid_request_error",
 		Code:    "invalid_api_key",
@@ -57,8 +58,8 @@ func InvalidAPIKeyError() (int, groq.ErrorResponse, http.Header) {
 }
 
 // ModelNotFoundError is Groq's 404 for a model that does not exist.
-func ModelNotFoundError(model string) (int, groq.ErrorResponse, http.Header) {
-	return http.StatusNotFound, groq.ErrorResponse{Error: groq.ErrorObject{
+func ModelNotFoundError(model string) (int, groqwire.ErrorResponse, http.Header) {
+	return http.StatusNotFound, groqwire.ErrorResponse{Error: groqwire.ErrorObject{
 		Message: fmt.Sprintf("The model `%s` does not exist or you do not have access to it.", model),
 		Type:    "invalid_request_error",
 		Code:    "model_not_found",
@@ -67,8 +68,8 @@ func ModelNotFoundError(model string) (int, groq.ErrorResponse, http.Header) {
 
 // requestTooLargeError is Groq's 413 when one request exceeds the tokens
 // per minute allowed for the model.
-func requestTooLargeError(model string, limit, requested int) (int, groq.ErrorResponse, http.Header) {
-	return http.StatusRequestEntityTooLarge, groq.ErrorResponse{Error: groq.ErrorObject{
+func requestTooLargeError(model string, limit, requested int) (int, groqwire.ErrorResponse, http.Header) {
+	return http.StatusRequestEntityTooLarge, groqwire.ErrorResponse{Error: groqwire.ErrorObject{
 		Message: fmt.Sprintf("Request too large for model `%s` in organization `org_01fakefakefakefakefakefake` service tier `on_demand` "+
 			"on tokens per minute (TPM): Limit %d, Requested %d, please reduce your message size and try again. "+
 			"Need more tokens? Upgrade to Dev Tier today at https://console.groq.com/settings/billing", model, limit, requested),
@@ -81,14 +82,14 @@ func requestTooLargeError(model string, limit, requested int) (int, groq.ErrorRe
 // client to wait retryAfter: the body says "Please try again in ...", the
 // retry-after header carries whole seconds (rounded up) and the
 // x-ratelimit-* headers show the budget spent.
-func RateLimitError(retryAfter time.Duration) (int, groq.ErrorResponse, http.Header) {
+func RateLimitError(retryAfter time.Duration) (int, groqwire.ErrorResponse, http.Header) {
 	const limit, used, requested = 12000, 11972, 4351
 	h := limitsHeader(groq.RateLimits{
 		LimitRequests: 1000, RemainingRequests: 987, ResetRequests: 18*time.Minute + 43*time.Second,
 		LimitTokens: limit, RemainingTokens: 0, ResetTokens: retryAfter,
 	})
 	h.Set("Retry-After", strconv.Itoa(int(math.Ceil(retryAfter.Seconds()))))
-	return http.StatusTooManyRequests, groq.ErrorResponse{Error: groq.ErrorObject{
+	return http.StatusTooManyRequests, groqwire.ErrorResponse{Error: groqwire.ErrorObject{
 		Message: fmt.Sprintf("Rate limit reached for model `%s` in organization `org_01fakefakefakefakefakefake` service tier `on_demand` "+
 			"on tokens per minute (TPM): Limit %d, Used %d, Requested %d. Please try again in %s. "+
 			"Need more tokens? Upgrade to Dev Tier today at https://console.groq.com/settings/billing",
@@ -100,8 +101,8 @@ func RateLimitError(retryAfter time.Duration) (int, groq.ErrorResponse, http.Hea
 
 // FlexCapacityError is Groq's custom 498: the flex service tier is at
 // capacity and the request was not processed.
-func FlexCapacityError() (int, groq.ErrorResponse, http.Header) {
-	return 498, groq.ErrorResponse{Error: groq.ErrorObject{
+func FlexCapacityError() (int, groqwire.ErrorResponse, http.Header) {
+	return 498, groqwire.ErrorResponse{Error: groqwire.ErrorObject{
 		Message: "Capacity exceeded for the flex service tier. Please try again later or use a different service tier.",
 		Type:    "capacity_exceeded",
 		Code:    "capacity_exceeded",
@@ -109,16 +110,16 @@ func FlexCapacityError() (int, groq.ErrorResponse, http.Header) {
 }
 
 // InternalServerError is a 500.
-func InternalServerError() (int, groq.ErrorResponse, http.Header) {
-	return http.StatusInternalServerError, groq.ErrorResponse{Error: groq.ErrorObject{
+func InternalServerError() (int, groqwire.ErrorResponse, http.Header) {
+	return http.StatusInternalServerError, groqwire.ErrorResponse{Error: groqwire.ErrorObject{
 		Message: "Internal Server Error",
 		Type:    "internal_server_error",
 	}}, nil
 }
 
 // ServiceUnavailableError is a 503: Groq over capacity.
-func ServiceUnavailableError() (int, groq.ErrorResponse, http.Header) {
-	return http.StatusServiceUnavailable, groq.ErrorResponse{Error: groq.ErrorObject{
+func ServiceUnavailableError() (int, groqwire.ErrorResponse, http.Header) {
+	return http.StatusServiceUnavailable, groqwire.ErrorResponse{Error: groqwire.ErrorObject{
 		Message: "Service Unavailable",
 		Type:    "internal_server_error",
 		Code:    "service_unavailable",

@@ -1,8 +1,8 @@
 package fakes
 
 import (
-	"github.com/llmvcr/llmvcr/groq"
 	"github.com/llmvcr/llmvcr/internal/clock"
+	"github.com/llmvcr/llmvcr/internal/groqwire"
 )
 
 // What the package's own tests reach that users do not: unexported
@@ -65,28 +65,28 @@ func (f Frame) Err() error { return f.err }
 
 // ExecutedTool adds a delta carrying a tool Groq ran itself (compound
 // models).
-func (b *ChunkBuilder) ExecutedTool(t groq.ExecutedTool) *ChunkBuilder {
-	b.items = append(b.items, chunkItem{delta: groq.ChunkDelta{ExecutedTools: []groq.ExecutedTool{t}}})
+func (b *ChunkBuilder) ExecutedTool(t groqwire.ExecutedTool) *ChunkBuilder {
+	b.items = append(b.items, chunkItem{delta: groqwire.ChunkDelta{ExecutedTools: []groqwire.ExecutedTool{t}}})
 	return b
 }
 
 // Delta adds a raw delta.
-func (b *ChunkBuilder) Delta(d groq.ChunkDelta) *ChunkBuilder {
+func (b *ChunkBuilder) Delta(d groqwire.ChunkDelta) *ChunkBuilder {
 	b.items = append(b.items, chunkItem{delta: d})
 	return b
 }
 
 // The builder options a test uses to pin what the builders derive.
 
-func ID(id string) BuildOption            { return func(c *buildConfig) { c.id = id } }
-func RequestID(id string) BuildOption     { return func(c *buildConfig) { c.requestID = id } }
-func Fingerprint(fp string) BuildOption   { return func(c *buildConfig) { c.fingerprint = fp } }
-func Seed(seed int64) BuildOption         { return func(c *buildConfig) { c.seed = &seed } }
-func ServiceTier(tier string) BuildOption { return func(c *buildConfig) { c.serviceTier = tier } }
-func UsageBlock(u groq.Usage) BuildOption { return func(c *buildConfig) { c.usage = &u } }
-func NoUsage() BuildOption                { return func(c *buildConfig) { c.noUsage = true } }
-func Reasoning(text string) BuildOption   { return func(c *buildConfig) { c.reasoning = text } }
-func ReasoningStream(reasoning, text string, opts ...BuildOption) []*groq.ChatCompletionChunk {
+func ID(id string) BuildOption                { return func(c *buildConfig) { c.id = id } }
+func RequestID(id string) BuildOption         { return func(c *buildConfig) { c.requestID = id } }
+func Fingerprint(fp string) BuildOption       { return func(c *buildConfig) { c.fingerprint = fp } }
+func Seed(seed int64) BuildOption             { return func(c *buildConfig) { c.seed = &seed } }
+func ServiceTier(tier string) BuildOption     { return func(c *buildConfig) { c.serviceTier = tier } }
+func UsageBlock(u groqwire.Usage) BuildOption { return func(c *buildConfig) { c.usage = &u } }
+func NoUsage() BuildOption                    { return func(c *buildConfig) { c.noUsage = true } }
+func Reasoning(text string) BuildOption       { return func(c *buildConfig) { c.reasoning = text } }
+func ReasoningStream(reasoning, text string, opts ...BuildOption) []*groqwire.ChatCompletionChunk {
 	return NewChunks(opts...).Reasoning(splitWords(reasoning)...).Text(splitWords(text)...).Chunks()
 }
 
@@ -107,4 +107,6 @@ func AfterToolResults() Matcher {
 
 // DataErrorFrame returns an error as a plain data event, without the
 // "event: error" line (another shape seen from Groq).
-func DataErrorFrame(e groq.ErrorObject) Frame { return jsonFrame("", groq.ErrorResponse{Error: e}) }
+func DataErrorFrame(e groqwire.ErrorObject) Frame {
+	return jsonFrame("", groqwire.ErrorResponse{Error: e})
+}

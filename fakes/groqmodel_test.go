@@ -14,6 +14,7 @@ import (
 	"github.com/llmvcr/llmvcr/fakes"
 	"github.com/llmvcr/llmvcr/fakes/fakeclock"
 	"github.com/llmvcr/llmvcr/groq"
+	"github.com/llmvcr/llmvcr/internal/groqwire"
 	"github.com/llmvcr/llmvcr/internal/leakcheck"
 	"github.com/llmvcr/llmvcr/llm"
 )
@@ -215,10 +216,10 @@ func TestGroqModelStream(t *testing.T) {
 		// The headers have arrived, so groq-python does not retry: the
 		// event is the error RequestStream returns.
 		{name: "error event before any chunk is returned, not retried", script: func(g *fakes.Groq) {
-			g.Stream(fakes.TextStream(words)...).ErrorFrameAfter(0, fakes.StreamError(503, groq.ErrorObject{Message: "over capacity", Type: "internal_server_error"}))
+			g.Stream(fakes.TextStream(words)...).ErrorFrameAfter(0, fakes.StreamError(503, groqwire.ErrorObject{Message: "over capacity", Type: "internal_server_error"}))
 		}, openErr: new(*llm.ModelHTTPError), status: 503, requests: 1},
 		{name: "error event mid-stream", script: func(g *fakes.Groq) {
-			g.Stream(fakes.TextStream(words)...).ErrorFrameAfter(3, fakes.StreamError(500, groq.ErrorObject{Message: "Internal Server Error", Type: "internal_server_error"}))
+			g.Stream(fakes.TextStream(words)...).ErrorFrameAfter(3, fakes.StreamError(500, groqwire.ErrorObject{Message: "Internal Server Error", Type: "internal_server_error"}))
 		}, eventErr: new(*llm.ModelHTTPError), wantText: "The capital", requests: 1},
 		{name: "tool_use_failed mid-stream ends normally", script: func(g *fakes.Groq) {
 			g.Stream(fakes.TextStream(words)...).ErrorFrameAfter(2, fakes.StreamError(400, fakes.ToolUseFailed("")))

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/llmvcr/llmvcr/fakes"
-	"github.com/llmvcr/llmvcr/groq"
+	"github.com/llmvcr/llmvcr/internal/groqwire"
 	"github.com/llmvcr/llmvcr/internal/leakcheck"
 )
 
@@ -68,9 +68,9 @@ func (r *recordingTB) failures() []string {
 
 // chatBody is a small chat request.
 func chatBody(prompt string, stream bool) []byte {
-	b, _ := json.Marshal(groq.ChatCompletionRequest{
+	b, _ := json.Marshal(groqwire.ChatCompletionRequest{
 		Model:    "llama-3.3-70b-versatile",
-		Messages: []groq.ChatMessage{{Role: "user", Content: &groq.MessageContent{Text: prompt}}},
+		Messages: []groqwire.ChatMessage{{Role: "user", Content: &groqwire.MessageContent{Text: prompt}}},
 		Stream:   stream,
 	})
 	return b

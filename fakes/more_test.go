@@ -11,6 +11,7 @@ import (
 
 	"github.com/llmvcr/llmvcr/fakes"
 	"github.com/llmvcr/llmvcr/groq"
+	"github.com/llmvcr/llmvcr/internal/groqwire"
 )
 
 func TestBuildOptions(t *testing.T) {
@@ -23,7 +24,7 @@ func TestBuildOptions(t *testing.T) {
 	if c := fakes.TextCompletion("hi", fakes.NoUsage()); c.Usage != nil {
 		t.Errorf("NoUsage left usage %+v", c.Usage)
 	}
-	u := groq.Usage{PromptTokens: 1, CompletionTokens: 2, TotalTokens: 3, TotalTime: 0.5}
+	u := groqwire.Usage{PromptTokens: 1, CompletionTokens: 2, TotalTokens: 3, TotalTime: 0.5}
 	if c := fakes.TextCompletion("hi", fakes.UsageBlock(u)); !cmp.Equal(*c.Usage, u) {
 		t.Errorf("UsageBlock: %+v", c.Usage)
 	}
@@ -36,8 +37,8 @@ func TestBuildOptions(t *testing.T) {
 func TestChunkBuilderExtras(t *testing.T) {
 	out := "results"
 	chunks := fakes.NewChunks(fakes.Model("groq/compound")).
-		ExecutedTool(groq.ExecutedTool{Index: 0, Type: "search", Arguments: `{"query":"x"}`, Output: &out}).
-		Delta(groq.ChunkDelta{Content: ptr("raw")}).
+		ExecutedTool(groqwire.ExecutedTool{Index: 0, Type: "search", Arguments: `{"query":"x"}`, Output: &out}).
+		Delta(groqwire.ChunkDelta{Content: ptr("raw")}).
 		Chunks()
 	if len(chunks) != 4 || chunks[1].Choices[0].Delta.ExecutedTools[0].Type != "search" || *chunks[2].Choices[0].Delta.Content != "raw" {
 		t.Errorf("chunks = %+v", chunks)
@@ -55,23 +56,23 @@ func TestChunkBuilderExtras(t *testing.T) {
 func ptr[T any](v T) *T { return &v }
 
 func TestMatchers(t *testing.T) {
-	tool := groq.Tool{Type: "function", Function: groq.FunctionDefinition{Name: "f"}}
+	tool := groqwire.Tool{Type: "function", Function: groqwire.FunctionDefinition{Name: "f"}}
 	tests := []struct {
 		name  string
 		m     fakes.Matcher
-		req   groq.ChatCompletionRequest
+		req   groqwire.ChatCompletionRequest
 		match bool
 	}{
-		{"prompt contains", fakes.PromptContains("France"), groq.ChatCompletionRequest{Messages: []groq.ChatMessage{userMsg("capital of France?")}}, true},
-		{"prompt lacks", fakes.PromptContains("Spain"), groq.ChatCompletionRequest{Messages: []groq.ChatMessage{userMsg("capital of France?")}}, false},
-		{"prompt in parts", fakes.PromptContains("France"), groq.ChatCompletionRequest{Messages: []groq.ChatMessage{{Role: "user",
-			Content: &groq.MessageContent{Parts: []groq.ContentPart{{Type: "image_url"}, {Type: "text", Text: "France"}}}}}}, true},
-		{"has tools", fakes.HasTools(), groq.ChatCompletionRequest{Tools: []groq.Tool{tool}}, true},
-		{"no tools", fakes.HasTools(), groq.ChatCompletionRequest{}, false},
-		{"after tool results", fakes.AfterToolResults(), groq.ChatCompletionRequest{Messages: []groq.ChatMessage{userMsg("q"), {Role: "tool", ToolCallID: "1"}}}, true},
-		{"not after tool results", fakes.AfterToolResults(), groq.ChatCompletionRequest{Messages: []groq.ChatMessage{userMsg("q")}}, false},
-		{"streaming", fakes.Streaming(), groq.ChatCompletionRequest{Stream: true}, true},
-		{"model", fakes.ModelIs("m"), groq.ChatCompletionRequest{Model: "n"}, false},
+		{"prompt contains", fakes.PromptContains("France"), groqwire.ChatCompletionRequest{Messages: []groqwire.ChatMessage{userMsg("capital of France?")}}, true},
+		{"prompt lacks", fakes.PromptContains("Spain"), groqwire.ChatCompletionRequest{Messages: []groqwire.ChatMessage{userMsg("capital of France?")}}, false},
+		{"prompt in parts", fakes.PromptContains("France"), groqwire.ChatCompletionRequest{Messages: []groqwire.ChatMessage{{Role: "user",
+			Content: &groqwire.MessageContent{Parts: []groqwire.ContentPart{{Type: "image_url"}, {Type: "text", Text: "France"}}}}}}, true},
+		{"has tools", fakes.HasTools(), groqwire.ChatCompletionRequest{Tools: []groqwire.Tool{tool}}, true},
+		{"no tools", fakes.HasTools(), groqwire.ChatCompletionRequest{}, false},
+		{"after tool results", fakes.AfterToolResults(), groqwire.ChatCompletionRequest{Messages: []groqwire.ChatMessage{userMsg("q"), {Role: "tool", ToolCallID: "1"}}}, true},
+		{"not after tool results", fakes.AfterToolResults(), groqwire.ChatCompletionRequest{Messages: []groqwire.ChatMessage{userMsg("q")}}, false},
+		{"streaming", fakes.Streaming(), groqwire.ChatCompletionRequest{Stream: true}, true},
+		{"model", fakes.ModelIs("m"), groqwire.ChatCompletionRequest{Model: "n"}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -110,7 +111,7 @@ func TestSeedVariesDefaultAnswers(t *testing.T) {
 	answers := map[string]bool{}
 	for seed := range int64(8) {
 		g := defaultServer(t, fakes.WithSeed(seed))
-		_, c, _ := complete(t, g, groq.ChatCompletionRequest{Model: "llama-3.3-70b-versatile", Messages: []groq.ChatMessage{userMsg("Why do cats purr?")}})
+		_, c, _ := complete(t, g, groqwire.ChatCompletionRequest{Model: "llama-3.3-70b-versatile", Messages: []groqwire.ChatMessage{userMsg("Why do cats purr?")}})
 		answers[*c.Choices[0].Message.Content] = true
 	}
 	if len(answers) < 2 {

@@ -7,11 +7,11 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/llmvcr/llmvcr/groq"
+	"github.com/llmvcr/llmvcr/internal/groqwire"
 )
 
-func tool(name, description, parameters string) groq.Tool {
-	return groq.Tool{Type: "function", Function: groq.FunctionDefinition{Name: name, Description: description, Parameters: json.RawMessage(parameters)}}
+func tool(name, description, parameters string) groqwire.Tool {
+	return groqwire.Tool{Type: "function", Function: groqwire.FunctionDefinition{Name: name, Description: description, Parameters: json.RawMessage(parameters)}}
 }
 
 // With tools offered and none relevant, the default answer is text, as a
@@ -21,21 +21,21 @@ func TestDefaultToolRelevance(t *testing.T) {
 	tests := []struct {
 		name      string
 		prompt    string
-		tools     []groq.Tool
+		tools     []groqwire.Tool
 		wantCalls []string
 		wantText  string // when no call is wanted
 	}{
-		{"hi answers hello", "hi", []groq.Tool{weatherTool}, nil, "Hello! How can I help you today?"},
-		{"unrelated question answers text", "What is the capital of France?", []groq.Tool{weatherTool, timeTool}, nil, "The capital of France is Paris."},
-		{"name overlap", "Will I need an umbrella? Check the weather in Oslo", []groq.Tool{weatherTool, timeTool}, []string{"get_weather"}, ""},
-		{"parameter name overlap", "Which city is the biggest in Norway?", []groq.Tool{lookup}, []string{"lookup"}, ""},
-		{"stop words do not count", "What can you tell me about it?", []groq.Tool{tool("get_all", "Get all the things.", `{}`)}, nil, ""},
+		{"hi answers hello", "hi", []groqwire.Tool{weatherTool}, nil, "Hello! How can I help you today?"},
+		{"unrelated question answers text", "What is the capital of France?", []groqwire.Tool{weatherTool, timeTool}, nil, "The capital of France is Paris."},
+		{"name overlap", "Will I need an umbrella? Check the weather in Oslo", []groqwire.Tool{weatherTool, timeTool}, []string{"get_weather"}, ""},
+		{"parameter name overlap", "Which city is the biggest in Norway?", []groqwire.Tool{lookup}, []string{"lookup"}, ""},
+		{"stop words do not count", "What can you tell me about it?", []groqwire.Tool{tool("get_all", "Get all the things.", `{}`)}, nil, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			g := defaultServer(t)
-			_, c, _ := complete(t, g, groq.ChatCompletionRequest{
-				Model: "llama-3.3-70b-versatile", Messages: []groq.ChatMessage{userMsg(tt.prompt)}, Tools: tt.tools,
+			_, c, _ := complete(t, g, groqwire.ChatCompletionRequest{
+				Model: "llama-3.3-70b-versatile", Messages: []groqwire.ChatMessage{userMsg(tt.prompt)}, Tools: tt.tools,
 			})
 			choice := c.Choices[0]
 			var got []string
@@ -60,11 +60,11 @@ func TestDefaultToolRelevance(t *testing.T) {
 
 // callArgs asks the default server with one tool offered and returns the
 // arguments of its one call.
-func callArgs(t *testing.T, messages []groq.ChatMessage, tl groq.Tool) map[string]any {
+func callArgs(t *testing.T, messages []groqwire.ChatMessage, tl groqwire.Tool) map[string]any {
 	t.Helper()
 	g := defaultServer(t)
-	_, c, _ := complete(t, g, groq.ChatCompletionRequest{
-		Model: "llama-3.3-70b-versatile", Messages: messages, Tools: []groq.Tool{tl}, ToolChoice: &groq.ToolChoice{Mode: "required"},
+	_, c, _ := complete(t, g, groqwire.ChatCompletionRequest{
+		Model: "llama-3.3-70b-versatile", Messages: messages, Tools: []groqwire.Tool{tl}, ToolChoice: &groqwire.ToolChoice{Mode: "required"},
 	})
 	calls := c.Choices[0].Message.ToolCalls
 	if len(calls) != 1 {
@@ -85,7 +85,7 @@ func TestDefaultArgumentsFromPrompt(t *testing.T) {
 	tests := []struct {
 		name   string
 		prompt string
-		tool   groq.Tool
+		tool   groqwire.Tool
 		want   map[string]any
 	}{
 		{"two-word city", "What's the weather in New York?", city, map[string]any{"city": "New York"}},
@@ -109,7 +109,7 @@ func TestDefaultArgumentsFromPrompt(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := callArgs(t, []groq.ChatMessage{userMsg(tt.prompt)}, tt.tool)
+			got := callArgs(t, []groqwire.ChatMessage{userMsg(tt.prompt)}, tt.tool)
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("args (-want +got):\n%s", diff)
 			}
@@ -117,16 +117,16 @@ func TestDefaultArgumentsFromPrompt(t *testing.T) {
 	}
 }
 
-func assistantMsg(s string) groq.ChatMessage {
-	return groq.ChatMessage{Role: "assistant", Content: &groq.MessageContent{Text: s}}
+func assistantMsg(s string) groqwire.ChatMessage {
+	return groqwire.ChatMessage{Role: "assistant", Content: &groqwire.MessageContent{Text: s}}
 }
 
 // A follow-up is read with the earlier user turns.
 func TestDefaultFollowUps(t *testing.T) {
-	capital := []groq.ChatMessage{userMsg("What is the capital of France?"), assistantMsg("The capital of France is Paris.")}
+	capital := []groqwire.ChatMessage{userMsg("What is the capital of France?"), assistantMsg("The capital of France is Paris.")}
 	tests := []struct {
 		name     string
-		messages []groq.ChatMessage
+		messages []groqwire.ChatMessage
 		want     string
 	}{
 		{"and of", append(capital[:2:2], userMsg("And of Germany?")), "The capital of Germany is Berlin."},
@@ -140,7 +140,7 @@ func TestDefaultFollowUps(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			g := defaultServer(t)
-			_, c, _ := complete(t, g, groq.ChatCompletionRequest{Model: "llama-3.3-70b-versatile", Messages: tt.messages})
+			_, c, _ := complete(t, g, groqwire.ChatCompletionRequest{Model: "llama-3.3-70b-versatile", Messages: tt.messages})
 			if got := *c.Choices[0].Message.Content; got != tt.want {
 				t.Errorf("answer = %q, want %q", got, tt.want)
 			}
@@ -149,14 +149,14 @@ func TestDefaultFollowUps(t *testing.T) {
 
 	t.Run("unknown subject quotes the follow-up", func(t *testing.T) {
 		g := defaultServer(t)
-		_, c, _ := complete(t, g, groq.ChatCompletionRequest{Model: "llama-3.3-70b-versatile", Messages: append(capital[:2:2], userMsg("And of Atlantis?"))})
+		_, c, _ := complete(t, g, groqwire.ChatCompletionRequest{Model: "llama-3.3-70b-versatile", Messages: append(capital[:2:2], userMsg("And of Atlantis?"))})
 		if got := *c.Choices[0].Message.Content; !strings.Contains(got, `"And of Atlantis?"`) {
 			t.Errorf("answer = %q, want a generic answer quoting the follow-up", got)
 		}
 	})
 	t.Run("reasoning names both", func(t *testing.T) {
 		g := defaultServer(t)
-		_, c, _ := complete(t, g, groq.ChatCompletionRequest{Model: "openai/gpt-oss-120b", Messages: append(capital[:2:2], userMsg("And of Germany?"))})
+		_, c, _ := complete(t, g, groqwire.ChatCompletionRequest{Model: "openai/gpt-oss-120b", Messages: append(capital[:2:2], userMsg("And of Germany?"))})
 		r := c.Choices[0].Message.Reasoning
 		if r == nil || !strings.Contains(*r, `"And of Germany?", that is, "What is the capital of Germany?"`) {
 			t.Errorf("reasoning = %v", r)
@@ -167,19 +167,19 @@ func TestDefaultFollowUps(t *testing.T) {
 // Follow-ups with tools: the place comes from the new subject, or from the
 // conversation when the question names none.
 func TestDefaultFollowUpToolArguments(t *testing.T) {
-	weatherInParis := []groq.ChatMessage{
+	weatherInParis := []groqwire.ChatMessage{
 		userMsg("What's the weather in Paris?"),
-		{Role: "assistant", ToolCalls: []groq.ToolCall{{ID: "call_1", Type: "function", Function: groq.FunctionCall{Name: "get_weather", Arguments: `{"city":"Paris","units":"celsius"}`}}}},
-		{Role: "tool", ToolCallID: "call_1", Content: &groq.MessageContent{Text: `{"temperature": 21}`}},
+		{Role: "assistant", ToolCalls: []groqwire.ToolCall{{ID: "call_1", Type: "function", Function: groqwire.FunctionCall{Name: "get_weather", Arguments: `{"city":"Paris","units":"celsius"}`}}}},
+		{Role: "tool", ToolCallID: "call_1", Content: &groqwire.MessageContent{Text: `{"temperature": 21}`}},
 		assistantMsg("It is 21 degrees in Paris."),
 	}
 	tests := []struct {
 		name     string
-		messages []groq.ChatMessage
+		messages []groqwire.ChatMessage
 		want     string
 	}{
 		{"new subject", append(weatherInParis[:4:4], userMsg("And in Tokyo?")), "Tokyo"},
-		{"there is the city of the answer", []groq.ChatMessage{
+		{"there is the city of the answer", []groqwire.ChatMessage{
 			userMsg("What is the capital of France?"), assistantMsg("The capital of France is Paris."), userMsg("And the weather there?"),
 		}, "Paris"},
 		{"no place in the question", append(weatherInParis[:4:4], userMsg("What's the weather tomorrow?")), "Paris"},
@@ -187,7 +187,7 @@ func TestDefaultFollowUpToolArguments(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			g := defaultServer(t)
-			_, c, _ := complete(t, g, groq.ChatCompletionRequest{Model: "llama-3.3-70b-versatile", Messages: tt.messages, Tools: []groq.Tool{weatherTool, timeTool}})
+			_, c, _ := complete(t, g, groqwire.ChatCompletionRequest{Model: "llama-3.3-70b-versatile", Messages: tt.messages, Tools: []groqwire.Tool{weatherTool, timeTool}})
 			calls := c.Choices[0].Message.ToolCalls
 			if len(calls) != 1 || calls[0].Function.Name != "get_weather" {
 				t.Fatalf("calls = %+v, want get_weather", calls)

@@ -11,9 +11,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/llmvcr/llmvcr/groq"
 	"github.com/llmvcr/llmvcr/internal/fakeanswer"
 	"github.com/llmvcr/llmvcr/internal/fakeid"
+	"github.com/llmvcr/llmvcr/internal/groqwire"
 )
 
 // PromptContains matches, for When, requests whose last user message
@@ -85,10 +85,10 @@ func (g *Groq) fail(format string, args ...any) {
 }
 
 // Reply scripts a non-streamed completion.
-func (g *Groq) Reply(c *groq.ChatCompletion) *Answer {
+func (g *Groq) Reply(c *groqwire.ChatCompletion) *Answer {
 	if c == nil {
 		g.fail("fakes: Reply: nil completion")
-		c = &groq.ChatCompletion{}
+		c = &groqwire.ChatCompletion{}
 	}
 	a := newAnswer(kindJSON, replyDoc(c))
 	b, err := json.Marshal(c)
@@ -101,7 +101,7 @@ func (g *Groq) Reply(c *groq.ChatCompletion) *Answer {
 
 // replyDoc describes a scripted completion in failure messages: by its
 // text when it answers with text (Reply("Paris.")), else by its ID.
-func replyDoc(c *groq.ChatCompletion) string {
+func replyDoc(c *groqwire.ChatCompletion) string {
 	if len(c.Choices) > 0 {
 		if t := c.Choices[0].Message.Content; t != nil && *t != "" {
 			return fmt.Sprintf("Reply(%q)", fakeanswer.Clip(*t, 40))
@@ -112,7 +112,7 @@ func replyDoc(c *groq.ChatCompletion) string {
 
 // Stream scripts a streamed answer: one "data:" event per chunk, then
 // "data: [DONE]".
-func (g *Groq) Stream(chunks ...*groq.ChatCompletionChunk) *Answer {
+func (g *Groq) Stream(chunks ...*groqwire.ChatCompletionChunk) *Answer {
 	a := newAnswer(kindStream, fmt.Sprintf("Stream(%d chunks)", len(chunks)))
 	for i, c := range chunks {
 		f := ChunkFrame(c)
@@ -138,9 +138,9 @@ func (g *Groq) StreamFrames(frames ...Frame) *Answer {
 	return g.add(a)
 }
 
-// Error scripts an HTTP error: status, a body (groq.ErrorResponse or any
-// other value is sent as JSON; []byte and string are sent as they are) and
-// extra headers. The ready-made errors fit it directly:
+// Error scripts an HTTP error: status, a body (Groq's error body as the
+// error builders return it, or any other value, is sent as JSON; []byte and
+// string are sent as they are) and extra headers. The ready-made errors fit it directly:
 //
 //	g.Error(fakes.ToolUseFailedError(`{"name": "f", "arguments": {}}`))
 func (g *Groq) Error(status int, body any, header http.Header) *Answer {
@@ -162,7 +162,7 @@ func errorAnswer(status int, body any, header http.Header) *Answer {
 		a.body = []byte(b)
 	default:
 		a.body, _ = json.Marshal(b)
-		if e, ok := body.(groq.ErrorResponse); ok && e.Error.Code != "" {
+		if e, ok := body.(groqwire.ErrorResponse); ok && e.Error.Code != "" {
 			a.what = fmt.Sprintf("Error(%d %s)", status, e.Error.Code)
 		}
 	}
@@ -246,7 +246,7 @@ func (a *Answer) SlowBody(size int, every time.Duration) *Answer {
 // with an "event: error" frame carrying e, as Groq ends a stream that fails
 // after the HTTP 200 (no [DONE] follows). Use StreamError to add
 // status_code.
-func (a *Answer) ErrorFrameAfter(k int, e groq.ErrorObject) *Answer {
+func (a *Answer) ErrorFrameAfter(k int, e groqwire.ErrorObject) *Answer {
 	f := errorFrame(e)
 	if f.err != nil && a.g != nil {
 		a.g.fail("fakes: ErrorFrameAfter: %v", f.err)
@@ -357,12 +357,12 @@ func jsonFrame(prefix string, v any) Frame {
 }
 
 // ChunkFrame returns the event carrying c: "data: <chunk>".
-func ChunkFrame(c *groq.ChatCompletionChunk) Frame { return jsonFrame("", c) }
+func ChunkFrame(c *groqwire.ChatCompletionChunk) Frame { return jsonFrame("", c) }
 
 // errorFrame returns Groq's in-stream error event:
 // "event: error\ndata: {"error": e}".
-func errorFrame(e groq.ErrorObject) Frame {
-	return jsonFrame("event: error\n", groq.ErrorResponse{Error: e})
+func errorFrame(e groqwire.ErrorObject) Frame {
+	return jsonFrame("event: error\n", groqwire.ErrorResponse{Error: e})
 }
 
 // malformedFrame returns a data event whose payload is text as it is.

@@ -16,6 +16,7 @@ import (
 	"github.com/llmvcr/llmvcr/groq"
 	"github.com/llmvcr/llmvcr/internal/clock"
 	"github.com/llmvcr/llmvcr/internal/fakeanswer"
+	"github.com/llmvcr/llmvcr/internal/groqwire"
 )
 
 // chatCompletionsPath is the path of Groq's chat completions endpoint,
@@ -213,7 +214,7 @@ type Request struct {
 	// Chat is the decoded body of a chat completions request: fields
 	// ChatCompletionRequest does not know are in Chat.Extra. Nil when the
 	// request is not one, or its body did not decode (see DecodeErr).
-	Chat      *groq.ChatCompletionRequest
+	Chat      *groqwire.ChatCompletionRequest
 	DecodeErr error // why Body did not decode as a chat request
 }
 
@@ -276,7 +277,7 @@ func (g *Groq) allRequests() []*Request {
 // knownRequestKeys are the JSON names of ChatCompletionRequest's fields.
 var knownRequestKeys = func() map[string]bool {
 	keys := map[string]bool{}
-	t := reflect.TypeOf(groq.ChatCompletionRequest{})
+	t := reflect.TypeOf(groqwire.ChatCompletionRequest{})
 	for i := range t.NumField() {
 		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
 		if name != "" && name != "-" {
@@ -289,8 +290,8 @@ var knownRequestKeys = func() map[string]bool {
 // decodeChatRequest decodes a chat completions body, putting the fields
 // ChatCompletionRequest does not know into Extra, so that marshalling the
 // result gives the same fields back.
-func decodeChatRequest(body []byte) (*groq.ChatCompletionRequest, error) {
-	var req groq.ChatCompletionRequest
+func decodeChatRequest(body []byte) (*groqwire.ChatCompletionRequest, error) {
+	var req groqwire.ChatCompletionRequest
 	if err := json.Unmarshal(body, &req); err != nil {
 		return nil, &decodeError{What: "chat completions request", Err: err}
 	}
@@ -353,7 +354,7 @@ func (g *Groq) serve(w http.ResponseWriter, r *http.Request) {
 	case req.isChat():
 		g.serveChat(ctx, w, r, req)
 	case req.Path == modelsPath && r.Method == http.MethodGet:
-		g.writeJSON(ctx, w, req, okAnswer(mustJSON(groq.ModelList{Object: "list", Data: g.models})))
+		g.writeJSON(ctx, w, req, okAnswer(mustJSON(modelList{Object: "list", Data: g.models})))
 	case strings.HasPrefix(req.Path, modelsPath+"/") && r.Method == http.MethodGet:
 		id := strings.TrimPrefix(req.Path, modelsPath+"/")
 		for _, m := range g.models {
@@ -364,7 +365,7 @@ func (g *Groq) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		g.writeJSON(ctx, w, req, errorAnswer(ModelNotFoundError(id)))
 	default:
-		g.writeJSON(ctx, w, req, errorAnswer(http.StatusNotFound, groq.ErrorResponse{Error: groq.ErrorObject{
+		g.writeJSON(ctx, w, req, errorAnswer(http.StatusNotFound, groqwire.ErrorResponse{Error: groqwire.ErrorObject{
 			Message: fmt.Sprintf("Unknown request URL: %s %s. Please check the URL for typos, or see the docs at https://console.groq.com/docs/", r.Method, req.Path),
 			Type:    "invalid_request_error",
 			Code:    "unknown_url",
@@ -408,7 +409,7 @@ func (g *Groq) serveChat(ctx context.Context, w http.ResponseWriter, r *http.Req
 	}
 	// x-should-retry: false, so a client that retries 5xx reports the
 	// mistake once instead of three times after its backoff.
-	g.writeJSON(ctx, w, req, errorAnswer(http.StatusInternalServerError, groq.ErrorResponse{Error: groq.ErrorObject{
+	g.writeJSON(ctx, w, req, errorAnswer(http.StatusInternalServerError, groqwire.ErrorResponse{Error: groqwire.ErrorObject{
 		Message: msg, Type: "internal_server_error", Code: "fakes_unscripted",
 	}}, http.Header{"X-Should-Retry": {"false"}}))
 }
@@ -499,6 +500,12 @@ func (g *Groq) rateLimitHeader(req *Request) http.Header {
 		l.ResetTokens = (time.Duration(min(tokens, l.LimitTokens)) * time.Minute / time.Duration(l.LimitTokens)).Round(10 * time.Millisecond)
 	}
 	return limitsHeader(l)
+}
+
+// modelList is the body of GET /openai/v1/models.
+type modelList struct {
+	Object string           `json:"object"`
+	Data   []groq.ModelInfo `json:"data"`
 }
 
 func mustJSON(v any) []byte {

@@ -16,6 +16,7 @@ import (
 	"github.com/llmvcr/llmvcr/fakes"
 	"github.com/llmvcr/llmvcr/fakes/fakeclock"
 	"github.com/llmvcr/llmvcr/groq"
+	"github.com/llmvcr/llmvcr/internal/groqwire"
 	"github.com/llmvcr/llmvcr/internal/leakcheck"
 )
 
@@ -29,7 +30,7 @@ func TestReply(t *testing.T) {
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/json" {
 		t.Errorf("status %d, content-type %q", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
-	var got groq.ChatCompletion
+	var got groqwire.ChatCompletion
 	if err := json.Unmarshal(body, &got); err != nil {
 		t.Fatalf("decode: %v", err)
 	}
@@ -67,7 +68,7 @@ func TestStream(t *testing.T) {
 	}
 	var text strings.Builder
 	for i, d := range data[:len(data)-1] {
-		var c groq.ChatCompletionChunk
+		var c groqwire.ChatCompletionChunk
 		if err := json.Unmarshal([]byte(d), &c); err != nil {
 			t.Fatalf("event %d: %v", i, err)
 		}
@@ -81,7 +82,7 @@ func TestStream(t *testing.T) {
 }
 
 func TestErrors(t *testing.T) {
-	type built = func() (int, groq.ErrorResponse, http.Header)
+	type built = func() (int, groqwire.ErrorResponse, http.Header)
 	tests := []struct {
 		name       string
 		build      built
@@ -89,15 +90,17 @@ func TestErrors(t *testing.T) {
 		wantCode   string
 		wantHeader map[string]string
 	}{
-		{"tool_use_failed", func() (int, groq.ErrorResponse, http.Header) {
+		{"tool_use_failed", func() (int, groqwire.ErrorResponse, http.Header) {
 			return fakes.ToolUseFailedError(`{"name": "f", "arguments": {"x": 1}}`)
 		}, 400, "tool_use_failed", nil},
 		{"invalid api key", fakes.InvalidAPIKeyError, 401, "invalid_api_key", nil},
-		{"model not found", func() (int, groq.ErrorResponse, http.Header) { return fakes.ModelNotFoundError("nope") }, 404, "model_not_found", nil},
-		{"too large", func() (int, groq.ErrorResponse, http.Header) {
+		{"model not found", func() (int, groqwire.ErrorResponse, http.Header) { return fakes.ModelNotFoundError("nope") }, 404, "model_not_found", nil},
+		{"too large", func() (int, groqwire.ErrorResponse, http.Header) {
 			return fakes.RequestTooLargeError("llama-3.3-70b-versatile", 12000, 20741)
 		}, 413, "rate_limit_exceeded", nil},
-		{"rate limited", func() (int, groq.ErrorResponse, http.Header) { return fakes.RateLimitError(2500 * time.Millisecond) },
+		{"rate limited", func() (int, groqwire.ErrorResponse, http.Header) {
+			return fakes.RateLimitError(2500 * time.Millisecond)
+		},
 			429, "rate_limit_exceeded", map[string]string{"Retry-After": "3", "X-Ratelimit-Remaining-Tokens": "0", "X-Ratelimit-Reset-Tokens": "2.5s"}},
 		{"flex capacity", fakes.FlexCapacityError, 498, "capacity_exceeded", nil},
 		{"internal", fakes.InternalServerError, 500, "", nil},
@@ -111,7 +114,7 @@ func TestErrors(t *testing.T) {
 			if resp.StatusCode != tt.wantStatus {
 				t.Errorf("status = %d, want %d", resp.StatusCode, tt.wantStatus)
 			}
-			var e groq.ErrorResponse
+			var e groqwire.ErrorResponse
 			if err := json.Unmarshal(body, &e); err != nil {
 				t.Fatalf("decode %s: %v", body, err)
 			}
@@ -153,7 +156,7 @@ func TestErrorFrameInsideStream(t *testing.T) {
 	if len(data) != 3 {
 		t.Fatalf("got %d events, want 2 chunks and the error", len(data))
 	}
-	var e groq.ChatCompletionChunk
+	var e groqwire.ChatCompletionChunk
 	if err := json.Unmarshal([]byte(data[2]), &e); err != nil || e.Error == nil || e.Error.Code != "tool_use_failed" || e.Error.StatusCode != 400 {
 		t.Errorf("error event = %s (%v)", data[2], err)
 	}
@@ -180,7 +183,7 @@ func TestXGroqErrorChunk(t *testing.T) {
 	g.Stream(append(chunks[:2:2], fakes.XGroqErrorChunk("over capacity"))...).WithoutDone()
 	_, body := mustPost(t, g, chatBody("hi", true))
 	data := sseData(t, body)
-	var c groq.ChatCompletionChunk
+	var c groqwire.ChatCompletionChunk
 	if err := json.Unmarshal([]byte(data[len(data)-1]), &c); err != nil {
 		t.Fatal(err)
 	}
@@ -345,7 +348,7 @@ func TestSlowBody(t *testing.T) {
 	c := fakes.TextCompletion("slow")
 	g.Reply(c).SlowBody(16, 50*time.Millisecond)
 	_, body := mustPost(t, g, chatBody("hi", false))
-	var got groq.ChatCompletion
+	var got groqwire.ChatCompletion
 	if err := json.Unmarshal(body, &got); err != nil || got.ID != c.ID {
 		t.Fatalf("body %s: %v", body, err)
 	}
@@ -378,9 +381,9 @@ func TestMatchersAndOrder(t *testing.T) {
 	first := g.Reply(fakes.TextCompletion("first"))
 	second := g.Reply(fakes.TextCompletion("second")).Times(2)
 	ask := func(model string) string {
-		b, _ := json.Marshal(groq.ChatCompletionRequest{Model: model, Messages: []groq.ChatMessage{{Role: "user", Content: &groq.MessageContent{Text: "q"}}}})
+		b, _ := json.Marshal(groqwire.ChatCompletionRequest{Model: model, Messages: []groqwire.ChatMessage{{Role: "user", Content: &groqwire.MessageContent{Text: "q"}}}})
 		_, body := mustPost(t, g, b)
-		var c groq.ChatCompletion
+		var c groqwire.ChatCompletion
 		if err := json.Unmarshal(body, &c); err != nil {
 			t.Fatal(err)
 		}
@@ -484,7 +487,10 @@ func TestModelsEndpoint(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var list groq.ModelList
+	var list struct {
+		Object string           `json:"object"`
+		Data   []groq.ModelInfo `json:"data"`
+	}
 	if err := json.NewDecoder(resp.Body).Decode(&list); err != nil {
 		t.Fatal(err)
 	}
@@ -500,7 +506,7 @@ func TestModelsEndpoint(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer resp2.Body.Close()
-	var e groq.ErrorResponse
+	var e groqwire.ErrorResponse
 	_ = json.NewDecoder(resp2.Body).Decode(&e)
 	if resp2.StatusCode != 404 || e.Error.Code != "unknown_url" {
 		t.Errorf("unknown path: %d %+v", resp2.StatusCode, e)
@@ -548,7 +554,7 @@ func TestNewServerWithoutTest(t *testing.T) {
 	g := fakes.NewServer(fakes.WithClock(fakeclock.NewInstant(t0)))
 	defer g.Close()
 	resp, body := mustPost(t, g, chatBody("What is the capital of France?", false))
-	var c groq.ChatCompletion
+	var c groqwire.ChatCompletion
 	if err := json.Unmarshal(body, &c); err != nil || resp.StatusCode != 200 {
 		t.Fatalf("%d %s", resp.StatusCode, body)
 	}
@@ -564,7 +570,7 @@ func TestStreamFrames(t *testing.T) {
 	g.StreamFrames(
 		fakes.RawFrame([]byte(": keep-alive\n\n")),
 		fakes.ChunkFrame(chunks[0]),
-		fakes.DataErrorFrame(groq.ErrorObject{Message: "boom", Type: "server_error"}),
+		fakes.DataErrorFrame(groqwire.ErrorObject{Message: "boom", Type: "server_error"}),
 	)
 	_, body := mustPost(t, g, chatBody("hi", true))
 	want := ": keep-alive\n\n" + string(fakes.ChunkFrame(chunks[0]).Bytes()) + `data: {"error":{"message":"boom","type":"server_error"}}` + "\n\n"
@@ -576,7 +582,7 @@ func TestStreamFrames(t *testing.T) {
 func TestUnbuildableFrameFailsTheTest(t *testing.T) {
 	rec := newRecordingTB(t)
 	g := fakes.NewGroq(rec)
-	bad := groq.ErrorObject{Message: "x", Debug: []byte("{not json")}
+	bad := groqwire.ErrorObject{Message: "x", Debug: []byte("{not json")}
 	if fakes.ErrorFrame(bad).Err() == nil {
 		t.Fatal("ErrorFrame with invalid raw JSON has no error")
 	}

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/llmvcr/llmvcr/internal/groqwire"
 )
 
 // Citations and log probabilities, shaped as groq-python 1.6.0's
@@ -12,12 +14,12 @@ import (
 // ChoiceLogprobs, reach ProviderDetails typed, the same from a stream as
 // from a plain response.
 func TestAnnotationsAndLogprobsStreamAndNonStream(t *testing.T) {
-	wantAnnotations := []Annotation{
-		{Type: "document_citation", DocumentCitation: &DocumentCitation{DocumentID: "doc-1", StartIndex: 0, EndIndex: 5}},
-		{Type: "function_citation", FunctionCitation: &FunctionCitation{ToolCallID: "call_1", StartIndex: 6, EndIndex: 12}},
+	wantAnnotations := []groqwire.Annotation{
+		{Type: "document_citation", DocumentCitation: &groqwire.DocumentCitation{DocumentID: "doc-1", StartIndex: 0, EndIndex: 5}},
+		{Type: "function_citation", FunctionCitation: &groqwire.FunctionCitation{ToolCallID: "call_1", StartIndex: 6, EndIndex: 12}},
 	}
-	wantLogprobs := []TokenLogprob{
-		{Token: "Paris", Bytes: []int{80, 97, 114, 105, 115}, Logprob: -0.01, TopLogprobs: []TopLogprob{{Token: "Paris", Bytes: []int{80, 97, 114, 105, 115}, Logprob: -0.01}, {Token: "Lyon", Logprob: -4.5}}},
+	wantLogprobs := []groqwire.TokenLogprob{
+		{Token: "Paris", Bytes: []int{80, 97, 114, 105, 115}, Logprob: -0.01, TopLogprobs: []groqwire.TopLogprob{{Token: "Paris", Bytes: []int{80, 97, 114, 105, 115}, Logprob: -0.01}, {Token: "Lyon", Logprob: -4.5}}},
 		{Token: " wins", Logprob: -0.2},
 	}
 	ann0 := `{"type":"document_citation","document_citation":{"document_id":"doc-1","start_index":0,"end_index":5}}`
@@ -28,7 +30,7 @@ func TestAnnotationsAndLogprobsStreamAndNonStream(t *testing.T) {
 	body := `{"id":"x","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"finish_reason":"stop",` +
 		`"logprobs":{"content":[` + lp0 + `,` + lp1 + `]},` +
 		`"message":{"role":"assistant","content":"Paris wins","annotations":[` + ann0 + `,` + ann1 + `]}}]}`
-	var c ChatCompletion
+	var c groqwire.ChatCompletion
 	if err := json.Unmarshal([]byte(body), &c); err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +70,7 @@ func TestAnnotationsAndLogprobsStreamAndNonStream(t *testing.T) {
 		t.Errorf("text %q vs %q", sresp.Text(), r.Text())
 	}
 	// "the answer cites document doc-1 at [0,5)": the cited text.
-	a := sresp.ProviderDetails["annotations"].([]Annotation)[0].DocumentCitation
+	a := sresp.ProviderDetails["annotations"].([]groqwire.Annotation)[0].DocumentCitation
 	if got := sresp.Text()[a.StartIndex:a.EndIndex]; got != "Paris" {
 		t.Errorf("cited %q", got)
 	}
@@ -78,7 +80,7 @@ func TestAnnotationsAndLogprobsStreamAndNonStream(t *testing.T) {
 func TestAnnotationsAndLogprobsOddShapes(t *testing.T) {
 	body := `{"id":"x","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"finish_reason":"stop","logprobs":"x",` +
 		`"message":{"role":"assistant","content":"a","annotations":{"not":"a list"}}}]}`
-	var c ChatCompletion
+	var c groqwire.ChatCompletion
 	if err := json.Unmarshal([]byte(body), &c); err != nil {
 		t.Fatal(err)
 	}

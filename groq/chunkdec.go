@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/llmvcr/llmvcr/internal/groqwire"
 )
 
 // chunkDecoder decodes stream chunks into a ChatCompletionChunk it reuses.
@@ -15,9 +17,9 @@ import (
 // to encoding/json, so the result is always what json.Unmarshal gives.
 // The chunk it returns is valid until the next call.
 type chunkDecoder struct {
-	chunk   ChatCompletionChunk
-	choices []ChunkChoice
-	calls   []ToolCall
+	chunk   groqwire.ChatCompletionChunk
+	choices []groqwire.ChunkChoice
+	calls   []groqwire.ToolCall
 	ints    []int    // backing store for ToolCall.Index
 	strs    []string // backing store for *string fields
 	buf     []byte   // unescaping
@@ -28,8 +30,8 @@ type chunkDecoder struct {
 var jsonNull = json.RawMessage("null")
 
 // decode returns the chunk in data.
-func (d *chunkDecoder) decode(data []byte) (*ChatCompletionChunk, error) {
-	d.chunk = ChatCompletionChunk{}
+func (d *chunkDecoder) decode(data []byte) (*groqwire.ChatCompletionChunk, error) {
+	d.chunk = groqwire.ChatCompletionChunk{}
 	d.strs = d.strs[:0]
 	d.ints = d.ints[:0]
 	d.calls = d.calls[:0]
@@ -37,7 +39,7 @@ func (d *chunkDecoder) decode(data []byte) (*ChatCompletionChunk, error) {
 	if d.fast(data) {
 		return &d.chunk, nil
 	}
-	d.chunk = ChatCompletionChunk{}
+	d.chunk = groqwire.ChatCompletionChunk{}
 	if err := json.Unmarshal(data, &d.chunk); err != nil {
 		return nil, err
 	}
@@ -254,7 +256,7 @@ func (d *chunkDecoder) fast(data []byte) bool {
 }
 
 func (d *chunkDecoder) choice(s *scanner) bool {
-	d.choices = append(d.choices, ChunkChoice{})
+	d.choices = append(d.choices, groqwire.ChunkChoice{})
 	ch := &d.choices[len(d.choices)-1]
 	return s.object(func(key []byte) bool {
 		switch string(key) {
@@ -276,7 +278,7 @@ func (d *chunkDecoder) choice(s *scanner) bool {
 	})
 }
 
-func (d *chunkDecoder) delta(s *scanner, dl *ChunkDelta) bool {
+func (d *chunkDecoder) delta(s *scanner, dl *groqwire.ChunkDelta) bool {
 	return s.object(func(key []byte) bool {
 		var ok bool
 		switch string(key) {
@@ -298,7 +300,7 @@ func (d *chunkDecoder) delta(s *scanner, dl *ChunkDelta) bool {
 }
 
 func (d *chunkDecoder) toolCall(s *scanner) bool {
-	var tc ToolCall
+	var tc groqwire.ToolCall
 	ok := s.object(func(key []byte) bool {
 		var good bool
 		switch string(key) {

@@ -6,13 +6,15 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/llmvcr/llmvcr/internal/groqwire"
 )
 
 // checkChunkDecoder decodes data with the fast decoder and with
 // encoding/json and fails if they disagree.
 func checkChunkDecoder(t *testing.T, d *chunkDecoder, data []byte) {
 	t.Helper()
-	var want ChatCompletionChunk
+	var want groqwire.ChatCompletionChunk
 	wantErr := json.Unmarshal(data, &want)
 	got, err := d.decode(data)
 	if (err != nil) != (wantErr != nil) {

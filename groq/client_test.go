@@ -419,7 +419,7 @@ func TestToolUseFailedBecomesResponse(t *testing.T) {
 				t.Errorf("finish %q %q model %q details %v", r.FinishReason, r.RawFinishReason, r.ModelName, r.ProviderDetails)
 			}
 			// The id the part was created with is the one sent back.
-			next, err := BuildRequest("m", append(hello(), r), nil, nil)
+			next, err := wireRequest("m", append(hello(), r), nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -491,11 +491,11 @@ func TestListModels(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.paths[0] != "GET /openai/v1/models" || len(list.Data) != 1 || list.Data[0].ContextWindow != 131072 {
+	if s.paths[0] != "GET /openai/v1/models" || len(list) != 1 || list[0].ContextWindow != 131072 {
 		t.Fatalf("path %q list %+v", s.paths[0], list)
 	}
-	if string(list.Data[0].Extra["supported_features"]) != `["tools"]` || string(list.Data[0].Extra["input_modalities"]) != `["text"]` {
-		t.Errorf("unknown model fields lost: %v", list.Data[0].Extra)
+	if string(list[0].Extra["supported_features"]) != `["tools"]` || string(list[0].Extra["input_modalities"]) != `["text"]` {
+		t.Errorf("unknown model fields lost: %v", list[0].Extra)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/llmvcr/llmvcr/internal/groqwire"
 	"github.com/llmvcr/llmvcr/llm"
 )
 
@@ -18,7 +19,7 @@ import (
 func echoServer(t *testing.T) *httptest.Server {
 	t.Helper()
 	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var req ChatCompletionRequest
+		var req groqwire.ChatCompletionRequest
 		body, _ := io.ReadAll(r.Body)
 		if err := json.Unmarshal(body, &req); err != nil || len(req.Messages) == 0 {
 			http.Error(w, "bad request", http.StatusBadRequest)

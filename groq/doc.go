@@ -1,5 +1,5 @@
-// Package groq is a Groq chat model for llmvcr: Groq's wire types, the
-// mapping between llm messages and that wire format (as pydantic-ai's
+// Package groq is a Groq chat model for llmvcr: the mapping between llm
+// messages and Groq's chat completions wire format (as pydantic-ai's
 // GroqModel does it), and an HTTP client over a swappable
 // http.RoundTripper with retries and rate-limit headers.
 //
@@ -17,10 +17,30 @@
 // [Model.Request] posts to {base}/openai/v1/chat/completions and returns an
 // *llm.Response; [Model.RequestStream] returns the answer as part events.
 // Settings may be *llm.Settings or *groq.Settings (reasoning format and
-// effort, service tier, search settings). [BuildRequest] returns the wire
-// request without sending it, for tests of the mapping. Tool-call ids the
-// caller left empty are derived from their place in the conversation, so
-// the same conversation always produces the same body and replays match.
+// effort, service tier, search settings). [BuildRequest] returns the JSON
+// body Request would send, without sending it, for tests of the mapping.
+// Tool-call ids the caller left empty are derived from their place in the
+// conversation, so the same conversation always produces the same body and
+// replays match.
+//
+// # Wire types
+//
+// Groq's JSON wire types (the request body, the completion, the stream
+// chunk, the error body, with the unknown fields they keep) are internal
+// (internal/groqwire): a user works with llm messages, llm responses and
+// stream events, and with JSON bodies ([BuildRequest], cassettes), never
+// with the wire structs, and freezing some seventy wire names as API before
+// the first release would buy nothing. The types a Settings field holds
+// ([Document], [DocumentSource], [CompoundCustom] and its parts,
+// [WolframSettings], [SearchSettings]) are part of the request body, so they
+// are declared with the wire types and named here by aliases; no other wire
+// type is. What Groq sends beyond llm's fields lands in
+// llm.Response.ProviderDetails: "rate_limits" is a [RateLimits]; the
+// citations ("annotations"), token log probabilities ("logprobs"), cache
+// counters ("x_groq_usage"), per-model usage ("usage_breakdown") and MCP
+// tool lists ("mcp_list_tools") are wire values that marshal to exactly the
+// JSON Groq sent: read them with encoding/json into a struct of your own, or
+// compare them with assert.
 //
 // # Errors and retries
 //

@@ -1,6 +1,7 @@
 package groq_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -48,14 +49,15 @@ func ExampleModel_Request() {
 }
 
 func ExampleBuildRequest() {
-	req, err := groq.BuildRequest("openai/gpt-oss-120b", []llm.Message{
+	body, err := groq.BuildRequest("openai/gpt-oss-120b", []llm.Message{
 		&llm.Request{Parts: []llm.RequestPart{llm.User("What is 2+2?")}, Instructions: "Reply with just the number."},
 	}, &llm.Settings{Thinking: llm.ThinkingHigh, Seed: llm.Ptr(int64(0))}, nil)
 	if err != nil {
 		panic(err)
 	}
-	b, _ := json.MarshalIndent(req, "", "  ")
-	fmt.Println(string(b))
+	var out bytes.Buffer
+	json.Indent(&out, body, "", "  ")
+	fmt.Println(out.String())
 	// Output:
 	// {
 	//   "model": "openai/gpt-oss-120b",
@@ -106,4 +108,39 @@ func ExampleModel_RequestStream() {
 	// part_delta
 	// part_end
 	// Paris is the capital.
+}
+
+// What Groq sends beyond llm's fields, citations here, is in
+// ProviderDetails as values that marshal to Groq's JSON: decode them into a
+// struct of your own.
+func ExampleModel_Request_citations() {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"id":"chatcmpl-2","object":"chat.completion","created":1744043573,"model":"llama-3.3-70b-versatile",
+			"choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"Paris is the capital.",
+				"annotations":[{"type":"document_citation","document_citation":{"document_id":"atlas","start_index":0,"end_index":5}}]}}]}`)
+	}))
+	defer srv.Close()
+	model, _ := groq.NewModel("llama-3.3-70b-versatile", groq.WithBaseURL(srv.URL), groq.WithAPIKey("gsk_example"))
+	settings := &groq.Settings{Documents: []groq.Document{{ID: "atlas", Source: groq.DocumentSource{Type: "text", Text: "Paris is the capital of France."}}}}
+	resp, err := model.Request(context.Background(), []llm.Message{llm.NewRequest(llm.User("Capital of France?"))}, settings, nil)
+	if err != nil {
+		panic(err)
+	}
+	raw, _ := json.Marshal(resp.ProviderDetails["annotations"])
+	var citations []struct {
+		Type             string
+		DocumentCitation struct {
+			DocumentID string `json:"document_id"`
+			StartIndex int    `json:"start_index"`
+			EndIndex   int    `json:"end_index"`
+		} `json:"document_citation"`
+	}
+	if err := json.Unmarshal(raw, &citations); err != nil {
+		panic(err)
+	}
+	c := citations[0]
+	fmt.Println(c.Type, c.DocumentCitation.DocumentID, resp.Text()[c.DocumentCitation.StartIndex:c.DocumentCitation.EndIndex])
+	// Output:
+	// document_citation atlas Paris
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/llmvcr/llmvcr/internal/groqwire"
 	"github.com/llmvcr/llmvcr/llm"
 )
 
@@ -95,7 +96,7 @@ func FuzzProcessResponse(f *testing.F) {
 	f.Add([]byte(`{"code":"tool_use_failed","failed_generation":"not a call"}`))
 	f.Add([]byte(`{"name":"get_weather","arguments":{"city":"Paris"}}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		var c ChatCompletion
+		var c groqwire.ChatCompletion
 		if json.Unmarshal(body, &c) == nil {
 			r, err := processResponse(&c, DefaultBaseURL)
 			if err == nil && r == nil {

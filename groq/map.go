@@ -12,6 +12,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/llmvcr/llmvcr/internal/groqwire"
 	"github.com/llmvcr/llmvcr/internal/provider"
 	"github.com/llmvcr/llmvcr/llm"
 )
@@ -22,6 +23,9 @@ import (
 // no HTTP, no clock, no randomness, so that the same conversation always
 // produces the same bytes and a cassette can match it.
 
+// textContent returns content that is the plain string s.
+func textContent(s string) *groqwire.MessageContent { return &groqwire.MessageContent{Text: s} }
+
 // defaultOutputName is the name of native structured output when the
 // output object has none (pydantic-ai's DEFAULT_OUTPUT_TOOL_NAME).
 const defaultOutputName = "final_result"
@@ -29,12 +33,32 @@ const defaultOutputName = "final_result"
 // promptedOutputTemplate is pydantic-ai's instruction for prompted output.
 const promptedOutputTemplate = "Always respond with a JSON object that's compatible with this schema:\n\n%s\n\nDon't include any text or Markdown fencing before or after."
 
-// BuildRequest returns the wire request the model would send for messages,
-// settings and params, without sending it. It is what Request sends
-// (RequestStream sends the same with Stream and StreamOptions set), exposed
-// so tests can assert on the mapping without HTTP.
-func BuildRequest(modelName string, messages []llm.Message, settings llm.ModelSettings, params *llm.RequestParams) (*ChatCompletionRequest, error) {
+// BuildRequest returns the JSON body the model would POST for messages,
+// settings and params, without sending it: the bytes Request sends
+// (RequestStream sends the same with "stream": true and stream_options), so
+// tests can assert on the mapping without HTTP and without naming Groq's
+// wire types. A body that cannot be encoded (an ExtraBody value
+// encoding/json refuses) is an *llm.UserError, as in Request.
+func BuildRequest(modelName string, messages []llm.Message, settings llm.ModelSettings, params *llm.RequestParams) ([]byte, error) {
+	req, err := wireRequest(modelName, messages, settings, params)
+	if err != nil {
+		return nil, err
+	}
+	return encodeRequest(req)
+}
+
+// wireRequest is BuildRequest before encoding.
+func wireRequest(modelName string, messages []llm.Message, settings llm.ModelSettings, params *llm.RequestParams) (*groqwire.ChatCompletionRequest, error) {
 	return buildRequest(modelName, messages, mergeSettings(nil, settings), params, deliverWhole)
+}
+
+// encodeRequest is the body of req.
+func encodeRequest(req *groqwire.ChatCompletionRequest) ([]byte, error) {
+	body, err := json.Marshal(req)
+	if err != nil {
+		return nil, &llm.UserError{Message: "groq: encode request: " + err.Error(), Err: err}
+	}
+	return body, nil
 }
 
 // delivery says how the answer to a request arrives.
@@ -47,14 +71,14 @@ const (
 
 // buildRequest takes BuildRequest's arguments in the same order, with the
 // settings already merged.
-func buildRequest(modelName string, messages []llm.Message, s *Settings, params *llm.RequestParams, how delivery) (*ChatCompletionRequest, error) {
+func buildRequest(modelName string, messages []llm.Message, s *Settings, params *llm.RequestParams, how delivery) (*groqwire.ChatCompletionRequest, error) {
 	stream := how == deliverStream
 	msgs, err := mapMessages(messages, params)
 	if err != nil {
 		return nil, err
 	}
 	one := 1
-	req := &ChatCompletionRequest{Model: modelName, Messages: msgs, N: &one, Stream: stream}
+	req := &groqwire.ChatCompletionRequest{Model: modelName, Messages: msgs, N: &one, Stream: stream}
 
 	tools, choice, err := getToolChoice(s, params)
 	if err != nil {
@@ -104,7 +128,7 @@ func buildRequest(modelName string, messages []llm.Message, s *Settings, params 
 
 // groqParams copies Groq's own parameters, refusing values Groq would
 // refuse, with a clear error before anything is sent.
-func groqParams(req *ChatCompletionRequest, s *Settings) error {
+func groqParams(req *groqwire.ChatCompletionRequest, s *Settings) error {
 	switch {
 	case s.Stop != "" && len(s.StopSequences) > 0:
 		return &llm.UserError{Message: "groq: set Stop (one string) or StopSequences (a list), not both"}
@@ -161,8 +185,8 @@ func copyWithout(m map[string]any, key string) map[string]any {
 // mapMessages maps a conversation to Groq messages: every request part, one
 // assistant message per response, and the instructions inserted as system
 // messages after the leading system messages.
-func mapMessages(messages []llm.Message, params *llm.RequestParams) ([]ChatMessage, error) {
-	var out []ChatMessage
+func mapMessages(messages []llm.Message, params *llm.RequestParams) ([]groqwire.ChatMessage, error) {
+	var out []groqwire.ChatMessage
 	ids := &callIDs{}
 	for mi, m := range messages {
 		switch m := m.(type) {
@@ -194,17 +218,17 @@ func mapMessages(messages []llm.Message, params *llm.RequestParams) ([]ChatMessa
 	for at < len(out) && out[at].Role == "system" {
 		at++
 	}
-	sys := make([]ChatMessage, len(instructions))
+	sys := make([]groqwire.ChatMessage, len(instructions))
 	for i, text := range instructions {
-		sys[i] = ChatMessage{Role: "system", Content: textContent(text)}
+		sys[i] = groqwire.ChatMessage{Role: "system", Content: textContent(text)}
 	}
 	return slices.Insert(out, at, sys...), nil
 }
 
 // mapRequest maps one request: its parts in order, then one user message
 // carrying the files its tool returns referred to.
-func mapRequest(r *llm.Request, mi int, ids *callIDs) ([]ChatMessage, error) {
-	var out []ChatMessage
+func mapRequest(r *llm.Request, mi int, ids *callIDs) ([]groqwire.ChatMessage, error) {
+	var out []groqwire.ChatMessage
 	var files []llm.UserContent
 	for pi, part := range r.Parts {
 		if isNilPart(part) {
@@ -212,7 +236,7 @@ func mapRequest(r *llm.Request, mi int, ids *callIDs) ([]ChatMessage, error) {
 		}
 		switch p := part.(type) {
 		case *llm.SystemPromptPart:
-			out = append(out, ChatMessage{Role: "system", Content: textContent(p.Content)})
+			out = append(out, groqwire.ChatMessage{Role: "system", Content: textContent(p.Content)})
 		case *llm.UserPromptPart:
 			msg, err := mapUserPrompt(p)
 			if err != nil {
@@ -222,12 +246,12 @@ func mapRequest(r *llm.Request, mi int, ids *callIDs) ([]ChatMessage, error) {
 		case *llm.ToolReturnPart:
 			text, f := provider.ToolReturnContent(p)
 			files = append(files, f...)
-			out = append(out, ChatMessage{Role: "tool", ToolCallID: ids.answer(p.ToolCallID, p.ToolName, mi, pi), Content: textContent(text)})
+			out = append(out, groqwire.ChatMessage{Role: "tool", ToolCallID: ids.answer(p.ToolCallID, p.ToolName, mi, pi), Content: textContent(text)})
 		case *llm.RetryPromptPart:
 			if p.ToolName == "" {
-				out = append(out, ChatMessage{Role: "user", Content: textContent(provider.RetryText(p))})
+				out = append(out, groqwire.ChatMessage{Role: "user", Content: textContent(provider.RetryText(p))})
 			} else {
-				out = append(out, ChatMessage{Role: "tool", ToolCallID: ids.answer(p.ToolCallID, p.ToolName, mi, pi), Content: textContent(provider.RetryText(p))})
+				out = append(out, groqwire.ChatMessage{Role: "tool", ToolCallID: ids.answer(p.ToolCallID, p.ToolName, mi, pi), Content: textContent(provider.RetryText(p))})
 			}
 		case nil:
 			return nil, &llm.UserError{Message: fmt.Sprintf("groq: message %d part %d is nil", mi, pi)}
@@ -248,8 +272,8 @@ func mapRequest(r *llm.Request, mi int, ids *callIDs) ([]ChatMessage, error) {
 // mapResponse maps a response to one assistant message: texts and thinking
 // (wrapped in <think> tags) joined by a blank line, then the tool calls.
 // Built-in tool parts stay with the provider and are not sent back.
-func mapResponse(r *llm.Response, mi int, ids *callIDs) ChatMessage {
-	msg := ChatMessage{Role: "assistant"}
+func mapResponse(r *llm.Response, mi int, ids *callIDs) groqwire.ChatMessage {
+	msg := groqwire.ChatMessage{Role: "assistant"}
 	var texts []string
 	ids.reset()
 	for pi, part := range r.Parts {
@@ -266,10 +290,10 @@ func mapResponse(r *llm.Response, mi int, ids *callIDs) ChatMessage {
 			if p == nil {
 				continue
 			}
-			msg.ToolCalls = append(msg.ToolCalls, ToolCall{
+			msg.ToolCalls = append(msg.ToolCalls, groqwire.ToolCall{
 				ID:       ids.call(p.ToolCallID, p.ToolName, mi, pi),
 				Type:     "function",
-				Function: FunctionCall{Name: p.ToolName, Arguments: argsJSON(p.Args)},
+				Function: groqwire.FunctionCall{Name: p.ToolName, Arguments: argsJSON(p.Args)},
 			})
 		}
 	}
@@ -356,38 +380,38 @@ func isNilPart(p llm.RequestPart) bool {
 // mapUserPrompt maps a user prompt: a single text as a plain string
 // (unless the part asks for a list), any other content as a list of text
 // and image_url items.
-func mapUserPrompt(p *llm.UserPromptPart) (ChatMessage, error) {
+func mapUserPrompt(p *llm.UserPromptPart) (groqwire.ChatMessage, error) {
 	if len(p.Content) == 1 && !p.List {
 		if t, ok := p.Content[0].(llm.Text); ok {
-			return ChatMessage{Role: "user", Content: textContent(string(t))}, nil
+			return groqwire.ChatMessage{Role: "user", Content: textContent(string(t))}, nil
 		}
 	}
-	parts := make([]ContentPart, 0, len(p.Content))
+	parts := make([]groqwire.ContentPart, 0, len(p.Content))
 	for _, item := range p.Content {
 		switch c := item.(type) {
 		case llm.Text:
-			parts = append(parts, ContentPart{Type: "text", Text: string(c)})
+			parts = append(parts, groqwire.ContentPart{Type: "text", Text: string(c)})
 		case *llm.ImageURL:
-			parts = append(parts, ContentPart{Type: "image_url", ImageURL: &ImageURLPart{URL: c.URL, Detail: c.Detail}})
+			parts = append(parts, groqwire.ContentPart{Type: "image_url", ImageURL: &groqwire.ImageURLPart{URL: c.URL, Detail: c.Detail}})
 		case *llm.BinaryContent:
 			if !provider.IsImage(c) {
-				return ChatMessage{}, &llm.UserError{Message: "Only images are supported for BinaryContent in Groq user prompts (got " + c.MediaType + ")"}
+				return groqwire.ChatMessage{}, &llm.UserError{Message: "Only images are supported for BinaryContent in Groq user prompts (got " + c.MediaType + ")"}
 			}
 			uri := "data:" + c.MediaType + ";base64," + base64.StdEncoding.EncodeToString(c.Data)
-			parts = append(parts, ContentPart{Type: "image_url", ImageURL: &ImageURLPart{URL: uri, Detail: c.Detail}})
+			parts = append(parts, groqwire.ContentPart{Type: "image_url", ImageURL: &groqwire.ImageURLPart{URL: uri, Detail: c.Detail}})
 		case *llm.DocumentURL:
-			return ChatMessage{}, unsupported("DocumentUrl")
+			return groqwire.ChatMessage{}, unsupported("DocumentUrl")
 		case *llm.AudioURL:
-			return ChatMessage{}, unsupported("AudioUrl")
+			return groqwire.ChatMessage{}, unsupported("AudioUrl")
 		case *llm.VideoURL:
-			return ChatMessage{}, unsupported("VideoUrl")
+			return groqwire.ChatMessage{}, unsupported("VideoUrl")
 		case *llm.UploadedFile:
-			return ChatMessage{}, unsupported("UploadedFile")
+			return groqwire.ChatMessage{}, unsupported("UploadedFile")
 		default:
-			return ChatMessage{}, &llm.UserError{Message: fmt.Sprintf("%T is not supported in Groq user prompts", item)}
+			return groqwire.ChatMessage{}, &llm.UserError{Message: fmt.Sprintf("%T is not supported in Groq user prompts", item)}
 		}
 	}
-	return ChatMessage{Role: "user", Content: &MessageContent{Parts: parts}}, nil
+	return groqwire.ChatMessage{Role: "user", Content: &groqwire.MessageContent{Parts: parts}}, nil
 }
 
 func unsupported(kind string) error {
@@ -440,7 +464,7 @@ func instructions(messages []llm.Message) string {
 // mapToolDefinition maps a tool definition; description is always sent, as
 // pydantic-ai does, and strict only when the caller set it (pydantic-ai
 // never sends it; a nil Strict keeps its bytes).
-func mapToolDefinition(t llm.ToolDefinition) Tool {
+func mapToolDefinition(t llm.ToolDefinition) groqwire.Tool {
 	params := t.Parameters
 	if len(params) == 0 {
 		params = json.RawMessage(`{"type":"object","properties":{}}`)
@@ -450,13 +474,13 @@ func mapToolDefinition(t llm.ToolDefinition) Tool {
 		v := *t.Strict // a copy: the request never aliases the caller's definition
 		strict = &v
 	}
-	return Tool{Type: "function", Function: FunctionDefinition{Name: t.Name, Description: t.Description, Parameters: params, Strict: strict}}
+	return groqwire.Tool{Type: "function", Function: groqwire.FunctionDefinition{Name: t.Name, Description: t.Description, Parameters: params, Strict: strict}}
 }
 
 // getToolChoice returns the tools to send and the tool_choice: none, auto
 // and required as they are, one named tool as an object, any other subset
 // by sending only those tools. No tools means no tool_choice.
-func getToolChoice(s *Settings, params *llm.RequestParams) ([]Tool, *ToolChoice, error) {
+func getToolChoice(s *Settings, params *llm.RequestParams) ([]groqwire.Tool, *groqwire.ToolChoice, error) {
 	resolved, err := provider.ResolveToolChoice(&s.Settings, params)
 	if err != nil {
 		return nil, nil, err // checked even without tools, as pydantic-ai does
@@ -466,13 +490,13 @@ func getToolChoice(s *Settings, params *llm.RequestParams) ([]Tool, *ToolChoice,
 		return nil, nil, nil
 	}
 	if resolved.Names != nil && resolved.Mode == llm.ToolChoiceRequired && len(resolved.Names) == 1 {
-		tools := make([]Tool, len(defs))
+		tools := make([]groqwire.Tool, len(defs))
 		for i, d := range defs {
 			tools[i] = mapToolDefinition(d)
 		}
-		return tools, &ToolChoice{Function: resolved.Names[0]}, nil
+		return tools, &groqwire.ToolChoice{Function: resolved.Names[0]}, nil
 	}
-	var tools []Tool
+	var tools []groqwire.Tool
 	for _, d := range defs {
 		if resolved.Names == nil || slices.Contains(resolved.Names, d.Name) {
 			tools = append(tools, mapToolDefinition(d))
@@ -481,12 +505,12 @@ func getToolChoice(s *Settings, params *llm.RequestParams) ([]Tool, *ToolChoice,
 	if len(tools) == 0 {
 		return nil, nil, nil
 	}
-	return tools, &ToolChoice{Mode: string(resolved.Mode)}, nil
+	return tools, &groqwire.ToolChoice{Mode: string(resolved.Mode)}, nil
 }
 
 // responseFormat returns json_schema for native output, and json_object
 // for prompted output without tools on models that support JSON mode.
-func responseFormat(modelName string, params *llm.RequestParams, hasTools bool) (*ResponseFormat, error) {
+func responseFormat(modelName string, params *llm.RequestParams, hasTools bool) (*groqwire.ResponseFormat, error) {
 	if params == nil {
 		return nil, nil
 	}
@@ -500,12 +524,12 @@ func responseFormat(modelName string, params *llm.RequestParams, hasTools bool) 
 		if name == "" {
 			name = defaultOutputName
 		}
-		return &ResponseFormat{Type: "json_schema", JSONSchema: &JSONSchemaFormat{
+		return &groqwire.ResponseFormat{Type: "json_schema", JSONSchema: &groqwire.JSONSchemaFormat{
 			Name: name, Description: o.Description, Schema: o.JSONSchema, Strict: o.Strict,
 		}}, nil
 	case llm.OutputPrompted:
 		if !hasTools && supportsJSONObject(modelName) {
-			return &ResponseFormat{Type: "json_object"}, nil
+			return &groqwire.ResponseFormat{Type: "json_object"}, nil
 		}
 	}
 	return nil, nil
@@ -514,14 +538,14 @@ func responseFormat(modelName string, params *llm.RequestParams, hasTools bool) 
 // nativeTools returns the tools of Groq's own kinds (BrowserSearchTool,
 // CodeInterpreterTool), after the function tools, as pydantic-ai appends
 // native tools.
-func nativeTools(params *llm.RequestParams) []Tool {
+func nativeTools(params *llm.RequestParams) []groqwire.Tool {
 	if params == nil {
 		return nil
 	}
-	var out []Tool
+	var out []groqwire.Tool
 	for _, t := range params.NativeTools {
 		if g, ok := t.(groqTool); ok && !isNilTool(t) {
-			out = append(out, Tool{Type: g.groqToolType()})
+			out = append(out, groqwire.Tool{Type: g.groqToolType()})
 		}
 	}
 	return out

@@ -1,6 +1,7 @@
 package groq
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -14,7 +15,7 @@ import (
 // wireOf builds the request and returns it as decoded JSON.
 func wireOf(t *testing.T, model string, msgs []llm.Message, s llm.ModelSettings, p *llm.RequestParams) map[string]any {
 	t.Helper()
-	req, err := BuildRequest(model, msgs, s, p)
+	req, err := wireRequest(model, msgs, s, p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,12 +137,12 @@ func TestBuildRequestRejectsTypedNil(t *testing.T) {
 		{llm.NewRequest((*llm.ToolReturnPart)(nil))},
 		{llm.NewRequest(llm.User("x"), (*llm.UserPromptPart)(nil))},
 	} {
-		if _, err := BuildRequest("m", msgs, nil, nil); err == nil {
+		if _, err := wireRequest("m", msgs, nil, nil); err == nil {
 			t.Errorf("%#v: no error", msgs)
 		}
 	}
 	// nil response parts are skipped rather than sent.
-	if _, err := BuildRequest("m", []llm.Message{llm.NewResponse((*llm.TextPart)(nil), (*llm.ToolCallPart)(nil))}, nil, nil); err != nil {
+	if _, err := wireRequest("m", []llm.Message{llm.NewResponse((*llm.TextPart)(nil), (*llm.ToolCallPart)(nil))}, nil, nil); err != nil {
 		t.Error(err)
 	}
 }
@@ -188,14 +189,14 @@ func TestMapUserPromptRejectsMedia(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := BuildRequest("m", []llm.Message{llm.NewRequest(llm.UserParts(llm.Text("look"), tt.item))}, nil, nil)
+			_, err := wireRequest("m", []llm.Message{llm.NewRequest(llm.UserParts(llm.Text("look"), tt.item))}, nil, nil)
 			var ue *llm.UserError
 			if !errors.As(err, &ue) || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v, want %q", err, tt.want)
 			}
 		})
 	}
-	if _, err := BuildRequest("m", []llm.Message{nil}, nil, nil); err == nil {
+	if _, err := wireRequest("m", []llm.Message{nil}, nil, nil); err == nil {
 		t.Error("a nil message was accepted")
 	}
 }
@@ -281,7 +282,7 @@ func TestBuildRequestToolStrict(t *testing.T) {
 					def.Kind = llm.ToolKindOutput
 					p = &llm.RequestParams{OutputMode: llm.OutputTool, OutputTools: []llm.ToolDefinition{def}}
 				}
-				req, err := BuildRequest("llama-3.3-70b-versatile", msgs, nil, p)
+				req, err := wireRequest("llama-3.3-70b-versatile", msgs, nil, p)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -342,7 +343,7 @@ func TestBuildRequestTools(t *testing.T) {
 		}
 	})
 	t.Run("required without tools is an error", func(t *testing.T) {
-		_, err := BuildRequest("m", msgs, &llm.Settings{ToolChoice: &llm.ToolChoice{Mode: llm.ToolChoiceRequired}}, nil)
+		_, err := wireRequest("m", msgs, &llm.Settings{ToolChoice: &llm.ToolChoice{Mode: llm.ToolChoiceRequired}}, nil)
 		var ue *llm.UserError
 		if !errors.As(err, &ue) {
 			t.Fatalf("err = %v", err)
@@ -355,18 +356,18 @@ func TestBuildRequestTools(t *testing.T) {
 		}
 	})
 	t.Run("invalid choice is an error", func(t *testing.T) {
-		_, err := BuildRequest("m", msgs, &llm.Settings{ToolChoice: &llm.ToolChoice{Mode: llm.ToolChoiceTools, Names: []string{"zzz"}}}, &llm.RequestParams{FunctionTools: defs})
+		_, err := wireRequest("m", msgs, &llm.Settings{ToolChoice: &llm.ToolChoice{Mode: llm.ToolChoiceTools, Names: []string{"zzz"}}}, &llm.RequestParams{FunctionTools: defs})
 		var ue *llm.UserError
 		if !errors.As(err, &ue) {
 			t.Fatalf("err = %v", err)
 		}
 	})
 	t.Run("native tools", func(t *testing.T) {
-		_, err := BuildRequest("llama-3.3-70b-versatile", msgs, nil, &llm.RequestParams{NativeTools: []llm.NativeTool{&llm.WebSearchTool{}}})
+		_, err := wireRequest("llama-3.3-70b-versatile", msgs, nil, &llm.RequestParams{NativeTools: []llm.NativeTool{&llm.WebSearchTool{}}})
 		if err == nil || !strings.Contains(err.Error(), "WebSearchTool") {
 			t.Errorf("web search on a non-compound model: %v", err)
 		}
-		_, err = BuildRequest("groq/compound", msgs, nil, &llm.RequestParams{NativeTools: []llm.NativeTool{&llm.CodeExecutionTool{}}})
+		_, err = wireRequest("groq/compound", msgs, nil, &llm.RequestParams{NativeTools: []llm.NativeTool{&llm.CodeExecutionTool{}}})
 		if err == nil || !strings.Contains(err.Error(), "code_execution") {
 			t.Errorf("code execution: %v", err)
 		}
@@ -388,5 +389,33 @@ func TestPythonJSON(t *testing.T) {
 		if got := pythonJSON(json.RawMessage(tt.in)); got != tt.want {
 			t.Errorf("pythonJSON(%s) = %s, want %s", tt.in, got, tt.want)
 		}
+	}
+}
+
+// BuildRequest returns, byte for byte, the body Request posts, so a test of
+// the mapping needs neither HTTP nor a wire type; an unencodable ExtraBody
+// is the same UserError in both.
+func TestBuildRequestIsTheBodyRequestSends(t *testing.T) {
+	msgs := append(hello(), llm.NewResponse(&llm.ToolCallPart{ToolName: "f", Args: `{"a":1}`}), llm.NewRequest(&llm.ToolReturnPart{ToolName: "f", Content: "ok"}))
+	settings := &Settings{Settings: llm.Settings{Temperature: llm.Ptr(0.0), Seed: llm.Ptr(int64(0))}, ServiceTier: "flex", Documents: []Document{{ID: "d", Source: DocumentSource{Type: "text", Text: "doc"}}}}
+	params := &llm.RequestParams{FunctionTools: []llm.ToolDefinition{{Name: "f", Parameters: json.RawMessage(`{"type":"object"}`)}}}
+	s := newScriptServer(t, reply{body: okBody})
+	m, _ := testModel(t, s.URL)
+	if _, err := m.Request(context.Background(), msgs, settings, params); err != nil {
+		t.Fatal(err)
+	}
+	body, err := BuildRequest(m.Name(), msgs, settings, params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(body) != s.bodies[0] {
+		t.Errorf("BuildRequest body\n%s\nRequest sent\n%s", body, s.bodies[0])
+	}
+	bad := &llm.Settings{ExtraBody: map[string]any{"f": func() {}}}
+	_, err = BuildRequest("m", hello(), bad, nil)
+	_, reqErr := m.Request(context.Background(), hello(), bad, nil)
+	var ue *llm.UserError
+	if !errors.As(err, &ue) || reqErr == nil || err.Error() != reqErr.Error() {
+		t.Errorf("unencodable body: BuildRequest %v, Request %v", err, reqErr)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/llmvcr/llmvcr/internal/groqwire"
 	"github.com/llmvcr/llmvcr/llm"
 )
 
@@ -223,9 +224,9 @@ func (m *Model) Request(ctx context.Context, messages []llm.Message, settings ll
 	if err != nil {
 		return nil, err
 	}
-	body, err := json.Marshal(req)
+	body, err := encodeRequest(req)
 	if err != nil {
-		return nil, &llm.UserError{Message: "groq: encode request: " + err.Error(), Err: err}
+		return nil, err
 	}
 	var raw []byte
 	readBody := func(resp *http.Response) (err error) {
@@ -246,7 +247,7 @@ func (m *Model) Request(ctx context.Context, messages []llm.Message, settings ll
 	}
 	release()
 	resp.Body.Close()
-	var c ChatCompletion
+	var c groqwire.ChatCompletion
 	if err := json.Unmarshal(raw, &c); err != nil {
 		return nil, &llm.UnexpectedModelBehavior{Message: "groq: decode completion (" + resp.Header.Get("Content-Type") + "): " + err.Error(), Body: clip(raw), Err: err}
 	}
@@ -277,8 +278,9 @@ func addHeaderDetails(r *llm.Response, h http.Header) {
 	}
 }
 
-// ListModels returns the models Groq serves, keeping every field it sends.
-func (m *Model) ListModels(ctx context.Context) (*ModelList, error) {
+// ListModels returns the models Groq serves (GET /openai/v1/models),
+// keeping every field it sends about each.
+func (m *Model) ListModels(ctx context.Context) ([]ModelInfo, error) {
 	var raw []byte
 	readBody := func(resp *http.Response) (err error) {
 		raw, err = readBody(resp.Body)
@@ -290,11 +292,13 @@ func (m *Model) ListModels(ctx context.Context) (*ModelList, error) {
 	}
 	release()
 	resp.Body.Close()
-	var list ModelList
+	var list struct {
+		Data []ModelInfo `json:"data"`
+	}
 	if err := json.Unmarshal(raw, &list); err != nil {
 		return nil, &llm.UnexpectedModelBehavior{Message: "groq: decode model list: " + err.Error(), Body: clip(raw), Err: err}
 	}
-	return &list, nil
+	return list.Data, nil
 }
 
 // RetrieveModel returns one model Groq serves (GET
@@ -358,8 +362,34 @@ func IsModelNotFound(err error) bool {
 	if !errors.As(err, &he) || he.StatusCode != http.StatusNotFound {
 		return false
 	}
-	var body ErrorResponse
+	var body groqwire.ErrorResponse
 	return json.Unmarshal(he.Body, &body) == nil && body.Error.Code == "model_not_found"
 }
 
 var _ llm.Model = (*Model)(nil)
+
+// ModelInfo is one model Groq serves. Fields Groq adds over time
+// (modalities, supported features) are kept in Extra, raw, by JSON name.
+type ModelInfo struct {
+	ID                  string                     `json:"id"`
+	Object              string                     `json:"object"`
+	Created             int64                      `json:"created"`
+	OwnedBy             string                     `json:"owned_by"`
+	Active              *bool                      `json:"active,omitempty"`
+	ContextWindow       int                        `json:"context_window,omitempty"`
+	MaxCompletionTokens int                        `json:"max_completion_tokens,omitempty"`
+	PublicApps          json.RawMessage            `json:"public_apps,omitempty"`
+	Extra               map[string]json.RawMessage `json:"-"`
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (m *ModelInfo) UnmarshalJSON(b []byte) error {
+	type plain ModelInfo
+	return groqwire.UnmarshalKeeping(b, (*plain)(m), (*groqwire.Extra)(&m.Extra))
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (m ModelInfo) MarshalJSON() ([]byte, error) {
+	type plain ModelInfo
+	return groqwire.MarshalWith(plain(m), m.Extra)
+}

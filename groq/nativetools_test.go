@@ -15,7 +15,7 @@ func TestGroqNativeTools(t *testing.T) {
 		FunctionTools: []llm.ToolDefinition{{Name: "f"}},
 		NativeTools:   []llm.NativeTool{&BrowserSearchTool{}, &CodeInterpreterTool{}},
 	}
-	req, err := BuildRequest("openai/gpt-oss-120b", hello(), nil, params)
+	req, err := wireRequest("openai/gpt-oss-120b", hello(), nil, params)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +29,7 @@ func TestGroqNativeTools(t *testing.T) {
 	}
 
 	// Alone: tools without a tool_choice, and no search settings.
-	req, err = BuildRequest("openai/gpt-oss-20b", hello(), nil, &llm.RequestParams{NativeTools: []llm.NativeTool{&BrowserSearchTool{}}})
+	req, err = wireRequest("openai/gpt-oss-20b", hello(), nil, &llm.RequestParams{NativeTools: []llm.NativeTool{&BrowserSearchTool{}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,12 +42,12 @@ func TestGroqNativeTools(t *testing.T) {
 	}
 
 	// A typed nil is skipped; pydantic-ai's refusals stand.
-	req, err = BuildRequest("openai/gpt-oss-20b", hello(), nil, &llm.RequestParams{NativeTools: []llm.NativeTool{(*CodeInterpreterTool)(nil)}})
+	req, err = wireRequest("openai/gpt-oss-20b", hello(), nil, &llm.RequestParams{NativeTools: []llm.NativeTool{(*CodeInterpreterTool)(nil)}})
 	if err != nil || len(req.Tools) != 0 {
 		t.Errorf("typed nil: err %v tools %+v", err, req.Tools)
 	}
 	for _, nt := range []llm.NativeTool{&llm.CodeExecutionTool{}, &llm.WebSearchTool{}} {
-		_, err := BuildRequest("openai/gpt-oss-120b", hello(), nil, &llm.RequestParams{NativeTools: []llm.NativeTool{nt}})
+		_, err := wireRequest("openai/gpt-oss-120b", hello(), nil, &llm.RequestParams{NativeTools: []llm.NativeTool{nt}})
 		var ue *llm.UserError
 		if !errors.As(err, &ue) {
 			t.Errorf("%s on gpt-oss: err %v, want pydantic-ai's UserError", nt.NativeToolKind(), err)

@@ -82,7 +82,7 @@ func TestGroqParamsRefused(t *testing.T) {
 		"json document without data":              {Documents: []Document{{Source: DocumentSource{Type: "json"}}}},
 	}
 	for name, s := range tests {
-		_, err := BuildRequest("qwen/qwen3-32b", hello(), s, nil)
+		_, err := wireRequest("qwen/qwen3-32b", hello(), s, nil)
 		var ue *llm.UserError
 		if !errors.As(err, &ue) {
 			t.Errorf("%s: err = %v, want a *llm.UserError", name, err)
@@ -98,7 +98,7 @@ func sentKeys(t *testing.T, s *Settings) map[string]json.RawMessage {
 	if s != nil {
 		settings = s
 	}
-	req, err := BuildRequest("llama-3.3-70b-versatile", hello(), settings, nil)
+	req, err := wireRequest("llama-3.3-70b-versatile", hello(), settings, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/llmvcr/llmvcr/internal/groqwire"
 	"github.com/llmvcr/llmvcr/llm"
 )
 
@@ -30,7 +31,7 @@ var finishReasons = map[string]llm.FinishReason{
 // pydantic-ai's part order: reasoning, executed tools (call and return
 // pairs), content split on <think> tags, tool calls. baseURL is recorded as
 // the response's ProviderURL.
-func processResponse(c *ChatCompletion, baseURL string) (*llm.Response, error) {
+func processResponse(c *groqwire.ChatCompletion, baseURL string) (*llm.Response, error) {
 	if len(c.Choices) == 0 {
 		body, _ := json.Marshal(c)
 		return nil, &llm.UnexpectedModelBehavior{Message: "groq: completion has no choices", Body: string(body)}
@@ -65,12 +66,12 @@ func processResponse(c *ChatCompletion, baseURL string) (*llm.Response, error) {
 		ProviderDetails:    completionDetails(c.SystemFingerprint, c.ServiceTier, c.XGroq, choice.FinishReason),
 	}
 	r.ProviderDetails = groqExtras(r.ProviderDetails, c.UsageBreakdown, c.MCPListTools)
-	r.ProviderDetails = answerDetails(r.ProviderDetails, decodeAs[[]Annotation](msg.Annotations), decodeAs[ChoiceLogprobs](choice.Logprobs))
+	r.ProviderDetails = answerDetails(r.ProviderDetails, decodeAs[[]groqwire.Annotation](msg.Annotations), decodeAs[groqwire.ChoiceLogprobs](choice.Logprobs))
 	return r, nil
 }
 
 // completionDetails gathers the Groq facts that have no llm field.
-func completionDetails(fingerprint, tier string, x *XGroq, finish string) map[string]any {
+func completionDetails(fingerprint, tier string, x *groqwire.XGroq, finish string) map[string]any {
 	d := map[string]any{}
 	if finish != "" {
 		d["finish_reason"] = finish
@@ -109,10 +110,10 @@ func groqExtras(d map[string]any, breakdown, mcpTools json.RawMessage) map[strin
 		}
 		d[k] = v
 	}
-	if b := decodeAs[UsageBreakdown](breakdown); b != nil {
+	if b := decodeAs[groqwire.UsageBreakdown](breakdown); b != nil {
 		set("usage_breakdown", *b)
 	}
-	if l := decodeAs[[]MCPListTool](mcpTools); l != nil && *l != nil {
+	if l := decodeAs[[]groqwire.MCPListTool](mcpTools); l != nil && *l != nil {
 		set("mcp_list_tools", *l)
 	}
 	return d
@@ -121,7 +122,7 @@ func groqExtras(d map[string]any, breakdown, mcpTools json.RawMessage) map[strin
 // answerDetails adds to details the citations ("annotations", an
 // []Annotation) and the token log probabilities ("logprobs", a
 // []TokenLogprob) of the answer, when Groq sent any.
-func answerDetails(d map[string]any, annotations *[]Annotation, logprobs *ChoiceLogprobs) map[string]any {
+func answerDetails(d map[string]any, annotations *[]groqwire.Annotation, logprobs *groqwire.ChoiceLogprobs) map[string]any {
 	if annotations != nil && len(*annotations) > 0 {
 		if d == nil {
 			d = map[string]any{}
@@ -135,6 +136,19 @@ func answerDetails(d map[string]any, annotations *[]Annotation, logprobs *Choice
 		d["logprobs"] = logprobs.Content
 	}
 	return d
+}
+
+// decodeAs decodes raw into a new T; nil when raw is empty, null or does
+// not decode.
+func decodeAs[T any](raw json.RawMessage) *T {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	v := new(T)
+	if json.Unmarshal(raw, v) != nil {
+		return nil
+	}
+	return v
 }
 
 // numberToTime reads a Unix time as pydantic does: seconds, or
@@ -152,7 +166,7 @@ func numberToTime(n int64) time.Time {
 
 // mapUsage maps Groq's usage block: tokens, cached and reasoning tokens,
 // any other integer counters as details, and the timings.
-func mapUsage(u *Usage) llm.Usage {
+func mapUsage(u *groqwire.Usage) llm.Usage {
 	if u == nil {
 		return llm.Usage{Requests: 1}
 	}
@@ -237,7 +251,7 @@ var builtinToolNames = map[string]string{
 // mapExecutedTool maps a tool Groq ran itself to a built-in call and its
 // return. pydantic-ai maps only searches; other kinds keep their own type as
 // the tool name rather than being lost.
-func mapExecutedTool(t ExecutedTool, id string) (*llm.BuiltinToolCallPart, *llm.BuiltinToolReturnPart) {
+func mapExecutedTool(t groqwire.ExecutedTool, id string) (*llm.BuiltinToolCallPart, *llm.BuiltinToolReturnPart) {
 	name := builtinToolNames[t.Type]
 	if name == "" {
 		name = t.Type
@@ -254,7 +268,7 @@ func mapExecutedTool(t ExecutedTool, id string) (*llm.BuiltinToolCallPart, *llm.
 // pydantic-ai drops the other kinds; here they keep every result they
 // carry, by JSON name: "output", "search_results", "code_results" (charts
 // and png included) and "browser_results". nil when there is none.
-func executedToolResult(t ExecutedTool) any {
+func executedToolResult(t groqwire.ExecutedTool) any {
 	search := decodeNonEmpty(t.SearchResults)
 	if m, ok := search.(map[string]any); ok {
 		search = dumpSearchResults(m)
@@ -342,15 +356,15 @@ func decodeNonEmpty(raw json.RawMessage) any {
 // parseToolUseFailed recognises Groq's tool_use_failed error, as an HTTP
 // error body ({"error": {...}}) or a stream error payload (the object
 // itself).
-func parseToolUseFailed(body []byte) (*ErrorObject, bool) {
+func parseToolUseFailed(body []byte) (*groqwire.ErrorObject, bool) {
 	var wrapped struct {
-		Error *ErrorObject `json:"error"`
+		Error *groqwire.ErrorObject `json:"error"`
 	}
-	obj := (*ErrorObject)(nil)
+	obj := (*groqwire.ErrorObject)(nil)
 	if json.Unmarshal(body, &wrapped) == nil && wrapped.Error != nil {
 		obj = wrapped.Error
 	} else {
-		var inner ErrorObject
+		var inner groqwire.ErrorObject
 		if json.Unmarshal(body, &inner) != nil {
 			return nil, false
 		}
@@ -411,7 +425,7 @@ func isJSONObject(raw json.RawMessage) bool {
 // "error" and no provider details nor raw finish reason: "tool_use_failed"
 // is Groq's error code, not a finish reason. FinishError marks it; Groq
 // answers with no other error that becomes a response.
-func toolUseFailedResponse(obj *ErrorObject, modelName, baseURL string, message int) *llm.Response {
+func toolUseFailedResponse(obj *groqwire.ErrorObject, modelName, baseURL string, message int) *llm.Response {
 	return &llm.Response{
 		Parts:        failedGenerationPartsAt(*obj.FailedGeneration, message, 0),
 		ModelName:    modelName,

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/llmvcr/llmvcr/internal/groqwire"
 	"github.com/llmvcr/llmvcr/llm"
 )
 
@@ -40,7 +41,7 @@ func TestProcessResponseExecutedTools(t *testing.T) {
 	 {"index":5,"type":"browser_search","arguments":"{}","output":"visited","browser_results":[{"title":"B","url":"https://b","content":null,"live_view_url":"https://l"}]},
 	 {"index":6,"type":"python","arguments":"{}","code_results":[{"text":"t","png":"iVBOR","charts":[{"type":"bar","title":"C","elements":[{"label":"a","value":1}]}]}]}]}}],
 	"usage":{"prompt_tokens":5296,"completion_tokens":387,"total_tokens":5683}}`
-	var c ChatCompletion
+	var c groqwire.ChatCompletion
 	if err := json.Unmarshal([]byte(body), &c); err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +98,7 @@ func TestProcessResponseMetadata(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := &ChatCompletion{ID: "x", Created: tt.created, Choices: []Choice{{FinishReason: tt.finish, Message: ChatCompletionMessage{Content: testPtr("")}}}}
+			c := &groqwire.ChatCompletion{ID: "x", Created: tt.created, Choices: []groqwire.Choice{{FinishReason: tt.finish, Message: groqwire.ChatCompletionMessage{Content: ptr("")}}}}
 			r, err := processResponse(c, "u")
 			if err != nil {
 				t.Fatal(err)
@@ -116,7 +117,7 @@ func TestProcessResponseMetadata(t *testing.T) {
 }
 
 func TestMapUsage(t *testing.T) {
-	var u Usage
+	var u groqwire.Usage
 	if err := json.Unmarshal([]byte(`{"prompt_tokens":336,"completion_tokens":96,"total_tokens":432,"queue_time":0.25,"prompt_time":0.5,
 		"completion_time":1.5,"total_time":2,"prompt_tokens_details":{"cached_tokens":256},"completion_tokens_details":{"reasoning_tokens":59},
 		"dram_cached_tokens":7,"note":"x"}`), &u); err != nil {

@@ -60,7 +60,7 @@ func TestStreamIgnoresLeadingWhitespaceAsTheProfileSays(t *testing.T) {
 	}
 	// The next request sends the text as pydantic-ai would: the parts
 	// joined by one blank line, no extra one from the dropped whitespace.
-	req, err := BuildRequest("deepseek-r1-distill-llama-70b", append(hello(), r), nil, nil)
+	req, err := wireRequest("deepseek-r1-distill-llama-70b", append(hello(), r), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

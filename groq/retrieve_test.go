@@ -2,6 +2,7 @@ package groq
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -67,4 +68,22 @@ func TestRetrieveModel(t *testing.T) {
 	if len(paths) != 2 {
 		t.Errorf("requests %v", paths)
 	}
+}
+
+// A ModelInfo written back holds every field Groq sent, known or not, so a
+// fake or a golden file that stores one loses nothing.
+func TestModelInfoRoundTrip(t *testing.T) {
+	const body = `{"id":"openai/gpt-oss-120b","object":"model","created":1754408224,"owned_by":"OpenAI","active":true,"context_window":131072,"public_apps":null,"max_completion_tokens":65536,"input_modalities":["text"],"features":{"tools":true}}`
+	var m ModelInfo
+	if err := json.Unmarshal([]byte(body), &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.ID != "openai/gpt-oss-120b" || len(m.Extra) != 2 {
+		t.Fatalf("decoded %+v", m)
+	}
+	back, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jsonEq(t, body, back)
 }

@@ -1,6 +1,7 @@
 package groq
 
 import (
+	"github.com/llmvcr/llmvcr/internal/groqwire"
 	"github.com/llmvcr/llmvcr/internal/provider"
 	"github.com/llmvcr/llmvcr/llm"
 )
@@ -57,6 +58,36 @@ type Settings struct {
 	IncludeDomains []string
 	ExcludeDomains []string
 }
+
+// The types a Settings field holds are part of Groq's request body, so
+// they are declared with the other wire types (internal/groqwire) and named
+// here by aliases: these are the only wire types a user builds.
+
+// Document is a document the model may cite (groq-python's Document), for
+// Settings.Documents.
+type Document = groqwire.Document
+
+// DocumentSource is a document's content: Type "text" with Text, or Type
+// "json" with Data. Any other Type fails when the request is encoded.
+type DocumentSource = groqwire.DocumentSource
+
+// CompoundCustom configures a compound system's models and tools, for
+// Settings.CompoundCustom.
+type CompoundCustom = groqwire.CompoundCustom
+
+// CompoundCustomModels names the models a compound system uses.
+type CompoundCustomModels = groqwire.CompoundCustomModels
+
+// CompoundCustomTools picks a compound system's tools.
+type CompoundCustomTools = groqwire.CompoundCustomTools
+
+// WolframSettings holds the Wolfram Alpha credential (a secret: it is sent
+// in the request body).
+type WolframSettings = groqwire.WolframSettings
+
+// SearchSettings restrict Groq's built-in web search (compound models), for
+// Settings.SearchSettings.
+type SearchSettings = groqwire.SearchSettings
 
 // mergeSettings combines the model's default settings with a request's:
 // fields the request sets win.

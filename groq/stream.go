@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/llmvcr/llmvcr/internal/groqwire"
 	"github.com/llmvcr/llmvcr/internal/provider"
 	"github.com/llmvcr/llmvcr/internal/sse"
 	"github.com/llmvcr/llmvcr/llm"
@@ -72,10 +73,10 @@ type StreamedResponse struct {
 	created     time.Time
 	id          string
 	finish      string
-	usage       *Usage
+	usage       *groqwire.Usage
 	details     map[string]any
-	annotations []Annotation   // streamed citations, in order
-	logprobs    []TokenLogprob // streamed token log probabilities, in order
+	annotations []groqwire.Annotation   // streamed citations, in order
+	logprobs    []groqwire.TokenLogprob // streamed token log probabilities, in order
 	chunks      int
 	doneState   bool
 }
@@ -91,9 +92,9 @@ func (m *Model) RequestStream(ctx context.Context, messages []llm.Message, setti
 	if err != nil {
 		return nil, err
 	}
-	body, err := json.Marshal(req)
+	body, err := encodeRequest(req)
 	if err != nil {
-		return nil, &llm.UserError{Message: "groq: encode request: " + err.Error(), Err: err}
+		return nil, err
 	}
 	var sr *StreamedResponse
 	accept := func(resp *http.Response) error {
@@ -321,7 +322,7 @@ func cloneEvents(evs []llm.Event) []llm.Event {
 // apply folds one chunk into the response, as pydantic-ai's
 // GroqStreamedResponse does, appending its events to sr.evbuf. Called with
 // sr.mu held.
-func (sr *StreamedResponse) apply(c *ChatCompletionChunk) error {
+func (sr *StreamedResponse) apply(c *groqwire.ChatCompletionChunk) error {
 	sr.chunks++
 	if sr.chunks == 1 {
 		if c.Model != "" {
@@ -350,12 +351,12 @@ func (sr *StreamedResponse) apply(c *ChatCompletionChunk) error {
 	}
 	d := choice.Delta
 	if len(d.Annotations) > 0 {
-		if a := decodeAs[[]Annotation](d.Annotations); a != nil {
+		if a := decodeAs[[]groqwire.Annotation](d.Annotations); a != nil {
 			sr.annotations = append(sr.annotations, *a...)
 		}
 	}
 	if len(choice.Logprobs) > 0 {
-		if lp := decodeAs[ChoiceLogprobs](choice.Logprobs); lp != nil {
+		if lp := decodeAs[groqwire.ChoiceLogprobs](choice.Logprobs); lp != nil {
 			sr.logprobs = append(sr.logprobs, lp.Content...)
 		}
 	}
@@ -391,7 +392,7 @@ func toolVendorID(i int) string {
 }
 
 // noteDetails keeps the Groq facts that have no llm field.
-func (sr *StreamedResponse) noteDetails(c *ChatCompletionChunk) {
+func (sr *StreamedResponse) noteDetails(c *groqwire.ChatCompletionChunk) {
 	set := func(k string, v any) {
 		if sr.details == nil {
 			sr.details = map[string]any{}
@@ -425,7 +426,7 @@ func (sr *StreamedResponse) noteDetails(c *ChatCompletionChunk) {
 
 // executedTool adds the call part of a tool Groq runs when it starts, and
 // its return part when its results arrive.
-func (sr *StreamedResponse) executedTool(t ExecutedTool) []llm.Event {
+func (sr *StreamedResponse) executedTool(t groqwire.ExecutedTool) []llm.Event {
 	if sr.exec == nil {
 		sr.exec = map[int]string{}
 	}
@@ -507,14 +508,14 @@ func (sr *StreamedResponse) Response() *llm.Response {
 			r.ProviderDetails["finish_reason"] = sr.finish
 		}
 	}
-	var annotations *[]Annotation
+	var annotations *[]groqwire.Annotation
 	if len(sr.annotations) > 0 {
 		a := slices.Clone(sr.annotations)
 		annotations = &a
 	}
-	var logprobs *ChoiceLogprobs
+	var logprobs *groqwire.ChoiceLogprobs
 	if len(sr.logprobs) > 0 {
-		logprobs = &ChoiceLogprobs{Content: slices.Clone(sr.logprobs)}
+		logprobs = &groqwire.ChoiceLogprobs{Content: slices.Clone(sr.logprobs)}
 	}
 	r.ProviderDetails = answerDetails(r.ProviderDetails, annotations, logprobs)
 	addHeaderDetails(r, sr.header)
@@ -531,7 +532,10 @@ func (sr *StreamedResponse) Usage() llm.Usage {
 
 func (sr *StreamedResponse) usageLocked() llm.Usage { return mapUsage(sr.usage) }
 
-// Chunks returns the number of chunks received so far.
+// Chunks returns the number of chunks received so far. Events do not
+// count them: a chunk may bring no event (a role or usage alone) or
+// several, so this is how a test (or the benchmarks in bench/) checks how
+// much of a stream arrived.
 func (sr *StreamedResponse) Chunks() int {
 	sr.mu.Lock()
 	defer sr.mu.Unlock()
@@ -609,23 +613,23 @@ func (sr *StreamedResponse) eventError(data []byte) error {
 
 // streamErrorObject reads {"error": {...}}, {"error": "text"} or the
 // object itself.
-func streamErrorObject(data []byte) ErrorObject {
+func streamErrorObject(data []byte) groqwire.ErrorObject {
 	var wrapped struct {
-		Error *ErrorObject `json:"error"`
+		Error *groqwire.ErrorObject `json:"error"`
 	}
 	if json.Unmarshal(data, &wrapped) == nil && wrapped.Error != nil {
 		return *wrapped.Error
 	}
-	var obj ErrorObject
+	var obj groqwire.ErrorObject
 	if json.Unmarshal(data, &obj) == nil {
 		return obj
 	}
-	return ErrorObject{Message: string(data)}
+	return groqwire.ErrorObject{Message: string(data)}
 }
 
 // statusForErrorType maps an error type or code to an HTTP status, as
 // vercel/ai does for Groq's mid-stream errors; 500 when unknown.
-func statusForErrorType(typ string, code FlexString) int {
+func statusForErrorType(typ string, code groqwire.FlexString) int {
 	if n, err := strconv.Atoi(string(code)); err == nil && n >= 400 && n < 600 {
 		return n
 	}
@@ -677,7 +681,7 @@ func errorText(raw json.RawMessage) string {
 	if json.Unmarshal(raw, &s) == nil {
 		return s
 	}
-	var obj ErrorObject
+	var obj groqwire.ErrorObject
 	if json.Unmarshal(raw, &obj) == nil && obj.Message != "" {
 		return obj.Message
 	}

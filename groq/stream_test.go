@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/llmvcr/llmvcr/assert"
+	"github.com/llmvcr/llmvcr/internal/groqwire"
 	"github.com/llmvcr/llmvcr/internal/leakcheck"
 	"github.com/llmvcr/llmvcr/llm"
 )
@@ -771,7 +772,7 @@ func TestStreamChunkSemantics(t *testing.T) {
 			{"invalid_request_error", "", 400}, {"tokens", "rate_limit_exceeded", 429}, {"invalid_request_error", "context_length_exceeded_tokens", 400},
 			{"authentication_error", "", 401}, {"server_error", "", 500}, {"service_unavailable", "", 503}, {"", "503", 503},
 		} {
-			if got := statusForErrorType(tt.typ, FlexString(tt.code)); got != tt.want {
+			if got := statusForErrorType(tt.typ, groqwire.FlexString(tt.code)); got != tt.want {
 				t.Errorf("statusForErrorType(%q, %q) = %d, want %d", tt.typ, tt.code, got, tt.want)
 			}
 		}

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/llmvcr/llmvcr/internal/groqwire"
 )
 
 // A field Groq adds tomorrow survives in the stream types as it does in
@@ -43,7 +45,7 @@ func TestUnknownFieldsSurviveStreamAndNonStream(t *testing.T) {
 
 	completion := `{"id":"x","object":"chat.completion","created":1,"model":"m","new_top":{"a":1},` +
 		`"choices":[{"index":0,"message":{"role":"assistant","content":"hi","new_delta":[1,2]},"finish_reason":"stop","new_choice":"c"}]}`
-	var cc ChatCompletion
+	var cc groqwire.ChatCompletion
 	if err := json.Unmarshal([]byte(completion), &cc); err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/llmvcr/llmvcr/assert"
+	"github.com/llmvcr/llmvcr/internal/groqwire"
 	"github.com/llmvcr/llmvcr/llm"
 )
 
@@ -239,7 +240,7 @@ func TestVectors(t *testing.T) {
 			// thinking back; ours (like its current code) does.
 			checkBodies(t, vs, 1)
 			var second struct {
-				Messages []ChatMessage `json:"messages"`
+				Messages []groqwire.ChatMessage `json:"messages"`
 			}
 			_ = json.Unmarshal(vs.sent()[1], &second)
 			if got := second.Messages[2].Content.Text; !strings.HasPrefix(got, "<think>\n\nOkay, so I want") {
@@ -467,7 +468,7 @@ func TestVectorsToolChoiceMatrix(t *testing.T) {
 			// Answer each tool call as the recorded follow-up did.
 			for i := 1; i < len(its); i++ {
 				var next struct {
-					Messages []ChatMessage `json:"messages"`
+					Messages []groqwire.ChatMessage `json:"messages"`
 				}
 				if err := json.Unmarshal(its[i].RequestBody, &next); err != nil {
 					t.Fatal(err)
@@ -509,13 +510,13 @@ func TestVectorsDecode(t *testing.T) {
 			}
 			n++
 			if it.Status >= 400 {
-				var e ErrorResponse
+				var e groqwire.ErrorResponse
 				if err := json.Unmarshal(it.Body, &e); err != nil || e.Error.Message == "" {
 					t.Errorf("%s #%d: error body: %v", rel, i, err)
 				}
 				continue
 			}
-			var c ChatCompletion
+			var c groqwire.ChatCompletion
 			if err := json.Unmarshal(it.Body, &c); err != nil {
 				t.Errorf("%s #%d: %v", rel, i, err)
 				continue

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/llmvcr/llmvcr/internal/groqwire"
 )
 
 // jsonEq compares two JSON texts by value.
@@ -26,7 +28,7 @@ const completionWithXGroq = `{"id":"chatcmpl-1","object":"chat.completion","crea
 "x_groq":{"id":"req_1","seed":3,"usage":{"dram_cached_tokens":64,"sram_cached_tokens":32}}}`
 
 func TestCompletionXGroqUsage(t *testing.T) {
-	var c ChatCompletion
+	var c groqwire.ChatCompletion
 	if err := json.Unmarshal([]byte(completionWithXGroq), &c); err != nil {
 		t.Fatal(err)
 	}
@@ -49,9 +51,9 @@ func TestCompletionXGroqUsage(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]any{
-		"x_groq_usage":    XGroqUsage{DRAMCachedTokens: ptr(64), SRAMCachedTokens: ptr(32)},
-		"usage_breakdown": UsageBreakdown{Models: []UsageBreakdownModel{{Model: "openai/gpt-oss-120b", Usage: Usage{PromptTokens: 7, CompletionTokens: 1, TotalTokens: 8, PromptTime: 0.5}}}},
-		"mcp_list_tools": []MCPListTool{{ID: "mcpl_1", ServerLabel: "docs", Type: "mcp_list_tools", Tools: []MCPTool{{
+		"x_groq_usage":    groqwire.XGroqUsage{DRAMCachedTokens: ptr(64), SRAMCachedTokens: ptr(32)},
+		"usage_breakdown": groqwire.UsageBreakdown{Models: []groqwire.UsageBreakdownModel{{Model: "openai/gpt-oss-120b", Usage: groqwire.Usage{PromptTokens: 7, CompletionTokens: 1, TotalTokens: 8, PromptTime: 0.5}}}},
+		"mcp_list_tools": []groqwire.MCPListTool{{ID: "mcpl_1", ServerLabel: "docs", Type: "mcp_list_tools", Tools: []groqwire.MCPTool{{
 			Name: "search", Description: "Search", InputSchema: json.RawMessage(`{"type":"object"}`), Annotations: json.RawMessage("null")}}}},
 	}
 	for k, w := range want {
@@ -69,7 +71,7 @@ func TestCompletionXGroqNullsAndOddShapes(t *testing.T) {
 		`{"id":"x","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"a"},"finish_reason":"stop"}],"usage_breakdown":null,"mcp_list_tools":null,"x_groq":{"id":"r"}}`,
 		`{"id":"x","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"a"},"finish_reason":"stop"}],"usage_breakdown":"odd","mcp_list_tools":{"a":1}}`,
 	} {
-		var c ChatCompletion
+		var c groqwire.ChatCompletion
 		if err := json.Unmarshal([]byte(body), &c); err != nil {
 			t.Fatal(err)
 		}
@@ -96,7 +98,7 @@ func TestStreamXGroqUsageAndBreakdown(t *testing.T) {
 	if r.Usage.InputTokens != 10 || r.Usage.OutputTokens != 2 {
 		t.Errorf("usage = %+v", r.Usage)
 	}
-	want := UsageBreakdown{Models: []UsageBreakdownModel{{Model: "openai/gpt-oss-120b", Usage: Usage{PromptTokens: 7, CompletionTokens: 1, TotalTokens: 8}}}}
+	want := groqwire.UsageBreakdown{Models: []groqwire.UsageBreakdownModel{{Model: "openai/gpt-oss-120b", Usage: groqwire.Usage{PromptTokens: 7, CompletionTokens: 1, TotalTokens: 8}}}}
 	if diff := cmp.Diff(want, r.ProviderDetails["usage_breakdown"]); diff != "" {
 		t.Errorf("usage_breakdown (-want +got):\n%s", diff)
 	}
@@ -112,7 +114,7 @@ func FuzzGroqExtras(f *testing.F) {
 	f.Add([]byte(`{"choices":[{"message":{}}],"usage_breakdown":{"models":[{"usage":null}]},"mcp_list_tools":[null],"x_groq":{"usage":null}}`))
 	f.Add([]byte(`{"choices":[],"x_groq":{"usage":{"dram_cached_tokens":"x"}}}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		var c ChatCompletion
+		var c groqwire.ChatCompletion
 		if json.Unmarshal(body, &c) == nil {
 			if r, err := processResponse(&c, ""); err == nil && r == nil {
 				t.Fatal("nil response without error")

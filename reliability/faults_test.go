@@ -13,6 +13,7 @@ import (
 	"github.com/llmvcr/llmvcr/fakes"
 	"github.com/llmvcr/llmvcr/fakes/fakeclock"
 	"github.com/llmvcr/llmvcr/groq"
+	"github.com/llmvcr/llmvcr/internal/groqwire"
 	"github.com/llmvcr/llmvcr/internal/leakcheck"
 	"github.com/llmvcr/llmvcr/llm"
 	"github.com/llmvcr/llmvcr/replay"
@@ -193,7 +194,7 @@ const htmlPage = `<!DOCTYPE html>
 <body><center><h1>502 Bad Gateway</h1></center><hr><center>cloudflare</center></body></html>
 `
 
-func textChunks() []*groq.ChatCompletionChunk { return fakes.TextStream(answerText) }
+func textChunks() []*groqwire.ChatCompletionChunk { return fakes.TextStream(answerText) }
 
 // sleptIs returns a check that the model waited exactly want between
 // attempts and, unless requests is -1, that the server saw requests
@@ -397,10 +398,10 @@ func faults() []fault {
 		fault{name: "empty 200 body", script: func(t *testing.T, g *fakes.Groq) { g.Error(200, "", nil) }, want: kindUnexpected},
 		fault{name: "204 no content", script: func(t *testing.T, g *fakes.Groq) { g.Error(204, "", nil) }, want: kindUnexpected},
 		fault{name: "error event mid-stream", kind: stream, script: func(t *testing.T, g *fakes.Groq) {
-			g.Stream(textChunks()...).ErrorFrameAfter(2, fakes.StreamError(503, groq.ErrorObject{Message: "Service Unavailable", Type: "internal_server_error"}))
+			g.Stream(textChunks()...).ErrorFrameAfter(2, fakes.StreamError(503, groqwire.ErrorObject{Message: "Service Unavailable", Type: "internal_server_error"}))
 		}, want: kindHTTP, status: 503},
 		fault{name: "error event before any chunk", kind: stream, script: func(t *testing.T, g *fakes.Groq) {
-			g.Stream(textChunks()...).ErrorFrameAfter(0, fakes.StreamError(500, groq.ErrorObject{Message: "Internal Server Error", Type: "internal_server_error"}))
+			g.Stream(textChunks()...).ErrorFrameAfter(0, fakes.StreamError(500, groqwire.ErrorObject{Message: "Internal Server Error", Type: "internal_server_error"}))
 		}, want: kindHTTP, status: 500},
 		fault{name: "x_groq.error chunk mid-stream", kind: stream, script: func(t *testing.T, g *fakes.Groq) {
 			chunks := textChunks()
@@ -416,11 +417,11 @@ func faults() []fault {
 			g.Reply(fakes.TextCompletion(answerText))
 		}, want: kindOK, check: sleptIs(2, 2*sec)},
 		fault{name: "429 retry-after-ms 150, then 200", retries: 2, script: func(t *testing.T, g *fakes.Groq) {
-			g.Error(429, groq.ErrorResponse{Error: groq.ErrorObject{Message: "slow down", Type: "tokens", Code: "rate_limit_exceeded"}}, http.Header{"Retry-After-Ms": {"150"}})
+			g.Error(429, groqwire.ErrorResponse{Error: groqwire.ErrorObject{Message: "slow down", Type: "tokens", Code: "rate_limit_exceeded"}}, http.Header{"Retry-After-Ms": {"150"}})
 			g.Reply(fakes.TextCompletion(answerText))
 		}, want: kindOK, check: sleptIs(2, 150*ms)},
 		fault{name: "429 without retry-after, then 200", retries: 2, script: func(t *testing.T, g *fakes.Groq) {
-			g.Error(429, groq.ErrorResponse{Error: groq.ErrorObject{Message: "slow down", Type: "tokens", Code: "rate_limit_exceeded"}}, nil)
+			g.Error(429, groqwire.ErrorResponse{Error: groqwire.ErrorObject{Message: "slow down", Type: "tokens", Code: "rate_limit_exceeded"}}, nil)
 			g.Reply(fakes.TextCompletion(answerText))
 		}, want: kindOK, check: sleptIs(2, 500*ms)},
 		fault{name: "429 storm exhausts the retries", retries: 2, script: func(t *testing.T, g *fakes.Groq) {
@@ -466,7 +467,7 @@ func faults() []fault {
 			g.Stream(textChunks()...)
 		}, want: kindOK, check: sleptIs(2, 500*ms)},
 		fault{name: "503 with x-should-retry: false", retries: 2, script: func(t *testing.T, g *fakes.Groq) {
-			g.Error(503, groq.ErrorResponse{Error: groq.ErrorObject{Message: "down", Type: "internal_server_error"}}, http.Header{"X-Should-Retry": {"false"}})
+			g.Error(503, groqwire.ErrorResponse{Error: groqwire.ErrorObject{Message: "down", Type: "internal_server_error"}}, http.Header{"X-Should-Retry": {"false"}})
 		}, want: kindHTTP, status: 503, check: sleptIs(1)},
 		fault{name: "401 is not retried", retries: 2, script: func(t *testing.T, g *fakes.Groq) { g.Error(fakes.InvalidAPIKeyError()) }, want: kindHTTP, status: 401, check: sleptIs(1)},
 	)

@@ -16,6 +16,7 @@ import (
 	"github.com/llmvcr/llmvcr/cassettes"
 	"github.com/llmvcr/llmvcr/fakes"
 	"github.com/llmvcr/llmvcr/groq"
+	"github.com/llmvcr/llmvcr/internal/groqwire"
 	"github.com/llmvcr/llmvcr/internal/secrets/secretstest"
 	"github.com/llmvcr/llmvcr/llm"
 	"github.com/llmvcr/llmvcr/replay"
@@ -109,7 +110,7 @@ func TestSecrets(t *testing.T) {
 	rec := &captureTB{}
 	t.Run("record", func(t *testing.T) {
 		g := fakes.NewGroq(t, fakes.WithDefaultAnswers())
-		g.Error(401, groq.ErrorResponse{Error: groq.ErrorObject{Message: "Invalid API Key " + secretKey, Type: "invalid_request_error", Code: "invalid_api_key"}}, nil).
+		g.Error(401, groqwire.ErrorResponse{Error: groqwire.ErrorObject{Message: "Invalid API Key " + secretKey, Type: "invalid_request_error", Code: "invalid_api_key"}}, nil).
 			When(fakes.PromptContains("trigger the error"))
 		baseURL = g.URL
 		rec.TB = t
@@ -167,7 +168,7 @@ func joinedStream(t *testing.T, body string) string {
 			if !ok || data == "[DONE]" {
 				continue
 			}
-			var c groq.ChatCompletionChunk
+			var c groqwire.ChatCompletionChunk
 			if err := json.Unmarshal([]byte(data), &c); err != nil {
 				t.Fatalf("a recorded event is not JSON: %v", err)
 			}

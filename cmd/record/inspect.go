@@ -13,7 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/llmvcr/llmvcr/cassettes"
-	"github.com/llmvcr/llmvcr/groq"
+	"github.com/llmvcr/llmvcr/internal/groqwire"
 	"github.com/llmvcr/llmvcr/recorder"
 )
 
@@ -80,7 +80,7 @@ func inspect(w *strings.Builder, c *cassettes.Cassette) {
 		}
 	}
 	fmt.Fprintln(w)
-	var prev []groq.ChatMessage
+	var prev []groqwire.ChatMessage
 	for n, i := range c.Interactions {
 		if i.Request.Method == "" && i.Request.URL == "" {
 			fmt.Fprintf(w, "\ninteraction %d: no request recorded (no method, no URL)\n", n)
@@ -97,11 +97,11 @@ func inspect(w *strings.Builder, c *cassettes.Cassette) {
 	}
 }
 
-func chatRequest(i *cassettes.Interaction) (*groq.ChatCompletionRequest, bool) {
+func chatRequest(i *cassettes.Interaction) (*groqwire.ChatCompletionRequest, bool) {
 	if !strings.HasSuffix(strings.SplitN(i.Request.URL, "?", 2)[0], "/chat/completions") {
 		return nil, false
 	}
-	var r groq.ChatCompletionRequest
+	var r groqwire.ChatCompletionRequest
 	if err := json.Unmarshal([]byte(i.Request.Body), &r); err != nil {
 		return nil, false
 	}
@@ -110,7 +110,7 @@ func chatRequest(i *cassettes.Interaction) (*groq.ChatCompletionRequest, bool) {
 
 // inspectRequest writes the request's model, settings, tools and the
 // messages that the previous request did not already show.
-func inspectRequest(w *strings.Builder, r *groq.ChatCompletionRequest, prev []groq.ChatMessage) []groq.ChatMessage {
+func inspectRequest(w *strings.Builder, r *groqwire.ChatCompletionRequest, prev []groqwire.ChatMessage) []groqwire.ChatMessage {
 	line := []string{"model " + r.Model}
 	if r.Stream {
 		line = append(line, "streamed")
@@ -139,13 +139,13 @@ func inspectRequest(w *strings.Builder, r *groq.ChatCompletionRequest, prev []gr
 	return msgs
 }
 
-func sameMessages(a, b []groq.ChatMessage) bool {
+func sameMessages(a, b []groqwire.ChatMessage) bool {
 	ja, err1 := json.Marshal(a)
 	jb, err2 := json.Marshal(b)
 	return err1 == nil && err2 == nil && bytes.Equal(ja, jb)
 }
 
-func settingsOf(r *groq.ChatCompletionRequest) []string {
+func settingsOf(r *groqwire.ChatCompletionRequest) []string {
 	var out []string
 	f := func(name string, v *float64) {
 		if v != nil {
@@ -220,7 +220,7 @@ func schemaProps(schema json.RawMessage) []string {
 	return append(out, rest...)
 }
 
-func writeMessage(w *strings.Builder, m groq.ChatMessage) {
+func writeMessage(w *strings.Builder, m groqwire.ChatMessage) {
 	text := ""
 	if m.Content != nil {
 		if m.Content.Parts == nil {
@@ -293,7 +293,7 @@ func inspectResponse(w *strings.Builder, i *cassettes.Interaction, chat bool) {
 	case httpbody.IsSSE(i.Response.Headers):
 		inspectStream(w, body)
 	case i.Response.Code >= 400:
-		var e groq.ErrorResponse
+		var e groqwire.ErrorResponse
 		if json.Unmarshal([]byte(body), &e) == nil && e.Error.Message != "" {
 			msg := e.Error.Message
 			if e.Error.Type != "" || e.Error.Code != "" {
@@ -307,7 +307,7 @@ func inspectResponse(w *strings.Builder, i *cassettes.Interaction, chat bool) {
 			writeText(w, "error body", oneLine(body, 300))
 		}
 	case chat:
-		var cc groq.ChatCompletion
+		var cc groqwire.ChatCompletion
 		if err := json.Unmarshal([]byte(body), &cc); err != nil {
 			fmt.Fprintf(w, "  body (not a chat completion): %s\n", oneLine(body, 200))
 			return
@@ -386,7 +386,7 @@ func inspectStream(w *strings.Builder, body string) {
 		plural(len(evs), "event"), end, secs(first), secs(last), secs(gap))
 }
 
-func writeUsage(w *strings.Builder, u *groq.Usage) {
+func writeUsage(w *strings.Builder, u *groqwire.Usage) {
 	if u == nil {
 		return
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/llmvcr/llmvcr/fakes"
 	"github.com/llmvcr/llmvcr/groq"
 	"github.com/llmvcr/llmvcr/internal/ci"
+	"github.com/llmvcr/llmvcr/internal/groqwire"
 	"github.com/llmvcr/llmvcr/llm"
 	"github.com/llmvcr/llmvcr/recorder"
 )
@@ -421,7 +422,7 @@ func (b *backend) describe(ctx context.Context, err error, timeout time.Duration
 		msg = "interrupted"
 	case errors.As(err, &he):
 		text := strings.TrimSpace(string(he.Body))
-		var body groq.ErrorResponse
+		var body groqwire.ErrorResponse
 		if jerr := json.Unmarshal(he.Body, &body); jerr == nil && body.Error.Message != "" {
 			text = body.Error.Message
 		}

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/llmvcr/llmvcr/cassettes"
-	"github.com/llmvcr/llmvcr/groq"
+	"github.com/llmvcr/llmvcr/internal/groqwire"
 	"github.com/llmvcr/llmvcr/internal/secrets/secretstest"
 )
 
@@ -28,7 +28,7 @@ func streamText(t *testing.T, body string) string {
 		if data == "" || data == "[DONE]" {
 			continue
 		}
-		var c groq.ChatCompletionChunk
+		var c groqwire.ChatCompletionChunk
 		if err := json.Unmarshal([]byte(data), &c); err != nil {
 			t.Fatalf("event %q: %v", data, err)
 		}

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/llmvcr/llmvcr/groq"
+	"github.com/llmvcr/llmvcr/internal/groqwire"
 	"github.com/llmvcr/llmvcr/internal/provider"
 	"github.com/llmvcr/llmvcr/internal/sse"
 	"github.com/llmvcr/llmvcr/llm"
@@ -23,7 +23,7 @@ type streamView struct {
 	text      string              // every content delta, joined
 	calls     []*llm.ToolCallPart // tool calls in order
 	finish    string              // the last finish reason
-	usage     *groq.Usage         // the last usage reported
+	usage     *groqwire.Usage     // the last usage reported
 	err       string              // the last error the stream carried
 	done      bool                // data: [DONE] arrived
 }
@@ -51,7 +51,7 @@ func viewStream(body string) streamView {
 			v.done = true
 			continue
 		}
-		var ch groq.ChatCompletionChunk
+		var ch groqwire.ChatCompletionChunk
 		if err := json.Unmarshal(ev.Data, &ch); err != nil {
 			v.err = "an event that is not JSON: " + oneLine(data, 80)
 			continue

@@ -17,24 +17,24 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/llmvcr/llmvcr/groq"
 	"github.com/llmvcr/llmvcr/internal/fakeid"
+	"github.com/llmvcr/llmvcr/internal/groqwire"
 	"github.com/llmvcr/llmvcr/internal/schemagen"
 )
 
 // Answer is what the default answer says, before stop sequences, max
 // tokens and the model's reasoning format apply.
 type Answer struct {
-	Text      string              // the content; "" when only tools are called
-	Reasoning string              // what a reasoning model thinks first
-	Calls     []groq.FunctionCall // the tools called, with their arguments
+	Text      string                  // the content; "" when only tools are called
+	Reasoning string                  // what a reasoning model thinks first
+	Calls     []groqwire.FunctionCall // the tools called, with their arguments
 }
 
 // For decides the default answer to r, which must hold at least one
 // message: tool results are summarised, offered tools are called, JSON
 // output follows its schema, and anything else gets a text answer that
 // depends on the question. seed varies the choices.
-func For(r *groq.ChatCompletionRequest, seed int64) Answer {
+func For(r *groqwire.ChatCompletionRequest, seed int64) Answer {
 	conv := readConversation(r)
 	asks := fmt.Sprintf("The user asks: \"%s\"", Clip(conv.asked, 80))
 	if conv.question != conv.asked {
@@ -46,7 +46,7 @@ func For(r *groq.ChatCompletionRequest, seed int64) Answer {
 	if r.ToolChoice != nil {
 		choice = r.ToolChoice.Mode
 	}
-	var calls []groq.FunctionCall
+	var calls []groqwire.FunctionCall
 	if len(r.Tools) > 0 && choice != "none" && last.Role == "user" {
 		calls = chooseCalls(r, conv, seed)
 	}
@@ -73,7 +73,7 @@ func For(r *groq.ChatCompletionRequest, seed int64) Answer {
 
 // ContentText returns the text of a message's content: its text parts
 // joined by newlines; "" for none.
-func ContentText(c *groq.MessageContent) string {
+func ContentText(c *groqwire.MessageContent) string {
 	if c == nil {
 		return ""
 	}
@@ -91,7 +91,7 @@ func ContentText(c *groq.MessageContent) string {
 
 // summariseToolResults answers with the results of the tool calls made
 // since the last assistant message.
-func summariseToolResults(msgs []groq.ChatMessage) string {
+func summariseToolResults(msgs []groqwire.ChatMessage) string {
 	names := map[string]string{}
 	start := 0
 	for i, m := range msgs {
@@ -125,8 +125,8 @@ func summariseToolResults(msgs []groq.ChatMessage) string {
 // parallel_tool_calls is false). When none is relevant it calls none, and
 // the model answers in text, unless tool_choice is "required" or names a
 // tool it does not offer: then the first tool.
-func chooseCalls(r *groq.ChatCompletionRequest, conv conversation, seed int64) []groq.FunctionCall {
-	var chosen []groq.Tool
+func chooseCalls(r *groqwire.ChatCompletionRequest, conv conversation, seed int64) []groqwire.FunctionCall {
+	var chosen []groqwire.Tool
 	if r.ToolChoice != nil && r.ToolChoice.Function != "" {
 		for _, t := range r.Tools {
 			if t.Function.Name == r.ToolChoice.Function {
@@ -153,7 +153,7 @@ func chooseCalls(r *groq.ChatCompletionRequest, conv conversation, seed int64) [
 		}
 		if r.ParallelToolCalls != nil && !*r.ParallelToolCalls && len(chosen) > 1 {
 			i := slices.Index(scores, best)
-			chosen = []groq.Tool{r.Tools[i]}
+			chosen = []groqwire.Tool{r.Tools[i]}
 		}
 		forced := r.ToolChoice != nil && (r.ToolChoice.Mode == "required" || r.ToolChoice.Function != "")
 		if len(chosen) == 0 && forced {
@@ -161,13 +161,13 @@ func chooseCalls(r *groq.ChatCompletionRequest, conv conversation, seed int64) [
 		}
 	}
 	hint := promptHint(conv)
-	calls := make([]groq.FunctionCall, 0, len(chosen))
+	calls := make([]groqwire.FunctionCall, 0, len(chosen))
 	for _, t := range chosen {
 		args, err := schemagen.GenerateWithHint(t.Function.Parameters, seed, hint)
 		if err != nil {
 			args = json.RawMessage("{}")
 		}
-		calls = append(calls, groq.FunctionCall{Name: t.Function.Name, Arguments: string(args)})
+		calls = append(calls, groqwire.FunctionCall{Name: t.Function.Name, Arguments: string(args)})
 	}
 	return calls
 }
@@ -240,7 +240,7 @@ func promptHint(conv conversation) schemagen.Hint {
 
 // jsonAnswer answers JSON mode: an object following the json_schema, or
 // {"answer": ...} for json_object.
-func jsonAnswer(r *groq.ChatCompletionRequest, conv conversation, seed int64) string {
+func jsonAnswer(r *groqwire.ChatCompletionRequest, conv conversation, seed int64) string {
 	if js := r.ResponseFormat.JSONSchema; js != nil && len(js.Schema) > 0 {
 		if b, err := schemagen.GenerateWithHint(js.Schema, seed, promptHint(conv)); err == nil {
 			return string(b)

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/llmvcr/llmvcr/groq"
+	"github.com/llmvcr/llmvcr/internal/groqwire"
 )
 
 // FuzzReadConversation checks that reading a two-turn conversation never
@@ -19,10 +19,10 @@ func FuzzReadConversation(f *testing.F) {
 	f.Add("Is it raining in Rio de Janeiro?", "What about  Buenos   Aires?", "location", "for example: \"Paris\"")
 	f.Add("", "hi", "q", "e.g.")
 	f.Fuzz(func(t *testing.T, first, second, property, description string) {
-		r := &groq.ChatCompletionRequest{Messages: []groq.ChatMessage{
-			{Role: "user", Content: &groq.MessageContent{Text: first}},
-			{Role: "assistant", Content: &groq.MessageContent{Text: "The capital of France is Paris."}},
-			{Role: "user", Content: &groq.MessageContent{Text: second}},
+		r := &groqwire.ChatCompletionRequest{Messages: []groqwire.ChatMessage{
+			{Role: "user", Content: &groqwire.MessageContent{Text: first}},
+			{Role: "assistant", Content: &groqwire.MessageContent{Text: "The capital of France is Paris."}},
+			{Role: "user", Content: &groqwire.MessageContent{Text: second}},
 		}}
 		c := readConversation(r)
 		if c.asked != strings.TrimSpace(second) {

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/llmvcr/llmvcr/groq"
+	"github.com/llmvcr/llmvcr/internal/groqwire"
 )
 
 // conversation is what the default answers read from a chat request.
@@ -16,7 +16,7 @@ type conversation struct {
 
 // readConversation reads r: the last user message, what it means in the
 // light of the earlier user turns, and the place it is about.
-func readConversation(r *groq.ChatCompletionRequest) conversation {
+func readConversation(r *groqwire.ChatCompletionRequest) conversation {
 	var c conversation
 	last := -1
 	var earlier string // the previous user turn, as resolved
@@ -110,7 +110,7 @@ func subjectOf(q string) string {
 // placeBefore returns the place the conversation before the question was
 // about: the newest known city in an assistant's answer ("The capital of
 // France is Paris." gives Paris), or the place of an earlier user turn.
-func placeBefore(msgs []groq.ChatMessage) string {
+func placeBefore(msgs []groqwire.ChatMessage) string {
 	for i := len(msgs) - 1; i >= 0; i-- {
 		text := ContentText(msgs[i].Content)
 		switch msgs[i].Role {

@@ -1,4 +1,4 @@
-package groq
+package groqwire
 
 import (
 	"encoding/json"
@@ -47,7 +47,7 @@ func TestRequestMarshal(t *testing.T) {
 	req := ChatCompletionRequest{
 		Model: "m", N: &n, Temperature: &zero, Seed: &seed,
 		Messages: []ChatMessage{
-			{Role: "user", Content: textContent("hi")},
+			{Role: "user", Content: &MessageContent{Text: "hi"}},
 			{Role: "user", Content: &MessageContent{Parts: []ContentPart{{Type: "image_url", ImageURL: &ImageURLPart{URL: "https://x/y.png", Detail: "low"}}}}},
 			{Role: "assistant", ToolCalls: []ToolCall{{ID: "c1", Type: "function", Function: FunctionCall{Name: "f", Arguments: "{}"}}}},
 		},

@@ -1,4 +1,4 @@
-package groq
+package groqwire
 
 import (
 	"encoding/json"
@@ -157,9 +157,6 @@ type MessageContent struct {
 	Parts []ContentPart // sent as a JSON array when non-nil
 }
 
-// textContent returns content that is the plain string s.
-func textContent(s string) *MessageContent { return &MessageContent{Text: s} }
-
 // MarshalJSON writes a string or an array.
 func (c MessageContent) MarshalJSON() ([]byte, error) {
 	if c.Parts != nil {
@@ -308,19 +305,6 @@ type ChatCompletion struct {
 	MCPListTools      json.RawMessage `json:"mcp_list_tools,omitempty"`  // []MCPListTool, or null
 	XGroq             *XGroq          `json:"x_groq,omitempty"`
 	Extra             Extra           `json:"-"` // fields this type does not know
-}
-
-// decodeAs decodes raw into a new T; nil when raw is empty, null or does
-// not decode.
-func decodeAs[T any](raw json.RawMessage) *T {
-	if len(raw) == 0 || string(raw) == "null" {
-		return nil
-	}
-	v := new(T)
-	if json.Unmarshal(raw, v) != nil {
-		return nil
-	}
-	return v
 }
 
 // Annotation is a citation in the answer: Type "document_citation" (a
@@ -731,49 +715,4 @@ func (s *FlexString) UnmarshalJSON(b []byte) error {
 		*s = FlexString(n)
 	}
 	return nil
-}
-
-// ModelList is the response of GET /openai/v1/models.
-type ModelList struct {
-	Object string      `json:"object"`
-	Data   []ModelInfo `json:"data"`
-	Extra  Extra       `json:"-"`
-}
-
-// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
-func (l *ModelList) UnmarshalJSON(b []byte) error {
-	type plain ModelList
-	return unmarshalKeeping(b, (*plain)(l), &l.Extra)
-}
-
-// MarshalJSON writes the known fields and Extra.
-func (l ModelList) MarshalJSON() ([]byte, error) {
-	type plain ModelList
-	return marshalWith(plain(l), l.Extra)
-}
-
-// ModelInfo is one model Groq serves. Fields Groq adds over time
-// (modalities, supported features) are kept in Extra.
-type ModelInfo struct {
-	ID                  string          `json:"id"`
-	Object              string          `json:"object"`
-	Created             int64           `json:"created"`
-	OwnedBy             string          `json:"owned_by"`
-	Active              *bool           `json:"active,omitempty"`
-	ContextWindow       int             `json:"context_window,omitempty"`
-	MaxCompletionTokens int             `json:"max_completion_tokens,omitempty"`
-	PublicApps          json.RawMessage `json:"public_apps,omitempty"`
-	Extra               Extra           `json:"-"`
-}
-
-// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
-func (m *ModelInfo) UnmarshalJSON(b []byte) error {
-	type plain ModelInfo
-	return unmarshalKeeping(b, (*plain)(m), &m.Extra)
-}
-
-// MarshalJSON writes the known fields and Extra.
-func (m ModelInfo) MarshalJSON() ([]byte, error) {
-	type plain ModelInfo
-	return marshalWith(plain(m), m.Extra)
 }

@@ -1,4 +1,4 @@
-package groq
+package groqwire
 
 import (
 	"bytes"
@@ -59,6 +59,15 @@ func unmarshalKeeping(b []byte, v any, extra *Extra) error {
 	}
 	return nil
 }
+
+// UnmarshalKeeping decodes b into v, a pointer to a struct, and stores the
+// fields v's type does not know in *extra, for types declared outside this
+// package (groq.ModelInfo).
+func UnmarshalKeeping(b []byte, v any, extra *Extra) error { return unmarshalKeeping(b, v, extra) }
+
+// MarshalWith marshals v, a struct, with the fields of extra v does not
+// write, for types declared outside this package.
+func MarshalWith(v any, extra Extra) ([]byte, error) { return marshalWith(v, extra) }
 
 // marshalWith marshals v (a struct) and appends the fields of extra that v
 // does not already write, in sorted order.
