@@ -344,3 +344,39 @@ func TestStreamMCPListToolsPlaces(t *testing.T) {
 		t.Error("mcp_list_tools set without a list")
 	}
 }
+
+// FuzzMCPCall maps arbitrary executed tools as MCP calls: never a panic;
+// the arguments are always a JSON object with "action": "call_tool"; call
+// and return share name and id; the name is "mcp_server" or
+// "mcp_server:" + label; the content is nil or {"output", "error"}.
+func FuzzMCPCall(f *testing.F) {
+	f.Add([]byte(`{"index":0,"type":"mcp","server_label":"Huggingface","name":"model_search","arguments":"{\"limit\":10}","output":"ok"}`))
+	f.Add([]byte(`{"index":1,"type":"mcp_call","server_label":"","name":null,"arguments":"not json","error":"boom"}`))
+	f.Add([]byte(`{"index":0,"type":"mcp","server_label":{"a":1},"name":3,"arguments":"[\"x\",{}]","output":null,"error":{"code":401}}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var et ExecutedTool
+		if json.Unmarshal(body, &et) != nil {
+			return
+		}
+		call, ret := mapMCPCall(et, "id")
+		var args map[string]any
+		if err := json.Unmarshal([]byte(call.Args), &args); err != nil || args["action"] != "call_tool" {
+			t.Fatalf("args %q: %v", call.Args, err)
+		}
+		if _, ok := args["tool_args"]; !ok {
+			t.Fatalf("args %q have no tool_args", call.Args)
+		}
+		if call.ToolName != ret.ToolName || call.ToolCallID != "id" || ret.ToolCallID != "id" {
+			t.Fatalf("call %+v, return %+v", call, ret)
+		}
+		if call.ToolName != "mcp_server" && !strings.HasPrefix(call.ToolName, "mcp_server:") {
+			t.Fatalf("name %q", call.ToolName)
+		}
+		if ret.Content != nil {
+			m, ok := ret.Content.(map[string]any)
+			if _, hasOut := m["output"]; !ok || len(m) != 2 || !hasOut {
+				t.Fatalf("content %#v", ret.Content)
+			}
+		}
+	})
+}
