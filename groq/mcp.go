@@ -134,8 +134,9 @@ func validHeaderName(name string) bool {
 	return true
 }
 
-// mcpServerHost is an MCP server URL for an error message: its scheme and host only, as
-// MCP servers take keys in the path or query (Firecrawl's does).
+// mcpServerHost is an MCP server URL for an error message: its scheme and
+// host only, as MCP servers take keys in the path or query (Firecrawl's
+// does).
 func mcpServerHost(s string) string {
 	u, err := url.Parse(s)
 	if err != nil || u.Host == "" {
