@@ -77,7 +77,9 @@ func (t *MCPServerTool) wireTool(seen map[string]bool) (tool Tool, ok bool, err 
 	names := map[string]string{}
 	for name, value := range t.Headers {
 		if !validHeaderName(name) {
-			return bad("%q: header name %q is not a valid HTTP header name", label, name)
+			// Not quoted: a whole "Authorization: Bearer ..." line given
+			// as a name would put the credential in the message.
+			return bad("%q: a Headers name (%d bytes) is not a valid HTTP header name: empty, or holding a space, colon or other character a name cannot; the value goes in the map's value", label, len(name))
 		}
 		if strings.ContainsAny(value, "\r\n\x00") {
 			// The value is never quoted: it may be a credential.

@@ -160,6 +160,7 @@ func TestMCPServerToolInvalid(t *testing.T) {
 		{"unparsable", []llm.NativeTool{&MCPServerTool{ServerLabel: "s", ServerURL: "https://[::1" + secret}}, "not an https URL"},
 		{"approval", []llm.NativeTool{func() *MCPServerTool { t := ok(); t.RequireApproval = "sometimes"; return t }()}, `"never" or "always"`},
 		{"header name", []llm.NativeTool{func() *MCPServerTool { t := ok(); t.Headers["Bad Name"] = "v"; return t }()}, "not a valid HTTP header name"},
+		{"whole header line as name", []llm.NativeTool{&MCPServerTool{ServerLabel: "s", ServerURL: "https://mcp.example", Headers: map[string]string{"Authorization: Bearer " + secret: ""}}}, "not a valid HTTP header name"},
 		{"empty header name", []llm.NativeTool{func() *MCPServerTool { t := ok(); t.Headers[""] = "v"; return t }()}, "not a valid HTTP header name"},
 		{"header value", []llm.NativeTool{func() *MCPServerTool { t := ok(); t.Headers["X-Key"] = secret + "\r\nX-Evil: 1"; return t }()}, "line break or NUL"},
 		{"same header twice", []llm.NativeTool{func() *MCPServerTool { t := ok(); t.Headers["authorization"] = secret; return t }()}, "are the same header"},
