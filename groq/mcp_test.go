@@ -228,6 +228,16 @@ func TestMCPResponse(t *testing.T) {
 		t.Errorf("mcp_list_tools (-want +got):\n%s", diff)
 	}
 
+	// The next turn sends the answer back without the MCP call, which Groq
+	// ran itself, as pydantic-ai drops native tool parts for Groq.
+	next, err := BuildRequest("openai/gpt-oss-120b", append(hello(), r, llm.NewRequest(llm.User("thanks"))), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(next.Messages) != 3 || len(next.Messages[1].ToolCalls) != 0 {
+		t.Errorf("next turn: %+v", next.Messages)
+	}
+
 	// The same completion streamed: the call starts without output, its
 	// result comes in a later chunk, the tool list on the last chunk
 	// (groq-python's chunk type has no mcp_list_tools: an unknown field).
