@@ -232,12 +232,6 @@ func (t Tool) MarshalJSON() ([]byte, error) {
 	return marshalWith(plain(t), t.Extra)
 }
 
-// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
-func (t *Tool) UnmarshalJSON(b []byte) error {
-	type plain Tool
-	return unmarshalKeeping(b, (*plain)(t), &t.Extra)
-}
-
 // FunctionDefinition describes a function tool. Description is always sent,
 // "" when there is none, as pydantic-ai does.
 type FunctionDefinition struct {
