@@ -33,14 +33,16 @@
 // the first release would buy nothing. The types a Settings field holds
 // ([Document], [DocumentSource], [CompoundCustom] and its parts,
 // [WolframSettings], [SearchSettings]) are part of the request body, so they
-// are declared with the wire types and named here by aliases; no other wire
+// are declared with the wire types and named here by aliases, as are the
+// response values a test reads from ProviderDetails (below); no other wire
 // type is. What Groq sends beyond llm's fields lands in
 // llm.Response.ProviderDetails: "rate_limits" is a [RateLimits]; the
-// citations ("annotations"), token log probabilities ("logprobs"), cache
-// counters ("x_groq_usage"), per-model usage ("usage_breakdown") and MCP
-// tool lists ("mcp_list_tools") are wire values that marshal to exactly the
-// JSON Groq sent: read them with encoding/json into a struct of your own, or
-// compare them with assert.
+// citations ("annotations", an []Annotation), token log probabilities
+// ("logprobs", an []TokenLogprob), cache counters ("x_groq_usage", an
+// XGroqUsage), per-model usage ("usage_breakdown", a UsageBreakdown) and MCP
+// tool lists ("mcp_list_tools", an []MCPListTool) are the wire values, named
+// here by aliases so a test can type-assert them; they marshal to exactly
+// the JSON Groq sent.
 //
 // # Errors and retries
 //
@@ -82,6 +84,34 @@
 // is retried like Request's; once its headers arrive nothing is retried (an
 // error event before the first chunk included), as groq-python.
 //
+// # Remote MCP servers
+//
+// [MCPServerTool] in llm.RequestParams.NativeTools asks Groq to connect to
+// a remote MCP server itself. It is sent as Groq documents the "mcp" tool
+// for chat completions (console.groq.com/docs/mcp, sections "MCP Tool
+// Structure" and "Using MCP with Chat Completions API"; groq-python 1.6.0
+// types no MCP tool, its ChatCompletionToolParam.type being an open
+// string): server_label and server_url required (https only), headers,
+// server_description, require_approval ("never", Groq's default, or
+// "always") and allowed_tools when set. A missing label or URL, a URL that
+// is not https, an unknown approval mode, a malformed header and two
+// servers of one label are *llm.UserError before anything is sent; no
+// message quotes a header value or the URL's path and query. Header values
+// named as credentials (Authorization, X-Api-Key, Api-Key, X-Auth-Token,
+// ...) are redacted in recorded cassettes.
+//
+// What Groq returns: the top-level mcp_list_tools (groq-python's
+// ChatCompletion.mcp_list_tools) is ProviderDetails["mcp_list_tools"], a
+// []MCPListTool, from a whole completion and, when a chunk carries it at
+// its top level or in x_groq, from a stream. A call Groq made on the
+// server is an executed tool; Groq does not document its chat-completions
+// shape, so one of type "mcp" (the request tool's type) or "mcp_call" (the
+// Responses API item's) becomes a built-in call and return named and
+// shaped as pydantic-ai's _map_mcp_call (models/openai.py:5590): tool
+// "mcp_server:" + its server_label, args {"action": "call_tool",
+// "tool_name", "tool_args"}, content {"output", "error"}. testdata/mcp
+// holds the documented bodies and their sources.
+//
 // # Model names and cost
 //
 // A model_not_found error carries the closest known Groq model id in
@@ -116,6 +146,16 @@
 //     tools; pydantic-ai never sends it (models/groq.py:604
 //     _map_tool_definition sends name, description and parameters only).
 //     A nil Strict, the default, keeps pydantic-ai's bytes.
+//   - MCPServerTool is sent, as Groq documents remote MCP for chat
+//     completions; pydantic-ai's GroqModel refuses it (models/groq.py:538,
+//     "is not supported by `GroqModel`"). Unlike pydantic-ai's OpenAI
+//     Responses mapping, require_approval is sent only when set
+//     (models/openai.py:2995 always sends "never", Groq's default), and the
+//     server's token goes in Headers (Groq documents no authorization
+//     field). MCP calls are mapped as pydantic-ai maps OpenAI's mcp_call;
+//     the tool list stays in ProviderDetails rather than becoming a
+//     call and return pair (models/openai.py:5570 _map_mcp_list_tools), as
+//     Groq sends it beside the message, not among its outputs.
 //   - Suggestions are made for the "groq:" namespace only; pydantic-ai's
 //     gateway provider suggests "gateway/groq:" ids
 //     (providers/gateway.py:179).

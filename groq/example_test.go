@@ -127,19 +127,7 @@ func ExampleModel_Request_citations() {
 	if err != nil {
 		panic(err)
 	}
-	raw, _ := json.Marshal(resp.ProviderDetails["annotations"])
-	var citations []struct {
-		Type             string
-		DocumentCitation struct {
-			DocumentID string `json:"document_id"`
-			StartIndex int    `json:"start_index"`
-			EndIndex   int    `json:"end_index"`
-		} `json:"document_citation"`
-	}
-	if err := json.Unmarshal(raw, &citations); err != nil {
-		panic(err)
-	}
-	c := citations[0]
+	c := resp.ProviderDetails["annotations"].([]groq.Annotation)[0]
 	fmt.Println(c.Type, c.DocumentCitation.DocumentID, resp.Text()[c.DocumentCitation.StartIndex:c.DocumentCitation.EndIndex])
 	// Output:
 	// document_citation atlas Paris

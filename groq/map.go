@@ -108,7 +108,11 @@ func buildRequest(modelName string, messages []llm.Message, s *Settings, params 
 	if req.SearchSettings, err = searchSettings(modelName, s.SearchSettings, params); err != nil {
 		return nil, err
 	}
-	req.Tools = append(req.Tools, nativeTools(params)...)
+	native, err := nativeTools(params)
+	if err != nil {
+		return nil, err
+	}
+	req.Tools = append(req.Tools, native...)
 	req.ReasoningEffort, req.ReasoningFormat = reasoning(modelName, s)
 	if s.IncludeReasoning != nil && req.ReasoningFormat != "" {
 		return nil, &llm.UserError{Message: fmt.Sprintf("groq: include_reasoning and reasoning_format (%q, from ReasoningFormat or Thinking) cannot both be sent; set one", req.ReasoningFormat)}
@@ -536,19 +540,33 @@ func responseFormat(modelName string, params *llm.RequestParams, hasTools bool) 
 }
 
 // nativeTools returns the tools of Groq's own kinds (BrowserSearchTool,
-// CodeInterpreterTool), after the function tools, as pydantic-ai appends
-// native tools.
-func nativeTools(params *llm.RequestParams) []groqwire.Tool {
+// CodeInterpreterTool, MCPServerTool), after the function tools, as
+// pydantic-ai appends native tools.
+func nativeTools(params *llm.RequestParams) ([]groqwire.Tool, error) {
 	if params == nil {
-		return nil
+		return nil, nil
 	}
 	var out []groqwire.Tool
+	var labels map[string]bool
 	for _, t := range params.NativeTools {
+		if m, ok := t.(*MCPServerTool); ok {
+			if labels == nil {
+				labels = map[string]bool{}
+			}
+			tool, ok, err := m.wireTool(labels)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				out = append(out, tool)
+			}
+			continue
+		}
 		if g, ok := t.(groqTool); ok && !isNilTool(t) {
 			out = append(out, groqwire.Tool{Type: g.groqToolType()})
 		}
 	}
-	return out
+	return out, nil
 }
 
 // searchSettings returns the search settings: the caller's, with the

@@ -252,6 +252,9 @@ var builtinToolNames = map[string]string{
 // return. pydantic-ai maps only searches; other kinds keep their own type as
 // the tool name rather than being lost.
 func mapExecutedTool(t groqwire.ExecutedTool, id string) (*llm.BuiltinToolCallPart, *llm.BuiltinToolReturnPart) {
+	if isMCPExecutedTool(t) {
+		return mapMCPCall(t, id)
+	}
 	name := builtinToolNames[t.Type]
 	if name == "" {
 		name = t.Type

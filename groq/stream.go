@@ -413,6 +413,7 @@ func (sr *StreamedResponse) noteDetails(c *groqwire.ChatCompletionChunk) {
 			set("seed", *x.Seed)
 		}
 	}
+	sr.details = streamMCPListTools(sr.details, c)
 	var breakdown json.RawMessage
 	if c.XGroq != nil && len(c.XGroq.UsageBreakdown) > 0 {
 		breakdown = c.XGroq.UsageBreakdown

@@ -211,20 +211,22 @@ type FunctionCall struct {
 
 // Tool is a tool offered to the model.
 type Tool struct {
-	Type     string             `json:"type"` // "function", "browser_search" or "code_interpreter"
+	Type     string             `json:"type"` // "function", "browser_search", "code_interpreter" or "mcp"
 	Function FunctionDefinition `json:"function"`
+	Extra    Extra              `json:"-"` // the other fields: a remote MCP server's server_label, server_url, ...
 }
 
-// MarshalJSON writes {"type": T} alone for a tool other than a function
-// with no function set (Groq's browser_search, code_interpreter).
+// MarshalJSON writes {"type": T} and Extra alone for a tool other than a
+// function with no function set (Groq's browser_search, code_interpreter,
+// mcp).
 func (t Tool) MarshalJSON() ([]byte, error) {
 	if t.Type != "function" && t.Function.Name == "" && t.Function.Description == "" && t.Function.Parameters == nil && t.Function.Strict == nil {
-		return json.Marshal(struct {
+		return marshalWith(struct {
 			Type string `json:"type"`
-		}{t.Type})
+		}{t.Type}, t.Extra)
 	}
 	type plain Tool
-	return json.Marshal(plain(t))
+	return marshalWith(plain(t), t.Extra)
 }
 
 // FunctionDefinition describes a function tool. Description is always sent,
