@@ -271,7 +271,7 @@ func show(v reflect.Value) string {
 		return v.Type().String()
 	}
 	tree := describeTree(render(v.Interface(), &config{timingTol: -1}))
-	b, err := marshalCompact(tree)
+	b, err := jsonvalue.Marshal(tree)
 	if err != nil {
 		return fmt.Sprintf("%v", v)
 	}

@@ -136,7 +136,7 @@ func Matches(re string) Matcher {
 func JSONEqual(want any) Matcher {
 	w, err := wantJSON(want)
 	text := "?"
-	if b, err := marshalCompact(describeTree(w)); err == nil {
+	if b, err := jsonvalue.Marshal(describeTree(w)); err == nil {
 		text = string(b)
 	}
 	call := "assert.JSONEqual(" + truncate(text, 200) + ")"

@@ -13,6 +13,7 @@ import (
 
 	"github.com/llmvcr/llmvcr/internal/atomicfile"
 	"github.com/llmvcr/llmvcr/internal/ci"
+	"github.com/llmvcr/llmvcr/internal/jsonvalue"
 	"github.com/llmvcr/llmvcr/internal/testpath"
 )
 
@@ -174,7 +175,7 @@ func goldenTree(got any, c *config) (any, error) {
 			tree = render(got, c)
 		}
 	}
-	b, err := marshalCompact(tree)
+	b, err := jsonvalue.Marshal(tree)
 	if err != nil {
 		return nil, err
 	}

@@ -56,16 +56,6 @@ func exactFloats(v any) any {
 	return v
 }
 
-func marshalCompact(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
-}
-
 // marshalStable renders v as indented JSON with sorted keys, no HTML
 // escaping and a trailing newline: the golden file format.
 func marshalStable(v any) ([]byte, error) {

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/llmvcr/llmvcr/internal/groqwire"
+	"github.com/llmvcr/llmvcr/internal/jsonvalue"
 	"github.com/llmvcr/llmvcr/internal/provider"
 	"github.com/llmvcr/llmvcr/llm"
 )
@@ -319,7 +320,7 @@ func argsJSON(args string) string {
 	if trimmed[0] == '{' && json.Valid([]byte(trimmed)) {
 		return args
 	}
-	b, _ := marshalNoEscape(map[string]string{"INVALID_JSON": args})
+	b, _ := jsonvalue.Marshal(map[string]string{"INVALID_JSON": args})
 	return string(b)
 }
 
@@ -702,17 +703,6 @@ func supportsJSONObject(name string) bool {
 // hasBuiltinWebSearch reports whether the model searches the web itself.
 func hasBuiltinWebSearch(name string) bool {
 	return strings.HasPrefix(name, "compound-") || strings.HasPrefix(name, "groq/compound")
-}
-
-// marshalNoEscape marshals v without escaping <, > and &.
-func marshalNoEscape(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // pythonJSON renders raw JSON as Python's json.dumps does by default

@@ -19,6 +19,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/llmvcr/llmvcr/internal/jsonvalue"
 	"github.com/llmvcr/llmvcr/internal/provider"
 	"github.com/llmvcr/llmvcr/internal/schemagen"
 	"github.com/llmvcr/llmvcr/llm"
@@ -389,12 +390,10 @@ func toolResultsJSON(messages []llm.Message) string {
 		k, _ := json.Marshal(n)
 		buf.Write(k)
 		buf.WriteByte(':')
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(values[n]); err != nil {
+		if v, err := jsonvalue.Marshal(values[n]); err != nil {
 			buf.WriteString("null")
 		} else {
-			buf.Truncate(buf.Len() - 1) // the encoder's newline
+			buf.Write(v)
 		}
 	}
 	buf.WriteByte('}')

@@ -142,3 +142,15 @@ func valid(s string) bool {
 	}
 	return i == len(s)
 }
+
+// Marshal encodes v as compact JSON without escaping <, > and & (as most
+// clients send JSON and as a person reads it), with no trailing newline.
+func Marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}

@@ -115,3 +115,16 @@ func bigExponent(s string) bool {
 	e, err := strconv.Atoi(strings.TrimPrefix(s[i+1:], "+"))
 	return err != nil || e > 1000 || e < -1000
 }
+
+func TestMarshalKeepsHTMLAndEndsWithoutNewline(t *testing.T) {
+	got, err := Marshal(map[string]any{"q": "a<b && c>d", "n": 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"n":1,"q":"a<b && c>d"}`; string(got) != want {
+		t.Errorf("Marshal = %s, want %s", got, want)
+	}
+	if _, err := Marshal(func() {}); err == nil {
+		t.Error("Marshal of a func: no error")
+	}
+}

@@ -6,8 +6,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"github.com/llmvcr/llmvcr/llm"
 	"strings"
+
+	"github.com/llmvcr/llmvcr/internal/jsonvalue"
+	"github.com/llmvcr/llmvcr/llm"
 )
 
 // RetryText returns the text the model is sent for a retry prompt,
@@ -146,13 +148,11 @@ func valueString(v any) string {
 	case json.RawMessage:
 		return string(c)
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	b, err := jsonvalue.Marshal(v)
+	if err != nil {
 		return fmt.Sprint(v)
 	}
-	return strings.TrimSuffix(buf.String(), "\n")
+	return string(b)
 }
 
 func marshalIndent(v any) string {
