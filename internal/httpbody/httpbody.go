@@ -109,7 +109,9 @@ func SplitSSE(body string) ([]Event, error) {
 			if !ok {
 				return out, &SSEError{Event: len(out), Err: fmt.Errorf("bad timing line %q: want a finite number of seconds from 0 to 1e9", truncate(string(raw[:nl]), 60))}
 			}
-			e.Offset = time.Duration(secs * float64(time.Second))
+			// Rounded to the microsecond the line is written in: a plain
+			// conversion reads 4.060000 as 4.059999999s.
+			e.Offset = time.Duration(math.Round(secs*1e6)) * time.Microsecond
 			if e.Offset < last {
 				return out, &SSEError{Event: len(out), Err: fmt.Errorf("timing line %q is earlier than the event before (%s): offsets must be in order", truncate(string(raw[:nl]), 60), TimingLine(last)[len(TimingPrefix):len(TimingLine(last))-1])}
 			}

@@ -126,3 +126,14 @@ func TestSplitSSEProviderFramings(t *testing.T) {
 		})
 	}
 }
+
+// A timing line reads back as the offset it was written from, to the
+// microsecond (4.06 s is not 4.059999999 s).
+func TestTimingLineRoundTrip(t *testing.T) {
+	for _, d := range []time.Duration{0, time.Microsecond, 4060 * time.Millisecond, 279999 * time.Microsecond, 3*time.Hour + 7*time.Microsecond, 1e9 * time.Second / 1000} {
+		evs, err := SplitSSE(TimingLine(d) + "data: x\n\n")
+		if err != nil || len(evs) != 1 || evs[0].Offset != d {
+			t.Errorf("TimingLine(%v) reads back as %+v, %v", d, evs, err)
+		}
+	}
+}
