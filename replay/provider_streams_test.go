@@ -69,6 +69,22 @@ func TestProviderStreamsRecordAndReplayEventByEvent(t *testing.T) {
 		": OPENROUTER PROCESSING\n\n",
 		"event: response.completed\rdata: {\"type\":\"response.completed\",\"response\":{\"status\":\"completed\"}}\r\r",
 	}
+	// A long Gemini stream whose frame ending at byte 32769 has the CR of
+	// its blank line at the end of the 32 KiB that SplitSSE's decoder
+	// reads first: the event must keep its LF.
+	geminiFrame := func(n int) string {
+		return "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"" + strings.Repeat("w", n) + "\"}],\"role\": \"model\"},\"index\": 0}]}\r\n\r\n"
+	}
+	var long []string
+	total := 0
+	for 32769-total > 2*len(geminiFrame(100)) {
+		long = append(long, geminiFrame(100))
+		total += len(long[len(long)-1])
+	}
+	long = append(long, geminiFrame(32769-total-len(geminiFrame(0))))
+	for range 50 {
+		long = append(long, geminiFrame(100))
+	}
 	for _, c := range []struct {
 		name   string
 		frames []string
@@ -85,6 +101,8 @@ func TestProviderStreamsRecordAndReplayEventByEvent(t *testing.T) {
 		{"responses tools", providerStreamFrames(t, "responses_tools.sse"), "/v1/responses",
 			map[string]string{"Authorization": "Bearer " + openAIKey}, []string{openAIKey}},
 		{"gemini", providerStreamFrames(t, "gemini_tools.sse"), "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse&key=" + googleKey,
+			map[string]string{"x-goog-api-key": googleKey}, []string{googleKey}},
+		{"gemini long", long, "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse",
 			map[string]string{"x-goog-api-key": googleKey}, []string{googleKey}},
 		{"mixed framing", mixed, "/v1/responses", map[string]string{"api-key": openAIKey}, []string{openAIKey}},
 	} {
