@@ -19,7 +19,7 @@ import (
 
 func cmdInspect(args []string, stdout io.Writer) error {
 	if isHelp(args) {
-		fmt.Fprintln(stdout, "usage: record inspect FILE\n\nShows the conversation in a cassette: each request's messages, tools and\nsettings, and each response's status, text (streams joined), tool calls,\nusage, timings and per-event stream timing.")
+		fmt.Fprintln(stdout, "usage: record inspect FILE\n\nShows the conversation in a cassette: each request's messages, tools and\nsettings, and each response's status, text (streams joined), tool calls,\nusage, timings and per-event stream timing. Answers of Anthropic Messages,\nthe OpenAI Responses API and Gemini (streamed or not) are shown labelled\nby their API: reasoning, text, tool calls with their joined arguments,\nfinish reason and usage.")
 		return nil
 	}
 	if len(args) != 1 {
