@@ -2,6 +2,7 @@ package secrets_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -132,6 +133,38 @@ func TestProviderStreamsSplitKeys(t *testing.T) {
 			if len(left) != 0 || len(e.ScanStream(out)) != 0 || strings.Contains(out, k.Value[len(k.Value)-7:]) {
 				t.Errorf("%s, %s key: not scrubbed (left %v):\n%s", c.name, k.Name, left, out)
 			}
+		}
+	}
+}
+
+// Gemini streams thoughts and text as parts of the same shape, told apart
+// by "thought": true. A key sent in text parts with thought parts between
+// them is joined without the thoughts (as a client shows the text) and
+// found; so is one sent in thought parts between text parts.
+func TestGeminiThoughtsJoinedApart(t *testing.T) {
+	e := secrets.New(secrets.Config{})
+	key := keyNamed(t, "google")
+	part := func(text string, thought bool) string {
+		b, err := json.Marshal(map[string]any{"candidates": []any{map[string]any{"index": 0, "content": map[string]any{"role": "model", "parts": []any{map[string]any{"text": text, "thought": thought}}}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return "data: " + string(b) + "\r\n\r\n"
+	}
+	for _, keyInThoughts := range []bool{false, true} {
+		var b strings.Builder
+		for n, p := range secretstest.Pieces("here: "+key+" done", 8) {
+			b.WriteString(part(p, keyInThoughts))
+			b.WriteString(part(fmt.Sprintf("step %d ", n), !keyInThoughts))
+		}
+		body := b.String()
+		if leaks := e.ScanStream(body); len(leaks) != 1 {
+			t.Errorf("key in thoughts %v: leaks %v, want one", keyInThoughts, leaks)
+			continue
+		}
+		out, left := e.ScrubStream(body)
+		if len(left) != 0 || len(e.ScanStream(out)) != 0 || strings.Contains(out, key[len(key)-8:]) {
+			t.Errorf("key in thoughts %v: not scrubbed (left %v):\n%s", keyInThoughts, left, out)
 		}
 	}
 }
