@@ -1,8 +1,11 @@
 package main
 
 import (
+	"encoding/json"
 	"net/http"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -11,6 +14,7 @@ import (
 
 	"github.com/llmvcr/llmvcr/cassettes"
 	"github.com/llmvcr/llmvcr/internal/httpbody"
+	"github.com/llmvcr/llmvcr/internal/secrets/secretstest"
 )
 
 func interaction(url, ctype, body string) *cassettes.Interaction {
@@ -187,4 +191,40 @@ func FuzzProviderAnswer(f *testing.F) {
 			t.Fatalf("valid UTF-8 in, invalid text out: %q", v.text+v.reasoning)
 		}
 	})
+}
+
+// A key that a Gemini stream sends in pieces, with a thought part between
+// them, never reaches inspect's output: inspect joins the text apart from
+// the thoughts, as the secret engine now does when it masks the stream,
+// and the whole output is masked again.
+func TestInspectProviderJoinedKeyMasked(t *testing.T) {
+	var key string
+	for _, k := range secretstest.Keys() {
+		if k.Name == "google" {
+			key = k.Value
+		}
+	}
+	part := func(text string, thought bool) string {
+		b, _ := json.Marshal(map[string]any{"candidates": []any{map[string]any{"content": map[string]any{"parts": []any{map[string]any{"text": text, "thought": thought}}}}}})
+		return "data: " + string(b) + "\r\n\r\n"
+	}
+	var body strings.Builder
+	for n, p := range secretstest.Pieces("my key is "+key+".", 9) {
+		body.WriteString(part(p, false))
+		body.WriteString(part("thinking "+strconv.Itoa(n), true))
+	}
+	q, _ := json.Marshal(body.String())
+	file := filepath.Join(t.TempDir(), "c.yaml")
+	yaml := "version: 2\ninteractions:\n  - request: {url: 'https://generativelanguage.googleapis.com/v1beta/models/m:streamGenerateContent?alt=sse', method: POST, body: '{}'}\n" +
+		"    response: {code: 200, headers: {Content-Type: [text/event-stream]}, body: " + string(q) + "}\n"
+	if err := os.WriteFile(file, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	if err := cmdInspect([]string{file}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String(), key[8:]) || !strings.Contains(out.String(), "Gemini answer") {
+		t.Fatalf("inspect output holds the key or no Gemini view:\n%s", out.String())
+	}
 }
