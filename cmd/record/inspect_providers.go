@@ -136,8 +136,9 @@ func detectJSON(b []byte) apiKind {
 		if json.Unmarshal(b, &arr) != nil || len(arr) == 0 {
 			return apiUnknown
 		}
-		if k := detectJSON(arr[0]); k == apiGemini {
-			return k
+		first := bytes.TrimSpace(arr[0])
+		if len(first) > 0 && first[0] == '{' && detectJSON(first) == apiGemini {
+			return apiGemini
 		}
 		return apiUnknown
 	}

@@ -55,6 +55,8 @@ func TestDetectAPI(t *testing.T) {
 		{"unknown", "https://gw.example/v1/embeddings", `{"data":[]}`, apiUnknown},
 		{"unknown stream", "https://gw.example/events", "event: tick\ndata: 1\n\n", apiUnknown},
 		{"not json", "https://gw.example/x", "{not json", apiUnknown},
+		{"nested arrays", "https://gw.example/x", strings.Repeat("[", 5000) + strings.Repeat("]", 5000), apiUnknown},
+		{"array of arrays, gemini path", "https://x/v1beta/models/m:generateContent", `[[{"candidates":[]}]]`, apiGemini},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if got := detectAPI(interaction(c.url, "text/event-stream", c.body)); got != c.want {
