@@ -137,3 +137,42 @@ func TestTimingLineRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSplitSSELongStream repeats a frame into a body long enough to cross
+// the decoder's reads at many places: the events give the body back byte
+// for byte, no event leaves the LF of a CRLF to the next one, and the
+// stored form splits again into the same events.
+func FuzzSplitSSELongStream(f *testing.F) {
+	f.Add("data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"abc\"}]}}]}\r\n\r\n", uint16(900))
+	f.Add("event: ping\r\ndata: {\"type\": \"ping\"}\r\n\r\n: c\r\n\r\n", uint16(1500))
+	f.Add("data: a\r\rdata: b\n\n", uint16(4000))
+	f.Add("data: x\r\n\r", uint16(6000))
+	f.Fuzz(func(t *testing.T, frame string, reps uint16) {
+		if frame == "" || strings.Contains(frame, TimingPrefix) {
+			return
+		}
+		n := min(1+int(reps), (256<<10)/len(frame)+1)
+		body := strings.Repeat(frame, n)
+		evs, err := SplitSSE(body)
+		if err != nil {
+			return // a line over the limit
+		}
+		if string(JoinSSE(evs)) != body {
+			t.Fatal("the events do not give the body back")
+		}
+		for k := 1; k < len(evs); k++ {
+			if bytes.HasSuffix(evs[k-1].Raw, []byte{'\r'}) && bytes.HasPrefix(evs[k].Raw, []byte{'\n'}) {
+				t.Fatalf("event %d starts with the LF of event %d's CRLF", k, k-1)
+			}
+		}
+		again, err := SplitSSE(MarkSSE(evs))
+		if err != nil || len(again) != len(evs) {
+			t.Fatalf("the stored form splits into %d events (%v), want %d", len(again), err, len(evs))
+		}
+		for k := range again {
+			if !bytes.Equal(again[k].Raw, evs[k].Raw) {
+				t.Fatalf("event %d reads back as %q, want %q", k, again[k].Raw, evs[k].Raw)
+			}
+		}
+	})
+}
