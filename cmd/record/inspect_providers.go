@@ -832,11 +832,13 @@ func (g *geminiView) result() answerView {
 // --- output ---
 
 // writeProviderRequest writes what the request of an interaction with API
-// k says in brief: the API, the model and whether it asked for a stream.
+// k says in brief: the API, the model, whether it asked for a stream and
+// the tools it offered.
 func writeProviderRequest(w *strings.Builder, i *cassettes.Interaction, k apiKind) {
 	var r struct {
-		Model  string `json:"model"`
-		Stream bool   `json:"stream"`
+		Model  string         `json:"model"`
+		Stream bool           `json:"stream"`
+		Tools  []providerTool `json:"tools"`
 	}
 	_ = json.Unmarshal([]byte(i.Request.Body), &r)
 	path, _, _ := strings.Cut(i.Request.URL, "?")
@@ -854,6 +856,40 @@ func writeProviderRequest(w *strings.Builder, i *cassettes.Interaction, k apiKin
 		line = append(line, "streamed")
 	}
 	fmt.Fprintf(w, "  %s\n", strings.Join(line, ", "))
+	var names []string
+	for _, t := range r.Tools {
+		names = t.appendNames(names)
+	}
+	if len(names) > 0 {
+		fmt.Fprintf(w, "  tools offered: %s\n", strings.Join(names, ", "))
+	}
+}
+
+// providerTool is a tool a request offers: Anthropic's (input_schema),
+// the Responses API's (parameters) or Gemini's (functionDeclarations).
+type providerTool struct {
+	Name                 string          `json:"name"`
+	InputSchema          json.RawMessage `json:"input_schema"`
+	Parameters           json.RawMessage `json:"parameters"`
+	FunctionDeclarations []providerTool  `json:"functionDeclarations"`
+}
+
+// appendNames appends "name(arg, optional?)" for the tool and the
+// functions it declares.
+func (t providerTool) appendNames(names []string) []string {
+	if t.Name != "" {
+		schema := t.InputSchema
+		if schema == nil {
+			schema = t.Parameters
+		}
+		names = append(names, t.Name+"("+strings.Join(schemaProps(schema), ", ")+")")
+	}
+	for _, d := range t.FunctionDeclarations {
+		if d.Name != "" {
+			names = d.appendNames(names)
+		}
+	}
+	return names
 }
 
 // writeAnswer writes an answer of API k the way inspect writes a chat
