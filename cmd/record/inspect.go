@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"io"
 	"sort"
 	"strconv"
@@ -14,12 +13,13 @@ import (
 
 	"github.com/llmvcr/llmvcr/cassettes"
 	"github.com/llmvcr/llmvcr/internal/groqwire"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"github.com/llmvcr/llmvcr/recorder"
 )
 
 func cmdInspect(args []string, stdout io.Writer) error {
 	if isHelp(args) {
-		fmt.Fprintln(stdout, "usage: record inspect FILE\n\nShows the conversation in a cassette: each request's messages, tools and\nsettings, and each response's status, text (streams joined), tool calls,\nusage, timings and per-event stream timing.")
+		fmt.Fprintln(stdout, "usage: record inspect FILE\n\nShows the conversation in a cassette: each request's messages, tools and\nsettings, and each response's status, text (streams joined), tool calls,\nusage, timings and per-event stream timing. Answers of Anthropic Messages,\nthe OpenAI Responses API and Gemini (streamed or not) are shown labelled\nby their API: reasoning, text, tool calls with their joined arguments,\nfinish reason and usage.")
 		return nil
 	}
 	if len(args) != 1 {
@@ -87,13 +87,19 @@ func inspect(w *strings.Builder, c *cassettes.Cassette) {
 		} else {
 			fmt.Fprintf(w, "\ninteraction %d: %s %s\n", n, orNone(i.Request.Method, "(no method)"), orNone(i.Request.URL, "(no URL)"))
 		}
+		kind := detectAPI(i)
 		req, ok := chatRequest(i)
 		if ok {
 			prev = inspectRequest(w, req, prev)
-		} else if i.Request.Body != "" {
-			fmt.Fprintf(w, "  request body: %s\n", oneLine(i.Request.Body, 200))
+		} else {
+			if kind.other() {
+				writeProviderRequest(w, i, kind)
+			}
+			if i.Request.Body != "" {
+				fmt.Fprintf(w, "  request body: %s\n", oneLine(i.Request.Body, 200))
+			}
 		}
-		inspectResponse(w, i, ok)
+		inspectResponse(w, i, ok, kind)
 	}
 }
 
@@ -271,7 +277,10 @@ func writeText(w *strings.Builder, label, text string) {
 	}
 }
 
-func inspectResponse(w *strings.Builder, i *cassettes.Interaction, chat bool) {
+// inspectResponse writes an interaction's response: an answer of the
+// other APIs (kind) by their own view, a chat completion (chat) or a
+// stream of chunks by Groq's, anything else as its media type and bytes.
+func inspectResponse(w *strings.Builder, i *cassettes.Interaction, chat bool, kind apiKind) {
 	if i.Response.Code == 0 && i.Response.Status == "" && i.Response.Body == "" && len(i.Response.Headers) == 0 {
 		fmt.Fprintln(w, "  -> no response recorded")
 		return
@@ -290,6 +299,8 @@ func inspectResponse(w *strings.Builder, i *cassettes.Interaction, chat bool) {
 	}
 	body := i.Response.Body
 	switch {
+	case httpbody.IsSSE(i.Response.Headers) && kind.other():
+		inspectProviderStream(w, kind, body)
 	case httpbody.IsSSE(i.Response.Headers):
 		inspectStream(w, body)
 	case i.Response.Code >= 400:
@@ -306,6 +317,8 @@ func inspectResponse(w *strings.Builder, i *cassettes.Interaction, chat bool) {
 		} else {
 			writeText(w, "error body", oneLine(body, 300))
 		}
+	case kind.other() && body != "":
+		writeAnswer(w, kind, viewAnswer(kind, body, false))
 	case chat:
 		var cc groqwire.ChatCompletion
 		if err := json.Unmarshal([]byte(body), &cc); err != nil {
@@ -363,6 +376,12 @@ func inspectStream(w *strings.Builder, body string) {
 	if !v.done {
 		end = "no [DONE]"
 	}
+	writeStreamTiming(w, evs, end)
+}
+
+// writeStreamTiming sums up a stream's events and their timing; end says
+// how the stream ended.
+func writeStreamTiming(w *strings.Builder, evs []httpbody.Event, end string) {
 	timed := 0
 	var first, last, gap time.Duration
 	var prev time.Duration

@@ -42,6 +42,7 @@ var inspectGoldens = []struct{ name, cassette string }{
 	{"tools", "testdata/inspect/tools.yaml"},         // a tool call answered, then text
 	{"tools_stream", "testdata/weather_stream.yaml"}, // the same, streamed
 	{"errors", "testdata/inspect/errors.yaml"},       // HTTP errors, error events, broken streams
+	{"providers", providersCassette},                 // Anthropic, Responses API and Gemini answers
 }
 
 // TestInspectGolden compares what inspect prints, byte for byte, with the

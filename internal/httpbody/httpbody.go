@@ -86,6 +86,7 @@ func SplitSSE(body string) ([]Event, error) {
 	dec := sse.NewDecoder(strings.NewReader(body), sse.KeepAll())
 	var out []Event
 	var last time.Duration // the offset of the last timed event
+	var carried *Event     // a timing line whose event began with the LF of a split CRLF
 	for {
 		ev, err := dec.Next()
 		if err == io.EOF {
@@ -96,6 +97,9 @@ func SplitSSE(body string) ([]Event, error) {
 		}
 		e := Event{Terminated: ev.Terminated}
 		raw := ev.Raw
+		if out, raw = giveBackLF(out, raw); len(raw) == 0 {
+			continue
+		}
 		if bytes.HasPrefix(raw, []byte(TimingPrefix)) {
 			nl := bytes.IndexByte(raw, '\n')
 			if nl < 0 {
@@ -105,7 +109,9 @@ func SplitSSE(body string) ([]Event, error) {
 			if !ok {
 				return out, &SSEError{Event: len(out), Err: fmt.Errorf("bad timing line %q: want a finite number of seconds from 0 to 1e9", truncate(string(raw[:nl]), 60))}
 			}
-			e.Offset = time.Duration(secs * float64(time.Second))
+			// Rounded to the microsecond the line is written in: a plain
+			// conversion reads 4.060000 as 4.059999999s.
+			e.Offset = time.Duration(math.Round(secs*1e6)) * time.Microsecond
 			if e.Offset < last {
 				return out, &SSEError{Event: len(out), Err: fmt.Errorf("timing line %q is earlier than the event before (%s): offsets must be in order", truncate(string(raw[:nl]), 60), TimingLine(last)[len(TimingPrefix):len(TimingLine(last))-1])}
 			}
@@ -119,9 +125,36 @@ func SplitSSE(body string) ([]Event, error) {
 				continue
 			}
 		}
+		// A timing line inside a CRLF (as an older version stored a split
+		// CRLF) is kept for the event after the LF.
+		if out, raw = giveBackLF(out, raw); len(raw) == 0 {
+			if e.HasOffset {
+				carried = &e
+			}
+			continue
+		}
+		if carried != nil && !e.HasOffset {
+			e.Offset, e.HasOffset = carried.Offset, true
+		}
+		carried = nil
 		e.Raw = append([]byte(nil), raw...)
 		out = append(out, e)
 	}
+}
+
+// giveBackLF moves the LF that starts raw to the last event when that
+// event ends with a CR. The decoder hands back an event as soon as the CR
+// of its last CRLF is the last byte of a read, and the LF then starts the
+// next block; but the LF belongs to the event before it: a client that
+// splits lines at LF sees that event end only with it, so replay must
+// deliver it with that event, and the stored form must not put a timing
+// line inside a CRLF.
+func giveBackLF(out []Event, raw []byte) ([]Event, []byte) {
+	if n := len(out); n > 0 && len(raw) > 0 && raw[0] == '\n' && bytes.HasSuffix(out[n-1].Raw, []byte{'\r'}) {
+		out[n-1].Raw = append(out[n-1].Raw, '\n')
+		raw = raw[1:]
+	}
+	return out, raw
 }
 
 // JoinSSE concatenates the events' original bytes: the exact body the

@@ -385,7 +385,8 @@ type frame struct {
 // ("choices[0]", "tool_calls[1]") and as "[*]" otherwise, and an object's
 // other "..._index" fields are shown after it ("(content_index=0)"), so
 // that the same field of the same choice (or content block) has the same
-// path in every event. It scans the bytes itself, decoding only the
+// path in every event; a Gemini part marked "thought": true is shown as
+// "(thought)", so that thoughts and text are joined apart. It scans the bytes itself, decoding only the
 // strings it keeps: a stream has thousands of events.
 func jsonLeaves(data []byte) []leaf {
 	type pending struct {
@@ -469,6 +470,11 @@ func jsonLeaves(data []byte) []leaf {
 			}
 			v := string(data[i:j])
 			i = j
+			if top >= 0 && !stack[top].array && v == "true" && stack[top].key == "thought" {
+				// A Gemini thought part: its text is a field of its own,
+				// as a client shows it apart from the answer's text.
+				extra[stack[top].id] = append(extra[stack[top].id], "thought")
+			}
 			if top >= 0 && !stack[top].array && (c == '-' || c >= '0' && c <= '9') {
 				if k := stack[top].key; k == "index" && stack[top].inArray {
 					index[stack[top].id] = v
