@@ -1,6 +1,7 @@
 package cassettes
 
 import (
+	"github.com/llmvcr/llmvcr/internal/match"
 	"net/http"
 	"strings"
 	"testing"
@@ -13,9 +14,9 @@ import (
 func TestMalformedIgnorePathIsAnError(t *testing.T) {
 	for _, bad := range []string{"messages[*", "a..b", "tools[x]", "", "[", `m["a`} {
 		opts := []MatchOption{IgnoreJSONPaths("seed"), IgnoreJSONPaths(bad)}
-		err := CheckMatchOptions(opts...)
+		err := match.CheckOptions(opts...)
 		if err == nil {
-			t.Errorf("CheckMatchOptions(IgnoreJSONPaths(%q)) = nil, want an error", bad)
+			t.Errorf("match.CheckOptions(IgnoreJSONPaths(%q)) = nil, want an error", bad)
 			continue
 		}
 		if !strings.Contains(err.Error(), "IgnoreJSONPaths") || !strings.Contains(err.Error(), "bad path") {
@@ -23,7 +24,7 @@ func TestMalformedIgnorePathIsAnError(t *testing.T) {
 		}
 		c := New("x.yaml")
 		c.Interactions = []*Interaction{jsonInteraction(chatURL, `{"a":1}`, `{"b":2}`)}
-		x := NewIndex(c, opts...)
+		x := newIndex(c, opts...)
 		req, _ := http.NewRequest("POST", chatURL, nil)
 		req.Header.Set("Content-Type", "application/json")
 		if _, merr := x.Match(req, []byte(`{"a":1}`)); merr == nil || merr.Error() != err.Error() {
@@ -31,8 +32,8 @@ func TestMalformedIgnorePathIsAnError(t *testing.T) {
 		}
 	}
 	for _, good := range []string{"seed", "messages[*].tool_call_id", "tools[0].function.strict", "**.x_groq", `metadata["a.b"]`} {
-		if err := CheckMatchOptions(IgnoreJSONPaths(good)); err != nil {
-			t.Errorf("CheckMatchOptions(IgnoreJSONPaths(%q)) = %v, want nil", good, err)
+		if err := match.CheckOptions(IgnoreJSONPaths(good)); err != nil {
+			t.Errorf("match.CheckOptions(IgnoreJSONPaths(%q)) = %v, want nil", good, err)
 		}
 	}
 }

@@ -74,7 +74,6 @@ func Lint(c *Cassette, opts ...Option) []Finding {
 	if c.Version != Version {
 		add(-1, "version", fmt.Sprintf("unsupported cassette version %d (want %d)", c.Version, Version))
 	}
-	idx := NewIndex(&Cassette{}, MatchScrubber(s))
 	seen := map[string]int{}
 	for n, i := range c.Interactions {
 		if i == nil {
@@ -99,7 +98,7 @@ func Lint(c *Cassette, opts ...Option) []Finding {
 		if u, err := url.Parse(i.Request.URL); err != nil || u.Host == "" {
 			add(n, "unreachable", "request URL is not an absolute URL")
 		}
-		key := i.Request.Method + " " + i.Request.URL + "\n" + idx.canonical([]byte(i.Request.Body)) + "\n" + i.Response.Status + "\n" + i.Response.Body
+		key := i.Request.Method + " " + i.Request.URL + "\n" + s.rules.Canonical([]byte(i.Request.Body)) + "\n" + i.Response.Status + "\n" + i.Response.Body
 		if prev, ok := seen[key]; ok {
 			add(n, "duplicate", fmt.Sprintf("same request and response as interaction %d", prev))
 		} else {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/llmvcr/llmvcr/internal/httpbody"
+	"github.com/llmvcr/llmvcr/internal/match"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -157,7 +158,7 @@ func TestMissMessageNeverTruncatesIntoAKey(t *testing.T) {
 	t.Setenv("GROQ_API_KEY", fakeKey)
 	c := New("c.yaml")
 	c.Interactions = []*Interaction{jsonInteraction(chatURL, `{"m":"x"}`, `{}`)}
-	x := NewIndex(c)
+	x := newIndex(c)
 	pad := strings.Repeat("a", 100)
 	r, b := matchReq(t, "POST", chatURL, `{"m":"`+pad+escKey+`"}`)
 	_, err := x.Match(r, b)
@@ -188,13 +189,13 @@ func TestNumbersMatchByValue(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := New("c.yaml")
 			c.Interactions = []*Interaction{jsonInteraction(chatURL, tt.recorded, `{}`)}
-			x := NewIndex(c)
+			x := newIndex(c)
 			r, b := matchReq(t, "POST", chatURL, tt.got)
 			_, err := x.Match(r, b)
 			if (err == nil) != tt.match {
 				t.Fatalf("match = %v, want %v: %v", err == nil, tt.match, err)
 			}
-			var me *MissError
+			var me *match.MissError
 			if !tt.match && (!errors.As(err, &me) || len(me.Paths) != 1) {
 				t.Errorf("want one difference, got %v", err)
 			}
@@ -204,8 +205,8 @@ func TestNumbersMatchByValue(t *testing.T) {
 	c := New("c.yaml")
 	c.Interactions = []*Interaction{jsonInteraction(chatURL, `{"temperature":1.0,"q":"a"}`, `{}`)}
 	r, b := matchReq(t, "POST", chatURL, `{"temperature":1,"q":"b"}`)
-	_, err := NewIndex(c).Match(r, b)
-	var me *MissError
+	_, err := newIndex(c).Match(r, b)
+	var me *match.MissError
 	if !errors.As(err, &me) || len(me.Paths) != 1 || !strings.HasPrefix(me.Paths[0], "q:") {
 		t.Errorf("differences = %v, want only q", err)
 	}
@@ -219,10 +220,10 @@ func TestMissLeavesIgnoredPathsOut(t *testing.T) {
 		jsonInteraction(chatURL, `{"seed":1,"messages":[{"content":"hello"}]}`, `{}`),
 		jsonInteraction(chatURL, `{"seed":2,"messages":[{"content":"other"}],"extra":true}`, `{}`),
 	}
-	x := NewIndex(c, IgnoreJSONPaths("seed"))
+	x := newIndex(c, IgnoreJSONPaths("seed"))
 	r, b := matchReq(t, "POST", chatURL, `{"seed":2,"messages":[{"content":"bye"}]}`)
 	_, err := x.Match(r, b)
-	var me *MissError
+	var me *match.MissError
 	if !errors.As(err, &me) {
 		t.Fatalf("err = %v", err)
 	}
@@ -258,7 +259,7 @@ func TestIdenticalRequestsInRecordedOrder(t *testing.T) {
 			for n, body := range tt.recorded {
 				c.Interactions = append(c.Interactions, jsonInteraction(chatURL, body, `{"n":`+strconv.Itoa(n)+`}`))
 			}
-			x := NewIndex(c, tt.opts...)
+			x := newIndex(c, tt.opts...)
 			var got []string
 			for _, body := range tt.sent {
 				r, b := matchReq(t, "POST", chatURL, body)
@@ -363,7 +364,7 @@ func TestMatchDecodesGzipRequest(t *testing.T) {
 	}
 	r, b := matchReq(t, "POST", chatURL, gzipped(t, body))
 	r.Header.Set("Content-Encoding", "gzip")
-	if _, err := NewIndex(back).Match(r, b); err != nil {
+	if _, err := newIndex(back).Match(r, b); err != nil {
 		t.Errorf("gzip request did not match its recording: %v", err)
 	}
 }
