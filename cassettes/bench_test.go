@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/llmvcr/llmvcr/internal/httpbody"
+	"github.com/llmvcr/llmvcr/internal/match"
 	"io"
 	"net/http"
 	"os"
@@ -61,9 +62,9 @@ func benchCassetteAt(b *testing.B, url func(int) string) string {
 	return c.Path
 }
 
-// indexTransport is the smallest replay RoundTripper over an Index: read
+// indexTransport is the smallest replay RoundTripper over an match.Index: read
 // the body into a reused buffer, look it up, build the response.
-type indexTransport struct{ x *Index }
+type indexTransport struct{ x *match.Index }
 
 var benchBodies = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
@@ -122,7 +123,7 @@ func benchReplay(b *testing.B, benchURL func(int) string, reordered bool) {
 			floor[benchURL(k)] = benchResp(k)
 		}
 	}
-	ours := indexTransport{NewIndex(c, Repeatable(), MatchScrubber(NewScrubber(WithoutDefaultSecrets())))}
+	ours := indexTransport{newIndex(c, Repeatable(), MatchScrubber(NewScrubber(WithoutDefaultSecrets())))}
 	rec, err := recorder.NewWithOptions(&recorder.Options{
 		CassetteName: strings.TrimSuffix(path, ".yaml"), Mode: recorder.ModeReplayOnly, SkipRequestLatency: true,
 	})
@@ -193,7 +194,7 @@ func BenchmarkLoad(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			NewIndex(c)
+			newIndex(c)
 		}
 	})
 	b.Run("govcr-cassette.Load", func(b *testing.B) {

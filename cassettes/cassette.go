@@ -17,6 +17,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/llmvcr/llmvcr/internal/atomicfile"
+	"github.com/llmvcr/llmvcr/internal/match"
 )
 
 // Version is the cassette format version this package reads and writes:
@@ -429,7 +430,7 @@ type Request = cassette.Request
 type Response = cassette.Response
 
 // Save scrubs the cassette and writes it atomically to c.Path: compressed
-// bodies are decoded (withRawBodies turns that off, and the indenting of
+// bodies are decoded (SaveRawWith turns that off, and the indenting of
 // JSON in the file), secrets are scrubbed (see Scrubber), the result is
 // scanned for any configured secret value, and only then is a temporary
 // file in the same directory written, synced and renamed over the old
@@ -439,7 +440,7 @@ type Response = cassette.Response
 // decode). Save modifies the interactions in place (they are what was
 // saved): bodies keep the bytes that were sent, and requests that differ
 // only in scrubbed text are marked so that replay will not choose between
-// them (see AmbiguousError). Temporary files that killed saves of the same
+// them. Temporary files that killed saves of the same
 // cassette left behind are removed.
 func (c *Cassette) Save(opts ...Option) error {
 	var cfg config
@@ -447,12 +448,18 @@ func (c *Cassette) Save(opts ...Option) error {
 		o(&cfg)
 	}
 	s := newScrubber(&cfg)
-	return c.save(s, cfg.raw)
+	return c.save(s, false)
 }
 
-// SaveWith is Save with a ready Scrubber (the options of Save that concern
-// scrubbing are then ignored).
-func (c *Cassette) SaveWith(s *Scrubber, raw bool) error { return c.save(s, raw) }
+// SaveWith is Save with a ready Scrubber: the one a replay session also
+// matches requests and scrubs miss reports with, so that the file is
+// scrubbed by the very same rules.
+func (c *Cassette) SaveWith(s *Scrubber) error { return c.save(s, false) }
+
+// SaveRawWith is SaveWith writing bodies as they were sent (what
+// replay.WithRawBodies asks for): JSON is not indented and compressed
+// bodies are not decoded. Scrubbing and the secret scan still run.
+func (c *Cassette) SaveRawWith(s *Scrubber) error { return c.save(s, true) }
 
 func (c *Cassette) save(s *Scrubber, raw bool) error {
 	if c.Path == "" {
@@ -505,17 +512,17 @@ type identity struct{ saved, sent string }
 // requestIdentity returns the identity of a scrubbed request whose body
 // was sent before scrubbing.
 func requestIdentity(i *Interaction, sent string) identity {
-	body := canonicalBody([]byte(i.Request.Body), nil)
+	body := match.CanonicalBody([]byte(i.Request.Body))
 	id := identity{saved: i.Request.Method + "\x00" + i.Request.URL + "\x00" + body, sent: body}
 	if sent != i.Request.Body {
-		id.sent = canonicalBody([]byte(sent), nil)
+		id.sent = match.CanonicalBody([]byte(sent))
 	}
 	return id
 }
 
 // markIndistinct marks every request that was sent different from another
 // but is saved the same (they differed only in scrubbed text), so that
-// replay refuses to choose between them (see AmbiguousError).
+// replay refuses to choose between them.
 func markIndistinct(ins []*Interaction, ids []identity) {
 	sent := map[string]map[string]bool{} // saved -> the sent bodies
 	for _, id := range ids {
@@ -529,7 +536,7 @@ func markIndistinct(ins []*Interaction, ids []identity) {
 			if ins[n].Request.Headers == nil {
 				ins[n].Request.Headers = http.Header{}
 			}
-			ins[n].Request.Headers.Set(indistinctHeader, "sent different from another recording that was saved the same: they differed only in scrubbed text")
+			ins[n].Request.Headers.Set(match.IndistinctHeader, "sent different from another recording that was saved the same: they differed only in scrubbed text")
 		}
 	}
 }

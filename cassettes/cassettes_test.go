@@ -6,12 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"github.com/llmvcr/llmvcr/internal/httpbody"
+	"github.com/llmvcr/llmvcr/internal/match"
 	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -169,7 +169,7 @@ func TestReadable(t *testing.T) {
 	body := `{"z":1,"a":[1,2]}`
 	i := jsonInteraction(chatURL, `{"q":"x"}`, gz(t, body))
 	i.Response.Headers.Set("Content-Encoding", "gzip")
-	if err := Readable(i); err != nil {
+	if err := readable(i); err != nil {
 		t.Fatal(err)
 	}
 	want := "{\n  \"z\": 1,\n  \"a\": [\n    1,\n    2\n  ]\n}\n"
@@ -183,26 +183,26 @@ func TestReadable(t *testing.T) {
 		t.Errorf("content length not fixed: %v %d", i.Response.Headers, i.Response.ContentLength)
 	}
 	again := *i
-	if err := Readable(&again); err != nil || again.Response.Body != want {
-		t.Error("Readable is not idempotent")
+	if err := readable(&again); err != nil || again.Response.Body != want {
+		t.Error("readable is not idempotent")
 	}
 
 	br := jsonInteraction(chatURL, `{}`, "\x8b\x02\x80")
 	br.Response.Headers.Set("Content-Encoding", "br")
-	if err := Readable(br); err != nil || br.Response.Body != "\x8b\x02\x80" || br.Response.Headers.Get("Content-Encoding") != "br" {
+	if err := readable(br); err != nil || br.Response.Body != "\x8b\x02\x80" || br.Response.Headers.Get("Content-Encoding") != "br" {
 		t.Errorf("br body changed: %v %q", err, br.Response.Body)
 	}
 
 	stream := "data: {\"a\":1}\r\n\r\ndata: [DONE]\n\n"
 	s := jsonInteraction(chatURL, `{}`, stream)
 	s.Response.Headers.Set("Content-Type", "text/event-stream")
-	if err := Readable(s); err != nil || s.Response.Body != stream {
+	if err := readable(s); err != nil || s.Response.Body != stream {
 		t.Errorf("event stream changed: %q", s.Response.Body)
 	}
 
 	bad := jsonInteraction(chatURL, `{}`, "not gzip")
 	bad.Response.Headers.Set("Content-Encoding", "gzip")
-	if err := Readable(bad); err != nil || bad.Response.Body != "not gzip" || bad.Response.Headers.Get("Content-Encoding") != "gzip" {
+	if err := readable(bad); err != nil || bad.Response.Body != "not gzip" || bad.Response.Headers.Get("Content-Encoding") != "gzip" {
 		t.Errorf("corrupt gzip body not kept as it is: %v %q", err, bad.Response.Body)
 	}
 }
@@ -329,9 +329,9 @@ func TestMatchJSONAware(t *testing.T) {
 		jsonInteraction(chatURL, `{"model":"m","messages":[{"role":"user","content":"b"}],"seed":1}`, `{"n":2}`),
 	}
 	for _, i := range c.Interactions {
-		Readable(i) // stored indented, as on disk
+		readable(i) // stored indented, as on disk
 	}
-	x := NewIndex(c, IgnoreJSONPaths("seed"))
+	x := newIndex(c, IgnoreJSONPaths("seed"))
 	tests := []struct {
 		name, body, want string
 	}{
@@ -353,93 +353,12 @@ func TestMatchJSONAware(t *testing.T) {
 	}
 	r, b := matchReq(t, "POST", chatURL, `{"model":"m","messages":[{"role":"user","content":"a"}],"seed":1}`)
 	_, err := x.Match(r, b)
-	var me *MissError
+	var me *match.MissError
 	if !errors.As(err, &me) || !strings.Contains(me.Reason, "already replayed") {
 		t.Fatalf("third identical request: %v, want a miss saying it was already replayed", err)
 	}
 	if len(x.Unused()) != 0 {
 		t.Errorf("unused = %v", x.Unused())
-	}
-}
-
-func TestMatchHeadersAndIgnoredArrayPaths(t *testing.T) {
-	c := New("c.yaml")
-	a := jsonInteraction(chatURL, `{"messages":[{"tool_call_id":"x1","content":"r"}]}`, `{"n":"a"}`)
-	a.Request.Headers.Set("X-Tenant", "a")
-	b := jsonInteraction(chatURL, `{"messages":[{"tool_call_id":"x2","content":"r"}]}`, `{"n":"b"}`)
-	b.Request.Headers.Set("X-Tenant", "b")
-	c.Interactions = []*Interaction{a, b}
-	a.Request.Headers.Set("Authorization", "Bearer "+Redacted) // as saved
-	x := NewIndex(c, MatchHeaders("x-tenant", "Authorization"), IgnoreJSONPaths("messages[*].tool_call_id"))
-	r, body := matchReq(t, "POST", chatURL, `{"messages":[{"tool_call_id":"zzz","content":"r"}]}`)
-	r.Header.Set("X-Tenant", "b")
-	i, err := x.Match(r, body)
-	if err != nil || i != b {
-		t.Fatalf("Match = %v, %v; want the X-Tenant: b recording", i, err)
-	}
-	r, body = matchReq(t, "POST", chatURL, `{"messages":[{"tool_call_id":"x1","content":"r"}]}`)
-	r.Header.Set("X-Tenant", "a")
-	r.Header.Set("Authorization", "Bearer gsk_some_other_key_value")
-	i, err = x.Match(r, body)
-	if err != nil || i != a {
-		t.Fatalf("Match = %v, %v; want the X-Tenant: a recording (Authorization matched as scrubbed)", i, err)
-	}
-}
-
-func TestMissErrorReport(t *testing.T) {
-	t.Setenv("GROQ_API_KEY", fakeKey)
-	c := New("testdata/cassettes/TestX.yaml")
-	c.Interactions = []*Interaction{
-		jsonInteraction(chatURL, `{"model":"m","messages":[{"role":"system","content":"s"},{"role":"user","content":"hello"}]}`, `{}`),
-		jsonInteraction("https://api.groq.com/openai/v1/models", ``, `{}`),
-	}
-	x := NewIndex(c)
-	r, b := matchReq(t, "POST", chatURL, `{"model":"m","messages":[{"role":"system","content":"s"},{"role":"user","content":"bye `+fakeKey+`"}],"temperature":0}`)
-	_, err := x.Match(r, b)
-	var me *MissError
-	if !errors.As(err, &me) {
-		t.Fatalf("got %v, want *MissError", err)
-	}
-	msg := err.Error()
-	for _, want := range []string{"testdata/cassettes/TestX.yaml", "POST " + chatURL, "interaction 0", `messages[1].content: recorded "hello", got "bye REDACTED"`, "temperature: recorded (absent), got 0", "diff (-recorded +got)"} {
-		if !strings.Contains(msg, want) {
-			t.Errorf("miss report lacks %q:\n%s", want, msg)
-		}
-	}
-	if strings.Contains(msg, fakeKey) {
-		t.Error("miss report contains the secret")
-	}
-	if me.ClosestN != 0 {
-		t.Errorf("closest = %d, want 0", me.ClosestN)
-	}
-}
-
-func TestMatchConcurrent(t *testing.T) {
-	c := New("c.yaml")
-	const n = 50
-	for k := 0; k < n; k++ {
-		c.Interactions = append(c.Interactions, jsonInteraction(chatURL, fmt.Sprintf(`{"k":%d}`, k%10), fmt.Sprintf(`{"r":%d}`, k)))
-	}
-	x := NewIndex(c)
-	var wg sync.WaitGroup
-	errs := make(chan error, n)
-	for k := 0; k < n; k++ {
-		wg.Add(1)
-		go func(k int) {
-			defer wg.Done()
-			r, b := matchReq(t, "POST", chatURL, fmt.Sprintf(`{ "k": %d }`, k%10))
-			if _, err := x.Match(r, b); err != nil {
-				errs <- err
-			}
-		}(k)
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
-	if u := x.Unused(); len(u) != 0 {
-		t.Errorf("unused after concurrent replay: %v", u)
 	}
 }
 
@@ -564,7 +483,7 @@ func TestScrubGroqKeyShapeWithoutConfiguredSecret(t *testing.T) {
 		t.Errorf("a Groq-shaped key reached the cassette:\n%s", data)
 	}
 	// A request carrying that key still matches what was saved.
-	x := NewIndex(c)
+	x := newIndex(c)
 	r, b := matchReq(t, "POST", chatURL+"?k="+other, `{"note":"`+other+`"}`)
 	if _, err := x.Match(r, b); err != nil {
 		t.Errorf("request with the key did not match its scrubbed recording: %v", err)
@@ -591,4 +510,9 @@ func TestDriftPairsByRequest(t *testing.T) {
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("drift = %q\nwant %q", got, want)
 	}
+}
+
+// newIndex indexes a cassette for matching as replay does.
+func newIndex(c *Cassette, opts ...MatchOption) *match.Index {
+	return match.NewIndex(c.Path, c.Interactions, opts...)
 }

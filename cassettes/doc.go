@@ -1,4 +1,4 @@
-// Package cassettes reads, writes, scrubs, matches and checks llmvcr
+// Package cassettes reads, writes, scrubs and checks llmvcr
 // cassettes: go-vcr v3 cassette files (format version 2 YAML, loadable by
 // gopkg.in/dnaeon/go-vcr.v3/cassette.Load) made for LLM traffic.
 //
@@ -22,20 +22,6 @@
 // and atomic saves that never replace a good cassette by a worse one.
 // Keeping go-vcr to the format gives one simple truth: go-vcr users can
 // read our files, and our behaviour is ours alone.
-//
-// # Errors that say "do not retry"
-//
-// A miss (*MissError) or an ambiguity (*AmbiguousError) gets the same
-// answer however often the request is sent, so both have a Retryable
-// method that reports false. That method is the one contract between
-// cassettes, replay (which returns such errors from its transport) and
-// groq (whose client retries failed requests): the named interface is
-// internal/retry.Retryable, which each of them can import without an
-// import running the wrong way (llm imports nothing of ours and stays
-// provider- and transport-neutral; groq and cassettes import internal
-// packages; replay must not import groq). It is internal because no user
-// needs to implement it: an error without the method is retried, as any
-// transport error is.
 //
 // # What a saved cassette looks like
 //
@@ -82,18 +68,20 @@
 //
 // # Matching
 //
-// An Index answers requests from a cassette. It compares the method, the
-// URL, and the body as JSON: key order, whitespace and the spelling of
+// Replay answers requests from a cassette with the matcher in
+// internal/match, configured by this package's MatchOption values (which
+// replay.MatchHeaders, replay.IgnoreJSONPaths and replay.Repeatable pass
+// on). It compares the method, the URL, and the body as JSON: key order, whitespace and the spelling of
 // numbers (1, 1.0, 1e0) do not matter, and
 // IgnoreJSONPaths leaves volatile fields out ("seed",
 // "messages[*].tool_call_id"). Headers are ignored unless MatchHeaders names
 // them. Each recorded body's compact and canonical forms are computed once,
-// when the Index is built: a request whose bytes equal a recording costs a
+// when the cassette is loaded: a request whose bytes equal a recording costs a
 // map lookup, and only a request whose bytes differ is parsed. Requests
 // that are the same after canonicalisation (whatever their bytes) get
 // their responses in recorded order; different requests can
 // come in any order, from any goroutine. A request that matches nothing
-// gets a *MissError naming the cassette, the request, the closest
+// gets a report naming the cassette, the request, the closest
 // recording, and the differences by JSON path (ignored paths left out;
 // values scrubbed before they are shortened):
 //
@@ -101,6 +89,10 @@
 //	closest recorded request: interaction 0, POST https://api.groq.com/openai/v1/chat/completions
 //	request body differences (recorded -> got):
 //	  messages[1].content: recorded "hello", got "bye"
+//
+// A miss, or an ambiguity (requests that differed only in scrubbed text),
+// gets the same answer however often the request is sent, so their
+// errors tell a retrying client to stop (internal/retry.Retryable).
 //
 // # Other tools
 //
@@ -111,5 +103,7 @@
 // timings) apart. Lint finds leftover secrets, bodies that do not parse as
 // their Content-Type says, unsupported versions, and duplicate or
 // unreachable interactions, and the credential keys of JSON request
-// bodies ("authorization", "api_key", ...) whose values are not redacted.
+// bodies ("authorization", "api_key", ...) whose values are not redacted;
+// those are problems. A cassette recorded from a fake gets a notice that
+// its answers are canned.
 package cassettes

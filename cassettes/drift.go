@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/llmvcr/llmvcr/internal/jsonvalue"
+	"github.com/llmvcr/llmvcr/internal/match"
 	"github.com/llmvcr/llmvcr/internal/sse"
 )
 
@@ -94,9 +96,6 @@ func (r *DriftReport) String() string {
 	return b.String()
 }
 
-// DriftOption configures Drift.
-type DriftOption func(*driftConfig)
-
 type driftConfig struct {
 	keys    map[string]bool
 	headers map[string]bool
@@ -118,25 +117,6 @@ var defaultVolatileHeaders = []string{
 	"Retry-After", "Via", "Server-Timing",
 }
 
-// volatileKeys adds JSON object keys to treat as volatile, wherever they
-// occur in a body.
-func volatileKeys(keys ...string) DriftOption {
-	return func(c *driftConfig) {
-		for _, k := range keys {
-			c.keys[k] = true
-		}
-	}
-}
-
-// volatileHeaders adds header names to treat as volatile.
-func volatileHeaders(names ...string) DriftOption {
-	return func(c *driftConfig) {
-		for _, k := range names {
-			c.headers[http.CanonicalHeaderKey(k)] = true
-		}
-	}
-}
-
 // Drift compares an old cassette with a re-recorded one, interaction by
 // interaction (each new one paired with the old one that has the same
 // request, the rest in recorded order; Change.Interaction is the position
@@ -144,12 +124,13 @@ func volatileHeaders(names ...string) DriftOption {
 // field (JSON bodies by path, event streams event by event with each
 // event's data compared as JSON). Changes in volatile fields are marked as
 // such rather than left out.
-func Drift(old, cur *Cassette, opts ...DriftOption) *DriftReport {
+func Drift(old, cur *Cassette) *DriftReport {
 	cfg := driftConfig{keys: map[string]bool{}, headers: map[string]bool{}}
-	volatileKeys(defaultVolatileKeys...)(&cfg)
-	volatileHeaders(defaultVolatileHeaders...)(&cfg)
-	for _, o := range opts {
-		o(&cfg)
+	for _, k := range defaultVolatileKeys {
+		cfg.keys[k] = true
+	}
+	for _, h := range defaultVolatileHeaders {
+		cfg.headers[http.CanonicalHeaderKey(h)] = true
 	}
 	r := &DriftReport{}
 	if len(old.Interactions) != len(cur.Interactions) {
@@ -160,9 +141,9 @@ func Drift(old, cur *Cassette, opts ...DriftOption) *DriftReport {
 	// the same request (method, URL, body as JSON); the rest pair up in
 	// order, so an interaction added in the middle does not shift the
 	// comparison of everything after it.
-	x := NewIndex(&Cassette{}, MatchScrubber(NewScrubber(WithoutDefaultSecrets())))
+	x := NewScrubber(WithoutDefaultSecrets()).rules
 	key := func(i *Interaction) string {
-		return i.Request.Method + " " + i.Request.URL + "\n" + x.canonical([]byte(i.Request.Body))
+		return i.Request.Method + " " + i.Request.URL + "\n" + x.Canonical([]byte(i.Request.Body))
 	}
 	byKey := map[string][]int{}
 	for k, i := range old.Interactions {
@@ -293,7 +274,7 @@ func (cfg *driftConfig) bodyChanges(h http.Header, a, b string) []Change {
 		return []Change{{Path: "(body)", Old: truncate(a, 120), New: truncate(b, 120)}}
 	}
 	var out []Change
-	for _, d := range diffPaths(va, vb, nil) {
+	for _, d := range match.DiffPaths(va, vb, nil) {
 		m := diffLine.FindStringSubmatch(d)
 		if m == nil {
 			continue
@@ -345,4 +326,11 @@ func sseValues(body string) (any, bool) {
 			out = append(out, string(ev.Data))
 		}
 	}
+}
+
+// parseJSON decodes a JSON body (numbers as json.Number); ok is false
+// when it is not JSON.
+func parseJSON(body []byte) (any, bool) {
+	v, err := jsonvalue.Decode(body)
+	return v, err == nil
 }

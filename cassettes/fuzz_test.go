@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"github.com/llmvcr/llmvcr/internal/httpbody"
+	"github.com/llmvcr/llmvcr/internal/jsonvalue"
 	"net/http"
 	"os"
 	"strings"
@@ -60,7 +61,7 @@ func FuzzParse(f *testing.F) {
 		}
 		// Every tool must take any loadable cassette without panicking.
 		Lint(c)
-		NewIndex(c)
+		newIndex(c)
 		if d := Drift(c, c); len(d.Changes) != 0 {
 			t.Fatalf("a cassette drifts from itself: %v", d.Changes)
 		}
@@ -118,8 +119,8 @@ func FuzzMatchJSON(f *testing.F) {
 	f.Fuzz(func(t *testing.T, recorded, got string) {
 		c := New("fuzz.yaml")
 		c.Interactions = []*Interaction{jsonInteraction(chatURL, recorded, `{}`)}
-		Readable(c.Interactions[0])
-		x := NewIndex(c, IgnoreJSONPaths("seed"), MatchScrubber(NewScrubber(WithoutDefaultSecrets())))
+		readable(c.Interactions[0])
+		x := newIndex(c, IgnoreJSONPaths("seed"), MatchScrubber(NewScrubber(WithoutDefaultSecrets())))
 		r, err := http.NewRequest("POST", chatURL, strings.NewReader(got))
 		if err != nil {
 			t.Skip()
@@ -228,4 +229,10 @@ func FuzzBodyRoundTrip(f *testing.F) {
 			t.Fatalf("a block body was escaped:\n%s", data)
 		}
 	})
+}
+
+// normNumbers replaces every number of a decoded JSON value with its
+// canonical text, as matching compares them.
+func normNumbers(v any) any {
+	return jsonvalue.MapNumbers(v, func(n json.Number) any { return json.Number(jsonvalue.CanonicalNumber(string(n))) })
 }

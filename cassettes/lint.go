@@ -8,25 +8,44 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/llmvcr/llmvcr/internal/secrets"
 )
 
-// Finding is one problem Lint found.
+// Finding is one thing Lint found: a problem, or a notice.
 type Finding struct {
-	Interaction int    // position in the cassette; -1 for the file as a whole
-	Kind        string // "load", "version", "secret", "body", "duplicate", "unreachable"
-	Message     string // what is wrong; never contains a secret
+	Interaction int      // position in the cassette; -1 for the file as a whole
+	Kind        string   // problems: "load", "version", "secret", "body", "duplicate", "unreachable"; notices: "canned"
+	Message     string   // what is wrong or worth knowing; never contains a secret
+	Severity    Severity // Problem (the zero value) or Notice
 }
 
-// String renders the finding on one line.
+// Severity says whether a Finding makes a cassette bad.
+type Severity int
+
+const (
+	// Problem is a finding that makes a cassette bad: record lint fails
+	// on it.
+	Problem Severity = iota
+	// Notice is a finding worth knowing that does not make a cassette
+	// bad, such as answers recorded from a fake (kind "canned").
+	Notice
+)
+
+// String renders the finding on one line; a notice starts with "notice: ".
 func (f Finding) String() string {
-	if f.Interaction < 0 {
-		return f.Kind + ": " + f.Message
+	s := f.Kind + ": " + f.Message
+	if f.Interaction >= 0 {
+		s = fmt.Sprintf("interaction %d: %s", f.Interaction, s)
 	}
-	return fmt.Sprintf("interaction %d: %s: %s", f.Interaction, f.Kind, f.Message)
+	if f.Severity == Notice {
+		s = "notice: " + s
+	}
+	return s
 }
 
 // LintFile loads and lints a cassette file. A file that cannot be loaded
@@ -63,6 +82,12 @@ func LintFile(path string, opts ...Option) ([]Finding, error) {
 // [DONE]), duplicate
 // interactions (same request and same response), and unreachable ones (a
 // request no client could send: no method, or a URL that does not parse).
+//
+// Those are problems. A cassette with answers recorded from a fake (their
+// response carries the X-Llmvcr-Source header that names it) also gets one
+// notice of kind "canned" saying its answers are canned, from which
+// source and in how many interactions: such a cassette is not bad, but it
+// must never pass for a recording of a real API.
 func Lint(c *Cassette, opts ...Option) []Finding {
 	var cfg config
 	for _, o := range opts {
@@ -74,7 +99,6 @@ func Lint(c *Cassette, opts ...Option) []Finding {
 	if c.Version != Version {
 		add(-1, "version", fmt.Sprintf("unsupported cassette version %d (want %d)", c.Version, Version))
 	}
-	idx := NewIndex(&Cassette{}, MatchScrubber(s))
 	seen := map[string]int{}
 	for n, i := range c.Interactions {
 		if i == nil {
@@ -99,14 +123,47 @@ func Lint(c *Cassette, opts ...Option) []Finding {
 		if u, err := url.Parse(i.Request.URL); err != nil || u.Host == "" {
 			add(n, "unreachable", "request URL is not an absolute URL")
 		}
-		key := i.Request.Method + " " + i.Request.URL + "\n" + idx.canonical([]byte(i.Request.Body)) + "\n" + i.Response.Status + "\n" + i.Response.Body
+		key := i.Request.Method + " " + i.Request.URL + "\n" + s.rules.Canonical([]byte(i.Request.Body)) + "\n" + i.Response.Status + "\n" + i.Response.Body
 		if prev, ok := seen[key]; ok {
 			add(n, "duplicate", fmt.Sprintf("same request and response as interaction %d", prev))
 		} else {
 			seen[key] = n
 		}
 	}
+	if f, ok := cannedNotice(c, s); ok {
+		out = append(out, f)
+	}
 	return out
+}
+
+// cannedNotice is the notice for a cassette whose answers (some or all)
+// were recorded from a fake: ok is false when none was. The sources are
+// named scrubbed with s and quoted, so a hand-edited header can put
+// neither a secret nor a line break in the message.
+func cannedNotice(c *Cassette, s *Scrubber) (f Finding, ok bool) {
+	n := 0
+	var sources []string
+	for _, i := range c.Interactions {
+		if i == nil {
+			continue
+		}
+		if src := i.Response.Headers.Get(httpbody.SourceHeader); src != "" {
+			n++
+			if !slices.Contains(sources, src) {
+				sources = append(sources, src)
+			}
+		}
+	}
+	if n == 0 {
+		return Finding{}, false
+	}
+	for k, src := range sources {
+		sources[k] = strconv.Quote(truncate(s.ScrubString(src), 80))
+	}
+	sort.Strings(sources)
+	return Finding{Interaction: -1, Kind: "canned", Severity: Notice, Message: fmt.Sprintf(
+		"answers are canned: %d of %d interactions were recorded from %s, not from a real API",
+		n, len(c.Interactions), strings.Join(sources, " and "))}, true
 }
 
 // decodedBody is the body decoded from its Content-Encoding as far as it

@@ -10,7 +10,7 @@ import (
 	"unicode/utf8"
 )
 
-// Readable rewrites an interaction's bodies for review, in place:
+// readable rewrites an interaction's bodies for review, in place:
 // compressed bodies are decoded (see decodeBodies); JSON bodies are
 // indented with two spaces; Content-Length headers and fields are fixed to
 // the new lengths. Event streams are left byte for byte. It is idempotent.
@@ -19,7 +19,7 @@ import (
 // every other byte as sent, and writes JSON indented in the file only,
 // marking how it was sent, so that Load gives back the bytes the server
 // sent (see Marshal).
-func Readable(i *Interaction) error {
+func readable(i *Interaction) error {
 	decodeBodies(i)
 	rs := &i.Response
 	if isJSONRequest(&i.Request) {
@@ -118,7 +118,7 @@ type presentation struct {
 
 // present chooses how a body is written. A JSON body (isJSON) that was
 // sent compact is indented and marked formCompactJSON; one sent indented
-// as Readable indents is kept; any other is kept as sent. A body whose
+// as readable indents is kept; any other is kept as sent. A body whose
 // every line ends in "\r\n" is written with "\n" and marked formCRLF
 // (timing lines keep their "\n"). Multi-line text, and text that yaml.v3
 // would escape (emoji and other characters outside the Basic Multilingual

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/llmvcr/llmvcr/internal/match"
 	"github.com/llmvcr/llmvcr/internal/secrets"
 )
 
@@ -55,7 +56,6 @@ type config struct {
 	headers    []string
 	params     []string
 	funcs      []func(*Interaction) error
-	raw        bool
 	logf       func(format string, args ...any)
 }
 
@@ -95,12 +95,6 @@ func WithScrubFunc(f func(*Interaction) error) Option {
 	return func(c *config) { c.funcs = append(c.funcs, f) }
 }
 
-// withRawBodies stops Save from rewriting bodies for readability
-// (indenting JSON, decoding compressed bodies). Scrubbing still runs.
-func withRawBodies() Option {
-	return func(c *config) { c.raw = true }
-}
-
 // WithLogf sets where warnings go (a configured secret too short to be
 // searched for in bodies), for instance a test's t.Logf. Each is given
 // once per Scrubber. Without it they go to the standard logger, once per
@@ -112,11 +106,10 @@ func WithLogf(logf func(format string, args ...any)) Option {
 // Scrubber removes secrets from interactions and scans for leftovers.
 // It is safe for concurrent use once built.
 type Scrubber struct {
-	eng     *secrets.Engine
-	bsecret [][]byte            // what a secret may start with: the configured values' forms and the shapes' hints (a prefilter)
-	forms   [][]byte            // the configured values' forms as bytes
-	headers map[string]struct{} // canonical names of the headers listed as secret
-	funcs   []func(*Interaction) error
+	eng   *secrets.Engine
+	rules *match.Scrubbing // the same rules, as matching applies them
+	forms [][]byte         // the configured values' forms as bytes
+	funcs []func(*Interaction) error
 }
 
 // NewScrubber builds a Scrubber from the options: the default secret
@@ -146,16 +139,9 @@ func newScrubber(c *config) *Scrubber {
 		vals = append(vals, secrets.Value{Text: v, Source: fmt.Sprintf("WithSecrets value %d", n+1)})
 	}
 	eng := secrets.New(secrets.Config{Values: vals, Headers: c.headers, Params: c.params})
-	s := &Scrubber{eng: eng, headers: map[string]struct{}{}, funcs: c.funcs}
+	s := &Scrubber{eng: eng, rules: match.NewScrubbing(eng, c.headers), funcs: c.funcs}
 	for _, f := range eng.Forms() {
 		s.forms = append(s.forms, []byte(f))
-	}
-	s.bsecret = append(s.bsecret, s.forms...)
-	for _, h := range secrets.ShapeHints() {
-		s.bsecret = append(s.bsecret, []byte(h))
-	}
-	for _, h := range append(defaultSecretHeaders(), c.headers...) {
-		s.headers[http.CanonicalHeaderKey(h)] = struct{}{}
 	}
 	for _, w := range eng.Warnings() {
 		msg := "cassettes: " + w
@@ -178,14 +164,6 @@ func newScrubber(c *config) *Scrubber {
 // scrubbed).
 func (s *Scrubber) ScrubString(v string) string { return s.eng.ScrubText(v) }
 
-func (s *Scrubber) scrubHeaders(h http.Header) {
-	for k, vs := range h {
-		for n, v := range vs {
-			vs[n] = s.eng.ScrubHeader(k, v)
-		}
-	}
-}
-
 // ScrubURL scrubs secret query and fragment parameters, user information
 // (user:password@) and literal secrets from a URL.
 func (s *Scrubber) ScrubURL(raw string) string { return s.eng.ScrubURL(raw) }
@@ -201,8 +179,8 @@ func (s *Scrubber) ScrubURL(raw string) string { return s.eng.ScrubURL(raw) }
 // changes length.
 func (s *Scrubber) Scrub(i *Interaction) error {
 	rq := &i.Request
-	s.scrubHeaders(rq.Headers)
-	s.scrubHeaders(rq.Trailer)
+	s.rules.ScrubHeaders(rq.Headers)
+	s.rules.ScrubHeaders(rq.Trailer)
 	rq.URL = s.ScrubURL(rq.URL)
 	rq.RequestURI = s.ScrubURL(rq.RequestURI)
 	rq.Host = s.ScrubString(rq.Host)
@@ -223,8 +201,8 @@ func (s *Scrubber) Scrub(i *Interaction) error {
 		fixRequestLength(rq)
 	}
 	rs := &i.Response
-	s.scrubHeaders(rs.Headers)
-	s.scrubHeaders(rs.Trailer)
+	s.rules.ScrubHeaders(rs.Headers)
+	s.rules.ScrubHeaders(rs.Trailer)
 	if b := s.scrubBody(rs.Headers, rs.Body); b != rs.Body {
 		rs.Body = b
 		fixResponseLength(rs)
@@ -370,7 +348,7 @@ func (e *UnscannableError) Error() string {
 }
 
 // checkEncoded scans the bodies that still carry a Content-Encoding
-// (withRawBodies, or a body that did not decode) in their decoded form.
+// (SaveRawWith, or a body that did not decode) in their decoded form.
 // A body cut short is scanned as far as it decodes; one that does not
 // decode at all is an *UnscannableError.
 func (s *Scrubber) checkEncoded(n int, i *Interaction) error {
@@ -427,7 +405,3 @@ func (s *Scrubber) headerFind(hs ...http.Header) (string, bool) {
 	}
 	return "", false
 }
-
-// redactHeaderValue is the saved form of a secret header's value (used
-// by the request matcher, match.go): an authorization scheme is kept.
-func redactHeaderValue(v string) string { return secrets.RedactHeaderValue(v) }

@@ -263,7 +263,7 @@ func TestShortConfiguredSecret(t *testing.T) {
 	t.Setenv("GROQ_API_KEY", "")
 	back.Interactions[0].Request.URL = chatURL + "?model=test-model"
 	r, b := matchReq(t, "POST", chatURL+"?model=test-model", prompt)
-	if _, err := NewIndex(back).Match(r, b); err != nil {
+	if _, err := newIndex(back).Match(r, b); err != nil {
 		t.Errorf("the recording does not replay without the variable: %v", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/llmvcr/llmvcr/internal/httpbody"
+	"github.com/llmvcr/llmvcr/internal/match"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -414,7 +415,7 @@ func TestRequestsDifferingInInvalidUTF8KeptApart(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, cas := range []*Cassette{c, back} {
-			x := NewIndex(cas)
+			x := newIndex(cas)
 			for _, k := range []int{1, 0} {
 				r, b := matchReq(t, "POST", chatURL, pair[k])
 				i, err := x.Match(r, b)
@@ -458,16 +459,16 @@ func TestRequestsDifferingOnlyInSecretsRefused(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, k := range []int{1, 0} {
-			x := NewIndex(back, MatchScrubber(NewScrubber(opts...)))
+			x := newIndex(back, MatchScrubber(NewScrubber(opts...)))
 			r, b := matchReq(t, "POST", chatURL, body(keys[k]))
 			i, err := x.Match(r, b)
-			var ae *AmbiguousError
+			var ae *match.AmbiguousError
 			if !errors.As(err, &ae) || fmt.Sprint(ae.Interactions) != "[0 1]" {
 				got := ""
 				if i != nil {
 					got = i.Response.Body
 				}
-				t.Errorf("keys %.8s/%.8s: request %d got %q (%v), want an *AmbiguousError", keys[0], keys[1], k, got, err)
+				t.Errorf("keys %.8s/%.8s: request %d got %q (%v), want an *match.AmbiguousError", keys[0], keys[1], k, got, err)
 				continue
 			}
 			if strings.Contains(err.Error(), keys[k]) || !strings.Contains(err.Error(), "cannot be told apart") {

@@ -83,7 +83,7 @@ func ImportVCRPyFile(path string) (*Cassette, error) {
 // or {base64_string: ...} maps, or pydantic-ai's structured parsed_body
 // (turned back into JSON). Header names are canonicalised and
 // Content-Length fixed to the converted bodies. Bodies are then made
-// readable and scrubbed as Save would (see Readable and Scrubber, with
+// readable and scrubbed as Save would (see readable and Scrubber, with
 // the default secrets); a secret that cannot be scrubbed (one a stream
 // carries in pieces that cannot be rewritten) is an *ImportError naming
 // the interaction and the events.
@@ -208,7 +208,7 @@ func convertVCRPy(vi *vcrInteraction) (*Interaction, error) {
 	}
 	fixRequestLength(&i.Request)
 	fixResponseLength(&i.Response)
-	if err := Readable(i); err != nil {
+	if err := readable(i); err != nil {
 		return nil, err
 	}
 	return i, nil

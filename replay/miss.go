@@ -9,7 +9,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/llmvcr/llmvcr/cassettes"
+	"github.com/llmvcr/llmvcr/internal/match"
 )
 
 // missStatus is the HTTP status of the answer to a request that no
@@ -74,7 +74,7 @@ func (l *missLog) shownAsClosest(n int) bool {
 // the test log once per distinct request, and the client gets an answer
 // that no common client retries (missStatus, X-Should-Retry: false) whose
 // error message is short and points at the log.
-func (s *Session) miss(r *http.Request, body []byte, m *cassettes.MissError) *http.Response {
+func (s *Session) miss(r *http.Request, body []byte, m *match.MissError) *http.Response {
 	if s.misses.first(r.Method, r.URL.String(), body, m.ClosestN, m.Closest != nil) {
 		s.report(missReport(m, s.cfg.recordCommandFor(s.name, r.URL.Hostname())))
 	}
@@ -106,7 +106,7 @@ func (s *Session) miss(r *http.Request, body []byte, m *cassettes.MissError) *ht
 // missReport is the miss as one block: what differs and where first, then
 // the closest recording, the differences, the diff, and the command that
 // re-records the test.
-func missReport(m *cassettes.MissError, command string) string {
+func missReport(m *match.MissError, command string) string {
 	var b strings.Builder
 	what := m.Reason
 	if len(m.Paths) > 0 {

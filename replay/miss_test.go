@@ -12,6 +12,7 @@ import (
 
 	"github.com/llmvcr/llmvcr/cassettes"
 	"github.com/llmvcr/llmvcr/fakes"
+	"github.com/llmvcr/llmvcr/internal/match"
 )
 
 // stainlessClient imitates the retry rule of the Stainless-generated SDKs
@@ -180,7 +181,7 @@ func TestMissReportIsOneBlock(t *testing.T) {
 // non-breaking spaces into spaces and says what differs first, whatever
 // kind of miss it is.
 func TestMissReportSpacesAndFirstLine(t *testing.T) {
-	m := &cassettes.MissError{
+	m := &match.MissError{
 		Path: "c.yaml", Method: "POST", URL: "https://api.openai.com/v1/chat/completions",
 		Reason:  "the request body differs from every recording",
 		Closest: &cassettes.Request{Method: "POST", URL: "https://api.openai.com/v1/chat/completions"},
@@ -198,7 +199,7 @@ func TestMissReportSpacesAndFirstLine(t *testing.T) {
 	if !strings.Contains(got, "\tOPENAI_API_KEY=... go test") {
 		t.Errorf("the command does not use the provider's key variable:\n%s", got)
 	}
-	m = &cassettes.MissError{Path: "c.yaml", Method: "GET", URL: "https://x/y", Reason: "no recorded request has this method and URL"}
+	m = &match.MissError{Path: "c.yaml", Method: "GET", URL: "https://x/y", Reason: "no recorded request has this method and URL"}
 	if got := missReport(m, "cmd"); !strings.HasPrefix(got, "replay: GET https://x/y matches no recording in c.yaml: no recorded request has this method and URL\n") || bytes.Contains([]byte(got), []byte("diff")) {
 		t.Errorf("report: %s", got)
 	}

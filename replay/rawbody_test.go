@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/llmvcr/llmvcr/cassettes"
+	"github.com/llmvcr/llmvcr/internal/match"
 )
 
 // recordThenReplay records one session against handler (in a subtest, so
@@ -125,11 +126,11 @@ func TestRequestsDifferingOnlyInSecretsNotConfused(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Replayed in the other order: B must never get A's answer.
-	x := cassettes.NewIndex(c)
+	x := match.NewIndex(c.Path, c.Interactions)
 	req, _ := http.NewRequest("POST", srv.URL, strings.NewReader(body(keyB)))
 	req.Header.Set("Content-Type", "application/json")
 	i, err := x.Match(req, []byte(body(keyB)))
-	var ae *cassettes.AmbiguousError
+	var ae *match.AmbiguousError
 	if !errors.As(err, &ae) || len(ae.Interactions) != 2 {
 		got := ""
 		if i != nil {

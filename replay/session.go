@@ -22,6 +22,7 @@ import (
 	"github.com/llmvcr/llmvcr/cassettes"
 	"github.com/llmvcr/llmvcr/internal/ci"
 	"github.com/llmvcr/llmvcr/internal/clock"
+	"github.com/llmvcr/llmvcr/internal/match"
 	"github.com/llmvcr/llmvcr/internal/testpath"
 	"github.com/llmvcr/llmvcr/recorder"
 )
@@ -170,7 +171,7 @@ type Session struct {
 	real   http.RoundTripper
 	cas    *cassettes.Cassette // what will be saved (record, new-episodes)
 	old    *cassettes.Cassette // the file before re-recording, for the drift report
-	idx    *cassettes.Index    // replay, new-episodes
+	idx    *match.Index        // replay, new-episodes
 	nreq   atomic.Int64        // requests received
 	rec    *recorder.Recorder  // records (record, new-episodes)
 	client *http.Client
@@ -242,10 +243,10 @@ func New(t testing.TB, opts ...Option) *Session {
 	if s.real == nil {
 		s.real = http.DefaultTransport
 	}
-	match := append([]cassettes.MatchOption{cassettes.MatchScrubber(s.scrub)}, s.cfg.match...)
+	matching := append([]cassettes.MatchOption{cassettes.MatchScrubber(s.scrub)}, s.cfg.match...)
 	// A malformed IgnoreJSONPaths path stops the test in every mode,
 	// before any request.
-	if err := cassettes.CheckMatchOptions(match...); err != nil {
+	if err := match.CheckOptions(matching...); err != nil {
 		t.Fatalf("replay: %v", err)
 	}
 	switch mode {
@@ -258,7 +259,7 @@ func New(t testing.TB, opts ...Option) *Session {
 			t.Fatal(err)
 		}
 		s.noteCanned(c)
-		s.idx = cassettes.NewIndex(c, match...)
+		s.idx = match.NewIndex(c.Path, c.Interactions, matching...)
 	case ModeNewEpisodes:
 		c, err := cassettes.Load(s.path)
 		switch {
@@ -268,9 +269,9 @@ func New(t testing.TB, opts ...Option) *Session {
 			t.Fatal(err)
 		}
 		s.cas = c
-		s.idx = cassettes.NewIndex(c, match...)
+		s.idx = match.NewIndex(c.Path, c.Interactions, matching...)
 		s.rec = &recorder.Recorder{Real: s.real, Clock: s.cfg.clock, Source: s.cfg.canned, OnRecorded: func(i *cassettes.Interaction) {
-			s.idx.Add(i, true) // later identical requests record again
+			s.idx.AddUsed(i) // later identical requests record again
 		}}
 	case ModeRecord:
 		if c, err := cassettes.Load(s.path); err == nil {
@@ -481,7 +482,7 @@ func (s *Session) roundTrip(r *http.Request) (*http.Response, error) {
 	}
 	i, err := s.idx.Match(r, body)
 	if err != nil {
-		var miss *cassettes.MissError
+		var miss *match.MissError
 		if errors.As(err, &miss) {
 			if s.mode == ModeNewEpisodes {
 				if len(faults) > 0 {
@@ -603,9 +604,9 @@ func (s *Session) cleanup() {
 		s.cas.Interactions = append(s.cas.Interactions, recorded...)
 		var err error
 		if s.cfg.rawBodies {
-			err = s.cas.SaveWith(s.scrub, true)
+			err = s.cas.SaveRawWith(s.scrub)
 		} else {
-			err = s.cas.SaveWith(s.scrub, false)
+			err = s.cas.SaveWith(s.scrub)
 		}
 		if err != nil {
 			s.t.Errorf("replay: %v", err)

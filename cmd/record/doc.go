@@ -169,7 +169,8 @@
 //
 // # Exit status
 //
-// 0 on success; 1 on failure (for lint, a finding; for diff, a change
+// 0 on success; 1 on failure (for lint, a finding: a notice such as
+// "answers are canned" is not one; for diff, a change
 // beyond volatile fields such as ids and timings); 2 for a usage error.
 // Errors are one line on stderr, starting "record: ".
 package main

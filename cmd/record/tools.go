@@ -18,10 +18,11 @@ func isHelp(args []string) bool {
 }
 
 // cmdLint lints cassette files, and the .yaml and .yml files under
-// directories; any finding makes it fail.
+// directories. Problems go to stdout and make it fail; notices (answers
+// recorded from a fake) go to stderr and do not.
 func cmdLint(args []string, stdout, stderr io.Writer) error {
 	if isHelp(args) {
-		fmt.Fprintln(stdout, "usage: record lint PATH...\n\nChecks cassettes (files, or every .yaml and .yml file under a directory) for\nleftover secrets, bodies that do not parse as their Content-Type says,\nunsupported versions, and duplicate or unreachable interactions.\nExit status 1 when there is a finding.")
+		fmt.Fprintln(stdout, "usage: record lint PATH...\n\nChecks cassettes (files, or every .yaml and .yml file under a directory) for\nleftover secrets, bodies that do not parse as their Content-Type says,\nunsupported versions, and duplicate or unreachable interactions (printed on\nstdout). A cassette whose answers were recorded from a fake gets a notice\n(\"answers are canned\") on stderr, which is not a finding.\nExit status 1 when there is a finding.")
 		return nil
 	}
 	if len(args) == 0 {
@@ -56,24 +57,35 @@ func cmdLint(args []string, stdout, stderr io.Writer) error {
 		sort.Strings(found)
 		files = append(files, found...)
 	}
-	findings, bad := 0, 0
+	findings, bad, notices := 0, 0, 0
 	for _, f := range files {
 		fs, err := cassettes.LintFile(f)
 		if err != nil {
 			return err
 		}
-		if len(fs) > 0 {
-			bad++
-		}
+		problem := false
 		for _, x := range fs {
+			if x.Severity == cassettes.Notice {
+				fmt.Fprintf(stderr, "record: %s: %s\n", f, oneLine(x.String(), 500))
+				notices++
+				continue
+			}
 			fmt.Fprintf(stdout, "%s: %s\n", f, oneLine(x.String(), 500))
 			findings++
+			problem = true
+		}
+		if problem {
+			bad++
 		}
 	}
 	if findings > 0 {
 		return &failure{fmt.Sprintf("lint: %s in %s of %s", plural(findings, "finding"), plural(bad, "cassette"), plural(len(files), "cassette"))}
 	}
-	fmt.Fprintf(stderr, "record: lint: %s, no findings\n", plural(len(files), "cassette"))
+	note := ""
+	if notices > 0 {
+		note = " (" + plural(notices, "notice") + " above)"
+	}
+	fmt.Fprintf(stderr, "record: lint: %s, no findings%s\n", plural(len(files), "cassette"), note)
 	return nil
 }
 

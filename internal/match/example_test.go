@@ -1,4 +1,4 @@
-package cassettes_test
+package match_test
 
 import (
 	"errors"
@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/llmvcr/llmvcr/cassettes"
+	"github.com/llmvcr/llmvcr/internal/match"
 )
 
 func ExampleIndex_Match() {
@@ -19,7 +20,7 @@ func ExampleIndex_Match() {
 		},
 		Response: cassettes.Response{Code: 200, Body: `{"choices":[]}`},
 	}}
-	idx := cassettes.NewIndex(c)
+	idx := match.NewIndex(c.Path, c.Interactions)
 
 	// Key order and spacing do not matter...
 	body := `{"messages":[{"content":"be brief","role":"system"},{"content":"hello","role":"user"}], "model":"m"}`
@@ -31,7 +32,7 @@ func ExampleIndex_Match() {
 	body = `{"model":"m","messages":[{"role":"system","content":"be brief"},{"role":"user","content":"bye"}]}`
 	req, _ = http.NewRequest("POST", "https://api.groq.com/openai/v1/chat/completions", strings.NewReader(body))
 	_, err = idx.Match(req, []byte(body))
-	var miss *cassettes.MissError
+	var miss *match.MissError
 	if errors.As(err, &miss) {
 		fmt.Println(miss.Reason)
 		fmt.Println(miss.Paths[0])
