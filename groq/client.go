@@ -18,15 +18,12 @@ import (
 	"github.com/llmvcr/llmvcr/llm"
 )
 
-// Clock tells the time and waits. The model waits between retries through
-// it, so tests can replace it and never sleep.
-type Clock interface {
-	// Now returns the current time.
-	Now() time.Time
-	// Sleep waits for d, or until ctx is done, whichever comes first, and
-	// returns ctx's error in the second case.
-	Sleep(ctx context.Context, d time.Duration) error
-}
+// Clock tells the time (Now() time.Time) and waits (Sleep(ctx, d) error,
+// returning ctx.Err() when ctx is done first). The model waits between
+// retries and measures stream idle time through it, so tests can replace it
+// and never sleep. It is the one clock interface of llmvcr (replay.Clock is
+// the same type): a *fakeclock.Clock serves both.
+type Clock = clock.Clock
 
 type realClock = clock.Real
 
