@@ -203,7 +203,8 @@ type Session struct {
 // set, and when recording with no API key in the environment. (A session
 // given WithRealTransport records through that transport, a local fake in
 // a test, and is not refused; http.DefaultTransport only for loopback
-// hosts.)
+// hosts. So is one given WithUpstream with a loopback upstream.) A bad
+// WithUpstream base URL fails the test at once.
 // The cleanup saves only when the test passed (not failed, not skipped)
 // and made at least one request; otherwise the previous cassette is left
 // byte for byte and the log says why. Invalid faults (see OnRequest) fail

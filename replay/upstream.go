@@ -210,17 +210,23 @@ func (m upstreams) route(u *url.URL) (stored, sent *url.URL, err error) {
 		rest := path[len(from.path):]
 		return rebase(u, p.production, rest), rebase(u, p.upstream, rest), nil
 	}
-	var bases, sameHost []string
+	var bases, samePlace, otherScheme []string
 	for _, p := range m {
 		for _, b := range []baseURL{p.production, p.upstream} {
 			bases = append(bases, b.String())
-			if b.host == host {
-				sameHost = append(sameHost, b.String())
+			switch {
+			case b.host == host && b.scheme == scheme:
+				samePlace = append(samePlace, b.String())
+			case b.host == host:
+				otherScheme = append(otherScheme, b.String())
 			}
 		}
 	}
-	if len(sameHost) > 0 {
-		return nil, nil, fmt.Errorf("its path does not line up with the base URL(s) given to replay.WithUpstream on that host (%s): point the client at the base URL, or give WithUpstream the base URL the client uses", strings.Join(sameHost, ", "))
+	switch {
+	case len(samePlace) > 0:
+		return nil, nil, fmt.Errorf("its path does not line up with the base URL(s) given to replay.WithUpstream on that host (%s): point the client at the base URL, or give WithUpstream the base URL the client uses", strings.Join(samePlace, ", "))
+	case len(otherScheme) > 0:
+		return nil, nil, fmt.Errorf("its scheme %s is not that of the base URL(s) given to replay.WithUpstream on that host (%s)", scheme, strings.Join(otherScheme, ", "))
 	}
 	return nil, nil, fmt.Errorf("it is under none of the base URLs given to replay.WithUpstream (%s): give WithUpstream once for each API the test calls", strings.Join(bases, ", "))
 }
