@@ -419,3 +419,61 @@ func FuzzUpstreamRoute(f *testing.F) {
 		}
 	})
 }
+
+// TestUpstreamInPassthroughAndNewEpisodes: the other modes that reach the
+// server send to the upstream too; new-episodes replays what the
+// cassette has (stored under production) and records the rest from the
+// upstream, stored under production.
+func TestUpstreamInPassthroughAndNewEpisodes(t *testing.T) {
+	clearKeys(t)
+	t.Setenv("CI", "")
+	g := newGateway(t, "/groq")
+	up := g.URL + "/groq"
+
+	ft := newFakeT(t, "TestX")
+	s := start(ft, WithPath(filepath.Join(t.TempDir(), "none.yaml")), WithMode(ModePassthrough), WithUpstream(groqBase, up))
+	resp, err := post(t, s.Client(), groqBase+"/chat/completions", `{}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body := bodyOf(t, resp); !strings.Contains(body, "Paris") {
+		t.Fatalf("passthrough answer: %s", body)
+	}
+	ft.end()
+	if e := ft.allErrors(); e != "" || len(g.requests()) != 1 {
+		t.Fatalf("errors %q, gateway requests %q", e, g.requests())
+	}
+
+	path := filepath.Join(t.TempDir(), "c.yaml")
+	c := cassettes.New(path)
+	c.Interactions = []*cassettes.Interaction{{
+		Request:  cassettes.Request{Method: "POST", URL: groqBase + "/chat/completions?old=1", Body: `{}`},
+		Response: cassettes.Response{Code: 200, Status: "200 OK", Body: `{"old":true}`},
+	}}
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	ft = newFakeT(t, "TestX")
+	s = start(ft, WithPath(path), WithMode(ModeNewEpisodes), WithUpstream(groqBase, up))
+	for _, u := range []string{up + "/chat/completions?old=1", groqBase + "/chat/completions?new=1"} {
+		resp, err := post(t, s.Client(), u, `{}`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bodyOf(t, resp)
+	}
+	ft.end()
+	if e := ft.allErrors(); e != "" {
+		t.Fatal(e)
+	}
+	if got := g.requests(); len(got) != 2 || !strings.HasPrefix(got[1], "POST /groq/chat/completions?new=1 ") {
+		t.Errorf("the gateway got %q, want only the new request", got)
+	}
+	c, err = cassettes.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Interactions) != 2 || c.Interactions[1].Request.URL != groqBase+"/chat/completions?new=1" {
+		t.Errorf("saved %d interactions, the last for %s", len(c.Interactions), c.Interactions[len(c.Interactions)-1].Request.URL)
+	}
+}
