@@ -194,3 +194,21 @@ func TestUnclosedStreamIsClosedAtCleanup(t *testing.T) {
 		t.Fatalf("errors: %q", errs)
 	}
 }
+
+// TestUnclosedReportShowsNoKey: a key in the request's URL is scrubbed
+// from the report, whatever its shape.
+func TestUnclosedReportShowsNoKey(t *testing.T) {
+	g := answersJSONAndStream(t)
+	for _, key := range []string{fakeKey, randomKey(), "AIza" + strings.Repeat("Q", 35)} {
+		ft := newFakeT(t, "TestX")
+		s := start(ft, WithPath(filepath.Join(t.TempDir(), "c.yaml")), WithMode(ModePassthrough), WithRealTransport(http.DefaultTransport))
+		if _, err := post(t, s.Client(), g.URL+"/json?key="+key, `{}`); err != nil {
+			t.Fatal(err)
+		}
+		ft.end()
+		errs := ft.allErrors()
+		if !strings.Contains(errs, "request 1: POST "+g.URL+"/json?key=") || strings.Contains(errs, key) {
+			t.Errorf("report %q (key %q)", errs, key)
+		}
+	}
+}
