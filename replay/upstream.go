@@ -140,7 +140,7 @@ func parseBaseURL(role, s string) (baseURL, error) {
 			}
 			reason = "does not parse: " + err.Error()
 		}
-		return bad(quoteSafe(s), reason)
+		return bad(quoteSafe(withoutCredentials(s)), reason)
 	}
 	if u.User != nil {
 		u.User = nil
@@ -169,6 +169,19 @@ func parseBaseURL(role, s string) (baseURL, error) {
 	}
 	u.Scheme = scheme
 	return baseURL{scheme: scheme, host: normHost(scheme, u.Host), path: path, u: u}, nil
+}
+
+// withoutCredentials cuts, from a string that is not a usable URL, what
+// may be a credential: the query and fragment, and any user information
+// (up to the last '@').
+func withoutCredentials(s string) string {
+	if i := strings.IndexAny(s, "?#"); i >= 0 {
+		s = s[:i]
+	}
+	if i := strings.LastIndex(s, "@"); i >= 0 {
+		s = "***@" + s[i+1:]
+	}
+	return s
 }
 
 // quoteSafe quotes a URL for an error, with control characters escaped.
