@@ -247,6 +247,11 @@ func New(t testing.TB, opts ...Option) *Session {
 	if (mode == ModeRecord || mode == ModeNewEpisodes) && !local && !s.cfg.keySet() {
 		t.Fatal(s.cfg.missingKey(s.path))
 	}
+	if network {
+		for _, p := range s.up {
+			t.Logf("replay: %s: %s answers for %s, which the cassette stores", s.path, p.upstream, p.production)
+		}
+	}
 	if s.cfg.canned != "" && network {
 		t.Logf("replay: %s: this recording comes from %s: its answers are canned, not a real API's", s.path, s.cfg.canned)
 	}

@@ -110,6 +110,9 @@ func TestUpstreamRecordsTheProductionURL(t *testing.T) {
 				if e := ft.allErrors(); e != "" {
 					t.Fatal(e)
 				}
+				if logs := strings.Join(ft.logs, "\n"); !strings.Contains(logs, up+" answers for "+groqBase+", which the cassette stores") {
+					t.Errorf("the session did not say where it records from: %q", logs)
+				}
 				host := strings.TrimPrefix(g.URL, "http://")
 				want := []string{
 					"POST " + prefix + "/chat/completions?stream=0&alt=json host=" + host,
