@@ -475,8 +475,8 @@ func (s *Session) roundTrip(r *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	resp, from, err := s.answer(r, n)
-	if err != nil {
-		return nil, err
+	if err != nil || resp == nil {
+		return resp, err
 	}
 	resp.Request = orig
 	if from != missAnswer {
@@ -626,7 +626,7 @@ func (s *Session) cleanup() {
 		}
 	case ModeRecord, ModeNewEpisodes:
 		if unclosed {
-			return // a recording the test did not finish reading
+			return // reported: a body the client never closed
 		}
 		// Only a test that passed and made requests saves: anything
 		// else would replace a good cassette with a worse one.
