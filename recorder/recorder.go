@@ -66,23 +66,6 @@ type Recorder struct {
 
 	mu    sync.Mutex
 	slots []*cassettes.Interaction // in request order; nil while in flight or when no response came
-	open  map[int]string           // response bodies still streaming: slot -> "METHOD URL"
-}
-
-// Open names ("METHOD URL") the requests whose recorded response bodies
-// are still open (being streamed to a client that has neither read them to
-// the end nor closed them), in request order. Interactions leaves them
-// out. The URLs are as sent, not scrubbed: they may hold a key parameter.
-func (rec *Recorder) Open() []string {
-	rec.mu.Lock()
-	defer rec.mu.Unlock()
-	var out []string
-	for slot := range rec.slots {
-		if r, ok := rec.open[slot]; ok {
-			out = append(out, r)
-		}
-	}
-	return out
 }
 
 // RoundTrip sends r on and records the exchange. The caller's request is
@@ -180,7 +163,6 @@ func (rec *Recorder) record(r *http.Request, body []byte) (*http.Response, error
 	// nor timed. Save decodes it.
 	enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding")))
 	plain := enc == "" || enc == "identity"
-	streaming := false
 	finish := func(b []byte, marks []mark, err error) {
 		if sse && plain {
 			i.Response.Body = markEvents(b, marks)
@@ -198,9 +180,6 @@ func (rec *Recorder) record(r *http.Request, body []byte) (*http.Response, error
 		}
 		rec.mu.Lock()
 		rec.slots[slot] = i
-		if streaming {
-			delete(rec.open, slot)
-		}
 		rec.mu.Unlock()
 		if rec.OnRecorded != nil {
 			rec.OnRecorded(i)
@@ -220,13 +199,6 @@ func (rec *Recorder) record(r *http.Request, body []byte) (*http.Response, error
 		resp.Body = io.NopCloser(bytes.NewReader(b))
 		return resp, nil
 	}
-	streaming = true
-	rec.mu.Lock()
-	if rec.open == nil {
-		rec.open = map[int]string{}
-	}
-	rec.open[slot] = r.Method + " " + r.URL.String()
-	rec.mu.Unlock()
 	resp.Body = &recordingBody{rc: resp.Body, clock: clk, start: headersAt, finish: finish, plain: plain}
 	return resp, nil
 }

@@ -51,10 +51,11 @@
 // Then, when CI is set (to anything but "", "0" or "false"), record,
 // new-episodes and passthrough fail the test at once unless the session
 // was given a transport (WithRealTransport, WithFakeTransport; given
-// http.DefaultTransport, it may reach loopback hosts only).
+// http.DefaultTransport, it may reach loopback hosts only) or an upstream
+// on a loopback host (WithUpstream).
 //
-// Recording over the network needs an API key: with no transport given,
-// a recording session fails at once unless one of the provider key
+// Recording over the network needs an API key: with no transport and no
+// loopback upstream given, a recording session fails at once unless one of the provider key
 // variables (GROQ_API_KEY, OPENAI_API_KEY, ANTHROPIC_API_KEY,
 // GEMINI_API_KEY, GOOGLE_API_KEY, MISTRAL_API_KEY, XAI_API_KEY, and
 // DEEPSEEK_API_KEY, OPENROUTER_API_KEY, TOGETHER_API_KEY,
@@ -69,9 +70,8 @@
 // cassette as it was and logs why. A request that arrives after its test
 // ended (a goroutine left running) gets an error matching ErrTestEnded;
 // it is neither answered nor recorded, and nothing is reported on the
-// finished test. A recording where every request failed, or with a
-// response body still open at the end of the test, fails the test and is
-// not saved either. Clients stop reading at their protocol's last event
+// finished test. A recording where every request failed fails the test
+// and is not saved either. Clients stop reading at their protocol's last event
 // (data: [DONE]; Anthropic's message_stop; the Responses API's
 // response.completed, response.failed or response.incomplete; Gemini's
 // chunk with a finishReason) and close the body: the recorder then reads
@@ -80,6 +80,14 @@
 // event, and the body goes on) is closed and recorded as abandoned where
 // the client stopped; only a body that really broke off replays as a
 // break.
+//
+// Every response body the session hands out must be closed before the
+// test ends, in every mode, streamed or not, even one read to its end (a
+// client that does not close holds its connection in production). One
+// that is not fails the test with a report that names each request (its
+// number, method, URL and, in replay, the interaction replayed), and the
+// session closes it; a recording is then not saved. The answer to a miss
+// is the exception: the miss has been reported already.
 //
 // Cassettes live at testdata/cassettes/<test name>.yaml (subtests in
 // folders, names made file-safe and kept distinct; see DefaultPath) unless WithPath says
@@ -99,6 +107,20 @@
 // recorded order; different requests match in any order, so parallel
 // subtests and concurrent calls can share a session. Recordings that no
 // request used fail the test at cleanup, listed, unless AllowUnused.
+//
+// # Recording from another host
+//
+// A local server, a proxy or a gateway on a random port stands in for the
+// API while recording with WithUpstream; the cassette stores, and replay
+// matches, the URL the code uses in production, so replay needs neither
+// the server nor its port:
+//
+//	srv := httptest.NewServer(handler) // or a proxy, or a gateway at http://127.0.0.1:PORT/groq
+//	s := replay.New(t, replay.WithUpstream("https://api.groq.com/openai/v1", srv.URL))
+//
+// The client may keep the production base URL or be pointed at srv.URL;
+// the path below the base URL and the query are kept. Matching always
+// compares the whole URL, host included.
 //
 // # Recording without a key
 //

@@ -80,6 +80,15 @@ func TestRecordFromFakeWithoutAKey(t *testing.T) {
 	if n := len(g.Requests()); n != 0 {
 		t.Errorf("replay sent %d requests to the fake", n)
 	}
+
+	// New-episodes mode replays what the cassette has, so it says so too.
+	ft = newFakeT(t, "TestChat")
+	s = start(ft, WithPath(path), WithMode(ModeNewEpisodes), WithFakeTransport(fakes.NewGroq(t, fakes.WithDefaultAnswers()).Transport()))
+	ask(s)
+	ft.end()
+	if n := strings.Count(strings.Join(ft.logs, "\n"), "recorded answers are canned"); n != 1 {
+		t.Errorf("new-episodes mode said %d times that the answers are canned: %q", n, ft.logs)
+	}
 }
 
 type headerSpy struct {

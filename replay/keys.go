@@ -61,5 +61,5 @@ func (c *config) keyHelp() string {
 // missingKey is the message for a recording session with no key set.
 func (c *config) missingKey(path string) string {
 	names := append(append([]string{}, c.secretEnvs...), keyEnvs...)
-	return fmt.Sprintf("replay: recording needs an API key in the environment, and none of %s is set: set the one your client reads, or name it with replay.WithSecretEnv (its value is scrubbed from the cassette), or record canned answers from a fake with replay.WithFakeTransport(fakes.NewGroq(t, fakes.WithDefaultAnswers()).Transport()); %s was not recorded", strings.Join(names, ", "), path)
+	return fmt.Sprintf("replay: recording needs an API key in the environment, and none of %s is set: set the one your client reads, or name it with replay.WithSecretEnv (its value is scrubbed from the cassette), or record canned answers from a fake with replay.WithFakeTransport(fakes.NewGroq(t, fakes.WithDefaultAnswers()).Transport()), or from a local server with replay.WithUpstream(productionURL, localURL); %s was not recorded", strings.Join(names, ", "), path)
 }

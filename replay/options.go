@@ -72,7 +72,8 @@ type config struct {
 	clock       Clock
 	faults      map[int][]Fault
 	rawBodies   bool
-	canned      string // the fake the recording comes from; "" for a real API
+	canned      string      // the fake the recording comes from; "" for a real API
+	upstreams   [][2]string // WithUpstream: production and upstream base URLs
 }
 
 // WithPath sets the cassette file, instead of

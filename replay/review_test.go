@@ -347,7 +347,7 @@ func TestStreamOpenAtCleanup(t *testing.T) {
 	buf := make([]byte, 100)
 	resp.Body.Read(buf)
 	ft.end()
-	if !strings.Contains(ft.allErrors(), "1 response bodies still open; close them before the test ends") || !strings.Contains(ft.allErrors(), "\n  POST "+g.URL+"/s") {
+	if !strings.Contains(ft.allErrors(), "1 response body was never closed;") || !strings.Contains(ft.allErrors(), "\n  request 1: POST "+g.URL+"/s (stream)") {
 		t.Errorf("errors: %q", ft.allErrors())
 	}
 	if _, err := os.Stat(path); err == nil {

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -186,6 +187,12 @@ type Session struct {
 
 	faultLog faultLog // which declared faults applied
 	misses   missLog  // misses reported
+
+	up        upstreams           // WithUpstream's base URLs
+	guardCI   bool                // under CI, requests may reach loopback hosts only
+	routeErrs sync.Map            // requests under no base URL, reported once each
+	bodies    openBodies          // response bodies not closed yet
+	loaded    *cassettes.Cassette // the cassette as loaded (replay, new-episodes)
 }
 
 // New starts a session for the test: it picks the mode (WithMode, else the
@@ -197,7 +204,8 @@ type Session struct {
 // set, and when recording with no API key in the environment. (A session
 // given WithRealTransport records through that transport, a local fake in
 // a test, and is not refused; http.DefaultTransport only for loopback
-// hosts.)
+// hosts. So is one given WithUpstream with a loopback upstream.) A bad
+// WithUpstream base URL fails the test at once.
 // The cleanup saves only when the test passed (not failed, not skipped)
 // and made at least one request; otherwise the previous cassette is left
 // byte for byte and the log says why. Invalid faults (see OnRequest) fail
@@ -221,18 +229,29 @@ func New(t testing.TB, opts ...Option) *Session {
 		t.Fatalf("%s: %v", s.path, err)
 	}
 	s.mode = mode
+	if s.up, err = parseUpstreams(s.cfg.upstreams); err != nil {
+		t.Fatalf("%s: %v", s.path, err)
+	}
 	network := mode == ModeRecord || mode == ModeNewEpisodes || mode == ModePassthrough
-	// http.DefaultTransport given explicitly may reach the network: under
-	// CI it is allowed for loopback hosts only (checked per request).
-	if network && ci.Set() && s.cfg.real == nil {
+	// A transport given, or an upstream on a loopback host, is a local
+	// server. http.DefaultTransport (given, or under a loopback upstream)
+	// may reach the network: under CI it is allowed for loopback hosts
+	// only (checked per request).
+	local := s.cfg.real != nil || s.up.loopback()
+	if network && ci.Set() && !local {
 		what := "record"
 		if mode == ModePassthrough {
 			what = "reach the real server"
 		}
 		t.Fatalf("replay: %s: refusing to %s (mode %s) because CI is set; record on a workstation with %s set and commit the cassette", s.path, what, mode, s.cfg.keyNames())
 	}
-	if (mode == ModeRecord || mode == ModeNewEpisodes) && s.cfg.real == nil && !s.cfg.keySet() {
+	if (mode == ModeRecord || mode == ModeNewEpisodes) && !local && !s.cfg.keySet() {
 		t.Fatal(s.cfg.missingKey(s.path))
+	}
+	if network {
+		for _, p := range s.up {
+			t.Logf("replay: %s: %s answers for %s, which the cassette stores", s.path, p.upstream, p.production)
+		}
 	}
 	if s.cfg.canned != "" && network {
 		t.Logf("replay: %s: this recording comes from %s: its answers are canned, not a real API's", s.path, s.cfg.canned)
@@ -242,6 +261,10 @@ func New(t testing.TB, opts ...Option) *Session {
 	s.real = s.cfg.real
 	if s.real == nil {
 		s.real = http.DefaultTransport
+	}
+	s.guardCI = s.cfg.real == http.DefaultTransport || (s.cfg.real == nil && len(s.up) > 0)
+	if len(s.up) > 0 {
+		s.real = forwarder{m: s.up, next: s.real}
 	}
 	matching := append([]cassettes.MatchOption{cassettes.MatchScrubber(s.scrub)}, s.cfg.match...)
 	// A malformed IgnoreJSONPaths path stops the test in every mode,
@@ -259,6 +282,7 @@ func New(t testing.TB, opts ...Option) *Session {
 			t.Fatal(err)
 		}
 		s.noteCanned(c)
+		s.loaded = c
 		s.idx = match.NewIndex(c.Path, c.Interactions, matching...)
 	case ModeNewEpisodes:
 		c, err := cassettes.Load(s.path)
@@ -268,7 +292,9 @@ func New(t testing.TB, opts ...Option) *Session {
 		case err != nil:
 			t.Fatal(err)
 		}
+		s.noteCanned(c)
 		s.cas = c
+		s.loaded = c
 		s.idx = match.NewIndex(c.Path, c.Interactions, matching...)
 		s.rec = &recorder.Recorder{Real: s.real, Clock: s.cfg.clock, Source: s.cfg.canned, OnRecorded: func(i *cassettes.Interaction) {
 			s.idx.AddUsed(i) // later identical requests record again
@@ -328,20 +354,14 @@ func packageDir() string {
 }
 
 // ciGuard refuses, under CI, a request that would leave the machine through
-// http.DefaultTransport (given with WithRealTransport) in a mode that
-// reaches the server; loopback hosts (a test's own server) are allowed.
-func (s *Session) ciGuard(r *http.Request) error {
-	if s.mode == ModeReplay || s.cfg.real != http.DefaultTransport || !ci.Set() {
+// http.DefaultTransport (given with WithRealTransport, or under
+// WithUpstream) in a mode that reaches the server, to sent; loopback hosts
+// (a test's own server) are allowed.
+func (s *Session) ciGuard(r *http.Request, sent *url.URL) error {
+	if s.mode == ModeReplay || !s.guardCI || !ci.Set() || isLoopback(sent.Hostname()) {
 		return nil
 	}
-	host := r.URL.Hostname()
-	if host == "localhost" {
-		return nil
-	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
-		return nil
-	}
-	return fmt.Errorf("replay: %s: refusing to send %s %s over the network because CI is set; record on a workstation and commit the cassette", s.path, r.Method, s.scrub.ScrubURL(r.URL.String()))
+	return fmt.Errorf("replay: %s: refusing to send %s %s over the network because CI is set; record on a workstation and commit the cassette", s.path, r.Method, s.scrub.ScrubURL(sent.String()))
 }
 
 func resolveMode(name string, forced *Mode) (Mode, error) {
@@ -438,22 +458,54 @@ func (s *Session) roundTrip(r *http.Request) (*http.Response, error) {
 		}
 		return nil, err
 	}
-	if err := s.ciGuard(r); err != nil {
+	orig, sent := r, r.URL
+	if len(s.up) > 0 {
+		stored, to, err := s.up.route(r.URL)
+		if err != nil {
+			if r.Body != nil {
+				r.Body.Close()
+			}
+			return nil, s.routeError(r, err)
+		}
+		r, sent = withURL(r, stored), to
+	}
+	if err := s.ciGuard(r, sent); err != nil {
 		if r.Body != nil {
 			r.Body.Close()
 		}
 		s.fail(err)
 		return nil, err
 	}
+	resp, from, err := s.answer(r, n)
+	if err != nil || resp == nil {
+		return resp, err
+	}
+	resp.Request = orig
+	if from != missAnswer {
+		s.bodies.track(resp, openBody{n: n, method: r.Method, url: r.URL.String(), from: from})
+	}
+	return resp, nil
+}
+
+// missAnswer stands, in answer's results, for the answer to a miss: the
+// miss was reported already, so its body is not followed.
+var missAnswer = &cassettes.Interaction{}
+
+// answer answers request n according to the session's mode, with the
+// recording it replayed (nil for an answer from the server or a fault,
+// missAnswer for a miss).
+func (s *Session) answer(r *http.Request, n int) (*http.Response, *cassettes.Interaction, error) {
 	if s.mode == ModeRecord {
-		return s.rec.RoundTrip(r)
+		resp, err := s.rec.RoundTrip(r)
+		return resp, nil, err
 	}
 	if s.mode == ModePassthrough {
 		body, err := httpbody.ReadBody(r)
 		if err != nil {
-			return nil, fmt.Errorf("replay: read request body: %w", err)
+			return nil, nil, fmt.Errorf("replay: read request body: %w", err)
 		}
-		return s.real.RoundTrip(httpbody.WithBody(r, body))
+		resp, err := s.real.RoundTrip(httpbody.WithBody(r, body))
+		return resp, nil, err
 	}
 	// Replay: the body is needed only while it is matched, so its buffer
 	// is reused.
@@ -465,7 +517,7 @@ func (s *Session) roundTrip(r *http.Request) (*http.Response, error) {
 	}()
 	body, err := httpbody.AppendBody((*bp)[:0], r)
 	if err != nil {
-		return nil, fmt.Errorf("replay: read request body: %w", err)
+		return nil, nil, fmt.Errorf("replay: read request body: %w", err)
 	}
 	*bp = body
 	faults := s.cfg.faults[n]
@@ -473,11 +525,11 @@ func (s *Session) roundTrip(r *http.Request) (*http.Response, error) {
 		s.faultLog.apply(n) // validated: alone on its request
 	}
 	if err := headerFault(r, faults); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, f := range faults {
 		if f.kind == faultRespond {
-			return respondFault(r, f), nil
+			return respondFault(r, f), nil, nil
 		}
 	}
 	i, err := s.idx.Match(r, body)
@@ -488,14 +540,16 @@ func (s *Session) roundTrip(r *http.Request) (*http.Response, error) {
 				if len(faults) > 0 {
 					s.faultLog.apply(n) // recorded live: faults apply to replayed answers only
 				}
-				return s.rec.RoundTrip(httpbody.WithBody(r, bytes.Clone(body)))
+				resp, err := s.rec.RoundTrip(httpbody.WithBody(r, bytes.Clone(body)))
+				return resp, nil, err
 			}
-			return s.miss(r, body, miss), nil
+			return s.miss(r, body, miss), missAnswer, nil
 		}
 		s.fail(err)
-		return nil, err
+		return nil, nil, err
 	}
-	return s.replay(r, i, n, faults)
+	resp, err := s.replay(r, i, n, faults)
+	return resp, i, err
 }
 
 // headerFault returns the error of a fault that strikes before any answer:
@@ -541,6 +595,8 @@ func (s *Session) cleanup() {
 	s.ended = true
 	s.endedQuick.Store(true)
 	s.endMu.Unlock()
+	// Every mode, streamed or not: a body the client never closed.
+	unclosed := s.unclosed()
 	if s.mode == ModeReplay || s.mode == ModeNewEpisodes {
 		// Faults apply to replayed answers only: a recording session
 		// meets none, by design.
@@ -571,13 +627,8 @@ func (s *Session) cleanup() {
 			s.t.Error(s.scrub.ScrubString(b.String()))
 		}
 	case ModeRecord, ModeNewEpisodes:
-		if open := s.rec.Open(); len(open) > 0 {
-			for k, r := range open {
-				method, u, _ := strings.Cut(r, " ")
-				open[k] = method + " " + s.scrub.ScrubURL(u)
-			}
-			s.t.Errorf("replay: %s: %d response bodies still open; close them before the test ends (the cassette was not saved):\n  %s", s.path, len(open), strings.Join(open, "\n  "))
-			return
+		if unclosed {
+			return // reported: a body the client never closed
 		}
 		// Only a test that passed and made requests saves: anything
 		// else would replace a good cassette with a worse one.

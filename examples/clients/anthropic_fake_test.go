@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -22,16 +21,14 @@ import (
 //
 //	go test ./examples/clients -run '^TestAnthropicChat$' -record
 //
-// The cassette stores https://api.anthropic.com. To record from Anthropic
-// itself, drop this option and set ANTHROPIC_API_KEY.
+// The client keeps https://api.anthropic.com, which the cassette stores:
+// replay.WithUpstream sends its requests to the local server while
+// recording. To record from Anthropic itself, drop this option and set
+// ANTHROPIC_API_KEY.
 func fromFakeAnthropic(t *testing.T) replay.Option {
 	srv := httptest.NewServer(http.HandlerFunc(fakeAnthropic))
 	t.Cleanup(srv.Close)
-	to, err := url.Parse(srv.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return replay.WithRealTransport(redirect{to: to, next: srv.Client().Transport})
+	return replay.WithUpstream("https://api.anthropic.com", srv.URL)
 }
 
 // anthropicRequest is the part of a Messages API request the fake reads.

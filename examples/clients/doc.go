@@ -12,7 +12,10 @@
 // recorded pace, a tool-calling loop and a drifted prompt, per client. The
 // cassettes under testdata/cassettes were recorded once from fakes
 // (llmvcr's fake Groq server, and a small Anthropic-shaped server in
-// anthropic_fake_test.go); CI replays them with no key and no network.
+// anthropic_fake_test.go, reached with replay.WithUpstream while the
+// client keeps https://api.anthropic.com); CI replays them with no key and
+// no network. upstream_test.go records go-openai and openai-go from a
+// local gateway on a random port and replays with none.
 //
 // This is a module of its own, so that llmvcr's module does not depend on
 // any of these clients.

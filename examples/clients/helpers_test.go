@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -44,21 +43,6 @@ const weatherSchema = `{"type":"object","properties":{"city":{"type":"string"}},
 func fromFakeGroq(t *testing.T) replay.Option {
 	g := fakes.NewGroq(t, fakes.WithDefaultAnswers(), fakes.WithPacing())
 	return replay.WithRealTransport(g.Transport())
-}
-
-// redirect sends every request to another server (a local fake) and
-// leaves the request's URL as the client built it, so that the cassette
-// stores the production URL.
-type redirect struct {
-	to   *url.URL
-	next http.RoundTripper
-}
-
-// RoundTrip sends r to the redirect's server.
-func (d redirect) RoundTrip(r *http.Request) (*http.Response, error) {
-	r2 := r.Clone(r.Context())
-	r2.URL.Scheme, r2.URL.Host, r2.Host = d.to.Scheme, d.to.Host, ""
-	return d.next.RoundTrip(r2)
 }
 
 // pacedClock is the clock a stream test replays on: an instant fake clock
