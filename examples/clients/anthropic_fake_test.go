@@ -23,12 +23,16 @@ import (
 //
 // The client keeps https://api.anthropic.com, which the cassette stores:
 // replay.WithUpstream sends its requests to the local server while
-// recording. To record from Anthropic itself, drop this option and set
+// recording, and replay.WithFakeTransport marks its answers canned in the
+// cassette. To record from Anthropic itself, drop these options and set
 // ANTHROPIC_API_KEY.
-func fromFakeAnthropic(t *testing.T) replay.Option {
+func fromFakeAnthropic(t *testing.T, more ...replay.Option) []replay.Option {
 	srv := httptest.NewServer(http.HandlerFunc(fakeAnthropic))
 	t.Cleanup(srv.Close)
-	return replay.WithUpstream("https://api.anthropic.com", srv.URL)
+	return append([]replay.Option{
+		replay.WithFakeTransport(srv.Client().Transport),
+		replay.WithUpstream("https://api.anthropic.com", srv.URL),
+	}, more...)
 }
 
 // anthropicRequest is the part of a Messages API request the fake reads.

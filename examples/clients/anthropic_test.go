@@ -34,7 +34,7 @@ func anthropicClient(s *replay.Session) *anthropic.Client {
 }
 
 func TestAnthropicChat(t *testing.T) {
-	s := replay.New(t, fromFakeAnthropic(t))
+	s := replay.New(t, fromFakeAnthropic(t)...)
 	msg, err := anthropicClient(s).Messages.New(context.Background(), anthropic.MessageNewParams{
 		Model:     anthropicModel,
 		MaxTokens: 256,
@@ -51,7 +51,7 @@ func TestAnthropicChat(t *testing.T) {
 // pace on a fake clock, and accumulates them as the SDK's users do.
 func TestAnthropicStream(t *testing.T) {
 	clock := newPacedClock()
-	s := replay.New(t, fromFakeAnthropic(t), replay.TimingScaled(1), replay.WithClock(clock))
+	s := replay.New(t, fromFakeAnthropic(t, replay.TimingScaled(1), replay.WithClock(clock))...)
 	clock.follow(s)
 
 	start := clock.Now()
@@ -87,7 +87,7 @@ func TestAnthropicStream(t *testing.T) {
 // with assert.RequestJSON.
 func TestAnthropicToolCalls(t *testing.T) {
 	var sent [][]byte
-	s := replay.New(t, fromFakeAnthropic(t))
+	s := replay.New(t, fromFakeAnthropic(t)...)
 	client := anthropicClient(s)
 	params := anthropic.MessageNewParams{
 		Model:     anthropicModel,

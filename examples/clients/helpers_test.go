@@ -38,11 +38,13 @@ const weatherSchema = `{"type":"object","properties":{"city":{"type":"string"}},
 //
 // The fake answers as Groq would (tool calls that fit the schema, streams
 // paced as Groq paces them) and the cassette still says api.groq.com. In
-// replay (the default, and CI) the fake is never called. To record from
-// Groq itself, drop this option and set GROQ_API_KEY.
+// replay (the default, and CI) the fake is never called, and replay logs
+// that the answers are canned (WithFakeTransport marks them so in the
+// cassette). To record from Groq itself, drop this option and set
+// GROQ_API_KEY.
 func fromFakeGroq(t *testing.T) replay.Option {
 	g := fakes.NewGroq(t, fakes.WithDefaultAnswers(), fakes.WithPacing())
-	return replay.WithRealTransport(g.Transport())
+	return replay.WithFakeTransport(g.Transport())
 }
 
 // pacedClock is the clock a stream test replays on: an instant fake clock
