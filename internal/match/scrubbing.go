@@ -3,7 +3,6 @@ package match
 import (
 	"bytes"
 	"net/http"
-	"os"
 
 	"github.com/llmvcr/llmvcr/internal/secrets"
 )
@@ -38,11 +37,7 @@ func NewScrubbing(eng *secrets.Engine, extraHeaders []string) *Scrubbing {
 // option: the values of the variables of secrets.DefaultEnv that are set,
 // and the default secret headers, parameters and shapes.
 func DefaultScrubbing() *Scrubbing {
-	var vals []secrets.Value
-	for _, e := range secrets.DefaultEnv() {
-		vals = append(vals, secrets.Value{Text: os.Getenv(e), Source: "$" + e})
-	}
-	return NewScrubbing(secrets.New(secrets.Config{Values: vals}), nil)
+	return NewScrubbing(secrets.New(secrets.Config{Values: secrets.EnvValues(secrets.DefaultEnv()...)}), nil)
 }
 
 // ScrubHeaders scrubs every header value in place (see
@@ -53,6 +48,20 @@ func (s *Scrubbing) ScrubHeaders(h http.Header) {
 			vs[n] = s.eng.ScrubHeader(k, v)
 		}
 	}
+}
+
+// requestBody returns a request body as cassettes' Save writes it (see
+// secrets.Engine.ScrubRequestBody: secrets, secret-shaped text and the
+// values of credential members such as "authorization" or a "headers"
+// object's Cookie). The Index matches, diffs and reports an incoming
+// request's body in this form only, so a request whose body carries a
+// credential matches its recording and no report shows the credential.
+func (s *Scrubbing) requestBody(h http.Header, body []byte) []byte {
+	out := s.eng.ScrubRequestBody(h, string(body))
+	if out == string(body) {
+		return body
+	}
+	return []byte(out)
 }
 
 func (s *Scrubbing) scrubString(v string) string { return s.eng.ScrubText(v) }

@@ -33,6 +33,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"sort"
 	"strings"
 )
@@ -134,6 +135,17 @@ func DefaultParams() []string { return append([]string(nil), defaultParams...) }
 type Value struct {
 	Text   string // the secret
 	Source string // for warnings, never the value: "$GROQ_API_KEY", "a WithSecrets value"
+}
+
+// EnvValues returns the current values of the named environment
+// variables, in order, each with its variable as Source ("$GROQ_API_KEY").
+// A variable that is not set gives an empty Text, which New ignores.
+func EnvValues(names ...string) []Value {
+	vals := make([]Value, 0, len(names))
+	for _, n := range names {
+		vals = append(vals, Value{Text: os.Getenv(n), Source: "$" + n})
+	}
+	return vals
 }
 
 // Config lists what an Engine treats as secret beyond the defaults.
