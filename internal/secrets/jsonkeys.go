@@ -71,12 +71,94 @@ func (e *Engine) CredentialMember(object, key string) bool {
 // credentialValues returns the byte ranges [start, end) of the string
 // values of credential members (CredentialMember) in a JSON body that are
 // not empty and not already Redacted, and their keys. A body that is not
-// one JSON value gives none.
+// JSON (one object or array, or several in a row) gives none.
 func (e *Engine) credentialValues(body string) (spans [][2]int, keys []string) {
 	t := strings.TrimSpace(body)
 	if t == "" || (t[0] != '{' && t[0] != '[') {
 		return nil, nil
 	}
+	if json.Valid([]byte(body)) {
+		return e.scanCredentialValues(body)
+	}
+	return e.decodeCredentialValues(body)
+}
+
+// scanCredentialValues is credentialValues for one valid JSON value: it
+// scans the bytes itself, decoding only the strings with escapes, as
+// every request body of a cassette goes through it when replay indexes
+// the cassette.
+func (e *Engine) scanCredentialValues(body string) (spans [][2]int, keys []string) {
+	type frame struct {
+		object  bool
+		name    string // the key this object is the value of
+		wantKey bool
+		key     string
+	}
+	var stack []frame
+	valueDone := func() {
+		if n := len(stack); n > 0 && stack[n-1].object {
+			stack[n-1].wantKey = true
+		}
+	}
+	for i := 0; i < len(body); {
+		switch c := body[i]; c {
+		case '{', '[':
+			name := ""
+			if n := len(stack); n > 0 && stack[n-1].object {
+				name = stack[n-1].key
+			}
+			stack = append(stack, frame{object: c == '{', name: name, wantKey: c == '{'})
+			i++
+		case '}', ']':
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
+			valueDone()
+			i++
+		case '"':
+			j, esc := i+1, false
+			for j < len(body) && body[j] != '"' {
+				if body[j] == '\\' {
+					esc = true
+					j++
+				}
+				j++
+			}
+			if j >= len(body) {
+				return nil, nil // not reached: the body is valid
+			}
+			text := body[i+1 : j]
+			if esc {
+				if json.Unmarshal([]byte(body[i:j+1]), &text) != nil {
+					return nil, nil
+				}
+			}
+			n := len(stack) - 1
+			if n >= 0 && stack[n].object && stack[n].wantKey {
+				stack[n].key, stack[n].wantKey = text, false
+			} else {
+				if n >= 0 && stack[n].object && text != "" && text != Redacted && e.CredentialMember(stack[n].name, stack[n].key) {
+					spans = append(spans, [2]int{i, j + 1})
+					keys = append(keys, stack[n].key)
+				}
+				valueDone()
+			}
+			i = j + 1
+		case ' ', '\t', '\r', '\n', ',', ':':
+			i++
+		default: // a number, true, false or null
+			for i < len(body) && !strings.ContainsRune(",]} \t\r\n", rune(body[i])) {
+				i++
+			}
+			valueDone()
+		}
+	}
+	return spans, keys
+}
+
+// decodeCredentialValues is credentialValues by encoding/json's tokens,
+// for a body of several JSON values in a row (or none).
+func (e *Engine) decodeCredentialValues(body string) (spans [][2]int, keys []string) {
 	dec := json.NewDecoder(strings.NewReader(body))
 	type frame struct {
 		object    bool
