@@ -124,3 +124,37 @@ func TestHeadersObjectMembers(t *testing.T) {
 		t.Errorf("escaped names: the value survived: %s", got)
 	}
 }
+
+// TestCredentialKeySpellings: a credential key is found in any case,
+// with '-' and '_' anywhere, and under Unicode case folding; longer names
+// and near misses are not.
+func TestCredentialKeySpellings(t *testing.T) {
+	for _, k := range []string{"authorization", "AUTHORIZATION", "Author_ization", "api-key", "API__KEY", "apiKey", "x_api_key",
+		"X-Auth-Token", "client_secret", "Secret-Access-Key", "api\u212Aey", "PASSWORD", "passwd", "refresh_token"} {
+		if !secrets.CredentialKey(k) {
+			t.Errorf("CredentialKey(%q) = false", k)
+		}
+	}
+	for _, k := range []string{"token", "key", "authorizations", "api_keys", "max_tokens", "keyword", "", strings.Repeat("a", 41), "authorization" + strings.Repeat("_", 30)} {
+		if secrets.CredentialKey(k) {
+			t.Errorf("CredentialKey(%q) = true", k)
+		}
+	}
+}
+
+// TestEnvValues: each named variable's current value, in order, with the
+// variable as its source; an unset one gives an empty value.
+func TestEnvValues(t *testing.T) {
+	t.Setenv("LLMVCR_TEST_ENV_A", "value-a")
+	t.Setenv("LLMVCR_TEST_ENV_B", "")
+	got := secrets.EnvValues("LLMVCR_TEST_ENV_A", "LLMVCR_TEST_ENV_UNSET_C", "LLMVCR_TEST_ENV_B")
+	want := []secrets.Value{{"value-a", "$LLMVCR_TEST_ENV_A"}, {"", "$LLMVCR_TEST_ENV_UNSET_C"}, {"", "$LLMVCR_TEST_ENV_B"}}
+	if len(got) != len(want) {
+		t.Fatalf("EnvValues = %v", got)
+	}
+	for n := range want {
+		if got[n] != want[n] {
+			t.Errorf("EnvValues[%d] = %+v, want %+v", n, got[n], want[n])
+		}
+	}
+}
