@@ -168,7 +168,8 @@ func (s *Scrubber) ScrubURL(raw string) string { return s.eng.ScrubURL(raw) }
 // (request and response), secret query parameters, string values under
 // credential keys of JSON request bodies ("authorization", "api_key",
 // "apiKey", "x-api-key", "password", ...; not a bare "token", which
-// logprobs use for text), URLs in Location
+// logprobs use for text) and of the secret header names of a "headers"
+// object (Cookie, Private-Token, X-Goog-Api-Key), URLs in Location
 // headers, every secret value in URLs, headers, forms and bodies, and
 // secrets that an event stream carries in pieces (see the package doc);
 // then it runs the custom scrubbers. Content-Length is fixed when a body
