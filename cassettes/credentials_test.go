@@ -76,3 +76,33 @@ func TestHeadersObjectInRequestBodies(t *testing.T) {
 		t.Errorf("lint on unredacted headers: %v", fs)
 	}
 }
+
+// TestFormFieldsInRequestBodies: Save redacts the secret fields of a
+// form request body, keeping the others, and Lint reports one left.
+func TestFormFieldsInRequestBodies(t *testing.T) {
+	secret := "fm-" + strings.Repeat("Pq2", 8) // no known shape: found by its name
+	body := "grant_type=password&username=ann&password=" + secret + "&client_secret=" + secret
+	path := filepath.Join(t.TempDir(), "c.yaml")
+	c := New(path)
+	i := jsonInteraction(chatURL, body, `{}`)
+	i.Request.Headers.Set("Content-Type", "application/x-www-form-urlencoded")
+	c.Interactions = []*Interaction{i}
+	if err := c.Save(WithoutDefaultSecrets()); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := back.Interactions[0].Request.Body, "grant_type=password&username=ann&password=REDACTED&client_secret=REDACTED"; got != want {
+		t.Errorf("request body\n got %s\nwant %s", got, want)
+	}
+	if fs := Lint(back); len(fs) != 0 {
+		t.Errorf("lint on the saved cassette: %v", fs)
+	}
+	back.Interactions[0].Request.Body = body
+	fs := Lint(back)
+	if len(fs) != 2 || !strings.Contains(fs[0].Message, `form field "password"`) || strings.Contains(fmt.Sprint(fs), secret) {
+		t.Errorf("lint on unredacted form fields: %v", fs)
+	}
+}

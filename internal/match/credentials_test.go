@@ -197,3 +197,42 @@ func TestCredentialsInAHandWrittenCassette(t *testing.T) {
 		t.Errorf("the miss report holds a credential:\n%s", report)
 	}
 }
+
+// TestCredentialFormBodies: a form request (an OAuth token request)
+// whose secret parameters Save redacted replays, and a miss report holds
+// none of them, for keys of every shape.
+func TestCredentialFormBodies(t *testing.T) {
+	for kind, key := range credentialKeys() {
+		form := func(scope string) string {
+			return "grant_type=client_credentials&client_id=app&client_secret=" + key + "&scope=" + scope
+		}
+		s := cassettes.NewScrubber(cassettes.WithoutDefaultSecrets())
+		i := &cassettes.Interaction{}
+		i.Request.Method, i.Request.URL, i.Request.Body = http.MethodPost, credURL, form("read")
+		i.Request.Headers = http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}
+		i.Response.Code = 200
+		if err := s.Scrub(i); err != nil {
+			t.Fatal(err)
+		}
+		if i.Request.Body != "grant_type=client_credentials&client_id=app&client_secret=REDACTED&scope=read" {
+			t.Fatalf("%s: saved %s", kind, i.Request.Body)
+		}
+		x := match.NewIndex("c.yaml", []*cassettes.Interaction{i}, cassettes.MatchScrubber(s))
+		send := func(body string) (*cassettes.Interaction, error) {
+			r, _ := http.NewRequest(http.MethodPost, credURL, strings.NewReader(body))
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			return x.Match(r, []byte(body))
+		}
+		if got, err := send(form("read")); err != nil || got != i {
+			t.Errorf("%s: the recorded form request does not replay: %v", kind, err)
+		}
+		_, err := send(form("write"))
+		var miss *match.MissError
+		if !errors.As(err, &miss) {
+			t.Fatalf("%s: got %v, want a *MissError", kind, err)
+		}
+		if report := err.Error() + miss.Closest.Body; leaked(report, key) {
+			t.Errorf("%s: the miss report holds the secret:\n%s", kind, report)
+		}
+	}
+}

@@ -253,13 +253,19 @@ func (e *Engine) ScrubBody(h http.Header, body string) string {
 }
 
 // ScrubRequestBody returns a request body as a cassette saves it: its
-// secrets removed (ScrubBody), then the values of its credential members
-// (ScrubCredentialValues). It is the one rule for request bodies: saving
-// applies it to the recorded request, and matching to the incoming one,
-// so that a request whose body carries a credential matches its
-// recording, and no report shows the credential.
+// secrets removed (ScrubBody), then the values of its credentials by
+// name: in a form body (application/x-www-form-urlencoded), the secret
+// parameters' (password=, client_secret=, as in a URL); in a JSON body,
+// the credential members' (ScrubCredentialValues). It is the one rule for
+// request bodies: saving applies it to the recorded request, and matching
+// to the incoming one, so that a request whose body carries a credential
+// matches its recording, and no report shows the credential.
 func (e *Engine) ScrubRequestBody(h http.Header, body string) string {
-	return e.ScrubCredentialValues(e.ScrubBody(h, body))
+	body = e.ScrubBody(h, body)
+	if httpbody.MediaType(h) == formType {
+		return e.scrubForm(body)
+	}
+	return e.ScrubCredentialValues(body)
 }
 
 // IsStream reports whether a body is (or looks like) an event stream: its
