@@ -194,7 +194,7 @@ func (x *Index) add(i *Interaction) *entry {
 	// written by other rules (by hand, or before a credential name was
 	// known), whose credentials then neither decide a match nor show in a
 	// report.
-	e := &entry{n: len(x.entries), i: i, body: string(x.cfg.scrub.requestBody(i.Request.Headers, []byte(body)))}
+	e := &entry{n: len(x.entries), i: i, body: x.cfg.scrub.requestBody(i.Request.Headers, body)}
 	x.entries = append(x.entries, e)
 	head := x.headKey(i.Request.Method, i.Request.URL, i.Request.Headers)
 	q := push(x.canon, head, x.canonical([]byte(e.body)), e)
@@ -329,8 +329,8 @@ func (x *Index) Match(r *http.Request, body []byte) (*Interaction, error) {
 	if e, found, err := x.takeExact(head, body, r.Method, url); found || err != nil {
 		return e, err
 	}
-	if scrubbed := x.cfg.scrub.requestBody(r.Header, body); !bytes.Equal(scrubbed, body) {
-		body = scrubbed
+	if scrubbed := x.cfg.scrub.requestBody(r.Header, string(body)); scrubbed != string(body) {
+		body = []byte(scrubbed)
 		if e, found, err := x.takeExact(head, body, r.Method, url); found || err != nil {
 			return e, err
 		}

@@ -56,12 +56,8 @@ func (s *Scrubbing) ScrubHeaders(h http.Header) {
 // object's Cookie). The Index matches, diffs and reports an incoming
 // request's body in this form only, so a request whose body carries a
 // credential matches its recording and no report shows the credential.
-func (s *Scrubbing) requestBody(h http.Header, body []byte) []byte {
-	out := s.eng.ScrubRequestBody(h, string(body))
-	if out == string(body) {
-		return body
-	}
-	return []byte(out)
+func (s *Scrubbing) requestBody(h http.Header, body string) string {
+	return s.eng.ScrubRequestBody(h, body)
 }
 
 func (s *Scrubbing) scrubString(v string) string { return s.eng.ScrubText(v) }

@@ -94,8 +94,9 @@ func (e *Engine) scanCredentialValues(body string) (spans [][2]int, keys []strin
 		wantKey bool
 		key     string
 	}
-	var stack []frame
-	valueDone := func() {
+	var buf [32]frame // most bodies nest less deep: no allocation
+	stack := buf[:0]
+	valueDone := func(stack []frame) {
 		if n := len(stack); n > 0 && stack[n-1].object {
 			stack[n-1].wantKey = true
 		}
@@ -113,7 +114,7 @@ func (e *Engine) scanCredentialValues(body string) (spans [][2]int, keys []strin
 			if len(stack) > 0 {
 				stack = stack[:len(stack)-1]
 			}
-			valueDone()
+			valueDone(stack)
 			i++
 		case '"':
 			j, esc := i+1, false
@@ -129,7 +130,8 @@ func (e *Engine) scanCredentialValues(body string) (spans [][2]int, keys []strin
 			}
 			text := body[i+1 : j]
 			if esc {
-				if json.Unmarshal([]byte(body[i:j+1]), &text) != nil {
+				var ok bool
+				if text, ok = unquote(body[i : j+1]); !ok {
 					return nil, nil
 				}
 			}
@@ -141,7 +143,7 @@ func (e *Engine) scanCredentialValues(body string) (spans [][2]int, keys []strin
 					spans = append(spans, [2]int{i, j + 1})
 					keys = append(keys, stack[n].key)
 				}
-				valueDone()
+				valueDone(stack)
 			}
 			i = j + 1
 		case ' ', '\t', '\r', '\n', ',', ':':
@@ -150,10 +152,18 @@ func (e *Engine) scanCredentialValues(body string) (spans [][2]int, keys []strin
 			for i < len(body) && !strings.ContainsRune(",]} \t\r\n", rune(body[i])) {
 				i++
 			}
-			valueDone()
+			valueDone(stack)
 		}
 	}
 	return spans, keys
+}
+
+// unquote decodes a JSON string literal (kept apart, so that only
+// literals with escapes are copied).
+func unquote(lit string) (string, bool) {
+	var s string
+	err := json.Unmarshal([]byte(lit), &s)
+	return s, err == nil
 }
 
 // decodeCredentialValues is credentialValues by encoding/json's tokens,
