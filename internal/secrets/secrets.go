@@ -19,7 +19,10 @@
 //     them (see FindShapes).
 //   - Names: headers and URL parameters whose value is a credential
 //     whatever it looks like (Authorization of any scheme, X-Api-Key,
-//     Cookie, key=, token=, user:pass@ in a URL, ...).
+//     Cookie, key=, token=, user:pass@ in a URL, ...), and in request
+//     bodies the JSON members (authorization, api_key, a "headers"
+//     object's Cookie) and form fields (password=) so named. Saving and
+//     matching apply one rule to request bodies: ScrubRequestBody.
 //
 // A stream (text/event-stream) can carry a secret in pieces, one token
 // per event. ScanStream and ScrubStream join each stream field's text
