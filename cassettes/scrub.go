@@ -135,7 +135,7 @@ func newScrubber(c *config) *Scrubber {
 		vals = append(vals, secrets.Value{Text: v, Source: fmt.Sprintf("WithSecrets value %d", n+1)})
 	}
 	eng := secrets.New(secrets.Config{Values: vals, Headers: c.headers, Params: c.params})
-	s := &Scrubber{eng: eng, rules: match.NewScrubbing(eng, c.headers), funcs: c.funcs}
+	s := &Scrubber{eng: eng, rules: match.NewScrubbing(eng), funcs: c.funcs}
 	for _, f := range eng.Forms() {
 		s.forms = append(s.forms, []byte(f))
 	}

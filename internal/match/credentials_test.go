@@ -236,3 +236,33 @@ func TestCredentialFormBodies(t *testing.T) {
 		}
 	}
 }
+
+// TestMatchedSecretHeaders: a matched header (MatchHeaders) that Save
+// redacts by its name, listed or by its suffix (Private-Token,
+// X-Foo-Api-Key), or by its value (a weak configured key), compares as
+// Save wrote it: a request with another value replays the recording.
+func TestMatchedSecretHeaders(t *testing.T) {
+	for _, name := range []string{"Authorization", "X-Api-Key", "Private-Token", "X-Foo-Api-Key", "X-Custom-Secret", "X-Weak"} {
+		s := cassettes.NewScrubber(cassettes.WithoutDefaultSecrets(), cassettes.WithSecrets("weak1234"))
+		i := &cassettes.Interaction{}
+		i.Request.Method, i.Request.URL, i.Request.Body = http.MethodPost, credURL, `{"a":1}`
+		sent := secretstest.Random(7, 30)
+		if name == "X-Weak" {
+			sent = "weak1234"
+		}
+		i.Request.Headers = http.Header{"Content-Type": {"application/json"}, name: {sent}}
+		i.Response.Code = 200
+		if err := s.Scrub(i); err != nil {
+			t.Fatal(err)
+		}
+		if got := i.Request.Headers.Get(name); strings.Contains(got, sent) {
+			t.Fatalf("%s: Save kept %q", name, got)
+		}
+		x := match.NewIndex("c.yaml", []*cassettes.Interaction{i}, cassettes.MatchScrubber(s), cassettes.MatchHeaders(name))
+		r, _ := http.NewRequest(http.MethodPost, credURL, strings.NewReader(`{"a":1}`))
+		r.Header.Set(name, sent)
+		if got, err := x.Match(r, []byte(`{"a":1}`)); err != nil || got != i {
+			t.Errorf("%s: the recorded request does not replay: %v", name, err)
+		}
+	}
+}

@@ -26,7 +26,6 @@ import (
 	"github.com/llmvcr/llmvcr/internal/jsonpath"
 	"github.com/llmvcr/llmvcr/internal/jsonvalue"
 	"github.com/llmvcr/llmvcr/internal/retry"
-	"github.com/llmvcr/llmvcr/internal/secrets"
 )
 
 // Interaction is a recorded request and its response (go-vcr v3's type,
@@ -238,11 +237,14 @@ func (x *Index) headKey(method, url string, h http.Header) headKey {
 		b.WriteByte('\n')
 		b.WriteString(name)
 		b.WriteByte(':')
-		v := strings.Join(h.Values(name), ",")
-		if _, secret := x.cfg.scrub.headers[name]; secret && v != "" {
-			v = secrets.RedactHeaderValue(v) // as Save wrote it
+		// Each value as Save writes it (secrets.Engine.ScrubHeader: by the
+		// header's name, listed or by suffix, and by its value).
+		for n, v := range h.Values(name) {
+			if n > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(x.cfg.scrub.eng.ScrubHeader(name, v))
 		}
-		b.WriteString(x.cfg.scrub.scrubString(v))
 	}
 	k.headers = b.String()
 	return k
