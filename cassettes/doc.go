@@ -103,7 +103,8 @@
 // timings) apart. Lint finds leftover secrets, bodies that do not parse as
 // their Content-Type says, unsupported versions, and duplicate or
 // unreachable interactions, and the credential keys of JSON request
-// bodies ("authorization", "api_key", ...) whose values are not redacted;
+// bodies ("authorization", "api_key", ..., and secret header names in a
+// "headers" object) whose values are not redacted;
 // those are problems. A cassette recorded from a fake gets a notice that
 // its answers are canned.
 package cassettes

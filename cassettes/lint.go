@@ -232,8 +232,11 @@ func (s *Scrubber) secretFindings(i *Interaction) []string {
 			}
 		}
 	}
-	for _, k := range secrets.CredentialKeysLeft(i.Request.Body) {
+	for _, k := range s.eng.CredentialKeysLeft(i.Request.Body) {
 		out = append(out, fmt.Sprintf("request body key %q is not redacted", k))
+	}
+	for _, k := range s.eng.FormParamsLeft(i.Request.Headers, i.Request.Body) {
+		out = append(out, fmt.Sprintf("request body form field %q is not redacted", k))
 	}
 	for _, u := range []string{i.Request.URL, i.Request.RequestURI} {
 		for _, p := range s.eng.URLProblems(u) {

@@ -4,14 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"io"
 	"log"
 	"net/http"
-	"os"
 	"strings"
 	"sync"
 
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"github.com/llmvcr/llmvcr/internal/match"
 	"github.com/llmvcr/llmvcr/internal/secrets"
 )
@@ -131,15 +130,12 @@ func newScrubber(c *config) *Scrubber {
 		envs = append(DefaultSecretEnv(), envs...)
 	}
 	// Variables first: a warning names the variable a value came from.
-	var vals []secrets.Value
-	for _, e := range envs {
-		vals = append(vals, secrets.Value{Text: os.Getenv(e), Source: "$" + e})
-	}
+	vals := secrets.EnvValues(envs...)
 	for n, v := range c.secrets {
 		vals = append(vals, secrets.Value{Text: v, Source: fmt.Sprintf("WithSecrets value %d", n+1)})
 	}
 	eng := secrets.New(secrets.Config{Values: vals, Headers: c.headers, Params: c.params})
-	s := &Scrubber{eng: eng, rules: match.NewScrubbing(eng, c.headers), funcs: c.funcs}
+	s := &Scrubber{eng: eng, rules: match.NewScrubbing(eng), funcs: c.funcs}
 	for _, f := range eng.Forms() {
 		s.forms = append(s.forms, []byte(f))
 	}
@@ -172,7 +168,8 @@ func (s *Scrubber) ScrubURL(raw string) string { return s.eng.ScrubURL(raw) }
 // (request and response), secret query parameters, string values under
 // credential keys of JSON request bodies ("authorization", "api_key",
 // "apiKey", "x-api-key", "password", ...; not a bare "token", which
-// logprobs use for text), URLs in Location
+// logprobs use for text) and of the secret header names of a "headers"
+// object (Cookie, Private-Token, X-Goog-Api-Key), URLs in Location
 // headers, every secret value in URLs, headers, forms and bodies, and
 // secrets that an event stream carries in pieces (see the package doc);
 // then it runs the custom scrubbers. Content-Length is fixed when a body
@@ -195,15 +192,16 @@ func (s *Scrubber) Scrub(i *Interaction) error {
 		}
 	}
 	// A JSON request body can carry a credential under its name (Groq's
-	// compound_custom.tools.wolfram_settings.authorization).
-	if b := secrets.ScrubCredentialValues(s.scrubBody(rq.Headers, rq.Body)); b != rq.Body {
+	// compound_custom.tools.wolfram_settings.authorization): the request
+	// body rule, which replay applies to incoming requests too.
+	if b := s.eng.ScrubRequestBody(rq.Headers, rq.Body); b != rq.Body {
 		rq.Body = b
 		fixRequestLength(rq)
 	}
 	rs := &i.Response
 	s.rules.ScrubHeaders(rs.Headers)
 	s.rules.ScrubHeaders(rs.Trailer)
-	if b := s.scrubBody(rs.Headers, rs.Body); b != rs.Body {
+	if b := s.eng.ScrubBody(rs.Headers, rs.Body); b != rs.Body {
 		rs.Body = b
 		fixResponseLength(rs)
 	}
@@ -215,31 +213,8 @@ func (s *Scrubber) Scrub(i *Interaction) error {
 	return nil
 }
 
-// scrubBody scrubs a body as text and, when it is an event stream, the
-// secrets its events carry in pieces.
-func (s *Scrubber) scrubBody(h http.Header, body string) string {
-	body = s.ScrubString(body)
-	if isStream(h, body) {
-		body, _ = s.eng.ScrubStream(body) // what is left is Check's to refuse
-	}
-	return body
-}
-
 // isStream reports whether a body is (or looks like) an event stream.
-func isStream(h http.Header, body string) bool {
-	if httpbody.IsSSE(h) {
-		return true
-	}
-	if httpbody.IsJSON(h) {
-		return false
-	}
-	for _, p := range []string{"data:", "event:", ":", "id:"} {
-		if strings.HasPrefix(body, p) {
-			return true
-		}
-	}
-	return false
-}
+func isStream(h http.Header, body string) bool { return secrets.IsStream(h, body) }
 
 // SecretLeakError reports that a secret was still present after
 // scrubbing. It never contains the secret itself.

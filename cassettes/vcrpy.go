@@ -1,9 +1,7 @@
 package cassettes
 
 import (
-	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -13,6 +11,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/llmvcr/llmvcr/internal/jsonvalue"
 )
 
 // ImportError reports a vcrpy cassette that could not be converted.
@@ -351,13 +351,11 @@ func toJSON(v any) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	b, err := jsonvalue.Marshal(v)
+	if err != nil {
 		return "", err
 	}
-	return strings.TrimSuffix(buf.String(), "\n"), nil
+	return string(b), nil
 }
 
 func jsonable(v any, depth int) (any, error) {

@@ -26,7 +26,8 @@ func mcpHeaderSecret(name string) string {
 // streamed, and checks that no value reaches the cassette or the
 // session's log, and that the replay answers the same requests.
 func TestMCPHeadersScrubbed(t *testing.T) {
-	names := []string{"Authorization", "x-api-key", "X-Api-Key", "Api-Key", "X-Auth-Token", "Proxy-Authorization"}
+	names := []string{"Authorization", "x-api-key", "X-Api-Key", "Api-Key", "X-Auth-Token", "Proxy-Authorization",
+		"X-Goog-Api-Key", "Private-Token", "X-Firecrawl-Token", "Cookie", "X-Access-Token"}
 	headers := map[string]string{}
 	for _, n := range names {
 		v := mcpHeaderSecret(n)
@@ -105,14 +106,6 @@ func TestMCPHeadersScrubbed(t *testing.T) {
 
 	rep := &captureTB{}
 	t.Run("replay", func(t *testing.T) {
-		// Known gap outside package groq: cassettes.Index matches an
-		// incoming body after scrubbing secret-shaped text only, not the
-		// credential-named JSON values (secrets.ScrubCredentialValues)
-		// that Save redacted, so this replay misses, and the miss report
-		// quotes the values. The same holds for Groq's
-		// compound_custom.tools.wolfram_settings.authorization. Remove
-		// this skip once the Index scrubs them as Save does.
-		t.Skip("replay misses a request whose JSON body carries a credential-named value: cassettes.Index does not apply secrets.ScrubCredentialValues before matching")
 		rep.TB = t
 		s := replay.New(rep, replay.WithPath(path))
 		ask(t, s, baseURL)

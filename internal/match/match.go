@@ -26,7 +26,6 @@ import (
 	"github.com/llmvcr/llmvcr/internal/jsonpath"
 	"github.com/llmvcr/llmvcr/internal/jsonvalue"
 	"github.com/llmvcr/llmvcr/internal/retry"
-	"github.com/llmvcr/llmvcr/internal/secrets"
 )
 
 // Interaction is a recorded request and its response (go-vcr v3's type,
@@ -116,6 +115,7 @@ type headKey struct {
 type entry struct {
 	n    int
 	i    *Interaction
+	body string // the recorded body under the request body rule (Scrubbing.requestBody)
 	used bool
 }
 
@@ -187,11 +187,16 @@ func (x *Index) AddUsed(i *Interaction) {
 }
 
 func (x *Index) add(i *Interaction) *entry {
-	e := &entry{n: len(x.entries), i: i}
+	body := i.Request.Body
+	// A recording is compared as an incoming request is, under the
+	// request body rule: the same as saved, unless the cassette was
+	// written by other rules (by hand, or before a credential name was
+	// known), whose credentials then neither decide a match nor show in a
+	// report.
+	e := &entry{n: len(x.entries), i: i, body: x.cfg.scrub.requestBody(i.Request.Headers, body)}
 	x.entries = append(x.entries, e)
 	head := x.headKey(i.Request.Method, i.Request.URL, i.Request.Headers)
-	body := i.Request.Body
-	q := push(x.canon, head, x.canonical([]byte(body)), e)
+	q := push(x.canon, head, x.canonical([]byte(e.body)), e)
 	// The bytes a client sends (compact JSON) and the bytes as saved
 	// both lead to the canonical queue, so requests that are the same
 	// after canonicalisation share one queue, one order, whatever their
@@ -232,11 +237,14 @@ func (x *Index) headKey(method, url string, h http.Header) headKey {
 		b.WriteByte('\n')
 		b.WriteString(name)
 		b.WriteByte(':')
-		v := strings.Join(h.Values(name), ",")
-		if _, secret := x.cfg.scrub.headers[name]; secret && v != "" {
-			v = secrets.RedactHeaderValue(v) // as Save wrote it
+		// Each value as Save writes it (secrets.Engine.ScrubHeader: by the
+		// header's name, listed or by suffix, and by its value).
+		for n, v := range h.Values(name) {
+			if n > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(x.cfg.scrub.eng.ScrubHeader(name, v))
 		}
-		b.WriteString(x.cfg.scrub.scrubString(v))
 	}
 	k.headers = b.String()
 	return k
@@ -317,12 +325,14 @@ func (x *Index) Match(r *http.Request, body []byte) (*Interaction, error) {
 	head := x.headKey(r.Method, url, r.Header)
 	body = httpbody.DecodeRequestBody(r.Header, body) // Save stores it decoded
 	// The bytes of a recording (which, saved, hold no secret) need no
-	// scrubbing: look them up first. Then the scrubbed bytes.
+	// scrubbing: look them up first. Then the body as Save would have
+	// written it, which is all that the lookup, the differences and the
+	// report see from here on.
 	if e, found, err := x.takeExact(head, body, r.Method, url); found || err != nil {
 		return e, err
 	}
-	if x.cfg.scrub.containsBytes(body) {
-		body = []byte(x.cfg.scrub.scrubString(string(body)))
+	if scrubbed := x.cfg.scrub.requestBody(r.Header, string(body)); scrubbed != string(body) {
+		body = []byte(scrubbed)
 		if e, found, err := x.takeExact(head, body, r.Method, url); found || err != nil {
 			return e, err
 		}
@@ -483,6 +493,7 @@ func (x *Index) miss(method, url string, head headKey, canon string, body []byte
 			me.Reason = fmt.Sprintf("all %d recorded interactions with this request were already replayed", len(q.list))
 			e := q.list[len(q.list)-1]
 			rq := e.i.Request
+			rq.Body = e.body
 			me.Closest, me.ClosestN = &rq, e.n
 			return x.scrubMiss(me)
 		}
@@ -513,13 +524,13 @@ func (x *Index) miss(method, url string, head headKey, canon string, body []byte
 			score += 1
 		}
 		var paths []string
-		if rec, ok := parseJSON([]byte(e.i.Request.Body)); ok && gotJSON {
+		if rec, ok := parseJSON([]byte(e.body)); ok && gotJSON {
 			for _, p := range x.cfg.ignore {
 				rec = p.Remove(rec)
 			}
 			paths = DiffPaths(rec, got, x.cfg.scrub)
 			score += 10 * len(paths)
-		} else if e.i.Request.Body != string(body) {
+		} else if e.body != string(body) {
 			score += 100
 		}
 		if best == nil || score < bestScore {
@@ -527,6 +538,7 @@ func (x *Index) miss(method, url string, head headKey, canon string, body []byte
 		}
 	}
 	rq := best.i.Request
+	rq.Body = best.body
 	me.Closest, me.ClosestN, me.Paths = &rq, best.n, bestPaths
 	switch {
 	case rq.Method != method || rq.URL != url:

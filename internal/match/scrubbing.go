@@ -3,7 +3,6 @@ package match
 import (
 	"bytes"
 	"net/http"
-	"os"
 
 	"github.com/llmvcr/llmvcr/internal/secrets"
 )
@@ -14,22 +13,18 @@ import (
 // rules it saves with. It is safe for concurrent use.
 type Scrubbing struct {
 	eng       *secrets.Engine
-	prefilter [][]byte            // what a secret may start with: the configured values' forms and the shapes' hints
-	headers   map[string]struct{} // canonical names of the headers listed as secret
+	prefilter [][]byte // what a secret may start with: the configured values' forms and the shapes' hints
 }
 
-// NewScrubbing returns the scrubbing of eng, whose secret headers are
-// secrets.DefaultHeaders and the extra ones named.
-func NewScrubbing(eng *secrets.Engine, extraHeaders []string) *Scrubbing {
-	s := &Scrubbing{eng: eng, headers: map[string]struct{}{}}
+// NewScrubbing returns the scrubbing of eng: its secret values, headers,
+// parameters and shapes, and its request body rule.
+func NewScrubbing(eng *secrets.Engine) *Scrubbing {
+	s := &Scrubbing{eng: eng}
 	for _, f := range eng.Forms() {
 		s.prefilter = append(s.prefilter, []byte(f))
 	}
 	for _, h := range secrets.ShapeHints() {
 		s.prefilter = append(s.prefilter, []byte(h))
-	}
-	for _, h := range append(secrets.DefaultHeaders(), extraHeaders...) {
-		s.headers[http.CanonicalHeaderKey(h)] = struct{}{}
 	}
 	return s
 }
@@ -38,11 +33,7 @@ func NewScrubbing(eng *secrets.Engine, extraHeaders []string) *Scrubbing {
 // option: the values of the variables of secrets.DefaultEnv that are set,
 // and the default secret headers, parameters and shapes.
 func DefaultScrubbing() *Scrubbing {
-	var vals []secrets.Value
-	for _, e := range secrets.DefaultEnv() {
-		vals = append(vals, secrets.Value{Text: os.Getenv(e), Source: "$" + e})
-	}
-	return NewScrubbing(secrets.New(secrets.Config{Values: vals}), nil)
+	return NewScrubbing(secrets.New(secrets.Config{Values: secrets.EnvValues(secrets.DefaultEnv()...)}))
 }
 
 // ScrubHeaders scrubs every header value in place (see
@@ -53,6 +44,16 @@ func (s *Scrubbing) ScrubHeaders(h http.Header) {
 			vs[n] = s.eng.ScrubHeader(k, v)
 		}
 	}
+}
+
+// requestBody returns a request body as cassettes' Save writes it (see
+// secrets.Engine.ScrubRequestBody: secrets, secret-shaped text and the
+// values of credential members such as "authorization" or a "headers"
+// object's Cookie). The Index matches, diffs and reports an incoming
+// request's body in this form only, so a request whose body carries a
+// credential matches its recording and no report shows the credential.
+func (s *Scrubbing) requestBody(h http.Header, body string) string {
+	return s.eng.ScrubRequestBody(h, body)
 }
 
 func (s *Scrubbing) scrubString(v string) string { return s.eng.ScrubText(v) }

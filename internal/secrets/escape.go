@@ -1,9 +1,10 @@
 package secrets
 
 import (
-	"bytes"
 	"encoding/json"
 	"strings"
+
+	"github.com/llmvcr/llmvcr/internal/jsonvalue"
 )
 
 // Secrets hide behind escapes: a JSON string may spell a character as
@@ -56,13 +57,11 @@ func jsonLiterals(v string, f func(start, end int, decoded string)) {
 // encodeJSONString writes s as a JSON string literal without HTML
 // escaping, as most clients do.
 func encodeJSONString(s string) string {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if enc.Encode(s) != nil {
+	b, err := jsonvalue.Marshal(s)
+	if err != nil {
 		return `"` + Redacted + `"`
 	}
-	return strings.TrimSuffix(b.String(), "\n")
+	return string(b)
 }
 
 // isHex reports whether c is a hexadecimal digit.

@@ -19,7 +19,10 @@
 //     them (see FindShapes).
 //   - Names: headers and URL parameters whose value is a credential
 //     whatever it looks like (Authorization of any scheme, X-Api-Key,
-//     Cookie, key=, token=, user:pass@ in a URL, ...).
+//     Cookie, key=, token=, user:pass@ in a URL, ...), and in request
+//     bodies the JSON members (authorization, api_key, a "headers"
+//     object's Cookie) and form fields (password=) so named. Saving and
+//     matching apply one rule to request bodies: ScrubRequestBody.
 //
 // A stream (text/event-stream) can carry a secret in pieces, one token
 // per event. ScanStream and ScrubStream join each stream field's text
@@ -33,6 +36,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"sort"
 	"strings"
 )
@@ -134,6 +138,17 @@ func DefaultParams() []string { return append([]string(nil), defaultParams...) }
 type Value struct {
 	Text   string // the secret
 	Source string // for warnings, never the value: "$GROQ_API_KEY", "a WithSecrets value"
+}
+
+// EnvValues returns the current values of the named environment
+// variables, in order, each with its variable as Source ("$GROQ_API_KEY").
+// A variable that is not set gives an empty Text, which New ignores.
+func EnvValues(names ...string) []Value {
+	vals := make([]Value, 0, len(names))
+	for _, n := range names {
+		vals = append(vals, Value{Text: os.Getenv(n), Source: "$" + n})
+	}
+	return vals
 }
 
 // Config lists what an Engine treats as secret beyond the defaults.
