@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/llmvcr/llmvcr/cassettes"
 	"github.com/llmvcr/llmvcr/internal/secrets/secretstest"
 	"github.com/llmvcr/llmvcr/replay"
 )
@@ -117,5 +118,41 @@ func TestReplayBodyCredentials(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestUnusedReportScrubsBodyCredentials: a hand-written cassette may
+// still hold a credential-named value Save would have scrubbed; when that
+// interaction is never replayed, the report that lists it shows its body
+// under the same rule, never the value.
+func TestUnusedReportScrubsBodyCredentials(t *testing.T) {
+	key := secretstest.Random(7, 40)
+	c := cassettes.New(filepath.Join(t.TempDir(), "c.yaml"))
+	c.Interactions = append(c.Interactions, &cassettes.Interaction{
+		Request: cassettes.Request{Method: http.MethodPost, URL: "https://api.groq.com/openai/v1/chat/completions",
+			Headers: http.Header{"Content-Type": {"application/json"}},
+			Body:    `{"model":"groq/compound","compound_custom":{"tools":{"wolfram_settings":{"authorization":"` + key + `"}}}}`},
+		Response: cassettes.Response{Code: 200, Headers: http.Header{"Content-Type": {"application/json"}}, Body: `{}`},
+	})
+	raw, err := cassettes.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(c.Path, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep := &logTB{}
+	t.Run("replay", func(t *testing.T) {
+		rep.TB = t
+		replay.New(rep, replay.WithPath(c.Path))
+	})
+	log := rep.String()
+	if !strings.Contains(log, "never replayed") {
+		t.Fatalf("no report of the unused interaction:\n%s", log)
+	}
+	// The report cuts a body at 100 characters: no piece of the key, at
+	// either end, may show.
+	if strings.Contains(log, key[:8]) || strings.Contains(log, key[len(key)-8:]) {
+		t.Errorf("the report holds part of the key:\n%s", log)
 	}
 }

@@ -622,7 +622,7 @@ func (s *Session) cleanup() {
 			fmt.Fprintf(&b, "replay: %s: %d recorded interaction(s) were never replayed (use replay.AllowUnused() if that is intended):", s.path, len(unused))
 			for _, n := range unused {
 				i := s.idx.Interaction(n)
-				fmt.Fprintf(&b, "\n  interaction %d: %s %s %s", n, i.Request.Method, s.scrub.ScrubURL(i.Request.URL), summarize(s.scrub.ScrubString(i.Request.Body)))
+				fmt.Fprintf(&b, "\n  interaction %d: %s %s %s", n, i.Request.Method, s.scrub.ScrubURL(i.Request.URL), summarize(s.scrub.ScrubString(s.idx.RequestBody(n))))
 			}
 			s.t.Error(s.scrub.ScrubString(b.String()))
 		}

@@ -432,6 +432,19 @@ func (x *Index) Unused() []int {
 	return out
 }
 
+// RequestBody returns the n-th indexed interaction's request body under
+// the request body rule Save applies (credential-named values redacted),
+// as reports may show it: a hand-written cassette can still hold a value
+// Save would have scrubbed.
+func (x *Index) RequestBody(n int) string {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if n < 0 || n >= len(x.entries) {
+		return ""
+	}
+	return x.entries[n].body
+}
+
 // Interaction returns the n-th indexed interaction.
 func (x *Index) Interaction(n int) *Interaction {
 	x.mu.Lock()
