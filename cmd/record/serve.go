@@ -441,9 +441,9 @@ func (s *server) finish(strict bool) error {
 	for _, u := range unfired {
 		s.logf("fault never applied: %s", u)
 	}
-	s.logf("%s, %d answered, %s; %d of %s never replayed", plural(int(s.n.Load()), "request"), s.answered.Load(), plural(misses, "miss"), unused, plural(total, "recording"))
+	s.logf("%s, %d answered, %d missed; %d of %s never replayed", plural(int(s.n.Load()), "request"), s.answered.Load(), misses, unused, plural(total, "recording"))
 	if strict && (unused > 0 || misses > 0 || len(unfired) > 0) {
-		return &failure{fmt.Sprintf("-strict: %s, %d of %s never replayed, %s never applied", plural(misses, "miss"), unused, plural(total, "recording"), plural(len(unfired), "fault"))}
+		return &failure{fmt.Sprintf("-strict: %d missed, %d of %s never replayed, %s never applied", misses, unused, plural(total, "recording"), plural(len(unfired), "fault"))}
 	}
 	return nil
 }

@@ -136,7 +136,7 @@ func TestServeRepeats(t *testing.T) {
 }
 
 func TestServeFaults(t *testing.T) {
-	s := start(t, "serve", "-fault", "1:cut-after=1", "-fault", "2:respond=429", "-fault", "3:corrupt-event=0", serveCassette(t))
+	s := start(t, "serve", "-repeat", "-fault", "1:cut-after=1", "-fault", "2:respond=429", "-fault", "3:corrupt-event=0", "-fault", "4:stall-after=1", serveCassette(t))
 	// Request 1: the stream breaks after its first event.
 	req, _ := http.NewRequest("POST", s.url+"/openai/v1/chat/completions", strings.NewReader(streamReq))
 	resp, err := http.DefaultClient.Do(req)
@@ -153,6 +153,17 @@ func TestServeFaults(t *testing.T) {
 	require.Equal(t, 200, resp.StatusCode)
 	require.NotEqual(t, parisResp, body)
 	require.Error(t, json.Unmarshal([]byte(body), new(any)))
+	// Request 4: the first event arrives (each event is flushed as it is
+	// played), then nothing until the client gives up.
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ = http.NewRequestWithContext(ctx, "POST", s.url+"/openai/v1/chat/completions", strings.NewReader(streamReq))
+	resp, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	first, err := bufio.NewReader(resp.Body).ReadString('\n')
+	require.NoError(t, err)
+	require.Contains(t, first, `"one"`)
+	cancel()
+	resp.Body.Close()
 	require.Equal(t, 0, s.stop(), s.stderr.String())
 	require.NotContains(t, s.stderr.String(), "fault never applied")
 }
