@@ -99,7 +99,7 @@ func cmdProxy(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usagef("-grace must not be negative")
 	}
 	if ci.Set() && !c.force && !loopbackHost(up.Hostname()) {
-		return errors.New("refusing to record through " + up.Redacted() + " because CI is set: record on a workstation and commit the cassette, or pass -force")
+		return errors.New("refusing to record through " + shownURL(up.String()) + " because CI is set: record on a workstation and commit the cassette, or pass -force")
 	}
 	if _, err := checkOutput(c.out, false, c.force); err != nil {
 		return err // before anything is forwarded
@@ -128,18 +128,22 @@ func parseUpstream(raw string) (*url.URL, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		shown := raw
+		shown := "(not a URL)"
 		if err == nil {
-			shown = u.Redacted()
-		} else {
-			shown = "(not a URL)"
+			shown = shownURL(raw)
 		}
 		return nil, usagef("-upstream %s: want an http or https URL, such as https://api.groq.com/openai", shown)
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
-		return nil, usagef("-upstream %s: give the base URL without a query or fragment (clients send their own parameters)", u.Redacted())
+		return nil, usagef("-upstream %s: give the base URL without a query or fragment (clients send their own parameters)", shownURL(raw))
 	}
 	return u, nil
+}
+
+// shownURL is a URL for a message: its credential parameters and
+// password redacted.
+func shownURL(raw string) string {
+	return cassettes.NewScrubber(cassettes.WithLogf(func(string, ...any) {})).ScrubURL(raw)
 }
 
 // loopbackHost reports whether host is localhost or a loopback address.
@@ -214,7 +218,7 @@ func (p *proxy) upstreamError(w http.ResponseWriter, r *http.Request, err error)
 	if errors.As(err, &ue) {
 		cause = ue.Err
 	}
-	msg := p.creds.scrubText(fmt.Sprintf("record proxy: the upstream %s did not answer %s %s: %v", p.up.Redacted(), r.Method, r.URL.Path, cause))
+	msg := p.creds.scrubText(fmt.Sprintf("record proxy: the upstream %s did not answer %s %s: %v", shownURL(p.up.String()), r.Method, r.URL.Path, cause))
 	p.log.printf("%s", msg)
 	b, _ := json.Marshal(map[string]any{"error": map[string]any{"type": "llmvcr_proxy_upstream_error", "message": msg}})
 	w.Header().Set("Content-Type", "application/json")
@@ -316,11 +320,13 @@ func (c *credentials) collect(r *http.Request) {
 }
 
 // headerSecrets are the secret values in a credential header's value: the
-// value, the credential after an authorization scheme, the user:password
+// value (or, after an authorization scheme, the credential), the user:password
 // of Basic and its password, and each cookie's value.
 func headerSecrets(name, v string) []string {
-	out := []string{strings.TrimSpace(v)}
+	var out []string
 	if sch, rest, ok := strings.Cut(strings.TrimSpace(v), " "); ok {
+		// The scheme stays readable (Bearer REDACTED); the credential is
+		// what follows it.
 		rest = strings.TrimSpace(rest)
 		out = append(out, rest)
 		if strings.EqualFold(sch, "Basic") {
@@ -331,6 +337,8 @@ func headerSecrets(name, v string) []string {
 				}
 			}
 		}
+	} else {
+		out = append(out, strings.TrimSpace(v))
 	}
 	if k := http.CanonicalHeaderKey(name); k == "Cookie" || k == "Set-Cookie" {
 		for _, part := range strings.Split(v, ";") {
