@@ -188,8 +188,11 @@ func newProxy(up *url.URL, log *lockedWriter) *proxy {
 	return p
 }
 
+// maxProxyBody bounds a request body: the recorder keeps it in memory.
+const maxProxyBody = 64 << 20
+
 func (p *proxy) handler(logw io.Writer) http.Handler {
-	return &httputil.ReverseProxy{
+	rp := &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
 			p.creds.collect(pr.In)
 			p.sent.Add(1)
@@ -203,6 +206,10 @@ func (p *proxy) handler(logw io.Writer) http.Handler {
 		ErrorHandler:  p.upstreamError,
 		ErrorLog:      stdlog.New(logw, "record proxy: ", 0),
 	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, maxProxyBody)
+		rp.ServeHTTP(w, r)
+	})
 }
 
 // upstreamError answers a request the upstream did not answer: 502 with

@@ -488,3 +488,18 @@ func newSSEServer(t *testing.T, release <-chan struct{}) string {
 	t.Cleanup(srv.Close)
 	return srv.URL
 }
+
+func TestProxyUnderCI(t *testing.T) {
+	t.Setenv("CI", "true")
+	out := filepath.Join(t.TempDir(), "ci.yaml")
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"proxy", "-upstream", "https://api.groq.com/openai", "-o", out}, &stdout, &stderr)
+	require.Equal(t, 1, code)
+	require.Contains(t, stderr.String(), "because CI is set")
+	require.Empty(t, stdout.String())
+	// A loopback upstream (a local fake) is allowed.
+	srv := httptest.NewServer(&echoUpstream{})
+	defer srv.Close()
+	p := start(t, "proxy", "-upstream", srv.URL, "-o", out)
+	require.Equal(t, 1, p.stop(), "nothing recorded")
+}
