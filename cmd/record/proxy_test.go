@@ -493,7 +493,9 @@ func TestProxyUnderCI(t *testing.T) {
 	t.Setenv("CI", "true")
 	out := filepath.Join(t.TempDir(), "ci.yaml")
 	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), []string{"proxy", "-upstream", "https://api.groq.com/openai", "-o", out}, &stdout, &stderr)
+	stopped, cancel := context.WithCancel(context.Background())
+	cancel() // a proxy that started anyway stops at once
+	code := run(stopped, []string{"proxy", "-upstream", "https://api.groq.com/openai", "-o", out}, &stdout, &stderr)
 	require.Equal(t, 1, code)
 	require.Contains(t, stderr.String(), "because CI is set")
 	require.Empty(t, stdout.String())

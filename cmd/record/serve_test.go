@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -214,5 +215,23 @@ func TestProxyThenServe(t *testing.T) {
 	rd := bufio.NewReader(strings.NewReader(replayed))
 	first, _ := rd.ReadString('\n')
 	require.Contains(t, first, "Par")
+	require.Equal(t, 0, s.stop())
+}
+
+// TestServeTiming paces a stream at its recorded offsets with -timing 1:
+// the last event cannot arrive before its offset (a lower bound only, so
+// a loaded machine cannot make it fail).
+func TestServeTiming(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "paced.yaml")
+	c := cassettes.New(path)
+	c.Interactions = []*cassettes.Interaction{interaction("POST", chatURL, streamReq, "text/event-stream",
+		": llmvcr-t=0.000000\ndata: {\"choices\":[{\"delta\":{\"content\":\"one\"}}]}\n\n: llmvcr-t=0.600000\ndata: [DONE]\n\n")}
+	require.NoError(t, c.Save())
+	s := start(t, "serve", "-timing", "1", path)
+	begin := time.Now()
+	resp, body := post(t, s.url+"/openai/v1/chat/completions", streamReq)
+	elapsed := time.Since(begin)
+	require.Equal(t, 200, resp.StatusCode, body)
+	require.GreaterOrEqual(t, elapsed, 600*time.Millisecond, "the last event waits for its recorded offset")
 	require.Equal(t, 0, s.stop())
 }
