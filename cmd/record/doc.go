@@ -200,7 +200,7 @@
 //	record serve [-addr HOST:PORT] [-timing F] [-strict] [-repeat] [-ignore PATH] [-match-header NAME] [-fault N:KIND] CASSETTE...
 //
 // answers from the cassettes, tried in order, with replay's matching
-// (cassettes.NewIndex: method, path and query under each origin the
+// (replay's index: method, path and query under each origin the
 // cassette recorded, headers named by -match-header, the JSON body by
 // value less the -ignore paths; identical requests get their recordings in
 // recorded order, and with -repeat the last keeps answering). Answers are

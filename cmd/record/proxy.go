@@ -250,9 +250,6 @@ func (p *proxy) save(out string, force bool, rep stopReport, logf func(string, .
 	if rep.cut > 0 {
 		problems = append(problems, fmt.Sprintf("%s cut by the stop", plural(rep.cut, "answer")))
 	}
-	if open := p.rec.Open(); len(open) > 0 {
-		problems = append(problems, fmt.Sprintf("%s still open", plural(len(open), "answer")))
-	}
 	if len(is) == 0 {
 		msg := "nothing was recorded"
 		if n := p.sent.Load(); n > 0 {

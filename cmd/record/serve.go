@@ -115,7 +115,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if c.repeat {
 		match = append(match, cassettes.Repeatable())
 	}
-	if err := cassettes.CheckMatchOptions(match...); err != nil {
+	if err := checkMatchOptions(match...); err != nil {
 		return usagef("%v", err)
 	}
 	log := &lockedWriter{w: stderr}
@@ -142,17 +142,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return s.finish(c.strict)
 }
 
-// newIndex is where serve builds its matching index: the one call to
-// rename if the index moves.
-func newIndex(c *cassettes.Cassette, opts ...cassettes.MatchOption) *cassettes.Index {
-	return cassettes.NewIndex(c, opts...)
-}
-
 // cassetteSet is one served cassette.
 type cassetteSet struct {
 	path    string
 	cas     *cassettes.Cassette
-	idx     *cassettes.Index
+	idx     *matchIndex
 	origins []string // the scheme://host of its recorded URLs, in recorded order
 }
 
@@ -236,8 +230,8 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // request's path and query under each origin the cassette recorded. With
 // no match, miss is the report to give: the one whose closest recording
 // differs least.
-func (s *server) match(r *http.Request, body []byte) (*cassetteSet, *cassettes.Interaction, *cassettes.MissError, error) {
-	var best *cassettes.MissError
+func (s *server) match(r *http.Request, body []byte) (*cassetteSet, *cassettes.Interaction, *missError, error) {
+	var best *missError
 	for _, set := range s.sets {
 		origins := set.origins
 		if len(origins) == 0 {
@@ -251,7 +245,7 @@ func (s *server) match(r *http.Request, body []byte) (*cassetteSet, *cassettes.I
 			rr := r.Clone(r.Context())
 			rr.URL = u
 			i, err := set.idx.Match(rr, body)
-			var me *cassettes.MissError
+			var me *missError
 			switch {
 			case err == nil:
 				return set, i, nil, nil
@@ -269,7 +263,7 @@ func (s *server) match(r *http.Request, body []byte) (*cassetteSet, *cassettes.I
 
 // closerMiss reports whether miss a shows a closer recording than b: one at
 // all, then one of the same method and URL, then fewer differences.
-func closerMiss(a, b *cassettes.MissError) bool {
+func closerMiss(a, b *missError) bool {
 	if (a.Closest != nil) != (b.Closest != nil) {
 		return a.Closest != nil
 	}
@@ -287,7 +281,7 @@ func closerMiss(a, b *cassettes.MissError) bool {
 // miss answers a request no recording matches, as replay does: 404 with
 // X-Should-Retry: false, so no common client retries, and the report as
 // the error message; the report is logged once per distinct request.
-func (s *server) miss(w http.ResponseWriter, r *http.Request, body []byte, m *cassettes.MissError) {
+func (s *server) miss(w http.ResponseWriter, r *http.Request, body []byte, m *missError) {
 	report := "no cassette is served"
 	if m != nil {
 		report = strings.ReplaceAll(m.Error(), "\u00a0", " ") // go-cmp's non-breaking spaces
