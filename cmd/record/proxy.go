@@ -250,6 +250,9 @@ func (p *proxy) save(out string, force bool, rep stopReport, logf func(string, .
 	if rep.cut > 0 {
 		problems = append(problems, fmt.Sprintf("%s cut by the stop", plural(rep.cut, "answer")))
 	}
+	if rep.stuck > 0 {
+		problems = append(problems, fmt.Sprintf("%s still running", plural(rep.stuck, "answer")))
+	}
 	if len(is) == 0 {
 		msg := "nothing was recorded"
 		if n := p.sent.Load(); n > 0 {

@@ -133,7 +133,8 @@ func baseURL(ln net.Listener) string {
 
 // stopReport says how a server stopped.
 type stopReport struct {
-	cut int // requests still running when the grace period ended, cancelled
+	cut   int // requests still running when the grace period ended, cancelled
+	stuck int // requests still running afterCut after that
 }
 
 // serveUntil serves h on ln until ctx ends: the base URL is the first
@@ -184,7 +185,8 @@ func serveUntil(ctx context.Context, ln net.Listener, h http.Handler, grace time
 		}
 	}
 	if !t.wait(afterCut) {
-		log1("stopping: %s did not end %s after being cancelled", plural(t.running(), "request"), afterCut)
+		rep.stuck = t.running()
+		log1("stopping: %s did not end %s after being cancelled", plural(rep.stuck, "request"), afterCut)
 	}
 	return rep, nil
 }
