@@ -1,104 +1,81 @@
 package replay
 
 import (
-	"bytes"
 	"context"
-	"github.com/llmvcr/llmvcr/internal/httpbody"
-	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/llmvcr/llmvcr/cassettes"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
+	"github.com/llmvcr/llmvcr/internal/playback"
 )
 
-// replay builds the response for a recorded interaction.
+// replay builds the response for a recorded interaction (played by
+// internal/playback, which cmd/record's serve shares).
 // n is the request's number, faults its declared faults.
 func (s *Session) replay(r *http.Request, i *cassettes.Interaction, n int, faults []Fault) (*http.Response, error) {
 	ctx := r.Context()
-	rs := &i.Response
-	if s.cfg.scale > 0 && rs.Duration > 0 {
-		d := time.Duration(float64(rs.Duration) * s.cfg.scale)
+	p, err := playback.Prepare(&i.Response)
+	if err != nil {
+		err = &replayError{Path: s.path, Err: err}
+		s.fail(err)
+		return nil, err
+	}
+	if d := p.HeaderWait(s.cfg.scale); d > 0 {
 		if err := s.cfg.clock.Sleep(ctx, d); err != nil {
 			return nil, err
 		}
 	}
-	h := httpbody.ClientHeaders(rs.Headers)
-	var events []httpbody.Event
-	endErr := io.EOF
-	if rs.Headers.Get(httpbody.StreamErrorHeader) != "" {
-		endErr = io.ErrUnexpectedEOF
-	}
-	length := int64(-1)
-	sse := httpbody.IsSSE(rs.Headers)
-	if sse {
-		evs, err := httpbody.SplitSSE(rs.Body)
-		if err != nil {
-			err = &replayError{Path: s.path, Err: err}
-			s.fail(err)
-			return nil, err
-		}
-		events = evs
-		h.Del("Content-Length")
-	} else {
-		if endErr == io.EOF {
-			length = int64(len(rs.Body))
-			if h.Get("Content-Length") != "" {
-				h.Set("Content-Length", strconv.Itoa(len(rs.Body)))
-			}
-		} else {
-			h.Del("Content-Length")
-		}
-	}
-	status := rs.Status
-	if status == "" {
-		status = strconv.Itoa(rs.Code) + " " + http.StatusText(rs.Code)
-	}
-	if len(faults) == 0 && !sse && endErr == io.EOF {
+	pf := streamFaults(faults)
+	if p.Whole(pf) {
 		// The common case: a whole JSON body, read in as many reads as the
 		// client likes, still honouring the request's context.
 		return &http.Response{
-			Status: status, StatusCode: rs.Code, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-			Header: h, Body: &plainBody{ctx: ctx, r: strings.NewReader(rs.Body)}, ContentLength: length,
-			Uncompressed: rs.Uncompressed, Request: r,
+			Status: p.Status, StatusCode: p.Code, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+			Header: p.Header, Body: &plainBody{ctx: ctx, r: strings.NewReader(p.Body)}, ContentLength: p.Length,
+			Uncompressed: i.Response.Uncompressed, Request: r,
 		}, nil
 	}
-	if !sse {
-		events = []httpbody.Event{{Raw: []byte(rs.Body)}}
-	}
+	events := p.Pieces()
 	if len(faults) > 0 {
 		s.faultLog.checkStream(n, faults, len(events))
 	}
 	bctx, cancel := context.WithCancel(ctx)
 	b := &eventBody{
 		ctx: bctx, cancel: cancel, clock: s.cfg.clock, start: s.cfg.clock.Now(), scale: s.cfg.scale,
-		events: events, endErr: endErr, cut: -1, stall: -1, corrupt: -1,
-	}
-	for _, f := range faults {
-		switch f.kind {
-		case faultCut:
-			b.cut = f.k
-		case faultStall:
-			b.stall = f.k
-		case faultCorrupt:
-			b.corrupt = f.k
-		}
+		events: events, endErr: p.EndErr, cut: pf.Cut, stall: pf.Stall, corrupt: pf.Corrupt,
 	}
 	return &http.Response{
-		Status:        status,
-		StatusCode:    rs.Code,
+		Status:        p.Status,
+		StatusCode:    p.Code,
 		Proto:         "HTTP/1.1",
 		ProtoMajor:    1,
 		ProtoMinor:    1,
-		Header:        h,
+		Header:        p.Header,
 		Body:          b,
-		ContentLength: length,
-		Uncompressed:  rs.Uncompressed,
+		ContentLength: p.Length,
+		Uncompressed:  i.Response.Uncompressed,
 		Request:       r,
 	}, nil
+}
+
+// streamFaults are the stream faults among a request's faults.
+func streamFaults(faults []Fault) playback.Faults {
+	f := playback.NoFaults
+	for _, x := range faults {
+		switch x.kind {
+		case faultCut:
+			f.Cut = x.k
+		case faultStall:
+			f.Stall = x.k
+		case faultCorrupt:
+			f.Corrupt = x.k
+		}
+	}
+	return f
 }
 
 // replayError reports a recording that cannot be replayed (for instance a
@@ -142,123 +119,36 @@ func (b *plainBody) Close() error {
 }
 
 // eventBody delivers recorded events, each as its own Read, honouring the
-// request's context, the timing and the faults.
+// request's context, the timing and the faults: a playback.Body made from
+// its fields at the first Read or Close.
 type eventBody struct {
-	ctx    context.Context
-	cancel context.CancelFunc
-	clock  Clock
-	start  time.Time
-	scale  float64
-
-	mu      sync.Mutex
+	ctx     context.Context
+	cancel  context.CancelFunc
+	clock   Clock
+	start   time.Time
+	scale   float64
 	events  []httpbody.Event
-	next    int    // index of the next event
-	cur     []byte // rest of the event being read
-	endErr  error  // after the last event: io.EOF, or io.ErrUnexpectedEOF for a recorded break
-	cut     int    // -1, or the number of events before the connection breaks
-	stall   int    // -1, or the number of events before the stream stalls
-	corrupt int    // -1, or the event whose data is garbled
-	closed  bool
+	endErr  error // after the last event: io.EOF, or io.ErrUnexpectedEOF for a recorded break
+	cut     int   // -1, or the number of events before the connection breaks
+	stall   int   // -1, or the number of events before the stream stalls
+	corrupt int   // -1, or the event whose data is garbled
+
+	once sync.Once
+	body *playback.Body
 }
 
-// Read returns at most one event per call, waiting for its offset when
-// timing is on, and applies the faults.
-func (b *eventBody) Read(p []byte) (int, error) {
-	b.mu.Lock()
-	if b.closed {
-		b.mu.Unlock()
-		return 0, errBodyClosed
-	}
-	if len(b.cur) > 0 {
-		n := copy(p, b.cur)
-		b.cur = b.cur[n:]
-		b.mu.Unlock()
-		return n, nil
-	}
-	if err := b.ctx.Err(); err != nil {
-		b.mu.Unlock()
-		return 0, b.readErr()
-	}
-	k := b.next
-	switch {
-	case k == b.cut:
-		b.mu.Unlock()
-		return 0, io.ErrUnexpectedEOF
-	case k == b.stall:
-		b.mu.Unlock()
-		<-b.ctx.Done()
-		return 0, b.readErr()
-	case k >= len(b.events):
-		b.mu.Unlock()
-		return 0, b.endErr
-	}
-	ev := b.events[k]
-	b.next++
-	b.mu.Unlock()
-	if b.scale > 0 && ev.HasOffset {
-		target := time.Duration(float64(ev.Offset) * b.scale)
-		if d := target - b.clock.Now().Sub(b.start); d > 0 {
-			if err := b.clock.Sleep(b.ctx, d); err != nil {
-				return 0, b.readErr()
-			}
-		}
-	}
-	raw := ev.Raw
-	if k == b.corrupt {
-		raw = corruptEvent(raw)
-	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.closed {
-		return 0, errBodyClosed
-	}
-	n := copy(p, raw)
-	b.cur = raw[n:]
-	return n, nil
+func (b *eventBody) play() *playback.Body {
+	b.once.Do(func() {
+		b.body = playback.NewBody(b.ctx, b.cancel, b.events, playback.Config{
+			Clock: b.clock, Start: b.start, Scale: b.scale, EndErr: b.endErr, Closed: errBodyClosed,
+			Faults: playback.Faults{Cut: b.cut, Stall: b.stall, Corrupt: b.corrupt},
+		})
+	})
+	return b.body
 }
 
-// readErr is the error after the body's context ended: errBodyClosed when
-// Close ended it, else the request context's error.
-func (b *eventBody) readErr() error {
-	b.mu.Lock()
-	closed := b.closed
-	b.mu.Unlock()
-	if closed {
-		return errBodyClosed
-	}
-	return b.ctx.Err()
-}
+// Read returns at most one event per call (see playback.Body).
+func (b *eventBody) Read(p []byte) (int, error) { return b.play().Read(p) }
 
 // Close ends the body and wakes a stalled or waiting Read.
-func (b *eventBody) Close() error {
-	b.mu.Lock()
-	b.closed = true
-	b.mu.Unlock()
-	b.cancel()
-	return nil
-}
-
-// corruptEvent cuts the payload of the event's first data line in half,
-// keeping the line end and the rest of the event, so the event still
-// arrives whole but its data no longer parses.
-func corruptEvent(raw []byte) []byte {
-	out := append([]byte(nil), raw...)
-	start := 0
-	for start < len(out) {
-		end := bytes.IndexAny(out[start:], "\r\n")
-		if end < 0 {
-			end = len(out) - start
-		}
-		line := out[start : start+end]
-		if bytes.HasPrefix(line, []byte("data:")) {
-			payload := len("data:")
-			if len(line) > payload && line[payload] == ' ' {
-				payload++
-			}
-			keep := payload + (len(line)-payload)/2
-			return append(out[:start+keep], out[start+end:]...)
-		}
-		start += end + 1
-	}
-	return out[:len(out)/2]
-}
+func (b *eventBody) Close() error { return b.play().Close() }

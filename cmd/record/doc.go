@@ -43,6 +43,8 @@
 //	record lint PATH...                      check cassettes (files or directories of .yaml)
 //	record import-vcrpy [-force] IN OUT      convert a vcrpy / pytest-recording cassette
 //	record diff OLD NEW                      what changed between two recordings
+//	record proxy -upstream URL -o FILE       record any client's requests through a local proxy
+//	record serve CASSETTE...                 answer any client's requests from cassettes
 //
 // A first word within two edits of a command's name ("record inpsect
 // demo.yaml") or the start of one ("record import IN OUT"), or a prompt of
@@ -166,6 +168,52 @@
 // and other credential headers are replaced by REDACTED, the value of
 // GROQ_API_KEY is scrubbed wherever it appears, and the save fails, writing
 // nothing, if the key is still found.
+//
+// # Proxy and server: clients beyond Go
+//
+// For a client that cannot take an *http.Client (a Python or JS SDK, a
+// service in a container, curl), record proxy records and record serve
+// replays. Both listen on -addr (default 127.0.0.1:0, a free port), print
+// the base URL to use on the first line of stdout, log to stderr, and on
+// SIGINT or SIGTERM stop taking requests, let the answers in flight finish
+// for up to -grace (default 10s), cancel the rest, and exit.
+//
+//	record proxy -upstream https://api.groq.com/openai -o chat.yaml [-addr HOST:PORT] [-force] [-grace D]
+//
+// forwards every request to the upstream, path prefix included (the client
+// uses the printed URL + /v1), with the hop-by-hop headers dropped, and
+// streams each answer back as it arrives (an event stream event by event)
+// while package recorder records it with its timing. An upstream that does
+// not answer gives the client a 502 with a JSON error, and the proxy goes
+// on. Every credential a client sends (the headers and URL parameters
+// that internal/secrets names: Authorization, X-Api-Key, X-Goog-Api-Key,
+// Api-Key, Cookie, key=, ...) is forwarded as it is, and its value is
+// collected at runtime and scrubbed, with the usual rules, from the
+// cassette (answers that echo it included) and from every log line. On
+// stop the cassette is saved by cassettes' Save (atomic, scanned for
+// secrets) under the rules of Outputs, checked when the proxy starts and
+// again when it saves. It is not saved, and the file is left as it was,
+// when nothing was recorded, or (unless -force) when a request got no
+// answer, was cancelled before its answer, or was cut by the stop: exit
+// status 1, saying why.
+//
+//	record serve [-addr HOST:PORT] [-timing F] [-strict] [-repeat] [-ignore PATH] [-match-header NAME] [-fault N:KIND] CASSETTE...
+//
+// answers from the cassettes, tried in order, with replay's matching
+// (replay's index: method, path and query under each origin the
+// cassette recorded, headers named by -match-header, the JSON body by
+// value less the -ignore paths; identical requests get their recordings in
+// recorded order, and with -repeat the last keeps answering). Answers are
+// played by internal/playback, as replay plays them: -timing F waits the
+// recorded time to headers and each event's offset times F (0, the
+// default, answers at once). -fault N:KIND strikes the N-th request (from
+// 1): cut-after=K, stall-after=K, corrupt-event=K, respond=STATUS, reset,
+// stall-headers. A miss gets 404 with X-Should-Retry: false and
+// X-Llmvcr-Replay-Miss: true and a JSON error whose message is the report
+// (closest recording, differences by JSON path, diff), logged once per
+// distinct request. At exit serve lists the recordings never replayed;
+// with -strict, a miss, an unused recording or a fault never applied
+// makes the exit status 1.
 //
 // # Exit status
 //

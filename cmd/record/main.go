@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"syscall"
 	"unicode"
 )
 
@@ -21,6 +22,8 @@ Usage:
   record lint PATH...                      check cassettes (files or directories of .yaml)
   record import-vcrpy [-force] IN OUT      convert a vcrpy / pytest-recording cassette
   record diff OLD NEW                      what changed between two recordings
+  record proxy -upstream URL -o FILE       record any client's requests through a local proxy
+  record serve CASSETTE...                 answer any client's requests from cassettes
 
 A first word that looks like a mistyped command (or a prompt of one word)
 is refused; put a one-word prompt after --: record -- Hello
@@ -100,7 +103,7 @@ Flags for recording:
 `
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
@@ -158,6 +161,10 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return cmdImport(args[1:], stdout, stderr)
 		case "diff":
 			return cmdDiff(args[1:], stdout)
+		case "proxy":
+			return cmdProxy(ctx, args[1:], stdout, stderr)
+		case "serve":
+			return cmdServe(ctx, args[1:], stdout, stderr)
 		case "help":
 			fs := recordFlags(&recordConfig{})
 			printUsage(stdout, fs)
@@ -171,7 +178,7 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 // commands are the subcommands a mistyped first word is checked against.
-var commands = []string{"inspect", "lint", "import-vcrpy", "diff"}
+var commands = []string{"inspect", "lint", "import-vcrpy", "diff", "proxy", "serve"}
 
 // checkCommand refuses a first argument that looks like a subcommand rather
 // than a prompt: a single word within two edits of a subcommand's name or

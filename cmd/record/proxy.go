@@ -1,0 +1,408 @@
+package main
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	stdlog "log"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/llmvcr/llmvcr/cassettes"
+	"github.com/llmvcr/llmvcr/internal/ci"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
+	"github.com/llmvcr/llmvcr/internal/secrets"
+	"github.com/llmvcr/llmvcr/recorder"
+)
+
+// proxyConfig holds the flags of record proxy.
+type proxyConfig struct {
+	upstream string
+	out      string
+	addr     string
+	force    bool
+	grace    time.Duration
+}
+
+func proxyFlags(c *proxyConfig) *flag.FlagSet {
+	fs := flag.NewFlagSet("record proxy", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&c.upstream, "upstream", "", "the `URL` requests are forwarded to, with any path prefix (https://api.groq.com/openai)")
+	fs.StringVar(&c.out, "o", "", "the cassette `file` written when the proxy stops")
+	fs.StringVar(&c.addr, "addr", "127.0.0.1:0", "listen on `host:port` (port 0 picks a free one)")
+	fs.BoolVar(&c.force, "force", false, "save even though a request failed or was cut by the stop; write over a file that is not a cassette; record through a non-loopback upstream while CI is set")
+	fs.DurationVar(&c.grace, "grace", 10*time.Second, "on stop, how long answers still streaming may take to finish")
+	return fs
+}
+
+const proxyUsage = `record proxy: forward any client's requests to an upstream API and record them.
+
+Usage:
+  record proxy -upstream URL -o FILE [-addr HOST:PORT] [-force] [-grace D]
+
+The first line on stdout is the base URL to give the client in place of the
+upstream (its path prefix included), such as http://127.0.0.1:43123. Answers
+reach the client as they arrive (streams event by event) while they are
+recorded with their timing. On SIGINT or SIGTERM the proxy stops taking
+requests, lets answers still streaming finish (up to -grace), and writes FILE,
+scrubbed. Every credential a client sends (Authorization, X-Api-Key,
+X-Goog-Api-Key, Api-Key, a key= parameter, ...) is redacted where it stands and
+its value scrubbed wherever else it appears, answers included.
+
+FILE is written only when the session recorded something and every request
+got a whole answer; otherwise the file is left as it was (-force saves what
+was recorded). Like record -o, it is written only over nothing, an empty file
+or a cassette, atomically.
+
+Flags:
+`
+
+func cmdProxy(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var c proxyConfig
+	fs := proxyFlags(&c)
+	pos, err := parseInterspersed(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stdout, proxyUsage)
+		fs.SetOutput(stdout)
+		fs.PrintDefaults()
+		return err
+	}
+	if err != nil {
+		return flagError(err)
+	}
+	if len(pos) > 0 {
+		return usagef("record proxy takes no arguments, got %q", pos[0])
+	}
+	up, err := parseUpstream(c.upstream)
+	if err != nil {
+		return err
+	}
+	if c.out == "" {
+		return usagef("record proxy needs -o FILE: the cassette to write when it stops")
+	}
+	if err := checkOut(c.out); err != nil {
+		return err
+	}
+	if c.grace < 0 {
+		return usagef("-grace must not be negative")
+	}
+	if ci.Set() && !c.force && !loopbackHost(up.Hostname()) {
+		return errors.New("refusing to record through " + shownURL(up.String()) + " because CI is set: record on a workstation and commit the cassette, or pass -force")
+	}
+	if _, err := checkOutput(c.out, false, c.force); err != nil {
+		return err // before anything is forwarded
+	}
+	ln, err := listenAddr(c.addr)
+	if err != nil {
+		return err
+	}
+	log := &lockedWriter{w: stderr}
+	p := newProxy(up, log)
+	logf := func(format string, args ...any) { log.printf("record proxy: "+format, args...) }
+	logf("forwarding to %s; stop with Ctrl-C (SIGINT) or SIGTERM to save %s", p.creds.scrubURL(up.String()), c.out)
+	logw := scrubWriter{w: log, scrub: p.creds.scrubText}
+	rep, err := serveUntil(ctx, ln, p.handler(logw), c.grace, stdout, logw, logf)
+	if err != nil {
+		return err
+	}
+	return p.save(c.out, c.force, rep, logf)
+}
+
+// parseUpstream checks -upstream: an absolute http or https URL without a
+// query or fragment.
+func parseUpstream(raw string) (*url.URL, error) {
+	if strings.TrimSpace(raw) == "" {
+		return nil, usagef("record proxy needs -upstream URL, such as -upstream https://api.groq.com/openai")
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		shown := "(not a URL)"
+		if err == nil {
+			shown = shownURL(raw)
+		}
+		return nil, usagef("-upstream %s: want an http or https URL, such as https://api.groq.com/openai", shown)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return nil, usagef("-upstream %s: give the base URL without a query or fragment (clients send their own parameters)", shownURL(raw))
+	}
+	return u, nil
+}
+
+// shownURL is a URL for a message: its credential parameters and
+// password redacted.
+func shownURL(raw string) string {
+	return cassettes.NewScrubber(cassettes.WithLogf(func(string, ...any) {})).ScrubURL(raw)
+}
+
+// loopbackHost reports whether host is localhost or a loopback address.
+func loopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// proxy forwards requests to its upstream through a recorder.
+type proxy struct {
+	up     *url.URL
+	rec    *recorder.Recorder
+	creds  *credentials
+	log    *lockedWriter
+	failed atomic.Int64 // requests that got no answer from the upstream (a 502)
+	gone   atomic.Int64 // requests cancelled before their answer (the client gave up, or the stop)
+	sent   atomic.Int64 // requests forwarded
+}
+
+func newProxy(up *url.URL, log *lockedWriter) *proxy {
+	p := &proxy{up: up, creds: newCredentials(), log: log}
+	if pw, ok := up.User.Password(); ok {
+		p.creds.add(pw)
+	}
+	if up.User != nil {
+		p.creds.add(up.User.String())
+	}
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	p.rec = &recorder.Recorder{Real: t, OnRecorded: func(i *cassettes.Interaction) {
+		what := ""
+		if httpbody.IsSSE(i.Response.Headers) {
+			what = ", a stream"
+		}
+		if e := i.Response.Headers.Get(httpbody.StreamErrorHeader); e != "" {
+			what += " that broke: " + oneLine(e, 200)
+		}
+		p.log.printf("record proxy: %s %s -> %d%s", i.Request.Method, p.creds.scrubURL(i.Request.URL), i.Response.Code, p.creds.scrubText(what))
+	}}
+	return p
+}
+
+// maxProxyBody bounds a request body: the recorder keeps it in memory.
+const maxProxyBody = 64 << 20
+
+func (p *proxy) handler(logw io.Writer) http.Handler {
+	rp := &httputil.ReverseProxy{
+		Rewrite: func(pr *httputil.ProxyRequest) {
+			p.creds.collect(pr.In)
+			p.sent.Add(1)
+			pr.SetURL(p.up) // joins the upstream's path prefix; Host is the upstream's
+			// The transport asks for gzip itself and decodes it, so the
+			// client, the recording and its event timing see plain bytes.
+			pr.Out.Header.Del("Accept-Encoding")
+		},
+		Transport:     p.rec,
+		FlushInterval: -1, // every write reaches the client at once: streams stay live
+		ErrorHandler:  p.upstreamError,
+		ErrorLog:      stdlog.New(logw, "record proxy: ", 0),
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, maxProxyBody)
+		rp.ServeHTTP(w, r)
+	})
+}
+
+// upstreamError answers a request the upstream did not answer: 502 with
+// a JSON body (the error shape of OpenAI-compatible APIs) that says so.
+func (p *proxy) upstreamError(w http.ResponseWriter, r *http.Request, err error) {
+	if r.Context().Err() != nil {
+		p.gone.Add(1) // the client is gone (or the proxy is stopping): nobody reads an answer
+		return
+	}
+	p.failed.Add(1)
+	cause := err
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		cause = ue.Err
+	}
+	msg := p.creds.scrubText(fmt.Sprintf("record proxy: the upstream %s did not answer %s %s: %v", shownURL(p.up.String()), r.Method, r.URL.Path, cause))
+	p.log.printf("%s", msg)
+	b, _ := json.Marshal(map[string]any{"error": map[string]any{"type": "llmvcr_proxy_upstream_error", "message": msg}})
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusBadGateway)
+	w.Write(b)
+}
+
+// save writes what was recorded to out, as record -o does (checkOutput,
+// scrubbed with every credential seen, atomic), unless the session is
+// worse than what stands there: nothing recorded, or (without force) a
+// request that got no answer or was cut by the stop.
+func (p *proxy) save(out string, force bool, rep stopReport, logf func(string, ...any)) error {
+	is := p.rec.Interactions()
+	failed := int(p.failed.Load())
+	var problems []string
+	if failed > 0 {
+		problems = append(problems, fmt.Sprintf("%s got no answer from the upstream", plural(failed, "request")))
+	}
+	if n := int(p.gone.Load()); n > 0 {
+		problems = append(problems, fmt.Sprintf("%s cancelled before any answer", plural(n, "request")))
+	}
+	if rep.cut > 0 {
+		problems = append(problems, fmt.Sprintf("%s cut by the stop", plural(rep.cut, "answer")))
+	}
+	if rep.stuck > 0 {
+		problems = append(problems, fmt.Sprintf("%s still running", plural(rep.stuck, "answer")))
+	}
+	if len(is) == 0 {
+		msg := "nothing was recorded"
+		if n := p.sent.Load(); n > 0 {
+			msg += fmt.Sprintf(" (%s forwarded, %s)", plural(int(n), "request"), strings.Join(problems, ", "))
+		}
+		return &failure{fmt.Sprintf("%s; %s left as it was", msg, out)}
+	}
+	if len(problems) > 0 && !force {
+		return &failure{fmt.Sprintf("not saved: %s, so the recording is incomplete; %s left as it was (pass -force to save the %s recorded)",
+			strings.Join(problems, ", "), out, plural(len(is), "interaction"))}
+	}
+	o, err := checkOutput(out, false, force) // again: it may have changed meanwhile
+	if err != nil {
+		return err
+	}
+	if dir := filepath.Dir(o.path); dir != "." {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+	}
+	c := cassettes.New(o.path)
+	c.Interactions = is
+	if err := c.Save(cassettes.WithSecrets(p.creds.list()...), cassettes.WithLogf(func(format string, args ...any) {
+		logf(format, args...)
+	})); err != nil {
+		return err
+	}
+	for _, n := range o.notes(c) {
+		p.log.printf("%s", n)
+	}
+	logf("saved %s: %s", out, plural(len(is), "interaction"))
+	return nil
+}
+
+// credentials are the secret values clients sent through the proxy,
+// gathered at runtime: the values of the headers and URL parameters that
+// internal/secrets names as credentials. They are scrubbed from the
+// cassette (answers that echo them included) and from every log line.
+type credentials struct {
+	eng *secrets.Engine // for its header and parameter names only
+
+	mu     sync.Mutex
+	values []string
+	seen   map[string]bool
+	scrub  *cassettes.Scrubber // built from values; nil when stale
+}
+
+func newCredentials() *credentials {
+	return &credentials{eng: secrets.New(secrets.Config{}), seen: map[string]bool{}}
+}
+
+// collect notes the credentials of a request.
+func (c *credentials) collect(r *http.Request) {
+	for name, vs := range r.Header {
+		if !c.eng.SecretHeader(name) {
+			continue
+		}
+		for _, v := range vs {
+			c.add(headerSecrets(name, v)...)
+		}
+	}
+	for name, vs := range r.URL.Query() {
+		if c.eng.SecretParam(name) {
+			c.add(vs...)
+		}
+	}
+	if r.URL.User != nil {
+		if pw, ok := r.URL.User.Password(); ok {
+			c.add(pw)
+		}
+	}
+}
+
+// headerSecrets are the secret values in a credential header's value: the
+// value (or, after an authorization scheme, the credential), the user:password
+// of Basic and its password, and each cookie's value.
+func headerSecrets(name, v string) []string {
+	var out []string
+	if sch, rest, ok := strings.Cut(strings.TrimSpace(v), " "); ok {
+		// The scheme stays readable (Bearer REDACTED); the credential is
+		// what follows it.
+		rest = strings.TrimSpace(rest)
+		out = append(out, rest)
+		if strings.EqualFold(sch, "Basic") {
+			if dec, err := base64.StdEncoding.DecodeString(rest); err == nil {
+				out = append(out, string(dec))
+				if _, pw, ok := strings.Cut(string(dec), ":"); ok {
+					out = append(out, pw)
+				}
+			}
+		}
+	} else {
+		out = append(out, strings.TrimSpace(v))
+	}
+	if k := http.CanonicalHeaderKey(name); k == "Cookie" || k == "Set-Cookie" {
+		for _, part := range strings.Split(v, ";") {
+			if _, val, ok := strings.Cut(part, "="); ok {
+				out = append(out, strings.TrimSpace(val))
+			}
+		}
+	}
+	return out
+}
+
+// add notes secret values (empty ones are ignored).
+func (c *credentials) add(vs ...string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, v := range vs {
+		if v == "" || c.seen[v] {
+			continue
+		}
+		c.seen[v] = true
+		c.values = append(c.values, v)
+		c.scrub = nil
+	}
+}
+
+// list returns the values noted so far.
+func (c *credentials) list() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.values...)
+}
+
+// scrubber returns a Scrubber for the values noted so far.
+func (c *credentials) scrubber() *cassettes.Scrubber {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.scrub == nil {
+		c.scrub = cassettes.NewScrubber(cassettes.WithSecrets(c.values...), cassettes.WithLogf(func(string, ...any) {}))
+	}
+	return c.scrub
+}
+
+// scrubText removes every credential seen (and every secret shape) from
+// a log line; a weak value is replaced wherever it stands, since a log
+// line is not a recording that must stay replayable.
+func (c *credentials) scrubText(s string) string {
+	s = c.scrubber().ScrubString(s)
+	for _, v := range c.list() {
+		if len(v) >= 4 {
+			s = strings.ReplaceAll(s, v, cassettes.Redacted)
+		}
+	}
+	return s
+}
+
+// scrubURL scrubs a URL for a log line: its credential parameters and
+// user information, and every credential seen.
+func (c *credentials) scrubURL(u string) string {
+	return c.scrubText(c.scrubber().ScrubURL(u))
+}

@@ -1,0 +1,531 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/llmvcr/llmvcr/cassettes"
+	"github.com/llmvcr/llmvcr/internal/clock"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
+	"github.com/llmvcr/llmvcr/internal/playback"
+)
+
+// serveConfig holds the flags of record serve.
+type serveConfig struct {
+	addr    string
+	timing  float64
+	strict  bool
+	repeat  bool
+	ignore  []string
+	headers []string
+	faults  []string
+	grace   time.Duration
+}
+
+func serveFlags(c *serveConfig) *flag.FlagSet {
+	fs := flag.NewFlagSet("record serve", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&c.addr, "addr", "127.0.0.1:0", "listen on `host:port` (port 0 picks a free one)")
+	fs.Float64Var(&c.timing, "timing", 0, "pace answers: each wait (time to headers, stream event offsets) times this `factor`; 1 as recorded, 0 at once")
+	fs.BoolVar(&c.strict, "strict", false, "exit with status 1 when a request missed or a recording was never replayed")
+	fs.BoolVar(&c.repeat, "repeat", false, "once every recording of a request was used, the last keeps answering (default: each answers once, in recorded order)")
+	fs.Var(listFlag{&c.ignore}, "ignore", "a JSON `path` of request bodies left out of matching, such as seed or messages[*].tool_call_id (repeat the flag, or separate with commas)")
+	fs.Var(listFlag{&c.headers}, "match-header", "a request header `name` that must match too (repeat the flag, or separate with commas)")
+	fs.Var(listFlag{&c.faults}, "fault", "a fault on the N-th request, `N:KIND`: N:cut-after=K, N:stall-after=K, N:corrupt-event=K, N:respond=STATUS, N:reset, N:stall-headers (repeatable)")
+	fs.DurationVar(&c.grace, "grace", 10*time.Second, "on stop, how long answers still streaming may take to finish")
+	return fs
+}
+
+const serveUsage = `record serve: answer HTTP requests from cassettes, for clients in any language.
+
+Usage:
+  record serve [-addr HOST:PORT] [-timing F] [-strict] [-repeat] [-ignore PATH]
+               [-match-header NAME] [-fault N:KIND] CASSETTE...
+
+The first line on stdout is the base URL, such as http://127.0.0.1:43123: give
+it to the client in place of the API's origin, keeping the recorded path
+(https://api.groq.com/openai/v1 becomes http://127.0.0.1:43123/openai/v1).
+Requests are matched as replay matches them: method, path and query, and the
+JSON body by value (key order, spacing and number spelling do not matter);
+identical requests get their recordings in recorded order. Streams are sent
+event by event (at their recorded offsets with -timing 1).
+
+A request no recording matches gets 404 with X-Should-Retry: false and
+X-Llmvcr-Replay-Miss: true; its JSON body's error message is the report: the
+closest recording and the differences by JSON path. The report is logged on
+stderr too. On SIGINT or SIGTERM the server stops and lists the recordings
+never replayed; with -strict, a miss or an unused recording makes the exit
+status 1.
+
+Faults (N counts requests from 1, in arrival order): cut-after=K breaks the
+connection after K events; stall-after=K stops sending after K events until
+the client gives up; corrupt-event=K garbles event K's data (from 0);
+respond=STATUS answers STATUS with a JSON error; reset breaks the connection
+before any answer; stall-headers sends nothing until the client gives up.
+
+Flags:
+`
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var c serveConfig
+	fs := serveFlags(&c)
+	paths, err := parseInterspersed(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stdout, serveUsage)
+		fs.SetOutput(stdout)
+		fs.PrintDefaults()
+		return err
+	}
+	if err != nil {
+		return flagError(err)
+	}
+	if len(paths) == 0 {
+		return usagef("record serve needs at least one cassette: record serve CASSETTE...")
+	}
+	if c.timing < 0 {
+		return usagef("-timing must not be negative (0 answers at once, 1 as recorded)")
+	}
+	if c.grace < 0 {
+		return usagef("-grace must not be negative")
+	}
+	faults, err := parseFaults(c.faults)
+	if err != nil {
+		return err
+	}
+	var match []cassettes.MatchOption
+	if len(c.ignore) > 0 {
+		match = append(match, cassettes.IgnoreJSONPaths(c.ignore...))
+	}
+	if len(c.headers) > 0 {
+		match = append(match, cassettes.MatchHeaders(c.headers...))
+	}
+	if c.repeat {
+		match = append(match, cassettes.Repeatable())
+	}
+	if err := checkMatchOptions(match...); err != nil {
+		return usagef("%v", err)
+	}
+	log := &lockedWriter{w: stderr}
+	logf := func(format string, args ...any) { log.printf("record serve: "+format, args...) }
+	s := &server{scale: c.timing, faults: faults, logf: logf, scrub: cassettes.NewScrubber(cassettes.WithLogf(func(string, ...any) {})), reported: map[uint64]bool{}}
+	for _, p := range paths {
+		cas, err := cassettes.Load(p)
+		if err != nil {
+			return fmt.Errorf("cannot serve %s: %w", p, unwrapPath(err))
+		}
+		s.sets = append(s.sets, newCassetteSet(p, cas, match))
+	}
+	ln, err := listenAddr(c.addr)
+	if err != nil {
+		return err
+	}
+	for _, set := range s.sets {
+		logf("%s: %s (%s)", set.path, plural(len(set.cas.Interactions), "recording"), strings.Join(set.origins, ", "))
+	}
+	logw := scrubWriter{w: log, scrub: s.scrub.ScrubString}
+	if _, err := serveUntil(ctx, ln, s, c.grace, stdout, logw, logf); err != nil {
+		return err
+	}
+	return s.finish(c.strict)
+}
+
+// cassetteSet is one served cassette.
+type cassetteSet struct {
+	path    string
+	cas     *cassettes.Cassette
+	idx     *matchIndex
+	origins []string // the scheme://host of its recorded URLs, in recorded order
+}
+
+func newCassetteSet(path string, c *cassettes.Cassette, match []cassettes.MatchOption) *cassetteSet {
+	s := &cassetteSet{path: path, cas: c, idx: newIndex(c, match...)}
+	seen := map[string]bool{}
+	for _, i := range c.Interactions {
+		u, err := url.Parse(i.Request.URL)
+		if err != nil || u.Host == "" {
+			continue
+		}
+		o := u.Scheme + "://" + u.Host
+		if !seen[o] {
+			seen[o] = true
+			s.origins = append(s.origins, o)
+		}
+	}
+	return s
+}
+
+// server answers requests from its cassettes.
+type server struct {
+	sets   []*cassetteSet
+	scale  float64
+	faults map[int]serveFault
+	logf   func(string, ...any)
+	scrub  *cassettes.Scrubber // for log lines: the default secrets
+
+	n        atomic.Int64 // requests received
+	answered atomic.Int64
+	mu       sync.Mutex
+	misses   int
+	reported map[uint64]bool // misses already reported in full
+	applied  map[int]bool    // requests whose faults applied
+}
+
+// maxRequestBody bounds a request body read for matching.
+const maxRequestBody = 64 << 20
+
+func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	n := int(s.n.Add(1))
+	body, err := httpbody.ReadBody(&http.Request{Body: http.MaxBytesReader(w, r.Body, maxRequestBody), ContentLength: r.ContentLength})
+	if err != nil {
+		s.logf("request %d: %s %s: cannot read its body: %v", n, r.Method, s.scrub.ScrubURL(r.URL.RequestURI()), err)
+		http.Error(w, "record serve: cannot read the request body: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	f, hasFault := s.faults[n]
+	if hasFault && f.whole() {
+		s.apply(n)
+		s.logf("request %d: %s %s: fault %s", n, r.Method, s.scrub.ScrubURL(r.URL.RequestURI()), f.spec)
+		switch f.kind {
+		case "respond":
+			writeError(w, f.status, nil, "fault_injected", fmt.Sprintf("record serve: fault -fault %s", f.spec))
+		case "reset":
+			panic(http.ErrAbortHandler) // the connection breaks before any answer
+		case "stall-headers":
+			<-r.Context().Done()
+		}
+		return
+	}
+	set, i, miss, err := s.match(r, body)
+	switch {
+	case err != nil:
+		s.logf("request %d: %s %s: %v", n, r.Method, s.scrub.ScrubURL(r.URL.RequestURI()), err)
+		writeError(w, http.StatusConflict, http.Header{"X-Should-Retry": {"false"}}, "llmvcr_replay_ambiguous", err.Error())
+		return
+	case i == nil:
+		s.miss(w, r, body, miss)
+		return
+	}
+	pf := playback.NoFaults
+	if hasFault {
+		pf = f.stream
+	}
+	s.answered.Add(1)
+	s.play(w, r, n, set, i, pf)
+}
+
+// match finds the recording for r in the cassettes, in order, trying the
+// request's path and query under each origin the cassette recorded. With
+// no match, miss is the report to give: the one whose closest recording
+// differs least.
+func (s *server) match(r *http.Request, body []byte) (*cassetteSet, *cassettes.Interaction, *missError, error) {
+	var best *missError
+	for _, set := range s.sets {
+		origins := set.origins
+		if len(origins) == 0 {
+			origins = []string{"http://" + r.Host}
+		}
+		for _, o := range origins {
+			u, err := url.Parse(o + r.URL.RequestURI())
+			if err != nil {
+				continue
+			}
+			rr := r.Clone(r.Context())
+			rr.URL = u
+			i, err := set.idx.Match(rr, body)
+			var me *missError
+			switch {
+			case err == nil:
+				return set, i, nil, nil
+			case errors.As(err, &me):
+				if best == nil || closerMiss(me, best) {
+					best = me
+				}
+			default:
+				return nil, nil, nil, err
+			}
+		}
+	}
+	return nil, nil, best, nil
+}
+
+// closerMiss reports whether miss a shows a closer recording than b: one at
+// all, then one of the same method and URL, then fewer differences.
+func closerMiss(a, b *missError) bool {
+	if (a.Closest != nil) != (b.Closest != nil) {
+		return a.Closest != nil
+	}
+	if a.Closest == nil {
+		return false
+	}
+	sameA := a.Closest.Method == a.Method && a.Closest.URL == a.URL
+	sameB := b.Closest.Method == b.Method && b.Closest.URL == b.URL
+	if sameA != sameB {
+		return sameA
+	}
+	return len(a.Paths) < len(b.Paths)
+}
+
+// miss answers a request no recording matches, as replay does: 404 with
+// X-Should-Retry: false, so no common client retries, and the report as
+// the error message; the report is logged once per distinct request.
+func (s *server) miss(w http.ResponseWriter, r *http.Request, body []byte, m *missError) {
+	report := "no cassette is served"
+	if m != nil {
+		report = strings.ReplaceAll(m.Error(), "\u00a0", " ") // go-cmp's non-breaking spaces
+		report = strings.TrimPrefix(report, "cassettes: ")
+	}
+	report = "record serve: " + report
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%s\x00%s\x00", r.Method, r.URL.RequestURI())
+	h.Write(body)
+	s.mu.Lock()
+	s.misses++
+	first := !s.reported[h.Sum64()]
+	s.reported[h.Sum64()] = true
+	s.mu.Unlock()
+	if first {
+		s.logf("MISS %s", strings.TrimPrefix(report, "record serve: "))
+	} else {
+		s.logf("MISS again: %s %s (reported above)", r.Method, s.scrub.ScrubURL(r.URL.RequestURI()))
+	}
+	writeError(w, http.StatusNotFound, http.Header{"X-Should-Retry": {"false"}, "X-Llmvcr-Replay-Miss": {"true"}}, "llmvcr_replay_miss", report)
+}
+
+// writeError answers status with a JSON error body in the shape of
+// OpenAI-compatible APIs and Gemini ({"error": {"message"}}) with
+// Anthropic's top-level "type", so each SDK finds the message.
+func writeError(w http.ResponseWriter, status int, h http.Header, typ, msg string) {
+	b, _ := json.Marshal(map[string]any{"type": "error", "error": map[string]any{"type": typ, "message": msg}})
+	for k, v := range h {
+		w.Header()[k] = v
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(status)
+	w.Write(b)
+}
+
+// hopHeaders describe one connection, not the answer: a recording's are
+// not replayed (the server sets its own).
+var hopHeaders = []string{"Connection", "Keep-Alive", "Proxy-Connection", "Transfer-Encoding", "Te", "Trailer", "Upgrade"}
+
+// play writes recording i onto w with internal/playback: the recorded
+// headers, then the body whole, or event by event, flushed, at the
+// recorded offsets times the scale, with the request's stream faults.
+func (s *server) play(w http.ResponseWriter, r *http.Request, n int, set *cassetteSet, i *cassettes.Interaction, f playback.Faults) {
+	ctx := r.Context()
+	p, err := playback.Prepare(&i.Response)
+	if err != nil {
+		s.logf("request %d: %s: cannot replay the recording: %v", n, set.path, err)
+		writeError(w, http.StatusInternalServerError, http.Header{"X-Should-Retry": {"false"}}, "llmvcr_replay_error", fmt.Sprintf("record serve: %s: cannot replay the recording: %v", set.path, err))
+		return
+	}
+	pieces := p.Pieces()
+	if !f.None() {
+		if f.Cut > len(pieces) || f.Stall > len(pieces) || f.Corrupt >= len(pieces) {
+			s.logf("request %d: fault %s never applied: the answer has only %s", n, s.faults[n].spec, plural(len(pieces), "event"))
+		} else {
+			s.apply(n)
+		}
+	}
+	s.logf("request %d: %s %s -> %s interaction %d (%d)", n, r.Method, s.scrub.ScrubURL(r.URL.RequestURI()), set.path, recordedAt(set, i), p.Code)
+	clk := clock.Real{}
+	if d := p.HeaderWait(s.scale); d > 0 {
+		if clk.Sleep(ctx, d) != nil {
+			return
+		}
+	}
+	h := w.Header()
+	for k, v := range p.Header {
+		h[k] = v
+	}
+	for _, k := range hopHeaders {
+		h.Del(k)
+	}
+	if p.Whole(f) {
+		h.Set("Content-Length", strconv.Itoa(len(p.Body)))
+		w.WriteHeader(p.Code)
+		io.WriteString(w, p.Body)
+		return
+	}
+	if p.Length < 0 || !f.None() {
+		h.Del("Content-Length") // a stream, a recorded break or a fault: the end is the connection's
+	}
+	bctx, cancel := context.WithCancel(ctx)
+	body := playback.NewBody(bctx, cancel, pieces, playback.Config{Clock: clk, Start: clk.Now(), Scale: s.scale, EndErr: p.EndErr, Faults: f})
+	defer body.Close()
+	w.WriteHeader(p.Code)
+	rc := http.NewResponseController(w)
+	rc.Flush()
+	buf := make([]byte, 32<<10)
+	for {
+		k, err := body.Read(buf)
+		if k > 0 {
+			if _, werr := w.Write(buf[:k]); werr != nil {
+				return
+			}
+			rc.Flush()
+		}
+		switch {
+		case err == nil:
+		case errors.Is(err, io.EOF):
+			return
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			panic(http.ErrAbortHandler) // a recorded break, or cut-after: the client sees the connection break
+		default:
+			return // the client is gone, or the server is stopping
+		}
+	}
+}
+
+// recordedAt is i's place in its cassette.
+func recordedAt(set *cassetteSet, i *cassettes.Interaction) int {
+	for k, x := range set.cas.Interactions {
+		if x == i {
+			return k
+		}
+	}
+	return -1
+}
+
+func (s *server) apply(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.applied == nil {
+		s.applied = map[int]bool{}
+	}
+	s.applied[n] = true
+}
+
+// finish lists what was never replayed and the faults that never applied,
+// and says whether the session passes -strict.
+func (s *server) finish(strict bool) error {
+	unused, total := 0, 0
+	for _, set := range s.sets {
+		total += len(set.cas.Interactions)
+		for _, k := range set.idx.Unused() {
+			unused++
+			i := set.idx.Interaction(k)
+			s.logf("never replayed: %s interaction %d: %s %s %s", set.path, k, i.Request.Method, s.scrub.ScrubURL(i.Request.URL), serveSummary(s.scrub.ScrubString(i.Request.Body)))
+		}
+	}
+	s.mu.Lock()
+	misses := s.misses
+	var unfired []string
+	for n, f := range s.faults {
+		if !s.applied[n] {
+			unfired = append(unfired, fmt.Sprintf("-fault %s", f.spec))
+		}
+	}
+	s.mu.Unlock()
+	sort.Strings(unfired)
+	for _, u := range unfired {
+		s.logf("fault never applied: %s", u)
+	}
+	s.logf("%s, %d answered, %d missed; %d of %s never replayed", plural(int(s.n.Load()), "request"), s.answered.Load(), misses, unused, plural(total, "recording"))
+	if strict && (unused > 0 || misses > 0 || len(unfired) > 0) {
+		return &failure{fmt.Sprintf("-strict: %d missed, %d of %s never replayed, %s never applied", misses, unused, plural(total, "recording"), plural(len(unfired), "fault"))}
+	}
+	return nil
+}
+
+// serveSummary is a request body on one short line.
+func serveSummary(body string) string {
+	b := strings.Join(strings.Fields(body), " ")
+	return oneLine(b, 100)
+}
+
+// serveFault is one -fault N:KIND.
+type serveFault struct {
+	spec   string // as given
+	kind   string // respond, reset, stall-headers, or stream
+	status int
+	stream playback.Faults
+}
+
+// whole reports whether the fault replaces the whole answer.
+func (f serveFault) whole() bool { return f.kind != "stream" }
+
+// parseFaults parses the -fault flags; at most one per request, except
+// that corrupt-event combines with cut-after or stall-after.
+func parseFaults(specs []string) (map[int]serveFault, error) {
+	out := map[int]serveFault{}
+	for _, spec := range specs {
+		ns, kind, ok := strings.Cut(spec, ":")
+		n, err := strconv.Atoi(ns)
+		if !ok || err != nil || n < 1 {
+			return nil, usagef("-fault %q: want N:KIND with N the request's number from 1, such as 2:cut-after=3", spec)
+		}
+		name, arg, hasArg := strings.Cut(kind, "=")
+		f, seen := out[n]
+		if !seen {
+			f = serveFault{kind: "stream", stream: playback.NoFaults}
+		}
+		f.spec = strings.TrimPrefix(f.spec+", "+spec, ", ")
+		k := -1
+		if hasArg {
+			k, err = strconv.Atoi(arg)
+			if err != nil || k < 0 {
+				return nil, usagef("-fault %q: %s takes a number of 0 or more", spec, name)
+			}
+		}
+		needArg := map[string]bool{"cut-after": true, "stall-after": true, "corrupt-event": true, "respond": true}
+		if _, known := map[string]bool{"cut-after": true, "stall-after": true, "corrupt-event": true, "respond": true, "reset": true, "stall-headers": true}[name]; !known {
+			return nil, usagef("-fault %q: unknown fault %q (want cut-after=K, stall-after=K, corrupt-event=K, respond=STATUS, reset or stall-headers)", spec, name)
+		}
+		if needArg[name] != hasArg {
+			if hasArg {
+				return nil, usagef("-fault %q: %s takes no value", spec, name)
+			}
+			return nil, usagef("-fault %q: %s needs a value, such as %s=1", spec, name, name)
+		}
+		conflict := func() error {
+			return usagef("-fault %s: request %d has two faults that cannot both apply", f.spec, n)
+		}
+		switch name {
+		case "respond", "reset", "stall-headers":
+			if seen {
+				return nil, conflict()
+			}
+			f.kind = name
+			if name == "respond" {
+				if k < 100 || k > 599 {
+					return nil, usagef("-fault %q: the status must be from 100 to 599", spec)
+				}
+				f.status = k
+			}
+		case "cut-after", "stall-after":
+			if f.kind != "stream" || f.stream.Cut >= 0 || f.stream.Stall >= 0 {
+				return nil, conflict()
+			}
+			if name == "cut-after" {
+				f.stream.Cut = k
+			} else {
+				f.stream.Stall = k
+			}
+		case "corrupt-event":
+			if f.kind != "stream" || f.stream.Corrupt >= 0 {
+				return nil, conflict()
+			}
+			f.stream.Corrupt = k
+		}
+		if end := max(f.stream.Cut, f.stream.Stall); f.stream.Corrupt >= 0 && end >= 0 && f.stream.Corrupt >= end {
+			return nil, usagef("-fault %s: corrupt-event=%d is at or after the end the other fault makes, so it could never apply", f.spec, f.stream.Corrupt)
+		}
+		out[n] = f
+	}
+	return out, nil
+}

@@ -1,0 +1,192 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// This file is what record proxy and record serve share: a loopback
+// server that prints its base URL, logs safely, and stops gracefully.
+
+// afterCut bounds how long the handlers still running when the grace
+// period ended are waited for once their requests are cancelled: long
+// enough for a recording to be finished (recorder's Close reads on for at
+// most one second), short enough that a stop always ends.
+const afterCut = 5 * time.Second
+
+// lockedWriter serializes writes from concurrent handlers to one log.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// printf writes one log line.
+func (l *lockedWriter) printf(format string, args ...any) {
+	fmt.Fprintf(l, format+"\n", args...)
+}
+
+// scrubWriter passes log text through scrub before it reaches w: the
+// standard library's own log lines (a client's malformed request, a
+// failed upstream) may quote a URL or a header.
+type scrubWriter struct {
+	w     io.Writer
+	scrub func(string) string
+}
+
+func (s scrubWriter) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(s.w, s.scrub(string(p))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// tracker counts the handlers running, so a stop can wait for them.
+type tracker struct {
+	mu   sync.Mutex
+	n    int
+	idle chan struct{} // closed when n drops to 0
+}
+
+func (t *tracker) start() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.n == 0 {
+		t.idle = make(chan struct{})
+	}
+	t.n++
+}
+
+func (t *tracker) end() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.n--
+	if t.n == 0 {
+		close(t.idle)
+	}
+}
+
+func (t *tracker) running() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.n
+}
+
+// wait waits until no handler runs, or d passed; it reports whether none
+// runs.
+func (t *tracker) wait(d time.Duration) bool {
+	t.mu.Lock()
+	if t.n == 0 {
+		t.mu.Unlock()
+		return true
+	}
+	idle := t.idle
+	t.mu.Unlock()
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-idle:
+		return true
+	case <-timer.C:
+		return false
+	}
+}
+
+// listenAddr opens addr, refusing a malformed one as a usage error.
+func listenAddr(addr string) (net.Listener, error) {
+	if _, _, err := net.SplitHostPort(addr); err != nil {
+		return nil, usagef("-addr %q: want HOST:PORT, such as 127.0.0.1:0 (0 picks a free port)", addr)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("cannot listen on %s: %w", addr, err)
+	}
+	return ln, nil
+}
+
+// baseURL is the URL clients use to reach ln: a listener on every
+// address (0.0.0.0, ::) is reached at 127.0.0.1.
+func baseURL(ln net.Listener) string {
+	a, ok := ln.Addr().(*net.TCPAddr)
+	if !ok {
+		return "http://" + ln.Addr().String()
+	}
+	host := a.IP.String()
+	if a.IP == nil || a.IP.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, strconv.Itoa(a.Port))
+}
+
+// stopReport says how a server stopped.
+type stopReport struct {
+	cut   int // requests still running when the grace period ended, cancelled
+	stuck int // requests still running afterCut after that
+}
+
+// serveUntil serves h on ln until ctx ends: the base URL is the first
+// line of stdout, before any request is served. Then it stops taking
+// requests, lets the ones running finish for up to grace, cancels the
+// rest, and returns once every handler has returned (or afterCut more
+// passed). logw receives the standard library's log lines.
+func serveUntil(ctx context.Context, ln net.Listener, h http.Handler, grace time.Duration, stdout io.Writer, logw io.Writer, log1 func(format string, args ...any)) (stopReport, error) {
+	base, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var t tracker
+	srv := &http.Server{
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			t.start()
+			defer t.end()
+			h.ServeHTTP(w, r)
+		}),
+		BaseContext:       func(net.Listener) context.Context { return base },
+		ReadHeaderTimeout: 30 * time.Second,
+		ErrorLog:          log.New(logw, "", 0),
+	}
+	if _, err := fmt.Fprintln(stdout, baseURL(ln)); err != nil {
+		ln.Close()
+		return stopReport{}, fmt.Errorf("write the base URL: %w", err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return stopReport{}, fmt.Errorf("serve on %s: %w", ln.Addr(), err)
+		}
+	case <-ctx.Done():
+	}
+	var rep stopReport
+	if n := t.running(); n > 0 {
+		log1("stopping: waiting up to %s for %s still running", grace, plural(n, "request"))
+	}
+	sctx, scancel := context.WithTimeout(context.Background(), grace)
+	err := srv.Shutdown(sctx)
+	scancel()
+	if err != nil {
+		rep.cut = t.running()
+		cancel() // the requests still running end now
+		srv.Close()
+		if rep.cut > 0 {
+			log1("stopping: cancelled %s still running after %s", plural(rep.cut, "request"), grace)
+		}
+	}
+	if !t.wait(afterCut) {
+		rep.stuck = t.running()
+		log1("stopping: %s did not end %s after being cancelled", plural(rep.stuck, "request"), afterCut)
+	}
+	return rep, nil
+}
