@@ -335,7 +335,7 @@ func TestProxyUpstreamFailureIs502(t *testing.T) {
 func goodCassette(t *testing.T, path string) string {
 	t.Helper()
 	c := cassettes.New(path)
-	c.Interactions = []*cassettes.Interaction{interaction("POST", "https://api.groq.com/openai/v1/chat/completions",
+	c.Interactions = []*cassettes.Interaction{recorded("POST", "https://api.groq.com/openai/v1/chat/completions",
 		`{"model":"m","messages":[{"role":"user","content":"What is the capital of France?"}]}`,
 		"application/json", `{"choices":[{"message":{"role":"assistant","content":"Paris."}}]}`)}
 	require.NoError(t, c.Save())
@@ -344,8 +344,8 @@ func goodCassette(t *testing.T, path string) string {
 	return string(b)
 }
 
-// interaction is a recorded exchange with a 200 answer.
-func interaction(method, url, reqBody, contentType, respBody string) *cassettes.Interaction {
+// recorded is a recorded exchange with a 200 answer.
+func recorded(method, url, reqBody, contentType, respBody string) *cassettes.Interaction {
 	i := &cassettes.Interaction{}
 	i.Request.Method = method
 	i.Request.URL = url

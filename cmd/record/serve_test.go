@@ -34,8 +34,8 @@ func serveCassette(t *testing.T) string {
 	path := filepath.Join(t.TempDir(), "chat.yaml")
 	c := cassettes.New(path)
 	c.Interactions = []*cassettes.Interaction{
-		interaction("POST", chatURL, parisReq, "application/json", parisResp),
-		interaction("POST", chatURL, streamReq, "text/event-stream", streamResp),
+		recorded("POST", chatURL, parisReq, "application/json", parisResp),
+		recorded("POST", chatURL, streamReq, "text/event-stream", streamResp),
 	}
 	require.NoError(t, c.Save())
 	return path
@@ -224,7 +224,7 @@ func TestProxyThenServe(t *testing.T) {
 func TestServeTiming(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "paced.yaml")
 	c := cassettes.New(path)
-	c.Interactions = []*cassettes.Interaction{interaction("POST", chatURL, streamReq, "text/event-stream",
+	c.Interactions = []*cassettes.Interaction{recorded("POST", chatURL, streamReq, "text/event-stream",
 		": llmvcr-t=0.000000\ndata: {\"choices\":[{\"delta\":{\"content\":\"one\"}}]}\n\n: llmvcr-t=0.600000\ndata: [DONE]\n\n")}
 	require.NoError(t, c.Save())
 	s := start(t, "serve", "-timing", "1", path)
