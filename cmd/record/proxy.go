@@ -13,8 +13,6 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -264,23 +262,14 @@ func (p *proxy) save(out string, force bool, rep stopReport, logf func(string, .
 		return &failure{fmt.Sprintf("not saved: %s, so the recording is incomplete; %s left as it was (pass -force to save the %s recorded)",
 			strings.Join(problems, ", "), out, plural(len(is), "interaction"))}
 	}
-	o, err := checkOutput(out, false, force) // again: it may have changed meanwhile
+	// checkOutput again, in saveCassette: the file may have changed meanwhile.
+	notes, err := saveCassette(out, is, false, force, cassettes.WithSecrets(p.creds.list()...), cassettes.WithLogf(func(format string, args ...any) {
+		logf(format, args...)
+	}))
 	if err != nil {
 		return err
 	}
-	if dir := filepath.Dir(o.path); dir != "." {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
-	}
-	c := cassettes.New(o.path)
-	c.Interactions = is
-	if err := c.Save(cassettes.WithSecrets(p.creds.list()...), cassettes.WithLogf(func(format string, args ...any) {
-		logf(format, args...)
-	})); err != nil {
-		return err
-	}
-	for _, n := range o.notes(c) {
+	for _, n := range notes {
 		p.log.printf("%s", n)
 	}
 	logf("saved %s: %s", out, plural(len(is), "interaction"))

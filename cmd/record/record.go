@@ -365,26 +365,39 @@ func (b *backend) save(path string, rec *recorder.Recorder, force bool) (int, er
 	if len(is) == 0 {
 		return 0, errors.New("nothing was recorded")
 	}
-	out, err := checkOutput(path, b.fake != nil, force)
-	if err != nil {
-		return 0, err
-	}
-	if dir := filepath.Dir(out.path); dir != "." {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return 0, err
-		}
-	}
-	c := cassettes.New(out.path)
-	c.Interactions = is
 	var opts []cassettes.Option
 	if b.key != "" {
 		opts = append(opts, cassettes.WithSecrets(b.key))
 	}
-	if err := c.Save(opts...); err != nil {
+	notes, err := saveCassette(path, is, b.fake != nil, force, opts...)
+	if err != nil {
 		return 0, err
 	}
-	b.notes = append(b.notes, out.notes(c)...)
+	b.notes = append(b.notes, notes...)
 	return len(is), nil
+}
+
+// saveCassette saves is as the cassette at path, with the output rules of
+// -o (checkOutput: a file that is not a cassette is refused unless
+// force), its directory made if needed, and returns the notes to print
+// (what the new cassette replaced). The one save of record, its scenarios
+// and record proxy.
+func saveCassette(path string, is []*cassettes.Interaction, fromFake, force bool, opts ...cassettes.Option) ([]string, error) {
+	out, err := checkOutput(path, fromFake, force)
+	if err != nil {
+		return nil, err
+	}
+	if dir := filepath.Dir(out.path); dir != "." {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, err
+		}
+	}
+	c := cassettes.New(out.path)
+	c.Interactions = is
+	if err := c.Save(opts...); err != nil {
+		return nil, err
+	}
+	return out.notes(c), nil
 }
 
 // replaced says, in one line, how a re-recording differs from the cassette
