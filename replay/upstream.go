@@ -34,12 +34,25 @@ import (
 // Matching never ignores the host: a request to another API never
 // replays an answer recorded from this one.
 //
+// The stored URL spells production's host as clients usually do (lower
+// case, without the scheme's default port), however WithUpstream was
+// given it. A redirect the upstream makes to a place under itself
+// (Location, and Content-Location) is moved under production, as an
+// absolute URL, before the client or the cassette sees it: the client
+// follows it under production and the cassette holds no upstream
+// address, so replay follows the same redirect on any port. Bodies are
+// kept byte for byte as the upstream sent them: an answer that echoes
+// the upstream's address keeps it (replay matches requests, not answers,
+// so it does no harm beyond showing the address).
+//
 // A request under neither base URL fails the test with an error that
 // names it (a path that does not line up with a base URL's path says
 // so); a test that talks to several APIs gives WithUpstream once for
 // each. A base URL must be absolute http or https, with no user
 // information, query or fragment, and no base URL may lie under another
-// given to the session: New fails the test otherwise.
+// given to the session: New fails the test otherwise. The same pair
+// given twice is one mapping; one production base URL given with two
+// upstreams fails the test.
 //
 // The request goes to upstream through WithRealTransport's or
 // WithFakeTransport's transport when one is given (a fake's answers are
@@ -69,6 +82,11 @@ func (b baseURL) String() string { return b.u.String() }
 func (b baseURL) under(scheme, host, path string) bool {
 	return scheme == b.scheme && host == b.host &&
 		(path == b.path || strings.HasPrefix(path, b.path+"/"))
+}
+
+// same reports whether b and c are the same base URL, however spelled.
+func (b baseURL) same(c baseURL) bool {
+	return b.scheme == c.scheme && b.host == c.host && b.path == c.path
 }
 
 // upstream maps one production base URL to the server that answers for
@@ -103,6 +121,18 @@ func parseUpstreams(pairs [][2]string) (upstreams, error) {
 		up, err := parseBaseURL("upstream", p[1])
 		if err != nil {
 			return nil, err
+		}
+		dup := false
+		for _, q := range out {
+			if q.production.same(prod) {
+				if !q.upstream.same(up) {
+					return nil, fmt.Errorf("replay: WithUpstream: production base URL %s is given twice, with upstreams %s and %s; give each production base URL once", q.production, q.upstream, up)
+				}
+				dup = true
+			}
+		}
+		if dup {
+			continue // the same pair again (a helper's and the test's): one mapping
 		}
 		out = append(out, upstream{production: prod, upstream: up})
 		for _, b := range all {
@@ -248,7 +278,10 @@ func (m upstreams) route(u *url.URL) (stored, sent *url.URL, err error) {
 // or empty) below the base path; the query is kept.
 func rebase(u *url.URL, base baseURL, rest string) *url.URL {
 	out := *u
-	out.Scheme, out.Host, out.Opaque = base.scheme, base.u.Host, ""
+	// The host as clients usually spell it (lower case, no default
+	// port), so the stored URL does not depend on how WithUpstream was
+	// given one.
+	out.Scheme, out.Host, out.Opaque, out.User = base.scheme, base.host, "", nil
 	esc := base.path + rest
 	if p, err := url.PathUnescape(esc); err == nil {
 		out.Path, out.RawPath = p, esc
@@ -308,8 +341,54 @@ func (f forwarder) RoundTrip(r *http.Request) (*http.Response, error) {
 	resp, err := f.next.RoundTrip(out)
 	if resp != nil {
 		resp.Request = r
+		if resp.Header != nil {
+			f.m.unroute(resp.Header, sent)
+		}
 	}
 	return resp, err
+}
+
+// locationHeaders are the response headers that hold a URL a client
+// follows or resolves against.
+var locationHeaders = []string{"Location", "Content-Location"}
+
+// unroute moves, in the response headers h of a request sent to sent,
+// each URL under an upstream (a redirect the upstream made to itself) to
+// the same place under its production base URL, as an absolute URL: the
+// client follows it under production, which is routed to the upstream
+// again, and the cassette stores no upstream address. Other values are
+// left as the server sent them.
+func (m upstreams) unroute(h http.Header, sent *url.URL) {
+	for _, name := range locationHeaders {
+		vals := h.Values(name)
+		changed := false
+		for k, v := range vals {
+			u, err := sent.Parse(v)
+			if err != nil {
+				continue
+			}
+			if p, ok := m.toProduction(u); ok {
+				vals[k], changed = p.String(), true
+			}
+		}
+		if changed {
+			h[http.CanonicalHeaderKey(name)] = vals
+		}
+	}
+}
+
+// toProduction returns u, when it is under an upstream base URL, moved
+// under that upstream's production base URL.
+func (m upstreams) toProduction(u *url.URL) (*url.URL, bool) {
+	scheme := strings.ToLower(u.Scheme)
+	host := normHost(scheme, u.Host)
+	path := u.EscapedPath()
+	for _, p := range m {
+		if p.upstream.under(scheme, host, path) {
+			return rebase(u, p.production, path[len(p.upstream.path):]), true
+		}
+	}
+	return nil, false
 }
 
 // routeError reports, once per method and URL, a request under none of
