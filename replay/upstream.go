@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -70,6 +71,7 @@ type baseURL struct {
 	scheme string   // "http" or "https"
 	host   string   // lower case, without the scheme's default port
 	path   string   // escaped, without a final '/' ("" for the root)
+	segs   []string // path split on '/', each segment escaped canonically
 	u      *url.URL // as given, for the URLs built from it
 }
 
@@ -80,13 +82,47 @@ func (b baseURL) String() string { return b.u.String() }
 // under reports whether the URL u is under the base URL: same scheme and
 // host, and a path that is the base path or continues it after a '/'.
 func (b baseURL) under(scheme, host, path string) bool {
-	return scheme == b.scheme && host == b.host &&
-		(path == b.path || strings.HasPrefix(path, b.path+"/"))
+	_, ok := b.below(scheme, host, path)
+	return ok
+}
+
+// below returns, for an escaped path under the base URL (see under), the
+// rest of the path after the base path, as the client escaped it ("" or
+// starting with '/'). Segments are compared unescaped, so %2f and %2F,
+// or %76 and v, are the same segment (as servers take them); an escaped
+// '/' (%2F) stays inside its segment.
+func (b baseURL) below(scheme, host, path string) (string, bool) {
+	if scheme != b.scheme || host != b.host {
+		return "", false
+	}
+	segs := strings.Split(path, "/")
+	if len(segs) < len(b.segs) {
+		return "", false
+	}
+	for k, seg := range b.segs {
+		if canonSegment(segs[k]) != seg {
+			return "", false
+		}
+	}
+	if len(segs) == len(b.segs) {
+		return "", true
+	}
+	return "/" + strings.Join(segs[len(b.segs):], "/"), true
+}
+
+// canonSegment returns an escaped path segment in one spelling of its
+// bytes (url.PathEscape's), or as it is when it does not unescape.
+func canonSegment(seg string) string {
+	u, err := url.PathUnescape(seg)
+	if err != nil {
+		return seg
+	}
+	return url.PathEscape(u)
 }
 
 // same reports whether b and c are the same base URL, however spelled.
 func (b baseURL) same(c baseURL) bool {
-	return b.scheme == c.scheme && b.host == c.host && b.path == c.path
+	return b.scheme == c.scheme && b.host == c.host && slices.Equal(b.segs, c.segs)
 }
 
 // upstream maps one production base URL to the server that answers for
@@ -198,7 +234,11 @@ func parseBaseURL(role, s string) (baseURL, error) {
 		}
 	}
 	u.Scheme = scheme
-	return baseURL{scheme: scheme, host: normHost(scheme, u.Host), path: path, u: u}, nil
+	segs := strings.Split(path, "/")
+	for k := range segs {
+		segs[k] = canonSegment(segs[k])
+	}
+	return baseURL{scheme: scheme, host: normHost(scheme, u.Host), path: path, segs: segs, u: u}, nil
 }
 
 // withoutCredentials cuts, from a string that is not a usable URL, what
@@ -241,16 +281,12 @@ func (m upstreams) route(u *url.URL) (stored, sent *url.URL, err error) {
 	host := normHost(scheme, u.Host)
 	path := u.EscapedPath()
 	for _, p := range m {
-		var from baseURL
-		switch {
-		case p.production.under(scheme, host, path):
-			from = p.production
-		case p.upstream.under(scheme, host, path):
-			from = p.upstream
-		default:
-			continue
+		rest, ok := p.production.below(scheme, host, path)
+		if !ok {
+			if rest, ok = p.upstream.below(scheme, host, path); !ok {
+				continue
+			}
 		}
-		rest := path[len(from.path):]
 		return rebase(u, p.production, rest), rebase(u, p.upstream, rest), nil
 	}
 	var bases, samePlace, otherScheme []string
@@ -384,8 +420,8 @@ func (m upstreams) toProduction(u *url.URL) (*url.URL, bool) {
 	host := normHost(scheme, u.Host)
 	path := u.EscapedPath()
 	for _, p := range m {
-		if p.upstream.under(scheme, host, path) {
-			return rebase(u, p.production, path[len(p.upstream.path):]), true
+		if rest, ok := p.upstream.below(scheme, host, path); ok {
+			return rebase(u, p.production, rest), true
 		}
 	}
 	return nil, false

@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -165,5 +166,47 @@ func TestUpstreamGivenTwice(t *testing.T) {
 	}
 	if e := ft.allErrors(); !strings.Contains(e, "production base URL "+groqBase+" is given twice") {
 		t.Errorf("error %q", e)
+	}
+}
+
+// TestUpstreamPercentEscapesAreOneSpelling: a base URL's path matches a
+// request's whatever the spelling of its escapes (%2f or %2F, %76 or v),
+// as servers take them, with the rest of the path kept as the client
+// sent it; an escaped '/' still differs from a '/'. Before, a request
+// spelled otherwise than WithUpstream's base was refused as under no
+// base URL.
+func TestUpstreamPercentEscapesAreOneSpelling(t *testing.T) {
+	m, err := parseUpstreams([][2]string{{"https://h.example/a%2Fb/v1", "http://127.0.0.1:8080/g"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ in, stored, sent string }{
+		{"https://h.example/a%2fb/v1/x%7e", "https://h.example/a%2Fb/v1/x%7e", "http://127.0.0.1:8080/g/x%7e"},
+		{"https://h.example/a%2Fb/%761/x?k=1", "https://h.example/a%2Fb/v1/x?k=1", "http://127.0.0.1:8080/g/x?k=1"},
+		{"http://127.0.0.1:8080/%67/x", "https://h.example/a%2Fb/v1/x", "http://127.0.0.1:8080/g/x"},
+		{"https://h.example/a/b/v1/x", "", ""},
+		{"https://h.example/a%2Fb/v10/x", "", ""},
+	} {
+		u, err := url.Parse(tt.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored, sent, err := m.route(u)
+		if tt.stored == "" {
+			if err == nil {
+				t.Errorf("%s was routed to %s and %s", tt.in, stored, sent)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", tt.in, err)
+			continue
+		}
+		if stored.String() != tt.stored || sent.String() != tt.sent {
+			t.Errorf("%s: stored %s sent %s, want %s and %s", tt.in, stored, sent, tt.stored, tt.sent)
+		}
+	}
+	if _, err := parseUpstreams([][2]string{{"https://h.example/a%2Fb", "http://127.0.0.1:1"}, {"https://h.example/a%2fb", "http://127.0.0.1:2"}}); err == nil || !strings.Contains(err.Error(), "given twice") {
+		t.Errorf("one production base spelled two ways: %v", err)
 	}
 }
