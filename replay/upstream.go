@@ -377,9 +377,7 @@ func (f forwarder) RoundTrip(r *http.Request) (*http.Response, error) {
 	resp, err := f.next.RoundTrip(out)
 	if resp != nil {
 		resp.Request = r
-		if resp.Header != nil {
-			f.m.unroute(resp.Header, sent)
-		}
+		resp.Header = f.m.unroute(resp.Header, sent)
 	}
 	return resp, err
 }
@@ -388,29 +386,39 @@ func (f forwarder) RoundTrip(r *http.Request) (*http.Response, error) {
 // follows or resolves against.
 var locationHeaders = []string{"Location", "Content-Location"}
 
-// unroute moves, in the response headers h of a request sent to sent,
-// each URL under an upstream (a redirect the upstream made to itself) to
-// the same place under its production base URL, as an absolute URL: the
-// client follows it under production, which is routed to the upstream
-// again, and the cassette stores no upstream address. Other values are
-// left as the server sent them.
-func (m upstreams) unroute(h http.Header, sent *url.URL) {
+// unroute returns the response headers h of a request sent to sent with
+// each URL under an upstream (a redirect the upstream made to itself)
+// moved to the same place under its production base URL, as an absolute
+// URL: the client follows it under production, which is routed to the
+// upstream again, and the cassette stores no upstream address. Other
+// values are left as the server sent them. h itself is not changed (a
+// fake transport may hand out one header map for every answer): a copy
+// is returned when something moved.
+func (m upstreams) unroute(h http.Header, sent *url.URL) http.Header {
+	out, cloned := h, false
 	for _, name := range locationHeaders {
 		vals := h.Values(name)
-		changed := false
+		var moved []string
 		for k, v := range vals {
 			u, err := sent.Parse(v)
 			if err != nil {
 				continue
 			}
 			if p, ok := m.toProduction(u); ok {
-				vals[k], changed = p.String(), true
+				if moved == nil {
+					moved = slices.Clone(vals)
+				}
+				moved[k] = p.String()
 			}
 		}
-		if changed {
-			h[http.CanonicalHeaderKey(name)] = vals
+		if moved != nil {
+			if !cloned {
+				out, cloned = h.Clone(), true
+			}
+			out[http.CanonicalHeaderKey(name)] = moved
 		}
 	}
+	return out
 }
 
 // toProduction returns u, when it is under an upstream base URL, moved

@@ -210,3 +210,36 @@ func TestUpstreamPercentEscapesAreOneSpelling(t *testing.T) {
 		t.Errorf("one production base spelled two ways: %v", err)
 	}
 }
+
+// sharedHeaderTransport answers every request with one header map, as a
+// fake transport may: a redirect to itself under the upstream.
+type sharedHeaderTransport struct{ h http.Header }
+
+func (s sharedHeaderTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body != nil {
+		r.Body.Close()
+	}
+	return &http.Response{StatusCode: http.StatusFound, Status: "302 Found", Header: s.h, Body: http.NoBody, Request: r}, nil
+}
+
+// TestUpstreamRedirectLeavesTheTransportsHeaders: moving a redirect under
+// production does not write into the header map the upstream's transport
+// returned, which a fake may share between answers.
+func TestUpstreamRedirectLeavesTheTransportsHeaders(t *testing.T) {
+	up := "http://127.0.0.1:9/groq"
+	h := http.Header{"Location": {up + "/models"}}
+	m, err := parseUpstreams([][2]string{{groqBase, up}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := forwarder{m: m, next: sharedHeaderTransport{h}}.RoundTrip(httptest.NewRequest("GET", groqBase+"/old", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := resp.Header.Get("Location"); got != groqBase+"/models" {
+		t.Errorf("Location %q, want %q", got, groqBase+"/models")
+	}
+	if got := h.Get("Location"); got != up+"/models" {
+		t.Errorf("the transport's header map was changed to %q", got)
+	}
+}
