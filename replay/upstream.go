@@ -48,7 +48,8 @@ import (
 //
 // A request under neither base URL fails the test with an error that
 // names it (a path that does not line up with a base URL's path says
-// so); a test that talks to several APIs gives WithUpstream once for
+// so, and so does a path with a "." or ".." segment below the base URL,
+// which the upstream would resolve out of its place); a test that talks to several APIs gives WithUpstream once for
 // each. A base URL must be absolute http or https, with no user
 // information, query or fragment, and no base URL may lie under another
 // given to the session: New fails the test otherwise. The same pair
@@ -108,6 +109,17 @@ func (b baseURL) below(scheme, host, path string) (string, bool) {
 		return "", true
 	}
 	return "/" + strings.Join(segs[len(b.segs):], "/"), true
+}
+
+// dotSegment reports whether the escaped path has a "." or ".." segment,
+// written plainly or escaped (%2e).
+func dotSegment(path string) bool {
+	for _, seg := range strings.Split(path, "/") {
+		if u, err := url.PathUnescape(seg); err == nil && (u == "." || u == "..") {
+			return true
+		}
+	}
+	return false
 }
 
 // canonSegment returns an escaped path segment in one spelling of its
@@ -286,6 +298,9 @@ func (m upstreams) route(u *url.URL) (stored, sent *url.URL, err error) {
 			if rest, ok = p.upstream.below(scheme, host, path); !ok {
 				continue
 			}
+		}
+		if dotSegment(rest) {
+			return nil, nil, errors.New(`its path has a "." or ".." segment below the base URL, which the upstream would resolve out of its place (a gateway's /groq/../admin is its /admin): send the path without them`)
 		}
 		return rebase(u, p.production, rest), rebase(u, p.upstream, rest), nil
 	}

@@ -243,3 +243,33 @@ func TestUpstreamRedirectLeavesTheTransportsHeaders(t *testing.T) {
 		t.Errorf("the transport's header map was changed to %q", got)
 	}
 }
+
+// TestUpstreamDotSegmentsAreRefused: a request path with a "." or ".."
+// segment below a base URL (written plainly or escaped, %2e%2e) is not
+// sent: the upstream would resolve it out of its prefix (a gateway's
+// /groq/../admin is its /admin), to a place the stored production URL
+// does not name. Before, it was sent with the dots kept.
+func TestUpstreamDotSegmentsAreRefused(t *testing.T) {
+	m, err := parseUpstreams([][2]string{{groqBase, "http://127.0.0.1:8080/groq"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range []string{
+		groqBase + "/../admin",
+		groqBase + "/x/%2e%2E/admin",
+		groqBase + "/./chat/completions",
+		"http://127.0.0.1:8080/groq/%2E%2e/admin?x=1",
+	} {
+		u, err := url.Parse(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if stored, sent, err := m.route(u); err == nil || !strings.Contains(err.Error(), `"." or ".." segment`) {
+			t.Errorf("%s: routed to %v and %v (%v)", in, stored, sent, err)
+		}
+	}
+	u, _ := url.Parse(groqBase + "/files/a..b/.x")
+	if _, _, err := m.route(u); err != nil {
+		t.Errorf("dots inside a segment: %v", err)
+	}
+}
