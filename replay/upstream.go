@@ -49,8 +49,8 @@ import (
 // A request under neither base URL fails the test with an error that
 // names it (a path that does not line up with a base URL's path says
 // so, and so does a path with a "." or ".." segment below the base URL,
-// which the upstream would resolve out of its place); a test that talks to several APIs gives WithUpstream once for
-// each. A base URL must be absolute http or https, with no user
+// which the upstream would resolve out of its place); a test that talks
+// to several APIs gives WithUpstream once for each. A base URL must be absolute http or https, with no user
 // information, query or fragment, and no base URL may lie under another
 // given to the session: New fails the test otherwise. The same pair
 // given twice is one mapping; one production base URL given with two
