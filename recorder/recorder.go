@@ -9,7 +9,9 @@
 //	c.Interactions = rec.Interactions()
 //	err := c.Save() // scrubs secrets
 //
-// A JSON answer is read whole; an event stream reaches the client read by
+// A JSON answer is read whole (one whose body breaks reaches the client
+// as an error with no response, and is not recorded, like a request that
+// got no response); an event stream reaches the client read by
 // read as it arrives, each event stamped with its offset since the
 // response headers; a stream that broke is kept as far as it got (with
 // cassettes.StreamErrorHeader). Clients stop reading at their protocol's
@@ -192,10 +194,14 @@ func (rec *Recorder) record(r *http.Request, body []byte) (*http.Response, error
 	if !sse {
 		b, err := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		finish(b, nil, err)
 		if err != nil {
-			return nil, err
+			// The client gets this error and no response, as when the
+			// request got none: nothing is recorded, so replay never
+			// answers with a response the client did not get (a client
+			// that retries records only the answer it used).
+			return nil, fmt.Errorf("recorder: read response body: %w", err)
 		}
+		finish(b, nil, io.EOF)
 		resp.Body = io.NopCloser(bytes.NewReader(b))
 		return resp, nil
 	}

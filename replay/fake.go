@@ -2,6 +2,10 @@ package replay
 
 import (
 	"net/http"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/llmvcr/llmvcr/cassettes"
 	"github.com/llmvcr/llmvcr/recorder"
@@ -27,16 +31,33 @@ func WithFakeTransport(rt http.RoundTripper) Option {
 }
 
 // noteCanned logs, once per session, that a loaded cassette holds answers
-// recorded from a fake.
+// recorded from a fake: how many, and from which fakes. The sources come
+// from the file, which may have been edited by hand, so each is scrubbed
+// and quoted: neither a secret nor a line break reaches the log.
 func (s *Session) noteCanned(c *cassettes.Cassette) {
-	n, from := 0, ""
+	n := 0
+	var sources []string
 	for _, i := range c.Interactions {
+		if i == nil {
+			continue
+		}
 		if v := i.Response.Headers.Get(recorder.SourceHeader); v != "" {
 			n++
-			from = v
+			if !slices.Contains(sources, v) {
+				sources = append(sources, v)
+			}
 		}
 	}
-	if n > 0 {
-		s.t.Logf("replay: %s: %d of %d recorded answers are canned, recorded from %s, not from a real API", s.path, n, len(c.Interactions), from)
+	if n == 0 {
+		return
 	}
+	for k, v := range sources {
+		v = s.scrub.ScrubString(v)
+		if r := []rune(v); len(r) > 80 {
+			v = string(r[:80]) + "..."
+		}
+		sources[k] = strconv.Quote(v)
+	}
+	sort.Strings(sources)
+	s.t.Logf("replay: %s: %d of %d recorded answers are canned, recorded from %s, not from a real API", s.path, n, len(c.Interactions), strings.Join(sources, " and "))
 }

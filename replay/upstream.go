@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -34,12 +35,26 @@ import (
 // Matching never ignores the host: a request to another API never
 // replays an answer recorded from this one.
 //
+// The stored URL spells production's host as clients usually do (lower
+// case, without the scheme's default port), however WithUpstream was
+// given it. A redirect the upstream makes to a place under itself
+// (Location, and Content-Location) is moved under production, as an
+// absolute URL, before the client or the cassette sees it: the client
+// follows it under production and the cassette holds no upstream
+// address, so replay follows the same redirect on any port. Bodies are
+// kept byte for byte as the upstream sent them: an answer that echoes
+// the upstream's address keeps it (replay matches requests, not answers,
+// so it does no harm beyond showing the address).
+//
 // A request under neither base URL fails the test with an error that
 // names it (a path that does not line up with a base URL's path says
-// so); a test that talks to several APIs gives WithUpstream once for
-// each. A base URL must be absolute http or https, with no user
+// so, and so does a path with a "." or ".." segment below the base URL,
+// which the upstream would resolve out of its place); a test that talks
+// to several APIs gives WithUpstream once for each. A base URL must be absolute http or https, with no user
 // information, query or fragment, and no base URL may lie under another
-// given to the session: New fails the test otherwise.
+// given to the session: New fails the test otherwise. The same pair
+// given twice is one mapping; one production base URL given with two
+// upstreams fails the test.
 //
 // The request goes to upstream through WithRealTransport's or
 // WithFakeTransport's transport when one is given (a fake's answers are
@@ -57,6 +72,7 @@ type baseURL struct {
 	scheme string   // "http" or "https"
 	host   string   // lower case, without the scheme's default port
 	path   string   // escaped, without a final '/' ("" for the root)
+	segs   []string // path split on '/', each segment escaped canonically
 	u      *url.URL // as given, for the URLs built from it
 }
 
@@ -67,8 +83,58 @@ func (b baseURL) String() string { return b.u.String() }
 // under reports whether the URL u is under the base URL: same scheme and
 // host, and a path that is the base path or continues it after a '/'.
 func (b baseURL) under(scheme, host, path string) bool {
-	return scheme == b.scheme && host == b.host &&
-		(path == b.path || strings.HasPrefix(path, b.path+"/"))
+	_, ok := b.below(scheme, host, path)
+	return ok
+}
+
+// below returns, for an escaped path under the base URL (see under), the
+// rest of the path after the base path, as the client escaped it ("" or
+// starting with '/'). Segments are compared unescaped, so %2f and %2F,
+// or %76 and v, are the same segment (as servers take them); an escaped
+// '/' (%2F) stays inside its segment.
+func (b baseURL) below(scheme, host, path string) (string, bool) {
+	if scheme != b.scheme || host != b.host {
+		return "", false
+	}
+	segs := strings.Split(path, "/")
+	if len(segs) < len(b.segs) {
+		return "", false
+	}
+	for k, seg := range b.segs {
+		if canonSegment(segs[k]) != seg {
+			return "", false
+		}
+	}
+	if len(segs) == len(b.segs) {
+		return "", true
+	}
+	return "/" + strings.Join(segs[len(b.segs):], "/"), true
+}
+
+// dotSegment reports whether the escaped path has a "." or ".." segment,
+// written plainly or escaped (%2e).
+func dotSegment(path string) bool {
+	for _, seg := range strings.Split(path, "/") {
+		if u, err := url.PathUnescape(seg); err == nil && (u == "." || u == "..") {
+			return true
+		}
+	}
+	return false
+}
+
+// canonSegment returns an escaped path segment in one spelling of its
+// bytes (url.PathEscape's), or as it is when it does not unescape.
+func canonSegment(seg string) string {
+	u, err := url.PathUnescape(seg)
+	if err != nil {
+		return seg
+	}
+	return url.PathEscape(u)
+}
+
+// same reports whether b and c are the same base URL, however spelled.
+func (b baseURL) same(c baseURL) bool {
+	return b.scheme == c.scheme && b.host == c.host && slices.Equal(b.segs, c.segs)
 }
 
 // upstream maps one production base URL to the server that answers for
@@ -103,6 +169,18 @@ func parseUpstreams(pairs [][2]string) (upstreams, error) {
 		up, err := parseBaseURL("upstream", p[1])
 		if err != nil {
 			return nil, err
+		}
+		dup := false
+		for _, q := range out {
+			if q.production.same(prod) {
+				if !q.upstream.same(up) {
+					return nil, fmt.Errorf("replay: WithUpstream: production base URL %s is given twice, with upstreams %s and %s; give each production base URL once", q.production, q.upstream, up)
+				}
+				dup = true
+			}
+		}
+		if dup {
+			continue // the same pair again (a helper's and the test's): one mapping
 		}
 		out = append(out, upstream{production: prod, upstream: up})
 		for _, b := range all {
@@ -168,7 +246,11 @@ func parseBaseURL(role, s string) (baseURL, error) {
 		}
 	}
 	u.Scheme = scheme
-	return baseURL{scheme: scheme, host: normHost(scheme, u.Host), path: path, u: u}, nil
+	segs := strings.Split(path, "/")
+	for k := range segs {
+		segs[k] = canonSegment(segs[k])
+	}
+	return baseURL{scheme: scheme, host: normHost(scheme, u.Host), path: path, segs: segs, u: u}, nil
 }
 
 // withoutCredentials cuts, from a string that is not a usable URL, what
@@ -211,16 +293,15 @@ func (m upstreams) route(u *url.URL) (stored, sent *url.URL, err error) {
 	host := normHost(scheme, u.Host)
 	path := u.EscapedPath()
 	for _, p := range m {
-		var from baseURL
-		switch {
-		case p.production.under(scheme, host, path):
-			from = p.production
-		case p.upstream.under(scheme, host, path):
-			from = p.upstream
-		default:
-			continue
+		rest, ok := p.production.below(scheme, host, path)
+		if !ok {
+			if rest, ok = p.upstream.below(scheme, host, path); !ok {
+				continue
+			}
 		}
-		rest := path[len(from.path):]
+		if dotSegment(rest) {
+			return nil, nil, errors.New(`its path has a "." or ".." segment below the base URL, which the upstream would resolve out of its place (a gateway's /groq/../admin is its /admin): send the path without them`)
+		}
 		return rebase(u, p.production, rest), rebase(u, p.upstream, rest), nil
 	}
 	var bases, samePlace, otherScheme []string
@@ -248,7 +329,10 @@ func (m upstreams) route(u *url.URL) (stored, sent *url.URL, err error) {
 // or empty) below the base path; the query is kept.
 func rebase(u *url.URL, base baseURL, rest string) *url.URL {
 	out := *u
-	out.Scheme, out.Host, out.Opaque = base.scheme, base.u.Host, ""
+	// The host as clients usually spell it (lower case, no default
+	// port), so the stored URL does not depend on how WithUpstream was
+	// given one.
+	out.Scheme, out.Host, out.Opaque, out.User = base.scheme, base.host, "", nil
 	esc := base.path + rest
 	if p, err := url.PathUnescape(esc); err == nil {
 		out.Path, out.RawPath = p, esc
@@ -308,8 +392,62 @@ func (f forwarder) RoundTrip(r *http.Request) (*http.Response, error) {
 	resp, err := f.next.RoundTrip(out)
 	if resp != nil {
 		resp.Request = r
+		resp.Header = f.m.unroute(resp.Header, sent)
 	}
 	return resp, err
+}
+
+// locationHeaders are the response headers that hold a URL a client
+// follows or resolves against.
+var locationHeaders = []string{"Location", "Content-Location"}
+
+// unroute returns the response headers h of a request sent to sent with
+// each URL under an upstream (a redirect the upstream made to itself)
+// moved to the same place under its production base URL, as an absolute
+// URL: the client follows it under production, which is routed to the
+// upstream again, and the cassette stores no upstream address. Other
+// values are left as the server sent them. h itself is not changed (a
+// fake transport may hand out one header map for every answer): a copy
+// is returned when something moved.
+func (m upstreams) unroute(h http.Header, sent *url.URL) http.Header {
+	out, cloned := h, false
+	for _, name := range locationHeaders {
+		vals := h.Values(name)
+		var moved []string
+		for k, v := range vals {
+			u, err := sent.Parse(v)
+			if err != nil {
+				continue
+			}
+			if p, ok := m.toProduction(u); ok {
+				if moved == nil {
+					moved = slices.Clone(vals)
+				}
+				moved[k] = p.String()
+			}
+		}
+		if moved != nil {
+			if !cloned {
+				out, cloned = h.Clone(), true
+			}
+			out[http.CanonicalHeaderKey(name)] = moved
+		}
+	}
+	return out
+}
+
+// toProduction returns u, when it is under an upstream base URL, moved
+// under that upstream's production base URL.
+func (m upstreams) toProduction(u *url.URL) (*url.URL, bool) {
+	scheme := strings.ToLower(u.Scheme)
+	host := normHost(scheme, u.Host)
+	path := u.EscapedPath()
+	for _, p := range m {
+		if rest, ok := p.upstream.below(scheme, host, path); ok {
+			return rebase(u, p.production, rest), true
+		}
+	}
+	return nil, false
 }
 
 // routeError reports, once per method and URL, a request under none of

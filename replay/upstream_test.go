@@ -373,10 +373,10 @@ func TestUpstreamRoute(t *testing.T) {
 	for _, tt := range []struct {
 		in, stored, sent string
 	}{
-		{"https://api.groq.com/openai/v1/chat/completions", "https://API.groq.com:443/openai/v1/chat/completions", "http://127.0.0.1:8080/groq/chat/completions"},
-		{"HTTPS://api.GROQ.com:443/openai/v1/models/a%2Fb?x=1&y=%20", "https://API.groq.com:443/openai/v1/models/a%2Fb?x=1&y=%20", "http://127.0.0.1:8080/groq/models/a%2Fb?x=1&y=%20"},
-		{"http://127.0.0.1:8080/groq", "https://API.groq.com:443/openai/v1", "http://127.0.0.1:8080/groq"},
-		{"http://127.0.0.1:8080/groq/", "https://API.groq.com:443/openai/v1/", "http://127.0.0.1:8080/groq/"},
+		{"https://api.groq.com/openai/v1/chat/completions", "https://api.groq.com/openai/v1/chat/completions", "http://127.0.0.1:8080/groq/chat/completions"},
+		{"HTTPS://api.GROQ.com:443/openai/v1/models/a%2Fb?x=1&y=%20", "https://api.groq.com/openai/v1/models/a%2Fb?x=1&y=%20", "http://127.0.0.1:8080/groq/models/a%2Fb?x=1&y=%20"},
+		{"http://127.0.0.1:8080/groq", "https://api.groq.com/openai/v1", "http://127.0.0.1:8080/groq"},
+		{"http://127.0.0.1:8080/groq/", "https://api.groq.com/openai/v1/", "http://127.0.0.1:8080/groq/"},
 	} {
 		u, err := url.Parse(tt.in)
 		if err != nil {
