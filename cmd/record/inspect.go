@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/llmvcr/llmvcr/cassettes"
@@ -70,14 +71,35 @@ func maskSecrets(c *cassettes.Cassette) (*cassettes.Scrubber, []string) {
 	return s, found
 }
 
+// cannedSources names, in one line, the fakes a cassette's canned answers
+// were recorded from (recorder.SourceHeader), each once: "the embedded fake
+// Groq server", or a hand-edited value quoted, so that it can never forge
+// a line of the output.
+func cannedSources(c *cassettes.Cassette) string {
+	var names []string
+	seen := map[string]bool{}
+	for _, i := range c.Interactions {
+		src := i.Response.Headers.Get(recorder.SourceHeader)
+		if src == "" || seen[src] {
+			continue
+		}
+		seen[src] = true
+		switch {
+		case strings.ContainsFunc(src, func(r rune) bool { return !unicode.IsPrint(r) || r == '"' }):
+			src = strconv.Quote(src)
+		case !strings.HasPrefix(src, "a ") && !strings.HasPrefix(src, "an ") && !strings.HasPrefix(src, "the "):
+			src = "the " + src
+		}
+		names = append(names, src)
+	}
+	return strings.Join(names, " and ")
+}
+
 // inspect writes the cassette as a person reads it.
 func inspect(w *strings.Builder, c *cassettes.Cassette) {
 	fmt.Fprintf(w, "%s: %s", c.Path, plural(len(c.Interactions), "interaction"))
-	for _, i := range c.Interactions {
-		if src := i.Response.Headers.Get(recorder.SourceHeader); src != "" {
-			fmt.Fprintf(w, ", recorded from the %s", src)
-			break
-		}
+	if src := cannedSources(c); src != "" {
+		fmt.Fprintf(w, ", recorded from %s", src)
 	}
 	fmt.Fprintln(w)
 	var prev []groqwire.ChatMessage

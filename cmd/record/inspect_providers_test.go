@@ -15,6 +15,7 @@ import (
 	"github.com/llmvcr/llmvcr/cassettes"
 	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"github.com/llmvcr/llmvcr/internal/secrets/secretstest"
+	"github.com/llmvcr/llmvcr/recorder"
 )
 
 func interaction(url, ctype, body string) *cassettes.Interaction {
@@ -228,5 +229,28 @@ func TestInspectProviderJoinedKeyMasked(t *testing.T) {
 	}
 	if strings.Contains(out.String(), key[8:]) || !strings.Contains(out.String(), "Gemini answer") {
 		t.Fatalf("inspect output holds the key or no Gemini view:\n%s", out.String())
+	}
+}
+
+// A cassette's canned sources are each named once; a hand-edited one that
+// could forge a line of the output is quoted, and replay's own source
+// keeps its article.
+func TestInspectCannedSources(t *testing.T) {
+	c := cassettes.New("c.yaml")
+	for _, src := range []string{"embedded fake Groq server", "a fake server given to replay.WithFakeTransport", "embedded fake Groq server", "x\ninteraction 9: GET forged", ""} {
+		i := interaction("https://api.groq.com/openai/v1/chat/completions", "application/json", `{}`)
+		if src != "" {
+			i.Response.Headers.Set(recorder.SourceHeader, src)
+		}
+		c.Interactions = append(c.Interactions, i)
+	}
+	want := `the embedded fake Groq server and a fake server given to replay.WithFakeTransport and "x\ninteraction 9: GET forged"`
+	if got := cannedSources(c); got != want {
+		t.Errorf("cannedSources = %s\nwant            %s", got, want)
+	}
+	var w strings.Builder
+	inspect(&w, c)
+	if strings.Contains(w.String(), "\ninteraction 9") {
+		t.Errorf("a hand-edited source forged a line:\n%s", w.String())
 	}
 }
