@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"sort"
@@ -22,6 +23,10 @@ import (
 	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"github.com/llmvcr/llmvcr/internal/playback"
 )
+
+// maxTiming bounds -timing: a factor past it (or NaN, or infinity) is a
+// mistake, not a pace anyone waits for.
+const maxTiming = 1000
 
 // serveConfig holds the flags of record serve.
 type serveConfig struct {
@@ -95,8 +100,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(paths) == 0 {
 		return usagef("record serve needs at least one cassette: record serve CASSETTE...")
 	}
-	if c.timing < 0 {
-		return usagef("-timing must not be negative (0 answers at once, 1 as recorded)")
+	if math.IsNaN(c.timing) || c.timing < 0 || c.timing > maxTiming {
+		return usagef("-timing %v: want a factor from 0 to %d (0 answers at once, 1 as recorded)", c.timing, maxTiming)
 	}
 	if c.grace < 0 {
 		return usagef("-grace must not be negative")
@@ -120,7 +125,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	log := &lockedWriter{w: stderr}
 	logf := func(format string, args ...any) { log.printf("record serve: "+format, args...) }
-	s := &server{scale: c.timing, faults: faults, logf: logf, scrub: cassettes.NewScrubber(cassettes.WithLogf(func(string, ...any) {})), reported: map[uint64]bool{}}
+	s := &server{scale: c.timing, faults: faults, logf: logf, stopping: ctx.Done(), scrub: cassettes.NewScrubber(cassettes.WithLogf(func(string, ...any) {})), reported: map[uint64]bool{}}
 	for _, p := range paths {
 		cas, err := cassettes.Load(p)
 		if err != nil {
@@ -174,6 +179,10 @@ type server struct {
 	faults map[int]serveFault
 	logf   func(string, ...any)
 	scrub  *cassettes.Scrubber // for log lines: the default secrets
+	// stopping is closed when the server begins to stop: a stalled answer
+	// (a stall fault) would never finish within the grace, so it breaks
+	// at once.
+	stopping <-chan struct{}
 
 	n        atomic.Int64 // requests received
 	answered atomic.Int64
@@ -204,7 +213,11 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case "reset":
 			panic(http.ErrAbortHandler) // the connection breaks before any answer
 		case "stall-headers":
-			<-r.Context().Done()
+			select {
+			case <-r.Context().Done():
+			case <-s.stopping:
+				panic(http.ErrAbortHandler)
+			}
 		}
 		return
 	}
@@ -365,6 +378,20 @@ func (s *server) play(w http.ResponseWriter, r *http.Request, n int, set *casset
 		h.Del("Content-Length") // a stream, a recorded break or a fault: the end is the connection's
 	}
 	bctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stopped := make(chan struct{})
+	if f.Stall >= 0 {
+		// A stalled stream never finishes: the stop breaks it at once
+		// rather than waiting out the grace.
+		go func() {
+			select {
+			case <-s.stopping:
+				close(stopped)
+				cancel()
+			case <-bctx.Done():
+			}
+		}()
+	}
 	body := playback.NewBody(bctx, cancel, pieces, playback.Config{Clock: clk, Start: clk.Now(), Scale: s.scale, EndErr: p.EndErr, Faults: f})
 	defer body.Close()
 	w.WriteHeader(p.Code)
@@ -386,7 +413,12 @@ func (s *server) play(w http.ResponseWriter, r *http.Request, n int, set *casset
 		case errors.Is(err, io.ErrUnexpectedEOF):
 			panic(http.ErrAbortHandler) // a recorded break, or cut-after: the client sees the connection break
 		default:
-			return // the client is gone, or the server is stopping
+			select {
+			case <-stopped:
+				panic(http.ErrAbortHandler) // a stall the stop ended: the client sees the connection break
+			default:
+				return // the client is gone, or the server is stopping
+			}
 		}
 	}
 }

@@ -177,7 +177,7 @@ func TestServeUsageErrors(t *testing.T) {
 		code int
 	}{
 		{[]string{"serve"}, "at least one cassette", 2},
-		{[]string{"serve", "-timing", "-1", path}, "-timing must not be negative", 2},
+		{[]string{"serve", "-timing", "-1", path}, "want a factor from 0 to 1000", 2},
 		{[]string{"serve", "-fault", "0:reset", path}, "N the request's number from 1", 2},
 		{[]string{"serve", "-fault", "1:explode", path}, `unknown fault "explode"`, 2},
 		{[]string{"serve", "-fault", "1:cut-after", path}, "needs a value", 2},

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestServeTimingOutOfRange: -timing NaN, Inf or a factor so large that a
+// wait overflows is a usage error, not a server that answers at once (a
+// wrapped-around negative wait) or never.
+func TestServeTimingOutOfRange(t *testing.T) {
+	path := serveCassette(t)
+	for _, v := range []string{"NaN", "nan", "+Inf", "Inf", "-Inf", "1e300", "1001"} {
+		var stdout, stderr bytes.Buffer
+		stopped, cancel := context.WithCancel(context.Background())
+		cancel() // a server that started anyway stops at once
+		code := run(stopped, []string{"serve", "-timing", v, path}, &stdout, &stderr)
+		require.Equal(t, 2, code, "-timing %s: %s", v, stderr.String())
+		require.Contains(t, stderr.String(), "want a factor from 0 to 1000", v)
+		require.Empty(t, stdout.String(), "nothing listens")
+	}
+}
+
+// TestServeStopBreaksStalls: a stall fault never ends by itself, so a stop
+// breaks it at once instead of waiting out -grace (a minute here: a
+// regression shows as a "cancelled ... after 1m0s" line and a slow test,
+// never as a flaky one).
+func TestServeStopBreaksStalls(t *testing.T) {
+	s := start(t, "serve", "-grace", "1m", "-fault", "1:stall-headers", "-fault", "2:stall-after=1", serveCassette(t))
+	headers := make(chan error, 1)
+	go func() {
+		resp, err := http.Post(s.url+"/openai/v1/chat/completions", "application/json", strings.NewReader(parisReq))
+		if err == nil {
+			resp.Body.Close()
+		}
+		headers <- err
+	}()
+	require.True(t, s.stderr.waitFor("fault 1:stall-headers", s.exited))
+	resp, err := http.Post(s.url+"/openai/v1/chat/completions", "application/json", strings.NewReader(streamReq))
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	rd := bufio.NewReader(resp.Body)
+	first, err := rd.ReadString('\n')
+	require.NoError(t, err)
+	require.Contains(t, first, `"one"`)
+
+	require.Equal(t, 0, s.stop(), s.stderr.String())
+	require.NotContains(t, s.stderr.String(), "cancelled", "the stalls ended with the stop, not after the grace")
+	require.Error(t, <-headers, "the stalled request's connection breaks")
+	_, err = io.ReadAll(rd)
+	require.Error(t, err, "the stalled stream breaks rather than ending as if whole")
+}
