@@ -2,17 +2,21 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	stdlog "log"
 	"net"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -60,8 +64,10 @@ X-Goog-Api-Key, Api-Key, a key= parameter, ...) is redacted where it stands and
 its value scrubbed wherever else it appears, answers included.
 
 FILE is written only when the session recorded something and every request
-got a whole answer; otherwise the file is left as it was (-force saves what
-was recorded). Like record -o, it is written only over nothing, an empty file
+got a whole answer (no stream broke off); otherwise the file is left as it
+was (-force saves what was recorded). It is also left as it was when another
+process wrote it while the proxy ran, and when every answer recorded is an
+HTTP error while FILE holds successful ones (a wrong key, say). Like record -o, it is written only over nothing, an empty file
 or a cassette, atomically.
 
 Flags:
@@ -102,12 +108,14 @@ func cmdProxy(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if _, err := checkOutput(c.out, false, c.force); err != nil {
 		return err // before anything is forwarded
 	}
+	before := fileState(c.out)
 	ln, err := listenAddr(c.addr)
 	if err != nil {
 		return err
 	}
 	log := &lockedWriter{w: stderr}
 	p := newProxy(up, log)
+	p.before = before
 	logf := func(format string, args ...any) { log.printf("record proxy: "+format, args...) }
 	logf("forwarding to %s; stop with Ctrl-C (SIGINT) or SIGTERM to save %s", p.creds.scrubURL(up.String()), c.out)
 	logw := scrubWriter{w: log, scrub: p.creds.scrubText}
@@ -162,6 +170,23 @@ type proxy struct {
 	failed atomic.Int64 // requests that got no answer from the upstream (a 502)
 	gone   atomic.Int64 // requests cancelled before their answer (the client gave up, or the stop)
 	sent   atomic.Int64 // requests forwarded
+	before string       // fileState of -o when the proxy started
+}
+
+// fileState identifies what stands at path (through a link): a digest of
+// its bytes, or "" when nothing does. A save compares it with the state at
+// the start, so a file another proxy (or a re-recording) wrote meanwhile
+// is not silently replaced.
+func fileState(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return ""
+		}
+		return "unreadable: " + err.Error()
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
 func newProxy(up *url.URL, log *lockedWriter) *proxy {
@@ -251,6 +276,15 @@ func (p *proxy) save(out string, force bool, rep stopReport, logf func(string, .
 	if rep.stuck > 0 {
 		problems = append(problems, fmt.Sprintf("%s still running", plural(rep.stuck, "answer")))
 	}
+	broke := 0
+	for _, i := range is {
+		if i.Response.Headers.Get(httpbody.StreamErrorHeader) != "" {
+			broke++ // the upstream broke off, or the client left before the end
+		}
+	}
+	if broke > 0 {
+		problems = append(problems, fmt.Sprintf("%s broke off before its end", plural(broke, "answer")))
+	}
 	if len(is) == 0 {
 		msg := "nothing was recorded"
 		if n := p.sent.Load(); n > 0 {
@@ -261,6 +295,16 @@ func (p *proxy) save(out string, force bool, rep stopReport, logf func(string, .
 	if len(problems) > 0 && !force {
 		return &failure{fmt.Sprintf("not saved: %s, so the recording is incomplete; %s left as it was (pass -force to save the %s recorded)",
 			strings.Join(problems, ", "), out, plural(len(is), "interaction"))}
+	}
+	if !force && fileState(out) != p.before {
+		return &failure{fmt.Sprintf("not saved: %s changed while the proxy ran (another proxy or a re-recording wrote it); it is left as it was (pass -force to replace it with the %s recorded)",
+			out, plural(len(is), "interaction"))}
+	}
+	if !force && allErrors(is) {
+		if old, err := cassettes.Load(out); err == nil && !allErrors(old.Interactions) {
+			return &failure{fmt.Sprintf("not saved: every answer recorded is an HTTP error (the first: %s) and %s holds successful answers; it is left as it was (pass -force to replace it)",
+				is[0].Response.Status, out)}
+		}
 	}
 	// checkOutput again, in saveCassette: the file may have changed meanwhile.
 	notes, err := saveCassette(out, is, false, force, cassettes.WithSecrets(p.creds.list()...), cassettes.WithLogf(func(format string, args ...any) {
@@ -274,6 +318,17 @@ func (p *proxy) save(out string, force bool, rep stopReport, logf func(string, .
 	}
 	logf("saved %s: %s", out, plural(len(is), "interaction"))
 	return nil
+}
+
+// allErrors reports whether every answer in is is an HTTP error (a status
+// of 400 or more): a session with a wrong key, or an upstream that was down.
+func allErrors(is []*cassettes.Interaction) bool {
+	for _, i := range is {
+		if i.Response.Code < 400 {
+			return false
+		}
+	}
+	return len(is) > 0
 }
 
 // credentials are the secret values clients sent through the proxy,
