@@ -199,6 +199,9 @@ func newProxy(up *url.URL, log *lockedWriter) *proxy {
 	}
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	p.rec = &recorder.Recorder{Real: t, OnRecorded: func(i *cassettes.Interaction) {
+		// Before the answer is logged or saved: an answer may echo a
+		// credential the request carried in its body.
+		p.creds.collectBody(i.Request.Headers, i.Request.Body)
 		what := ""
 		if httpbody.IsSSE(i.Response.Headers) {
 			what = ", a stream"
@@ -370,16 +373,68 @@ func (c *credentials) collect(r *http.Request) {
 	}
 }
 
+// collectBody notes the credentials a request body carries: the string
+// values of credential members of a JSON body ({"api_key": ...}, a
+// "headers" object's X-Api-Key, as internal/secrets names them) and the
+// credential parameters of a form. The cassette redacts them where they
+// stand; noted, they are scrubbed from answers that echo them too.
+func (c *credentials) collectBody(h http.Header, body string) {
+	if body == "" {
+		return
+	}
+	if ct := strings.ToLower(h.Get("Content-Type")); strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
+		q, _ := url.ParseQuery(body) // what parsed, even when a part did not
+		for name, vs := range q {
+			if c.eng.SecretParam(name) {
+				c.add(vs...)
+			}
+		}
+		return
+	}
+	dec := json.NewDecoder(strings.NewReader(body))
+	dec.UseNumber()
+	for {
+		var v any
+		if dec.Decode(&v) != nil {
+			return // the end, or not JSON
+		}
+		c.walk("", v)
+	}
+}
+
+// walk notes the credential members of a decoded JSON value; object is
+// the key v is the value of ("" at the top and in arrays).
+func (c *credentials) walk(object string, v any) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, m := range x {
+			if s, ok := m.(string); ok && c.eng.CredentialMember(object, k) {
+				c.add(strings.TrimSpace(s))
+				c.add(headerSecrets(k, s)...)
+			}
+			c.walk(k, m)
+		}
+	case []any:
+		for _, m := range x {
+			c.walk("", m)
+		}
+	}
+}
+
 // headerSecrets are the secret values in a credential header's value: the
 // value (or, after an authorization scheme, the credential), the user:password
 // of Basic and its password, and each cookie's value.
 func headerSecrets(name, v string) []string {
-	var out []string
+	out := []string{strings.TrimSpace(v)}
 	if sch, rest, ok := strings.Cut(strings.TrimSpace(v), " "); ok {
 		// The scheme stays readable (Bearer REDACTED); the credential is
-		// what follows it.
+		// what follows it. A first word that is no scheme is part of the
+		// credential: noted on its own too.
 		rest = strings.TrimSpace(rest)
 		out = append(out, rest)
+		if !authScheme(sch) {
+			out = append(out, sch)
+		}
 		if strings.EqualFold(sch, "Basic") {
 			if dec, err := base64.StdEncoding.DecodeString(rest); err == nil {
 				out = append(out, string(dec))
@@ -388,8 +443,6 @@ func headerSecrets(name, v string) []string {
 				}
 			}
 		}
-	} else {
-		out = append(out, strings.TrimSpace(v))
 	}
 	if k := http.CanonicalHeaderKey(name); k == "Cookie" || k == "Set-Cookie" {
 		for _, part := range strings.Split(v, ";") {
@@ -399,6 +452,18 @@ func headerSecrets(name, v string) []string {
 		}
 	}
 	return out
+}
+
+// authScheme reports whether word is an HTTP authorization scheme, kept
+// readable where a credential is redacted (internal/secrets keeps the
+// same ones).
+func authScheme(word string) bool {
+	for _, a := range []string{"Bearer", "Basic", "Token", "Digest", "ApiKey", "Api-Key", "Key", "AWS4-HMAC-SHA256", "Negotiate", "NTLM", "DPoP", "OAuth", "GoogleLogin", "HOBA", "Mutual", "SCRAM-SHA-256"} {
+		if strings.EqualFold(word, a) {
+			return true
+		}
+	}
+	return false
 }
 
 // add notes secret values (empty ones are ignored).

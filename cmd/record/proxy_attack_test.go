@@ -3,6 +3,8 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +14,9 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/llmvcr/llmvcr/cassettes"
+	"github.com/llmvcr/llmvcr/internal/secrets/secretstest"
 )
 
 // TestProxyKeepsGoodCassetteWhenAStreamBrokeOff: a client that leaves in
@@ -93,4 +98,60 @@ func TestProxyTwoProxiesOneFile(t *testing.T) {
 	now, err := os.ReadFile(out)
 	require.NoError(t, err)
 	require.Equal(t, string(first), string(now), "the first proxy's cassette stands")
+}
+
+// TestProxyScrubsBodyCredentialsEchoed: a credential the request carries
+// in its body (a JSON member named api_key, a form's client_secret) or in
+// a header value whose first word is no authorization scheme is a secret
+// too: redacted where it stands, and scrubbed from an answer that echoes
+// it, whole or in pieces across stream events.
+func TestProxyScrubsBodyCredentialsEchoed(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		echo := string(b) + " " + r.Header.Get("X-Api-Key")
+		if strings.Contains(r.URL.Path, "stream") {
+			w.Header().Set("Content-Type", "text/event-stream")
+			for _, p := range secretstest.Pieces(echo, 5) {
+				j, _ := json.Marshal(map[string]string{"t": p})
+				fmt.Fprintf(w, "data: %s\n\n", j)
+			}
+			io.WriteString(w, "data: [DONE]\n\n")
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]string{"echo": echo})
+	}))
+	defer srv.Close()
+	out := filepath.Join(t.TempDir(), "c.yaml")
+	p := start(t, "proxy", "-upstream", srv.URL, "-o", out)
+	jsonKey, nested, formKey, spaced := fakeKey(t, "j"), fakeKey(t, "n"), fakeKey(t, "f"), fakeKey(t, "w")
+	send := func(path, ct, body string, h map[string]string) {
+		req, err := http.NewRequest("POST", p.url+path, strings.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", ct)
+		for k, v := range h {
+			req.Header.Set(k, v)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		_, err = io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		resp.Body.Close()
+		require.Equal(t, 200, resp.StatusCode)
+	}
+	send("/v1/json", "application/json", `{"model":"m","api_key":"`+jsonKey+`","tools":[{"headers":{"X-Goog-Api-Key":"`+nested+`"}}]}`, nil)
+	send("/v1/stream", "application/json", `{"stream":true,"apiKey":"`+jsonKey+`"}`, nil)
+	send("/v1/form", "application/x-www-form-urlencoded", "client_secret="+formKey+"&a=b", nil)
+	send("/v1/header", "application/json", `{}`, map[string]string{"X-Api-Key": spaced + " part2"})
+	require.Equal(t, 0, p.stop(), p.stderr.String())
+	data, err := os.ReadFile(out)
+	require.NoError(t, err)
+	for name, k := range map[string]string{"json": jsonKey, "headers object": nested, "form": formKey, "spaced header": spaced} {
+		require.NotContains(t, string(data), k, "the %s credential reached the cassette", name)
+		require.NotContains(t, p.stderr.String(), k, "the %s credential reached the log", name)
+	}
+	c, err := cassettes.Load(out)
+	require.NoError(t, err)
+	require.Len(t, c.Interactions, 4)
+	require.Contains(t, c.Interactions[0].Response.Body, `\"model\":\"m\"`, "the rest of the echo stays")
 }
