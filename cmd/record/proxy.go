@@ -163,14 +163,15 @@ func loopbackHost(host string) bool {
 
 // proxy forwards requests to its upstream through a recorder.
 type proxy struct {
-	up     *url.URL
-	rec    *recorder.Recorder
-	creds  *credentials
-	log    *lockedWriter
-	failed atomic.Int64 // requests that got no answer from the upstream (a 502)
-	gone   atomic.Int64 // requests cancelled before their answer (the client gave up, or the stop)
-	sent   atomic.Int64 // requests forwarded
-	before string       // fileState of -o when the proxy started
+	up      *url.URL
+	rec     *recorder.Recorder
+	creds   *credentials
+	log     *lockedWriter
+	failed  atomic.Int64 // requests that got no answer from the upstream (a 502)
+	gone    atomic.Int64 // requests cancelled before their answer (the client gave up, or the stop)
+	sent    atomic.Int64 // requests forwarded
+	refused atomic.Int64 // requests not forwarded (unproxied)
+	before  string       // fileState of -o when the proxy started
 }
 
 // fileState identifies what stands at path (through a link): a digest of
@@ -233,9 +234,31 @@ func (p *proxy) handler(logw io.Writer) http.Handler {
 		ErrorLog:      stdlog.New(logw, "record proxy: ", 0),
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if why := unproxied(r); why != "" {
+			p.refused.Add(1)
+			msg := fmt.Sprintf("record proxy: refusing %s %s: %s", r.Method, p.creds.scrubURL(r.URL.Path), why)
+			p.log.printf("%s", msg)
+			writeError(w, http.StatusNotImplemented, http.Header{"X-Should-Retry": {"false"}}, "llmvcr_proxy_refused", msg)
+			return
+		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxProxyBody)
 		rp.ServeHTTP(w, r)
 	})
+}
+
+// unproxied says why r cannot be recorded ("" when it can): a CONNECT or
+// absolute-URL request (a client told to use the proxy as HTTP_PROXY or
+// HTTPS_PROXY, which would tunnel past the recording or be sent to the
+// wrong path), or a protocol upgrade (a WebSocket), which is not an
+// exchange a cassette holds and would hang in the recorder.
+func unproxied(r *http.Request) string {
+	switch {
+	case r.Method == http.MethodConnect || r.URL.IsAbs():
+		return "record proxy is not an HTTP(S)_PROXY: give the client its URL as the API's base URL instead"
+	case r.Header.Get("Upgrade") != "":
+		return "protocol upgrades (WebSockets) are not recorded"
+	}
+	return ""
 }
 
 // upstreamError answers a request the upstream did not answer: 502 with
@@ -273,6 +296,9 @@ func (p *proxy) save(out string, force bool, rep stopReport, logf func(string, .
 	if n := int(p.gone.Load()); n > 0 {
 		problems = append(problems, fmt.Sprintf("%s cancelled before any answer", plural(n, "request")))
 	}
+	if n := int(p.refused.Load()); n > 0 {
+		problems = append(problems, fmt.Sprintf("%s refused (not recordable)", plural(n, "request")))
+	}
 	if rep.cut > 0 {
 		problems = append(problems, fmt.Sprintf("%s cut by the stop", plural(rep.cut, "answer")))
 	}
@@ -290,8 +316,8 @@ func (p *proxy) save(out string, force bool, rep stopReport, logf func(string, .
 	}
 	if len(is) == 0 {
 		msg := "nothing was recorded"
-		if n := p.sent.Load(); n > 0 {
-			msg += fmt.Sprintf(" (%s forwarded, %s)", plural(int(n), "request"), strings.Join(problems, ", "))
+		if n := p.sent.Load() + p.refused.Load(); n > 0 {
+			msg += fmt.Sprintf(" (%s received, %s)", plural(int(n), "request"), strings.Join(problems, ", "))
 		}
 		return &failure{fmt.Sprintf("%s; %s left as it was", msg, out)}
 	}
@@ -425,8 +451,14 @@ func (c *credentials) walk(object string, v any) {
 // value (or, after an authorization scheme, the credential), the user:password
 // of Basic and its password, and each cookie's value.
 func headerSecrets(name, v string) []string {
-	out := []string{strings.TrimSpace(v)}
-	if sch, rest, ok := strings.Cut(strings.TrimSpace(v), " "); ok {
+	var out []string
+	sch, rest, ok := strings.Cut(strings.TrimSpace(v), " ")
+	if !ok || !authScheme(sch) {
+		// No scheme: the whole value is the credential (and each of
+		// its two parts, below).
+		out = append(out, strings.TrimSpace(v))
+	}
+	if ok {
 		// The scheme stays readable (Bearer REDACTED); the credential is
 		// what follows it. A first word that is no scheme is part of the
 		// credential: noted on its own too.

@@ -6,12 +6,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -154,4 +156,50 @@ func TestProxyScrubsBodyCredentialsEchoed(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, c.Interactions, 4)
 	require.Contains(t, c.Interactions[0].Response.Body, `\"model\":\"m\"`, "the rest of the echo stays")
+}
+
+// TestProxyRefusesWhatItCannotRecord: a CONNECT (a client given the
+// proxy as HTTPS_PROXY), an absolute-URL request (HTTP_PROXY) and a
+// protocol upgrade (a WebSocket) get a clear 501 at once instead of a
+// tunnel past the recording, a recording of the wrong request, or a hang;
+// the session counts as incomplete.
+func TestProxyRefusesWhatItCannotRecord(t *testing.T) {
+	up := &echoUpstream{}
+	srv := httptest.NewServer(up)
+	defer srv.Close()
+	out := filepath.Join(t.TempDir(), "c.yaml")
+	good := goodCassette(t, out)
+	p := start(t, "proxy", "-upstream", srv.URL, "-o", out)
+	key := fakeKey(t, "")
+	for _, raw := range []string{
+		"CONNECT api.groq.com:443 HTTP/1.1\r\nHost: api.groq.com:443\r\n\r\n",
+		"POST http://api.groq.com/openai/v1/chat/completions HTTP/1.1\r\nHost: api.groq.com\r\nContent-Length: 2\r\n\r\n{}",
+		"GET /v1/realtime HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nAuthorization: Bearer " + key + "\r\n\r\n",
+	} {
+		conn, err := net.Dial("tcp", strings.TrimPrefix(p.url, "http://"))
+		require.NoError(t, err)
+		// Only so that a regression fails rather than hangs; a passing
+		// run answers at once.
+		require.NoError(t, conn.SetDeadline(time.Now().Add(time.Minute)))
+		_, err = io.WriteString(conn, raw)
+		require.NoError(t, err)
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		require.NoError(t, err, "an answer, not a hang: %q", raw)
+		body, err := io.ReadAll(resp.Body)
+		conn.Close()
+		require.NoError(t, err)
+		require.Equal(t, http.StatusNotImplemented, resp.StatusCode, "%q: %s", raw, body)
+		require.Equal(t, "false", resp.Header.Get("X-Should-Retry"))
+		require.Contains(t, string(body), "record proxy: refusing")
+		require.NotContains(t, string(body), key)
+	}
+	up.mu.Lock()
+	require.Empty(t, up.got, "nothing reached the upstream")
+	up.mu.Unlock()
+	require.Equal(t, 1, p.stop(), p.stderr.String())
+	require.Contains(t, p.stderr.String(), "3 requests refused")
+	require.NotContains(t, p.stderr.String(), key)
+	now, err := os.ReadFile(out)
+	require.NoError(t, err)
+	require.Equal(t, good, string(now))
 }

@@ -78,8 +78,9 @@ status 1.
 Faults (N counts requests from 1, in arrival order): cut-after=K breaks the
 connection after K events; stall-after=K stops sending after K events until
 the client gives up; corrupt-event=K garbles event K's data (from 0);
-respond=STATUS answers STATUS with a JSON error; reset breaks the connection
-before any answer; stall-headers sends nothing until the client gives up.
+respond=STATUS answers STATUS (an error, 400 to 599) with a JSON error;
+reset breaks the connection before any answer; stall-headers sends nothing
+until the client gives up (a stop breaks both stalls at once).
 
 Flags:
 `
@@ -534,8 +535,10 @@ func parseFaults(specs []string) (map[int]serveFault, error) {
 			}
 			f.kind = name
 			if name == "respond" {
-				if k < 100 || k > 599 {
-					return nil, usagef("-fault %q: the status must be from 100 to 599", spec)
+				// An error status: a 1xx is no final answer (the client
+				// would get a 200 after it), and 2xx/3xx are no fault.
+				if k < 400 || k > 599 {
+					return nil, usagef("-fault %q: the status must be an error, from 400 to 599", spec)
 				}
 				f.status = k
 			}

@@ -57,3 +57,19 @@ func TestServeStopBreaksStalls(t *testing.T) {
 	_, err = io.ReadAll(rd)
 	require.Error(t, err, "the stalled stream breaks rather than ending as if whole")
 }
+
+// TestServeRespondFaultIsAnError: -fault N:respond=STATUS takes an error
+// status; a 1xx would reach the client as a 200 carrying the fault's error
+// body, and a 2xx or 3xx is no fault.
+func TestServeRespondFaultIsAnError(t *testing.T) {
+	path := serveCassette(t)
+	for _, st := range []string{"103", "100", "200", "204", "302", "399", "600"} {
+		var stdout, stderr bytes.Buffer
+		stopped, cancel := context.WithCancel(context.Background())
+		cancel() // a server that started anyway stops at once
+		code := run(stopped, []string{"serve", "-fault", "1:respond=" + st, path}, &stdout, &stderr)
+		require.Equal(t, 2, code, "respond=%s: %s", st, stderr.String())
+		require.Contains(t, stderr.String(), "the status must be an error, from 400 to 599")
+		require.Empty(t, stdout.String(), "nothing listens")
+	}
+}
