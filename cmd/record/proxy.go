@@ -268,6 +268,14 @@ func (p *proxy) upstreamError(w http.ResponseWriter, r *http.Request, err error)
 		p.gone.Add(1) // the client is gone (or the proxy is stopping): nobody reads an answer
 		return
 	}
+	if mb := (*http.MaxBytesError)(nil); errors.As(err, &mb) {
+		// The client's fault, not the upstream's: nothing was sent.
+		p.refused.Add(1)
+		msg := fmt.Sprintf("record proxy: refusing %s %s: its body is larger than %d MiB", r.Method, p.creds.scrubURL(r.URL.Path), mb.Limit>>20)
+		p.log.printf("%s", msg)
+		writeError(w, http.StatusRequestEntityTooLarge, http.Header{"X-Should-Retry": {"false"}}, "llmvcr_proxy_refused", msg)
+		return
+	}
 	p.failed.Add(1)
 	cause := err
 	var ue *url.Error

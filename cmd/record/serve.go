@@ -201,7 +201,11 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, err := httpbody.ReadBody(&http.Request{Body: http.MaxBytesReader(w, r.Body, maxRequestBody), ContentLength: r.ContentLength})
 	if err != nil {
 		s.logf("request %d: %s %s: cannot read its body: %v", n, r.Method, s.scrub.ScrubURL(r.URL.RequestURI()), err)
-		http.Error(w, "record serve: cannot read the request body: "+err.Error(), http.StatusBadRequest)
+		status, msg := http.StatusBadRequest, "record serve: cannot read the request body: "+err.Error()
+		if mb := (*http.MaxBytesError)(nil); errors.As(err, &mb) {
+			status, msg = http.StatusRequestEntityTooLarge, fmt.Sprintf("record serve: the request body is larger than %d MiB", mb.Limit>>20)
+		}
+		writeError(w, status, http.Header{"X-Should-Retry": {"false"}}, "llmvcr_replay_error", msg)
 		return
 	}
 	f, hasFault := s.faults[n]

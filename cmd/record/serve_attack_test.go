@@ -6,6 +6,8 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -72,4 +74,41 @@ func TestServeRespondFaultIsAnError(t *testing.T) {
 		require.Contains(t, stderr.String(), "the status must be an error, from 400 to 599")
 		require.Empty(t, stdout.String(), "nothing listens")
 	}
+}
+
+// zeros is an endless body that costs the client no memory.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+// TestHugeRequestBodyIs413: a request body over the 64 MiB bound gets a
+// 413 that says so, as JSON and not to be retried, from serve and from
+// proxy; the proxy does not blame the upstream (which got nothing).
+func TestHugeRequestBodyIs413(t *testing.T) {
+	huge := func(url string) (*http.Response, string) {
+		resp, err := http.Post(url, "application/json", io.LimitReader(zeros{}, 64<<20+1))
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return resp, string(b)
+	}
+	s := start(t, "serve", serveCassette(t))
+	resp, body := huge(s.url + "/openai/v1/chat/completions")
+	require.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode, body)
+	require.Equal(t, "false", resp.Header.Get("X-Should-Retry"))
+	require.Contains(t, body, "larger than 64 MiB")
+	require.Equal(t, 0, s.stop(), s.stderr.String())
+
+	up := &echoUpstream{}
+	srv := httptest.NewServer(up)
+	defer srv.Close()
+	p := start(t, "proxy", "-upstream", srv.URL, "-o", filepath.Join(t.TempDir(), "c.yaml"))
+	resp, body = huge(p.url + "/v1/chat/completions")
+	require.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode, body)
+	require.Equal(t, "false", resp.Header.Get("X-Should-Retry"))
+	require.Contains(t, body, "larger than 64 MiB")
+	require.NotContains(t, body, "did not answer")
+	require.Equal(t, 1, p.stop())
+	require.Contains(t, p.stderr.String(), "1 request refused")
 }
