@@ -58,8 +58,8 @@ The first line on stdout is the base URL to give the client in place of the
 upstream (its path prefix included), such as http://127.0.0.1:43123. Answers
 reach the client as they arrive (streams event by event) while they are
 recorded with their timing. On SIGINT or SIGTERM the proxy stops taking
-requests, lets answers still streaming finish (up to -grace), and writes FILE,
-scrubbed. Every credential a client sends (Authorization, X-Api-Key,
+requests, lets answers still streaming finish (up to -grace; a second
+Ctrl-C stops at once), and writes FILE, scrubbed. Every credential a client sends (Authorization, X-Api-Key,
 X-Goog-Api-Key, Api-Key, a key= parameter, ...) is redacted where it stands and
 its value scrubbed wherever else it appears, answers included.
 
