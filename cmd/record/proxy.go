@@ -2,17 +2,21 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	stdlog "log"
 	"net"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -54,14 +58,16 @@ The first line on stdout is the base URL to give the client in place of the
 upstream (its path prefix included), such as http://127.0.0.1:43123. Answers
 reach the client as they arrive (streams event by event) while they are
 recorded with their timing. On SIGINT or SIGTERM the proxy stops taking
-requests, lets answers still streaming finish (up to -grace), and writes FILE,
-scrubbed. Every credential a client sends (Authorization, X-Api-Key,
+requests, lets answers still streaming finish (up to -grace; a second
+Ctrl-C stops at once), and writes FILE, scrubbed. Every credential a client sends (Authorization, X-Api-Key,
 X-Goog-Api-Key, Api-Key, a key= parameter, ...) is redacted where it stands and
 its value scrubbed wherever else it appears, answers included.
 
 FILE is written only when the session recorded something and every request
-got a whole answer; otherwise the file is left as it was (-force saves what
-was recorded). Like record -o, it is written only over nothing, an empty file
+got a whole answer (no stream broke off); otherwise the file is left as it
+was (-force saves what was recorded). It is also left as it was when another
+process wrote it while the proxy ran, and when every answer recorded is an
+HTTP error while FILE holds successful ones (a wrong key, say). Like record -o, it is written only over nothing, an empty file
 or a cassette, atomically.
 
 Flags:
@@ -102,12 +108,14 @@ func cmdProxy(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if _, err := checkOutput(c.out, false, c.force); err != nil {
 		return err // before anything is forwarded
 	}
+	before := fileState(c.out)
 	ln, err := listenAddr(c.addr)
 	if err != nil {
 		return err
 	}
 	log := &lockedWriter{w: stderr}
 	p := newProxy(up, log)
+	p.before = before
 	logf := func(format string, args ...any) { log.printf("record proxy: "+format, args...) }
 	logf("forwarding to %s; stop with Ctrl-C (SIGINT) or SIGTERM to save %s", p.creds.scrubURL(up.String()), c.out)
 	logw := scrubWriter{w: log, scrub: p.creds.scrubText}
@@ -155,13 +163,31 @@ func loopbackHost(host string) bool {
 
 // proxy forwards requests to its upstream through a recorder.
 type proxy struct {
-	up     *url.URL
-	rec    *recorder.Recorder
-	creds  *credentials
-	log    *lockedWriter
-	failed atomic.Int64 // requests that got no answer from the upstream (a 502)
-	gone   atomic.Int64 // requests cancelled before their answer (the client gave up, or the stop)
-	sent   atomic.Int64 // requests forwarded
+	up      *url.URL
+	rec     *recorder.Recorder
+	creds   *credentials
+	log     *lockedWriter
+	failed  atomic.Int64 // requests that got no answer from the upstream (a 502)
+	gone    atomic.Int64 // requests cancelled before their answer (the client gave up, or the stop)
+	sent    atomic.Int64 // requests forwarded
+	refused atomic.Int64 // requests not forwarded (unproxied)
+	before  string       // fileState of -o when the proxy started
+}
+
+// fileState identifies what stands at path (through a link): a digest of
+// its bytes, or "" when nothing does. A save compares it with the state at
+// the start, so a file another proxy (or a re-recording) wrote meanwhile
+// is not silently replaced.
+func fileState(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return ""
+		}
+		return "unreadable: " + err.Error()
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
 func newProxy(up *url.URL, log *lockedWriter) *proxy {
@@ -174,6 +200,9 @@ func newProxy(up *url.URL, log *lockedWriter) *proxy {
 	}
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	p.rec = &recorder.Recorder{Real: t, OnRecorded: func(i *cassettes.Interaction) {
+		// Before the answer is logged or saved: an answer may echo a
+		// credential the request carried in its body.
+		p.creds.collectBody(i.Request.Headers, i.Request.Body)
 		what := ""
 		if httpbody.IsSSE(i.Response.Headers) {
 			what = ", a stream"
@@ -205,9 +234,31 @@ func (p *proxy) handler(logw io.Writer) http.Handler {
 		ErrorLog:      stdlog.New(logw, "record proxy: ", 0),
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if why := unproxied(r); why != "" {
+			p.refused.Add(1)
+			msg := fmt.Sprintf("record proxy: refusing %s %s: %s", r.Method, p.creds.scrubURL(r.URL.Path), why)
+			p.log.printf("%s", msg)
+			writeError(w, http.StatusNotImplemented, http.Header{"X-Should-Retry": {"false"}}, "llmvcr_proxy_refused", msg)
+			return
+		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxProxyBody)
 		rp.ServeHTTP(w, r)
 	})
+}
+
+// unproxied says why r cannot be recorded ("" when it can): a CONNECT or
+// absolute-URL request (a client told to use the proxy as HTTP_PROXY or
+// HTTPS_PROXY, which would tunnel past the recording or be sent to the
+// wrong path), or a protocol upgrade (a WebSocket), which is not an
+// exchange a cassette holds and would hang in the recorder.
+func unproxied(r *http.Request) string {
+	switch {
+	case r.Method == http.MethodConnect || r.URL.IsAbs():
+		return "record proxy is not an HTTP(S)_PROXY: give the client its URL as the API's base URL instead"
+	case r.Header.Get("Upgrade") != "":
+		return "protocol upgrades (WebSockets) are not recorded"
+	}
+	return ""
 }
 
 // upstreamError answers a request the upstream did not answer: 502 with
@@ -215,6 +266,14 @@ func (p *proxy) handler(logw io.Writer) http.Handler {
 func (p *proxy) upstreamError(w http.ResponseWriter, r *http.Request, err error) {
 	if r.Context().Err() != nil {
 		p.gone.Add(1) // the client is gone (or the proxy is stopping): nobody reads an answer
+		return
+	}
+	if mb := (*http.MaxBytesError)(nil); errors.As(err, &mb) {
+		// The client's fault, not the upstream's: nothing was sent.
+		p.refused.Add(1)
+		msg := fmt.Sprintf("record proxy: refusing %s %s: its body is larger than %d MiB", r.Method, p.creds.scrubURL(r.URL.Path), mb.Limit>>20)
+		p.log.printf("%s", msg)
+		writeError(w, http.StatusRequestEntityTooLarge, http.Header{"X-Should-Retry": {"false"}}, "llmvcr_proxy_refused", msg)
 		return
 	}
 	p.failed.Add(1)
@@ -245,22 +304,44 @@ func (p *proxy) save(out string, force bool, rep stopReport, logf func(string, .
 	if n := int(p.gone.Load()); n > 0 {
 		problems = append(problems, fmt.Sprintf("%s cancelled before any answer", plural(n, "request")))
 	}
+	if n := int(p.refused.Load()); n > 0 {
+		problems = append(problems, fmt.Sprintf("%s refused (not recordable)", plural(n, "request")))
+	}
 	if rep.cut > 0 {
 		problems = append(problems, fmt.Sprintf("%s cut by the stop", plural(rep.cut, "answer")))
 	}
 	if rep.stuck > 0 {
 		problems = append(problems, fmt.Sprintf("%s still running", plural(rep.stuck, "answer")))
 	}
+	broke := 0
+	for _, i := range is {
+		if i.Response.Headers.Get(httpbody.StreamErrorHeader) != "" {
+			broke++ // the upstream broke off, or the client left before the end
+		}
+	}
+	if broke > 0 {
+		problems = append(problems, fmt.Sprintf("%s broke off before its end", plural(broke, "answer")))
+	}
 	if len(is) == 0 {
 		msg := "nothing was recorded"
-		if n := p.sent.Load(); n > 0 {
-			msg += fmt.Sprintf(" (%s forwarded, %s)", plural(int(n), "request"), strings.Join(problems, ", "))
+		if n := p.sent.Load() + p.refused.Load(); n > 0 {
+			msg += fmt.Sprintf(" (%s received, %s)", plural(int(n), "request"), strings.Join(problems, ", "))
 		}
 		return &failure{fmt.Sprintf("%s; %s left as it was", msg, out)}
 	}
 	if len(problems) > 0 && !force {
 		return &failure{fmt.Sprintf("not saved: %s, so the recording is incomplete; %s left as it was (pass -force to save the %s recorded)",
 			strings.Join(problems, ", "), out, plural(len(is), "interaction"))}
+	}
+	if !force && fileState(out) != p.before {
+		return &failure{fmt.Sprintf("not saved: %s changed while the proxy ran (another proxy or a re-recording wrote it); it is left as it was (pass -force to replace it with the %s recorded)",
+			out, plural(len(is), "interaction"))}
+	}
+	if !force && allErrors(is) {
+		if old, err := cassettes.Load(out); err == nil && !allErrors(old.Interactions) {
+			return &failure{fmt.Sprintf("not saved: every answer recorded is an HTTP error (the first: %s) and %s holds successful answers; it is left as it was (pass -force to replace it)",
+				is[0].Response.Status, out)}
+		}
 	}
 	// checkOutput again, in saveCassette: the file may have changed meanwhile.
 	notes, err := saveCassette(out, is, false, force, cassettes.WithSecrets(p.creds.list()...), cassettes.WithLogf(func(format string, args ...any) {
@@ -274,6 +355,17 @@ func (p *proxy) save(out string, force bool, rep stopReport, logf func(string, .
 	}
 	logf("saved %s: %s", out, plural(len(is), "interaction"))
 	return nil
+}
+
+// allErrors reports whether every answer in is is an HTTP error (a status
+// of 400 or more): a session with a wrong key, or an upstream that was down.
+func allErrors(is []*cassettes.Interaction) bool {
+	for _, i := range is {
+		if i.Response.Code < 400 {
+			return false
+		}
+	}
+	return len(is) > 0
 }
 
 // credentials are the secret values clients sent through the proxy,
@@ -315,16 +407,74 @@ func (c *credentials) collect(r *http.Request) {
 	}
 }
 
+// collectBody notes the credentials a request body carries: the string
+// values of credential members of a JSON body ({"api_key": ...}, a
+// "headers" object's X-Api-Key, as internal/secrets names them) and the
+// credential parameters of a form. The cassette redacts them where they
+// stand; noted, they are scrubbed from answers that echo them too.
+func (c *credentials) collectBody(h http.Header, body string) {
+	if body == "" {
+		return
+	}
+	if ct := strings.ToLower(h.Get("Content-Type")); strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
+		q, _ := url.ParseQuery(body) // what parsed, even when a part did not
+		for name, vs := range q {
+			if c.eng.SecretParam(name) {
+				c.add(vs...)
+			}
+		}
+		return
+	}
+	dec := json.NewDecoder(strings.NewReader(body))
+	dec.UseNumber()
+	for {
+		var v any
+		if dec.Decode(&v) != nil {
+			return // the end, or not JSON
+		}
+		c.walk("", v)
+	}
+}
+
+// walk notes the credential members of a decoded JSON value; object is
+// the key v is the value of ("" at the top and in arrays).
+func (c *credentials) walk(object string, v any) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, m := range x {
+			if s, ok := m.(string); ok && c.eng.CredentialMember(object, k) {
+				c.add(strings.TrimSpace(s))
+				c.add(headerSecrets(k, s)...)
+			}
+			c.walk(k, m)
+		}
+	case []any:
+		for _, m := range x {
+			c.walk("", m)
+		}
+	}
+}
+
 // headerSecrets are the secret values in a credential header's value: the
 // value (or, after an authorization scheme, the credential), the user:password
 // of Basic and its password, and each cookie's value.
 func headerSecrets(name, v string) []string {
 	var out []string
-	if sch, rest, ok := strings.Cut(strings.TrimSpace(v), " "); ok {
+	sch, rest, ok := strings.Cut(strings.TrimSpace(v), " ")
+	if !ok || !authScheme(sch) {
+		// No scheme: the whole value is the credential (and each of
+		// its two parts, below).
+		out = append(out, strings.TrimSpace(v))
+	}
+	if ok {
 		// The scheme stays readable (Bearer REDACTED); the credential is
-		// what follows it.
+		// what follows it. A first word that is no scheme is part of the
+		// credential: noted on its own too.
 		rest = strings.TrimSpace(rest)
 		out = append(out, rest)
+		if !authScheme(sch) {
+			out = append(out, sch)
+		}
 		if strings.EqualFold(sch, "Basic") {
 			if dec, err := base64.StdEncoding.DecodeString(rest); err == nil {
 				out = append(out, string(dec))
@@ -333,8 +483,6 @@ func headerSecrets(name, v string) []string {
 				}
 			}
 		}
-	} else {
-		out = append(out, strings.TrimSpace(v))
 	}
 	if k := http.CanonicalHeaderKey(name); k == "Cookie" || k == "Set-Cookie" {
 		for _, part := range strings.Split(v, ";") {
@@ -344,6 +492,18 @@ func headerSecrets(name, v string) []string {
 		}
 	}
 	return out
+}
+
+// authScheme reports whether word is an HTTP authorization scheme, kept
+// readable where a credential is redacted (internal/secrets keeps the
+// same ones).
+func authScheme(word string) bool {
+	for _, a := range []string{"Bearer", "Basic", "Token", "Digest", "ApiKey", "Api-Key", "Key", "AWS4-HMAC-SHA256", "Negotiate", "NTLM", "DPoP", "OAuth", "GoogleLogin", "HOBA", "Mutual", "SCRAM-SHA-256"} {
+		if strings.EqualFold(word, a) {
+			return true
+		}
+	}
+	return false
 }
 
 // add notes secret values (empty ones are ignored).

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"sort"
@@ -22,6 +23,10 @@ import (
 	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"github.com/llmvcr/llmvcr/internal/playback"
 )
+
+// maxTiming bounds -timing: a factor past it (or NaN, or infinity) is a
+// mistake, not a pace anyone waits for.
+const maxTiming = 1000
 
 // serveConfig holds the flags of record serve.
 type serveConfig struct {
@@ -73,8 +78,9 @@ status 1.
 Faults (N counts requests from 1, in arrival order): cut-after=K breaks the
 connection after K events; stall-after=K stops sending after K events until
 the client gives up; corrupt-event=K garbles event K's data (from 0);
-respond=STATUS answers STATUS with a JSON error; reset breaks the connection
-before any answer; stall-headers sends nothing until the client gives up.
+respond=STATUS answers STATUS (an error, 400 to 599) with a JSON error;
+reset breaks the connection before any answer; stall-headers sends nothing
+until the client gives up (a stop breaks both stalls at once).
 
 Flags:
 `
@@ -95,8 +101,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(paths) == 0 {
 		return usagef("record serve needs at least one cassette: record serve CASSETTE...")
 	}
-	if c.timing < 0 {
-		return usagef("-timing must not be negative (0 answers at once, 1 as recorded)")
+	if math.IsNaN(c.timing) || c.timing < 0 || c.timing > maxTiming {
+		return usagef("-timing %v: want a factor from 0 to %d (0 answers at once, 1 as recorded)", c.timing, maxTiming)
 	}
 	if c.grace < 0 {
 		return usagef("-grace must not be negative")
@@ -120,7 +126,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	log := &lockedWriter{w: stderr}
 	logf := func(format string, args ...any) { log.printf("record serve: "+format, args...) }
-	s := &server{scale: c.timing, faults: faults, logf: logf, scrub: cassettes.NewScrubber(cassettes.WithLogf(func(string, ...any) {})), reported: map[uint64]bool{}}
+	s := &server{scale: c.timing, faults: faults, logf: logf, stopping: ctx.Done(), scrub: cassettes.NewScrubber(cassettes.WithLogf(func(string, ...any) {})), reported: map[uint64]bool{}}
 	for _, p := range paths {
 		cas, err := cassettes.Load(p)
 		if err != nil {
@@ -174,6 +180,10 @@ type server struct {
 	faults map[int]serveFault
 	logf   func(string, ...any)
 	scrub  *cassettes.Scrubber // for log lines: the default secrets
+	// stopping is closed when the server begins to stop: a stalled answer
+	// (a stall fault) would never finish within the grace, so it breaks
+	// at once.
+	stopping <-chan struct{}
 
 	n        atomic.Int64 // requests received
 	answered atomic.Int64
@@ -191,7 +201,11 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, err := httpbody.ReadBody(&http.Request{Body: http.MaxBytesReader(w, r.Body, maxRequestBody), ContentLength: r.ContentLength})
 	if err != nil {
 		s.logf("request %d: %s %s: cannot read its body: %v", n, r.Method, s.scrub.ScrubURL(r.URL.RequestURI()), err)
-		http.Error(w, "record serve: cannot read the request body: "+err.Error(), http.StatusBadRequest)
+		status, msg := http.StatusBadRequest, "record serve: cannot read the request body: "+err.Error()
+		if mb := (*http.MaxBytesError)(nil); errors.As(err, &mb) {
+			status, msg = http.StatusRequestEntityTooLarge, fmt.Sprintf("record serve: the request body is larger than %d MiB", mb.Limit>>20)
+		}
+		writeError(w, status, http.Header{"X-Should-Retry": {"false"}}, "llmvcr_replay_error", msg)
 		return
 	}
 	f, hasFault := s.faults[n]
@@ -204,7 +218,11 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case "reset":
 			panic(http.ErrAbortHandler) // the connection breaks before any answer
 		case "stall-headers":
-			<-r.Context().Done()
+			select {
+			case <-r.Context().Done():
+			case <-s.stopping:
+				panic(http.ErrAbortHandler)
+			}
 		}
 		return
 	}
@@ -365,6 +383,20 @@ func (s *server) play(w http.ResponseWriter, r *http.Request, n int, set *casset
 		h.Del("Content-Length") // a stream, a recorded break or a fault: the end is the connection's
 	}
 	bctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stopped := make(chan struct{})
+	if f.Stall >= 0 {
+		// A stalled stream never finishes: the stop breaks it at once
+		// rather than waiting out the grace.
+		go func() {
+			select {
+			case <-s.stopping:
+				close(stopped)
+				cancel()
+			case <-bctx.Done():
+			}
+		}()
+	}
 	body := playback.NewBody(bctx, cancel, pieces, playback.Config{Clock: clk, Start: clk.Now(), Scale: s.scale, EndErr: p.EndErr, Faults: f})
 	defer body.Close()
 	w.WriteHeader(p.Code)
@@ -386,7 +418,12 @@ func (s *server) play(w http.ResponseWriter, r *http.Request, n int, set *casset
 		case errors.Is(err, io.ErrUnexpectedEOF):
 			panic(http.ErrAbortHandler) // a recorded break, or cut-after: the client sees the connection break
 		default:
-			return // the client is gone, or the server is stopping
+			select {
+			case <-stopped:
+				panic(http.ErrAbortHandler) // a stall the stop ended: the client sees the connection break
+			default:
+				return // the client is gone, or the server is stopping
+			}
 		}
 	}
 }
@@ -502,8 +539,10 @@ func parseFaults(specs []string) (map[int]serveFault, error) {
 			}
 			f.kind = name
 			if name == "respond" {
-				if k < 100 || k > 599 {
-					return nil, usagef("-fault %q: the status must be from 100 to 599", spec)
+				// An error status: a 1xx is no final answer (the client
+				// would get a 200 after it), and 2xx/3xx are no fault.
+				if k < 400 || k > 599 {
+					return nil, usagef("-fault %q: the status must be an error, from 400 to 599", spec)
 				}
 				f.status = k
 			}

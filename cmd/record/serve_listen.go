@@ -8,8 +8,11 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"os"
+	"os/signal"
 	"strconv"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -170,10 +173,23 @@ func serveUntil(ctx context.Context, ln net.Listener, h http.Handler, grace time
 	case <-ctx.Done():
 	}
 	var rep stopReport
+	// A second SIGINT or SIGTERM during the stop ends the wait at once:
+	// someone pressing Ctrl-C again does not want to wait out -grace.
+	again := make(chan os.Signal, 1)
+	signal.Notify(again, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(again)
 	if n := t.running(); n > 0 {
-		log1("stopping: waiting up to %s for %s still running", grace, plural(n, "request"))
+		log1("stopping: waiting up to %s for %s still running (Ctrl-C again to stop now)", grace, plural(n, "request"))
 	}
 	sctx, scancel := context.WithTimeout(context.Background(), grace)
+	go func() {
+		select {
+		case <-again:
+			log1("stopping now: a second signal")
+			scancel()
+		case <-sctx.Done():
+		}
+	}()
 	err := srv.Shutdown(sctx)
 	scancel()
 	if err != nil {

@@ -177,12 +177,12 @@ func TestServeUsageErrors(t *testing.T) {
 		code int
 	}{
 		{[]string{"serve"}, "at least one cassette", 2},
-		{[]string{"serve", "-timing", "-1", path}, "-timing must not be negative", 2},
+		{[]string{"serve", "-timing", "-1", path}, "want a factor from 0 to 1000", 2},
 		{[]string{"serve", "-fault", "0:reset", path}, "N the request's number from 1", 2},
 		{[]string{"serve", "-fault", "1:explode", path}, `unknown fault "explode"`, 2},
 		{[]string{"serve", "-fault", "1:cut-after", path}, "needs a value", 2},
 		{[]string{"serve", "-fault", "1:reset=2", path}, "takes no value", 2},
-		{[]string{"serve", "-fault", "1:respond=42", path}, "from 100 to 599", 2},
+		{[]string{"serve", "-fault", "1:respond=42", path}, "from 400 to 599", 2},
 		{[]string{"serve", "-fault", "1:cut-after=1", "-fault", "1:stall-after=2", path}, "two faults that cannot both apply", 2},
 		{[]string{"serve", "-fault", "1:cut-after=1", "-fault", "1:corrupt-event=1", path}, "could never apply", 2},
 		{[]string{"serve", "-ignore", "messages[", path}, "messages[", 2},

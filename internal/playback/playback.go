@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"math"
 	"net/http"
 	"strconv"
 	"sync"
@@ -74,12 +75,21 @@ func Prepare(rs *cassettes.Response) (*Response, error) {
 func (p *Response) Whole(f Faults) bool { return f.None() && !p.SSE && p.EndErr == io.EOF }
 
 // HeaderWait is how long to wait before the headers: the recorded time to
-// them, times scale (0 when scale <= 0).
-func (p *Response) HeaderWait(scale float64) time.Duration {
-	if scale <= 0 || p.Wait <= 0 {
+// them, times scale (see Scaled).
+func (p *Response) HeaderWait(scale float64) time.Duration { return Scaled(p.Wait, scale) }
+
+// Scaled is d times scale: 0 when d or scale is not positive (NaN
+// included), and the longest Duration when the product does not fit in
+// one (an infinite scale, say), never a wrapped-around negative wait.
+func Scaled(d time.Duration, scale float64) time.Duration {
+	if d <= 0 || !(scale > 0) {
 		return 0
 	}
-	return time.Duration(float64(p.Wait) * scale)
+	f := float64(d) * scale
+	if f >= math.MaxInt64 {
+		return math.MaxInt64
+	}
+	return time.Duration(f)
 }
 
 // Pieces are the body's events, or the whole body as one event when it is
@@ -191,7 +201,7 @@ func (b *Body) Read(p []byte) (int, error) {
 	b.next++
 	b.mu.Unlock()
 	if b.scale > 0 && ev.HasOffset {
-		target := time.Duration(float64(ev.Offset) * b.scale)
+		target := Scaled(ev.Offset, b.scale)
 		if d := target - b.clock.Now().Sub(b.start); d > 0 {
 			if err := b.clock.Sleep(b.ctx, d); err != nil {
 				return 0, b.readErr()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"math"
 	"net/http"
 	"testing"
 	"time"
@@ -101,5 +102,31 @@ func TestBodyFaultsAndClose(t *testing.T) {
 	b.Close()
 	if _, err := b.Read(make([]byte, 8)); err != closed {
 		t.Fatalf("a read after Close: %v, want the Closed error", err)
+	}
+}
+
+// TestScaledNeverWraps: a NaN, infinite or huge scale (serve's -timing, a
+// replay option) gives no wait or the longest one, never a product that
+// overflowed into a negative (no wait at all) or arbitrary Duration.
+func TestScaledNeverWraps(t *testing.T) {
+	p, err := Prepare(sseResponse(stream, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		scale float64
+		want  time.Duration
+	}{
+		{math.NaN(), 0},
+		{-1, 0},
+		{math.Inf(-1), 0},
+		{math.Inf(1), math.MaxInt64},
+		{1e300, math.MaxInt64},
+		{1e11, math.MaxInt64},
+		{2, 800 * time.Millisecond},
+	} {
+		if got := p.HeaderWait(tc.scale); got != tc.want {
+			t.Errorf("HeaderWait(%v) = %v, want %v", tc.scale, got, tc.want)
+		}
 	}
 }

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestServeTimingOutOfRange: -timing NaN, Inf or a factor so large that a
+// wait overflows is a usage error, not a server that answers at once (a
+// wrapped-around negative wait) or never.
+func TestServeTimingOutOfRange(t *testing.T) {
+	path := serveCassette(t)
+	for _, v := range []string{"NaN", "nan", "+Inf", "Inf", "-Inf", "1e300", "1001"} {
+		var stdout, stderr bytes.Buffer
+		stopped, cancel := context.WithCancel(context.Background())
+		cancel() // a server that started anyway stops at once
+		code := run(stopped, []string{"serve", "-timing", v, path}, &stdout, &stderr)
+		require.Equal(t, 2, code, "-timing %s: %s", v, stderr.String())
+		require.Contains(t, stderr.String(), "want a factor from 0 to 1000", v)
+		require.Empty(t, stdout.String(), "nothing listens")
+	}
+}
+
+// TestServeStopBreaksStalls: a stall fault never ends by itself, so a stop
+// breaks it at once instead of waiting out -grace (a minute here: a
+// regression shows as a "cancelled ... after 1m0s" line and a slow test,
+// never as a flaky one).
+func TestServeStopBreaksStalls(t *testing.T) {
+	s := start(t, "serve", "-grace", "1m", "-fault", "1:stall-headers", "-fault", "2:stall-after=1", serveCassette(t))
+	headers := make(chan error, 1)
+	go func() {
+		resp, err := http.Post(s.url+"/openai/v1/chat/completions", "application/json", strings.NewReader(parisReq))
+		if err == nil {
+			resp.Body.Close()
+		}
+		headers <- err
+	}()
+	require.True(t, s.stderr.waitFor("fault 1:stall-headers", s.exited))
+	resp, err := http.Post(s.url+"/openai/v1/chat/completions", "application/json", strings.NewReader(streamReq))
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	rd := bufio.NewReader(resp.Body)
+	first, err := rd.ReadString('\n')
+	require.NoError(t, err)
+	require.Contains(t, first, `"one"`)
+
+	require.Equal(t, 0, s.stop(), s.stderr.String())
+	require.NotContains(t, s.stderr.String(), "cancelled", "the stalls ended with the stop, not after the grace")
+	require.Error(t, <-headers, "the stalled request's connection breaks")
+	_, err = io.ReadAll(rd)
+	require.Error(t, err, "the stalled stream breaks rather than ending as if whole")
+}
+
+// TestServeRespondFaultIsAnError: -fault N:respond=STATUS takes an error
+// status; a 1xx would reach the client as a 200 carrying the fault's error
+// body, and a 2xx or 3xx is no fault.
+func TestServeRespondFaultIsAnError(t *testing.T) {
+	path := serveCassette(t)
+	for _, st := range []string{"103", "100", "200", "204", "302", "399", "600"} {
+		var stdout, stderr bytes.Buffer
+		stopped, cancel := context.WithCancel(context.Background())
+		cancel() // a server that started anyway stops at once
+		code := run(stopped, []string{"serve", "-fault", "1:respond=" + st, path}, &stdout, &stderr)
+		require.Equal(t, 2, code, "respond=%s: %s", st, stderr.String())
+		require.Contains(t, stderr.String(), "the status must be an error, from 400 to 599")
+		require.Empty(t, stdout.String(), "nothing listens")
+	}
+}
+
+// zeros is an endless body that costs the client no memory.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+// TestHugeRequestBodyIs413: a request body over the 64 MiB bound gets a
+// 413 that says so, as JSON and not to be retried, from serve and from
+// proxy; the proxy does not blame the upstream (which got nothing).
+func TestHugeRequestBodyIs413(t *testing.T) {
+	huge := func(url string) (*http.Response, string) {
+		resp, err := http.Post(url, "application/json", io.LimitReader(zeros{}, 64<<20+1))
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return resp, string(b)
+	}
+	s := start(t, "serve", serveCassette(t))
+	resp, body := huge(s.url + "/openai/v1/chat/completions")
+	require.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode, body)
+	require.Equal(t, "false", resp.Header.Get("X-Should-Retry"))
+	require.Contains(t, body, "larger than 64 MiB")
+	require.Equal(t, 0, s.stop(), s.stderr.String())
+
+	up := &echoUpstream{}
+	srv := httptest.NewServer(up)
+	defer srv.Close()
+	p := start(t, "proxy", "-upstream", srv.URL, "-o", filepath.Join(t.TempDir(), "c.yaml"))
+	resp, body = huge(p.url + "/v1/chat/completions")
+	require.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode, body)
+	require.Equal(t, "false", resp.Header.Get("X-Should-Retry"))
+	require.Contains(t, body, "larger than 64 MiB")
+	require.NotContains(t, body, "did not answer")
+	require.Equal(t, 1, p.stop())
+	require.Contains(t, p.stderr.String(), "1 request refused")
+}
