@@ -183,7 +183,7 @@ func NewModel(name string, opts ...Option) (*Model, error) {
 	if m.jitter == nil {
 		m.jitter = rand.Float64
 	}
-	m.newTimer = func(d time.Duration, f func()) idleTimer { return time.AfterFunc(d, f) }
+	m.newTimer = func(d time.Duration, f func()) idleTimer { return newLazyTimer(d, f, monoNow, afterFunc) }
 	return m, nil
 }
 

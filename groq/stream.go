@@ -172,6 +172,7 @@ func (sr *StreamedResponse) Events() iter.Seq2[llm.Event, error] {
 		}
 		sr.consumed = true
 		defer sr.Close()
+		defer sr.haltIdle()
 		for {
 			var ev sse.Event
 			if sr.isClosed() {
@@ -251,6 +252,15 @@ func (sr *StreamedResponse) armIdle() {
 		return
 	}
 	sr.idleTimer.Reset(sr.idle)
+}
+
+// haltIdle stops the idle timer for good once the events are over: a
+// *lazyTimer's Stop leaves its underlying timer to lapse on its next tick,
+// and nothing of a stream should run after it ends.
+func (sr *StreamedResponse) haltIdle() {
+	if h, ok := sr.idleTimer.(interface{ halt() }); ok {
+		h.halt()
+	}
 }
 
 // ignoredEvent reports events that carry no chunk: empty ones
