@@ -26,14 +26,18 @@ type lazyTimer struct {
 	now   func() time.Duration                  // a monotonic clock
 	after func(time.Duration, func()) idleTimer // starts the underlying timer
 
+	// Written by Reset and Stop only, which are not called concurrently
+	// (a stream calls them from the goroutine ranging over its events).
+	n uint64 // Resets and Stops so far
+
 	d       atomic.Int64  // the idle timeout, a time.Duration
-	seq     atomic.Uint64 // Resets so far
-	stopped atomic.Bool   // Stop was called after the last Reset, or f ran
+	state   atomic.Uint64 // n<<1, plus 1 when the last call was a Stop
 	running atomic.Bool   // the underlying timer is set to go off
+	fired   atomic.Bool   // f ran (or is running) since the last Reset
 
 	mu     sync.Mutex    // guards what follows
 	t      idleTimer     // the underlying timer
-	seen   uint64        // seq when the callback last looked
+	seen   uint64        // state when the callback last looked
 	quiet  time.Duration // on now's clock: no Reset seen since (a Reset may be up to one tick older)
 	halted bool          // halt was called; nothing runs any more
 }
@@ -54,13 +58,13 @@ func afterFunc(d time.Duration, f func()) idleTimer { return time.AfterFunc(d, f
 // newLazyTimer starts a lazyTimer that runs f after d without a Reset,
 // reading the time with now and starting its underlying timer with after.
 func newLazyTimer(d time.Duration, f func(), now func() time.Duration, after func(time.Duration, func()) idleTimer) *lazyTimer {
-	l := &lazyTimer{f: f, now: now, after: after}
+	l := &lazyTimer{f: f, now: now, after: after, n: 1}
 	l.d.Store(int64(d))
-	l.seq.Store(1)
+	l.state.Store(l.n << 1)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.running.Store(true)
-	l.seen, l.quiet = 1, now()
+	l.seen, l.quiet = l.state.Load(), now()
 	l.t = after(tick(d), l.expire)
 	return l
 }
@@ -70,10 +74,14 @@ func tick(d time.Duration) time.Duration {
 	return max(d/idleChecks, min(d, time.Millisecond), 1)
 }
 
+// active reports whether the timer is waiting: neither stopped nor fired.
+func (l *lazyTimer) active() bool { return l.state.Load()&1 == 0 && !l.fired.Load() }
+
 // Reset restarts the wait for d. It reports whether the timer was active.
 func (l *lazyTimer) Reset(d time.Duration) bool {
-	was := !l.stopped.Swap(false)
-	l.seq.Add(1)
+	was := l.active()
+	l.n++
+	l.state.Store(l.n << 1)
 	if time.Duration(l.d.Load()) != d || !l.running.Load() {
 		l.restart(d)
 	}
@@ -81,7 +89,7 @@ func (l *lazyTimer) Reset(d time.Duration) bool {
 }
 
 // restart sets the underlying timer again: after a Stop let it lapse, or
-// for a different timeout.
+// f ran, or for a different timeout.
 func (l *lazyTimer) restart(d time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -89,19 +97,24 @@ func (l *lazyTimer) restart(d time.Duration) {
 		return
 	}
 	l.d.Store(int64(d))
-	l.seen, l.quiet = l.seq.Load(), l.now()
+	l.fired.Store(false)
+	l.seen, l.quiet = l.state.Load(), l.now()
 	l.running.Store(true)
 	l.t.Reset(tick(d))
 }
 
 // Stop stops the wait until the next Reset. It reports whether the timer
 // was active.
-func (l *lazyTimer) Stop() bool { return !l.stopped.Swap(true) }
+func (l *lazyTimer) Stop() bool {
+	was := l.active()
+	l.n++
+	l.state.Store(l.n<<1 | 1)
+	return was
+}
 
 // halt stops the timer for good, underlying timer included, so nothing of
 // it runs after the stream is over.
 func (l *lazyTimer) halt() {
-	l.stopped.Store(true)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.halted = true
@@ -118,25 +131,26 @@ func (l *lazyTimer) expire() {
 	}
 	now := l.now()
 	d := time.Duration(l.d.Load())
-	if l.stopped.Load() {
-		// Not waiting for an event: let the timer lapse. A Reset that
-		// came after the Load above may have seen running still true,
-		// so look again once it is false.
+	if l.state.Load()&1 == 1 {
+		// Stopped, not waiting for an event: let the timer lapse. A
+		// Reset that came after the Load above may have seen running
+		// still true, so look again once it is false.
 		l.running.Store(false)
-		if l.stopped.Load() {
+		st := l.state.Load()
+		if st&1 == 1 {
 			l.mu.Unlock()
 			return
 		}
 		l.running.Store(true)
-		l.seen, l.quiet = l.seq.Load(), now
+		l.seen, l.quiet = st, now
 		l.t.Reset(tick(d))
 		l.mu.Unlock()
 		return
 	}
-	if s := l.seq.Load(); s != l.seen {
+	if st := l.state.Load(); st != l.seen {
 		// Resets went by since the last look, the latest no later than
 		// now: count the quiet from now, which can only make f later.
-		l.seen, l.quiet = s, now
+		l.seen, l.quiet = st, now
 	}
 	if idle := now - l.quiet; idle < d {
 		l.t.Reset(min(tick(d), d-idle))
@@ -144,7 +158,7 @@ func (l *lazyTimer) expire() {
 		return
 	}
 	l.running.Store(false)
-	l.stopped.Store(true)
+	l.fired.Store(true)
 	l.mu.Unlock()
 	l.f()
 }
