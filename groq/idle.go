@@ -9,15 +9,15 @@ import (
 // lazyTimer is the idle timer of a real stream. Reset(d) and Stop mean
 // what they mean on a *time.Timer made by time.AfterFunc(d, f) (run f once
 // d passes with no Reset; Stop cancels until the next Reset), with one
-// tolerance: f runs between d and d+d/idleChecks after the last Reset or
-// Stop, never before d.
+// tolerance: f runs between d and d+tick(d) after the last Reset (d/32,
+// or 1ms for a timeout under 32ms), never before d.
 //
 // A stream resets its idle timer before every event and stops it after:
 // on a *time.Timer that is two trips through the runtime's timer lock and
 // heap per event, and reading the time for a deadline is most of the cost
 // again on a virtual machine's clock. That was the larger part of what the
 // idle timeout added to a stream of small chunks (bench/'s
-// BenchmarkDecode). Here Reset and Stop only touch two atomics; the
+// BenchmarkDecode). Here Reset and Stop each store one atomic word; the
 // underlying timer ticks every d/idleChecks while the stream is live and
 // its callback does the clock reading: it notes when it last saw an event
 // go by, and runs f once d has passed since with none.
