@@ -27,7 +27,8 @@ type Clock = clock.Clock
 
 type realClock = clock.Real
 
-// idleTimer is the timer of a stream's idle timeout (*time.Timer).
+// idleTimer is the timer of a stream's idle timeout: a *lazyTimer, or a
+// *time.Timer, which has the same methods and meaning.
 type idleTimer interface {
 	Reset(d time.Duration) bool
 	Stop() bool

@@ -228,6 +228,9 @@ func decodeRaw(raw json.RawMessage) any {
 // []MCPListTool, as a whole completion's are. Lists from several chunks
 // are joined; a null or misshapen value adds nothing.
 func streamMCPListTools(d map[string]any, c *groqwire.ChatCompletionChunk) map[string]any {
+	if len(c.Extra) == 0 && (c.XGroq == nil || len(c.XGroq.Extra) == 0) {
+		return d // the common chunk: nothing to look in
+	}
 	var found []groqwire.MCPListTool
 	add := func(e groqwire.Extra) {
 		if l := decodeAs[[]groqwire.MCPListTool](e["mcp_list_tools"]); l != nil {

@@ -108,7 +108,8 @@ func WithRetryWaitCap(d time.Duration) Option { return func(o *options) { o.retr
 // for none): the whole exchange for a plain request; for a stream, the
 // wait for the headers and the first event, then the wait between two
 // events (an idle timeout: a long stream that keeps sending never times
-// out). Settings.Timeout, when above 0, overrides it for one request. When
+// out; one that stalls ends between d and d+d/32 after its last event, the
+// idle time being checked d/32 at a time). Settings.Timeout, when above 0, overrides it for one request. When
 // the model makes its own HTTP client (no WithHTTPClient nor
 // WithTransport), connecting is also bounded, by 5s.
 func WithTimeout(d time.Duration) Option { return func(o *options) { o.timeout = &d } }
@@ -183,7 +184,7 @@ func NewModel(name string, opts ...Option) (*Model, error) {
 	if m.jitter == nil {
 		m.jitter = rand.Float64
 	}
-	m.newTimer = func(d time.Duration, f func()) idleTimer { return time.AfterFunc(d, f) }
+	m.newTimer = func(d time.Duration, f func()) idleTimer { return newLazyTimer(d, f, monoNow, afterFunc) }
 	return m, nil
 }
 

@@ -172,6 +172,7 @@ func (sr *StreamedResponse) Events() iter.Seq2[llm.Event, error] {
 		}
 		sr.consumed = true
 		defer sr.Close()
+		defer sr.haltIdle()
 		for {
 			var ev sse.Event
 			if sr.isClosed() {
@@ -251,6 +252,15 @@ func (sr *StreamedResponse) armIdle() {
 		return
 	}
 	sr.idleTimer.Reset(sr.idle)
+}
+
+// haltIdle stops the idle timer for good once the events are over: a
+// *lazyTimer's Stop leaves its underlying timer to lapse on its next tick,
+// and nothing of a stream should run after it ends.
+func (sr *StreamedResponse) haltIdle() {
+	if h, ok := sr.idleTimer.(interface{ halt() }); ok {
+		h.halt()
+	}
 }
 
 // ignoredEvent reports events that carry no chunk: empty ones
@@ -345,11 +355,11 @@ func (sr *StreamedResponse) apply(c *groqwire.ChatCompletionChunk) error {
 	if len(c.Choices) == 0 {
 		return nil
 	}
-	choice := c.Choices[0]
+	choice := &c.Choices[0]
 	if choice.FinishReason != nil && *choice.FinishReason != "" {
 		sr.finish = *choice.FinishReason
 	}
-	d := choice.Delta
+	d := &choice.Delta
 	if len(d.Annotations) > 0 {
 		if a := decodeAs[[]groqwire.Annotation](d.Annotations); a != nil {
 			sr.annotations = append(sr.annotations, *a...)
@@ -399,15 +409,22 @@ func (sr *StreamedResponse) noteDetails(c *groqwire.ChatCompletionChunk) {
 		}
 		sr.details[k] = v
 	}
+	// Every chunk repeats the fingerprint (and may repeat the others):
+	// storing it again would box the string anew for the same value.
+	setString := func(k, v string) {
+		if cur, ok := sr.details[k].(string); !ok || cur != v {
+			set(k, v)
+		}
+	}
 	if c.SystemFingerprint != "" {
-		set("system_fingerprint", c.SystemFingerprint)
+		setString("system_fingerprint", c.SystemFingerprint)
 	}
 	if c.ServiceTier != "" {
-		set("service_tier", c.ServiceTier)
+		setString("service_tier", c.ServiceTier)
 	}
 	if x := c.XGroq; x != nil {
 		if x.ID != "" {
-			set("x_groq_id", x.ID)
+			setString("x_groq_id", x.ID)
 		}
 		if x.Seed != nil {
 			set("seed", *x.Seed)
