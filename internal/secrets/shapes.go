@@ -179,7 +179,9 @@ func hinted(s, hint string) bool {
 	if hint == "" {
 		return true
 	}
-	for _, h := range strings.Split(hint, "|") {
+	for hint != "" { // without strings.Split: this runs for every scrubbed text
+		var h string
+		h, hint, _ = strings.Cut(hint, "|")
 		if strings.Contains(s, h) {
 			return true
 		}
