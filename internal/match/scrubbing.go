@@ -14,8 +14,7 @@ import (
 // holds one built from the same rules, so that replay matches with the
 // rules it saves with. It is safe for concurrent use.
 type Scrubbing struct {
-	eng       *secrets.Engine
-	prefilter []string // what a secret may start with: the configured values' forms and the shapes' hints
+	eng *secrets.Engine
 
 	// cleanURLs holds (as keys) up to maxCleanURLs URLs that ScrubURL
 	// leaves as they are: a replayed request is usually sent to one of a
@@ -32,14 +31,7 @@ const maxCleanURLs = 256
 // NewScrubbing returns the scrubbing of eng: its secret values, headers,
 // parameters and shapes, and its request body rule.
 func NewScrubbing(eng *secrets.Engine) *Scrubbing {
-	s := &Scrubbing{eng: eng}
-	for _, f := range eng.Forms() {
-		s.prefilter = append(s.prefilter, f)
-	}
-	for _, h := range secrets.ShapeHints() {
-		s.prefilter = append(s.prefilter, h)
-	}
-	return s
+	return &Scrubbing{eng: eng}
 }
 
 // DefaultScrubbing is the scrubbing cassettes' Save applies with no
@@ -87,20 +79,15 @@ func (s *Scrubbing) scrubURL(raw string) string {
 }
 
 // containsText reports whether c holds a secret that ScrubText would
-// remove, looking first for what a secret may start with. Without an
-// escape ('\\' or '%'), text holding none of the prefilter's strings (every
-// configured value's forms, every shape's hints) holds nothing ScrubText
-// changes, so it is not searched again; with one, every view is.
+// remove. Without an escape ('\\' or '%'), text that holds no configured
+// value's form and no shape's hint (secrets.Engine.MayHold) holds nothing
+// ScrubText changes, so it is not searched further; with one, every view
+// is.
 func (s *Scrubbing) containsText(c string) bool {
 	if strings.IndexByte(c, '\\') >= 0 || strings.IndexByte(c, '%') >= 0 {
 		return s.contains(c) // an escape may hide a secret
 	}
-	for _, sec := range s.prefilter {
-		if strings.Contains(c, sec) {
-			return true
-		}
-	}
-	return false
+	return s.eng.MayHold(c)
 }
 
 // contains reports whether v holds a secret in any of its views.

@@ -107,6 +107,9 @@ type Match struct {
 // private key blocks and bearer tokens. Ordinary words with a similar
 // prefix ("sk-learn", "risk-based", "bearer bonds") are not matches.
 func FindShapes(s string) []Match {
+	if !shapeNeedles.in(s) {
+		return nil // no shape's hint
+	}
 	var out []Match
 	for _, sh := range shapes {
 		if !hinted(s, sh.hint) {
