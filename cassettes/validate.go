@@ -2,9 +2,9 @@ package cassettes
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"github.com/llmvcr/llmvcr/internal/httpbody"
+	"github.com/llmvcr/llmvcr/internal/jsonvalue"
 	"strconv"
 	"strings"
 
@@ -180,13 +180,11 @@ func restoreForm(form, text string) (string, string, bool) {
 	case formCompactJSON:
 		core := strings.TrimRight(text, " \t\r\n")
 		tail := text[len(core):]
-		var b bytes.Buffer
-		b.Grow(len(text))
-		if err := json.Compact(&b, []byte(core)); err != nil {
+		b, ok := jsonvalue.Compact(make([]byte, 0, len(text)), []byte(core))
+		if !ok {
 			return "", "is marked " + formCompactJSON + " but is not JSON (cut short or edited by hand?)", false
 		}
-		b.WriteString(tail)
-		return b.String(), "", true
+		return string(append(b, tail...)), "", true
 	case formCRLF:
 		if strings.Contains(text, "\r") {
 			return "", "is marked " + formCRLF + " but already holds a carriage return", false

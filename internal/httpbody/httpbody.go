@@ -10,7 +10,6 @@ import (
 	"compress/flate"
 	"compress/gzip"
 	"compress/zlib"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -20,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/llmvcr/llmvcr/internal/jsonvalue"
 	"github.com/llmvcr/llmvcr/internal/sse"
 )
 
@@ -268,11 +268,11 @@ func IsSSE(h http.Header) bool {
 // CompactJSON returns the compact form of a JSON body (the bytes a typical
 // client sends), or the body unchanged when it is not JSON.
 func CompactJSON(s string) string {
-	var buf bytes.Buffer
-	if err := json.Compact(&buf, []byte(s)); err != nil {
+	b, ok := jsonvalue.Compact(make([]byte, 0, len(s)), []byte(s))
+	if !ok {
 		return s
 	}
-	return buf.String()
+	return string(b)
 }
 
 // ErrUnsupportedEncoding is Decode's error for an encoding it does not know.

@@ -264,7 +264,7 @@ func (x *Index) canonical(body []byte) string {
 // requests.
 func (s *Scrubbing) Canonical(body []byte, ignore ...jsonpath.Pattern) string {
 	c := canonicalBody(body, ignore)
-	if s.containsBytes([]byte(c)) {
+	if s.containsText(c) {
 		return s.scrubString(c) // a secret written with escapes
 	}
 	return c

@@ -1,8 +1,10 @@
 package match
 
 import (
-	"bytes"
 	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/llmvcr/llmvcr/internal/secrets"
 )
@@ -12,21 +14,24 @@ import (
 // holds one built from the same rules, so that replay matches with the
 // rules it saves with. It is safe for concurrent use.
 type Scrubbing struct {
-	eng       *secrets.Engine
-	prefilter [][]byte // what a secret may start with: the configured values' forms and the shapes' hints
+	eng *secrets.Engine
+
+	// cleanURLs holds (as keys) up to maxCleanURLs URLs that ScrubURL
+	// leaves as they are: a replayed request is usually sent to one of a
+	// few URLs, which need not be searched for secrets again. It holds no
+	// URL that carries one.
+	cleanURLs sync.Map
+	nclean    atomic.Int32
 }
+
+// maxCleanURLs bounds Scrubbing.cleanURLs: a client that sends every
+// request to a new URL fills it once and is searched as before.
+const maxCleanURLs = 256
 
 // NewScrubbing returns the scrubbing of eng: its secret values, headers,
 // parameters and shapes, and its request body rule.
 func NewScrubbing(eng *secrets.Engine) *Scrubbing {
-	s := &Scrubbing{eng: eng}
-	for _, f := range eng.Forms() {
-		s.prefilter = append(s.prefilter, []byte(f))
-	}
-	for _, h := range secrets.ShapeHints() {
-		s.prefilter = append(s.prefilter, []byte(h))
-	}
-	return s
+	return &Scrubbing{eng: eng}
 }
 
 // DefaultScrubbing is the scrubbing cassettes' Save applies with no
@@ -58,20 +63,31 @@ func (s *Scrubbing) requestBody(h http.Header, body string) string {
 
 func (s *Scrubbing) scrubString(v string) string { return s.eng.ScrubText(v) }
 
-func (s *Scrubbing) scrubURL(raw string) string { return s.eng.ScrubURL(raw) }
-
-// containsBytes reports whether b holds a secret, looking first for what
-// a secret may start with.
-func (s *Scrubbing) containsBytes(b []byte) bool {
-	if bytes.IndexByte(b, '\\') >= 0 || bytes.IndexByte(b, '%') >= 0 {
-		return s.contains(string(b)) // an escape may hide a secret
+// scrubURL returns the URL as Save writes it (secrets.Engine.ScrubURL).
+// A URL found clean before is returned at once.
+func (s *Scrubbing) scrubURL(raw string) string {
+	if _, ok := s.cleanURLs.Load(raw); ok {
+		return raw
 	}
-	for _, sec := range s.prefilter {
-		if bytes.Contains(b, sec) {
-			return true
+	out := s.eng.ScrubURL(raw)
+	if out == raw && s.nclean.Load() < maxCleanURLs {
+		if _, loaded := s.cleanURLs.LoadOrStore(raw, struct{}{}); !loaded {
+			s.nclean.Add(1)
 		}
 	}
-	return s.contains(string(b))
+	return out
+}
+
+// containsText reports whether c holds a secret that ScrubText would
+// remove. Without an escape ('\\' or '%'), text that holds no configured
+// value's form and no shape's hint (secrets.Engine.MayHold) holds nothing
+// ScrubText changes, so it is not searched further; with one, every view
+// is.
+func (s *Scrubbing) containsText(c string) bool {
+	if strings.IndexByte(c, '\\') >= 0 || strings.IndexByte(c, '%') >= 0 {
+		return s.contains(c) // an escape may hide a secret
+	}
+	return s.eng.MayHold(c)
 }
 
 // contains reports whether v holds a secret in any of its views.

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/llmvcr/llmvcr/internal/httpbody"
+	"github.com/llmvcr/llmvcr/internal/jsonvalue"
 )
 
 // credentialKeys are the JSON object keys whose string values are
@@ -77,7 +78,7 @@ func (e *Engine) credentialValues(body string) (spans [][2]int, keys []string) {
 	if t == "" || (t[0] != '{' && t[0] != '[') {
 		return nil, nil
 	}
-	if json.Valid([]byte(body)) {
+	if jsonvalue.Valid([]byte(body)) {
 		return e.scanCredentialValues(body)
 	}
 	return e.decodeCredentialValues(body)

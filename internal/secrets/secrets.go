@@ -161,6 +161,7 @@ type Config struct {
 // Engine finds and removes secrets. It is safe for concurrent use.
 type Engine struct {
 	forms    []string        // strong values in every encoded form, longest first
+	needles  *needles        // forms and the shapes' hints
 	values   []string        // strong values as given
 	weak     []string        // weak values: whole header and parameter values only
 	headers  map[string]bool // canonical header names
@@ -213,6 +214,7 @@ func New(c Config) *Engine {
 	}
 	// Longest first, so an encoded form is replaced before its substrings.
 	sort.SliceStable(e.forms, func(i, j int) bool { return len(e.forms[i]) > len(e.forms[j]) })
+	e.needles = newNeedles(append(ShapeHints(), e.forms...))
 	return e
 }
 
@@ -412,6 +414,9 @@ func (e *Engine) scrubText(v string, depth int) string {
 // scrubLiteral replaces the values' literal and encoded forms and the
 // credential shapes.
 func (e *Engine) scrubLiteral(v string) string {
+	if !e.needles.in(v) {
+		return v // no form, and no shape's hint
+	}
 	for _, f := range e.forms {
 		if strings.Contains(v, f) {
 			v = strings.ReplaceAll(v, f, Redacted)

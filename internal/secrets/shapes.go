@@ -107,6 +107,9 @@ type Match struct {
 // private key blocks and bearer tokens. Ordinary words with a similar
 // prefix ("sk-learn", "risk-based", "bearer bonds") are not matches.
 func FindShapes(s string) []Match {
+	if !shapeNeedles.in(s) {
+		return nil // no shape's hint
+	}
 	var out []Match
 	for _, sh := range shapes {
 		if !hinted(s, sh.hint) {
@@ -179,7 +182,9 @@ func hinted(s, hint string) bool {
 	if hint == "" {
 		return true
 	}
-	for _, h := range strings.Split(hint, "|") {
+	for hint != "" { // without strings.Split: this runs for every scrubbed text
+		var h string
+		h, hint, _ = strings.Cut(hint, "|")
 		if strings.Contains(s, h) {
 			return true
 		}
