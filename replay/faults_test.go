@@ -2,6 +2,7 @@ package replay
 
 import (
 	"io"
+	"math"
 	"net/http"
 	"strings"
 	"testing"
@@ -32,6 +33,8 @@ func TestInvalidFaultsAreRefused(t *testing.T) {
 		{"respond twice", OnRequest(1, Respond(429, nil, ""), Respond(500, nil, "")), "cannot be combined with another"},
 		{"cut and stall", OnRequest(2, CutAfter(1), StallAfter(2)), "CutAfter(1) and StallAfter(2) both end the stream"},
 		{"corrupt after the cut", OnRequest(1, CutAfter(1), CorruptEvent(1)), "CorruptEvent(1) is at or after the end that CutAfter(1) makes"},
+		{"timing NaN", TimingScaled(math.NaN()), "TimingScaled(NaN): the factor must be a finite number"},
+		{"timing infinite", TimingScaled(math.Inf(1)), "TimingScaled(+Inf): the factor must be a finite number"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -145,7 +145,8 @@ func AllowUnused() Option { return func(c *config) { c.allowUnused = true } }
 // recorded time to headers, with every wait multiplied by f and made on
 // the session's Clock. TimingScaled(1) replays as recorded, 0.5 twice as
 // fast; f <= 0 delivers everything as fast as the client reads, which is
-// the default (each event is still its own Read).
+// the default (each event is still its own Read). A NaN or infinite f
+// fails the test at New.
 func TimingScaled(f float64) Option {
 	return func(c *config) {
 		if f < 0 {

@@ -8,6 +8,7 @@ import (
 	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"io"
 	"io/fs"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -227,6 +228,9 @@ func New(t testing.TB, opts ...Option) *Session {
 	}
 	if err := validateFaults(s.cfg.faults); err != nil {
 		t.Fatalf("%s: %v", s.path, err)
+	}
+	if f := s.cfg.scale; math.IsNaN(f) || math.IsInf(f, 0) {
+		t.Fatalf("replay: %s: TimingScaled(%v): the factor must be a finite number (1 replays as recorded, 0 at once)", s.path, f)
 	}
 	s.mode = mode
 	if s.up, err = parseUpstreams(s.cfg.upstreams); err != nil {
