@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 	"sync"
@@ -27,7 +28,7 @@ type openBodies struct {
 type openBody struct {
 	n      int                    // the request's number, from 1 (as OnRequest counts)
 	method string                 // the request's method
-	url    string                 // the request's URL, as matched and stored (not scrubbed)
+	url    *url.URL               // the request's URL, as matched and stored (not scrubbed; formatted only for a report)
 	from   *cassettes.Interaction // the recording replayed, nil when answered live or by a fault
 	stream bool                   // an event stream
 }
@@ -102,7 +103,7 @@ func (s *Session) unclosed() bool {
 		if o.info.stream {
 			kind = "stream"
 		}
-		fmt.Fprintf(&b, "\n  request %d: %s %s (%s", o.info.n, o.info.method, s.scrub.ScrubURL(o.info.url), kind)
+		fmt.Fprintf(&b, "\n  request %d: %s %s (%s", o.info.n, o.info.method, s.scrub.ScrubURL(o.info.url.String()), kind)
 		if k := s.interactionNumber(o.info.from); k >= 0 {
 			fmt.Fprintf(&b, ", replayed from interaction %d", k)
 		}

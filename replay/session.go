@@ -486,7 +486,7 @@ func (s *Session) roundTrip(r *http.Request) (*http.Response, error) {
 	}
 	resp.Request = orig
 	if from != missAnswer {
-		s.bodies.track(resp, openBody{n: n, method: r.Method, url: r.URL.String(), from: from})
+		s.bodies.track(resp, openBody{n: n, method: r.Method, url: r.URL, from: from})
 	}
 	return resp, nil
 }
