@@ -461,7 +461,7 @@ func (c *credentials) walk(object string, v any) {
 func headerSecrets(name, v string) []string {
 	var out []string
 	sch, rest, ok := strings.Cut(strings.TrimSpace(v), " ")
-	if !ok || !authScheme(sch) {
+	if !ok || !secrets.AuthScheme(sch) {
 		// No scheme: the whole value is the credential (and each of
 		// its two parts, below).
 		out = append(out, strings.TrimSpace(v))
@@ -472,7 +472,7 @@ func headerSecrets(name, v string) []string {
 		// credential: noted on its own too.
 		rest = strings.TrimSpace(rest)
 		out = append(out, rest)
-		if !authScheme(sch) {
+		if !secrets.AuthScheme(sch) {
 			out = append(out, sch)
 		}
 		if strings.EqualFold(sch, "Basic") {
@@ -492,18 +492,6 @@ func headerSecrets(name, v string) []string {
 		}
 	}
 	return out
-}
-
-// authScheme reports whether word is an HTTP authorization scheme, kept
-// readable where a credential is redacted (internal/secrets keeps the
-// same ones).
-func authScheme(word string) bool {
-	for _, a := range []string{"Bearer", "Basic", "Token", "Digest", "ApiKey", "Api-Key", "Key", "AWS4-HMAC-SHA256", "Negotiate", "NTLM", "DPoP", "OAuth", "GoogleLogin", "HOBA", "Mutual", "SCRAM-SHA-256"} {
-		if strings.EqualFold(word, a) {
-			return true
-		}
-	}
-	return false
 }
 
 // add notes secret values (empty ones are ignored).

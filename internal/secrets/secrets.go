@@ -308,14 +308,22 @@ func (e *Engine) SecretParam(name string) bool {
 // RedactHeaderValue is the redacted form of a secret header's value: an
 // authorization scheme ("Bearer") is kept, the rest is Redacted.
 func RedactHeaderValue(v string) string {
-	if sch, _, ok := strings.Cut(strings.TrimSpace(v), " "); ok {
-		for _, a := range authSchemes {
-			if strings.EqualFold(sch, a) {
-				return sch + " " + Redacted
-			}
-		}
+	if sch, _, ok := strings.Cut(strings.TrimSpace(v), " "); ok && AuthScheme(sch) {
+		return sch + " " + Redacted
 	}
 	return Redacted
+}
+
+// AuthScheme reports whether word is an HTTP authorization scheme
+// ("Bearer", "Basic", ...), in any case: the part of a credential header
+// that is kept when its value is redacted.
+func AuthScheme(word string) bool {
+	for _, a := range authSchemes {
+		if strings.EqualFold(word, a) {
+			return true
+		}
+	}
+	return false
 }
 
 // IsRedactedHeaderValue reports whether a secret header's value is

@@ -232,3 +232,16 @@ func TestProviderKeysAreDefaultSecrets(t *testing.T) {
 		t.Error("ProviderKeyEnvs shares its slice")
 	}
 }
+
+func TestAuthScheme(t *testing.T) {
+	for _, w := range []string{"Bearer", "bearer", "BASIC", "Api-Key", "DPoP"} {
+		if !secrets.AuthScheme(w) {
+			t.Errorf("AuthScheme(%q) = false", w)
+		}
+	}
+	for _, w := range []string{"", "gsk_abc", "Bearerx", "sk-ant"} {
+		if secrets.AuthScheme(w) {
+			t.Errorf("AuthScheme(%q) = true", w)
+		}
+	}
+}
