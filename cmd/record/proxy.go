@@ -413,46 +413,15 @@ func (c *credentials) collect(r *http.Request) {
 // credential parameters of a form. The cassette redacts them where they
 // stand; noted, they are scrubbed from answers that echo them too.
 func (c *credentials) collectBody(h http.Header, body string) {
-	if body == "" {
-		return
-	}
-	if ct := strings.ToLower(h.Get("Content-Type")); strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
-		q, _ := url.ParseQuery(body) // what parsed, even when a part did not
-		for name, vs := range q {
-			if c.eng.SecretParam(name) {
-				c.add(vs...)
-			}
+	form := httpbody.MediaType(h) == "application/x-www-form-urlencoded"
+	c.eng.EachCredential(h, body, func(name, value string) {
+		if form {
+			c.add(value) // a parameter's value is the credential as a whole
+			return
 		}
-		return
-	}
-	dec := json.NewDecoder(strings.NewReader(body))
-	dec.UseNumber()
-	for {
-		var v any
-		if dec.Decode(&v) != nil {
-			return // the end, or not JSON
-		}
-		c.walk("", v)
-	}
-}
-
-// walk notes the credential members of a decoded JSON value; object is
-// the key v is the value of ("" at the top and in arrays).
-func (c *credentials) walk(object string, v any) {
-	switch x := v.(type) {
-	case map[string]any:
-		for k, m := range x {
-			if s, ok := m.(string); ok && c.eng.CredentialMember(object, k) {
-				c.add(strings.TrimSpace(s))
-				c.add(headerSecrets(k, s)...)
-			}
-			c.walk(k, m)
-		}
-	case []any:
-		for _, m := range x {
-			c.walk("", m)
-		}
-	}
+		c.add(strings.TrimSpace(value))
+		c.add(headerSecrets(name, value)...)
+	})
 }
 
 // headerSecrets are the secret values in a credential header's value: the

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/llmvcr/llmvcr/internal/httpbody"
@@ -277,6 +278,32 @@ func (e *Engine) ScrubRequestBody(h http.Header, body string) string {
 		return e.scrubForm(body)
 	}
 	return e.ScrubCredentialValues(body)
+}
+
+// EachCredential calls f with the name and the value of each credential
+// a request body carries by name, the ones ScrubRequestBody redacts where
+// they stand: in a form body, the secret parameters' values (decoded); in
+// a JSON body, the credential members' string values (decoded). A proxy
+// that forwards the body notes them, so that answers echoing them are
+// scrubbed too.
+func (e *Engine) EachCredential(h http.Header, body string, f func(name, value string)) {
+	if httpbody.MediaType(h) == formType {
+		e.formParams(body, func(start, end int, key string) {
+			v, err := url.QueryUnescape(body[start:end])
+			if err != nil {
+				v = body[start:end]
+			}
+			f(key, v)
+		})
+		return
+	}
+	spans, keys := e.credentialValues(body)
+	for n, sp := range spans {
+		var v string
+		if json.Unmarshal([]byte(body[sp[0]:sp[1]]), &v) == nil {
+			f(keys[n], v)
+		}
+	}
 }
 
 // IsStream reports whether a body is (or looks like) an event stream: its

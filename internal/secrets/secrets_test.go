@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -242,6 +243,25 @@ func TestAuthScheme(t *testing.T) {
 	for _, w := range []string{"", "gsk_abc", "Bearerx", "sk-ant"} {
 		if secrets.AuthScheme(w) {
 			t.Errorf("AuthScheme(%q) = true", w)
+		}
+	}
+}
+
+func TestEachCredential(t *testing.T) {
+	eng := secrets.New(secrets.Config{})
+	got := map[string]string{}
+	note := func(name, value string) { got[name] = value }
+	eng.EachCredential(http.Header{"Content-Type": {"application/json"}},
+		`{"api_key":"k\u0031-x","headers":{"X-Goog-Api-Key":"g2","Content-Type":"text/plain"},"model":"m"}`, note)
+	eng.EachCredential(http.Header{"Content-Type": {"application/x-www-form-urlencoded"}},
+		`client_secret=a%2Bb+c&grant_type=password`, note)
+	want := map[string]string{"api_key": "k1-x", "X-Goog-Api-Key": "g2", "client_secret": "a+b c"}
+	if len(got) != len(want) {
+		t.Fatalf("EachCredential found %v, want %v", got, want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("EachCredential: %s = %q, want %q", k, got[k], v)
 		}
 	}
 }
