@@ -102,6 +102,9 @@ func cmdProxy(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if c.grace < 0 {
 		return usagef("-grace must not be negative")
 	}
+	if err := checkAddr(c.addr); err != nil {
+		return err
+	}
 	if ci.Set() && !c.force && !loopbackHost(up.Hostname()) {
 		return errors.New("refusing to record through " + shownURL(up.String()) + " because CI is set: record on a workstation and commit the cassette, or pass -force")
 	}

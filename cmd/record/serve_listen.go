@@ -110,14 +110,23 @@ func (t *tracker) wait(d time.Duration) bool {
 
 // listenAddr opens addr, refusing a malformed one as a usage error.
 func listenAddr(addr string) (net.Listener, error) {
-	if _, _, err := net.SplitHostPort(addr); err != nil {
-		return nil, usagef("-addr %q: want HOST:PORT, such as 127.0.0.1:0 (0 picks a free port)", addr)
+	if err := checkAddr(addr); err != nil {
+		return nil, err
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("cannot listen on %s: %w", addr, err)
 	}
 	return ln, nil
+}
+
+// checkAddr refuses an -addr that is not HOST:PORT, as a usage error that
+// comes before any other refusal (such as the CI guard).
+func checkAddr(addr string) error {
+	if _, _, err := net.SplitHostPort(addr); err != nil {
+		return usagef("-addr %q: want HOST:PORT, such as 127.0.0.1:0 (0 picks a free port)", addr)
+	}
+	return nil
 }
 
 // baseURL is the URL clients use to reach ln: a listener on every
