@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/llmvcr/llmvcr/cassettes"
-	"github.com/llmvcr/llmvcr/recorder"
+	"github.com/llmvcr/llmvcr/internal/keep"
 )
 
 // An output is where a command writes a cassette: -o FILE, a scenario's
@@ -81,7 +81,7 @@ func checkOutput(path string, fake, force bool) (*output, error) {
 		return o, nil
 	}
 	o.old = old
-	if fake && realRecording(old) {
+	if fake && keep.Real(old.Interactions) {
 		if !force {
 			return nil, &outputError{fmt.Sprintf("refusing to replace %s, %s, with answers from the embedded fake Groq server; set GROQ_API_KEY to re-record it, or pass -force", path, recordedNote(o))}
 		}
@@ -118,18 +118,6 @@ func fileKind(m fs.FileMode) string {
 	default:
 		return "a " + t.String() + " file"
 	}
-}
-
-// realRecording reports whether a cassette holds interactions and none of
-// them was answered by the embedded fake (see recorder.SourceHeader): a recording
-// from Groq, an import of one, or a file written by hand.
-func realRecording(c *cassettes.Cassette) bool {
-	for _, i := range c.Interactions {
-		if i.Response.Headers.Get(recorder.SourceHeader) != "" {
-			return false
-		}
-	}
-	return len(c.Interactions) > 0
 }
 
 // notes are the lines to print once the output is written.

@@ -1,0 +1,71 @@
+package keep
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/llmvcr/llmvcr/cassettes"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
+	"gopkg.in/dnaeon/go-vcr.v3/cassette"
+)
+
+func answer(code int, source string) *cassettes.Interaction {
+	h := http.Header{}
+	if source != "" {
+		h.Set(httpbody.SourceHeader, source)
+	}
+	return &cassettes.Interaction{Response: cassette.Response{Code: code, Status: http.StatusText(code), Headers: h}}
+}
+
+func cas(is ...*cassettes.Interaction) *cassettes.Cassette {
+	c := cassettes.New("x.yaml")
+	c.Interactions = is
+	return c
+}
+
+func TestOld(t *testing.T) {
+	real200, real401, real500 := answer(200, ""), answer(401, ""), answer(500, "")
+	fake200, fake429 := answer(200, "the fake"), answer(429, "the fake")
+	for _, tc := range []struct {
+		name     string
+		old      *cassettes.Cassette
+		recorded []*cassettes.Interaction
+		want     string // "" when recorded may replace old
+	}{
+		{"no file", nil, []*cassettes.Interaction{fake200}, ""},
+		{"no file, nothing recorded", nil, nil, ""},
+		{"nothing recorded", cas(real200), nil, "nothing was recorded"},
+		{"real by real", cas(real200), []*cassettes.Interaction{real200}, ""},
+		{"real by canned", cas(real200), []*cassettes.Interaction{fake200, fake200}, "every new answer is canned (recorded from the fake)"},
+		{"mixed by canned", cas(fake200, real200), []*cassettes.Interaction{fake200}, "every new answer is canned"},
+		{"real by partly canned", cas(real200), []*cassettes.Interaction{fake200, real200}, ""},
+		{"canned by canned", cas(fake200), []*cassettes.Interaction{fake200}, ""},
+		{"canned by real", cas(fake200), []*cassettes.Interaction{real200}, ""},
+		{"empty cassette by canned", cas(), []*cassettes.Interaction{fake200}, ""},
+		{"success by errors", cas(real200), []*cassettes.Interaction{real401, real500}, "every new answer is an HTTP error (the first: 401 Unauthorized)"},
+		{"canned success by canned errors", cas(fake200), []*cassettes.Interaction{fake429}, "HTTP error (the first: 429 Too Many Requests)"},
+		{"errors by errors", cas(real500), []*cassettes.Interaction{real401}, ""},
+		{"success by one success among errors", cas(real200), []*cassettes.Interaction{real401, real200}, ""},
+		{"nil entries", cas(nil, real200), []*cassettes.Interaction{nil, fake200}, "canned"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Old(tc.old, tc.recorded)
+			if tc.want == "" && got != "" || tc.want != "" && !strings.Contains(got, tc.want) {
+				t.Fatalf("Old = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestStatusTextWithoutCode(t *testing.T) {
+	i := answer(503, "")
+	i.Response.Status = "503 Service Unavailable"
+	if got := Old(cas(answer(200, "")), []*cassettes.Interaction{i}); !strings.Contains(got, "(the first: 503 Service Unavailable)") {
+		t.Fatal(got)
+	}
+	i.Response.Status = ""
+	if got := Old(cas(answer(200, "")), []*cassettes.Interaction{i}); !strings.Contains(got, "(the first: 503 (no status text))") {
+		t.Fatal(got)
+	}
+}
