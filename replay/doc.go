@@ -71,7 +71,11 @@
 // ended (a goroutine left running) gets an error matching ErrTestEnded;
 // it is neither answered nor recorded, and nothing is reported on the
 // finished test. A recording where every request failed fails the test
-// and is not saved either. Clients stop reading at their protocol's last event
+// and is not saved either. Nor does a recording replace a better cassette:
+// answers that are all canned (WithFakeTransport) do not replace real ones,
+// and answers that are all HTTP errors (a wrong or expired key) do not
+// replace successful ones; the test fails saying so, and deleting the file
+// first lets the new recording in. Clients stop reading at their protocol's last event
 // (data: [DONE]; Anthropic's message_stop; the Responses API's
 // response.completed, response.failed or response.incomplete; Gemini's
 // chunk with a finishReason) and close the body: the recorder then reads

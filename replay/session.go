@@ -24,6 +24,7 @@ import (
 	"github.com/llmvcr/llmvcr/cassettes"
 	"github.com/llmvcr/llmvcr/internal/ci"
 	"github.com/llmvcr/llmvcr/internal/clock"
+	"github.com/llmvcr/llmvcr/internal/keep"
 	"github.com/llmvcr/llmvcr/internal/match"
 	"github.com/llmvcr/llmvcr/internal/testpath"
 	"github.com/llmvcr/llmvcr/recorder"
@@ -655,6 +656,12 @@ func (s *Session) cleanup() {
 		}
 		if len(recorded) == 0 {
 			return // new-episodes, every request replayed: nothing new to save
+		}
+		if s.mode == ModeRecord {
+			if why := keep.Old(s.old, recorded); why != "" {
+				s.t.Errorf("replay: %s was not saved: %s; it is left as it was (delete it first to replace it)", s.path, why)
+				return
+			}
 		}
 		s.cas.Interactions = append(s.cas.Interactions, recorded...)
 		var err error
