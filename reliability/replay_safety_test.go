@@ -85,6 +85,17 @@ func echoServer(t *testing.T) *httptest.Server {
 	return srv
 }
 
+// statusOnly answers every request with code and an empty JSON object.
+type statusOnly int
+
+func (c statusOnly) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body != nil {
+		r.Body.Close()
+	}
+	return &http.Response{StatusCode: int(c), Status: http.StatusText(int(c)), Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(strings.NewReader("{}")), Request: r}, nil
+}
+
 func postJSON(c *http.Client, url, body string) (int, error) {
 	resp, err := c.Post(url, "application/json", strings.NewReader(body))
 	if err != nil {
@@ -101,8 +112,11 @@ func postJSON(c *http.Client, url, body string) (int, error) {
 func TestReplaySaveRules(t *testing.T) {
 	srv := echoServer(t)
 	path := filepath.Join(t.TempDir(), "c.yaml")
-	rec := func(f *safetyTB, requests int) {
-		s := startSession(f, replay.WithPath(path), replay.WithMode(replay.ModeRecord), replay.WithRealTransport(http.DefaultTransport))
+	rec := func(f *safetyTB, requests int, through ...replay.Option) {
+		if len(through) == 0 {
+			through = []replay.Option{replay.WithRealTransport(http.DefaultTransport)}
+		}
+		s := startSession(f, append([]replay.Option{replay.WithPath(path), replay.WithMode(replay.ModeRecord)}, through...)...)
 		for k := range requests {
 			if _, err := postJSON(s.Client(), srv.URL, fmt.Sprintf(`{"n":%d}`, k)); err != nil {
 				t.Fatal(err)
@@ -120,20 +134,23 @@ func TestReplaySaveRules(t *testing.T) {
 		tb       *safetyTB
 		requests int
 		why      string
+		through  []replay.Option
 	}{
-		{"failed", &safetyTB{TB: t, name: "TestX", failed: true}, 1, "the test failed"},
-		{"skipped", &safetyTB{TB: t, name: "TestX", skipped: true}, 1, "the test was skipped"},
-		{"no request", &safetyTB{TB: t, name: "TestX"}, 0, "the test made no request"},
+		{"failed", &safetyTB{TB: t, name: "TestX", failed: true}, 1, "the test failed", nil},
+		{"skipped", &safetyTB{TB: t, name: "TestX", skipped: true}, 1, "the test was skipped", nil},
+		{"no request", &safetyTB{TB: t, name: "TestX"}, 0, "the test made no request", nil},
+		{"canned answers", &safetyTB{TB: t, name: "TestX"}, 1, "every new answer is canned", []replay.Option{replay.WithFakeTransport(http.DefaultTransport)}},
+		{"only HTTP errors", &safetyTB{TB: t, name: "TestX"}, 1, "every new answer is an HTTP error", []replay.Option{replay.WithRealTransport(statusOnly(http.StatusUnauthorized))}},
 	}
 	kept, logged := 0, 0
 	for _, c := range cases {
-		rec(c.tb, c.requests)
+		rec(c.tb, c.requests, c.through...)
 		if got, _ := os.ReadFile(path); bytes.Equal(got, good) {
 			kept++
 		} else {
 			t.Errorf("%s: the good cassette was replaced", c.name)
 		}
-		if strings.Contains(strings.Join(c.tb.logs, "\n"), c.why) {
+		if strings.Contains(strings.Join(append(c.tb.logs, c.tb.reports...), "\n"), c.why) {
 			logged++
 		} else {
 			t.Errorf("%s: the log does not say %q: %q", c.name, c.why, c.tb.logs)
