@@ -13,6 +13,7 @@ import (
 
 	"github.com/llmvcr/llmvcr/internal/atomicfile"
 	"github.com/llmvcr/llmvcr/internal/ci"
+	"github.com/llmvcr/llmvcr/internal/inputfile"
 	"github.com/llmvcr/llmvcr/internal/jsonvalue"
 	"github.com/llmvcr/llmvcr/internal/testpath"
 )
@@ -106,7 +107,7 @@ func Golden(t testing.TB, got any, opts ...Option) bool {
 			what, path, how, os.Getenv("CI"))
 		return false
 	}
-	data, readErr := os.ReadFile(path)
+	data, readErr := inputfile.Read(path)
 	if readErr != nil && !errors.Is(readErr, fs.ErrNotExist) {
 		t.Fatalf("%s: %v", what, readErr)
 		return false

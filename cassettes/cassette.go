@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/llmvcr/llmvcr/internal/httpbody"
+	"github.com/llmvcr/llmvcr/internal/inputfile"
 	"net/http"
 	"os"
 	"reflect"
@@ -99,7 +100,7 @@ func (e *SaveError) Unwrap() error { return e.Err }
 // a *FormatError or an *AliasError when the YAML itself parses), and a
 // file of another format version a *VersionError.
 func Load(path string) (*Cassette, error) {
-	data, err := os.ReadFile(path)
+	data, err := inputfile.Read(path)
 	if err != nil {
 		return nil, &LoadError{Path: path, Err: err}
 	}

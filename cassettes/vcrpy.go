@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/llmvcr/llmvcr/internal/inputfile"
 	"github.com/llmvcr/llmvcr/internal/jsonvalue"
 )
 
@@ -64,7 +64,7 @@ type vcrInteraction struct {
 // ImportVCRPyFile reads a vcrpy or pytest-recording YAML cassette and
 // converts it (see ImportVCRPy). The result has no Path; set one to Save it.
 func ImportVCRPyFile(path string) (*Cassette, error) {
-	data, err := os.ReadFile(path)
+	data, err := inputfile.Read(path)
 	if err != nil {
 		return nil, &ImportError{Path: path, Interaction: -1, Err: err}
 	}

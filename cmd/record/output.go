@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/llmvcr/llmvcr/cassettes"
+	"github.com/llmvcr/llmvcr/internal/inputfile"
 	"github.com/llmvcr/llmvcr/internal/keep"
 )
 
@@ -66,7 +67,7 @@ func checkOutput(path string, fake, force bool) (*output, error) {
 	case st.IsDir():
 		return nil, &outputError{fmt.Sprintf("refusing to write %s: %s is a directory; give a cassette file", path, subject(o))}
 	case !st.Mode().IsRegular():
-		return nil, &outputError{fmt.Sprintf("refusing to write %s: %s is not a regular file but %s", path, subject(o), fileKind(st.Mode()))}
+		return nil, &outputError{fmt.Sprintf("refusing to write %s: %s is not a regular file but %s", path, subject(o), inputfile.Kind(st.Mode()))}
 	}
 	o.exists = true
 	if st.Size() == 0 {
@@ -104,20 +105,6 @@ func recordedNote(o *output) string {
 		return "recorded from a real server"
 	}
 	return "a link to " + o.path + ", recorded from a real server"
-}
-
-// fileKind names a file that is not regular.
-func fileKind(m fs.FileMode) string {
-	switch t := m.Type(); {
-	case t&fs.ModeNamedPipe != 0:
-		return "a named pipe"
-	case t&fs.ModeSocket != 0:
-		return "a socket"
-	case t&fs.ModeDevice != 0:
-		return "a device"
-	default:
-		return "a " + t.String() + " file"
-	}
 }
 
 // notes are the lines to print once the output is written.

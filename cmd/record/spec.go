@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"regexp"
 	"strings"
 	"unicode"
@@ -13,6 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/llmvcr/llmvcr/groq"
+	"github.com/llmvcr/llmvcr/internal/inputfile"
 	"github.com/llmvcr/llmvcr/internal/provider"
 	"github.com/llmvcr/llmvcr/internal/testpath"
 	"github.com/llmvcr/llmvcr/llm"
@@ -92,7 +92,7 @@ func strictJSON(b []byte, v any) error {
 
 // loadTools reads a -tools file: a list of tools (or {"tools": [...]}).
 func loadTools(path string) ([]toolSpec, error) {
-	data, err := os.ReadFile(path)
+	data, err := inputfile.Read(path)
 	if err != nil {
 		return nil, err
 	}
@@ -157,7 +157,7 @@ func normaliseTools(tools []toolSpec) ([]toolSpec, error) {
 
 // loadScenarios reads a scenarios file and checks it.
 func loadScenarios(path string) ([]scenario, error) {
-	data, err := os.ReadFile(path)
+	data, err := inputfile.Read(path)
 	if err != nil {
 		return nil, err
 	}
