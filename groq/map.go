@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -525,6 +526,11 @@ func responseFormat(modelName string, params *llm.RequestParams, hasTools bool) 
 		if o == nil || len(o.JSONSchema) == 0 {
 			return nil, &llm.UserError{Message: "groq: native output needs an OutputObject with a JSON schema"}
 		}
+		if !profileOf(modelName).jsonOutput {
+			// pydantic-ai's Model.prepare_request (models/__init__.py:664)
+			// refuses it before anything is sent.
+			return nil, &llm.UserError{Message: "Native structured output is not supported by this model."}
+		}
 		name := o.Name
 		if name == "" {
 			name = defaultOutputName
@@ -651,6 +657,10 @@ type profile struct {
 	// ignoreLeadingWhitespace drops whitespace-only streamed text that
 	// would start a text part (ignore_streamed_leading_whitespace).
 	ignoreLeadingWhitespace bool
+	// jsonOutput: native (json_schema) output is allowed and prompted
+	// output uses json_object (supports_json_schema_output and
+	// supports_json_object_output).
+	jsonOutput bool
 }
 
 func profileOf(name string) profile {
@@ -665,39 +675,57 @@ func profileOf(name string) profile {
 	p.thinkingAlways = p.thinking && !qwen3
 	p.reasoningDisable = qwen3
 	p.gradedEffort = strings.HasPrefix(n, "openai/gpt-oss")
-	p.ignoreLeadingWhitespace = ignoresLeadingWhitespace(n)
+	p.ignoreLeadingWhitespace, p.jsonOutput = familyTraits(n)
 	return p
 }
 
-// ignoresLeadingWhitespace is ignore_streamed_leading_whitespace of the
-// family profile pydantic-ai's GroqProvider.model_profile picks for the
-// lower-cased name n (providers/groq.py: the first matching prefix wins):
-// every qwen model (profiles/qwen.py), deepseek-r1* and deepseek-reasoner
-// (profiles/deepseek.py), moonshotai/* (profiles/moonshotai.py); no other
-// family's profile sets it.
-func ignoresLeadingWhitespace(n string) bool {
+// familyTraits are the traits of the family profile pydantic-ai's
+// GroqProvider.model_profile picks for the lower-cased name n
+// (providers/groq.py: the first matching prefix wins, and a prefix ending
+// in "/" passes the rest of the name): ignore_streamed_leading_whitespace
+// (every qwen model, profiles/qwen.py; deepseek-r1* and deepseek-reasoner,
+// profiles/deepseek.py; moonshotai/*, profiles/moonshotai.py) and
+// supports_json_schema_output with supports_json_object_output, which
+// every family sets together: meta-llama/ llama-4-maverick-17b-128e-instruct
+// and llama-4-scout-17b-16e-instruct exactly (meta_groq_model_profile),
+// gemma unless its name holds "image" (profiles/google.py), qwen 3.5
+// (profiles/qwen.py _QWEN_3_5_RE, not qwen-3-coder), moonshotai/
+// (groq_moonshotai_model_profile) and openai/ (profiles/openai.py).
+func familyTraits(n string) (ignoreLeadingWhitespace, jsonOutput bool) {
 	for _, prefix := range []string{"llama", "meta-llama/", "gemma", "qwen", "deepseek", "mistral", "moonshotai/", "compound-", "openai/"} {
 		if !strings.HasPrefix(n, prefix) {
 			continue
 		}
 		switch prefix {
-		case "qwen", "moonshotai/":
-			return true
+		case "meta-llama/":
+			family := n[len(prefix):]
+			return false, family == "llama-4-maverick-17b-128e-instruct" || family == "llama-4-scout-17b-16e-instruct"
+		case "gemma":
+			image := strings.Contains(n, "image")
+			return false, strings.Contains(n, "gemini-3") || !image
+		case "qwen":
+			return true, !strings.HasPrefix(n, "qwen-3-coder") && qwen35.MatchString(n)
 		case "deepseek":
-			return strings.HasPrefix(n, "deepseek-r1") || n == "deepseek-reasoner"
+			return strings.HasPrefix(n, "deepseek-r1") || n == "deepseek-reasoner", false
+		case "moonshotai/":
+			return true, true
+		case "openai/":
+			return false, true
 		}
-		return false
+		return false, false
 	}
-	return false
+	return false, false
 }
+
+// qwen35 is pydantic-ai's _QWEN_3_5_RE (profiles/qwen.py), searched
+// anywhere in the name.
+var qwen35 = regexp.MustCompile(`qwen-?3[.\-]5`)
 
 // supportsJSONObject reports whether JSON mode is used for prompted output
 // (pydantic-ai's supports_json_object_output for Groq's model families).
 func supportsJSONObject(name string) bool {
-	n := strings.ToLower(name)
-	return strings.HasPrefix(n, "openai/") || strings.HasPrefix(n, "moonshotai/") || strings.HasPrefix(n, "gemma") ||
-		strings.HasPrefix(n, "meta-llama/llama-4-maverick-17b-128e-instruct") ||
-		strings.HasPrefix(n, "meta-llama/llama-4-scout-17b-16e-instruct")
+	_, ok := familyTraits(strings.ToLower(name))
+	return ok
 }
 
 // hasBuiltinWebSearch reports whether the model searches the web itself.
