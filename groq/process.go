@@ -358,25 +358,40 @@ func decodeNonEmpty(raw json.RawMessage) any {
 
 // parseToolUseFailed recognises Groq's tool_use_failed error, as an HTTP
 // error body ({"error": {...}}) or a stream error payload (the object
-// itself).
+// itself), with the shape pydantic-ai's _GroqToolUseFailedInnerError
+// validates (models/groq.py): a string message, type
+// "invalid_request_error", code "tool_use_failed" and a string
+// failed_generation. Any other error stays an error, as there.
 func parseToolUseFailed(body []byte) (*groqwire.ErrorObject, bool) {
 	var wrapped struct {
-		Error *groqwire.ErrorObject `json:"error"`
+		Error json.RawMessage `json:"error"`
 	}
-	obj := (*groqwire.ErrorObject)(nil)
-	if json.Unmarshal(body, &wrapped) == nil && wrapped.Error != nil {
-		obj = wrapped.Error
-	} else {
-		var inner groqwire.ErrorObject
-		if json.Unmarshal(body, &inner) != nil {
-			return nil, false
+	if json.Unmarshal(body, &wrapped) == nil && len(wrapped.Error) > 0 {
+		if obj, ok := toolUseFailedObject(wrapped.Error); ok {
+			return obj, true
 		}
-		obj = &inner
 	}
-	if obj.Code != "tool_use_failed" || obj.FailedGeneration == nil {
+	return toolUseFailedObject(body)
+}
+
+// toolUseFailedObject reads raw as one tool_use_failed error object.
+func toolUseFailedObject(raw []byte) (*groqwire.ErrorObject, bool) {
+	var shape struct {
+		Message          *string `json:"message"`
+		Type             *string `json:"type"`
+		Code             *string `json:"code"`
+		FailedGeneration *string `json:"failed_generation"`
+	}
+	if json.Unmarshal(raw, &shape) != nil || shape.Message == nil || shape.FailedGeneration == nil ||
+		shape.Type == nil || *shape.Type != "invalid_request_error" ||
+		shape.Code == nil || *shape.Code != "tool_use_failed" {
 		return nil, false
 	}
-	return obj, true
+	var obj groqwire.ErrorObject
+	if json.Unmarshal(raw, &obj) != nil {
+		return nil, false
+	}
+	return &obj, true
 }
 
 // failedGenerationParts turns the generation Groq refused into parts: a
