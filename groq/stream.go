@@ -689,7 +689,39 @@ func hasTopLevelError(data []byte) bool {
 	var probe struct {
 		Error json.RawMessage `json:"error"`
 	}
-	return json.Unmarshal(data, &probe) == nil && len(probe.Error) > 0 && string(probe.Error) != "null"
+	return json.Unmarshal(data, &probe) == nil && truthy(probe.Error)
+}
+
+// truthy is Python's truth of a JSON value, as groq-python's stream reads
+// `data.get("error")` (_streaming.py): null, false, 0, "", [] and {} are
+// no error, and such a payload is a chunk.
+func truthy(raw json.RawMessage) bool {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return false
+	}
+	switch raw[0] {
+	case 'n', 'f':
+		return false // null, false
+	case '"':
+		return len(raw) > 2
+	case '[', '{':
+		var v any
+		if json.Unmarshal(raw, &v) != nil {
+			return true
+		}
+		switch v := v.(type) {
+		case []any:
+			return len(v) > 0
+		case map[string]any:
+			return len(v) > 0
+		}
+		return true
+	case 't':
+		return true
+	}
+	f, err := strconv.ParseFloat(string(raw), 64)
+	return err != nil || f != 0
 }
 
 // errorText returns a JSON string's value, or an object's message, or the

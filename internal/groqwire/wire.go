@@ -1,6 +1,7 @@
 package groqwire
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 )
@@ -602,16 +603,61 @@ type ChatCompletionChunk struct {
 	Extra             Extra           `json:"-"` // fields this type does not know
 }
 
-// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra. An
+// "error" that is neither an object, a string nor null (a number, a bool,
+// an array: groq-python reads a chunk's "error" by its truth) is kept raw
+// in Extra["error"], Error left nil, and written back as it came.
 func (v *ChatCompletionChunk) UnmarshalJSON(b []byte) error {
 	type plain ChatCompletionChunk
-	return unmarshalKeeping(b, (*plain)(v), &v.Extra)
+	err := unmarshalKeeping(b, (*plain)(v), &v.Extra)
+	if err == nil {
+		return nil
+	}
+	var members map[string]json.RawMessage
+	if json.Unmarshal(b, &members) != nil {
+		return err
+	}
+	raw, ok := members["error"]
+	if trimmed := bytes.TrimSpace(raw); !ok || len(trimmed) == 0 || trimmed[0] == '{' || trimmed[0] == '"' || string(trimmed) == "null" {
+		return err
+	}
+	delete(members, "error")
+	rest, merr := json.Marshal(members)
+	*v = ChatCompletionChunk{} // what the failed decode left
+	if merr != nil || unmarshalKeeping(rest, (*plain)(v), &v.Extra) != nil {
+		return err
+	}
+	if v.Extra == nil {
+		v.Extra = Extra{}
+	}
+	v.Extra["error"] = append(json.RawMessage(nil), raw...)
+	return nil
 }
 
 // MarshalJSON writes the known fields and Extra.
 func (v ChatCompletionChunk) MarshalJSON() ([]byte, error) {
 	type plain ChatCompletionChunk
-	return marshalWith(plain(v), v.Extra)
+	raw, keep := v.Extra["error"]
+	if !keep || v.Error != nil {
+		return marshalWith(plain(v), v.Extra)
+	}
+	extra := make(Extra, len(v.Extra))
+	for k, x := range v.Extra {
+		if k != "error" {
+			extra[k] = x
+		}
+	}
+	b, err := marshalWith(plain(v), extra)
+	if err != nil {
+		return nil, err
+	}
+	out := append([]byte(nil), b[:len(b)-1]...)
+	if len(out) > 1 {
+		out = append(out, ',')
+	}
+	out = append(out, `"error":`...)
+	out = append(out, raw...)
+	return append(out, '}'), nil
 }
 
 // ChunkChoice is the one choice of a chunk.
