@@ -87,9 +87,6 @@ func buildRequest(modelName string, messages []llm.Message, s *Settings, params 
 		return nil, err
 	}
 	req.Tools, req.ToolChoice = tools, choice
-	if len(tools) > 0 {
-		req.ParallelToolCalls = s.ParallelToolCalls
-	}
 
 	req.MaxTokens = s.MaxTokens
 	req.Temperature = s.Temperature
@@ -115,6 +112,11 @@ func buildRequest(modelName string, messages []llm.Message, s *Settings, params 
 		return nil, err
 	}
 	req.Tools = append(req.Tools, native...)
+	if len(req.Tools) > 0 {
+		// pydantic-ai sends it when `tools` (function and native tools
+		// alike, models/groq.py _completions_create) is not empty.
+		req.ParallelToolCalls = s.ParallelToolCalls
+	}
 	req.ReasoningEffort, req.ReasoningFormat = reasoning(modelName, s)
 	if s.IncludeReasoning != nil && req.ReasoningFormat != "" {
 		return nil, &llm.UserError{Message: fmt.Sprintf("groq: include_reasoning and reasoning_format (%q, from ReasoningFormat or Thinking) cannot both be sent; set one", req.ReasoningFormat)}

@@ -124,10 +124,24 @@ type CompoundCustomModels struct {
 	ReasoningModel *string `json:"reasoning_model,omitempty"`
 }
 
-// CompoundCustomTools picks a compound system's tools.
+// CompoundCustomTools picks a compound system's tools. A nil EnabledTools
+// is not sent; an empty one is sent as [] (no tool enabled).
 type CompoundCustomTools struct {
 	EnabledTools    []string         `json:"enabled_tools,omitempty"`
 	WolframSettings *WolframSettings `json:"wolfram_settings,omitempty"`
+}
+
+// MarshalJSON writes enabled_tools whenever EnabledTools is not nil, so an
+// empty list (groq-python's enabled_tools=[]) reaches Groq.
+func (t CompoundCustomTools) MarshalJSON() ([]byte, error) {
+	var enabled *[]string
+	if t.EnabledTools != nil {
+		enabled = &t.EnabledTools
+	}
+	return json.Marshal(struct {
+		EnabledTools    *[]string        `json:"enabled_tools,omitempty"`
+		WolframSettings *WolframSettings `json:"wolfram_settings,omitempty"`
+	}{enabled, t.WolframSettings})
 }
 
 // WolframSettings holds the Wolfram Alpha credential (a secret: it is sent
