@@ -92,11 +92,25 @@ func completionDetails(fingerprint, tier string, x *groqwire.XGroq, finish strin
 		if x.CacheUsage != nil {
 			d["x_groq_usage"] = *x.CacheUsage
 		}
+		if dbg := xGroqDebug(x.Debug); dbg != nil {
+			d["x_groq_debug"] = dbg
+		}
 	}
 	if len(d) == 0 {
 		return nil
 	}
 	return d
+}
+
+// xGroqDebug is x_groq.debug (groq-python's XGroqDebug: input_token_ids,
+// input_tokens, output_token_ids, output_tokens, sent when the request
+// asked for debug) as decoded JSON, every field Groq sent kept; nil when
+// absent, null or not an object.
+func xGroqDebug(raw json.RawMessage) map[string]any {
+	if m := decodeAs[map[string]any](raw); m != nil && *m != nil {
+		return *m
+	}
+	return nil
 }
 
 // groqExtras adds to details, typed, what Groq sends beyond pydantic-ai's

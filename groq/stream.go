@@ -429,6 +429,9 @@ func (sr *StreamedResponse) noteDetails(c *groqwire.ChatCompletionChunk) {
 		if x.Seed != nil {
 			set("seed", *x.Seed)
 		}
+		if dbg := xGroqDebug(x.Debug); dbg != nil {
+			set("x_groq_debug", dbg)
+		}
 	}
 	sr.details = streamMCPListTools(sr.details, c)
 	var breakdown json.RawMessage
