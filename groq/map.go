@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"strconv"
@@ -785,7 +786,7 @@ func writePython(b *strings.Builder, dec *json.Decoder) error {
 	case string:
 		writePythonString(b, t)
 	case json.Number:
-		b.WriteString(t.String())
+		b.WriteString(pythonNumber(string(t)))
 	case bool:
 		b.WriteString(strconv.FormatBool(t))
 	case nil:
@@ -812,7 +813,7 @@ func writePythonString(b *strings.Builder, s string) {
 			b.WriteString(`\b`)
 		case r == '\f':
 			b.WriteString(`\f`)
-		case r < 0x20 || r > 0x7f:
+		case r < 0x20 || r > 0x7e: // ensure_ascii: all but ' ' to '~', DEL included
 			if r > 0xffff {
 				r1, r2 := utf16Surrogates(r)
 				fmt.Fprintf(b, `\u%04x\u%04x`, r1, r2)
@@ -826,6 +827,39 @@ func writePythonString(b *strings.Builder, s string) {
 		}
 	}
 	b.WriteByte('"')
+}
+
+// pythonNumber writes a JSON number as Python does after json.loads: an
+// integer as an int (exact, "-0" as "0"), any other as a float's repr
+// (shortest digits, ".0" on whole values, exponent form below 1e-4 and
+// from 1e16, "Infinity" past the float range).
+func pythonNumber(lit string) string {
+	if !strings.ContainsAny(lit, ".eE") {
+		if strings.TrimLeft(lit, "-0") == "" {
+			return "0"
+		}
+		return lit
+	}
+	f, err := strconv.ParseFloat(lit, 64)
+	switch {
+	case math.IsInf(f, 1):
+		return "Infinity"
+	case math.IsInf(f, -1):
+		return "-Infinity"
+	case err != nil:
+		return lit
+	}
+	sci := strconv.FormatFloat(f, 'e', -1, 64) // d.ddde±XX, shortest digits
+	if i := strings.IndexByte(sci, 'e'); i >= 0 {
+		if exp, err := strconv.Atoi(sci[i+1:]); err == nil && f != 0 && (exp < -4 || exp >= 16) {
+			return sci
+		}
+	}
+	out := strconv.FormatFloat(f, 'f', -1, 64)
+	if !strings.Contains(out, ".") {
+		out += ".0"
+	}
+	return out
 }
 
 func utf16Surrogates(r rune) (rune, rune) {
