@@ -79,6 +79,9 @@ type StreamedResponse struct {
 	logprobs    []groqwire.TokenLogprob // streamed token log probabilities, in order
 	chunks      int
 	doneState   bool
+
+	reasoning    bool // the last chunk with a choice carried delta.reasoning
+	reasoningRun int  // runs of reasoning chunks so far
 }
 
 // RequestStream sends the conversation and returns the response as it
@@ -370,9 +373,19 @@ func (sr *StreamedResponse) apply(c *groqwire.ChatCompletionChunk) error {
 			sr.logprobs = append(sr.logprobs, lp.Content...)
 		}
 	}
-	if d.Reasoning != nil && *d.Reasoning != "" {
+	// As pydantic-ai's GroqStreamedResponse: each run of chunks carrying
+	// delta.reasoning (an empty string included) is one thinking part,
+	// vendor id "reasoning-N"; a chunk without it ends the run, so
+	// reasoning that resumes starts a new part.
+	if d.Reasoning != nil {
+		if !sr.reasoning {
+			sr.reasoningRun++
+			sr.reasoning = true
+		}
 		sr.evbuf = append(sr.evbuf, sr.flushThink()...)
-		sr.evbuf = append(sr.evbuf, sr.parts.ThinkingDelta("reasoning", *d.Reasoning, "")...)
+		sr.evbuf = append(sr.evbuf, sr.parts.ThinkingDelta(reasoningVendorID(sr.reasoningRun), *d.Reasoning, "")...)
+	} else {
+		sr.reasoning = false
 	}
 	for _, t := range d.ExecutedTools {
 		sr.evbuf = append(sr.evbuf, sr.executedTool(t)...)
@@ -388,6 +401,14 @@ func (sr *StreamedResponse) apply(c *groqwire.ChatCompletionChunk) error {
 		sr.evbuf = append(sr.evbuf, sr.parts.ToolCallDelta(toolVendorID(idx), tc.Function.Name, tc.Function.Arguments, tc.ID)...)
 	}
 	return nil
+}
+
+// reasoningVendorID is pydantic-ai's f'reasoning-{reasoning_index}'.
+func reasoningVendorID(n int) string {
+	if n == 1 {
+		return "reasoning-1" // the common case, without formatting
+	}
+	return "reasoning-" + strconv.Itoa(n)
 }
 
 // toolVendorIDs are the vendor ids of the first tool-call indexes, so
