@@ -198,10 +198,6 @@ func mapUsage(u *groqwire.Usage) llm.Usage {
 	if d := u.PromptTokensDetails; d != nil {
 		out.CacheReadTokens = d.CachedTokens
 	}
-	if d := u.CompletionTokensDetails; d != nil {
-		out.ReasoningTokens = d.ReasoningTokens
-		out.Details = map[string]int{"reasoning_tokens": d.ReasoningTokens} // kept when 0, as pydantic-ai does
-	}
 	for k, raw := range u.Extra {
 		var n int
 		if json.Unmarshal(raw, &n) == nil {
@@ -209,6 +205,22 @@ func mapUsage(u *groqwire.Usage) llm.Usage {
 				out.Details = map[string]int{}
 			}
 			out.Details[k] = n
+		}
+	}
+	if d := u.CompletionTokensDetails; d != nil {
+		out.ReasoningTokens = d.ReasoningTokens
+		if out.Details == nil {
+			out.Details = map[string]int{}
+		}
+		out.Details["reasoning_tokens"] = d.ReasoningTokens // kept when 0, as pydantic-ai does
+		// pydantic-ai lifts every integer of completion_tokens_details
+		// into details, over the top-level ones (models/groq.py
+		// _map_usage).
+		for k, raw := range d.Extra {
+			var n int
+			if json.Unmarshal(raw, &n) == nil {
+				out.Details[k] = n
+			}
 		}
 	}
 	return out

@@ -215,6 +215,19 @@ type ToolCall struct {
 	ID       string       `json:"id,omitempty"`
 	Type     string       `json:"type,omitempty"`
 	Function FunctionCall `json:"function"`
+	Extra    Extra        `json:"-"` // fields this type does not know
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (c *ToolCall) UnmarshalJSON(b []byte) error {
+	type plain ToolCall
+	return unmarshalKeeping(b, (*plain)(c), &c.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (c ToolCall) MarshalJSON() ([]byte, error) {
+	type plain ToolCall
+	return marshalWith(plain(c), c.Extra)
 }
 
 // FunctionCall names the function and carries its arguments as a JSON
@@ -222,6 +235,19 @@ type ToolCall struct {
 type FunctionCall struct {
 	Name      string `json:"name,omitempty"`
 	Arguments string `json:"arguments"`
+	Extra     Extra  `json:"-"` // fields this type does not know
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (f *FunctionCall) UnmarshalJSON(b []byte) error {
+	type plain FunctionCall
+	return unmarshalKeeping(b, (*plain)(f), &f.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (f FunctionCall) MarshalJSON() ([]byte, error) {
+	type plain FunctionCall
+	return marshalWith(plain(f), f.Extra)
 }
 
 // Tool is a tool offered to the model.
@@ -525,12 +551,38 @@ func (u Usage) MarshalJSON() ([]byte, error) {
 
 // PromptTokensDetails breaks down prompt tokens.
 type PromptTokensDetails struct {
-	CachedTokens int `json:"cached_tokens"`
+	CachedTokens int   `json:"cached_tokens"`
+	Extra        Extra `json:"-"` // fields this type does not know
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (d *PromptTokensDetails) UnmarshalJSON(b []byte) error {
+	type plain PromptTokensDetails
+	return unmarshalKeeping(b, (*plain)(d), &d.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (d PromptTokensDetails) MarshalJSON() ([]byte, error) {
+	type plain PromptTokensDetails
+	return marshalWith(plain(d), d.Extra)
 }
 
 // CompletionTokensDetails breaks down completion tokens.
 type CompletionTokensDetails struct {
-	ReasoningTokens int `json:"reasoning_tokens"`
+	ReasoningTokens int   `json:"reasoning_tokens"`
+	Extra           Extra `json:"-"` // fields this type does not know
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (d *CompletionTokensDetails) UnmarshalJSON(b []byte) error {
+	type plain CompletionTokensDetails
+	return unmarshalKeeping(b, (*plain)(d), &d.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (d CompletionTokensDetails) MarshalJSON() ([]byte, error) {
+	type plain CompletionTokensDetails
+	return marshalWith(plain(d), d.Extra)
 }
 
 // XGroq is Groq's x_groq block: the request id, the seed, debug data, and
