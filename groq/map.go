@@ -732,8 +732,11 @@ func supportsJSONObject(name string) bool {
 }
 
 // hasBuiltinWebSearch reports whether the model searches the web itself.
+// The name is lower-cased first, as GroqProvider.model_profile does before
+// groq_model_profile reads it.
 func hasBuiltinWebSearch(name string) bool {
-	return strings.HasPrefix(name, "compound-") || strings.HasPrefix(name, "groq/compound")
+	n := strings.ToLower(name)
+	return strings.HasPrefix(n, "compound-") || strings.HasPrefix(n, "groq/compound")
 }
 
 // pythonJSON renders raw JSON as Python's json.dumps does by default

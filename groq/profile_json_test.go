@@ -73,3 +73,18 @@ func TestJSONOutputFollowsTheFamilyProfiles(t *testing.T) {
 		})
 	}
 }
+
+// groq_always_has_web_search_builtin_tool is read from the lower-cased
+// name (providers/groq.py lower-cases it before groq_model_profile), so a
+// WebSearchTool is taken by "Groq/Compound" as by "groq/compound".
+func TestWebSearchProfileReadsTheLowerCasedName(t *testing.T) {
+	ws := &llm.RequestParams{NativeTools: []llm.NativeTool{&llm.WebSearchTool{AllowedDomains: []string{"a.example"}}}}
+	for _, model := range []string{"groq/compound", "Groq/Compound", "COMPOUND-beta", "compound-beta-mini"} {
+		if _, err := BuildRequest(model, hello(), nil, ws); err != nil {
+			t.Errorf("%s: %v", model, err)
+		}
+	}
+	if _, err := BuildRequest("llama-3.3-70b-versatile", hello(), nil, ws); err == nil {
+		t.Error("a model without built-in web search took WebSearchTool")
+	}
+}
