@@ -38,7 +38,8 @@ const promptedOutputTemplate = "Always respond with a JSON object that's compati
 
 // BuildRequest returns the JSON body the model would POST for messages,
 // settings and params, without sending it: the bytes Request sends
-// (RequestStream sends the same with "stream": true and stream_options), so
+// (RequestStream sends the same with "stream": true, and no stream_options,
+// as pydantic-ai), so
 // tests can assert on the mapping without HTTP and without naming Groq's
 // wire types. A body that cannot be encoded (an ExtraBody value
 // encoding/json refuses) is an *llm.UserError, as in Request.
