@@ -173,6 +173,10 @@
 //     status its payload names; pydantic-ai lets groq-python's APIError
 //     escape unmapped (models/groq.py _map_api_errors catches only
 //     APIStatusError and APIConnectionError), so there is no type to match.
+//   - A chunk whose x_groq.error is set (groq-python's ChatCompletionChunk
+//     XGroq.error, "why a stream was stopped early") ends the events with
+//     a [*StreamError]; pydantic-ai does not read the field and ends the
+//     stream as if it were complete.
 //   - A tool_use_failed error that is a stream's very first event becomes
 //     the failed generation, as one after chunks does; pydantic-ai peeks
 //     the first chunk outside its APIError handler
