@@ -60,3 +60,17 @@ func checkToolUseFailed(t *testing.T, path string, r *llm.Response, err error, o
 		t.Errorf("%s: status %d", path, he.StatusCode)
 	}
 }
+
+// pydantic-ai's GroqModel.request reads the body of any ModelHTTPError for
+// a failed generation, whatever its status (models/groq.py).
+func TestToolUseFailedAtAnyStatus(t *testing.T) {
+	body := `{"error":{"message":"m","type":"invalid_request_error","code":"tool_use_failed","failed_generation":"maybe"}}`
+	for _, status := range []int{400, 422} {
+		s := newScriptServer(t, reply{status: status, body: body})
+		m, _ := testModel(t, s.URL)
+		r, err := m.Request(context.Background(), hello(), nil, nil)
+		if err != nil || r.Text() != "maybe" || r.FinishReason != llm.FinishError {
+			t.Errorf("status %d: response %v, err %v", status, r, err)
+		}
+	}
+}
