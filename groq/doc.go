@@ -49,7 +49,7 @@
 // A status of 400 or more is an *llm.ModelHTTPError (raw body and headers
 // kept; [IsModelNotFound] recognises a 404 model_not_found); no answer at
 // all is an *llm.ModelAPIError; a body that is not what Groq sends is an
-// *llm.UnexpectedModelBehavior. A 400 tool_use_failed becomes a response
+// *llm.UnexpectedModelBehavior. A tool_use_failed error (any status) becomes a response
 // holding the failed generation with finish reason "error" and, as in
 // pydantic-ai, no raw finish reason nor provider details, so a tool loop
 // can answer it; a failed tool call gets its (deterministic) id at once, and

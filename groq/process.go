@@ -462,7 +462,7 @@ func isJSONObject(raw json.RawMessage) bool {
 	return len(raw) > 0 && raw[0] == '{'
 }
 
-// toolUseFailedResponse is the response a 400 tool_use_failed becomes, so
+// toolUseFailedResponse is the response a tool_use_failed error becomes, so
 // the caller's retry loop can answer it like any bad tool call. message is
 // the index the response will have in the conversation. As in
 // pydantic-ai's GroqModel.request (models/groq.py), it has finish reason
