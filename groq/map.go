@@ -594,7 +594,11 @@ func searchSettings(modelName string, base *SearchSettings, params *llm.RequestP
 	if params == nil {
 		return out, nil
 	}
+	var last *llm.WebSearchTool
 	for _, t := range params.NativeTools {
+		if isNilTool(t) {
+			continue
+		}
 		if _, own := t.(groqTool); own {
 			continue // sent as a tool by nativeTools
 		}
@@ -605,15 +609,18 @@ func searchSettings(modelName string, base *SearchSettings, params *llm.RequestP
 		if !hasBuiltinWebSearch(modelName) {
 			return nil, &llm.UserError{Message: "`WebSearchTool` is not supported by Groq model " + modelName + "; use a compound model (groq/compound)"}
 		}
-		if len(ws.AllowedDomains) == 0 && len(ws.BlockedDomains) == 0 {
-			continue
-		}
-		if out == nil {
-			out = &SearchSettings{}
-		}
-		out.IncludeDomains = append(out.IncludeDomains, ws.AllowedDomains...)
-		out.ExcludeDomains = append(out.ExcludeDomains, ws.BlockedDomains...)
+		// pydantic-ai keeps one native tool per unique_id, the last given
+		// (models/__init__.py prepare_request: "Deduplicate native tools").
+		last = ws
 	}
+	if last == nil || len(last.AllowedDomains) == 0 && len(last.BlockedDomains) == 0 {
+		return out, nil
+	}
+	if out == nil {
+		out = &SearchSettings{}
+	}
+	out.IncludeDomains = append(out.IncludeDomains, last.AllowedDomains...)
+	out.ExcludeDomains = append(out.ExcludeDomains, last.BlockedDomains...)
 	return out, nil
 }
 
