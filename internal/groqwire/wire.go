@@ -357,6 +357,19 @@ type Annotation struct {
 	Type             string            `json:"type"`
 	DocumentCitation *DocumentCitation `json:"document_citation,omitempty"`
 	FunctionCitation *FunctionCitation `json:"function_citation,omitempty"`
+	Extra            Extra             `json:"-"` // fields this type does not know
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (a *Annotation) UnmarshalJSON(b []byte) error {
+	type plain Annotation
+	return unmarshalKeeping(b, (*plain)(a), &a.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (a Annotation) MarshalJSON() ([]byte, error) {
+	type plain Annotation
+	return marshalWith(plain(a), a.Extra)
 }
 
 // DocumentCitation cites a document of the request.
@@ -364,6 +377,19 @@ type DocumentCitation struct {
 	DocumentID string `json:"document_id"`
 	StartIndex int    `json:"start_index"`
 	EndIndex   int    `json:"end_index"`
+	Extra      Extra  `json:"-"` // fields this type does not know
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (d *DocumentCitation) UnmarshalJSON(b []byte) error {
+	type plain DocumentCitation
+	return unmarshalKeeping(b, (*plain)(d), &d.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (d DocumentCitation) MarshalJSON() ([]byte, error) {
+	type plain DocumentCitation
+	return marshalWith(plain(d), d.Extra)
 }
 
 // FunctionCitation cites a tool call's result.
@@ -371,11 +397,37 @@ type FunctionCitation struct {
 	ToolCallID string `json:"tool_call_id"`
 	StartIndex int    `json:"start_index"`
 	EndIndex   int    `json:"end_index"`
+	Extra      Extra  `json:"-"` // fields this type does not know
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (f *FunctionCitation) UnmarshalJSON(b []byte) error {
+	type plain FunctionCitation
+	return unmarshalKeeping(b, (*plain)(f), &f.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (f FunctionCitation) MarshalJSON() ([]byte, error) {
+	type plain FunctionCitation
+	return marshalWith(plain(f), f.Extra)
 }
 
 // ChoiceLogprobs are the log probabilities of a choice's content tokens.
 type ChoiceLogprobs struct {
 	Content []TokenLogprob `json:"content"`
+	Extra   Extra          `json:"-"` // fields this type does not know
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (c *ChoiceLogprobs) UnmarshalJSON(b []byte) error {
+	type plain ChoiceLogprobs
+	return unmarshalKeeping(b, (*plain)(c), &c.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (c ChoiceLogprobs) MarshalJSON() ([]byte, error) {
+	type plain ChoiceLogprobs
+	return marshalWith(plain(c), c.Extra)
 }
 
 // TokenLogprob is one output token with its log probability, its UTF-8
@@ -385,6 +437,19 @@ type TokenLogprob struct {
 	Bytes       []int        `json:"bytes"`
 	Logprob     float64      `json:"logprob"`
 	TopLogprobs []TopLogprob `json:"top_logprobs"`
+	Extra       Extra        `json:"-"` // fields this type does not know
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (t *TokenLogprob) UnmarshalJSON(b []byte) error {
+	type plain TokenLogprob
+	return unmarshalKeeping(b, (*plain)(t), &t.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (t TokenLogprob) MarshalJSON() ([]byte, error) {
+	type plain TokenLogprob
+	return marshalWith(plain(t), t.Extra)
 }
 
 // TopLogprob is one alternative token at a position.
@@ -392,6 +457,19 @@ type TopLogprob struct {
 	Token   string  `json:"token"`
 	Bytes   []int   `json:"bytes"`
 	Logprob float64 `json:"logprob"`
+	Extra   Extra   `json:"-"` // fields this type does not know
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (t *TopLogprob) UnmarshalJSON(b []byte) error {
+	type plain TopLogprob
+	return unmarshalKeeping(b, (*plain)(t), &t.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (t TopLogprob) MarshalJSON() ([]byte, error) {
+	type plain TopLogprob
+	return marshalWith(plain(t), t.Extra)
 }
 
 // XGroqUsage is x_groq.usage of a non-streamed completion: prompt tokens
@@ -417,12 +495,38 @@ func (u XGroqUsage) MarshalJSON() ([]byte, error) {
 // UsageBreakdown is the usage of each model a compound system used.
 type UsageBreakdown struct {
 	Models []UsageBreakdownModel `json:"models"`
+	Extra  Extra                 `json:"-"` // fields this type does not know
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (u *UsageBreakdown) UnmarshalJSON(b []byte) error {
+	type plain UsageBreakdown
+	return unmarshalKeeping(b, (*plain)(u), &u.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (u UsageBreakdown) MarshalJSON() ([]byte, error) {
+	type plain UsageBreakdown
+	return marshalWith(plain(u), u.Extra)
 }
 
 // UsageBreakdownModel is one model's usage within a UsageBreakdown.
 type UsageBreakdownModel struct {
 	Model string `json:"model"`
 	Usage Usage  `json:"usage"`
+	Extra Extra  `json:"-"` // fields this type does not know
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (u *UsageBreakdownModel) UnmarshalJSON(b []byte) error {
+	type plain UsageBreakdownModel
+	return unmarshalKeeping(b, (*plain)(u), &u.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (u UsageBreakdownModel) MarshalJSON() ([]byte, error) {
+	type plain UsageBreakdownModel
+	return marshalWith(plain(u), u.Extra)
 }
 
 // MCPListTool lists the tools of one remote MCP server.
@@ -431,6 +535,19 @@ type MCPListTool struct {
 	ServerLabel string    `json:"server_label,omitempty"`
 	Type        string    `json:"type,omitempty"`
 	Tools       []MCPTool `json:"tools,omitempty"`
+	Extra       Extra     `json:"-"` // fields this type does not know
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (m *MCPListTool) UnmarshalJSON(b []byte) error {
+	type plain MCPListTool
+	return unmarshalKeeping(b, (*plain)(m), &m.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (m MCPListTool) MarshalJSON() ([]byte, error) {
+	type plain MCPListTool
+	return marshalWith(plain(m), m.Extra)
 }
 
 // MCPTool is one tool of a remote MCP server.
@@ -439,6 +556,19 @@ type MCPTool struct {
 	Description string          `json:"description,omitempty"`
 	InputSchema json.RawMessage `json:"input_schema,omitempty"`
 	Annotations json.RawMessage `json:"annotations,omitempty"`
+	Extra       Extra           `json:"-"` // fields this type does not know
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (m *MCPTool) UnmarshalJSON(b []byte) error {
+	type plain MCPTool
+	return unmarshalKeeping(b, (*plain)(m), &m.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (m MCPTool) MarshalJSON() ([]byte, error) {
+	type plain MCPTool
+	return marshalWith(plain(m), m.Extra)
 }
 
 // UnmarshalJSON decodes the known fields and keeps the rest in Extra.
