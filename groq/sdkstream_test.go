@@ -17,7 +17,7 @@ func TestStreamErrorKeyIsReadAsTheSDKReadsIt(t *testing.T) {
 		value string
 		isErr bool
 	}{
-		{`null`, false}, {`false`, false}, {`0`, false}, {`0.0`, false}, {`""`, false}, {`[]`, false}, {`{}`, false},
+		{`null`, false}, {`false`, false}, {`0`, false}, {`0.0`, false}, {`-0`, false}, {`1e-400`, false}, {`""`, false}, {`[]`, false}, {`{}`, false}, {`1e400`, true},
 		{`"boom"`, true}, {`{"message":"boom"}`, true}, {`1`, true}, {`true`, true}, {`["x"]`, true},
 	}
 	for _, c := range cases {

@@ -736,6 +736,9 @@ func truthy(raw json.RawMessage) bool {
 		return true
 	}
 	f, err := strconv.ParseFloat(string(raw), 64)
+	if errors.Is(err, strconv.ErrRange) {
+		return f != 0 // 1e-400 reads as 0.0 in Python too; 1e400 as inf
+	}
 	return err != nil || f != 0
 }
 
