@@ -735,10 +735,7 @@ func truthy(raw json.RawMessage) bool {
 	case 't':
 		return true
 	}
-	f, err := strconv.ParseFloat(string(raw), 64)
-	if errors.Is(err, strconv.ErrRange) {
-		return f != 0 // 1e-400 reads as 0.0 in Python too; 1e400 as inf
-	}
+	f, err := strconv.ParseFloat(string(raw), 64) // 1e-400 reads as 0, 1e400 as +Inf (ErrRange), as in Python
 	return err != nil || f != 0
 }
 
