@@ -282,7 +282,7 @@ func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 	if sec, ok := pyFloat(v); ok {
 		return floatSeconds(sec), true
 	}
-	if t, err := http.ParseTime(strings.TrimSpace(v)); err == nil {
+	if t, ok := parseHTTPDate(v); ok {
 		return t.Sub(now), true
 	}
 	return 0, false

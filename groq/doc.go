@@ -49,7 +49,7 @@
 // A status of 400 or more is an *llm.ModelHTTPError (raw body and headers
 // kept; [IsModelNotFound] recognises a 404 model_not_found); no answer at
 // all is an *llm.ModelAPIError; a body that is not what Groq sends is an
-// *llm.UnexpectedModelBehavior. A 400 tool_use_failed becomes a response
+// *llm.UnexpectedModelBehavior. A tool_use_failed error (any status) becomes a response
 // holding the failed generation with finish reason "error" and, as in
 // pydantic-ai, no raw finish reason nor provider details, so a tool loop
 // can answer it; a failed tool call gets its (deterministic) id at once, and
@@ -130,10 +130,11 @@
 //     conversation ("llmvcr_" and 32 hex digits), not random
 //     (_utils.py:595 generate_tool_call_id, "pyd_ai_" and a uuid4), so the
 //     same conversation sends the same bytes and a replay matches.
-//   - A streamed tool_use_failed response has no provider details where
-//     pydantic-ai's hold only {'timestamp': ...} (models/groq.py
-//     GroqStreamedResponse, tests/models/test_groq.py:5565): the time is
-//     llm.Response.ProviderTimestamp.
+//   - A streamed tool_use_failed response has no finish reason in its
+//     provider details, as pydantic-ai's, which hold {'timestamp': ...}
+//     (models/groq.py GroqStreamedResponse, tests/models/test_groq.py:5565):
+//     the time is llm.Response.ProviderTimestamp, and the Groq facts of the
+//     chunks before the error (x_groq id, seed, fingerprint) are kept.
 //   - Cost is a function, not a usage field (usage.py:130 RequestUsage.cost),
 //     and its prices are the embedded snapshot: nothing is fetched at run
 //     time (usage.py:11 genai_prices.data_snapshot, which may auto-update).
@@ -159,4 +160,37 @@
 //   - Suggestions are made for the "groq:" namespace only; pydantic-ai's
 //     gateway provider suggests "gateway/groq:" ids
 //     (providers/gateway.py:179).
+//   - Tool parameter and output schemas are sent as given. pydantic-ai
+//     first runs them through the profile's json_schema_transformer
+//     (models/__init__.py:581 customize_request_parameters: InlineDefs for
+//     llama, meta-llama/ and qwen, OpenAI's strict transformer for openai/,
+//     Google's for gemma) and, for native output, sends the transformer's
+//     is_strict_compatible as json_schema.strict when OutputObject.strict
+//     is None (models/__init__.py:1800 _customize_output_object); here a nil
+//     llm.OutputObject.Strict is not sent. Pass the schema and Strict you
+//     want on the wire.
+//   - An error inside a 200 stream is an *llm.ModelHTTPError with the
+//     status its payload names; pydantic-ai lets groq-python's APIError
+//     escape unmapped (models/groq.py _map_api_errors catches only
+//     APIStatusError and APIConnectionError), so there is no type to match.
+//   - A chunk whose x_groq.error is set (groq-python's ChatCompletionChunk
+//     XGroq.error, "why a stream was stopped early") ends the events with
+//     a [*StreamError]; pydantic-ai does not read the field and ends the
+//     stream as if it were complete.
+//   - A tool_use_failed error that is a stream's very first event becomes
+//     the failed generation, as one after chunks does; pydantic-ai peeks
+//     the first chunk outside its APIError handler
+//     (models/groq.py _process_streamed_response), so there it raises.
+//   - A stream's usage is the last x_groq.usage, else a chunk's top-level
+//     usage; pydantic-ai adds up x_groq.usage over chunks and ignores the
+//     top-level one (models/groq.py _map_usage). Groq sends x_groq.usage
+//     once, on the last chunk, so the two agree on Groq's streams.
+//   - A streamed executed tool whose results arrive before any chunk
+//     started it gets its call part, then its return part; pydantic-ai
+//     yields the return part alone (models/groq.py _map_executed_tool with
+//     streaming=True). Groq sends the call first.
+//   - Each attempt of a whole (non-streamed) request is bounded by the
+//     timeout as a whole; httpx's read timeout in groq-python
+//     (_constants.py DEFAULT_TIMEOUT) bounds each read. A completion is
+//     sent once generated, so both wait the same for it.
 package groq

@@ -28,6 +28,7 @@ func FuzzStream(f *testing.F) {
 		}
 	}
 	f.Add(sseOf(textChunk("<thi", ""), textChunk("nk>a</think>b", "stop")), 7)
+	f.Add(sseOf(textChunk("<think>", ""), textChunk("a", ""), textChunk("</think>", ""), textChunk("\n\nb", "stop")), 5)
 	f.Add("event: error\ndata: {\"error\":{\"code\":\"tool_use_failed\",\"failed_generation\":\"{\\\"name\\\":\\\"f\\\",\\\"arguments\\\":{}}\"}}\n\n", 3)
 	f.Add("data: {\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":-1,\"function\":{\"name\":\"x\"}}]}}]}\n\ndata: [DONE]\n\n", 1)
 	f.Fuzz(func(t *testing.T, body string, split int) {

@@ -7,6 +7,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,7 +38,8 @@ const promptedOutputTemplate = "Always respond with a JSON object that's compati
 
 // BuildRequest returns the JSON body the model would POST for messages,
 // settings and params, without sending it: the bytes Request sends
-// (RequestStream sends the same with "stream": true and stream_options), so
+// (RequestStream sends the same with "stream": true, and no stream_options,
+// as pydantic-ai), so
 // tests can assert on the mapping without HTTP and without naming Groq's
 // wire types. A body that cannot be encoded (an ExtraBody value
 // encoding/json refuses) is an *llm.UserError, as in Request.
@@ -86,9 +89,6 @@ func buildRequest(modelName string, messages []llm.Message, s *Settings, params 
 		return nil, err
 	}
 	req.Tools, req.ToolChoice = tools, choice
-	if len(tools) > 0 {
-		req.ParallelToolCalls = s.ParallelToolCalls
-	}
 
 	req.MaxTokens = s.MaxTokens
 	req.Temperature = s.Temperature
@@ -114,6 +114,11 @@ func buildRequest(modelName string, messages []llm.Message, s *Settings, params 
 		return nil, err
 	}
 	req.Tools = append(req.Tools, native...)
+	if len(req.Tools) > 0 {
+		// pydantic-ai sends it when `tools` (function and native tools
+		// alike, models/groq.py _completions_create) is not empty.
+		req.ParallelToolCalls = s.ParallelToolCalls
+	}
 	req.ReasoningEffort, req.ReasoningFormat = reasoning(modelName, s)
 	if s.IncludeReasoning != nil && req.ReasoningFormat != "" {
 		return nil, &llm.UserError{Message: fmt.Sprintf("groq: include_reasoning and reasoning_format (%q, from ReasoningFormat or Thinking) cannot both be sent; set one", req.ReasoningFormat)}
@@ -525,6 +530,11 @@ func responseFormat(modelName string, params *llm.RequestParams, hasTools bool) 
 		if o == nil || len(o.JSONSchema) == 0 {
 			return nil, &llm.UserError{Message: "groq: native output needs an OutputObject with a JSON schema"}
 		}
+		if !profileOf(modelName).jsonOutput {
+			// pydantic-ai's Model.prepare_request (models/__init__.py:664)
+			// refuses it before anything is sent.
+			return nil, &llm.UserError{Message: "Native structured output is not supported by this model."}
+		}
 		name := o.Name
 		if name == "" {
 			name = defaultOutputName
@@ -584,7 +594,11 @@ func searchSettings(modelName string, base *SearchSettings, params *llm.RequestP
 	if params == nil {
 		return out, nil
 	}
+	var last *llm.WebSearchTool
 	for _, t := range params.NativeTools {
+		if isNilTool(t) {
+			continue
+		}
 		if _, own := t.(groqTool); own {
 			continue // sent as a tool by nativeTools
 		}
@@ -595,15 +609,18 @@ func searchSettings(modelName string, base *SearchSettings, params *llm.RequestP
 		if !hasBuiltinWebSearch(modelName) {
 			return nil, &llm.UserError{Message: "`WebSearchTool` is not supported by Groq model " + modelName + "; use a compound model (groq/compound)"}
 		}
-		if len(ws.AllowedDomains) == 0 && len(ws.BlockedDomains) == 0 {
-			continue
-		}
-		if out == nil {
-			out = &SearchSettings{}
-		}
-		out.IncludeDomains = append(out.IncludeDomains, ws.AllowedDomains...)
-		out.ExcludeDomains = append(out.ExcludeDomains, ws.BlockedDomains...)
+		// pydantic-ai keeps one native tool per unique_id, the last given
+		// (models/__init__.py prepare_request: "Deduplicate native tools").
+		last = ws
 	}
+	if last == nil || len(last.AllowedDomains) == 0 && len(last.BlockedDomains) == 0 {
+		return out, nil
+	}
+	if out == nil {
+		out = &SearchSettings{}
+	}
+	out.IncludeDomains = append(out.IncludeDomains, last.AllowedDomains...)
+	out.ExcludeDomains = append(out.ExcludeDomains, last.BlockedDomains...)
 	return out, nil
 }
 
@@ -651,6 +668,10 @@ type profile struct {
 	// ignoreLeadingWhitespace drops whitespace-only streamed text that
 	// would start a text part (ignore_streamed_leading_whitespace).
 	ignoreLeadingWhitespace bool
+	// jsonOutput: native (json_schema) output is allowed and prompted
+	// output uses json_object (supports_json_schema_output and
+	// supports_json_object_output).
+	jsonOutput bool
 }
 
 func profileOf(name string) profile {
@@ -665,44 +686,65 @@ func profileOf(name string) profile {
 	p.thinkingAlways = p.thinking && !qwen3
 	p.reasoningDisable = qwen3
 	p.gradedEffort = strings.HasPrefix(n, "openai/gpt-oss")
-	p.ignoreLeadingWhitespace = ignoresLeadingWhitespace(n)
+	p.ignoreLeadingWhitespace, p.jsonOutput = familyTraits(n)
 	return p
 }
 
-// ignoresLeadingWhitespace is ignore_streamed_leading_whitespace of the
-// family profile pydantic-ai's GroqProvider.model_profile picks for the
-// lower-cased name n (providers/groq.py: the first matching prefix wins):
-// every qwen model (profiles/qwen.py), deepseek-r1* and deepseek-reasoner
-// (profiles/deepseek.py), moonshotai/* (profiles/moonshotai.py); no other
-// family's profile sets it.
-func ignoresLeadingWhitespace(n string) bool {
+// familyTraits are the traits of the family profile pydantic-ai's
+// GroqProvider.model_profile picks for the lower-cased name n
+// (providers/groq.py: the first matching prefix wins, and a prefix ending
+// in "/" passes the rest of the name): ignore_streamed_leading_whitespace
+// (every qwen model, profiles/qwen.py; deepseek-r1* and deepseek-reasoner,
+// profiles/deepseek.py; moonshotai/*, profiles/moonshotai.py) and
+// supports_json_schema_output with supports_json_object_output, which
+// every family sets together: meta-llama/ llama-4-maverick-17b-128e-instruct
+// and llama-4-scout-17b-16e-instruct exactly (meta_groq_model_profile),
+// gemma unless its name holds "image" (profiles/google.py), qwen 3.5
+// (profiles/qwen.py _QWEN_3_5_RE, not qwen-3-coder), moonshotai/
+// (groq_moonshotai_model_profile) and openai/ (profiles/openai.py).
+func familyTraits(n string) (ignoreLeadingWhitespace, jsonOutput bool) {
 	for _, prefix := range []string{"llama", "meta-llama/", "gemma", "qwen", "deepseek", "mistral", "moonshotai/", "compound-", "openai/"} {
 		if !strings.HasPrefix(n, prefix) {
 			continue
 		}
 		switch prefix {
-		case "qwen", "moonshotai/":
-			return true
+		case "meta-llama/":
+			family := n[len(prefix):]
+			return false, family == "llama-4-maverick-17b-128e-instruct" || family == "llama-4-scout-17b-16e-instruct"
+		case "gemma":
+			image := strings.Contains(n, "image")
+			return false, strings.Contains(n, "gemini-3") || !image
+		case "qwen":
+			return true, !strings.HasPrefix(n, "qwen-3-coder") && qwen35.MatchString(n)
 		case "deepseek":
-			return strings.HasPrefix(n, "deepseek-r1") || n == "deepseek-reasoner"
+			return strings.HasPrefix(n, "deepseek-r1") || n == "deepseek-reasoner", false
+		case "moonshotai/":
+			return true, true
+		case "openai/":
+			return false, true
 		}
-		return false
+		return false, false
 	}
-	return false
+	return false, false
 }
+
+// qwen35 is pydantic-ai's _QWEN_3_5_RE (profiles/qwen.py), searched
+// anywhere in the name.
+var qwen35 = regexp.MustCompile(`qwen-?3[.\-]5`)
 
 // supportsJSONObject reports whether JSON mode is used for prompted output
 // (pydantic-ai's supports_json_object_output for Groq's model families).
 func supportsJSONObject(name string) bool {
-	n := strings.ToLower(name)
-	return strings.HasPrefix(n, "openai/") || strings.HasPrefix(n, "moonshotai/") || strings.HasPrefix(n, "gemma") ||
-		strings.HasPrefix(n, "meta-llama/llama-4-maverick-17b-128e-instruct") ||
-		strings.HasPrefix(n, "meta-llama/llama-4-scout-17b-16e-instruct")
+	_, ok := familyTraits(strings.ToLower(name))
+	return ok
 }
 
 // hasBuiltinWebSearch reports whether the model searches the web itself.
+// The name is lower-cased first, as GroqProvider.model_profile does before
+// groq_model_profile reads it.
 func hasBuiltinWebSearch(name string) bool {
-	return strings.HasPrefix(name, "compound-") || strings.HasPrefix(name, "groq/compound")
+	n := strings.ToLower(name)
+	return strings.HasPrefix(n, "compound-") || strings.HasPrefix(n, "groq/compound")
 }
 
 // pythonJSON renders raw JSON as Python's json.dumps does by default
@@ -755,7 +797,7 @@ func writePython(b *strings.Builder, dec *json.Decoder) error {
 	case string:
 		writePythonString(b, t)
 	case json.Number:
-		b.WriteString(t.String())
+		b.WriteString(pythonNumber(string(t)))
 	case bool:
 		b.WriteString(strconv.FormatBool(t))
 	case nil:
@@ -782,7 +824,7 @@ func writePythonString(b *strings.Builder, s string) {
 			b.WriteString(`\b`)
 		case r == '\f':
 			b.WriteString(`\f`)
-		case r < 0x20 || r > 0x7f:
+		case r < 0x20 || r > 0x7e: // ensure_ascii: all but ' ' to '~', DEL included
 			if r > 0xffff {
 				r1, r2 := utf16Surrogates(r)
 				fmt.Fprintf(b, `\u%04x\u%04x`, r1, r2)
@@ -796,6 +838,39 @@ func writePythonString(b *strings.Builder, s string) {
 		}
 	}
 	b.WriteByte('"')
+}
+
+// pythonNumber writes a JSON number as Python does after json.loads: an
+// integer as an int (exact, "-0" as "0"), any other as a float's repr
+// (shortest digits, ".0" on whole values, exponent form below 1e-4 and
+// from 1e16, "Infinity" past the float range).
+func pythonNumber(lit string) string {
+	if !strings.ContainsAny(lit, ".eE") {
+		if strings.TrimLeft(lit, "-0") == "" {
+			return "0"
+		}
+		return lit
+	}
+	f, err := strconv.ParseFloat(lit, 64)
+	switch {
+	case math.IsInf(f, 1):
+		return "Infinity"
+	case math.IsInf(f, -1):
+		return "-Infinity"
+	case err != nil:
+		return lit
+	}
+	sci := strconv.FormatFloat(f, 'e', -1, 64) // d.ddde±XX, shortest digits
+	if i := strings.IndexByte(sci, 'e'); i >= 0 {
+		if exp, err := strconv.Atoi(sci[i+1:]); err == nil && f != 0 && (exp < -4 || exp >= 16) {
+			return sci
+		}
+	}
+	out := strconv.FormatFloat(f, 'f', -1, 64)
+	if !strings.Contains(out, ".") {
+		out += ".0"
+	}
+	return out
 }
 
 func utf16Surrogates(r rune) (rune, rune) {

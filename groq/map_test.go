@@ -382,7 +382,7 @@ func TestPythonJSON(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{`{"b":1,"a":[true,null,"x"]}`, `{"b": 1, "a": [true, null, "x"]}`},
 		{`{"t":"café \u2014 😀","q":"a\"b\\c\n<&>"}`, `{"t": "caf\u00e9 \u2014 \ud83d\ude00", "q": "a\"b\\c\n<&>"}`},
-		{`{"n":1.50,"e":{}}`, `{"n": 1.50, "e": {}}`},
+		{`{"n":1.50,"e":{}}`, `{"n": 1.5, "e": {}}`},
 		{`not json`, `not json`},
 	}
 	for _, tt := range tests {

@@ -237,7 +237,9 @@ func (m *Model) Request(ctx context.Context, messages []llm.Message, settings ll
 	resp, release, err := m.send(ctx, http.MethodPost, chatPath, body, s, deliverWhole, readBody)
 	if err != nil {
 		var he *llm.ModelHTTPError
-		if errors.As(err, &he) && he.StatusCode == http.StatusBadRequest {
+		// pydantic-ai reads any ModelHTTPError's body for it (models/groq.py
+		// GroqModel.request), whatever its status.
+		if errors.As(err, &he) {
 			if obj, ok := parseToolUseFailed(he.Body); ok {
 				r := toolUseFailedResponse(obj, m.name, m.baseURL, len(messages))
 				r.Timestamp = m.clock.Now()

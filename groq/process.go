@@ -92,11 +92,25 @@ func completionDetails(fingerprint, tier string, x *groqwire.XGroq, finish strin
 		if x.CacheUsage != nil {
 			d["x_groq_usage"] = *x.CacheUsage
 		}
+		if dbg := xGroqDebug(x.Debug); dbg != nil {
+			d["x_groq_debug"] = dbg
+		}
 	}
 	if len(d) == 0 {
 		return nil
 	}
 	return d
+}
+
+// xGroqDebug is x_groq.debug (groq-python's XGroqDebug: input_token_ids,
+// input_tokens, output_token_ids, output_tokens, sent when the request
+// asked for debug) as decoded JSON, every field Groq sent kept; nil when
+// absent, null or not an object.
+func xGroqDebug(raw json.RawMessage) map[string]any {
+	if m := decodeAs[map[string]any](raw); m != nil && *m != nil {
+		return *m
+	}
+	return nil
 }
 
 // groqExtras adds to details, typed, what Groq sends beyond pydantic-ai's
@@ -184,10 +198,6 @@ func mapUsage(u *groqwire.Usage) llm.Usage {
 	if d := u.PromptTokensDetails; d != nil {
 		out.CacheReadTokens = d.CachedTokens
 	}
-	if d := u.CompletionTokensDetails; d != nil {
-		out.ReasoningTokens = d.ReasoningTokens
-		out.Details = map[string]int{"reasoning_tokens": d.ReasoningTokens} // kept when 0, as pydantic-ai does
-	}
 	for k, raw := range u.Extra {
 		var n int
 		if json.Unmarshal(raw, &n) == nil {
@@ -195,6 +205,22 @@ func mapUsage(u *groqwire.Usage) llm.Usage {
 				out.Details = map[string]int{}
 			}
 			out.Details[k] = n
+		}
+	}
+	if d := u.CompletionTokensDetails; d != nil {
+		out.ReasoningTokens = d.ReasoningTokens
+		if out.Details == nil {
+			out.Details = map[string]int{}
+		}
+		out.Details["reasoning_tokens"] = d.ReasoningTokens // kept when 0, as pydantic-ai does
+		// pydantic-ai lifts every integer of completion_tokens_details
+		// into details, over the top-level ones (models/groq.py
+		// _map_usage).
+		for k, raw := range d.Extra {
+			var n int
+			if json.Unmarshal(raw, &n) == nil {
+				out.Details[k] = n
+			}
 		}
 	}
 	return out
@@ -358,25 +384,40 @@ func decodeNonEmpty(raw json.RawMessage) any {
 
 // parseToolUseFailed recognises Groq's tool_use_failed error, as an HTTP
 // error body ({"error": {...}}) or a stream error payload (the object
-// itself).
+// itself), with the shape pydantic-ai's _GroqToolUseFailedInnerError
+// validates (models/groq.py): a string message, type
+// "invalid_request_error", code "tool_use_failed" and a string
+// failed_generation. Any other error stays an error, as there.
 func parseToolUseFailed(body []byte) (*groqwire.ErrorObject, bool) {
 	var wrapped struct {
-		Error *groqwire.ErrorObject `json:"error"`
+		Error json.RawMessage `json:"error"`
 	}
-	obj := (*groqwire.ErrorObject)(nil)
-	if json.Unmarshal(body, &wrapped) == nil && wrapped.Error != nil {
-		obj = wrapped.Error
-	} else {
-		var inner groqwire.ErrorObject
-		if json.Unmarshal(body, &inner) != nil {
-			return nil, false
+	if json.Unmarshal(body, &wrapped) == nil && len(wrapped.Error) > 0 {
+		if obj, ok := toolUseFailedObject(wrapped.Error); ok {
+			return obj, true
 		}
-		obj = &inner
 	}
-	if obj.Code != "tool_use_failed" || obj.FailedGeneration == nil {
+	return toolUseFailedObject(body)
+}
+
+// toolUseFailedObject reads raw as one tool_use_failed error object.
+func toolUseFailedObject(raw []byte) (*groqwire.ErrorObject, bool) {
+	var shape struct {
+		Message          *string `json:"message"`
+		Type             *string `json:"type"`
+		Code             *string `json:"code"`
+		FailedGeneration *string `json:"failed_generation"`
+	}
+	if json.Unmarshal(raw, &shape) != nil || shape.Message == nil || shape.FailedGeneration == nil ||
+		shape.Type == nil || *shape.Type != "invalid_request_error" ||
+		shape.Code == nil || *shape.Code != "tool_use_failed" {
 		return nil, false
 	}
-	return obj, true
+	var obj groqwire.ErrorObject
+	if json.Unmarshal(raw, &obj) != nil {
+		return nil, false
+	}
+	return &obj, true
 }
 
 // failedGenerationParts turns the generation Groq refused into parts: a
@@ -421,7 +462,7 @@ func isJSONObject(raw json.RawMessage) bool {
 	return len(raw) > 0 && raw[0] == '{'
 }
 
-// toolUseFailedResponse is the response a 400 tool_use_failed becomes, so
+// toolUseFailedResponse is the response a tool_use_failed error becomes, so
 // the caller's retry loop can answer it like any bad tool call. message is
 // the index the response will have in the conversation. As in
 // pydantic-ai's GroqModel.request (models/groq.py), it has finish reason

@@ -1,6 +1,8 @@
 package groq
 
 import (
+	"reflect"
+
 	"github.com/llmvcr/llmvcr/internal/groqwire"
 	"github.com/llmvcr/llmvcr/internal/provider"
 	"github.com/llmvcr/llmvcr/llm"
@@ -179,13 +181,12 @@ type groqTool interface{ groqToolType() string }
 func (*BrowserSearchTool) groqToolType() string   { return "browser_search" }
 func (*CodeInterpreterTool) groqToolType() string { return "code_interpreter" }
 
-// isNilTool reports a typed nil native tool.
+// isNilTool reports a nil native tool, typed or not: it is skipped, as a
+// typed nil of Groq's own tools always was.
 func isNilTool(t llm.NativeTool) bool {
-	switch v := t.(type) {
-	case *BrowserSearchTool:
-		return v == nil
-	case *CodeInterpreterTool:
-		return v == nil
+	if t == nil {
+		return true
 	}
-	return t == nil
+	v := reflect.ValueOf(t)
+	return v.Kind() == reflect.Pointer && v.IsNil()
 }

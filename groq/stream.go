@@ -57,7 +57,7 @@ type StreamedResponse struct {
 	closed    chan struct{}  // closed by Close
 	consumed  bool           // Events was called
 	timestamp time.Time      // local time the response began
-	think     thinkSplitter  // <think> tags in content
+	inThink   bool           // content is inside <think>...</think>
 	exec      map[int]string // executed tool index -> the id of its call part
 	chunkDec  chunkDecoder   // decodes chunks, reusing memory
 	evbuf     []llm.Event    // the events of one chunk, reused
@@ -79,6 +79,9 @@ type StreamedResponse struct {
 	logprobs    []groqwire.TokenLogprob // streamed token log probabilities, in order
 	chunks      int
 	doneState   bool
+
+	reasoning    bool // the last chunk with a choice carried delta.reasoning
+	reasoningRun int  // runs of reasoning chunks so far
 }
 
 // RequestStream sends the conversation and returns the response as it
@@ -279,8 +282,7 @@ func ignoredEvent(ev sse.Event) bool {
 // finishParts ends the last part and marks the stream complete.
 func (sr *StreamedResponse) finishParts(yield func(llm.Event, error) bool) {
 	sr.mu.Lock()
-	events := sr.flushThink()
-	events = append(events, sr.parts.Finish()...)
+	events := append([]llm.Event(nil), sr.parts.Finish()...)
 	sr.doneState = true
 	sr.mu.Unlock()
 	for _, e := range events {
@@ -300,7 +302,6 @@ func (sr *StreamedResponse) handle(ev sse.Event) (events []llm.Event, done bool,
 		}
 		sr.mu.Lock()
 		defer sr.mu.Unlock()
-		events = sr.flushThink()
 		for _, p := range failedGenerationPartsAt(*obj.FailedGeneration, sr.message, len(sr.parts.Parts())) {
 			if tp, isText := p.(*llm.TextPart); isText {
 				events = append(events, sr.parts.TextDelta("tool_use_failed", tp.Content)...)
@@ -370,9 +371,18 @@ func (sr *StreamedResponse) apply(c *groqwire.ChatCompletionChunk) error {
 			sr.logprobs = append(sr.logprobs, lp.Content...)
 		}
 	}
-	if d.Reasoning != nil && *d.Reasoning != "" {
-		sr.evbuf = append(sr.evbuf, sr.flushThink()...)
-		sr.evbuf = append(sr.evbuf, sr.parts.ThinkingDelta("reasoning", *d.Reasoning, "")...)
+	// As pydantic-ai's GroqStreamedResponse: each run of chunks carrying
+	// delta.reasoning (an empty string included) is one thinking part,
+	// vendor id "reasoning-N"; a chunk without it ends the run, so
+	// reasoning that resumes starts a new part.
+	if d.Reasoning != nil {
+		if !sr.reasoning {
+			sr.reasoningRun++
+			sr.reasoning = true
+		}
+		sr.evbuf = append(sr.evbuf, sr.parts.ThinkingDelta(reasoningVendorID(sr.reasoningRun), *d.Reasoning, "")...)
+	} else {
+		sr.reasoning = false
 	}
 	for _, t := range d.ExecutedTools {
 		sr.evbuf = append(sr.evbuf, sr.executedTool(t)...)
@@ -388,6 +398,14 @@ func (sr *StreamedResponse) apply(c *groqwire.ChatCompletionChunk) error {
 		sr.evbuf = append(sr.evbuf, sr.parts.ToolCallDelta(toolVendorID(idx), tc.Function.Name, tc.Function.Arguments, tc.ID)...)
 	}
 	return nil
+}
+
+// reasoningVendorID is pydantic-ai's f'reasoning-{reasoning_index}'.
+func reasoningVendorID(n int) string {
+	if n == 1 {
+		return "reasoning-1" // the common case, without formatting
+	}
+	return "reasoning-" + strconv.Itoa(n)
 }
 
 // toolVendorIDs are the vendor ids of the first tool-call indexes, so
@@ -429,6 +447,9 @@ func (sr *StreamedResponse) noteDetails(c *groqwire.ChatCompletionChunk) {
 		if x.Seed != nil {
 			set("seed", *x.Seed)
 		}
+		if dbg := xGroqDebug(x.Debug); dbg != nil {
+			set("x_groq_debug", dbg)
+		}
 	}
 	sr.details = streamMCPListTools(sr.details, c)
 	var breakdown json.RawMessage
@@ -453,7 +474,7 @@ func (sr *StreamedResponse) executedTool(t groqwire.ExecutedTool) []llm.Event {
 		id = executedToolID(sr.id, t.Index)
 	}
 	call, ret := mapExecutedTool(t, id)
-	events := sr.flushThink()
+	var events []llm.Event // a copy: the parts manager reuses its slice
 	if ret.Content == nil || ret.Content == "" {
 		sr.exec[t.Index] = id
 		return append(events, sr.parts.Part("executed_tools-"+strconv.Itoa(t.Index)+"-call", call)...)
@@ -465,40 +486,34 @@ func (sr *StreamedResponse) executedTool(t groqwire.ExecutedTool) []llm.Event {
 	return append(events, sr.parts.Part("executed_tools-"+strconv.Itoa(t.Index)+"-return", ret)...)
 }
 
-// content adds text to sr.evbuf, splitting <think>...</think> into
-// thinking parts even when a tag is split across chunks.
+// content adds a content delta to sr.evbuf as pydantic-ai's
+// handle_text_delta with the profile's thinking_tags does
+// (_parts_manager.py): a delta that is exactly "<think>" starts a thinking
+// part, one that is exactly "</think>" ends it, and anything else is text,
+// or thinking between the two. A tag inside a longer delta is text there,
+// and so here.
 func (sr *StreamedResponse) content(s string) {
-	if p, plain := sr.think.plain(s); plain {
-		sr.evbuf = append(sr.evbuf, sr.emitPiece(p)...)
-		return
-	}
-	for _, piece := range sr.think.feed(s) {
-		sr.evbuf = append(sr.evbuf, sr.emitPiece(piece)...)
-	}
-}
-
-// flushThink emits text held back because it might have begun a tag.
-func (sr *StreamedResponse) flushThink() []llm.Event {
-	var events []llm.Event
-	for _, piece := range sr.think.flush() {
-		events = append(events, sr.emitPiece(piece)...)
-	}
-	return events // a copy: the parts manager reuses its slice
-}
-
-func (sr *StreamedResponse) emitPiece(p piece) []llm.Event {
-	switch p.kind {
-	case pieceOpen:
-		return sr.parts.ThinkingDelta("think", "", "")
-	case pieceClose:
+	switch {
+	case sr.inThink && s == thinkClose:
+		sr.inThink = false
 		sr.parts.Forget("think")
-		return nil
-	case pieceThinking:
-		return sr.parts.ThinkingDelta("think", p.text, "")
+	case sr.inThink:
+		sr.evbuf = append(sr.evbuf, sr.parts.ThinkingDelta("think", s, "")...)
+	case s == thinkOpen:
+		sr.inThink = true
+		sr.parts.Forget("content") // the next text is a new part
+		sr.evbuf = append(sr.evbuf, sr.parts.ThinkingDelta("think", "", "")...)
 	default:
-		return sr.parts.TextDelta("content", p.text)
+		sr.evbuf = append(sr.evbuf, sr.parts.TextDelta("content", s)...)
 	}
 }
+
+// The thinking tags of every profile pydantic-ai gives a Groq model
+// (DEFAULT_THINKING_TAGS).
+const (
+	thinkOpen  = "<think>"
+	thinkClose = "</think>"
+)
 
 // Response returns what has arrived so far. After the last event it holds
 // what Request would have returned for the same content.
@@ -689,7 +704,39 @@ func hasTopLevelError(data []byte) bool {
 	var probe struct {
 		Error json.RawMessage `json:"error"`
 	}
-	return json.Unmarshal(data, &probe) == nil && len(probe.Error) > 0 && string(probe.Error) != "null"
+	return json.Unmarshal(data, &probe) == nil && truthy(probe.Error)
+}
+
+// truthy is Python's truth of a JSON value, as groq-python's stream reads
+// `data.get("error")` (_streaming.py): null, false, 0, "", [] and {} are
+// no error, and such a payload is a chunk.
+func truthy(raw json.RawMessage) bool {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return false
+	}
+	switch raw[0] {
+	case 'n', 'f':
+		return false // null, false
+	case '"':
+		return len(raw) > 2
+	case '[', '{':
+		var v any
+		if json.Unmarshal(raw, &v) != nil {
+			return true
+		}
+		switch v := v.(type) {
+		case []any:
+			return len(v) > 0
+		case map[string]any:
+			return len(v) > 0
+		}
+		return true
+	case 't':
+		return true
+	}
+	f, err := strconv.ParseFloat(string(raw), 64) // 1e-400 reads as 0, 1e400 as +Inf (ErrRange), as in Python
+	return err != nil || f != 0
 }
 
 // errorText returns a JSON string's value, or an object's message, or the

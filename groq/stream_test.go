@@ -198,7 +198,8 @@ func TestStreamStructured(t *testing.T) {
 
 // TestStreamSplitAnywhere checks that the result does not depend on how
 // the bytes were split: every split point of a short stream with
-// reasoning, think tags, text and a tool call gives the same events.
+// reasoning, think tags (each its own delta, as Groq sends them), text and
+// a tool call gives the same events.
 func TestStreamSplitAnywhere(t *testing.T) {
 	short := func(delta, finish, extra string) string { // chunks without the repeated fields, to keep the body small
 		fr := "null"
@@ -211,9 +212,10 @@ func TestStreamSplitAnywhere(t *testing.T) {
 		chunkJSON(`{"role":"assistant","content":""}`, "", `,"x_groq":{"id":"req_1","seed":7}`),
 		short(`{"reasoning":"Let me"}`, "", ""),
 		short(`{"reasoning":" think."}`, "", ""),
-		short(`{"content":"<thi"}`, "", ""),
-		short(`{"content":"nk>inner</th"}`, "", ""),
-		short(`{"content":"ink>Hé"}`, "", ""),
+		short(`{"content":"<think>"}`, "", ""), // tags are whole deltas, as pydantic-ai reads them
+		short(`{"content":"inner"}`, "", ""),
+		short(`{"content":"</think>"}`, "", ""),
+		short(`{"content":"Hé"}`, "", ""),
 		short(`{"content":"llo <b>"}`, "", ""),
 		short(`{"tool_calls":[{"index":0,"id":"c1","type":"function","function":{"name":"get","arguments":"{\"a\":1}"}}]}`, "", ""),
 		short(`{}`, "tool_calls", `,"x_groq":{"id":"req_1","usage":{"prompt_tokens":10,"completion_tokens":5,"total_tokens":15}}`),
@@ -280,7 +282,8 @@ func TestStreamMatchesRequest(t *testing.T) {
 	stream := sseOf(
 		chunk(`{"role":"assistant","content":""}`, "", `,"x_groq":{"id":"req_9"}`),
 		chunk(`{"reasoning":"pl"}`, "", ""), chunk(`{"reasoning":"an"}`, "", ""),
-		chunk(`{"content":"<think>t</think>ans"}`, "", ""), chunk(`{"content":"wer"}`, "", ""),
+		chunk(`{"content":"<think>"}`, "", ""), chunk(`{"content":"t"}`, "", ""), chunk(`{"content":"</think>"}`, "", ""),
+		chunk(`{"content":"ans"}`, "", ""), chunk(`{"content":"wer"}`, "", ""),
 		chunk(`{"tool_calls":[{"index":0,"id":"c1","type":"function","function":{"name":"f","arguments":"{\"x\":1}"}}]}`, "", ""),
 		chunk(`{}`, "tool_calls", `,"x_groq":{"id":"req_9","usage":{"prompt_tokens":9,"completion_tokens":4,"total_tokens":13,"queue_time":0.1,"completion_tokens_details":{"reasoning_tokens":2}}}`),
 	)

@@ -69,9 +69,11 @@ import (
 //	test_model_name_suggestion[groq]               TestVectors/model_name_suggestion (vector)
 //	test_gateway_provider_with_groq                TestVectors/gateway (vector)
 //
-// The web-search tool tests and the thinking-part stream need cassettes
-// that were not shared (too large); the executed-tools mapping is covered
-// by TestProcessResponseExecutedTools (process_test.go) instead.
+// test_groq_model_thinking_part_iter, test_groq_model_web_search_tool,
+// test_groq_model_web_search_tool_stream and
+// test_tool_use_failed_error_streaming_with_text were not shared; their
+// cassettes were copied from pydantic-ai at the same commit and are checked
+// by TestRecorded* (recorded_streams_test.go).
 
 // kiwiJPEG is the image pydantic-ai's tests send, taken back out of the
 // recorded data URI.

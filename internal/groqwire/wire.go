@@ -1,6 +1,7 @@
 package groqwire
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 )
@@ -123,10 +124,24 @@ type CompoundCustomModels struct {
 	ReasoningModel *string `json:"reasoning_model,omitempty"`
 }
 
-// CompoundCustomTools picks a compound system's tools.
+// CompoundCustomTools picks a compound system's tools. A nil EnabledTools
+// is not sent; an empty one is sent as [] (no tool enabled).
 type CompoundCustomTools struct {
 	EnabledTools    []string         `json:"enabled_tools,omitempty"`
 	WolframSettings *WolframSettings `json:"wolfram_settings,omitempty"`
+}
+
+// MarshalJSON writes enabled_tools whenever EnabledTools is not nil, so an
+// empty list (groq-python's enabled_tools=[]) reaches Groq.
+func (t CompoundCustomTools) MarshalJSON() ([]byte, error) {
+	var enabled *[]string
+	if t.EnabledTools != nil {
+		enabled = &t.EnabledTools
+	}
+	return json.Marshal(struct {
+		EnabledTools    *[]string        `json:"enabled_tools,omitempty"`
+		WolframSettings *WolframSettings `json:"wolfram_settings,omitempty"`
+	}{enabled, t.WolframSettings})
 }
 
 // WolframSettings holds the Wolfram Alpha credential (a secret: it is sent
@@ -200,6 +215,19 @@ type ToolCall struct {
 	ID       string       `json:"id,omitempty"`
 	Type     string       `json:"type,omitempty"`
 	Function FunctionCall `json:"function"`
+	Extra    Extra        `json:"-"` // fields this type does not know
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (c *ToolCall) UnmarshalJSON(b []byte) error {
+	type plain ToolCall
+	return unmarshalKeeping(b, (*plain)(c), &c.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (c ToolCall) MarshalJSON() ([]byte, error) {
+	type plain ToolCall
+	return marshalWith(plain(c), c.Extra)
 }
 
 // FunctionCall names the function and carries its arguments as a JSON
@@ -207,6 +235,19 @@ type ToolCall struct {
 type FunctionCall struct {
 	Name      string `json:"name,omitempty"`
 	Arguments string `json:"arguments"`
+	Extra     Extra  `json:"-"` // fields this type does not know
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (f *FunctionCall) UnmarshalJSON(b []byte) error {
+	type plain FunctionCall
+	return unmarshalKeeping(b, (*plain)(f), &f.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (f FunctionCall) MarshalJSON() ([]byte, error) {
+	type plain FunctionCall
+	return marshalWith(plain(f), f.Extra)
 }
 
 // Tool is a tool offered to the model.
@@ -316,6 +357,19 @@ type Annotation struct {
 	Type             string            `json:"type"`
 	DocumentCitation *DocumentCitation `json:"document_citation,omitempty"`
 	FunctionCitation *FunctionCitation `json:"function_citation,omitempty"`
+	Extra            Extra             `json:"-"` // fields this type does not know
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (a *Annotation) UnmarshalJSON(b []byte) error {
+	type plain Annotation
+	return unmarshalKeeping(b, (*plain)(a), &a.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (a Annotation) MarshalJSON() ([]byte, error) {
+	type plain Annotation
+	return marshalWith(plain(a), a.Extra)
 }
 
 // DocumentCitation cites a document of the request.
@@ -323,6 +377,19 @@ type DocumentCitation struct {
 	DocumentID string `json:"document_id"`
 	StartIndex int    `json:"start_index"`
 	EndIndex   int    `json:"end_index"`
+	Extra      Extra  `json:"-"` // fields this type does not know
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (d *DocumentCitation) UnmarshalJSON(b []byte) error {
+	type plain DocumentCitation
+	return unmarshalKeeping(b, (*plain)(d), &d.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (d DocumentCitation) MarshalJSON() ([]byte, error) {
+	type plain DocumentCitation
+	return marshalWith(plain(d), d.Extra)
 }
 
 // FunctionCitation cites a tool call's result.
@@ -330,11 +397,37 @@ type FunctionCitation struct {
 	ToolCallID string `json:"tool_call_id"`
 	StartIndex int    `json:"start_index"`
 	EndIndex   int    `json:"end_index"`
+	Extra      Extra  `json:"-"` // fields this type does not know
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (f *FunctionCitation) UnmarshalJSON(b []byte) error {
+	type plain FunctionCitation
+	return unmarshalKeeping(b, (*plain)(f), &f.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (f FunctionCitation) MarshalJSON() ([]byte, error) {
+	type plain FunctionCitation
+	return marshalWith(plain(f), f.Extra)
 }
 
 // ChoiceLogprobs are the log probabilities of a choice's content tokens.
 type ChoiceLogprobs struct {
 	Content []TokenLogprob `json:"content"`
+	Extra   Extra          `json:"-"` // fields this type does not know
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (c *ChoiceLogprobs) UnmarshalJSON(b []byte) error {
+	type plain ChoiceLogprobs
+	return unmarshalKeeping(b, (*plain)(c), &c.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (c ChoiceLogprobs) MarshalJSON() ([]byte, error) {
+	type plain ChoiceLogprobs
+	return marshalWith(plain(c), c.Extra)
 }
 
 // TokenLogprob is one output token with its log probability, its UTF-8
@@ -344,6 +437,19 @@ type TokenLogprob struct {
 	Bytes       []int        `json:"bytes"`
 	Logprob     float64      `json:"logprob"`
 	TopLogprobs []TopLogprob `json:"top_logprobs"`
+	Extra       Extra        `json:"-"` // fields this type does not know
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (t *TokenLogprob) UnmarshalJSON(b []byte) error {
+	type plain TokenLogprob
+	return unmarshalKeeping(b, (*plain)(t), &t.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (t TokenLogprob) MarshalJSON() ([]byte, error) {
+	type plain TokenLogprob
+	return marshalWith(plain(t), t.Extra)
 }
 
 // TopLogprob is one alternative token at a position.
@@ -351,6 +457,19 @@ type TopLogprob struct {
 	Token   string  `json:"token"`
 	Bytes   []int   `json:"bytes"`
 	Logprob float64 `json:"logprob"`
+	Extra   Extra   `json:"-"` // fields this type does not know
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (t *TopLogprob) UnmarshalJSON(b []byte) error {
+	type plain TopLogprob
+	return unmarshalKeeping(b, (*plain)(t), &t.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (t TopLogprob) MarshalJSON() ([]byte, error) {
+	type plain TopLogprob
+	return marshalWith(plain(t), t.Extra)
 }
 
 // XGroqUsage is x_groq.usage of a non-streamed completion: prompt tokens
@@ -376,12 +495,38 @@ func (u XGroqUsage) MarshalJSON() ([]byte, error) {
 // UsageBreakdown is the usage of each model a compound system used.
 type UsageBreakdown struct {
 	Models []UsageBreakdownModel `json:"models"`
+	Extra  Extra                 `json:"-"` // fields this type does not know
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (u *UsageBreakdown) UnmarshalJSON(b []byte) error {
+	type plain UsageBreakdown
+	return unmarshalKeeping(b, (*plain)(u), &u.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (u UsageBreakdown) MarshalJSON() ([]byte, error) {
+	type plain UsageBreakdown
+	return marshalWith(plain(u), u.Extra)
 }
 
 // UsageBreakdownModel is one model's usage within a UsageBreakdown.
 type UsageBreakdownModel struct {
 	Model string `json:"model"`
 	Usage Usage  `json:"usage"`
+	Extra Extra  `json:"-"` // fields this type does not know
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (u *UsageBreakdownModel) UnmarshalJSON(b []byte) error {
+	type plain UsageBreakdownModel
+	return unmarshalKeeping(b, (*plain)(u), &u.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (u UsageBreakdownModel) MarshalJSON() ([]byte, error) {
+	type plain UsageBreakdownModel
+	return marshalWith(plain(u), u.Extra)
 }
 
 // MCPListTool lists the tools of one remote MCP server.
@@ -390,6 +535,19 @@ type MCPListTool struct {
 	ServerLabel string    `json:"server_label,omitempty"`
 	Type        string    `json:"type,omitempty"`
 	Tools       []MCPTool `json:"tools,omitempty"`
+	Extra       Extra     `json:"-"` // fields this type does not know
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (m *MCPListTool) UnmarshalJSON(b []byte) error {
+	type plain MCPListTool
+	return unmarshalKeeping(b, (*plain)(m), &m.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (m MCPListTool) MarshalJSON() ([]byte, error) {
+	type plain MCPListTool
+	return marshalWith(plain(m), m.Extra)
 }
 
 // MCPTool is one tool of a remote MCP server.
@@ -398,6 +556,19 @@ type MCPTool struct {
 	Description string          `json:"description,omitempty"`
 	InputSchema json.RawMessage `json:"input_schema,omitempty"`
 	Annotations json.RawMessage `json:"annotations,omitempty"`
+	Extra       Extra           `json:"-"` // fields this type does not know
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (m *MCPTool) UnmarshalJSON(b []byte) error {
+	type plain MCPTool
+	return unmarshalKeeping(b, (*plain)(m), &m.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (m MCPTool) MarshalJSON() ([]byte, error) {
+	type plain MCPTool
+	return marshalWith(plain(m), m.Extra)
 }
 
 // UnmarshalJSON decodes the known fields and keeps the rest in Extra.
@@ -510,12 +681,38 @@ func (u Usage) MarshalJSON() ([]byte, error) {
 
 // PromptTokensDetails breaks down prompt tokens.
 type PromptTokensDetails struct {
-	CachedTokens int `json:"cached_tokens"`
+	CachedTokens int   `json:"cached_tokens"`
+	Extra        Extra `json:"-"` // fields this type does not know
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (d *PromptTokensDetails) UnmarshalJSON(b []byte) error {
+	type plain PromptTokensDetails
+	return unmarshalKeeping(b, (*plain)(d), &d.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (d PromptTokensDetails) MarshalJSON() ([]byte, error) {
+	type plain PromptTokensDetails
+	return marshalWith(plain(d), d.Extra)
 }
 
 // CompletionTokensDetails breaks down completion tokens.
 type CompletionTokensDetails struct {
-	ReasoningTokens int `json:"reasoning_tokens"`
+	ReasoningTokens int   `json:"reasoning_tokens"`
+	Extra           Extra `json:"-"` // fields this type does not know
+}
+
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+func (d *CompletionTokensDetails) UnmarshalJSON(b []byte) error {
+	type plain CompletionTokensDetails
+	return unmarshalKeeping(b, (*plain)(d), &d.Extra)
+}
+
+// MarshalJSON writes the known fields and Extra.
+func (d CompletionTokensDetails) MarshalJSON() ([]byte, error) {
+	type plain CompletionTokensDetails
+	return marshalWith(plain(d), d.Extra)
 }
 
 // XGroq is Groq's x_groq block: the request id, the seed, debug data, and
@@ -602,16 +799,61 @@ type ChatCompletionChunk struct {
 	Extra             Extra           `json:"-"` // fields this type does not know
 }
 
-// UnmarshalJSON decodes the known fields and keeps the rest in Extra.
+// UnmarshalJSON decodes the known fields and keeps the rest in Extra. An
+// "error" that is neither an object, a string nor null (a number, a bool,
+// an array: groq-python reads a chunk's "error" by its truth) is kept raw
+// in Extra["error"], Error left nil, and written back as it came.
 func (v *ChatCompletionChunk) UnmarshalJSON(b []byte) error {
 	type plain ChatCompletionChunk
-	return unmarshalKeeping(b, (*plain)(v), &v.Extra)
+	err := unmarshalKeeping(b, (*plain)(v), &v.Extra)
+	if err == nil {
+		return nil
+	}
+	var members map[string]json.RawMessage
+	if json.Unmarshal(b, &members) != nil {
+		return err
+	}
+	raw, ok := members["error"]
+	if trimmed := bytes.TrimSpace(raw); !ok || len(trimmed) == 0 || trimmed[0] == '{' || trimmed[0] == '"' || string(trimmed) == "null" {
+		return err
+	}
+	delete(members, "error")
+	rest, merr := json.Marshal(members)
+	*v = ChatCompletionChunk{} // what the failed decode left
+	if merr != nil || unmarshalKeeping(rest, (*plain)(v), &v.Extra) != nil {
+		return err
+	}
+	if v.Extra == nil {
+		v.Extra = Extra{}
+	}
+	v.Extra["error"] = append(json.RawMessage(nil), raw...)
+	return nil
 }
 
 // MarshalJSON writes the known fields and Extra.
 func (v ChatCompletionChunk) MarshalJSON() ([]byte, error) {
 	type plain ChatCompletionChunk
-	return marshalWith(plain(v), v.Extra)
+	raw, keep := v.Extra["error"]
+	if !keep || v.Error != nil {
+		return marshalWith(plain(v), v.Extra)
+	}
+	extra := make(Extra, len(v.Extra))
+	for k, x := range v.Extra {
+		if k != "error" {
+			extra[k] = x
+		}
+	}
+	b, err := marshalWith(plain(v), extra)
+	if err != nil {
+		return nil, err
+	}
+	out := append([]byte(nil), b[:len(b)-1]...)
+	if len(out) > 1 {
+		out = append(out, ',')
+	}
+	out = append(out, `"error":`...)
+	out = append(out, raw...)
+	return append(out, '}'), nil
 }
 
 // ChunkChoice is the one choice of a chunk.
