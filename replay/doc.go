@@ -141,7 +141,8 @@
 // recorded event is its own Read, delivered at once (the default), at its
 // recorded offset (TimingScaled(1)) or faster or slower (TimingScaled(f)),
 // waiting on the session's Clock (WithClock), so timing tests need not
-// sleep. A stream that broke while recording replays the
+// sleep. Recording times events on the wall clock unless that Clock moves
+// during the exchange (see WithClock). A stream that broke while recording replays the
 // same bytes and then the same break (io.ErrUnexpectedEOF). Bodies honour
 // the request's context.
 //

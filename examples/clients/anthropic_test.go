@@ -50,9 +50,8 @@ func TestAnthropicChat(t *testing.T) {
 // TestAnthropicStream replays Anthropic's typed events at their recorded
 // pace on a fake clock, and accumulates them as the SDK's users do.
 func TestAnthropicStream(t *testing.T) {
-	clock := newPacedClock()
+	clock := replayClock()
 	s := replay.New(t, fromFakeAnthropic(t, replay.TimingScaled(1), replay.WithClock(clock))...)
-	clock.follow(s)
 
 	start := clock.Now()
 	stream := anthropicClient(s).Messages.NewStreaming(context.Background(), anthropic.MessageNewParams{

@@ -44,9 +44,8 @@ func TestGoOpenAIChat(t *testing.T) {
 // fake clock: every chunk arrives when it arrived while recording, and
 // the test takes no time.
 func TestGoOpenAIStream(t *testing.T) {
-	clock := newPacedClock()
+	clock := replayClock()
 	s := replay.New(t, fromFakeGroq(t), replay.TimingScaled(1), replay.WithClock(clock))
-	clock.follow(s)
 
 	start := clock.Now()
 	stream, err := goOpenAI(s).CreateChatCompletionStream(context.Background(), openai.ChatCompletionRequest{

@@ -42,9 +42,8 @@ func TestOpenAIGoChat(t *testing.T) {
 // TestOpenAIGoStream replays a streamed answer at its recorded pace on a
 // fake clock, and accumulates it as openai-go users do.
 func TestOpenAIGoStream(t *testing.T) {
-	clock := newPacedClock()
+	clock := replayClock()
 	s := replay.New(t, fromFakeGroq(t), replay.TimingScaled(1), replay.WithClock(clock))
-	clock.follow(s)
 
 	start := clock.Now()
 	stream := openAIGo(s).Chat.Completions.NewStreaming(context.Background(), openai.ChatCompletionNewParams{
