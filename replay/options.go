@@ -64,6 +64,7 @@ type config struct {
 	mode        *Mode
 	real        http.RoundTripper
 	match       []cassettes.MatchOption
+	headers     []string // MatchHeaders' names, for miss reports
 	scrub       []cassettes.Option
 	secretEnvs  []string
 	allowUnused bool
@@ -91,7 +92,10 @@ func WithRealTransport(rt http.RoundTripper) Option { return func(c *config) { c
 // MatchHeaders makes the named request headers part of matching (by
 // default headers are ignored).
 func MatchHeaders(names ...string) Option {
-	return func(c *config) { c.match = append(c.match, cassettes.MatchHeaders(names...)) }
+	return func(c *config) {
+		c.match = append(c.match, cassettes.MatchHeaders(names...))
+		c.headers = append(c.headers, names...)
+	}
 }
 
 // IgnoreJSONPaths leaves volatile request body fields out of matching,

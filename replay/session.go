@@ -190,6 +190,7 @@ type Session struct {
 	misses   missLog  // misses reported
 
 	up        upstreams           // WithUpstream's base URLs
+	keyless   bool                // records from a fake or a local server: needs no API key
 	guardCI   bool                // under CI, requests may reach loopback hosts only
 	routeErrs sync.Map            // requests under no base URL, reported once each
 	bodies    openBodies          // response bodies not closed yet
@@ -262,6 +263,9 @@ func New(t testing.TB, opts ...Option) *Session {
 	}
 	// Every provider key variable that is set is a secret.
 	s.scrub = cassettes.NewScrubber(append([]cassettes.Option{cassettes.WithLogf(t.Logf), cassettes.WithSecretEnv(keyEnvs...)}, s.cfg.scrub...)...)
+	// A fake, a transport of the test's own or a loopback upstream
+	// records with no key; http.DefaultTransport may reach the real API.
+	s.keyless = s.cfg.canned != "" || s.up.loopback() || (s.cfg.real != nil && s.cfg.real != http.DefaultTransport)
 	s.real = s.cfg.real
 	if s.real == nil {
 		s.real = http.DefaultTransport
@@ -280,7 +284,10 @@ func New(t testing.TB, opts ...Option) *Session {
 	case ModeReplay:
 		c, err := cassettes.Load(s.path)
 		if errors.Is(err, fs.ErrNotExist) {
-			t.Fatalf("replay: no cassette %s for %s; record it with:\n\t%s\n(the package first, -record last), or every test of every package with:\n\t%s LLMVCR_MODE=record go test ./...\n%s", s.path, t.Name(), s.cfg.recordCommand(t.Name()), s.cfg.keyAssign(), s.cfg.keyHelp())
+			if s.keyless {
+				t.Fatalf("replay: no cassette %s for %s; record it (from the session's fake or local server, no key needed) with:\n\t%s\n(the package first, -record last)", s.path, t.Name(), s.cfg.recordCommandFor(t.Name(), "", true))
+			}
+			t.Fatalf("replay: no cassette %s for %s; record it with:\n\t%s\n(the package first, -record last), or every test of every package with:\n\t%s LLMVCR_MODE=record go test ./...\n%s\nNo key? Record canned answers from the embedded fake with replay.WithFakeTransport(fakes.NewGroq(t, fakes.WithDefaultAnswers()).Transport()).", s.path, t.Name(), s.cfg.recordCommand(t.Name()), s.cfg.keyAssign(), s.cfg.keyHelp())
 		}
 		if err != nil {
 			t.Fatal(err)
