@@ -93,11 +93,13 @@ func canonicalJSON(body []byte) []byte {
 	if _, err := dec.Token(); err != io.EOF {
 		return body
 	}
-	b, err := json.Marshal(v)
-	if err != nil {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // <, > and & as written, for reports
+	if enc.Encode(v) != nil {
 		return body
 	}
-	return b
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
 }
 
 // shownAsClosest reports whether interaction n was shown as the closest

@@ -487,13 +487,13 @@ func (s *Session) roundTrip(r *http.Request) (*http.Response, error) {
 		s.fail(err)
 		return nil, err
 	}
-	resp, from, err := s.answer(r, n)
+	resp, from, reqBody, err := s.answer(r, n)
 	if err != nil || resp == nil {
 		return resp, err
 	}
 	resp.Request = orig
 	if from != missAnswer {
-		s.bodies.track(resp, openBody{n: n, method: r.Method, url: r.URL, from: from})
+		s.bodies.track(resp, openBody{n: n, method: r.Method, url: r.URL, from: from, sent: reqBody, header: r.Header})
 	}
 	return resp, nil
 }
@@ -504,19 +504,20 @@ var missAnswer = &cassettes.Interaction{}
 
 // answer answers request n according to the session's mode, with the
 // recording it replayed (nil for an answer from the server or a fault,
-// missAnswer for a miss).
-func (s *Session) answer(r *http.Request, n int) (*http.Response, *cassettes.Interaction, error) {
-	if s.mode == ModeRecord {
-		resp, err := s.rec.RoundTrip(r)
-		return resp, nil, err
-	}
-	if s.mode == ModePassthrough {
+// missAnswer for a miss) and, for an answer from the server, the request
+// body sent.
+func (s *Session) answer(r *http.Request, n int) (*http.Response, *cassettes.Interaction, []byte, error) {
+	if s.mode == ModeRecord || s.mode == ModePassthrough {
 		body, err := httpbody.ReadBody(r)
 		if err != nil {
-			return nil, nil, fmt.Errorf("replay: read request body: %w", err)
+			return nil, nil, nil, fmt.Errorf("replay: read request body: %w", err)
 		}
-		resp, err := s.real.RoundTrip(httpbody.WithBody(r, body))
-		return resp, nil, err
+		rt := s.real
+		if s.mode == ModeRecord {
+			rt = s.rec
+		}
+		resp, err := rt.RoundTrip(httpbody.WithBody(r, body))
+		return resp, nil, body, err
 	}
 	// Replay: the body is needed only while it is matched, so its buffer
 	// is reused.
@@ -528,7 +529,7 @@ func (s *Session) answer(r *http.Request, n int) (*http.Response, *cassettes.Int
 	}()
 	body, err := httpbody.AppendBody((*bp)[:0], r)
 	if err != nil {
-		return nil, nil, fmt.Errorf("replay: read request body: %w", err)
+		return nil, nil, nil, fmt.Errorf("replay: read request body: %w", err)
 	}
 	*bp = body
 	faults := s.cfg.faults[n]
@@ -536,11 +537,11 @@ func (s *Session) answer(r *http.Request, n int) (*http.Response, *cassettes.Int
 		s.faultLog.apply(n) // validated: alone on its request
 	}
 	if err := headerFault(r, faults); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	for _, f := range faults {
 		if f.kind == faultRespond {
-			return respondFault(r, f), nil, nil
+			return respondFault(r, f), nil, nil, nil
 		}
 	}
 	i, err := s.idx.Match(r, body)
@@ -551,16 +552,17 @@ func (s *Session) answer(r *http.Request, n int) (*http.Response, *cassettes.Int
 				if len(faults) > 0 {
 					s.faultLog.apply(n) // recorded live: faults apply to replayed answers only
 				}
-				resp, err := s.rec.RoundTrip(httpbody.WithBody(r, bytes.Clone(body)))
-				return resp, nil, err
+				sent := bytes.Clone(body)
+				resp, err := s.rec.RoundTrip(httpbody.WithBody(r, sent))
+				return resp, nil, sent, err
 			}
-			return s.miss(r, body, miss), missAnswer, nil
+			return s.miss(r, body, miss), missAnswer, nil, nil
 		}
 		s.fail(err)
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	resp, err := s.replay(r, i, n, faults)
-	return resp, i, err
+	return resp, i, nil, err
 }
 
 // headerFault returns the error of a fault that strikes before any answer:
@@ -602,6 +604,10 @@ func respondFault(r *http.Request, f Fault) *http.Response {
 // its start, requests get an error and nothing else is reported on the
 // test by them.
 func (s *Session) cleanup() {
+	// What cleanup reports points at the test's replay.New line (testing
+	// follows a helper cleanup to where it was registered), not at this
+	// file.
+	s.t.Helper()
 	s.endMu.Lock()
 	s.ended = true
 	s.endedQuick.Store(true)
