@@ -202,11 +202,12 @@ func TestLateRequestsRacingTheEndNeverPanic(t *testing.T) {
 // TestRecordWithPackagesAfterIsExplained: `go test -record ./...` hands
 // ./... to the test binary (go test reads packages only before its first
 // unknown flag), so only the current package would re-record; the session
-// fails and says to put the packages first.
+// fails and says to use LLMVCR_MODE=record, or to put the packages first
+// (which fails in a package whose tests do not import replay).
 func TestRecordWithPackagesAfterIsExplained(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "c.yaml")
 	out := runHelper(t, "flag", path, "", "-record", "./...")
-	if strings.Contains(out, "HELPER: the session started") || !strings.Contains(out, `"./..." after -record is a package pattern`) || !strings.Contains(out, "go test ./... -record") {
+	if strings.Contains(out, "HELPER: the session started") || !strings.Contains(out, `"./..." after -record is a package pattern`) || !strings.Contains(out, "go test ./... -record") || !strings.Contains(out, "LLMVCR_MODE=record go test ./...") || !strings.Contains(out, "flag provided but not defined") {
 		t.Errorf("not explained:\n%s", out)
 	}
 	old, oldArgs := recordFlag, flagArgs

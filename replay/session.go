@@ -156,7 +156,7 @@ func packageArgs(value string, args []string) error {
 		return nil
 	}
 	p := strings.Join(pkgs, " ")
-	return fmt.Errorf("replay: %q after -record is a package pattern, but go test reads packages only before its first unknown flag, so it ran only the package in the current directory and re-recorded nothing else; put the packages first: go test %s -record (or re-record every package with LLMVCR_MODE=record go test %s)", p, p, p)
+	return fmt.Errorf("replay: %q after -record is a package pattern, but go test reads packages only before its first unknown flag, so it ran only the package in the current directory and re-recorded nothing else; re-record those packages with LLMVCR_MODE=record go test %s (or put the packages first, go test %s -record, which works only when every package's test binary imports replay: one whose tests do not fails with \"flag provided but not defined: -record\")", p, p, p)
 }
 
 // IsBoolFlag lets -record be given without a value.
