@@ -3,6 +3,7 @@ package clients_test
 import (
 	"context"
 	"net/http"
+	"os"
 	"testing"
 	"time"
 
@@ -15,12 +16,15 @@ import (
 )
 
 // openAIGo is how an openai-go user points the client at Groq through a
-// replay session. No key is needed in replay: openai-go sends the request
-// without one (and reads OPENAI_API_KEY if it is set; either way the
-// cassette has it scrubbed). Retries stay at openai-go's default (2).
+// replay session. openai-go reads OPENAI_API_KEY by itself, so Groq's key
+// is given to it: recording from Groq sends it (and the cassette has it
+// scrubbed); in replay, or recording from the fake, it may be unset, and
+// openai-go then sends no Authorization at all. Retries stay at
+// openai-go's default (2).
 func openAIGo(s *replay.Session) *openai.Client {
 	c := openai.NewClient(
 		option.WithBaseURL(groqBaseURL+"/"),
+		option.WithAPIKey(os.Getenv("GROQ_API_KEY")),
 		option.WithHTTPClient(s.Client()),
 	)
 	return &c
