@@ -56,10 +56,11 @@ type Recorder struct {
 	Real http.RoundTripper // where requests go; http.DefaultTransport when nil
 	// Clock, when set, is the clock a test drives (any value with Now()
 	// time.Time and Sleep(ctx, d) error, such as a *fakeclock.Clock or a
-	// replay.Clock). An exchange during which it moved (the test, or a
-	// fake server pacing on it, advanced it) is timed on it, so a
-	// recording from a fake paced on a fake clock has exact offsets. An
-	// exchange during which it stood still is timed on the wall clock:
+	// replay.Clock). An exchange during which it moved (a test advanced
+	// it) is timed on it: a test that advances a manual fake clock in
+	// step with its server, one event per step, records exact offsets.
+	// Each event is stamped when the client reads it. An exchange during
+	// which it stood still is timed on the wall clock:
 	// a clock nothing advances while recording (an instant fake clock
 	// meant for replay pacing) would time every event at 0. When nil,
 	// the wall clock times everything.

@@ -165,9 +165,12 @@ func TimingScaled(f float64) Option {
 // the test reads on it when each event arrived.
 //
 // While recording, an exchange is timed on this clock only if it moved
-// during the exchange: a fake server pacing on the same fake clock, or
-// a test advancing it, then gets exact offsets that are the same on
-// every machine. A clock that stood still (nothing sleeps on it while
+// during the exchange: a test that advances a manual fake clock
+// (fakeclock.New) in step with its server, releasing one event per
+// step, gets exact offsets, the same on every machine. (Each event is
+// stamped when the client reads it, so a server that runs ahead of the
+// reads on an instant clock gives offsets that vary.) A clock that stood
+// still (nothing sleeps on it while
 // recording, as on an instant fake clock meant for replay) would record
 // every offset as 0, so such an exchange is timed on the wall clock, and
 // the cassette keeps the pace the server really had. The same test can
