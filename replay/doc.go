@@ -20,7 +20,8 @@
 // header), then come the test line that sent it, the closest recording,
 // every difference when there are several, the go-cmp diff of the two
 // JSON bodies and the command that re-records the test (with no key
-// variable when the session records from a fake or a local server). A
+// variable when the session records from WithFakeTransport or a loopback
+// WithUpstream). A
 // request is one miss by its JSON value, so retries and the same request
 // from another client are not reported again. The
 // client gets an answer no common SDK retries: a 404 with

@@ -302,7 +302,7 @@ var hostKeyEnvs = map[string]string{
 
 // recordCommandFor is the command that re-records the session's test,
 // whose requests go to host: with no key for a session that records from
-// a local server or a fake (it needs none), else with the session's
+// a fake or a loopback upstream (it needs none), else with the session's
 // WithSecretEnv variable, else the variable of the provider at host, else
 // a placeholder and the list.
 func (s *Session) recordCommandFor(host string) string {

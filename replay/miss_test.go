@@ -159,8 +159,7 @@ func TestMissReportIsOneBlock(t *testing.T) {
 		"\nclosest recorded request: interaction 0, POST " + chatURL + "\n",
 		"\ndiff (-recorded +got):\n",
 		`+ 	`,
-		// Recorded through a transport of the test's own: no key needed.
-		"\nif the change is intended, re-record this test with:\n\tgo test ./replay -run '^TestChat$' -record",
+		"\nif the change is intended, re-record this test with:\n\tGROQ_API_KEY=... go test ./replay -run '^TestChat$' -record",
 	} {
 		if !strings.Contains(first, want) {
 			t.Errorf("report lacks %q:\n%s", want, first)

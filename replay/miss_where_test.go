@@ -112,8 +112,7 @@ func TestMissSameRequestOneReport(t *testing.T) {
 
 // TestRecordCommandNeedsNoKeyFromAFake: the command a miss report or a
 // missing cassette gives sets a key only when recording needs one: not
-// for a session that records from a fake, a transport of the test's own
-// or a loopback upstream.
+// for a session that records from a fake or a loopback upstream.
 func TestRecordCommandNeedsNoKeyFromAFake(t *testing.T) {
 	path, chatURL := recordGroqChats(t, "hello")
 	for _, c := range []struct {
@@ -122,7 +121,8 @@ func TestRecordCommandNeedsNoKeyFromAFake(t *testing.T) {
 		want string
 	}{
 		{"fake", []Option{WithFakeTransport(offline{t})}, "\tgo test ./replay -run '^TestChat$' -record"},
-		{"own transport", []Option{WithRealTransport(offline{t})}, "\tgo test ./replay -run '^TestChat$' -record"},
+		// WithRealTransport may wrap the way to the real API: the key stays.
+		{"own transport", []Option{WithRealTransport(offline{t})}, "\tGROQ_API_KEY=... go test ./replay -run '^TestChat$' -record"},
 		{"loopback upstream", []Option{WithUpstream("https://api.groq.com/openai/v1", "http://127.0.0.1:9")}, "\tgo test ./replay -run '^TestChat$' -record"},
 		{"the API", nil, "\tGROQ_API_KEY=... go test ./replay -run '^TestChat$' -record"},
 		{"the API through http.DefaultTransport", []Option{WithRealTransport(http.DefaultTransport)}, "\tGROQ_API_KEY=... go test ./replay -run '^TestChat$' -record"},

@@ -263,9 +263,10 @@ func New(t testing.TB, opts ...Option) *Session {
 	}
 	// Every provider key variable that is set is a secret.
 	s.scrub = cassettes.NewScrubber(append([]cassettes.Option{cassettes.WithLogf(t.Logf), cassettes.WithSecretEnv(keyEnvs...)}, s.cfg.scrub...)...)
-	// A fake, a transport of the test's own or a loopback upstream
-	// records with no key; http.DefaultTransport may reach the real API.
-	s.keyless = s.cfg.canned != "" || s.up.loopback() || (s.cfg.real != nil && s.cfg.real != http.DefaultTransport)
+	// A fake (WithFakeTransport) or a loopback upstream records with no
+	// key. A transport given to WithRealTransport may be one that reaches
+	// the real API (a logging wrapper), so commands still set the key.
+	s.keyless = s.cfg.canned != "" || s.up.loopback()
 	s.real = s.cfg.real
 	if s.real == nil {
 		s.real = http.DefaultTransport
