@@ -151,7 +151,7 @@ func (s *Session) miss(r *http.Request, body []byte, m *match.MissError) *http.R
 // closest is the same request, already replayed.
 func (s *Session) differences(r *http.Request, m *match.MissError) []string {
 	c := m.Closest
-	if c == nil || len(m.Paths) == 0 && strings.HasPrefix(m.Reason, "all ") {
+	if c == nil || len(m.Paths) == 0 && alreadyReplayed(m) {
 		return nil
 	}
 	var out []string
@@ -251,7 +251,7 @@ func callerLine() string {
 func missReport(m *match.MissError, diffs []string, caller, command string) string {
 	var b strings.Builder
 	what := m.Reason
-	if strings.HasPrefix(m.Reason, "all ") && len(diffs) == 0 && m.Closest != nil {
+	if alreadyReplayed(m) && len(diffs) == 0 && m.Closest != nil {
 		what += " (the test sent it more often than it was recorded: re-record, or give replay.AllowRepeats() to answer again with the last recording)"
 	}
 	if len(diffs) > 0 {
@@ -322,4 +322,11 @@ func (c *config) recordCommandFor(name, host string, keyless bool) string {
 		return c.recordCommand(name) + "\n" + c.keyHelp()
 	}
 	return c.recordCommand(name)
+}
+
+// alreadyReplayed reports whether the miss is a request that has
+// recordings, all used (internal/match's reason for it): the closest
+// recording is then the same request.
+func alreadyReplayed(m *match.MissError) bool {
+	return strings.Contains(m.Reason, "were already replayed")
 }
