@@ -298,6 +298,20 @@ var hostKeyEnvs = map[string]string{
 	"api.fireworks.ai":                  "FIREWORKS_API_KEY",
 	"api.cerebras.ai":                   "CEREBRAS_API_KEY",
 	"api.cohere.com":                    "COHERE_API_KEY",
+	"api.perplexity.ai":                 "PERPLEXITY_API_KEY",
+	"api.voyageai.com":                  "VOYAGE_API_KEY",
+}
+
+// hostKeyEnv returns the key variable of the provider at host.
+func hostKeyEnv(host string) (string, bool) {
+	host = strings.ToLower(host)
+	if env, ok := hostKeyEnvs[host]; ok {
+		return env, true
+	}
+	if strings.HasSuffix(host, ".openai.azure.com") {
+		return "AZURE_OPENAI_API_KEY", true
+	}
+	return "", false
 }
 
 // recordCommandFor is the command that re-records the session's test,
@@ -316,7 +330,7 @@ func (c *config) recordCommandFor(name, host string, keyless bool) string {
 		return fmt.Sprintf("go test %s -run '%s' -record", packageDir(), runPattern(name))
 	}
 	if len(c.secretEnvs) == 0 {
-		if env, ok := hostKeyEnvs[strings.ToLower(host)]; ok {
+		if env, ok := hostKeyEnv(host); ok {
 			return fmt.Sprintf("%s=... go test %s -run '%s' -record", env, packageDir(), runPattern(name))
 		}
 		return c.recordCommand(name) + "\n" + c.keyHelp()

@@ -135,6 +135,20 @@ func TestRecordCommandNeedsNoKeyFromAFake(t *testing.T) {
 		})
 	}
 
+	var cfg config
+	for host, env := range map[string]string{
+		"api.groq.com": "GROQ_API_KEY", "API.OpenAI.com": "OPENAI_API_KEY", "api.anthropic.com": "ANTHROPIC_API_KEY",
+		"generativelanguage.googleapis.com": "GEMINI_API_KEY", "api.mistral.ai": "MISTRAL_API_KEY", "api.x.ai": "XAI_API_KEY",
+		"my-team.openai.azure.com": "AZURE_OPENAI_API_KEY", "api.perplexity.ai": "PERPLEXITY_API_KEY",
+	} {
+		if got := cfg.recordCommandFor("TestChat", host, false); !strings.HasPrefix(got, env+"=... go test ") {
+			t.Errorf("a request to %s: command %q, want %s", host, got, env)
+		}
+	}
+	if got := cfg.recordCommandFor("TestChat", "llm.internal.example", false); !strings.Contains(got, "<KEY_VAR>=... go test") || !strings.Contains(got, "replay.WithSecretEnv") {
+		t.Errorf("an unknown host: %q", got)
+	}
+
 	missing := func(opts ...Option) string {
 		ft := newFakeT(t, "TestChat")
 		if s := start(ft, append([]Option{WithPath(path + ".none"), WithMode(ModeReplay)}, opts...)...); s != nil {
