@@ -3,6 +3,7 @@ package replay
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
@@ -42,6 +43,11 @@ func TestHelperSession(t *testing.T) {
 		t.Error("failed after a request")
 	case "norequest":
 		record(t)
+	case "unclosed": // a body never closed: the report points at this New
+		s := New(t, WithPath(path), WithMode(ModeRecord), WithRealTransport(http.DefaultTransport)) // HELPER-NEW-LINE
+		if _, err := post(t, s.Client(), url, `{"messages":[{"content":"new"}]}`); err != nil {
+			t.Fatal(err)
+		}
 	case "flag": // run with -record ./... on the command line
 		New(t, WithPath(path), WithRealTransport(http.DefaultTransport))
 		t.Log("HELPER: the session started")
@@ -235,5 +241,30 @@ func TestRecordWithPackagesAfterIsExplained(t *testing.T) {
 		if (err != nil) != tt.bad {
 			t.Errorf("-record=%q args %q: err = %v, want an error: %v", tt.value, tt.args, err, tt.bad)
 		}
+	}
+}
+
+// TestCleanupReportsPointAtNew: what the session reports at the test's
+// end (here a body never closed) is attributed to the test's replay.New
+// line, not to a line of this package.
+func TestCleanupReportsPointAtNew(t *testing.T) {
+	src, err := os.ReadFile("lifecycle_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := 0
+	for n, l := range strings.Split(string(src), "\n") {
+		if strings.Contains(l, "// HELPER-NEW-LINE") && !strings.Contains(l, "strings.Contains") {
+			line = n + 1
+		}
+	}
+	g := newFakeGroq(t, func(w http.ResponseWriter, r *http.Request, body string) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"ok":true}`))
+	})
+	out := runHelper(t, "unclosed", filepath.Join(t.TempDir(), "c.yaml"), g.URL+"/v1/chat")
+	want := fmt.Sprintf("lifecycle_test.go:%d: replay: ", line)
+	if !strings.Contains(out, "never closed") || !strings.Contains(out, want) {
+		t.Errorf("the report is not at line %d (%q):\n%s", line, want, out)
 	}
 }
