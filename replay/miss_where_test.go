@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/llmvcr/llmvcr/cassettes"
 )
 
 // missReports sends the requests through a replaying session of the
@@ -161,5 +163,23 @@ func TestRecordCommandNeedsNoKeyFromAFake(t *testing.T) {
 	}
 	if got := missing(); !strings.Contains(got, "<KEY_VAR>=... go test ./replay") || !strings.Contains(got, "No key? Record canned answers from the embedded fake with replay.WithFakeTransport(") {
 		t.Errorf("missing cassette: the command sets a key and says how to record without one:\n%s", got)
+	}
+}
+
+// TestReportsSurviveAScrubFuncThatPanics: a custom scrubber written for
+// whole recordings, which panics on the partial request a report
+// scrubs, costs the report that part, never the test binary.
+func TestReportsSurviveAScrubFuncThatPanics(t *testing.T) {
+	path, chatURL := recordGroqChats(t, "hello")
+	fussy := WithScrubFunc(func(i *cassettes.Interaction) error {
+		_ = i.Response.Headers["Content-Type"][0] // panics on a request alone
+		return nil
+	})
+	got := missReports(t, path, []Option{fussy, MatchHeaders("X-Team")}, newReq(t, "POST", chatURL, chatBody("hello"), "X-Team", "blue"))
+	if len(got) != 1 || !strings.Contains(got[0], "matches no recording") {
+		t.Fatalf("want one miss report:\n%s", strings.Join(got, "\n---\n"))
+	}
+	if strings.Contains(got[0], "blue") {
+		t.Errorf("a value that could not be scrubbed was shown:\n%s", got[0])
 	}
 }

@@ -143,7 +143,7 @@ func (s *Session) scrubbedBody(o openBody, k int) string {
 	if i.Request.Headers == nil {
 		i.Request.Headers = http.Header{}
 	}
-	if err := s.scrub.Scrub(&i); err != nil {
+	if !s.scrubPart(&i) {
 		return ""
 	}
 	return i.Request.Body
