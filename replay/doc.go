@@ -17,9 +17,9 @@
 // caller ignores the answer) with one report per distinct request: its
 // first line says what differs and where (messages[1].content: recorded
 // "hello", got "bye"; or the method, host, path, query or a MatchHeaders
-// header), then come the test line that sent it, the closest recording,
-// every difference when there are several, the go-cmp diff of the two
-// JSON bodies and the command that re-records the test (with no key
+// header), then come the closest recording, every difference when there
+// are several, the go-cmp diff of the two JSON bodies, the test line that
+// sent the request and the command that re-records the test (with no key
 // variable when the session records from WithFakeTransport or a loopback
 // WithUpstream). A
 // request is one miss by its JSON value, so retries and the same request

@@ -260,8 +260,8 @@ func callerLine() string {
 }
 
 // missReport is the miss as one block: what differs and where first, then
-// where the test sent the request, the closest recording, every
-// difference, the diff, and the command that re-records the test.
+// the closest recording, every difference, the diff, the test line that
+// sent the request, and the command that re-records the test.
 func missReport(m *match.MissError, diffs []string, caller, command string) string {
 	var b strings.Builder
 	what := m.Reason
@@ -275,9 +275,6 @@ func missReport(m *match.MissError, diffs []string, caller, command string) stri
 		}
 	}
 	fmt.Fprintf(&b, "replay: %s %s matches no recording in %s: %s", m.Method, m.URL, m.Path, what)
-	if caller != "" {
-		b.WriteString("\nsent at " + caller)
-	}
 	if m.Closest != nil {
 		fmt.Fprintf(&b, "\nclosest recorded request: interaction %d, %s %s", m.ClosestN, m.Closest.Method, m.Closest.URL)
 	}
@@ -292,6 +289,9 @@ func missReport(m *match.MissError, diffs []string, caller, command string) stri
 		// go-cmp puts non-breaking spaces in its output at random, to
 		// keep it from being parsed; a person reads spaces.
 		b.WriteString(strings.TrimRight(strings.ReplaceAll(m.Diff, "\u00a0", " "), "\n"))
+	}
+	if caller != "" {
+		b.WriteString("\nsent at " + caller)
 	}
 	b.WriteString("\nif the change is intended, re-record this test with:\n\t" + command)
 	return b.String()

@@ -70,9 +70,9 @@ func chatParams(prompt string) openai.ChatCompletionNewParams {
 const chatURL = groqBaseURL + "/chat/completions"
 
 // requireMissReport checks one report: its first line (the request, the
-// cassette and what differs where), the line of this file that sent it,
-// the closest recording, a diff only when asked, no non-breaking space,
-// and the command that re-records the test last.
+// cassette and what differs where), the closest recording next, a diff
+// only when asked, no non-breaking space, the line of this file that
+// sent the request, and the command that re-records the test last.
 func requireMissReport(t *testing.T, report, method, url, what string, diff bool, command string) {
 	t.Helper()
 	requireMissReportOf(t, chatCassette, report, method, url, what, diff, command)
@@ -84,8 +84,8 @@ func requireMissReportOf(t *testing.T, path, report, method, url, what string, d
 	lines := strings.Split(report, "\n")
 	require.Equal(t, fmt.Sprintf("replay: %s %s matches no recording in %s: %s", method, url, path, what), lines[0], "the first line says what differs and where:\n%s", report)
 	require.Greater(t, len(lines), 2, report)
-	require.Regexp(t, `^sent at miss_test\.go:\d+$`, lines[1], "the report names the test line that sent the request:\n%s", report)
-	require.Equal(t, "closest recorded request: interaction 0, POST "+chatURL, lines[2], report)
+	require.Equal(t, "closest recorded request: interaction 0, POST "+chatURL, lines[1], report)
+	require.Regexp(t, `^sent at miss_test\.go:\d+$`, lines[len(lines)-3], "the report names the test line that sent the request, before the command:\n%s", report)
 	require.Equal(t, diff, strings.Contains(report, "\ndiff (-recorded +got):\n"), "diff shown: %s", report)
 	require.NotContains(t, report, "\u00a0", "no non-breaking spaces")
 	require.True(t, strings.HasSuffix(report, "\nif the change is intended, re-record this test with:\n\t"+command), "the report ends with the command:\n%s", report)
