@@ -54,9 +54,16 @@ const SourceHeader = httpbody.SourceHeader
 // concurrent use.
 type Recorder struct {
 	Real http.RoundTripper // where requests go; http.DefaultTransport when nil
-	// Clock measures event offsets: any value with Now() time.Time and
-	// Sleep(ctx, d) error, such as a *fakeclock.Clock or a replay.Clock;
-	// the real clock when nil.
+	// Clock, when set, is the clock a test drives (any value with Now()
+	// time.Time and Sleep(ctx, d) error, such as a *fakeclock.Clock or a
+	// replay.Clock). An exchange during which it moved (a test advanced
+	// it) is timed on it: a test that advances a manual fake clock in
+	// step with its server, one event per step, records exact offsets.
+	// Each event is stamped when the client reads it. An exchange during
+	// which it stood still is timed on the wall clock:
+	// a clock nothing advances while recording (an instant fake clock
+	// meant for replay pacing) would time every event at 0. When nil,
+	// the wall clock times everything.
 	Clock clock.Clock
 	// Source, when set, marks every recorded response as answered by a
 	// fake, not a real API: it is the SourceHeader value, naming the fake.
@@ -95,11 +102,44 @@ func (rec *Recorder) Interactions() []*cassettes.Interaction {
 	return out
 }
 
-func (rec *Recorder) clock() clock.Clock {
-	if rec.Clock == nil {
-		return clock.Real{}
+// stopwatch times one exchange on the wall clock and, when the recorder
+// has one, on its Clock, and keeps the Clock's times only if that clock
+// moved during the exchange (see Recorder.Clock).
+type stopwatch struct {
+	clk   clock.Clock // nil: the wall clock alone
+	wall0 time.Time
+	clk0  time.Time
+}
+
+func (rec *Recorder) stopwatch() *stopwatch {
+	w := &stopwatch{clk: rec.Clock, wall0: time.Now()}
+	if w.clk != nil {
+		w.clk0 = w.clk.Now()
 	}
-	return rec.Clock
+	return w
+}
+
+// lap is a time since the stopwatch started, on both clocks.
+type lap struct{ wall, clk time.Duration }
+
+func (w *stopwatch) lap() lap {
+	l := lap{wall: time.Since(w.wall0)}
+	if w.clk != nil {
+		l.clk = w.clk.Now().Sub(w.clk0)
+	}
+	return l
+}
+
+// driven reports, at the end of the exchange, whether its times are the
+// Clock's: there is one and it moved since the exchange began.
+func (w *stopwatch) driven() bool { return w.clk != nil && !w.clk.Now().Equal(w.clk0) }
+
+// pick returns l on the clock that times the exchange.
+func (l lap) pick(driven bool) time.Duration {
+	if driven {
+		return l.clk
+	}
+	return l.wall
 }
 
 // record sends r, whose body has been read into body, and records the
@@ -114,13 +154,12 @@ func (rec *Recorder) record(r *http.Request, body []byte) (*http.Response, error
 	if real == nil {
 		real = http.DefaultTransport
 	}
-	clk := rec.clock()
-	start := clk.Now()
+	sw := rec.stopwatch()
 	resp, err := real.RoundTrip(httpbody.WithBody(r, body))
 	if err != nil {
 		return nil, err
 	}
-	headersAt := clk.Now()
+	headersAt := sw.lap()
 	u := *r.URL
 	host := r.Host
 	if host == "" {
@@ -156,7 +195,6 @@ func (rec *Recorder) record(r *http.Request, body []byte) (*http.Response, error
 			Headers:          respHeader,
 			Status:           resp.Status,
 			Code:             resp.StatusCode,
-			Duration:         headersAt.Sub(start),
 		},
 	}
 	sse := httpbody.IsSSE(resp.Header)
@@ -165,8 +203,14 @@ func (rec *Recorder) record(r *http.Request, body []byte) (*http.Response, error
 	// nor timed. Save decodes it.
 	enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding")))
 	plain := enc == "" || enc == "identity"
-	finish := func(b []byte, marks []mark, err error) {
+	finish := func(b []byte, stamps []stamp, err error) {
+		driven := sw.driven()
+		i.Response.Duration = headersAt.pick(driven)
 		if sse && plain {
+			marks := make([]mark, len(stamps))
+			for k, st := range stamps {
+				marks[k] = mark{end: st.end, at: max(0, st.at.pick(driven)-headersAt.pick(driven))}
+			}
 			i.Response.Body = markEvents(b, marks)
 		} else {
 			i.Response.Body = string(b)
@@ -205,28 +249,35 @@ func (rec *Recorder) record(r *http.Request, body []byte) (*http.Response, error
 		resp.Body = io.NopCloser(bytes.NewReader(b))
 		return resp, nil
 	}
-	resp.Body = &recordingBody{rc: resp.Body, clock: clk, start: headersAt, finish: finish, plain: plain}
+	resp.Body = &recordingBody{rc: resp.Body, sw: sw, finish: finish, plain: plain}
 	return resp, nil
 }
 
-// mark notes when the stream had delivered its first end bytes.
+// mark notes when the stream had delivered its first end bytes: at is
+// the time since the response headers.
 type mark struct {
 	end int
 	at  time.Duration
+}
+
+// stamp is a mark while the stream is recorded: at is the time since the
+// exchange began, on both clocks, until the exchange's clock is known.
+type stamp struct {
+	end int
+	at  lap
 }
 
 // recordingBody passes a live stream through to the client read by read,
 // keeping a copy and the time each read arrived.
 type recordingBody struct {
 	rc     io.ReadCloser
-	clock  clock.Clock
-	start  time.Time
-	finish func([]byte, []mark, error)
+	sw     *stopwatch
+	finish func([]byte, []stamp, error)
 	plain  bool // not compressed: the bytes are events
 
 	mu       sync.Mutex
 	buf      bytes.Buffer
-	marks    []mark
+	marks    []stamp
 	once     sync.Once
 	finished bool // done: the recording is complete
 }
@@ -234,7 +285,7 @@ type recordingBody struct {
 func (b *recordingBody) note(p []byte) {
 	b.mu.Lock()
 	b.buf.Write(p)
-	b.marks = append(b.marks, mark{end: b.buf.Len(), at: b.clock.Now().Sub(b.start)})
+	b.marks = append(b.marks, stamp{end: b.buf.Len(), at: b.sw.lap()})
 	b.mu.Unlock()
 }
 
@@ -256,7 +307,7 @@ func (b *recordingBody) doneAt(keep int, err error) {
 			marks = marks[:n]
 		}
 		data = append([]byte(nil), data...)
-		marks = append([]mark(nil), marks...)
+		marks = append([]stamp(nil), marks...)
 		b.finished = true
 		b.mu.Unlock()
 		b.finish(data, marks, err)

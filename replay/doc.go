@@ -16,8 +16,14 @@
 // request that matches no recording fails the test (t.Error, even if the
 // caller ignores the answer) with one report per distinct request: its
 // first line says what differs and where (messages[1].content: recorded
-// "hello", got "bye"), then come the closest recording, the go-cmp diff
-// of the two JSON bodies and the command that re-records the test. The
+// "hello", got "bye"; or the method, host, path, query or a MatchHeaders
+// header), then come the closest recording, every difference when there
+// are several, the go-cmp diff of the two JSON bodies, the test line that
+// sent the request and the command that re-records the test (with no key
+// variable when the session records from WithFakeTransport or a loopback
+// WithUpstream). A
+// request is one miss by its JSON value, so retries and the same request
+// from another client are not reported again. The
 // client gets an answer no common SDK retries: a 404 with
 // X-Should-Retry: false and X-Llmvcr-Replay-Miss: true, and a JSON error
 // body whose message says it is a replay miss and points at the test log.
@@ -37,7 +43,8 @@
 // A package pattern after a bare -record (go test -record ./...) never
 // reaches go test, which reads packages only before its first unknown
 // flag: only the current package would run, so the session fails and says
-// to put the packages first. The -record flag exists only in test
+// to use LLMVCR_MODE=record (go test ./... -record works only when every
+// package's tests import replay; the others reject the flag). The -record flag exists only in test
 // binaries.
 //
 // The mode is the first of these that is given:
@@ -89,7 +96,8 @@
 // test ends, in every mode, streamed or not, even one read to its end (a
 // client that does not close holds its connection in production). One
 // that is not fails the test with a report that names each request (its
-// number, method, URL and, in replay, the interaction replayed), and the
+// number, method, URL, the start of its body, scrubbed, and, in replay,
+// the interaction replayed), at the test's replay.New line, and the
 // session closes it; a recording is then not saved. The answer to a miss
 // is the exception: the miss has been reported already.
 //
@@ -145,7 +153,8 @@
 // recorded event is its own Read, delivered at once (the default), at its
 // recorded offset (TimingScaled(1)) or faster or slower (TimingScaled(f)),
 // waiting on the session's Clock (WithClock), so timing tests need not
-// sleep. A stream that broke while recording replays the
+// sleep. Recording times events on the wall clock unless that Clock moves
+// during the exchange (see WithClock). A stream that broke while recording replays the
 // same bytes and then the same break (io.ErrUnexpectedEOF). Bodies honour
 // the request's context.
 //

@@ -35,6 +35,7 @@ func WithFakeTransport(rt http.RoundTripper) Option {
 // from the file, which may have been edited by hand, so each is scrubbed
 // and quoted: neither a secret nor a line break reaches the log.
 func (s *Session) noteCanned(c *cassettes.Cassette) {
+	s.t.Helper() // the log line points at the test's replay.New
 	n := 0
 	var sources []string
 	for _, i := range c.Interactions {

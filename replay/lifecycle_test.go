@@ -3,6 +3,7 @@ package replay
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
@@ -42,6 +43,11 @@ func TestHelperSession(t *testing.T) {
 		t.Error("failed after a request")
 	case "norequest":
 		record(t)
+	case "unclosed": // a body never closed: the report points at this New
+		s := New(t, WithPath(path), WithMode(ModeRecord), WithRealTransport(http.DefaultTransport)) // HELPER-NEW-LINE
+		if _, err := post(t, s.Client(), url, `{"messages":[{"content":"new"}]}`); err != nil {
+			t.Fatal(err)
+		}
 	case "flag": // run with -record ./... on the command line
 		New(t, WithPath(path), WithRealTransport(http.DefaultTransport))
 		t.Log("HELPER: the session started")
@@ -202,11 +208,12 @@ func TestLateRequestsRacingTheEndNeverPanic(t *testing.T) {
 // TestRecordWithPackagesAfterIsExplained: `go test -record ./...` hands
 // ./... to the test binary (go test reads packages only before its first
 // unknown flag), so only the current package would re-record; the session
-// fails and says to put the packages first.
+// fails and says to use LLMVCR_MODE=record, or to put the packages first
+// (which fails in a package whose tests do not import replay).
 func TestRecordWithPackagesAfterIsExplained(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "c.yaml")
 	out := runHelper(t, "flag", path, "", "-record", "./...")
-	if strings.Contains(out, "HELPER: the session started") || !strings.Contains(out, `"./..." after -record is a package pattern`) || !strings.Contains(out, "go test ./... -record") {
+	if strings.Contains(out, "HELPER: the session started") || !strings.Contains(out, `"./..." after -record is a package pattern`) || !strings.Contains(out, "go test ./... -record") || !strings.Contains(out, "LLMVCR_MODE=record go test ./...") || !strings.Contains(out, "flag provided but not defined") {
 		t.Errorf("not explained:\n%s", out)
 	}
 	old, oldArgs := recordFlag, flagArgs
@@ -234,5 +241,30 @@ func TestRecordWithPackagesAfterIsExplained(t *testing.T) {
 		if (err != nil) != tt.bad {
 			t.Errorf("-record=%q args %q: err = %v, want an error: %v", tt.value, tt.args, err, tt.bad)
 		}
+	}
+}
+
+// TestCleanupReportsPointAtNew: what the session reports at the test's
+// end (here a body never closed) is attributed to the test's replay.New
+// line, not to a line of this package.
+func TestCleanupReportsPointAtNew(t *testing.T) {
+	src, err := os.ReadFile("lifecycle_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := 0
+	for n, l := range strings.Split(string(src), "\n") {
+		if strings.Contains(l, "// HELPER-NEW-LINE") && !strings.Contains(l, "strings.Contains") {
+			line = n + 1
+		}
+	}
+	g := newFakeGroq(t, func(w http.ResponseWriter, r *http.Request, body string) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"ok":true}`))
+	})
+	out := runHelper(t, "unclosed", filepath.Join(t.TempDir(), "c.yaml"), g.URL+"/v1/chat")
+	want := fmt.Sprintf("lifecycle_test.go:%d: replay: ", line)
+	if !strings.Contains(out, "never closed") || !strings.Contains(out, want) {
+		t.Errorf("the report is not at line %d (%q):\n%s", line, want, out)
 	}
 }

@@ -189,7 +189,7 @@ func TestMissReportSpacesAndFirstLine(t *testing.T) {
 		Diff:    "  map[string]any{\n-\u00a0\t\"a\": 1,\n+\u00a0\t\"a\": 2,\n  }\n",
 	}
 	var cfg config
-	got := missReport(m, cfg.recordCommandFor("TestX", "api.openai.com"))
+	got := missReport(m, m.Paths, "", cfg.recordCommandFor("TestX", "api.openai.com", false))
 	if strings.Contains(got, "\u00a0") || !strings.Contains(got, "- \t\"a\": 1,") {
 		t.Errorf("non-breaking spaces left:\n%q", got)
 	}
@@ -200,7 +200,7 @@ func TestMissReportSpacesAndFirstLine(t *testing.T) {
 		t.Errorf("the command does not use the provider's key variable:\n%s", got)
 	}
 	m = &match.MissError{Path: "c.yaml", Method: "GET", URL: "https://x/y", Reason: "no recorded request has this method and URL"}
-	if got := missReport(m, "cmd"); !strings.HasPrefix(got, "replay: GET https://x/y matches no recording in c.yaml: no recorded request has this method and URL\n") || bytes.Contains([]byte(got), []byte("diff")) {
+	if got := missReport(m, nil, "", "cmd"); !strings.HasPrefix(got, "replay: GET https://x/y matches no recording in c.yaml: no recorded request has this method and URL\n") || bytes.Contains([]byte(got), []byte("diff")) {
 		t.Errorf("report: %s", got)
 	}
 }

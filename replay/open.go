@@ -30,6 +30,8 @@ type openBody struct {
 	method string                 // the request's method
 	url    *url.URL               // the request's URL, as matched and stored (not scrubbed; formatted only for a report)
 	from   *cassettes.Interaction // the recording replayed, nil when answered live or by a fault
+	sent   []byte                 // the request body, when answered live (not scrubbed; only for a report)
+	header http.Header            // the request's headers, for the request body rule when sent is reported
 	stream bool                   // an event stream
 }
 
@@ -88,6 +90,7 @@ func (b *trackedBody) Close() error {
 // each answer, and closes them, so that their connections and readers end
 // with the test. It reports whether there were any.
 func (s *Session) unclosed() bool {
+	s.t.Helper()
 	open := s.bodies.take()
 	if len(open) == 0 {
 		return false
@@ -104,16 +107,46 @@ func (s *Session) unclosed() bool {
 			kind = "stream"
 		}
 		fmt.Fprintf(&b, "\n  request %d: %s %s (%s", o.info.n, o.info.method, s.scrub.ScrubURL(o.info.url.String()), kind)
-		if k := s.interactionNumber(o.info.from); k >= 0 {
+		k := s.interactionNumber(o.info.from)
+		if k >= 0 {
 			fmt.Fprintf(&b, ", replayed from interaction %d", k)
 		}
 		b.WriteString(")")
+		if body := s.sentBody(o.info, k); body != "" {
+			b.WriteString(" " + summarize(body))
+		}
 	}
 	s.t.Error(s.scrub.ScrubString(b.String()))
 	for _, o := range open {
 		o.Close()
 	}
 	return true
+}
+
+// sentBody is the request body of an answer, scrubbed as the cassette
+// holds it (the request body rule included): the one sent when it was
+// answered live, else the recording's, which matched it; "" for none.
+// JSON is written with sorted keys and no spacing, so a request reads
+// the same in every mode.
+func (s *Session) sentBody(o openBody, k int) string {
+	return string(canonicalJSON([]byte(s.scrubbedBody(o, k))))
+}
+
+func (s *Session) scrubbedBody(o openBody, k int) string {
+	if k >= 0 {
+		return s.scrub.ScrubString(s.idx.RequestBody(k))
+	}
+	if len(o.sent) == 0 {
+		return ""
+	}
+	i := cassettes.Interaction{Request: cassettes.Request{Headers: o.header.Clone(), Body: string(o.sent)}}
+	if i.Request.Headers == nil {
+		i.Request.Headers = http.Header{}
+	}
+	if !s.scrubPart(&i) {
+		return ""
+	}
+	return i.Request.Body
 }
 
 // interactionNumber returns i's position in the loaded cassette, or -1.

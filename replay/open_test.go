@@ -98,7 +98,7 @@ func TestUnclosedBodyIsReportedInEveryMode(t *testing.T) {
 					if mode == ModeReplay {
 						want += p.replayed
 					}
-					want += ")"
+					want += `) {"stream":true}` // the request's body, the same in every mode
 					if !strings.Contains(errs, "1 response body was never closed") || !strings.Contains(errs, want) {
 						t.Fatalf("want a report naming %q, got errors: %q", want, errs)
 					}
@@ -133,8 +133,8 @@ func TestUnclosedBodiesAreListedInRequestOrder(t *testing.T) {
 	}
 	ft.end()
 	want := "2 response bodies were never closed; the client must close every response body (resp.Body.Close(), or the SDK's stream Close) before the test ends, even one it read to the end:" +
-		"\n  request 1: POST " + g.URL + "/stream (stream, replayed from interaction 1)" +
-		"\n  request 2: POST " + g.URL + "/json (body, replayed from interaction 0)"
+		"\n  request 1: POST " + g.URL + "/stream (stream, replayed from interaction 1) {\"stream\":true}" +
+		"\n  request 2: POST " + g.URL + "/json (body, replayed from interaction 0) {\"stream\":true}"
 	if errs := ft.allErrors(); !strings.HasSuffix(errs, want) {
 		t.Fatalf("got:\n%s\nwant it to end with:\n%s", errs, want)
 	}
@@ -210,5 +210,50 @@ func TestUnclosedReportShowsNoKey(t *testing.T) {
 		if !strings.Contains(errs, "request 1: POST "+g.URL+"/json?key=") || strings.Contains(errs, key) {
 			t.Errorf("report %q (key %q)", errs, key)
 		}
+	}
+}
+
+// TestUnclosedReportHidesCredentials: the request body a never-closed
+// report shows is scrubbed as the cassette would hold it, a credential
+// named in the body (no key shape, no variable) included, in every mode.
+func TestUnclosedReportHidesCredentials(t *testing.T) {
+	t.Setenv("GROQ_API_KEY", fakeKey)
+	g := answersJSONAndStream(t)
+	const secret = "plain-words-no-shape-4242"
+	body := `{"model":"m","api_key":"` + secret + `","note":"` + fakeKey + `"}`
+	fixture := filepath.Join(t.TempDir(), "c.yaml")
+	ft := newFakeT(t, "TestFixture")
+	s := start(ft, WithPath(fixture), WithMode(ModeRecord), WithRealTransport(http.DefaultTransport))
+	resp, err := post(t, s.Client(), g.URL+"/stream", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.ReadAll(resp.Body)
+	resp.Body.Close()
+	ft.end()
+	if e := ft.allErrors(); e != "" {
+		t.Fatal(e)
+	}
+	for _, mode := range []Mode{ModeRecord, ModeReplay, ModeNewEpisodes, ModePassthrough} {
+		t.Run(mode.String(), func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "c.yaml")
+			if mode == ModeReplay {
+				path = fixture
+			}
+			ft := newFakeT(t, "TestX")
+			s := start(ft, WithPath(path), WithMode(mode), WithRealTransport(http.DefaultTransport), AllowUnused())
+			_, err := post(t, s.Client(), g.URL+"/stream", body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ft.end()
+			errs := ft.allErrors()
+			if !strings.Contains(errs, "never closed") || !strings.Contains(errs, `"api_key":"REDACTED"`) {
+				t.Errorf("want the report with the body scrubbed: %s", errs)
+			}
+			if strings.Contains(errs, secret) || strings.Contains(errs, fakeKey) {
+				t.Errorf("the report shows a credential: %s", errs)
+			}
+		})
 	}
 }

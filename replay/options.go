@@ -51,8 +51,7 @@ func parseMode(s string) (Mode, error) {
 
 // Clock tells the time (Now() time.Time) and waits (Sleep(ctx, d) error,
 // returning ctx.Err() when ctx is done first). Replay waits through it
-// between stream events (with TimingScaled) and
-// recording measures event offsets with it, so tests of timing never
+// between stream events (with TimingScaled), so tests of timing never
 // sleep. A *fakeclock.Clock (package fakes/fakeclock) is one; it has the
 // shape of groq.Clock.
 type Clock = clock.Clock
@@ -65,6 +64,7 @@ type config struct {
 	mode        *Mode
 	real        http.RoundTripper
 	match       []cassettes.MatchOption
+	headers     []string // MatchHeaders' names, for miss reports
 	scrub       []cassettes.Option
 	secretEnvs  []string
 	allowUnused bool
@@ -92,7 +92,10 @@ func WithRealTransport(rt http.RoundTripper) Option { return func(c *config) { c
 // MatchHeaders makes the named request headers part of matching (by
 // default headers are ignored).
 func MatchHeaders(names ...string) Option {
-	return func(c *config) { c.match = append(c.match, cassettes.MatchHeaders(names...)) }
+	return func(c *config) {
+		c.match = append(c.match, cassettes.MatchHeaders(names...))
+		c.headers = append(c.headers, names...)
+	}
 }
 
 // IgnoreJSONPaths leaves volatile request body fields out of matching,
@@ -156,7 +159,22 @@ func TimingScaled(f float64) Option {
 	}
 }
 
-// WithClock sets the clock used for replay timing and recorded offsets.
+// WithClock sets the clock replay waits on between stream events
+// (TimingScaled); the wall clock by default. An instant fake clock
+// (fakeclock.NewInstant) replays at the recorded pace in no time, and
+// the test reads on it when each event arrived.
+//
+// While recording, an exchange is timed on this clock only if it moved
+// during the exchange: a test that advances a manual fake clock
+// (fakeclock.New) in step with its server, releasing one event per
+// step, gets exact offsets, the same on every machine. (Each event is
+// stamped when the client reads it, so a server that runs ahead of the
+// reads on an instant clock gives offsets that vary.) A clock that stood
+// still (nothing sleeps on it while
+// recording, as on an instant fake clock meant for replay) would record
+// every offset as 0, so such an exchange is timed on the wall clock, and
+// the cassette keeps the pace the server really had. The same test can
+// thus record and replay with one WithClock.
 func WithClock(clk Clock) Option { return func(c *config) { c.clock = clk } }
 
 // Fault is a deterministic failure injected into a replayed response.

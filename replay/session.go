@@ -157,7 +157,7 @@ func packageArgs(value string, args []string) error {
 		return nil
 	}
 	p := strings.Join(pkgs, " ")
-	return fmt.Errorf("replay: %q after -record is a package pattern, but go test reads packages only before its first unknown flag, so it ran only the package in the current directory and re-recorded nothing else; put the packages first: go test %s -record (or re-record every package with LLMVCR_MODE=record go test %s)", p, p, p)
+	return fmt.Errorf("replay: %q after -record is a package pattern, but go test reads packages only before its first unknown flag, so it ran only the package in the current directory and re-recorded nothing else; re-record those packages with LLMVCR_MODE=record go test %s (or put the packages first, go test %s -record, which works only when every package's test binary imports replay: one whose tests do not fails with \"flag provided but not defined: -record\")", p, p, p)
 }
 
 // IsBoolFlag lets -record be given without a value.
@@ -191,6 +191,7 @@ type Session struct {
 	misses   missLog  // misses reported
 
 	up        upstreams           // WithUpstream's base URLs
+	keyless   bool                // records from a fake or a local server: needs no API key
 	guardCI   bool                // under CI, requests may reach loopback hosts only
 	routeErrs sync.Map            // requests under no base URL, reported once each
 	bodies    openBodies          // response bodies not closed yet
@@ -263,6 +264,10 @@ func New(t testing.TB, opts ...Option) *Session {
 	}
 	// Every provider key variable that is set is a secret.
 	s.scrub = cassettes.NewScrubber(append([]cassettes.Option{cassettes.WithLogf(t.Logf), cassettes.WithSecretEnv(keyEnvs...)}, s.cfg.scrub...)...)
+	// A fake (WithFakeTransport) or a loopback upstream records with no
+	// key. A transport given to WithRealTransport may be one that reaches
+	// the real API (a logging wrapper), so commands still set the key.
+	s.keyless = s.cfg.canned != "" || s.up.loopback()
 	s.real = s.cfg.real
 	if s.real == nil {
 		s.real = http.DefaultTransport
@@ -281,7 +286,10 @@ func New(t testing.TB, opts ...Option) *Session {
 	case ModeReplay:
 		c, err := cassettes.Load(s.path)
 		if errors.Is(err, fs.ErrNotExist) {
-			t.Fatalf("replay: no cassette %s for %s; record it with:\n\t%s\n(the package first, -record last), or every test of every package with:\n\t%s LLMVCR_MODE=record go test ./...\n%s", s.path, t.Name(), s.cfg.recordCommand(t.Name()), s.cfg.keyAssign(), s.cfg.keyHelp())
+			if s.keyless {
+				t.Fatalf("replay: no cassette %s for %s; record it (from the session's fake or local server, no key needed) with:\n\t%s\n(the package first, -record last)", s.path, t.Name(), s.cfg.recordCommandFor(t.Name(), "", true))
+			}
+			t.Fatalf("replay: no cassette %s for %s; record it with:\n\t%s\n(the package first, -record last), or every test of every package with:\n\t%s LLMVCR_MODE=record go test ./...\n%s\nNo key? Record canned answers from the embedded fake with replay.WithFakeTransport(fakes.NewGroq(t, fakes.WithDefaultAnswers()).Transport()).", s.path, t.Name(), s.cfg.recordCommand(t.Name()), s.cfg.keyAssign(), s.cfg.keyHelp())
 		}
 		if err != nil {
 			t.Fatal(err)
@@ -481,13 +489,13 @@ func (s *Session) roundTrip(r *http.Request) (*http.Response, error) {
 		s.fail(err)
 		return nil, err
 	}
-	resp, from, err := s.answer(r, n)
+	resp, from, reqBody, err := s.answer(r, n)
 	if err != nil || resp == nil {
 		return resp, err
 	}
 	resp.Request = orig
 	if from != missAnswer {
-		s.bodies.track(resp, openBody{n: n, method: r.Method, url: r.URL, from: from})
+		s.bodies.track(resp, openBody{n: n, method: r.Method, url: r.URL, from: from, sent: reqBody, header: r.Header})
 	}
 	return resp, nil
 }
@@ -498,19 +506,20 @@ var missAnswer = &cassettes.Interaction{}
 
 // answer answers request n according to the session's mode, with the
 // recording it replayed (nil for an answer from the server or a fault,
-// missAnswer for a miss).
-func (s *Session) answer(r *http.Request, n int) (*http.Response, *cassettes.Interaction, error) {
-	if s.mode == ModeRecord {
-		resp, err := s.rec.RoundTrip(r)
-		return resp, nil, err
-	}
-	if s.mode == ModePassthrough {
+// missAnswer for a miss) and, for an answer from the server, the request
+// body sent.
+func (s *Session) answer(r *http.Request, n int) (*http.Response, *cassettes.Interaction, []byte, error) {
+	if s.mode == ModeRecord || s.mode == ModePassthrough {
 		body, err := httpbody.ReadBody(r)
 		if err != nil {
-			return nil, nil, fmt.Errorf("replay: read request body: %w", err)
+			return nil, nil, nil, fmt.Errorf("replay: read request body: %w", err)
 		}
-		resp, err := s.real.RoundTrip(httpbody.WithBody(r, body))
-		return resp, nil, err
+		rt := s.real
+		if s.mode == ModeRecord {
+			rt = s.rec
+		}
+		resp, err := rt.RoundTrip(httpbody.WithBody(r, body))
+		return resp, nil, body, err
 	}
 	// Replay: the body is needed only while it is matched, so its buffer
 	// is reused.
@@ -522,7 +531,7 @@ func (s *Session) answer(r *http.Request, n int) (*http.Response, *cassettes.Int
 	}()
 	body, err := httpbody.AppendBody((*bp)[:0], r)
 	if err != nil {
-		return nil, nil, fmt.Errorf("replay: read request body: %w", err)
+		return nil, nil, nil, fmt.Errorf("replay: read request body: %w", err)
 	}
 	*bp = body
 	faults := s.cfg.faults[n]
@@ -530,11 +539,11 @@ func (s *Session) answer(r *http.Request, n int) (*http.Response, *cassettes.Int
 		s.faultLog.apply(n) // validated: alone on its request
 	}
 	if err := headerFault(r, faults); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	for _, f := range faults {
 		if f.kind == faultRespond {
-			return respondFault(r, f), nil, nil
+			return respondFault(r, f), nil, nil, nil
 		}
 	}
 	i, err := s.idx.Match(r, body)
@@ -545,16 +554,17 @@ func (s *Session) answer(r *http.Request, n int) (*http.Response, *cassettes.Int
 				if len(faults) > 0 {
 					s.faultLog.apply(n) // recorded live: faults apply to replayed answers only
 				}
-				resp, err := s.rec.RoundTrip(httpbody.WithBody(r, bytes.Clone(body)))
-				return resp, nil, err
+				sent := bytes.Clone(body)
+				resp, err := s.rec.RoundTrip(httpbody.WithBody(r, sent))
+				return resp, nil, sent, err
 			}
-			return s.miss(r, body, miss), missAnswer, nil
+			return s.miss(r, body, miss), missAnswer, nil, nil
 		}
 		s.fail(err)
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	resp, err := s.replay(r, i, n, faults)
-	return resp, i, err
+	return resp, i, nil, err
 }
 
 // headerFault returns the error of a fault that strikes before any answer:
@@ -596,6 +606,10 @@ func respondFault(r *http.Request, f Fault) *http.Response {
 // its start, requests get an error and nothing else is reported on the
 // test by them.
 func (s *Session) cleanup() {
+	// What cleanup reports points at the test's replay.New line (testing
+	// follows a helper cleanup to where it was registered), not at this
+	// file.
+	s.t.Helper()
 	s.endMu.Lock()
 	s.ended = true
 	s.endedQuick.Store(true)

@@ -1,13 +1,11 @@
 package clients_test
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -47,45 +45,14 @@ func fromFakeGroq(t *testing.T) replay.Option {
 	return replay.WithFakeTransport(g.Transport())
 }
 
-// pacedClock is the clock a stream test replays on: an instant fake clock
-// in replay, so that replaying at the recorded pace takes no time and the
-// test can read when each event was due; the wall clock while recording,
-// so that the cassette keeps the real offsets. (replay.WithClock alone
-// would record every offset as 0 from an instant clock.)
-type pacedClock struct {
-	fake      *fakeclock.Clock
-	recording atomic.Bool
-}
-
-func newPacedClock() *pacedClock {
-	return &pacedClock{fake: fakeclock.NewInstant(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))}
-}
-
-// follow makes the clock real unless the session replays. Call it right
-// after replay.New, before any request.
-func (c *pacedClock) follow(s *replay.Session) { c.recording.Store(s.Mode() != replay.ModeReplay) }
-
-// Now returns the fake clock's time in replay, the wall clock's otherwise.
-func (c *pacedClock) Now() time.Time {
-	if c.recording.Load() {
-		return time.Now()
-	}
-	return c.fake.Now()
-}
-
-// Sleep moves the fake clock on in replay; while recording it waits.
-func (c *pacedClock) Sleep(ctx context.Context, d time.Duration) error {
-	if !c.recording.Load() {
-		return c.fake.Sleep(ctx, d)
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+// replayClock is the clock a stream test gives replay.WithClock: an
+// instant fake clock, so that replaying at the recorded pace takes no
+// time and the test reads on it when each event was due. The same test
+// records with it: recording times events on the wall clock when this
+// clock stands still (nothing sleeps on it while recording), so the
+// cassette keeps the fake server's real pace.
+func replayClock() *fakeclock.Clock {
+	return fakeclock.NewInstant(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 }
 
 // dueTimes reads the cassette a session replays and returns when each
