@@ -18,7 +18,10 @@
 // last event and close the body: the recorder reads on to the end of the
 // body (at most 64 KiB and one second) and keeps the stream whole; a
 // stream closed before its end is kept as abandoned where the client
-// stopped.
+// stopped. Memory is bounded by what a cassette can hold (256 MiB a body,
+// the limit cassettes.Load reads): a larger JSON answer is an error for
+// the client, a larger stream reaches the client whole but is recorded
+// without its body, marked broken.
 //
 // Recording from a fake server rather than a real API is marked with
 // SourceHeader, so a canned answer never passes for a real one.
@@ -29,7 +32,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"io"
 	"net/http"
 	"strings"
@@ -38,6 +40,8 @@ import (
 
 	"github.com/llmvcr/llmvcr/cassettes"
 	"github.com/llmvcr/llmvcr/internal/clock"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
+	"github.com/llmvcr/llmvcr/internal/inputfile"
 	"github.com/llmvcr/llmvcr/internal/sse"
 )
 
@@ -72,6 +76,8 @@ type Recorder struct {
 	// complete (its stream ended or broke), from the goroutine that
 	// completed it.
 	OnRecorded func(*cassettes.Interaction)
+
+	maxBody int // the largest body recorded; 0 means inputfile.MaxSize (tests set less)
 
 	mu    sync.Mutex
 	slots []*cassettes.Interaction // in request order; nil while in flight or when no response came
@@ -235,9 +241,18 @@ func (rec *Recorder) record(r *http.Request, body []byte) (*http.Response, error
 		finish(nil, nil, io.EOF)
 		return resp, nil
 	}
+	max := rec.maxBody
+	if max <= 0 {
+		max = inputfile.MaxSize
+	}
 	if !sse {
-		b, err := io.ReadAll(resp.Body)
+		b, err := io.ReadAll(io.LimitReader(resp.Body, int64(max)+1))
 		resp.Body.Close()
+		if err == nil && len(b) > max {
+			// No cassette could load it: the client gets an error, and
+			// memory holds at most the limit.
+			err = fmt.Errorf("%w: the response body is over %s, more than a cassette holds", inputfile.ErrTooLarge, size(max))
+		}
 		if err != nil {
 			// The client gets this error and no response, as when the
 			// request got none: nothing is recorded, so replay never
@@ -249,8 +264,16 @@ func (rec *Recorder) record(r *http.Request, body []byte) (*http.Response, error
 		resp.Body = io.NopCloser(bytes.NewReader(b))
 		return resp, nil
 	}
-	resp.Body = &recordingBody{rc: resp.Body, sw: sw, finish: finish, plain: plain}
+	resp.Body = &recordingBody{rc: resp.Body, sw: sw, finish: finish, plain: plain, max: max}
 	return resp, nil
+}
+
+// size words a byte limit.
+func size(n int) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // mark notes when the stream had delivered its first end bytes: at is
@@ -274,6 +297,7 @@ type recordingBody struct {
 	sw     *stopwatch
 	finish func([]byte, []stamp, error)
 	plain  bool // not compressed: the bytes are events
+	max    int  // the most bytes kept: a longer stream is not recorded
 
 	mu       sync.Mutex
 	buf      bytes.Buffer
@@ -282,8 +306,23 @@ type recordingBody struct {
 	finished bool // done: the recording is complete
 }
 
+// note keeps a copy of p and when it arrived. Once the recording is
+// complete nothing more is kept; a stream that grows past max is given up:
+// its copy is dropped (memory holds at most max) and it is recorded with
+// no body, marked broken, while the client reads on.
 func (b *recordingBody) note(p []byte) {
 	b.mu.Lock()
+	if b.finished {
+		b.mu.Unlock()
+		return
+	}
+	if b.buf.Len()+len(p) > b.max {
+		b.buf = bytes.Buffer{}
+		b.marks = nil
+		b.mu.Unlock()
+		b.doneAt(0, fmt.Errorf("%w: the stream is over %s, more than a cassette holds; it was passed through, not recorded", inputfile.ErrTooLarge, size(b.max)))
+		return
+	}
 	b.buf.Write(p)
 	b.marks = append(b.marks, stamp{end: b.buf.Len(), at: b.sw.lap()})
 	b.mu.Unlock()
