@@ -177,7 +177,7 @@ func newCassetteSet(path string, c *cassettes.Cassette, match []cassettes.MatchO
 type server struct {
 	sets   []*cassetteSet
 	scale  float64
-	faults map[int]serveFault
+	faults map[int]*serveFault
 	logf   func(string, ...any)
 	scrub  *cassettes.Scrubber // for log lines: the default secrets
 	// stopping is closed when the server begins to stop: a stalled answer
@@ -208,16 +208,16 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, status, http.Header{"X-Should-Retry": {"false"}}, "llmvcr_replay_error", msg)
 		return
 	}
-	f, hasFault := s.faults[n]
-	if hasFault && f.whole() {
+	f := s.faults[n] // nil when none
+	if f != nil && f.whole() {
 		s.apply(n)
 		s.logf("request %d: %s %s: fault %s", n, r.Method, s.scrub.ScrubURL(r.URL.RequestURI()), f.spec)
-		switch f.kind {
-		case "respond":
-			writeError(w, f.status, nil, "fault_injected", fmt.Sprintf("record serve: fault -fault %s", f.spec))
-		case "reset":
+		switch f.plan.Whole.Kind {
+		case playback.FaultRespond:
+			writeError(w, f.plan.Whole.Status, nil, "fault_injected", fmt.Sprintf("record serve: fault -fault %s", f.spec))
+		case playback.FaultReset, playback.FaultRefuse:
 			panic(http.ErrAbortHandler) // the connection breaks before any answer
-		case "stall-headers":
+		case playback.FaultStallHeaders:
 			select {
 			case <-r.Context().Done():
 			case <-s.stopping:
@@ -236,12 +236,8 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.miss(w, r, body, miss)
 		return
 	}
-	pf := playback.NoFaults
-	if hasFault {
-		pf = f.stream
-	}
 	s.answered.Add(1)
-	s.play(w, r, n, set, i, pf)
+	s.play(w, r, n, set, i, f)
 }
 
 // match finds the recording for r in the cassettes, in order, trying the
@@ -343,7 +339,7 @@ var hopHeaders = []string{"Connection", "Keep-Alive", "Proxy-Connection", "Trans
 // play writes recording i onto w with internal/playback: the recorded
 // headers, then the body whole, or event by event, flushed, at the
 // recorded offsets times the scale, with the request's stream faults.
-func (s *server) play(w http.ResponseWriter, r *http.Request, n int, set *cassetteSet, i *cassettes.Interaction, f playback.Faults) {
+func (s *server) play(w http.ResponseWriter, r *http.Request, n int, set *cassetteSet, i *cassettes.Interaction, sf *serveFault) {
 	ctx := r.Context()
 	p, err := playback.Prepare(&i.Response)
 	if err != nil {
@@ -352,10 +348,17 @@ func (s *server) play(w http.ResponseWriter, r *http.Request, n int, set *casset
 		return
 	}
 	pieces := p.Pieces()
-	if !f.None() {
-		if f.Cut > len(pieces) || f.Stall > len(pieces) || f.Corrupt >= len(pieces) {
-			s.logf("request %d: fault %s never applied: the answer has only %s", n, s.faults[n].spec, plural(len(pieces), "event"))
-		} else {
+	f := playback.NoFaults
+	if sf != nil {
+		f = sf.plan.Stream
+		fits := true
+		for k, x := range sf.faults {
+			if !x.Fits(len(pieces)) {
+				fits = false
+				s.logf("request %d: %s never applied: the answer has only %s", n, sf.names[k], plural(len(pieces), "event"))
+			}
+		}
+		if fits {
 			s.apply(n)
 		}
 	}
@@ -485,86 +488,95 @@ func serveSummary(body string) string {
 	return oneLine(b, 100)
 }
 
-// serveFault is one -fault N:KIND.
+// serveFault is the -fault flags of one request.
 type serveFault struct {
-	spec   string // as given
-	kind   string // respond, reset, stall-headers, or stream
-	status int
-	stream playback.Faults
+	spec   string           // the flags' values as given, such as "2:cut-after=3, 2:corrupt-event=1"
+	names  []string         // each fault as given: "-fault 2:cut-after=3"
+	faults []playback.Fault // each fault
+	plan   playback.Plan
 }
 
 // whole reports whether the fault replaces the whole answer.
-func (f serveFault) whole() bool { return f.kind != "stream" }
+func (f *serveFault) whole() bool { return f.plan.Whole.Kind != 0 }
 
-// parseFaults parses the -fault flags; at most one per request, except
-// that corrupt-event combines with cut-after or stall-after.
-func parseFaults(specs []string) (map[int]serveFault, error) {
-	out := map[int]serveFault{}
+// serveFaultKinds are the faults -fault knows, and whether each takes a
+// value (an event count or a status).
+var serveFaultKinds = map[string]struct {
+	kind   playback.FaultKind
+	hasArg bool
+}{
+	"cut-after":     {playback.FaultCut, true},
+	"stall-after":   {playback.FaultStall, true},
+	"corrupt-event": {playback.FaultCorrupt, true},
+	"respond":       {playback.FaultRespond, true},
+	"reset":         {playback.FaultReset, false},
+	"stall-headers": {playback.FaultStallHeaders, false},
+}
+
+// parseFaults parses the -fault flags, and checks the faults of each
+// request with playback's rules, which replay's OnRequest follows too.
+func parseFaults(specs []string) (map[int]*serveFault, error) {
+	out := map[int]*serveFault{}
+	var order []int
 	for _, spec := range specs {
-		ns, kind, ok := strings.Cut(spec, ":")
-		n, err := strconv.Atoi(ns)
-		if !ok || err != nil || n < 1 {
-			return nil, usagef("-fault %q: want N:KIND with N the request's number from 1, such as 2:cut-after=3", spec)
+		n, f, err := parseFault(spec)
+		if err != nil {
+			return nil, err
 		}
-		name, arg, hasArg := strings.Cut(kind, "=")
-		f, seen := out[n]
-		if !seen {
-			f = serveFault{kind: "stream", stream: playback.NoFaults}
+		sf := out[n]
+		if sf == nil {
+			sf = &serveFault{}
+			out[n] = sf
+			order = append(order, n)
 		}
-		f.spec = strings.TrimPrefix(f.spec+", "+spec, ", ")
-		k := -1
-		if hasArg {
-			k, err = strconv.Atoi(arg)
-			if err != nil || k < 0 {
-				return nil, usagef("-fault %q: %s takes a number of 0 or more", spec, name)
-			}
-		}
-		needArg := map[string]bool{"cut-after": true, "stall-after": true, "corrupt-event": true, "respond": true}
-		if _, known := map[string]bool{"cut-after": true, "stall-after": true, "corrupt-event": true, "respond": true, "reset": true, "stall-headers": true}[name]; !known {
-			return nil, usagef("-fault %q: unknown fault %q (want cut-after=K, stall-after=K, corrupt-event=K, respond=STATUS, reset or stall-headers)", spec, name)
-		}
-		if needArg[name] != hasArg {
-			if hasArg {
-				return nil, usagef("-fault %q: %s takes no value", spec, name)
-			}
-			return nil, usagef("-fault %q: %s needs a value, such as %s=1", spec, name, name)
-		}
-		conflict := func() error {
-			return usagef("-fault %s: request %d has two faults that cannot both apply", f.spec, n)
-		}
-		switch name {
-		case "respond", "reset", "stall-headers":
-			if seen {
-				return nil, conflict()
-			}
-			f.kind = name
-			if name == "respond" {
-				// An error status: a 1xx is no final answer (the client
-				// would get a 200 after it), and 2xx/3xx are no fault.
-				if k < 400 || k > 599 {
-					return nil, usagef("-fault %q: the status must be an error, from 400 to 599", spec)
-				}
-				f.status = k
-			}
-		case "cut-after", "stall-after":
-			if f.kind != "stream" || f.stream.Cut >= 0 || f.stream.Stall >= 0 {
-				return nil, conflict()
-			}
-			if name == "cut-after" {
-				f.stream.Cut = k
-			} else {
-				f.stream.Stall = k
-			}
-		case "corrupt-event":
-			if f.kind != "stream" || f.stream.Corrupt >= 0 {
-				return nil, conflict()
-			}
-			f.stream.Corrupt = k
-		}
-		if end := max(f.stream.Cut, f.stream.Stall); f.stream.Corrupt >= 0 && end >= 0 && f.stream.Corrupt >= end {
-			return nil, usagef("-fault %s: corrupt-event=%d is at or after the end the other fault makes, so it could never apply", f.spec, f.stream.Corrupt)
-		}
-		out[n] = f
+		sf.spec = strings.TrimPrefix(sf.spec+", "+spec, ", ")
+		sf.names = append(sf.names, "-fault "+spec)
+		sf.faults = append(sf.faults, f)
+	}
+	var problems []string
+	for _, n := range order {
+		sf := out[n]
+		// respond writes an error body: a 1xx would reach the client as
+		// a 200 carrying it, and a 2xx or 3xx is no fault.
+		plan, ps := playback.PlanFaults(sf.faults, playback.FaultRules{Name: func(k int) string { return sf.names[k] }, MinStatus: 400})
+		sf.plan = plan
+		problems = append(problems, ps...)
+	}
+	if len(problems) > 0 {
+		return nil, usagef("%s", strings.Join(problems, "; "))
 	}
 	return out, nil
+}
+
+// parseFault parses one -fault N:KIND.
+func parseFault(spec string) (int, playback.Fault, error) {
+	ns, kind, ok := strings.Cut(spec, ":")
+	n, err := strconv.Atoi(ns)
+	if !ok || err != nil || n < 1 {
+		return 0, playback.Fault{}, usagef("-fault %q: want N:KIND with N the request's number from 1, such as 2:cut-after=3", spec)
+	}
+	name, arg, hasArg := strings.Cut(kind, "=")
+	known, ok := serveFaultKinds[name]
+	if !ok {
+		return 0, playback.Fault{}, usagef("-fault %q: unknown fault %q (want cut-after=K, stall-after=K, corrupt-event=K, respond=STATUS, reset or stall-headers)", spec, name)
+	}
+	if known.hasArg != hasArg {
+		if hasArg {
+			return 0, playback.Fault{}, usagef("-fault %q: %s takes no value", spec, name)
+		}
+		return 0, playback.Fault{}, usagef("-fault %q: %s needs a value, such as %s=1", spec, name, name)
+	}
+	f := playback.Fault{Kind: known.kind}
+	if hasArg {
+		k, err := strconv.Atoi(arg)
+		if err != nil || (k < 0 && known.kind != playback.FaultRespond) {
+			return 0, playback.Fault{}, usagef("-fault %q: %s takes a number of 0 or more", spec, name)
+		}
+		if known.kind == playback.FaultRespond {
+			f.Status = k
+		} else {
+			f.K = k
+		}
+	}
+	return n, f, nil
 }

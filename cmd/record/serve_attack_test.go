@@ -112,3 +112,32 @@ func TestHugeRequestBodyIs413(t *testing.T) {
 	require.Equal(t, 1, p.stop())
 	require.Contains(t, p.stderr.String(), "1 request refused")
 }
+
+// TestServeFaultsFollowReplaysRules: -fault is checked with the rules
+// replay's OnRequest follows (internal/playback's PlanFaults): every
+// problem of every request is named at once, as a usage error; a fault
+// past the end of the answer it met is named in the log and at the stop.
+func TestServeFaultsFollowReplaysRules(t *testing.T) {
+	path := serveCassette(t)
+	var stdout, stderr bytes.Buffer
+	stopped, cancel := context.WithCancel(context.Background())
+	cancel() // a server that started anyway stops at once
+	code := run(stopped, []string{"serve", "-fault", "1:cut-after=1", "-fault", "1:stall-after=1", "-fault", "2:respond=200", "-fault", "3:corrupt-event=2", "-fault", "3:corrupt-event=3", path}, &stdout, &stderr)
+	require.Equal(t, 2, code, stderr.String())
+	for _, want := range []string{
+		"-fault 1:cut-after=1 and -fault 1:stall-after=1 both end the stream",
+		"-fault 2:respond=200: the status must be an error, from 400 to 599",
+		"-fault 3:corrupt-event=2 and -fault 3:corrupt-event=3 both garble an event",
+	} {
+		require.Contains(t, stderr.String(), want)
+	}
+	require.Empty(t, stdout.String(), "nothing listens")
+
+	s := start(t, "serve", "-fault", "1:corrupt-event=1", path)
+	resp, body := post(t, s.url+"/openai/v1/chat/completions", parisReq)
+	require.Equal(t, 200, resp.StatusCode)
+	require.JSONEq(t, parisResp, body, "a JSON answer is one event: event 1 is past its end")
+	require.Equal(t, 0, s.stop(), s.stderr.String())
+	require.Contains(t, s.stderr.String(), "request 1: -fault 1:corrupt-event=1 never applied: the answer has only 1 event")
+	require.Contains(t, s.stderr.String(), "fault never applied: -fault 1:corrupt-event=1")
+}
