@@ -63,6 +63,10 @@ Ctrl-C stops at once), and writes FILE, scrubbed. Every credential a client send
 X-Goog-Api-Key, Api-Key, a key= parameter, ...) is redacted where it stands and
 its value scrubbed wherever else it appears, answers included.
 
+Answers from an upstream that marks them canned (X-Llmvcr-Source: record
+serve, a fake) are recorded marked canned; the upstream's other X-Llmvcr-
+headers are dropped, since in a cassette they describe the recording.
+
 FILE is written only when the session recorded something and every request
 got a whole answer (no stream broke off); otherwise the file is left as it
 was (-force saves what was recorded). It is also left as it was when another
@@ -202,7 +206,7 @@ func newProxy(up *url.URL, log *lockedWriter) *proxy {
 		p.creds.add(up.User.String())
 	}
 	t := http.DefaultTransport.(*http.Transport).Clone()
-	p.rec = &recorder.Recorder{Real: t, OnRecorded: func(i *cassettes.Interaction) {
+	p.rec = &recorder.Recorder{Real: upstreamHeaders{t}, OnRecorded: func(i *cassettes.Interaction) {
 		// Before the answer is logged or saved: an answer may echo a
 		// credential the request carried in its body.
 		p.creds.collectBody(i.Request.Headers, i.Request.Body)
@@ -213,9 +217,32 @@ func newProxy(up *url.URL, log *lockedWriter) *proxy {
 		if e := i.Response.Headers.Get(httpbody.StreamErrorHeader); e != "" {
 			what += " that broke: " + oneLine(e, 200)
 		}
+		if src := i.Response.Headers.Get(httpbody.SourceHeader); src != "" {
+			what += ", canned (" + oneLine(src, 200) + ")"
+		}
 		p.log.printf("record proxy: %s %s -> %d%s", i.Request.Method, p.creds.scrubURL(i.Request.URL), i.Response.Code, p.creds.scrubText(what))
 	}}
 	return p
+}
+
+// upstreamHeaders passes on the upstream's answers without the llmvcr
+// headers (httpbody.HeaderPrefix) an upstream may send, but one: they
+// describe a recording (X-Llmvcr-Stream-Error says the answer broke), and
+// an upstream's would pass for the proxy's own in the cassette. The
+// X-Llmvcr-Source that says the answer is canned (record serve, a fake)
+// is kept, so the recording is marked canned too.
+type upstreamHeaders struct{ rt http.RoundTripper }
+
+func (u upstreamHeaders) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := u.rt.RoundTrip(r)
+	if resp != nil {
+		for k := range resp.Header {
+			if strings.HasPrefix(http.CanonicalHeaderKey(k), httpbody.HeaderPrefix) && http.CanonicalHeaderKey(k) != httpbody.SourceHeader {
+				delete(resp.Header, k)
+			}
+		}
+	}
+	return resp, err
 }
 
 // maxProxyBody bounds a request body: the recorder keeps it in memory.
@@ -355,6 +382,16 @@ func (p *proxy) save(out string, force bool, rep stopReport, logf func(string, .
 	}
 	for _, n := range notes {
 		p.log.printf("%s", n)
+	}
+	canned := 0
+	for _, i := range is {
+		if i.Response.Headers.Get(httpbody.SourceHeader) != "" {
+			canned++
+		}
+	}
+	if canned > 0 {
+		logf("saved %s: %s, %d of them canned (the upstream answered from a recording or a fake, not as a real API: record lint and replay say so)", out, plural(len(is), "interaction"), canned)
+		return nil
 	}
 	logf("saved %s: %s", out, plural(len(is), "interaction"))
 	return nil

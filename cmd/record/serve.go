@@ -17,6 +17,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode"
 
 	"github.com/llmvcr/llmvcr/cassettes"
 	"github.com/llmvcr/llmvcr/internal/clock"
@@ -74,6 +75,15 @@ closest recording and the differences by JSON path. The report is logged on
 stderr too. On SIGINT or SIGTERM the server stops and lists the recordings
 never replayed; with -strict, a miss or an unused recording makes the exit
 status 1.
+
+No answer of serve's passes for a real API's: each carries X-Llmvcr-Source,
+so a recording of it (record proxy in front of serve, a replay session
+recording against it) is marked canned, as one recorded from a fake is, and
+record lint and replay say so. A recording's own mark is kept in it ("record
+serve, replaying a recording from the embedded fake Groq server"); a real
+API's recording replayed is a copy, not a live answer ("record serve,
+replaying a real API's recording"); serve's own answers (a miss, a fault)
+say "record serve".
 
 Faults (N counts requests from 1, in arrival order): cut-after=K breaks the
 connection after K events; stall-after=K stops sending after K events until
@@ -198,6 +208,9 @@ const maxRequestBody = 64 << 20
 
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	n := int(s.n.Add(1))
+	// No answer of serve's is a real API's: one recorded from it (by
+	// record proxy, or by a replay session recording) is marked canned.
+	w.Header().Set(httpbody.SourceHeader, serveSource)
 	body, err := httpbody.ReadBody(&http.Request{Body: http.MaxBytesReader(w, r.Body, maxRequestBody), ContentLength: r.ContentLength})
 	if err != nil {
 		s.logf("request %d: %s %s: cannot read its body: %v", n, r.Method, s.scrub.ScrubURL(r.URL.RequestURI()), err)
@@ -376,6 +389,7 @@ func (s *server) play(w http.ResponseWriter, r *http.Request, n int, set *casset
 	for _, k := range hopHeaders {
 		h.Del(k)
 	}
+	h.Set(httpbody.SourceHeader, servedFrom(i.Response.Headers.Get(httpbody.SourceHeader)))
 	if p.Whole(f) {
 		h.Set("Content-Length", strconv.Itoa(len(p.Body)))
 		w.WriteHeader(p.Code)
@@ -429,6 +443,39 @@ func (s *server) play(w http.ResponseWriter, r *http.Request, n int, set *casset
 			}
 		}
 	}
+}
+
+// serveSource is the X-Llmvcr-Source (httpbody.SourceHeader) of the
+// answers serve makes itself: a miss, a fault, an error.
+const serveSource = "record serve"
+
+// maxSource bounds the X-Llmvcr-Source serve passes on from a recording.
+const maxSource = 200
+
+// servedFrom is the X-Llmvcr-Source of an answer replayed from a
+// recording whose own is recorded ("" for a real API's answer). A
+// recording of it is canned either way: a real API's answer replayed is a
+// copy, not a live answer (its timing is serve's, and the request it
+// answers only matched the recorded one). The value names the original
+// source once, so a canned recording stays canned, under the same name,
+// however many times it goes through serve and a proxy.
+func servedFrom(recorded string) string {
+	if recorded == "" {
+		return serveSource + ", replaying a real API's recording"
+	}
+	// One line of printable text, bounded: the value is a response
+	// header and a lint message quotes it.
+	clean := strings.Join(strings.FieldsFunc(recorded, func(r rune) bool { return unicode.IsSpace(r) || !unicode.IsPrint(r) }), " ")
+	if len(clean) > maxSource {
+		clean = strings.ToValidUTF8(clean[:maxSource], "") + "..."
+	}
+	switch {
+	case clean == "":
+		return serveSource + ", replaying a canned recording"
+	case clean == serveSource || strings.HasPrefix(clean, serveSource+","):
+		return clean // it went through serve before
+	}
+	return serveSource + ", replaying a recording from " + clean
 }
 
 // recordedAt is i's place in its cassette.
