@@ -11,6 +11,8 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -138,6 +140,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	logf := func(format string, args ...any) { log.printf("record serve: "+format, args...) }
 	s := &server{scale: c.timing, faults: faults, logf: logf, stopping: ctx.Done(), scrub: cassettes.NewScrubber(cassettes.WithLogf(func(string, ...any) {})), reported: map[uint64]bool{}}
 	for _, p := range paths {
+		if err := checkCassette(p); err != nil {
+			return err
+		}
 		cas, err := cassettes.Load(p)
 		if err != nil {
 			return fmt.Errorf("cannot serve %s: %w", p, unwrapPath(err))
@@ -156,6 +161,30 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	return s.finish(c.strict)
+}
+
+// maxCassette bounds the size of a cassette serve loads: it is read
+// whole and parsed, and each of its bodies kept in memory.
+const maxCassette = 256 << 20
+
+// checkCassette refuses, before anything is read, a path that is no
+// cassette file: a directory, a file that is not regular (a named pipe
+// would block the read until a writer came, a device such as /dev/zero
+// never end it) or one larger than maxCassette. A path that does not
+// exist is left to cassettes.Load, which says so.
+func checkCassette(path string) error {
+	st, err := os.Stat(path)
+	switch {
+	case err != nil:
+		return nil
+	case st.IsDir():
+		return fmt.Errorf("cannot serve %s: it is a directory; give its cassette files (record serve %s)", path, filepath.Join(path, "*.yaml"))
+	case !st.Mode().IsRegular():
+		return fmt.Errorf("cannot serve %s: it is not a regular file but %s", path, fileKind(st.Mode()))
+	case st.Size() > maxCassette:
+		return fmt.Errorf("cannot serve %s: it is %d bytes, more than the %d MiB a cassette may be", path, st.Size(), maxCassette>>20)
+	}
+	return nil
 }
 
 // cassetteSet is one served cassette.

@@ -7,9 +7,11 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -140,4 +142,46 @@ func TestServeFaultsFollowReplaysRules(t *testing.T) {
 	require.Equal(t, 0, s.stop(), s.stderr.String())
 	require.Contains(t, s.stderr.String(), "request 1: -fault 1:corrupt-event=1 never applied: the answer has only 1 event")
 	require.Contains(t, s.stderr.String(), "fault never applied: -fault 1:corrupt-event=1")
+}
+
+// TestServeRefusesWhatIsNoCassetteFile: a directory, a named pipe (whose
+// read would block until a writer came), a device (whose read may never
+// end, as /dev/zero's) and a file over the size bound are refused at
+// once, with a message that says what the path is, before any read.
+func TestServeRefusesWhatIsNoCassetteFile(t *testing.T) {
+	dir := t.TempDir()
+	huge := filepath.Join(dir, "huge.yaml")
+	f, err := os.Create(huge)
+	require.NoError(t, err)
+	require.NoError(t, f.Truncate(maxCassette+1)) // sparse: costs no disk
+	require.NoError(t, f.Close())
+	cases := map[string]string{
+		dir:  "it is a directory; give its cassette files",
+		huge: "it is 268435457 bytes, more than the 256 MiB a cassette may be",
+	}
+	pipe := filepath.Join(dir, "pipe.yaml")
+	t.Run("mkfifo", func(t *testing.T) { mkfifo(t, pipe); cases[pipe] = "it is not a regular file but a named pipe" }) // skipped where there are none
+	if st, err := os.Stat(os.DevNull); err == nil && st.Mode()&os.ModeDevice != 0 {
+		cases[os.DevNull] = "it is not a regular file but a device"
+	}
+	for path, want := range cases {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			done := make(chan int, 1)
+			stopped, cancel := context.WithCancel(context.Background())
+			cancel() // a server that started anyway stops at once
+			go func() { done <- run(stopped, []string{"serve", path}, &stdout, &stderr) }()
+			select {
+			case code := <-done:
+				require.Equal(t, 1, code, "%s: %s", path, stderr.String())
+				require.Contains(t, stderr.String(), "cannot serve "+path+": "+want)
+				require.Empty(t, stdout.String(), "nothing listens")
+			case <-time.After(time.Minute): // only so that a regression fails rather than hangs
+				if w, err := os.OpenFile(path, os.O_WRONLY, 0); err == nil {
+					w.Close() // the blocked read ends
+				}
+				t.Fatalf("serve %s did not return", path)
+			}
+		})
+	}
 }
