@@ -186,15 +186,30 @@ type proxy struct {
 // the start, so a file another proxy (or a re-recording) wrote meanwhile
 // is not silently replaced.
 func fileState(path string) string {
-	b, err := os.ReadFile(path)
+	st, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return ""
+	case err != nil:
+		return "unreadable: " + err.Error()
+	case !st.Mode().IsRegular():
+		// Not opened: a named pipe would block the open until a writer
+		// came, and a device's read may never end. Its kind is its state.
+		return "not a regular file: " + st.Mode().String()
+	}
+	f, err := os.Open(path)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return ""
-		}
 		return "unreadable: " + err.Error()
 	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
+	defer f.Close()
+	if ost, err := f.Stat(); err != nil || !os.SameFile(st, ost) {
+		return "changing" // replaced between the two looks
+	}
+	sum := sha256.New() // read in pieces: the file may be large
+	if _, err := io.Copy(sum, f); err != nil {
+		return "unreadable: " + err.Error()
+	}
+	return hex.EncodeToString(sum.Sum(nil))
 }
 
 func newProxy(up *url.URL, log *lockedWriter) *proxy {

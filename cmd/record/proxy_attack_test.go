@@ -203,3 +203,31 @@ func TestProxyRefusesWhatItCannotRecord(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, good, string(now))
 }
+
+// TestProxyStopWithOutputReplacedByAPipe: -o replaced by a named pipe
+// while the proxy ran is a change that keeps the recording from being
+// saved, found without opening the pipe (whose open would block the stop
+// until a writer came).
+func TestProxyStopWithOutputReplacedByAPipe(t *testing.T) {
+	srv := httptest.NewServer(&echoUpstream{})
+	defer srv.Close()
+	out := filepath.Join(t.TempDir(), "c.yaml")
+	goodCassette(t, out)
+	p := start(t, "proxy", "-upstream", srv.URL, "-o", out)
+	resp, _ := post(t, p.url+"/v1/chat/completions", parisReq)
+	require.Equal(t, 200, resp.StatusCode)
+	require.NoError(t, os.Remove(out))
+	mkfifo(t, out)
+	p.cancel()
+	select {
+	case <-p.exited:
+	case <-time.After(time.Minute): // only so that a regression fails rather than hangs
+		if w, err := os.OpenFile(out, os.O_WRONLY, 0); err == nil {
+			w.Close() // the blocked open ends
+		}
+		<-p.exited
+		t.Fatal("the stop hung on the named pipe")
+	}
+	require.Equal(t, 1, p.code, p.stderr.String())
+	require.Contains(t, p.stderr.String(), "changed while the proxy ran")
+}
