@@ -17,6 +17,7 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -179,6 +180,7 @@ type proxy struct {
 	sent    atomic.Int64 // requests forwarded
 	refused atomic.Int64 // requests not forwarded (unproxied)
 	before  string       // fileState of -o when the proxy started
+	bodies  *bodyGate    // admits request bodies
 }
 
 // fileState identifies what stands at path (through a link): a digest of
@@ -213,7 +215,7 @@ func fileState(path string) string {
 }
 
 func newProxy(up *url.URL, log *lockedWriter) *proxy {
-	p := &proxy{up: up, creds: newCredentials(), log: log}
+	p := &proxy{up: up, creds: newCredentials(), log: log, bodies: &bodyGate{max: maxProxyBody}}
 	if pw, ok := up.User.Password(); ok {
 		p.creds.add(pw)
 	}
@@ -286,7 +288,13 @@ func (p *proxy) handler(logw io.Writer) http.Handler {
 			writeError(w, http.StatusNotImplemented, http.Header{"X-Should-Retry": {"false"}}, "llmvcr_proxy_refused", msg)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxProxyBody)
+		body, release, berr := p.bodies.open(w, r)
+		defer release()
+		if berr != nil {
+			p.refuseBody(w, r, berr)
+			return
+		}
+		r.Body = body
 		rp.ServeHTTP(w, r)
 	})
 }
@@ -309,16 +317,14 @@ func unproxied(r *http.Request) string {
 // upstreamError answers a request the upstream did not answer: 502 with
 // a JSON body (the error shape of OpenAI-compatible APIs) that says so.
 func (p *proxy) upstreamError(w http.ResponseWriter, r *http.Request, err error) {
-	if r.Context().Err() != nil {
-		p.gone.Add(1) // the client is gone (or the proxy is stopping): nobody reads an answer
+	if be := (*bodyError)(nil); errors.As(err, &be) {
+		// The client's body, not the upstream: nothing was sent. First:
+		// a failed read of the body cancels the request's context too.
+		p.refuseBody(w, r, be)
 		return
 	}
-	if mb := (*http.MaxBytesError)(nil); errors.As(err, &mb) {
-		// The client's fault, not the upstream's: nothing was sent.
-		p.refused.Add(1)
-		msg := fmt.Sprintf("record proxy: refusing %s %s: its body is larger than %d MiB", r.Method, p.creds.scrubURL(r.URL.Path), mb.Limit>>20)
-		p.log.printf("%s", msg)
-		writeError(w, http.StatusRequestEntityTooLarge, http.Header{"X-Should-Retry": {"false"}}, "llmvcr_proxy_refused", msg)
+	if r.Context().Err() != nil {
+		p.gone.Add(1) // the client is gone (or the proxy is stopping): nobody reads an answer
 		return
 	}
 	p.failed.Add(1)
@@ -333,6 +339,19 @@ func (p *proxy) upstreamError(w http.ResponseWriter, r *http.Request, err error)
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusBadGateway)
 	w.Write(b)
+}
+
+// refuseBody answers a request whose body was not taken (too large, too
+// slow, too many at once): nothing was forwarded.
+func (p *proxy) refuseBody(w http.ResponseWriter, r *http.Request, be *bodyError) {
+	p.refused.Add(1)
+	msg := fmt.Sprintf("record proxy: refusing %s %s: %s", r.Method, p.creds.scrubURL(r.URL.Path), be.msg)
+	p.log.printf("%s", msg)
+	h := http.Header{"X-Should-Retry": {strconv.FormatBool(be.status == http.StatusServiceUnavailable)}}
+	if be.status == http.StatusServiceUnavailable {
+		h.Set("Retry-After", "1")
+	}
+	writeError(w, be.status, h, "llmvcr_proxy_refused", msg)
 }
 
 // save writes what was recorded to out, as record -o does (checkOutput,

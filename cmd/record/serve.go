@@ -138,7 +138,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	log := &lockedWriter{w: stderr}
 	logf := func(format string, args ...any) { log.printf("record serve: "+format, args...) }
-	s := &server{scale: c.timing, faults: faults, logf: logf, stopping: ctx.Done(), scrub: cassettes.NewScrubber(cassettes.WithLogf(func(string, ...any) {})), reported: map[uint64]bool{}}
+	s := &server{bodies: &bodyGate{max: maxRequestBody}, scale: c.timing, faults: faults, logf: logf, stopping: ctx.Done(), scrub: cassettes.NewScrubber(cassettes.WithLogf(func(string, ...any) {})), reported: map[uint64]bool{}}
 	for _, p := range paths {
 		if err := checkCassette(p); err != nil {
 			return err
@@ -214,6 +214,7 @@ func newCassetteSet(path string, c *cassettes.Cassette, match []cassettes.MatchO
 
 // server answers requests from its cassettes.
 type server struct {
+	bodies *bodyGate // admits request bodies
 	sets   []*cassetteSet
 	scale  float64
 	faults map[int]*serveFault
@@ -235,19 +236,38 @@ type server struct {
 // maxRequestBody bounds a request body read for matching.
 const maxRequestBody = 64 << 20
 
+// readGated reads a body a bodyGate admitted; a failure is the reason to
+// give the client (400 when the gate gave none: the client broke off).
+func readGated(rb io.ReadCloser, length int64) ([]byte, *bodyError) {
+	body, err := httpbody.ReadBody(&http.Request{Body: rb, ContentLength: length})
+	if err == nil {
+		return body, nil
+	}
+	var be *bodyError
+	if errors.As(err, &be) {
+		return nil, be
+	}
+	return nil, &bodyError{status: http.StatusBadRequest, msg: "cannot read the request body: " + err.Error(), err: err}
+}
+
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	n := int(s.n.Add(1))
 	// No answer of serve's is a real API's: one recorded from it (by
 	// record proxy, or by a replay session recording) is marked canned.
 	w.Header().Set(httpbody.SourceHeader, serveSource)
-	body, err := httpbody.ReadBody(&http.Request{Body: http.MaxBytesReader(w, r.Body, maxRequestBody), ContentLength: r.ContentLength})
-	if err != nil {
-		s.logf("request %d: %s %s: cannot read its body: %v", n, r.Method, s.scrub.ScrubURL(r.URL.RequestURI()), err)
-		status, msg := http.StatusBadRequest, "record serve: cannot read the request body: "+err.Error()
-		if mb := (*http.MaxBytesError)(nil); errors.As(err, &mb) {
-			status, msg = http.StatusRequestEntityTooLarge, fmt.Sprintf("record serve: the request body is larger than %d MiB", mb.Limit>>20)
+	rb, release, berr := s.bodies.open(w, r)
+	defer release()
+	var body []byte
+	if berr == nil {
+		body, berr = readGated(rb, r.ContentLength)
+	}
+	if berr != nil {
+		s.logf("request %d: %s %s: refused: %s", n, r.Method, s.scrub.ScrubURL(r.URL.RequestURI()), berr.msg)
+		h := http.Header{"X-Should-Retry": {strconv.FormatBool(berr.status == http.StatusServiceUnavailable)}}
+		if berr.status == http.StatusServiceUnavailable {
+			h.Set("Retry-After", "1")
 		}
-		writeError(w, status, http.Header{"X-Should-Retry": {"false"}}, "llmvcr_replay_error", msg)
+		writeError(w, berr.status, h, "llmvcr_replay_error", "record serve: "+berr.msg)
 		return
 	}
 	f := s.faults[n] // nil when none
@@ -278,6 +298,7 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.miss(w, r, body, miss)
 		return
 	}
+	release() // the body was matched: the answer (a stream that lasts) does not hold it
 	s.answered.Add(1)
 	s.play(w, r, n, set, i, f)
 }
