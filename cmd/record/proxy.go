@@ -258,9 +258,50 @@ func (u upstreamHeaders) RoundTrip(r *http.Request) (*http.Response, error) {
 				delete(resp.Header, k)
 			}
 		}
+		if resp.Body != nil && resp.Body != http.NoBody {
+			resp.Body = &boundedAnswer{rc: resp.Body, left: maxProxyAnswer}
+		}
 	}
 	return resp, err
 }
+
+// maxProxyAnswer bounds an upstream's answer: the recorder keeps it in
+// memory. A variable, so that tests can make it small.
+var maxProxyAnswer int64 = 64 << 20
+
+// errAnswerTooLarge ends an answer past maxProxyAnswer: a JSON answer is
+// not recorded (the client gets a 502 that says so), a stream is recorded
+// as broken there (and the session is incomplete).
+type errAnswerTooLarge struct{ limit int64 }
+
+func (e *errAnswerTooLarge) Error() string {
+	return fmt.Sprintf("the answer is larger than %d MiB, more than record proxy keeps", e.limit>>20)
+}
+
+// boundedAnswer is an upstream's answer that fails past maxProxyAnswer.
+type boundedAnswer struct {
+	rc   io.ReadCloser
+	left int64
+}
+
+func (b *boundedAnswer) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		// At the bound: only an answer that ends here is whole.
+		var one [1]byte
+		if n, err := b.rc.Read(one[:]); n == 0 && err != nil {
+			return 0, err
+		}
+		return 0, &errAnswerTooLarge{maxProxyAnswer}
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.rc.Read(p)
+	b.left -= int64(n)
+	return n, err
+}
+
+func (b *boundedAnswer) Close() error { return b.rc.Close() }
 
 // maxProxyBody bounds a request body: the recorder keeps it in memory.
 const maxProxyBody = 64 << 20

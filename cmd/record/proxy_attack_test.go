@@ -231,3 +231,49 @@ func TestProxyStopWithOutputReplacedByAPipe(t *testing.T) {
 	require.Equal(t, 1, p.code, p.stderr.String())
 	require.Contains(t, p.stderr.String(), "changed while the proxy ran")
 }
+
+// TestProxyBoundsTheUpstreamsAnswer: the recorder keeps an answer in
+// memory, so one past the bound is not kept: a JSON answer gets the
+// client a 502 that says so, a stream breaks there (and the session is
+// incomplete); an answer of exactly the bound is whole.
+func TestProxyBoundsTheUpstreamsAnswer(t *testing.T) {
+	setVar(t, &maxProxyAnswer, 1<<20)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/json":
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprintf(w, `{"pad":%q}`, strings.Repeat("x", 2<<20))
+		case "/exact":
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprintf(w, `{"pad":%q}`, strings.Repeat("x", 1<<20-len(`{"pad":""}`)))
+		case "/stream":
+			w.Header().Set("Content-Type", "text/event-stream")
+			for range 1 << 10 {
+				fmt.Fprintf(w, "data: {\"pad\":%q}\n\n", strings.Repeat("x", 2<<10))
+			}
+		}
+	}))
+	defer srv.Close()
+	out := filepath.Join(t.TempDir(), "c.yaml")
+	p := start(t, "proxy", "-upstream", srv.URL, "-o", out)
+
+	resp, body := post(t, p.url+"/exact", `{}`)
+	require.Equal(t, 200, resp.StatusCode)
+	require.Len(t, body, 1<<20, "an answer of exactly the bound is whole")
+
+	resp, body = post(t, p.url+"/json", `{}`)
+	require.Equal(t, http.StatusBadGateway, resp.StatusCode)
+	require.Contains(t, body, "the answer is larger than 1 MiB, more than record proxy keeps")
+
+	resp, err := http.Post(p.url+"/stream", "application/json", strings.NewReader(`{"stream":true}`))
+	require.NoError(t, err)
+	got, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.Error(t, err, "the stream breaks at the bound")
+	require.LessOrEqual(t, len(got), 1<<20)
+	require.True(t, p.stderr.waitFor("a stream that broke", p.exited), p.stderr.String())
+
+	require.Equal(t, 1, p.stop(), p.stderr.String())
+	require.Contains(t, p.stderr.String(), "1 request got no answer from the upstream")
+	require.Contains(t, p.stderr.String(), "1 answer broke off before its end")
+}
