@@ -64,6 +64,11 @@ Ctrl-C stops at once), and writes FILE, scrubbed. Every credential a client send
 X-Goog-Api-Key, Api-Key, a key= parameter, ...) is redacted where it stands and
 its value scrubbed wherever else it appears, answers included.
 
+Bounds, as for record serve: a request body over 64 MiB gets 413, one not sent
+within a minute 408, one that would take the bodies being read at once past
+256 MiB 503; an upstream's answer over 64 MiB is not kept (a JSON answer gets
+the client a 502, a stream breaks there).
+
 Answers from an upstream that marks them canned (X-Llmvcr-Source: record
 serve, a fake) are recorded marked canned; the upstream's other X-Llmvcr-
 headers are dropped, since in a cassette they describe the recording.

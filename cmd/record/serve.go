@@ -78,6 +78,11 @@ stderr too. On SIGINT or SIGTERM the server stops and lists the recordings
 never replayed; with -strict, a miss or an unused recording makes the exit
 status 1.
 
+Bounds: a CASSETTE is a regular file of at most 256 MiB. A request body over
+64 MiB gets 413, one not sent within a minute 408, and one that would take
+the bodies being read at once past 256 MiB 503 with Retry-After; a kept-alive
+connection idle for two minutes is closed.
+
 No answer of serve's passes for a real API's: each carries X-Llmvcr-Source,
 so a recording of it (record proxy in front of serve, a replay session
 recording against it) is marked canned, as one recorded from a fake is, and
