@@ -67,7 +67,8 @@ its value scrubbed wherever else it appears, answers included.
 Bounds, as for record serve: a request body over 64 MiB gets 413, one not sent
 within a minute 408, one that would take the bodies being read at once past
 256 MiB 503; an upstream's answer over 64 MiB is not kept (a JSON answer gets
-the client a 502, a stream breaks there).
+the client a 502, a stream breaks there); once the session keeps 1 GiB of
+recordings, requests get 507 (the session is incomplete).
 
 Answers from an upstream that marks them canned (X-Llmvcr-Source: record
 serve, a fake) are recorded marked canned; the upstream's other X-Llmvcr-
@@ -186,7 +187,13 @@ type proxy struct {
 	refused atomic.Int64 // requests not forwarded (unproxied)
 	before  string       // fileState of -o when the proxy started
 	bodies  *bodyGate    // admits request bodies
+	kept    atomic.Int64 // bytes of the bodies recorded, which are kept in memory until the stop
 }
+
+// maxProxySession bounds the bodies a session keeps in memory until it is
+// saved: past it, requests are refused (and the session is incomplete).
+// A variable, so that tests can make it small.
+var maxProxySession int64 = 1 << 30
 
 // fileState identifies what stands at path (through a link): a digest of
 // its bytes, or "" when nothing does. A save compares it with the state at
@@ -232,6 +239,7 @@ func newProxy(up *url.URL, log *lockedWriter) *proxy {
 		// Before the answer is logged or saved: an answer may echo a
 		// credential the request carried in its body.
 		p.creds.collectBody(i.Request.Headers, i.Request.Body)
+		p.kept.Add(int64(len(i.Request.Body) + len(i.Response.Body)))
 		what := ""
 		if httpbody.IsSSE(i.Response.Headers) {
 			what = ", a stream"
@@ -332,6 +340,13 @@ func (p *proxy) handler(logw io.Writer) http.Handler {
 			msg := fmt.Sprintf("record proxy: refusing %s %s: %s", r.Method, p.creds.scrubURL(r.URL.Path), why)
 			p.log.printf("%s", msg)
 			writeError(w, http.StatusNotImplemented, http.Header{"X-Should-Retry": {"false"}}, "llmvcr_proxy_refused", msg)
+			return
+		}
+		if k := p.kept.Load(); k >= maxProxySession {
+			p.refused.Add(1)
+			msg := fmt.Sprintf("record proxy: refusing %s %s: the session keeps %d MiB of recordings in memory already, the most it may (stop the proxy and record the rest into another cassette)", r.Method, p.creds.scrubURL(r.URL.Path), k>>20)
+			p.log.printf("%s", msg)
+			writeError(w, http.StatusInsufficientStorage, http.Header{"X-Should-Retry": {"false"}}, "llmvcr_proxy_refused", msg)
 			return
 		}
 		body, release, berr := p.bodies.open(w, r)

@@ -277,3 +277,31 @@ func TestProxyBoundsTheUpstreamsAnswer(t *testing.T) {
 	require.Contains(t, p.stderr.String(), "1 request got no answer from the upstream")
 	require.Contains(t, p.stderr.String(), "1 answer broke off before its end")
 }
+
+// TestProxyBoundsTheSession: the recordings are kept in memory until the
+// stop, so once the session holds the bound, requests are refused with a
+// 507 that says why, nothing more reaches the upstream, and the session
+// is incomplete (not saved without -force).
+func TestProxyBoundsTheSession(t *testing.T) {
+	setVar(t, &maxProxySession, 1<<10)
+	up := &echoUpstream{}
+	srv := httptest.NewServer(up)
+	defer srv.Close()
+	out := filepath.Join(t.TempDir(), "c.yaml")
+	good := goodCassette(t, out)
+	p := start(t, "proxy", "-upstream", srv.URL, "-o", out)
+	big := `{"pad":"` + strings.Repeat("x", 1<<10) + `"}`
+	resp, body := post(t, p.url+"/v1/a", big)
+	require.Equal(t, 200, resp.StatusCode, body)
+	resp, body = post(t, p.url+"/v1/b", parisReq)
+	require.Equal(t, http.StatusInsufficientStorage, resp.StatusCode, body)
+	require.Contains(t, body, "the session keeps 0 MiB of recordings in memory already, the most it may")
+	up.mu.Lock()
+	require.Len(t, up.got, 1, "the refused request did not reach the upstream")
+	up.mu.Unlock()
+	require.Equal(t, 1, p.stop(), p.stderr.String())
+	require.Contains(t, p.stderr.String(), "1 request refused")
+	now, err := os.ReadFile(out)
+	require.NoError(t, err)
+	require.Equal(t, good, string(now))
+}
