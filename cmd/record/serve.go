@@ -410,6 +410,11 @@ var hopHeaders = []string{"Connection", "Keep-Alive", "Proxy-Connection", "Trans
 func (s *server) play(w http.ResponseWriter, r *http.Request, n int, set *cassetteSet, i *cassettes.Interaction, sf *serveFault) {
 	ctx := r.Context()
 	p, err := playback.Prepare(&i.Response)
+	if err == nil && p.Code < 200 {
+		// An informational status is no answer: net/http would send it
+		// and then a 200 of its own with the recorded body.
+		err = fmt.Errorf("status %d is informational, not a final answer (a hand-edited cassette?)", p.Code)
+	}
 	if err != nil {
 		s.logf("request %d: %s: cannot replay the recording: %v", n, set.path, err)
 		writeError(w, http.StatusInternalServerError, http.Header{"X-Should-Retry": {"false"}}, "llmvcr_replay_error", fmt.Sprintf("record serve: %s: cannot replay the recording: %v", set.path, err))

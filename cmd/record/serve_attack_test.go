@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +15,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/llmvcr/llmvcr/cassettes"
 )
 
 // TestServeTimingOutOfRange: -timing NaN, Inf or a factor so large that a
@@ -184,4 +187,21 @@ func TestServeRefusesWhatIsNoCassetteFile(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestServeRefusesAnInformationalAnswer: a recording whose status is 1xx
+// (hand-edited: a client never sees one as an answer) gets a 500 that
+// says so, not the 1xx followed by a 200 that net/http would invent.
+func TestServeRefusesAnInformationalAnswer(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "early.yaml")
+	i := recorded("POST", chatURL, parisReq, "application/json", parisResp)
+	i.Response.Code, i.Response.Status = 103, "103 Early Hints"
+	c := cassettes.New(path)
+	c.Interactions = []*cassettes.Interaction{i}
+	require.NoError(t, c.Save())
+	s := start(t, "serve", path)
+	resp, body, _ := rawExchange(t, s.url, fmt.Sprintf("POST /openai/v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", len(parisReq), parisReq))
+	require.Equal(t, http.StatusInternalServerError, resp.StatusCode, body)
+	require.Contains(t, body, "status 103 is informational, not a final answer")
+	require.Equal(t, 0, s.stop(), s.stderr.String())
 }
