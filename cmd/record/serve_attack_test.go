@@ -205,3 +205,34 @@ func TestServeRefusesAnInformationalAnswer(t *testing.T) {
 	require.Contains(t, body, "status 103 is informational, not a final answer")
 	require.Equal(t, 0, s.stop(), s.stderr.String())
 }
+
+// FuzzServeFaults: any -fault values are either a usage error or faults
+// whose every request has a plan in playback's rules (the plan of a
+// request that replaces the answer has no stream fault, and the reverse).
+func FuzzServeFaults(f *testing.F) {
+	for _, seed := range []string{
+		"1:cut-after=3", "2:respond=429\n2:reset", "1:corrupt-event=0\n1:stall-after=2", "0:reset", "1:respond=-1",
+		"1:cut-after=99999999999999999999", "x:y", "1:stall-headers=", ":", "1:corrupt-event=1\n1:corrupt-event=2",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		specs := strings.Split(in, "\n")
+		faults, err := parseFaults(specs)
+		if err != nil {
+			var ue *usageError
+			require.ErrorAs(t, err, &ue)
+			require.Nil(t, faults)
+			return
+		}
+		for n, sf := range faults {
+			require.GreaterOrEqual(t, n, 1)
+			require.NotEmpty(t, sf.faults)
+			require.Len(t, sf.names, len(sf.faults))
+			if sf.whole() {
+				require.Len(t, sf.faults, 1)
+				require.True(t, sf.plan.Stream.None())
+			}
+		}
+	})
+}

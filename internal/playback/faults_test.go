@@ -88,3 +88,57 @@ func TestFaultFits(t *testing.T) {
 		}
 	}
 }
+
+// FuzzPlanFaults: any list of faults is either refused with problems or
+// planned so that every fault of the list applies as declared: a fault
+// that replaces the answer alone, at most one stream end, a garbled event
+// before it, no negative count and no status out of range.
+func FuzzPlanFaults(f *testing.F) {
+	f.Add([]byte{1, 3}, 100)
+	f.Add([]byte{3, 0, 2, 5}, 400)
+	f.Add([]byte{4, 0xff, 6, 0}, 100)
+	f.Add([]byte{0, 0, 9, 9, 7, 1}, 400)
+	f.Fuzz(func(t *testing.T, raw []byte, minStatus int) {
+		var fs []Fault
+		for k := 0; k+1 < len(raw) && len(fs) < 8; k += 2 {
+			f := Fault{Kind: FaultKind(raw[k] % 9), K: int(int8(raw[k+1]))}
+			if f.Kind == FaultRespond {
+				f.Status = int(raw[k+1]) * 3
+			}
+			fs = append(fs, f)
+		}
+		p, problems := PlanFaults(fs, FaultRules{Name: fname, MinStatus: minStatus})
+		if len(problems) > 0 {
+			return
+		}
+		wholes, ends, corrupts := 0, 0, 0
+		for _, f := range fs {
+			switch {
+			case f.Kind.Whole():
+				wholes++
+				if f.Kind == FaultRespond && (f.Status < minStatus || f.Status > 599) {
+					t.Fatalf("status %d accepted with MinStatus %d", f.Status, minStatus)
+				}
+			case f.Kind == FaultCut || f.Kind == FaultStall:
+				ends++
+			case f.Kind == FaultCorrupt:
+				corrupts++
+			default:
+				t.Fatalf("%+v accepted", f)
+			}
+			if f.K < 0 && f.Kind.stream() {
+				t.Fatalf("negative count accepted: %+v", f)
+			}
+		}
+		if wholes > 1 || (wholes == 1 && len(fs) > 1) || ends > 1 || corrupts > 1 {
+			t.Fatalf("%+v accepted", fs)
+		}
+		if (wholes == 1) != (p.Whole.Kind != 0) {
+			t.Fatalf("plan %+v for %+v", p, fs)
+		}
+		end := max(p.Stream.Cut, p.Stream.Stall)
+		if p.Stream.Corrupt >= 0 && end >= 0 && p.Stream.Corrupt >= end {
+			t.Fatalf("garbled event %d at or after the end %d accepted", p.Stream.Corrupt, end)
+		}
+	})
+}
