@@ -68,7 +68,8 @@ Bounds, as for record serve: a request body over 64 MiB gets 413, one not sent
 within a minute 408, one that would take the bodies being read at once past
 256 MiB 503; an upstream's answer over 64 MiB is not kept (a JSON answer gets
 the client a 502, a stream breaks there); once the session keeps 1 GiB of
-recordings, requests get 507 (the session is incomplete).
+recordings, requests get 507, and once it has seen 256 distinct credentials,
+a request bringing a new one gets 400 (the session is incomplete either way).
 
 Answers from an upstream that marks them canned (X-Llmvcr-Source: record
 serve, a fake) are recorded marked canned; the upstream's other X-Llmvcr-
@@ -342,6 +343,15 @@ func (p *proxy) handler(logw io.Writer) http.Handler {
 			writeError(w, http.StatusNotImplemented, http.Header{"X-Should-Retry": {"false"}}, "llmvcr_proxy_refused", msg)
 			return
 		}
+		if !p.creds.fits(p.creds.requestValues(r)) || p.creds.over() {
+			// Refused unnoted: not forwarded, its credentials reach
+			// neither the cassette nor a log line (the path is scrubbed).
+			p.refused.Add(1)
+			msg := fmt.Sprintf("record proxy: refusing %s %s: the session has seen %d distinct credentials, the most it scrubs (a recording uses a few keys)", r.Method, p.creds.scrubURL(r.URL.Path), maxCredentials)
+			p.log.printf("%s", msg)
+			writeError(w, http.StatusBadRequest, http.Header{"X-Should-Retry": {"false"}}, "llmvcr_proxy_refused", msg)
+			return
+		}
 		if k := p.kept.Load(); k >= maxProxySession {
 			p.refused.Add(1)
 			msg := fmt.Sprintf("record proxy: refusing %s %s: the session keeps %d MiB of recordings in memory already, the most it may (stop the proxy and record the rest into another cassette)", r.Method, p.creds.scrubURL(r.URL.Path), k>>20)
@@ -435,6 +445,9 @@ func (p *proxy) save(out string, force bool, rep stopReport, logf func(string, .
 	if rep.cut > 0 {
 		problems = append(problems, fmt.Sprintf("%s cut by the stop", plural(rep.cut, "answer")))
 	}
+	if p.creds.over() {
+		problems = append(problems, fmt.Sprintf("request bodies carried more than %d distinct credentials", maxCredentials))
+	}
 	if rep.stuck > 0 {
 		problems = append(problems, fmt.Sprintf("%s still running", plural(rep.stuck, "answer")))
 	}
@@ -520,26 +533,62 @@ func newCredentials() *credentials {
 	return &credentials{eng: secrets.New(secrets.Config{}), seen: map[string]bool{}}
 }
 
+// maxCredentials bounds the distinct credential values a session
+// scrubs: each is searched for in every log line and in the whole
+// cassette, so many (a client sending a new key with each request) would
+// make the session's cost grow with their square. A recording uses a few.
+// A variable, so that tests can make it small.
+var maxCredentials = 256
+
 // collect notes the credentials of a request.
-func (c *credentials) collect(r *http.Request) {
+func (c *credentials) collect(r *http.Request) { c.add(c.requestValues(r)...) }
+
+// requestValues are the credentials a request carries in its headers and
+// URL.
+func (c *credentials) requestValues(r *http.Request) []string {
+	var out []string
 	for name, vs := range r.Header {
 		if !c.eng.SecretHeader(name) {
 			continue
 		}
 		for _, v := range vs {
-			c.add(headerSecrets(name, v)...)
+			out = append(out, headerSecrets(name, v)...)
 		}
 	}
 	for name, vs := range r.URL.Query() {
 		if c.eng.SecretParam(name) {
-			c.add(vs...)
+			out = append(out, vs...)
 		}
 	}
 	if r.URL.User != nil {
 		if pw, ok := r.URL.User.Password(); ok {
-			c.add(pw)
+			out = append(out, pw)
 		}
 	}
+	return out
+}
+
+// fits reports whether noting vs keeps the session within maxCredentials.
+func (c *credentials) fits(vs []string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := len(c.values)
+	fresh := map[string]bool{}
+	for _, v := range vs {
+		if v != "" && !c.seen[v] && !fresh[v] {
+			fresh[v] = true
+			n++
+		}
+	}
+	return n <= maxCredentials
+}
+
+// over reports whether more than maxCredentials were noted (request
+// bodies carried them: they were forwarded before they were seen).
+func (c *credentials) over() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.values) > maxCredentials
 }
 
 // collectBody notes the credentials a request body carries: the string

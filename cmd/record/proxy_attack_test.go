@@ -305,3 +305,60 @@ func TestProxyBoundsTheSession(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, good, string(now))
 }
+
+// TestProxyBoundsTheCredentials: every credential seen is searched for in
+// every log line and in the whole cassette, so a client sending a new
+// key with each request made the session's cost grow with their square
+// (2000 requests took 30s, their save 43s). Past the bound, a request
+// bringing new credentials in its headers is refused (not forwarded, its
+// key in no log line), and one whose body brought them makes the session
+// incomplete.
+func TestProxyBoundsTheCredentials(t *testing.T) {
+	setVar(t, &maxCredentials, 3)
+	up := &echoUpstream{}
+	srv := httptest.NewServer(up)
+	defer srv.Close()
+	out := filepath.Join(t.TempDir(), "c.yaml")
+	p := start(t, "proxy", "-upstream", srv.URL, "-o", out)
+	send := func(key, body string) (int, string) {
+		req, err := http.NewRequest("POST", p.url+"/v1/x", strings.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+key)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		require.NoError(t, err)
+		return resp.StatusCode, string(b)
+	}
+	keys := []string{fakeKey(t, "a"), fakeKey(t, "b"), fakeKey(t, "c"), fakeKey(t, "d")}
+	for _, k := range keys[:3] {
+		code, body := send(k, `{}`)
+		require.Equal(t, 200, code, body)
+	}
+	code, body := send(keys[0], `{}`)
+	require.Equal(t, 200, code, "a key seen already adds nothing: %s", body)
+	code, body = send(keys[3], `{}`)
+	require.Equal(t, http.StatusBadRequest, code, body)
+	require.Contains(t, body, "the session has seen 3 distinct credentials, the most it scrubs")
+	up.mu.Lock()
+	require.Len(t, up.got, 4, "the refused request was not forwarded")
+	up.mu.Unlock()
+	require.Equal(t, 1, p.stop(), p.stderr.String())
+	require.NotContains(t, p.stderr.String(), keys[3])
+	for _, k := range keys[:3] {
+		require.NotContains(t, p.stderr.String(), k)
+	}
+
+	// Credentials in a body are seen once it was forwarded: past the
+	// bound, the session is incomplete.
+	p = start(t, "proxy", "-upstream", srv.URL, "-o", out)
+	code, body = send(keys[0], fmt.Sprintf(`{"a":{"api_key":%q},"b":{"api_key":%q},"c":{"api_key":%q}}`, keys[1], keys[2], keys[3]))
+	require.Equal(t, 200, code, body)
+	require.Equal(t, 1, p.stop(), p.stderr.String())
+	require.Contains(t, p.stderr.String(), "request bodies carried more than 3 distinct credentials")
+	for _, k := range keys {
+		require.NotContains(t, p.stderr.String(), k)
+	}
+}
