@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"io/fs"
 	"math"
 	"net/http"
 	"net/url"
@@ -184,8 +185,12 @@ func checkCassette(path string) error {
 		return nil
 	case st.IsDir():
 		return fmt.Errorf("cannot serve %s: it is a directory; give its cassette files (record serve %s)", path, filepath.Join(path, "*.yaml"))
+	case st.Mode()&fs.ModeNamedPipe != 0:
+		return fmt.Errorf("cannot serve %s: it is not a regular file but a named pipe", path)
+	case st.Mode()&fs.ModeDevice != 0:
+		return fmt.Errorf("cannot serve %s: it is not a regular file but a device", path)
 	case !st.Mode().IsRegular():
-		return fmt.Errorf("cannot serve %s: it is not a regular file but %s", path, fileKind(st.Mode()))
+		return fmt.Errorf("cannot serve %s: it is not a regular file (%s)", path, st.Mode().Type())
 	case st.Size() > maxCassette:
 		return fmt.Errorf("cannot serve %s: it is %d bytes, more than the %d MiB a cassette may be", path, st.Size(), maxCassette>>20)
 	}

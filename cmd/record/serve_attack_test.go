@@ -158,14 +158,13 @@ func TestServeRefusesWhatIsNoCassetteFile(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, f.Truncate(maxCassette+1)) // sparse: costs no disk
 	require.NoError(t, f.Close())
-	cases := map[string]string{
-		dir:  "it is a directory; give its cassette files",
-		huge: "it is 268435457 bytes, more than the 256 MiB a cassette may be",
-	}
+	// What the message must say (in serve's words, or in cassettes.Load's
+	// when it refuses such paths itself).
+	cases := map[string]string{dir: "a directory", huge: "256 MiB"}
 	pipe := filepath.Join(dir, "pipe.yaml")
-	t.Run("mkfifo", func(t *testing.T) { mkfifo(t, pipe); cases[pipe] = "it is not a regular file but a named pipe" }) // skipped where there are none
+	t.Run("mkfifo", func(t *testing.T) { mkfifo(t, pipe); cases[pipe] = "a named pipe" }) // skipped where there are none
 	if st, err := os.Stat(os.DevNull); err == nil && st.Mode()&os.ModeDevice != 0 {
-		cases[os.DevNull] = "it is not a regular file but a device"
+		cases[os.DevNull] = "a device"
 	}
 	for path, want := range cases {
 		t.Run(filepath.Base(path), func(t *testing.T) {
@@ -177,7 +176,8 @@ func TestServeRefusesWhatIsNoCassetteFile(t *testing.T) {
 			select {
 			case code := <-done:
 				require.Equal(t, 1, code, "%s: %s", path, stderr.String())
-				require.Contains(t, stderr.String(), "cannot serve "+path+": "+want)
+				require.Contains(t, stderr.String(), "cannot serve "+path+": ")
+				require.Contains(t, stderr.String(), want)
 				require.Empty(t, stdout.String(), "nothing listens")
 			case <-time.After(time.Minute): // only so that a regression fails rather than hangs
 				if w, err := os.OpenFile(path, os.O_WRONLY, 0); err == nil {
