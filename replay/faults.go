@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/llmvcr/llmvcr/internal/playback"
 )
 
 // String names the fault as it was declared, e.g. "CutAfter(3)".
@@ -28,21 +30,36 @@ func (f Fault) String() string {
 	return "Fault{}"
 }
 
-// whole reports whether the fault replaces the whole answer (it strikes
-// before any recorded answer is used), so no other fault can apply with it.
-func (f Fault) whole() bool {
+// spec is the fault in playback's terms, where the rules for faults are.
+func (f Fault) spec() playback.Fault {
+	k := playback.FaultKind(0)
 	switch f.kind {
-	case faultRespond, faultRefuse, faultReset, faultStallHeaders:
-		return true
+	case faultCut:
+		k = playback.FaultCut
+	case faultStall:
+		k = playback.FaultStall
+	case faultCorrupt:
+		k = playback.FaultCorrupt
+	case faultRespond:
+		k = playback.FaultRespond
+	case faultRefuse:
+		k = playback.FaultRefuse
+	case faultReset:
+		k = playback.FaultReset
+	case faultStallHeaders:
+		k = playback.FaultStallHeaders
 	}
-	return false
+	return playback.Fault{Kind: k, K: f.k, Status: f.status}
 }
 
+// whole reports whether the fault replaces the whole answer (it strikes
+// before any recorded answer is used), so no other fault can apply with it.
+func (f Fault) whole() bool { return f.spec().Kind.Whole() }
+
 // validateFaults checks the faults declared with OnRequest, so none is
-// silently ignored: requests count from 1, event counts are not negative,
-// a status is a real one, and no fault on a request hides another (a
-// fault that replaces the answer, two stream ends, a garbled event past
-// the end).
+// silently ignored: requests count from 1, each request was given faults
+// made by their constructors, and the faults of a request follow
+// playback's rules (PlanFaults).
 func validateFaults(faults map[int][]Fault) error {
 	ns := make([]int, 0, len(faults))
 	for n := range faults {
@@ -61,41 +78,20 @@ func validateFaults(faults map[int][]Fault) error {
 			problems = append(problems, fmt.Sprintf("OnRequest(%d) was given no fault", n))
 			continue
 		}
-		var end *Fault // the CutAfter or StallAfter of the request
-		wholes := 0
-		for k := range fs {
-			f := fs[k]
-			switch f.kind {
-			case faultCut, faultStall, faultCorrupt:
-				if f.k < 0 {
-					problems = append(problems, fmt.Sprintf("%s: %s: an event count is 0 or more", where, f))
-				}
-				if f.kind != faultCorrupt {
-					if end != nil {
-						problems = append(problems, fmt.Sprintf("%s: %s and %s both end the stream; only one of them could apply", where, *end, f))
-					}
-					end = &fs[k]
-				}
-			case faultRespond:
-				if f.status < 100 || f.status > 599 {
-					problems = append(problems, fmt.Sprintf("%s: %s: the status must be from 100 to 599", where, f))
-				}
-			case 0:
+		specs := make([]playback.Fault, 0, len(fs))
+		names := make([]string, 0, len(fs))
+		for _, f := range fs {
+			if f.kind == 0 {
 				problems = append(problems, fmt.Sprintf("%s: a zero Fault; make faults with CutAfter, StallAfter, CorruptEvent, Respond, Refuse, ResetBeforeHeaders or StallBeforeHeaders", where))
+				continue
 			}
-			if f.whole() {
-				wholes++
-			}
+			specs = append(specs, f.spec())
+			names = append(names, f.String())
 		}
-		if wholes > 0 && len(fs) > 1 {
-			problems = append(problems, fmt.Sprintf("%s: a fault that replaces the answer (Respond, Refuse, ResetBeforeHeaders, StallBeforeHeaders) cannot be combined with another on the same request; only one of them could apply", where))
-		}
-		if end != nil {
-			for _, f := range fs {
-				if f.kind == faultCorrupt && f.k >= end.k && end.k >= 0 {
-					problems = append(problems, fmt.Sprintf("%s: %s is at or after the end that %s makes, so it could never apply", where, f, *end))
-				}
-			}
+		// A Respond carries the test's own answer: any real status will do.
+		_, ps := playback.PlanFaults(specs, playback.FaultRules{Name: func(k int) string { return names[k] }, MinStatus: 100})
+		for _, p := range ps {
+			problems = append(problems, where+": "+p)
 		}
 	}
 	if len(problems) > 0 {
@@ -142,11 +138,7 @@ func (l *faultLog) cannot(msg string) {
 func (l *faultLog) checkStream(n int, faults []Fault, events int) {
 	ok := true
 	for _, f := range faults {
-		last := events // CutAfter and StallAfter may strike after the last event
-		if f.kind == faultCorrupt {
-			last = events - 1
-		}
-		if f.k > last {
+		if !f.spec().Fits(events) {
 			ok = false
 			l.cannot(fmt.Sprintf("OnRequest(%d, %s) never applied: the answer it met has only %d event(s)", n, f, events))
 		}

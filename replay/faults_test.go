@@ -32,6 +32,7 @@ func TestInvalidFaultsAreRefused(t *testing.T) {
 		{"refuse and cut", OnRequest(1, Refuse(), CutAfter(1)), "cannot be combined with another"},
 		{"respond twice", OnRequest(1, Respond(429, nil, ""), Respond(500, nil, "")), "cannot be combined with another"},
 		{"cut and stall", OnRequest(2, CutAfter(1), StallAfter(2)), "CutAfter(1) and StallAfter(2) both end the stream"},
+		{"corrupt twice", OnRequest(1, CorruptEvent(0), CorruptEvent(1)), "CorruptEvent(0) and CorruptEvent(1) both garble an event"},
 		{"corrupt after the cut", OnRequest(1, CutAfter(1), CorruptEvent(1)), "CorruptEvent(1) is at or after the end that CutAfter(1) makes"},
 		{"timing NaN", TimingScaled(math.NaN()), "TimingScaled(NaN): the factor must be a finite number"},
 		{"timing infinite", TimingScaled(math.Inf(1)), "TimingScaled(+Inf): the factor must be a finite number"},

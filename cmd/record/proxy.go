@@ -17,6 +17,7 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -62,6 +63,17 @@ requests, lets answers still streaming finish (up to -grace; a second
 Ctrl-C stops at once), and writes FILE, scrubbed. Every credential a client sends (Authorization, X-Api-Key,
 X-Goog-Api-Key, Api-Key, a key= parameter, ...) is redacted where it stands and
 its value scrubbed wherever else it appears, answers included.
+
+Bounds, as for record serve: a request body over 64 MiB gets 413, one not sent
+within a minute 408, one that would take the bodies being read at once past
+256 MiB 503; an upstream's answer over 64 MiB is not kept (a JSON answer gets
+the client a 502, a stream breaks there); once the session keeps 1 GiB of
+recordings, requests get 507, and once it has seen 256 distinct credentials,
+a request bringing a new one gets 400 (the session is incomplete either way).
+
+Answers from an upstream that marks them canned (X-Llmvcr-Source: record
+serve, a fake) are recorded marked canned; the upstream's other X-Llmvcr-
+headers are dropped, since in a cassette they describe the recording.
 
 FILE is written only when the session recorded something and every request
 got a whole answer (no stream broke off); otherwise the file is left as it
@@ -175,26 +187,48 @@ type proxy struct {
 	sent    atomic.Int64 // requests forwarded
 	refused atomic.Int64 // requests not forwarded (unproxied)
 	before  string       // fileState of -o when the proxy started
+	bodies  *bodyGate    // admits request bodies
+	kept    atomic.Int64 // bytes of the bodies recorded, which are kept in memory until the stop
 }
+
+// maxProxySession bounds the bodies a session keeps in memory until it is
+// saved: past it, requests are refused (and the session is incomplete).
+// A variable, so that tests can make it small.
+var maxProxySession int64 = 1 << 30
 
 // fileState identifies what stands at path (through a link): a digest of
 // its bytes, or "" when nothing does. A save compares it with the state at
 // the start, so a file another proxy (or a re-recording) wrote meanwhile
 // is not silently replaced.
 func fileState(path string) string {
-	b, err := os.ReadFile(path)
+	st, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return ""
+	case err != nil:
+		return "unreadable: " + err.Error()
+	case !st.Mode().IsRegular():
+		// Not opened: a named pipe would block the open until a writer
+		// came, and a device's read may never end. Its kind is its state.
+		return "not a regular file: " + st.Mode().String()
+	}
+	f, err := os.Open(path)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return ""
-		}
 		return "unreadable: " + err.Error()
 	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
+	defer f.Close()
+	if ost, err := f.Stat(); err != nil || !os.SameFile(st, ost) {
+		return "changing" // replaced between the two looks
+	}
+	sum := sha256.New() // read in pieces: the file may be large
+	if _, err := io.Copy(sum, f); err != nil {
+		return "unreadable: " + err.Error()
+	}
+	return hex.EncodeToString(sum.Sum(nil))
 }
 
 func newProxy(up *url.URL, log *lockedWriter) *proxy {
-	p := &proxy{up: up, creds: newCredentials(), log: log}
+	p := &proxy{up: up, creds: newCredentials(), log: log, bodies: &bodyGate{max: maxProxyBody}}
 	if pw, ok := up.User.Password(); ok {
 		p.creds.add(pw)
 	}
@@ -202,10 +236,11 @@ func newProxy(up *url.URL, log *lockedWriter) *proxy {
 		p.creds.add(up.User.String())
 	}
 	t := http.DefaultTransport.(*http.Transport).Clone()
-	p.rec = &recorder.Recorder{Real: t, OnRecorded: func(i *cassettes.Interaction) {
+	p.rec = &recorder.Recorder{Real: upstreamHeaders{t}, OnRecorded: func(i *cassettes.Interaction) {
 		// Before the answer is logged or saved: an answer may echo a
 		// credential the request carried in its body.
 		p.creds.collectBody(i.Request.Headers, i.Request.Body)
+		p.kept.Add(int64(len(i.Request.Body) + len(i.Response.Body)))
 		what := ""
 		if httpbody.IsSSE(i.Response.Headers) {
 			what = ", a stream"
@@ -213,10 +248,74 @@ func newProxy(up *url.URL, log *lockedWriter) *proxy {
 		if e := i.Response.Headers.Get(httpbody.StreamErrorHeader); e != "" {
 			what += " that broke: " + oneLine(e, 200)
 		}
+		if src := i.Response.Headers.Get(httpbody.SourceHeader); src != "" {
+			what += ", canned (" + oneLine(src, 200) + ")"
+		}
 		p.log.printf("record proxy: %s %s -> %d%s", i.Request.Method, p.creds.scrubURL(i.Request.URL), i.Response.Code, p.creds.scrubText(what))
 	}}
 	return p
 }
+
+// upstreamHeaders passes on the upstream's answers without the llmvcr
+// headers (httpbody.HeaderPrefix) an upstream may send, but one: they
+// describe a recording (X-Llmvcr-Stream-Error says the answer broke), and
+// an upstream's would pass for the proxy's own in the cassette. The
+// X-Llmvcr-Source that says the answer is canned (record serve, a fake)
+// is kept, so the recording is marked canned too.
+type upstreamHeaders struct{ rt http.RoundTripper }
+
+func (u upstreamHeaders) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := u.rt.RoundTrip(r)
+	if resp != nil {
+		for k := range resp.Header {
+			if strings.HasPrefix(http.CanonicalHeaderKey(k), httpbody.HeaderPrefix) && http.CanonicalHeaderKey(k) != httpbody.SourceHeader {
+				delete(resp.Header, k)
+			}
+		}
+		if resp.Body != nil && resp.Body != http.NoBody {
+			resp.Body = &boundedAnswer{rc: resp.Body, left: maxProxyAnswer}
+		}
+	}
+	return resp, err
+}
+
+// maxProxyAnswer bounds an upstream's answer: the recorder keeps it in
+// memory. A variable, so that tests can make it small.
+var maxProxyAnswer int64 = 64 << 20
+
+// errAnswerTooLarge ends an answer past maxProxyAnswer: a JSON answer is
+// not recorded (the client gets a 502 that says so), a stream is recorded
+// as broken there (and the session is incomplete).
+type errAnswerTooLarge struct{ limit int64 }
+
+func (e *errAnswerTooLarge) Error() string {
+	return fmt.Sprintf("the answer is larger than %d MiB, more than record proxy keeps", e.limit>>20)
+}
+
+// boundedAnswer is an upstream's answer that fails past maxProxyAnswer.
+type boundedAnswer struct {
+	rc   io.ReadCloser
+	left int64
+}
+
+func (b *boundedAnswer) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		// At the bound: only an answer that ends here is whole.
+		var one [1]byte
+		if n, err := b.rc.Read(one[:]); n == 0 && err != nil {
+			return 0, err
+		}
+		return 0, &errAnswerTooLarge{maxProxyAnswer}
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.rc.Read(p)
+	b.left -= int64(n)
+	return n, err
+}
+
+func (b *boundedAnswer) Close() error { return b.rc.Close() }
 
 // maxProxyBody bounds a request body: the recorder keeps it in memory.
 const maxProxyBody = 64 << 20
@@ -244,7 +343,29 @@ func (p *proxy) handler(logw io.Writer) http.Handler {
 			writeError(w, http.StatusNotImplemented, http.Header{"X-Should-Retry": {"false"}}, "llmvcr_proxy_refused", msg)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxProxyBody)
+		if !p.creds.fits(p.creds.requestValues(r)) || p.creds.over() {
+			// Refused unnoted: not forwarded, its credentials reach
+			// neither the cassette nor a log line (the path is scrubbed).
+			p.refused.Add(1)
+			msg := fmt.Sprintf("record proxy: refusing %s %s: the session has seen %d distinct credentials, the most it scrubs (a recording uses a few keys)", r.Method, p.creds.scrubURL(r.URL.Path), maxCredentials)
+			p.log.printf("%s", msg)
+			writeError(w, http.StatusBadRequest, http.Header{"X-Should-Retry": {"false"}}, "llmvcr_proxy_refused", msg)
+			return
+		}
+		if k := p.kept.Load(); k >= maxProxySession {
+			p.refused.Add(1)
+			msg := fmt.Sprintf("record proxy: refusing %s %s: the session keeps %d MiB of recordings in memory already, the most it may (stop the proxy and record the rest into another cassette)", r.Method, p.creds.scrubURL(r.URL.Path), k>>20)
+			p.log.printf("%s", msg)
+			writeError(w, http.StatusInsufficientStorage, http.Header{"X-Should-Retry": {"false"}}, "llmvcr_proxy_refused", msg)
+			return
+		}
+		body, release, berr := p.bodies.open(w, r)
+		defer release()
+		if berr != nil {
+			p.refuseBody(w, r, berr)
+			return
+		}
+		r.Body = body
 		rp.ServeHTTP(w, r)
 	})
 }
@@ -267,16 +388,14 @@ func unproxied(r *http.Request) string {
 // upstreamError answers a request the upstream did not answer: 502 with
 // a JSON body (the error shape of OpenAI-compatible APIs) that says so.
 func (p *proxy) upstreamError(w http.ResponseWriter, r *http.Request, err error) {
-	if r.Context().Err() != nil {
-		p.gone.Add(1) // the client is gone (or the proxy is stopping): nobody reads an answer
+	if be := (*bodyError)(nil); errors.As(err, &be) {
+		// The client's body, not the upstream: nothing was sent. First:
+		// a failed read of the body cancels the request's context too.
+		p.refuseBody(w, r, be)
 		return
 	}
-	if mb := (*http.MaxBytesError)(nil); errors.As(err, &mb) {
-		// The client's fault, not the upstream's: nothing was sent.
-		p.refused.Add(1)
-		msg := fmt.Sprintf("record proxy: refusing %s %s: its body is larger than %d MiB", r.Method, p.creds.scrubURL(r.URL.Path), mb.Limit>>20)
-		p.log.printf("%s", msg)
-		writeError(w, http.StatusRequestEntityTooLarge, http.Header{"X-Should-Retry": {"false"}}, "llmvcr_proxy_refused", msg)
+	if r.Context().Err() != nil {
+		p.gone.Add(1) // the client is gone (or the proxy is stopping): nobody reads an answer
 		return
 	}
 	p.failed.Add(1)
@@ -291,6 +410,19 @@ func (p *proxy) upstreamError(w http.ResponseWriter, r *http.Request, err error)
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusBadGateway)
 	w.Write(b)
+}
+
+// refuseBody answers a request whose body was not taken (too large, too
+// slow, too many at once): nothing was forwarded.
+func (p *proxy) refuseBody(w http.ResponseWriter, r *http.Request, be *bodyError) {
+	p.refused.Add(1)
+	msg := fmt.Sprintf("record proxy: refusing %s %s: %s", r.Method, p.creds.scrubURL(r.URL.Path), be.msg)
+	p.log.printf("%s", msg)
+	h := http.Header{"X-Should-Retry": {strconv.FormatBool(be.status == http.StatusServiceUnavailable)}}
+	if be.status == http.StatusServiceUnavailable {
+		h.Set("Retry-After", "1")
+	}
+	writeError(w, be.status, h, "llmvcr_proxy_refused", msg)
 }
 
 // save writes what was recorded to out, as record -o does (checkOutput,
@@ -312,6 +444,9 @@ func (p *proxy) save(out string, force bool, rep stopReport, logf func(string, .
 	}
 	if rep.cut > 0 {
 		problems = append(problems, fmt.Sprintf("%s cut by the stop", plural(rep.cut, "answer")))
+	}
+	if p.creds.over() {
+		problems = append(problems, fmt.Sprintf("request bodies carried more than %d distinct credentials", maxCredentials))
 	}
 	if rep.stuck > 0 {
 		problems = append(problems, fmt.Sprintf("%s still running", plural(rep.stuck, "answer")))
@@ -356,6 +491,16 @@ func (p *proxy) save(out string, force bool, rep stopReport, logf func(string, .
 	for _, n := range notes {
 		p.log.printf("%s", n)
 	}
+	canned := 0
+	for _, i := range is {
+		if i.Response.Headers.Get(httpbody.SourceHeader) != "" {
+			canned++
+		}
+	}
+	if canned > 0 {
+		logf("saved %s: %s, %d of them canned (the upstream answered from a recording or a fake, not as a real API: record lint and replay say so)", out, plural(len(is), "interaction"), canned)
+		return nil
+	}
 	logf("saved %s: %s", out, plural(len(is), "interaction"))
 	return nil
 }
@@ -388,26 +533,62 @@ func newCredentials() *credentials {
 	return &credentials{eng: secrets.New(secrets.Config{}), seen: map[string]bool{}}
 }
 
+// maxCredentials bounds the distinct credential values a session
+// scrubs: each is searched for in every log line and in the whole
+// cassette, so many (a client sending a new key with each request) would
+// make the session's cost grow with their square. A recording uses a few.
+// A variable, so that tests can make it small.
+var maxCredentials = 256
+
 // collect notes the credentials of a request.
-func (c *credentials) collect(r *http.Request) {
+func (c *credentials) collect(r *http.Request) { c.add(c.requestValues(r)...) }
+
+// requestValues are the credentials a request carries in its headers and
+// URL.
+func (c *credentials) requestValues(r *http.Request) []string {
+	var out []string
 	for name, vs := range r.Header {
 		if !c.eng.SecretHeader(name) {
 			continue
 		}
 		for _, v := range vs {
-			c.add(headerSecrets(name, v)...)
+			out = append(out, headerSecrets(name, v)...)
 		}
 	}
 	for name, vs := range r.URL.Query() {
 		if c.eng.SecretParam(name) {
-			c.add(vs...)
+			out = append(out, vs...)
 		}
 	}
 	if r.URL.User != nil {
 		if pw, ok := r.URL.User.Password(); ok {
-			c.add(pw)
+			out = append(out, pw)
 		}
 	}
+	return out
+}
+
+// fits reports whether noting vs keeps the session within maxCredentials.
+func (c *credentials) fits(vs []string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := len(c.values)
+	fresh := map[string]bool{}
+	for _, v := range vs {
+		if v != "" && !c.seen[v] && !fresh[v] {
+			fresh[v] = true
+			n++
+		}
+	}
+	return n <= maxCredentials
+}
+
+// over reports whether more than maxCredentials were noted (request
+// bodies carried them: they were forwarded before they were seen).
+func (c *credentials) over() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.values) > maxCredentials
 }
 
 // collectBody notes the credentials a request body carries: the string

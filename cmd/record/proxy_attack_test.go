@@ -203,3 +203,162 @@ func TestProxyRefusesWhatItCannotRecord(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, good, string(now))
 }
+
+// TestProxyStopWithOutputReplacedByAPipe: -o replaced by a named pipe
+// while the proxy ran is a change that keeps the recording from being
+// saved, found without opening the pipe (whose open would block the stop
+// until a writer came).
+func TestProxyStopWithOutputReplacedByAPipe(t *testing.T) {
+	srv := httptest.NewServer(&echoUpstream{})
+	defer srv.Close()
+	out := filepath.Join(t.TempDir(), "c.yaml")
+	goodCassette(t, out)
+	p := start(t, "proxy", "-upstream", srv.URL, "-o", out)
+	resp, _ := post(t, p.url+"/v1/chat/completions", parisReq)
+	require.Equal(t, 200, resp.StatusCode)
+	require.NoError(t, os.Remove(out))
+	mkfifo(t, out)
+	p.cancel()
+	select {
+	case <-p.exited:
+	case <-time.After(time.Minute): // only so that a regression fails rather than hangs
+		if w, err := os.OpenFile(out, os.O_WRONLY, 0); err == nil {
+			w.Close() // the blocked open ends
+		}
+		<-p.exited
+		t.Fatal("the stop hung on the named pipe")
+	}
+	require.Equal(t, 1, p.code, p.stderr.String())
+	require.Contains(t, p.stderr.String(), "changed while the proxy ran")
+}
+
+// TestProxyBoundsTheUpstreamsAnswer: the recorder keeps an answer in
+// memory, so one past the bound is not kept: a JSON answer gets the
+// client a 502 that says so, a stream breaks there (and the session is
+// incomplete); an answer of exactly the bound is whole.
+func TestProxyBoundsTheUpstreamsAnswer(t *testing.T) {
+	setVar(t, &maxProxyAnswer, 1<<20)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/json":
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprintf(w, `{"pad":%q}`, strings.Repeat("x", 2<<20))
+		case "/exact":
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprintf(w, `{"pad":%q}`, strings.Repeat("x", 1<<20-len(`{"pad":""}`)))
+		case "/stream":
+			w.Header().Set("Content-Type", "text/event-stream")
+			for range 1 << 10 {
+				fmt.Fprintf(w, "data: {\"pad\":%q}\n\n", strings.Repeat("x", 2<<10))
+			}
+		}
+	}))
+	defer srv.Close()
+	out := filepath.Join(t.TempDir(), "c.yaml")
+	p := start(t, "proxy", "-upstream", srv.URL, "-o", out)
+
+	resp, body := post(t, p.url+"/exact", `{}`)
+	require.Equal(t, 200, resp.StatusCode)
+	require.Len(t, body, 1<<20, "an answer of exactly the bound is whole")
+
+	resp, body = post(t, p.url+"/json", `{}`)
+	require.Equal(t, http.StatusBadGateway, resp.StatusCode)
+	require.Contains(t, body, "the answer is larger than 1 MiB, more than record proxy keeps")
+
+	resp, err := http.Post(p.url+"/stream", "application/json", strings.NewReader(`{"stream":true}`))
+	require.NoError(t, err)
+	got, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.Error(t, err, "the stream breaks at the bound")
+	require.LessOrEqual(t, len(got), 1<<20)
+	require.True(t, p.stderr.waitFor("a stream that broke", p.exited), p.stderr.String())
+
+	require.Equal(t, 1, p.stop(), p.stderr.String())
+	require.Contains(t, p.stderr.String(), "1 request got no answer from the upstream")
+	require.Contains(t, p.stderr.String(), "1 answer broke off before its end")
+}
+
+// TestProxyBoundsTheSession: the recordings are kept in memory until the
+// stop, so once the session holds the bound, requests are refused with a
+// 507 that says why, nothing more reaches the upstream, and the session
+// is incomplete (not saved without -force).
+func TestProxyBoundsTheSession(t *testing.T) {
+	setVar(t, &maxProxySession, 1<<10)
+	up := &echoUpstream{}
+	srv := httptest.NewServer(up)
+	defer srv.Close()
+	out := filepath.Join(t.TempDir(), "c.yaml")
+	good := goodCassette(t, out)
+	p := start(t, "proxy", "-upstream", srv.URL, "-o", out)
+	big := `{"pad":"` + strings.Repeat("x", 1<<10) + `"}`
+	resp, body := post(t, p.url+"/v1/a", big)
+	require.Equal(t, 200, resp.StatusCode, body)
+	resp, body = post(t, p.url+"/v1/b", parisReq)
+	require.Equal(t, http.StatusInsufficientStorage, resp.StatusCode, body)
+	require.Contains(t, body, "the session keeps 0 MiB of recordings in memory already, the most it may")
+	up.mu.Lock()
+	require.Len(t, up.got, 1, "the refused request did not reach the upstream")
+	up.mu.Unlock()
+	require.Equal(t, 1, p.stop(), p.stderr.String())
+	require.Contains(t, p.stderr.String(), "1 request refused")
+	now, err := os.ReadFile(out)
+	require.NoError(t, err)
+	require.Equal(t, good, string(now))
+}
+
+// TestProxyBoundsTheCredentials: every credential seen is searched for in
+// every log line and in the whole cassette, so a client sending a new
+// key with each request made the session's cost grow with their square
+// (2000 requests took 30s, their save 43s). Past the bound, a request
+// bringing new credentials in its headers is refused (not forwarded, its
+// key in no log line), and one whose body brought them makes the session
+// incomplete.
+func TestProxyBoundsTheCredentials(t *testing.T) {
+	setVar(t, &maxCredentials, 3)
+	up := &echoUpstream{}
+	srv := httptest.NewServer(up)
+	defer srv.Close()
+	out := filepath.Join(t.TempDir(), "c.yaml")
+	p := start(t, "proxy", "-upstream", srv.URL, "-o", out)
+	send := func(key, body string) (int, string) {
+		req, err := http.NewRequest("POST", p.url+"/v1/x", strings.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+key)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		require.NoError(t, err)
+		return resp.StatusCode, string(b)
+	}
+	keys := []string{fakeKey(t, "a"), fakeKey(t, "b"), fakeKey(t, "c"), fakeKey(t, "d")}
+	for _, k := range keys[:3] {
+		code, body := send(k, `{}`)
+		require.Equal(t, 200, code, body)
+	}
+	code, body := send(keys[0], `{}`)
+	require.Equal(t, 200, code, "a key seen already adds nothing: %s", body)
+	code, body = send(keys[3], `{}`)
+	require.Equal(t, http.StatusBadRequest, code, body)
+	require.Contains(t, body, "the session has seen 3 distinct credentials, the most it scrubs")
+	up.mu.Lock()
+	require.Len(t, up.got, 4, "the refused request was not forwarded")
+	up.mu.Unlock()
+	require.Equal(t, 1, p.stop(), p.stderr.String())
+	require.NotContains(t, p.stderr.String(), keys[3])
+	for _, k := range keys[:3] {
+		require.NotContains(t, p.stderr.String(), k)
+	}
+
+	// Credentials in a body are seen once it was forwarded: past the
+	// bound, the session is incomplete.
+	p = start(t, "proxy", "-upstream", srv.URL, "-o", out)
+	code, body = send(keys[0], fmt.Sprintf(`{"a":{"api_key":%q},"b":{"api_key":%q},"c":{"api_key":%q}}`, keys[1], keys[2], keys[3]))
+	require.Equal(t, 200, code, body)
+	require.Equal(t, 1, p.stop(), p.stderr.String())
+	require.Contains(t, p.stderr.String(), "request bodies carried more than 3 distinct credentials")
+	for _, k := range keys {
+		require.NotContains(t, p.stderr.String(), k)
+	}
+}

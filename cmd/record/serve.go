@@ -8,15 +8,19 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"io/fs"
 	"math"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode"
 
 	"github.com/llmvcr/llmvcr/cassettes"
 	"github.com/llmvcr/llmvcr/internal/clock"
@@ -75,6 +79,20 @@ stderr too. On SIGINT or SIGTERM the server stops and lists the recordings
 never replayed; with -strict, a miss or an unused recording makes the exit
 status 1.
 
+Bounds: a CASSETTE is a regular file of at most 256 MiB. A request body over
+64 MiB gets 413, one not sent within a minute 408, and one that would take
+the bodies being read at once past 256 MiB 503 with Retry-After; a kept-alive
+connection idle for two minutes is closed.
+
+No answer of serve's passes for a real API's: each carries X-Llmvcr-Source,
+so a recording of it (record proxy in front of serve, a replay session
+recording against it) is marked canned, as one recorded from a fake is, and
+record lint and replay say so. A recording's own mark is kept in it ("record
+serve, replaying a recording from the embedded fake Groq server"); a real
+API's recording replayed is a copy, not a live answer ("record serve,
+replaying a real API's recording"); serve's own answers (a miss, a fault)
+say "record serve".
+
 Faults (N counts requests from 1, in arrival order): cut-after=K breaks the
 connection after K events; stall-after=K stops sending after K events until
 the client gives up; corrupt-event=K garbles event K's data (from 0);
@@ -126,8 +144,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	log := &lockedWriter{w: stderr}
 	logf := func(format string, args ...any) { log.printf("record serve: "+format, args...) }
-	s := &server{scale: c.timing, faults: faults, logf: logf, stopping: ctx.Done(), scrub: cassettes.NewScrubber(cassettes.WithLogf(func(string, ...any) {})), reported: map[uint64]bool{}}
+	s := &server{bodies: &bodyGate{max: maxRequestBody}, scale: c.timing, faults: faults, logf: logf, stopping: ctx.Done(), scrub: cassettes.NewScrubber(cassettes.WithLogf(func(string, ...any) {})), reported: map[uint64]bool{}}
 	for _, p := range paths {
+		if err := checkCassette(p); err != nil {
+			return err
+		}
 		cas, err := cassettes.Load(p)
 		if err != nil {
 			return fmt.Errorf("cannot serve %s: %w", p, unwrapPath(err))
@@ -146,6 +167,34 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	return s.finish(c.strict)
+}
+
+// maxCassette bounds the size of a cassette serve loads: it is read
+// whole and parsed, and each of its bodies kept in memory.
+const maxCassette = 256 << 20
+
+// checkCassette refuses, before anything is read, a path that is no
+// cassette file: a directory, a file that is not regular (a named pipe
+// would block the read until a writer came, a device such as /dev/zero
+// never end it) or one larger than maxCassette. A path that does not
+// exist is left to cassettes.Load, which says so.
+func checkCassette(path string) error {
+	st, err := os.Stat(path)
+	switch {
+	case err != nil:
+		return nil
+	case st.IsDir():
+		return fmt.Errorf("cannot serve %s: it is a directory; give its cassette files (record serve %s)", path, filepath.Join(path, "*.yaml"))
+	case st.Mode()&fs.ModeNamedPipe != 0:
+		return fmt.Errorf("cannot serve %s: it is not a regular file but a named pipe", path)
+	case st.Mode()&fs.ModeDevice != 0:
+		return fmt.Errorf("cannot serve %s: it is not a regular file but a device", path)
+	case !st.Mode().IsRegular():
+		return fmt.Errorf("cannot serve %s: it is not a regular file (%s)", path, st.Mode().Type())
+	case st.Size() > maxCassette:
+		return fmt.Errorf("cannot serve %s: it is %d bytes, more than the %d MiB a cassette may be", path, st.Size(), maxCassette>>20)
+	}
+	return nil
 }
 
 // cassetteSet is one served cassette.
@@ -175,9 +224,10 @@ func newCassetteSet(path string, c *cassettes.Cassette, match []cassettes.MatchO
 
 // server answers requests from its cassettes.
 type server struct {
+	bodies *bodyGate // admits request bodies
 	sets   []*cassetteSet
 	scale  float64
-	faults map[int]serveFault
+	faults map[int]*serveFault
 	logf   func(string, ...any)
 	scrub  *cassettes.Scrubber // for log lines: the default secrets
 	// stopping is closed when the server begins to stop: a stalled answer
@@ -196,28 +246,50 @@ type server struct {
 // maxRequestBody bounds a request body read for matching.
 const maxRequestBody = 64 << 20
 
+// readGated reads a body a bodyGate admitted; a failure is the reason to
+// give the client (400 when the gate gave none: the client broke off).
+func readGated(rb io.ReadCloser, length int64) ([]byte, *bodyError) {
+	body, err := httpbody.ReadBody(&http.Request{Body: rb, ContentLength: length})
+	if err == nil {
+		return body, nil
+	}
+	var be *bodyError
+	if errors.As(err, &be) {
+		return nil, be
+	}
+	return nil, &bodyError{status: http.StatusBadRequest, msg: "cannot read the request body: " + err.Error(), err: err}
+}
+
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	n := int(s.n.Add(1))
-	body, err := httpbody.ReadBody(&http.Request{Body: http.MaxBytesReader(w, r.Body, maxRequestBody), ContentLength: r.ContentLength})
-	if err != nil {
-		s.logf("request %d: %s %s: cannot read its body: %v", n, r.Method, s.scrub.ScrubURL(r.URL.RequestURI()), err)
-		status, msg := http.StatusBadRequest, "record serve: cannot read the request body: "+err.Error()
-		if mb := (*http.MaxBytesError)(nil); errors.As(err, &mb) {
-			status, msg = http.StatusRequestEntityTooLarge, fmt.Sprintf("record serve: the request body is larger than %d MiB", mb.Limit>>20)
+	// No answer of serve's is a real API's: one recorded from it (by
+	// record proxy, or by a replay session recording) is marked canned.
+	w.Header().Set(httpbody.SourceHeader, serveSource)
+	rb, release, berr := s.bodies.open(w, r)
+	defer release()
+	var body []byte
+	if berr == nil {
+		body, berr = readGated(rb, r.ContentLength)
+	}
+	if berr != nil {
+		s.logf("request %d: %s %s: refused: %s", n, r.Method, s.scrub.ScrubURL(r.URL.RequestURI()), berr.msg)
+		h := http.Header{"X-Should-Retry": {strconv.FormatBool(berr.status == http.StatusServiceUnavailable)}}
+		if berr.status == http.StatusServiceUnavailable {
+			h.Set("Retry-After", "1")
 		}
-		writeError(w, status, http.Header{"X-Should-Retry": {"false"}}, "llmvcr_replay_error", msg)
+		writeError(w, berr.status, h, "llmvcr_replay_error", "record serve: "+berr.msg)
 		return
 	}
-	f, hasFault := s.faults[n]
-	if hasFault && f.whole() {
+	f := s.faults[n] // nil when none
+	if f != nil && f.whole() {
 		s.apply(n)
 		s.logf("request %d: %s %s: fault %s", n, r.Method, s.scrub.ScrubURL(r.URL.RequestURI()), f.spec)
-		switch f.kind {
-		case "respond":
-			writeError(w, f.status, nil, "fault_injected", fmt.Sprintf("record serve: fault -fault %s", f.spec))
-		case "reset":
+		switch f.plan.Whole.Kind {
+		case playback.FaultRespond:
+			writeError(w, f.plan.Whole.Status, nil, "fault_injected", fmt.Sprintf("record serve: fault -fault %s", f.spec))
+		case playback.FaultReset, playback.FaultRefuse:
 			panic(http.ErrAbortHandler) // the connection breaks before any answer
-		case "stall-headers":
+		case playback.FaultStallHeaders:
 			select {
 			case <-r.Context().Done():
 			case <-s.stopping:
@@ -236,12 +308,9 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.miss(w, r, body, miss)
 		return
 	}
-	pf := playback.NoFaults
-	if hasFault {
-		pf = f.stream
-	}
+	release() // the body was matched: the answer (a stream that lasts) does not hold it
 	s.answered.Add(1)
-	s.play(w, r, n, set, i, pf)
+	s.play(w, r, n, set, i, f)
 }
 
 // match finds the recording for r in the cassettes, in order, trying the
@@ -343,19 +412,31 @@ var hopHeaders = []string{"Connection", "Keep-Alive", "Proxy-Connection", "Trans
 // play writes recording i onto w with internal/playback: the recorded
 // headers, then the body whole, or event by event, flushed, at the
 // recorded offsets times the scale, with the request's stream faults.
-func (s *server) play(w http.ResponseWriter, r *http.Request, n int, set *cassetteSet, i *cassettes.Interaction, f playback.Faults) {
+func (s *server) play(w http.ResponseWriter, r *http.Request, n int, set *cassetteSet, i *cassettes.Interaction, sf *serveFault) {
 	ctx := r.Context()
 	p, err := playback.Prepare(&i.Response)
+	if err == nil && p.Code < 200 {
+		// An informational status is no answer: net/http would send it
+		// and then a 200 of its own with the recorded body.
+		err = fmt.Errorf("status %d is informational, not a final answer (a hand-edited cassette?)", p.Code)
+	}
 	if err != nil {
 		s.logf("request %d: %s: cannot replay the recording: %v", n, set.path, err)
 		writeError(w, http.StatusInternalServerError, http.Header{"X-Should-Retry": {"false"}}, "llmvcr_replay_error", fmt.Sprintf("record serve: %s: cannot replay the recording: %v", set.path, err))
 		return
 	}
 	pieces := p.Pieces()
-	if !f.None() {
-		if f.Cut > len(pieces) || f.Stall > len(pieces) || f.Corrupt >= len(pieces) {
-			s.logf("request %d: fault %s never applied: the answer has only %s", n, s.faults[n].spec, plural(len(pieces), "event"))
-		} else {
+	f := playback.NoFaults
+	if sf != nil {
+		f = sf.plan.Stream
+		fits := true
+		for k, x := range sf.faults {
+			if !x.Fits(len(pieces)) {
+				fits = false
+				s.logf("request %d: %s never applied: the answer has only %s", n, sf.names[k], plural(len(pieces), "event"))
+			}
+		}
+		if fits {
 			s.apply(n)
 		}
 	}
@@ -373,6 +454,7 @@ func (s *server) play(w http.ResponseWriter, r *http.Request, n int, set *casset
 	for _, k := range hopHeaders {
 		h.Del(k)
 	}
+	h.Set(httpbody.SourceHeader, servedFrom(i.Response.Headers.Get(httpbody.SourceHeader)))
 	if p.Whole(f) {
 		h.Set("Content-Length", strconv.Itoa(len(p.Body)))
 		w.WriteHeader(p.Code)
@@ -426,6 +508,39 @@ func (s *server) play(w http.ResponseWriter, r *http.Request, n int, set *casset
 			}
 		}
 	}
+}
+
+// serveSource is the X-Llmvcr-Source (httpbody.SourceHeader) of the
+// answers serve makes itself: a miss, a fault, an error.
+const serveSource = "record serve"
+
+// maxSource bounds the X-Llmvcr-Source serve passes on from a recording.
+const maxSource = 200
+
+// servedFrom is the X-Llmvcr-Source of an answer replayed from a
+// recording whose own is recorded ("" for a real API's answer). A
+// recording of it is canned either way: a real API's answer replayed is a
+// copy, not a live answer (its timing is serve's, and the request it
+// answers only matched the recorded one). The value names the original
+// source once, so a canned recording stays canned, under the same name,
+// however many times it goes through serve and a proxy.
+func servedFrom(recorded string) string {
+	if recorded == "" {
+		return serveSource + ", replaying a real API's recording"
+	}
+	// One line of printable text, bounded: the value is a response
+	// header and a lint message quotes it.
+	clean := strings.Join(strings.FieldsFunc(recorded, func(r rune) bool { return unicode.IsSpace(r) || !unicode.IsPrint(r) }), " ")
+	if len(clean) > maxSource {
+		clean = strings.ToValidUTF8(clean[:maxSource], "") + "..."
+	}
+	switch {
+	case clean == "":
+		return serveSource + ", replaying a canned recording"
+	case clean == serveSource || strings.HasPrefix(clean, serveSource+","):
+		return clean // it went through serve before
+	}
+	return serveSource + ", replaying a recording from " + clean
 }
 
 // recordedAt is i's place in its cassette.
@@ -485,86 +600,95 @@ func serveSummary(body string) string {
 	return oneLine(b, 100)
 }
 
-// serveFault is one -fault N:KIND.
+// serveFault is the -fault flags of one request.
 type serveFault struct {
-	spec   string // as given
-	kind   string // respond, reset, stall-headers, or stream
-	status int
-	stream playback.Faults
+	spec   string           // the flags' values as given, such as "2:cut-after=3, 2:corrupt-event=1"
+	names  []string         // each fault as given: "-fault 2:cut-after=3"
+	faults []playback.Fault // each fault
+	plan   playback.Plan
 }
 
 // whole reports whether the fault replaces the whole answer.
-func (f serveFault) whole() bool { return f.kind != "stream" }
+func (f *serveFault) whole() bool { return f.plan.Whole.Kind != 0 }
 
-// parseFaults parses the -fault flags; at most one per request, except
-// that corrupt-event combines with cut-after or stall-after.
-func parseFaults(specs []string) (map[int]serveFault, error) {
-	out := map[int]serveFault{}
+// serveFaultKinds are the faults -fault knows, and whether each takes a
+// value (an event count or a status).
+var serveFaultKinds = map[string]struct {
+	kind   playback.FaultKind
+	hasArg bool
+}{
+	"cut-after":     {playback.FaultCut, true},
+	"stall-after":   {playback.FaultStall, true},
+	"corrupt-event": {playback.FaultCorrupt, true},
+	"respond":       {playback.FaultRespond, true},
+	"reset":         {playback.FaultReset, false},
+	"stall-headers": {playback.FaultStallHeaders, false},
+}
+
+// parseFaults parses the -fault flags, and checks the faults of each
+// request with playback's rules, which replay's OnRequest follows too.
+func parseFaults(specs []string) (map[int]*serveFault, error) {
+	out := map[int]*serveFault{}
+	var order []int
 	for _, spec := range specs {
-		ns, kind, ok := strings.Cut(spec, ":")
-		n, err := strconv.Atoi(ns)
-		if !ok || err != nil || n < 1 {
-			return nil, usagef("-fault %q: want N:KIND with N the request's number from 1, such as 2:cut-after=3", spec)
+		n, f, err := parseFault(spec)
+		if err != nil {
+			return nil, err
 		}
-		name, arg, hasArg := strings.Cut(kind, "=")
-		f, seen := out[n]
-		if !seen {
-			f = serveFault{kind: "stream", stream: playback.NoFaults}
+		sf := out[n]
+		if sf == nil {
+			sf = &serveFault{}
+			out[n] = sf
+			order = append(order, n)
 		}
-		f.spec = strings.TrimPrefix(f.spec+", "+spec, ", ")
-		k := -1
-		if hasArg {
-			k, err = strconv.Atoi(arg)
-			if err != nil || k < 0 {
-				return nil, usagef("-fault %q: %s takes a number of 0 or more", spec, name)
-			}
-		}
-		needArg := map[string]bool{"cut-after": true, "stall-after": true, "corrupt-event": true, "respond": true}
-		if _, known := map[string]bool{"cut-after": true, "stall-after": true, "corrupt-event": true, "respond": true, "reset": true, "stall-headers": true}[name]; !known {
-			return nil, usagef("-fault %q: unknown fault %q (want cut-after=K, stall-after=K, corrupt-event=K, respond=STATUS, reset or stall-headers)", spec, name)
-		}
-		if needArg[name] != hasArg {
-			if hasArg {
-				return nil, usagef("-fault %q: %s takes no value", spec, name)
-			}
-			return nil, usagef("-fault %q: %s needs a value, such as %s=1", spec, name, name)
-		}
-		conflict := func() error {
-			return usagef("-fault %s: request %d has two faults that cannot both apply", f.spec, n)
-		}
-		switch name {
-		case "respond", "reset", "stall-headers":
-			if seen {
-				return nil, conflict()
-			}
-			f.kind = name
-			if name == "respond" {
-				// An error status: a 1xx is no final answer (the client
-				// would get a 200 after it), and 2xx/3xx are no fault.
-				if k < 400 || k > 599 {
-					return nil, usagef("-fault %q: the status must be an error, from 400 to 599", spec)
-				}
-				f.status = k
-			}
-		case "cut-after", "stall-after":
-			if f.kind != "stream" || f.stream.Cut >= 0 || f.stream.Stall >= 0 {
-				return nil, conflict()
-			}
-			if name == "cut-after" {
-				f.stream.Cut = k
-			} else {
-				f.stream.Stall = k
-			}
-		case "corrupt-event":
-			if f.kind != "stream" || f.stream.Corrupt >= 0 {
-				return nil, conflict()
-			}
-			f.stream.Corrupt = k
-		}
-		if end := max(f.stream.Cut, f.stream.Stall); f.stream.Corrupt >= 0 && end >= 0 && f.stream.Corrupt >= end {
-			return nil, usagef("-fault %s: corrupt-event=%d is at or after the end the other fault makes, so it could never apply", f.spec, f.stream.Corrupt)
-		}
-		out[n] = f
+		sf.spec = strings.TrimPrefix(sf.spec+", "+spec, ", ")
+		sf.names = append(sf.names, "-fault "+spec)
+		sf.faults = append(sf.faults, f)
+	}
+	var problems []string
+	for _, n := range order {
+		sf := out[n]
+		// respond writes an error body: a 1xx would reach the client as
+		// a 200 carrying it, and a 2xx or 3xx is no fault.
+		plan, ps := playback.PlanFaults(sf.faults, playback.FaultRules{Name: func(k int) string { return sf.names[k] }, MinStatus: 400})
+		sf.plan = plan
+		problems = append(problems, ps...)
+	}
+	if len(problems) > 0 {
+		return nil, usagef("%s", strings.Join(problems, "; "))
 	}
 	return out, nil
+}
+
+// parseFault parses one -fault N:KIND.
+func parseFault(spec string) (int, playback.Fault, error) {
+	ns, kind, ok := strings.Cut(spec, ":")
+	n, err := strconv.Atoi(ns)
+	if !ok || err != nil || n < 1 {
+		return 0, playback.Fault{}, usagef("-fault %q: want N:KIND with N the request's number from 1, such as 2:cut-after=3", spec)
+	}
+	name, arg, hasArg := strings.Cut(kind, "=")
+	known, ok := serveFaultKinds[name]
+	if !ok {
+		return 0, playback.Fault{}, usagef("-fault %q: unknown fault %q (want cut-after=K, stall-after=K, corrupt-event=K, respond=STATUS, reset or stall-headers)", spec, name)
+	}
+	if known.hasArg != hasArg {
+		if hasArg {
+			return 0, playback.Fault{}, usagef("-fault %q: %s takes no value", spec, name)
+		}
+		return 0, playback.Fault{}, usagef("-fault %q: %s needs a value, such as %s=1", spec, name, name)
+	}
+	f := playback.Fault{Kind: known.kind}
+	if hasArg {
+		k, err := strconv.Atoi(arg)
+		if err != nil || (k < 0 && known.kind != playback.FaultRespond) {
+			return 0, playback.Fault{}, usagef("-fault %q: %s takes a number of 0 or more", spec, name)
+		}
+		if known.kind == playback.FaultRespond {
+			f.Status = k
+		} else {
+			f.K = k
+		}
+	}
+	return n, f, nil
 }

@@ -166,6 +166,7 @@ func serveUntil(ctx context.Context, ln net.Listener, h http.Handler, grace time
 		}),
 		BaseContext:       func(net.Listener) context.Context { return base },
 		ReadHeaderTimeout: 30 * time.Second,
+		IdleTimeout:       idleTimeout,
 		ErrorLog:          log.New(logw, "", 0),
 	}
 	if _, err := fmt.Fprintln(stdout, baseURL(ln)); err != nil {
@@ -214,4 +215,161 @@ func serveUntil(ctx context.Context, ln net.Listener, h http.Handler, grace time
 		log1("stopping: %s did not end %s after being cancelled", plural(rep.stuck, "request"), afterCut)
 	}
 	return rep, nil
+}
+
+// Request bodies are read whole into memory by serve (to match them) and
+// by the proxy (to record them); these bound what a client can make them
+// hold, and for how long. Variables, so that tests can make them small.
+var (
+	// bodyTimeout bounds the reading of one request body: a client that
+	// sends it slower gets a 408 instead of holding its buffer open.
+	bodyTimeout = time.Minute
+	// bodiesInFlight bounds the bytes of all the request bodies being
+	// read at once: past it a request gets a 503 (retry later) instead of
+	// adding its body to memory.
+	bodiesInFlight int64 = 256 << 20
+	// idleTimeout closes a kept-alive connection with no request on it.
+	idleTimeout = 2 * time.Minute
+)
+
+// bodyGate admits request bodies: each at most max bytes, read within
+// bodyTimeout, and all those being read together at most bodiesInFlight
+// bytes.
+type bodyGate struct {
+	max int64
+
+	mu   sync.Mutex
+	used int64
+}
+
+// bodyError is why a request body was not taken: a status and a message
+// for the client.
+type bodyError struct {
+	status int
+	msg    string
+	err    error // the read's error, when a read failed
+}
+
+func (e *bodyError) Error() string { return e.msg }
+func (e *bodyError) Unwrap() error { return e.err }
+
+// take reserves n bytes, reporting whether they fit.
+func (g *bodyGate) take(n int64) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if n > bodiesInFlight-g.used {
+		return false
+	}
+	g.used += n
+	return true
+}
+
+func (g *bodyGate) give(n int64) {
+	g.mu.Lock()
+	g.used -= n
+	g.mu.Unlock()
+}
+
+// open admits r's body before it is read: a declared length over max is
+// refused at once (413), and the declared length is reserved first (a
+// reader of the body may allocate it before reading a byte), else 503.
+// The body returned takes more as it is read past what was declared,
+// fails once over max or past the budget, and arms a read deadline of
+// bodyTimeout on the connection that it clears when the body ends, so
+// the answer (a stream that lasts) is not bound by it. release gives the
+// body's bytes back; call it once the body is no longer held.
+func (g *bodyGate) open(w http.ResponseWriter, r *http.Request) (body io.ReadCloser, release func(), err *bodyError) {
+	if r.ContentLength > g.max {
+		return nil, func() {}, g.tooLarge(nil)
+	}
+	reserved := max(r.ContentLength, 0)
+	if !g.take(reserved) {
+		return nil, func() {}, g.busy(nil)
+	}
+	b := &gatedBody{g: g, rc: http.NewResponseController(w), body: http.MaxBytesReader(w, r.Body, g.max), held: reserved}
+	if r.Body != nil && r.Body != http.NoBody {
+		b.rc.SetReadDeadline(time.Now().Add(bodyTimeout)) // a connection that cannot is unbounded, as before
+		b.armed = true
+	}
+	return b, b.release, nil
+}
+
+func (g *bodyGate) tooLarge(err error) *bodyError {
+	return &bodyError{status: http.StatusRequestEntityTooLarge, msg: fmt.Sprintf("the request body is larger than %d MiB", g.max>>20), err: err}
+}
+
+func (g *bodyGate) busy(err error) *bodyError {
+	return &bodyError{status: http.StatusServiceUnavailable, msg: fmt.Sprintf("more than %d MiB of request bodies are being read at once; retry later", bodiesInFlight>>20), err: err}
+}
+
+// gatedBody is a request body admitted by a bodyGate.
+type gatedBody struct {
+	g      *bodyGate
+	rc     *http.ResponseController
+	body   io.ReadCloser
+	mu     sync.Mutex
+	read   int64 // bytes read
+	held   int64 // bytes taken from the gate, not given back
+	armed  bool  // a read deadline is set
+	failed *bodyError
+}
+
+func (b *gatedBody) Read(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.failed != nil {
+		return 0, b.failed
+	}
+	n, err := b.body.Read(p)
+	b.read += int64(n)
+	if more := b.read - b.held; more > 0 { // past the declared length: a chunked body
+		if !b.g.take(more) {
+			return 0, b.fail(b.g.busy(nil))
+		}
+		b.held += more
+	}
+	if err != nil {
+		var mb *http.MaxBytesError
+		var ne net.Error
+		switch {
+		case errors.As(err, &mb):
+			return n, b.fail(b.g.tooLarge(err))
+		case errors.Is(err, os.ErrDeadlineExceeded) || errors.As(err, &ne) && ne.Timeout():
+			return n, b.fail(&bodyError{status: http.StatusRequestTimeout, msg: fmt.Sprintf("the request body was not sent within %s", bodyTimeout), err: err})
+		}
+		if err == io.EOF {
+			b.disarm()
+		}
+	}
+	return n, err
+}
+
+// fail ends the body with e: later reads return e, and the connection's
+// read deadline is moved to now, so that nothing (the server discarding
+// the rest of the body before the answer) waits on this client any more.
+// The answer saying why is still written.
+func (b *gatedBody) fail(e *bodyError) error {
+	b.failed = e
+	b.armed = false
+	b.rc.SetReadDeadline(time.Now())
+	return e
+}
+
+// disarm clears the read deadline once the body ended.
+func (b *gatedBody) disarm() {
+	if b.armed {
+		b.armed = false
+		b.rc.SetReadDeadline(time.Time{})
+	}
+}
+
+func (b *gatedBody) Close() error { return b.body.Close() }
+
+// release gives the body's bytes back to the gate (once).
+func (b *gatedBody) release() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.g.give(b.held)
+	b.held, b.read = 0, 0
+	b.failed = &bodyError{status: http.StatusInternalServerError, msg: "the body was released"}
 }

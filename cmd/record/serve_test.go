@@ -185,6 +185,9 @@ func TestServeUsageErrors(t *testing.T) {
 		{[]string{"serve", "-fault", "1:respond=42", path}, "from 400 to 599", 2},
 		{[]string{"serve", "-fault", "1:cut-after=1", "-fault", "1:stall-after=2", path}, "two faults that cannot both apply", 2},
 		{[]string{"serve", "-fault", "1:cut-after=1", "-fault", "1:corrupt-event=1", path}, "could never apply", 2},
+		{[]string{"serve", "-fault", "1:corrupt-event=0", "-fault", "1:corrupt-event=1", path}, "-fault 1:corrupt-event=0 and -fault 1:corrupt-event=1 both garble an event", 2},
+		{[]string{"serve", "-fault", "1:reset", "-fault", "1:cut-after=1", path}, "-fault 1:reset replaces the whole answer and cannot be combined with another fault on the same request (-fault 1:cut-after=1)", 2},
+		{[]string{"serve", "-fault", "1:respond=-1", path}, "-fault 1:respond=-1: the status must be an error, from 400 to 599", 2},
 		{[]string{"serve", "-ignore", "messages[", path}, "messages[", 2},
 		{[]string{"serve", filepath.Join(t.TempDir(), "missing.yaml")}, "cannot serve", 1},
 	} {

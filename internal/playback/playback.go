@@ -101,19 +101,6 @@ func (p *Response) Pieces() []httpbody.Event {
 	return []httpbody.Event{{Raw: []byte(p.Body)}}
 }
 
-// Faults are the stream faults of one answer: each is -1 when absent.
-type Faults struct {
-	Cut     int // the number of events before the connection breaks
-	Stall   int // the number of events before the stream stalls until the request ends
-	Corrupt int // the event whose data is garbled
-}
-
-// NoFaults is an answer without faults.
-var NoFaults = Faults{Cut: -1, Stall: -1, Corrupt: -1}
-
-// None reports whether no fault is set.
-func (f Faults) None() bool { return f.Cut < 0 && f.Stall < 0 && f.Corrupt < 0 }
-
 // Body delivers recorded events, each as its own Read, honouring its
 // context, the timing and the faults. Close ends it and wakes a waiting
 // Read.
