@@ -26,6 +26,7 @@ import (
 	"github.com/llmvcr/llmvcr/cassettes"
 	"github.com/llmvcr/llmvcr/internal/ci"
 	"github.com/llmvcr/llmvcr/internal/httpbody"
+	"github.com/llmvcr/llmvcr/internal/keep"
 	"github.com/llmvcr/llmvcr/internal/secrets"
 	"github.com/llmvcr/llmvcr/recorder"
 )
@@ -475,10 +476,11 @@ func (p *proxy) save(out string, force bool, rep stopReport, logf func(string, .
 		return &failure{fmt.Sprintf("not saved: %s changed while the proxy ran (another proxy or a re-recording wrote it); it is left as it was (pass -force to replace it with the %s recorded)",
 			out, plural(len(is), "interaction"))}
 	}
-	if !force && allErrors(is) {
-		if old, err := cassettes.Load(out); err == nil && !allErrors(old.Interactions) {
-			return &failure{fmt.Sprintf("not saved: every answer recorded is an HTTP error (the first: %s) and %s holds successful answers; it is left as it was (pass -force to replace it)",
-				is[0].Response.Status, out)}
+	if !force {
+		if old, err := cassettes.Load(out); err == nil {
+			if why := keep.Old(old, is); why != "" {
+				return &failure{fmt.Sprintf("not saved: %s is left as it was, because %s (pass -force to replace it)", out, why)}
+			}
 		}
 	}
 	// checkOutput again, in saveCassette: the file may have changed meanwhile.
@@ -493,7 +495,7 @@ func (p *proxy) save(out string, force bool, rep stopReport, logf func(string, .
 	}
 	canned := 0
 	for _, i := range is {
-		if i.Response.Headers.Get(httpbody.SourceHeader) != "" {
+		if keep.Canned(i) {
 			canned++
 		}
 	}
@@ -503,17 +505,6 @@ func (p *proxy) save(out string, force bool, rep stopReport, logf func(string, .
 	}
 	logf("saved %s: %s", out, plural(len(is), "interaction"))
 	return nil
-}
-
-// allErrors reports whether every answer in is is an HTTP error (a status
-// of 400 or more): a session with a wrong key, or an upstream that was down.
-func allErrors(is []*cassettes.Interaction) bool {
-	for _, i := range is {
-		if i.Response.Code < 400 {
-			return false
-		}
-	}
-	return len(is) > 0
 }
 
 // credentials are the secret values clients sent through the proxy,

@@ -65,7 +65,7 @@ func TestProxyKeepsGoodCassetteOverErrorsOnly(t *testing.T) {
 	resp, _ := post(t, p.url+"/v1/chat/completions", parisReq)
 	require.Equal(t, http.StatusUnauthorized, resp.StatusCode)
 	require.Equal(t, 1, p.stop(), p.stderr.String())
-	require.Contains(t, p.stderr.String(), "every answer recorded is an HTTP error (the first: 401 Unauthorized)")
+	require.Contains(t, p.stderr.String(), "because it holds successful answers and every new answer is an HTTP error (the first: 401 Unauthorized)")
 	now, err := os.ReadFile(out)
 	require.NoError(t, err)
 	require.Equal(t, good, string(now))
@@ -361,4 +361,27 @@ func TestProxyBoundsTheCredentials(t *testing.T) {
 	for _, k := range keys {
 		require.NotContains(t, p.stderr.String(), k)
 	}
+}
+
+// TestProxyKeepsRealCassetteOverCannedAnswers: a session whose every
+// answer is canned (the upstream is record serve or a fake, which mark
+// their answers) does not replace a cassette of real answers without
+// -force, by the rule replay and record share (internal/keep).
+func TestProxyKeepsRealCassetteOverCannedAnswers(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Llmvcr-Source", "record serve, replaying a recording from a fake")
+		io.WriteString(w, `{"choices":[{"message":{"role":"assistant","content":"Paris."}}]}`)
+	}))
+	defer srv.Close()
+	out := filepath.Join(t.TempDir(), "c.yaml")
+	good := goodCassette(t, out)
+	p := start(t, "proxy", "-upstream", srv.URL, "-o", out)
+	resp, _ := post(t, p.url+"/v1/chat/completions", parisReq)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Equal(t, 1, p.stop(), p.stderr.String())
+	require.Contains(t, p.stderr.String(), "because its answers come from a real API and every new answer is canned")
+	now, err := os.ReadFile(out)
+	require.NoError(t, err)
+	require.Equal(t, good, string(now))
 }

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
-	"io/fs"
 	"math"
 	"net/http"
 	"net/url"
@@ -169,30 +168,12 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return s.finish(c.strict)
 }
 
-// maxCassette bounds the size of a cassette serve loads: it is read
-// whole and parsed, and each of its bodies kept in memory.
-const maxCassette = 256 << 20
-
-// checkCassette refuses, before anything is read, a path that is no
-// cassette file: a directory, a file that is not regular (a named pipe
-// would block the read until a writer came, a device such as /dev/zero
-// never end it) or one larger than maxCassette. A path that does not
-// exist is left to cassettes.Load, which says so.
+// checkCassette gives a directory named as a cassette a hint (its files);
+// cassettes.Load refuses every other path that is no cassette file (a
+// named pipe, a device, a file over inputfile.MaxSize) before reading it.
 func checkCassette(path string) error {
-	st, err := os.Stat(path)
-	switch {
-	case err != nil:
-		return nil
-	case st.IsDir():
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		return fmt.Errorf("cannot serve %s: it is a directory; give its cassette files (record serve %s)", path, filepath.Join(path, "*.yaml"))
-	case st.Mode()&fs.ModeNamedPipe != 0:
-		return fmt.Errorf("cannot serve %s: it is not a regular file but a named pipe", path)
-	case st.Mode()&fs.ModeDevice != 0:
-		return fmt.Errorf("cannot serve %s: it is not a regular file but a device", path)
-	case !st.Mode().IsRegular():
-		return fmt.Errorf("cannot serve %s: it is not a regular file (%s)", path, st.Mode().Type())
-	case st.Size() > maxCassette:
-		return fmt.Errorf("cannot serve %s: it is %d bytes, more than the %d MiB a cassette may be", path, st.Size(), maxCassette>>20)
 	}
 	return nil
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/llmvcr/llmvcr/cassettes"
+	"github.com/llmvcr/llmvcr/internal/inputfile"
 )
 
 // TestServeTimingOutOfRange: -timing NaN, Inf or a factor so large that a
@@ -156,7 +157,7 @@ func TestServeRefusesWhatIsNoCassetteFile(t *testing.T) {
 	huge := filepath.Join(dir, "huge.yaml")
 	f, err := os.Create(huge)
 	require.NoError(t, err)
-	require.NoError(t, f.Truncate(maxCassette+1)) // sparse: costs no disk
+	require.NoError(t, f.Truncate(inputfile.MaxSize+1)) // sparse: costs no disk
 	require.NoError(t, f.Close())
 	// What the message must say (in serve's words, or in cassettes.Load's
 	// when it refuses such paths itself).
