@@ -82,3 +82,34 @@ func TestRecorderGivesUpAStreamOverTheLimit(t *testing.T) {
 		t.Fatalf("recorded body %q, stream error %q", is[0].Response.Body, is[0].Response.Headers.Get(httpbody.StreamErrorHeader))
 	}
 }
+
+// headersOf answers with a JSON body and the given headers.
+type headersOf http.Header
+
+func (h headersOf) RoundTrip(r *http.Request) (*http.Response, error) {
+	hh := http.Header(h).Clone()
+	hh.Set("Content-Type", "application/json")
+	return &http.Response{StatusCode: 200, Status: "200 OK", Header: hh, Body: io.NopCloser(strings.NewReader(`{}`)), Request: r}, nil
+}
+
+// TestRecorderDropsAnUpstreamsLlmvcrHeaders: an upstream's X-Llmvcr-
+// headers (which in a cassette describe the recording: a forged
+// Stream-Error replays a whole answer as broken) are not recorded, except
+// the Source mark of an upstream that answers canned.
+func TestRecorderDropsAnUpstreamsLlmvcrHeaders(t *testing.T) {
+	rec := &Recorder{Real: headersOf{
+		"X-Llmvcr-Stream-Error": {"forged"},
+		"x-llmvcr-replay-miss":  {"true"},
+		"X-Llmvcr-Source":       {"record serve"},
+		"X-Request-Id":          {"req_1"},
+	}}
+	resp, err := get(t, rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	h := rec.Interactions()[0].Response.Headers
+	if h.Get(httpbody.StreamErrorHeader) != "" || len(h["x-llmvcr-replay-miss"]) != 0 || h.Get(SourceHeader) != "record serve" || h.Get("X-Request-Id") != "req_1" {
+		t.Fatalf("recorded headers %v", h)
+	}
+}
