@@ -53,3 +53,46 @@ func FuzzStreamSplitKey(f *testing.F) {
 		}
 	})
 }
+
+// FuzzScrubURL scrubs fuzzed URLs (with a key appended to a fuzzed name,
+// or anywhere the fuzzer puts it): it must not panic, what it returns
+// has no URL problem left (URLProblems, which lint applies) and no
+// secret Find sees, and scrubbing again changes nothing.
+func FuzzScrubURL(f *testing.F) {
+	for _, s := range []string{
+		"https://h/v1/models/x;key=%s:generate",
+		"https://h/p?key%%3D%s",
+		"https://h/p?%%6Bey=%s&alt=sse",
+		"https://h/p?alt=sse%%2526key%%253D%s",
+		"https://u:%s@h/p?x=1;token=%s#access_token=%s&t=b",
+		"https://app/#/cb?token=%s",
+		"https://h/%%zz/p?key=%s%%zz",
+		"<https://h/p?page=2&token=%s>; rel=\"next\"",
+		"/v1/x%%3Bkey=%s/y?credentials[api_key]=%s&auth.token=%s",
+		"https://h/p?next=https%%3A%%2F%%2Fu%%3A%s%%40x%%2F",
+		"https://h/p?q=a?apiKey=%s&Authorization=Bearer+%s",
+		"//u:%s@h/p\x7f?key=%s",
+	} {
+		f.Add(s)
+	}
+	e := secrets.New(secrets.Config{Values: []secrets.Value{{Text: "weakpw12"}}})
+	key := "FAKE" + strings.Repeat("q7Zk", 6)
+	f.Fuzz(func(t *testing.T, tmpl string) {
+		if len(tmpl) > 4096 {
+			return
+		}
+		in := strings.ReplaceAll(tmpl, "%s", key)
+		out := e.ScrubURL(in)
+		if p := e.URLProblems(out); len(p) != 0 {
+			t.Fatalf("ScrubURL(%q) = %q, which still has %q", in, out, p)
+		}
+		if again := e.ScrubURL(out); again != out {
+			t.Fatalf("ScrubURL(%q) = %q, and again %q", in, out, again)
+		}
+		for _, p := range e.URLProblems(in) {
+			if strings.Contains(p, key) {
+				t.Fatalf("URLProblems shows the key: %q", p)
+			}
+		}
+	})
+}

@@ -131,7 +131,8 @@ func DefaultHeaders() []string { return append([]string(nil), defaultHeaders...)
 
 // DefaultParams returns (a copy of) the URL parameter names whose values
 // are always redacted. Names ending in _token, _secret, api_key or
-// password are redacted too.
+// password, credential keys (CredentialKey) and camel-case names ending
+// in Token, Secret or Password are redacted too (see Engine.SecretParam).
 func DefaultParams() []string { return append([]string(nil), defaultParams...) }
 
 // Value is a configured secret and where it came from.
@@ -291,8 +292,29 @@ func (e *Engine) SecretHeader(name string) bool {
 }
 
 // SecretParam reports whether the URL (or form) parameter's value is
-// always redacted.
+// always redacted: its name, in any case and without surrounding
+// spaces, is one of DefaultParams (or Config.Params), ends as
+// DefaultParams says (_token, _secret, api_key, password, ...), is a
+// credential key (CredentialKey: apiKey, clientSecret, Authorization,
+// ...), or ends in a camel-case Token, Secret or Password (pageToken,
+// sessionToken). A structured name is judged by its last part as well:
+// "credentials[api_key]", "auth.token", "key[]".
 func (e *Engine) SecretParam(name string) bool {
+	name = strings.TrimSpace(name)
+	if e.secretParamWord(name) {
+		return true
+	}
+	if t := strings.TrimRight(name, "[]"); t != name || strings.ContainsAny(t, "[.") {
+		if i := strings.LastIndexAny(t, "[]."); i >= 0 {
+			t = t[i+1:]
+		}
+		return t != "" && e.secretParamWord(strings.TrimSpace(t))
+	}
+	return false
+}
+
+// secretParamWord is SecretParam for one name, not split.
+func (e *Engine) secretParamWord(name string) bool {
 	l := strings.ToLower(name)
 	if e.params[l] {
 		return true
@@ -302,8 +324,22 @@ func (e *Engine) SecretParam(name string) bool {
 			return true
 		}
 	}
+	if CredentialKey(name) {
+		return true
+	}
+	for _, s := range camelSuffixes {
+		if len(name) > len(s) && strings.HasSuffix(name, s) {
+			if c := name[len(name)-len(s)-1]; c >= 'a' && c <= 'z' || c >= '0' && c <= '9' {
+				return true
+			}
+		}
+	}
 	return false
 }
+
+// camelSuffixes end camel-case credential names (sessionToken,
+// clientSecret, userPassword).
+var camelSuffixes = []string{"Token", "Secret", "Password"}
 
 // RedactHeaderValue is the redacted form of a secret header's value: an
 // authorization scheme ("Bearer") is kept, the rest is Redacted.
