@@ -19,10 +19,14 @@
 //     them (see FindShapes).
 //   - Names: headers and URL parameters whose value is a credential
 //     whatever it looks like (Authorization of any scheme, X-Api-Key,
-//     Cookie, key=, token=, user:pass@ in a URL, ...), and in request
-//     bodies the JSON members (authorization, api_key, a "headers"
-//     object's Cookie) and form fields (password=) so named. Saving and
-//     matching apply one rule to request bodies: ScrubRequestBody.
+//     Cookie, key=, token=, user:pass@ in a URL, ...), wherever a URL
+//     carries them (query, fragment, ";key=" path parameters) and however
+//     it encodes them; and in request bodies the JSON members
+//     (authorization, api_key, a "headers" object's Cookie), headers
+//     given as name/value lists (HAR, Postman, [["Authorization", ...]]),
+//     the same in JSON held in a JSON string (tool-call arguments), and
+//     form fields (password=) so named. Saving and matching apply one
+//     rule to request bodies: ScrubRequestBody.
 //
 // A stream (text/event-stream) can carry a secret in pieces, one token
 // per event. ScanStream and ScrubStream join each stream field's text
