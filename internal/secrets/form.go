@@ -1,6 +1,7 @@
 package secrets
 
 import (
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -36,9 +37,22 @@ func (e *Engine) formParams(body string, f func(start, end int, key string)) {
 			if err != nil {
 				val = v
 			}
-			if val != "" && val != Redacted && (e.SecretParam(key) || e.weakMatch(val)) {
+			switch {
+			case val == "" || val == Redacted:
+			case e.SecretParam(key) || e.weakMatch(val):
 				f(start+len(k)+1, end, key)
+			case strings.ContainsAny(pair, "%+") && e.hidesParam(percentDecode(pair, true)):
+				// "a=1%26password%3D...": a parameter hidden by encoding.
+				name, _ := e.hiddenParam(percentDecode(pair, true))
+				if e.hidesParam(key) {
+					f(start, end, name) // the name itself holds it: the pair goes
+				} else {
+					f(start+len(k)+1, end, name)
+				}
 			}
+		} else if strings.Contains(pair, "%") && e.hidesParam(percentDecode(pair, true)) {
+			name, _ := e.hiddenParam(percentDecode(pair, true))
+			f(start, end, name) // "password%3D...": no '=' but an encoded one
 		}
 		start = end + 1
 	}
@@ -62,13 +76,116 @@ func (e *Engine) scrubForm(body string) string {
 }
 
 // FormParamsLeft returns the names of the parameters of a request body
-// that the headers declare a form (application/x-www-form-urlencoded)
-// whose values are credentials not redacted, for lint.
+// that is a form (isForm) whose values are credentials not redacted, for
+// lint.
 func (e *Engine) FormParamsLeft(h http.Header, body string) []string {
-	if httpbody.MediaType(h) != formType {
+	if !isForm(h, body) {
 		return nil
 	}
 	var out []string
 	e.formParams(body, func(_, _ int, key string) { out = append(out, key) })
 	return out
+}
+
+// isForm reports whether a request body is a form: the headers say
+// application/x-www-form-urlencoded, or they give no Content-Type and the
+// body reads as one (name=value pairs joined by '&', names of letters,
+// digits and "_-.[]%", nothing a form never holds: no space, quote or
+// brace).
+func isForm(h http.Header, body string) bool {
+	mt := httpbody.MediaType(h)
+	if mt == formType {
+		return true
+	}
+	if mt != "" || h.Get("Content-Type") != "" || !strings.Contains(body, "=") {
+		return false
+	}
+	for rest := body; rest != ""; {
+		var pair string
+		pair, rest, _ = strings.Cut(rest, "&")
+		k, _, _ := strings.Cut(pair, "=")
+		for i := 0; i < len(k); i++ {
+			c := k[i]
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("_-.[]%+*", c) >= 0) {
+				return false
+			}
+		}
+	}
+	for i := 0; i < len(body); i++ {
+		if c := body[i]; c <= ' ' || c == '"' || c == '{' || c == '}' || c == '<' || c == '>' || c >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// scrubMultipart returns a multipart body (multipart/form-data, as
+// uploads send it) with the content of each field whose name is secret
+// (SecretParam: api_key, password, ...) replaced by Redacted, and the
+// credentials of each JSON field redacted by name (ScrubCredentialValues);
+// every other byte is kept. A body without the boundary its headers give
+// is returned as it is.
+func (e *Engine) scrubMultipart(h http.Header, body string) string {
+	_, params, err := mime.ParseMediaType(h.Get("Content-Type"))
+	if err != nil || params["boundary"] == "" {
+		return body
+	}
+	delim := "--" + params["boundary"]
+	var b strings.Builder
+	last := 0
+	for pos := strings.Index(body, delim); pos >= 0; {
+		start := pos + len(delim)
+		next := strings.Index(body[start:], delim)
+		if next < 0 {
+			break
+		}
+		next += start
+		part := body[start:next]
+		hdrEnd, sep := strings.Index(part, "\r\n\r\n"), 4
+		if hdrEnd < 0 {
+			hdrEnd, sep = strings.Index(part, "\n\n"), 2
+		}
+		if hdrEnd >= 0 {
+			cs := start + hdrEnd + sep // the content, without the line break before the next delimiter
+			ce := next
+			if strings.HasSuffix(body[cs:ce], "\r\n") {
+				ce -= 2
+			} else if strings.HasSuffix(body[cs:ce], "\n") {
+				ce--
+			}
+			content := body[cs:ce]
+			repl := content
+			if name := multipartName(part[:hdrEnd]); content != "" && content != Redacted && (e.SecretParam(name) || e.weakMatch(content)) {
+				repl = Redacted
+			} else {
+				repl = e.ScrubCredentialValues(content)
+			}
+			if repl != content {
+				b.WriteString(body[last:cs])
+				b.WriteString(repl)
+				last = ce
+			}
+		}
+		pos = next
+	}
+	if last == 0 {
+		return body
+	}
+	b.WriteString(body[last:])
+	return b.String()
+}
+
+// multipartName returns the field name a part's headers give
+// (Content-Disposition: form-data; name="api_key"), or "".
+func multipartName(headers string) string {
+	for _, line := range strings.Split(headers, "\n") {
+		name, v, ok := strings.Cut(strings.TrimSpace(line), ":")
+		if !ok || !strings.EqualFold(strings.TrimSpace(name), "Content-Disposition") {
+			continue
+		}
+		if _, params, err := mime.ParseMediaType(strings.TrimSpace(v)); err == nil {
+			return params["name"]
+		}
+	}
+	return ""
 }

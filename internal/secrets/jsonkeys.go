@@ -98,31 +98,71 @@ func (e *Engine) CredentialKeysLeft(body string) []string {
 }
 
 // ScrubBody returns a body with its secrets removed: scrubbed as text
-// (ScrubText) and, when it is an event stream (IsStream), with the
-// secrets its events carry in pieces scrubbed too (ScrubStream; what that
-// cannot rewrite is left for a scan to refuse).
+// (ScrubText), each URL written in it scrubbed as one (ScrubURL: an
+// error message quoting "https://...?key=..."); when it is an event stream (IsStream), with the secrets
+// its events carry in pieces scrubbed too (ScrubStream; what that cannot
+// rewrite is left for a scan to refuse) and the credentials its JSON
+// events carry by name; when it is JSON, with its credentials by name
+// (ScrubCredentialValues: an OAuth token answer's access_token, a relayed
+// request's headers).
 func (e *Engine) ScrubBody(h http.Header, body string) string {
-	body = e.ScrubText(body)
+	body = e.scrubTextURLs(e.ScrubText(body))
 	if IsStream(h, body) {
 		body, _ = e.ScrubStream(body)
+		return e.scrubStreamCredentials(body)
 	}
-	return body
+	return e.ScrubCredentialValues(body)
+}
+
+// scrubStreamCredentials applies ScrubCredentialValues to the JSON of
+// each "data:" line of an event stream, every other byte kept.
+func (e *Engine) scrubStreamCredentials(body string) string {
+	var b strings.Builder
+	last := 0
+	for pos := 0; pos < len(body); {
+		end := strings.IndexByte(body[pos:], '\n')
+		if end < 0 {
+			end = len(body)
+		} else {
+			end += pos
+		}
+		line := strings.TrimSuffix(body[pos:end], "\r")
+		if rest, ok := strings.CutPrefix(line, "data:"); ok {
+			start := pos + len("data:")
+			if out := e.ScrubCredentialValues(rest); out != rest {
+				b.WriteString(body[last:start])
+				b.WriteString(out)
+				last = start + len(rest)
+			}
+		}
+		pos = end + 1
+	}
+	if last == 0 {
+		return body
+	}
+	b.WriteString(body[last:])
+	return b.String()
 }
 
 // ScrubRequestBody returns a request body as a cassette saves it: its
-// secrets removed (ScrubBody), then the values of its credentials by
-// name: in a form body (application/x-www-form-urlencoded), the secret
-// parameters' (password=, client_secret=, as in a URL); in a JSON body,
-// the credential members' (ScrubCredentialValues). It is the one rule for
-// request bodies: saving applies it to the recorded request, and matching
-// to the incoming one, so that a request whose body carries a credential
-// matches its recording, and no report shows the credential.
+// secrets removed (ScrubBody, which redacts a JSON body's credentials by
+// name), then the values of its credentials by name in the other forms a
+// request sends them: in a form body (application/x-www-form-urlencoded,
+// or a body without a Content-Type that reads as one), the secret
+// parameters' (password=, client_secret=, as in a URL); in a multipart
+// body, the secret fields'. It is the one rule for request bodies: saving
+// applies it to the recorded request, and matching to the incoming one,
+// so that a request whose body carries a credential matches its
+// recording, and no report shows the credential.
 func (e *Engine) ScrubRequestBody(h http.Header, body string) string {
 	body = e.ScrubBody(h, body)
-	if httpbody.MediaType(h) == formType {
+	switch {
+	case isForm(h, body):
 		return e.scrubForm(body)
+	case strings.HasPrefix(httpbody.MediaType(h), "multipart/"):
+		return e.scrubMultipart(h, body)
 	}
-	return e.ScrubCredentialValues(body)
+	return body
 }
 
 // EachCredential calls f with the name and the value of each credential
@@ -132,7 +172,7 @@ func (e *Engine) ScrubRequestBody(h http.Header, body string) string {
 // that forwards the body notes them, so that answers echoing them are
 // scrubbed too.
 func (e *Engine) EachCredential(h http.Header, body string, f func(name, value string)) {
-	if httpbody.MediaType(h) == formType {
+	if isForm(h, body) {
 		e.formParams(body, func(start, end int, key string) {
 			v, err := url.QueryUnescape(body[start:end])
 			if err != nil {

@@ -103,8 +103,9 @@ var defaultParams = []string{
 // Parameter names ending so are secret too (oauth_token, my_api_key).
 var paramSuffixes = []string{"_token", "-token", "_secret", "-secret", "api_key", "apikey", "api-key", "password"}
 
-// urlHeaders carry a URL, which is scrubbed as one (its token parameters).
-var urlHeaders = map[string]bool{"Location": true, "Content-Location": true, "Refresh": true}
+// urlHeaders carry a URL (or, Link, several), which is scrubbed as one
+// (its token parameters).
+var urlHeaders = map[string]bool{"Location": true, "Content-Location": true, "Refresh": true, "Link": true}
 
 // protocolHeaders describe the message, not a credential: a weak
 // configured value ("1234") that equals one (Content-Length: 1234) is a
@@ -303,24 +304,37 @@ func (e *Engine) SecretHeader(name string) bool {
 // ...), or ends in a camel-case Token, Secret or Password (pageToken,
 // sessionToken). A structured name is judged by its last part as well:
 // "credentials[api_key]", "auth.token", "key[]".
-func (e *Engine) SecretParam(name string) bool {
+func (e *Engine) SecretParam(name string) bool { return secretParam(e.params, name) }
+
+// defaultParamSet is DefaultParams as a set, for the shapes (which know
+// no engine).
+var defaultParamSet = func() map[string]bool {
+	m := map[string]bool{}
+	for _, p := range defaultParams {
+		m[p] = true
+	}
+	return m
+}()
+
+// secretParam is SecretParam with the lower-case parameter names params.
+func secretParam(params map[string]bool, name string) bool {
 	name = strings.TrimSpace(name)
-	if e.secretParamWord(name) {
+	if secretParamWord(params, name) {
 		return true
 	}
 	if t := strings.TrimRight(name, "[]"); t != name || strings.ContainsAny(t, "[.") {
 		if i := strings.LastIndexAny(t, "[]."); i >= 0 {
 			t = t[i+1:]
 		}
-		return t != "" && e.secretParamWord(strings.TrimSpace(t))
+		return t != "" && secretParamWord(params, strings.TrimSpace(t))
 	}
 	return false
 }
 
-// secretParamWord is SecretParam for one name, not split.
-func (e *Engine) secretParamWord(name string) bool {
+// secretParamWord is secretParam for one name, not split.
+func secretParamWord(params map[string]bool, name string) bool {
 	l := strings.ToLower(name)
-	if e.params[l] {
+	if params[l] {
 		return true
 	}
 	for _, s := range paramSuffixes {

@@ -15,6 +15,9 @@ type shape struct {
 	hint string              // a substring every match contains (case-sensitive), to skip the regexp; "" for none; "|" separates alternatives
 	re   *regexp.Regexp      // the shape; group 1 (if any) is the secret part
 	ok   func(m string) bool // confirms a match of re
+	// find, if set, is used instead of re: the [start, end, group start,
+	// group end] of each match, as regexp's FindAllStringSubmatchIndex.
+	find func(s string) [][]int
 }
 
 // alnumRun is the length of the longest run of ASCII letters and digits.
@@ -60,6 +63,9 @@ func mixedCase(s string) bool {
 
 func always(string) bool { return true }
 
+// notRedacted rules out a value already scrubbed.
+func notRedacted(m string) bool { return m != "" && !strings.HasPrefix(m, Redacted) }
+
 // shapes are the credential forms found whether or not they are
 // configured. Provider prefixes are distinctive, so any realistic length
 // counts; the generic "sk-" and bearer tokens must also look random.
@@ -89,6 +95,13 @@ var shapes = []shape{
 	// A bearer token written out (in an error message, a log echoed in a
 	// body): at least 12 characters mixing letters and digits, so that
 	// "bearer instruments" is text, not a token.
+	// A key named in text: "Invalid API key provided: ...", "token: ...",
+	// "password is ...", with at least 8 characters mixing letters and
+	// digits, so that "the token is valid" is text. ("name=value" is left
+	// to the name rules of URLs and forms, which report it once.)
+	{name: "a key named in text", hint: "key|Key|KEY|oken|OKEN|ecret|ECRET|assw|ASSW",
+		find: findNamedKeys,
+		ok:   func(m string) bool { return notRedacted(m) && hasDigitAndLetter(m) }},
 	{name: "a bearer token", hint: "earer|EARER|Earer", re: regexp.MustCompile(`(?i)\bbearer\s+([A-Za-z0-9._~+/=-]{12,})`), ok: func(m string) bool {
 		return !strings.HasPrefix(m, Redacted) && hasDigitAndLetter(m)
 	}},
@@ -111,11 +124,18 @@ func FindShapes(s string) []Match {
 		return nil // no shape's hint
 	}
 	var out []Match
-	for _, sh := range shapes {
-		if !hinted(s, sh.hint) {
+	mask := hintMask(s)
+	for n, sh := range shapes {
+		if sh.hint != "" && mask&(1<<n) == 0 {
 			continue
 		}
-		for _, loc := range sh.re.FindAllStringSubmatchIndex(s, -1) {
+		var locs [][]int
+		if sh.find != nil {
+			locs = sh.find(s)
+		} else {
+			locs = sh.re.FindAllStringSubmatchIndex(s, -1)
+		}
+		for _, loc := range locs {
 			a, b := loc[0], loc[1]
 			if len(loc) >= 4 && loc[2] >= 0 {
 				a, b = loc[2], loc[3]
@@ -176,20 +196,39 @@ func ReplaceShapes(s string) string {
 	return b.String()
 }
 
-// hinted reports whether s contains one of the '|'-separated hints (or
-// hint is empty).
-func hinted(s, hint string) bool {
-	if hint == "" {
-		return true
-	}
-	for hint != "" { // without strings.Split: this runs for every scrubbed text
-		var h string
-		h, hint, _ = strings.Cut(hint, "|")
-		if strings.Contains(s, h) {
-			return true
+// hintIndex lists the shapes' hints by their first byte, with the
+// shape each belongs to.
+var hintIndex = func() (t [256][]struct {
+	hint  string
+	shape int
+}) {
+	for n, sh := range shapes {
+		for _, h := range strings.Split(sh.hint, "|") {
+			if h != "" {
+				t[h[0]] = append(t[h[0]], struct {
+					hint  string
+					shape int
+				}{h, n})
+			}
 		}
 	}
-	return false
+	return t
+}()
+
+// hintMask returns a bit for each shape (by its index) one of whose
+// hints s holds, in one pass over s: every scrubbed text with a hint
+// goes through it, and trying each shape's hints in turn cost a search
+// of the text per hint.
+func hintMask(s string) uint64 {
+	var m uint64
+	for i := 0; i < len(s); i++ {
+		for _, h := range hintIndex[s[i]] {
+			if m&(1<<h.shape) == 0 && strings.HasPrefix(s[i:], h.hint) {
+				m |= 1 << h.shape
+			}
+		}
+	}
+	return m
 }
 
 // ShapeHints returns byte strings of which every credential shape holds
@@ -201,4 +240,111 @@ func ShapeHints() []string {
 		out = append(out, strings.Split(sh.hint, "|")...)
 	}
 	return out
+}
+
+// findNamedKeys finds keys named in text, as the regular expression
+// (?i)\b(api[ _-]?key|access[ _-]?token|auth[ _-]?token|refresh[ _-]?token|
+// secret[ _-]?key|client[ _-]?secret|bearer[ _-]?token|password|passwd|
+// token|secret)\b(\s+provided)?\s*(:|\bis\b)\s*["'`]?([A-Za-z0-9._~+/=-]{8,})
+// would, by hand: that expression, case-insensitive, costs tens of
+// microseconds on every text holding "key".
+func findNamedKeys(s string) [][]int {
+	var out [][]int
+	for i := 0; i < len(s); i++ {
+		if i > 0 && isWordChar(s[i-1]) {
+			continue
+		}
+		n := keyNameLen(s[i:])
+		if n == 0 || i+n < len(s) && isWordChar(s[i+n]) {
+			continue
+		}
+		j := i + n
+		if k := skipSpaces(s, j); k > j && hasFoldPrefix(s[k:], "provided") && (k+8 == len(s) || !isWordChar(s[k+8])) {
+			j = k + 8
+		}
+		k := skipSpaces(s, j)
+		switch {
+		case k < len(s) && s[k] == ':':
+			k++
+		case k > j && hasFoldPrefix(s[k:], "is") && (k+2 == len(s) || !isWordChar(s[k+2])):
+			k += 2
+		default:
+			continue
+		}
+		k = skipSpaces(s, k)
+		if k < len(s) && (s[k] == '"' || s[k] == '\'' || s[k] == '`') {
+			k++
+		}
+		v := k
+		for k < len(s) && isKeyChar(s[k]) {
+			k++
+		}
+		if k-v >= 8 {
+			out = append(out, []int{i, k, v, k})
+			i = k - 1
+		}
+	}
+	return out
+}
+
+// keyNameLen returns the length of the credential name s starts with
+// (see findNamedKeys), in any case; 0 for none.
+func keyNameLen(s string) int {
+	two := []struct{ first, second string }{
+		{"api", "key"}, {"access", "token"}, {"auth", "token"}, {"refresh", "token"},
+		{"secret", "key"}, {"client", "secret"}, {"bearer", "token"},
+	}
+	for _, w := range two {
+		if !hasFoldPrefix(s, w.first) {
+			continue
+		}
+		n := len(w.first)
+		if n < len(s) && (s[n] == ' ' || s[n] == '_' || s[n] == '-') && hasFoldPrefix(s[n+1:], w.second) {
+			return n + 1 + len(w.second)
+		}
+		if hasFoldPrefix(s[n:], w.second) {
+			return n + len(w.second)
+		}
+	}
+	for _, w := range []string{"password", "passwd", "token", "secret"} {
+		if hasFoldPrefix(s, w) {
+			return len(w)
+		}
+	}
+	return 0
+}
+
+// hasFoldPrefix reports whether s starts with the lower-case ASCII word
+// prefix, in any case.
+func hasFoldPrefix(s, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != prefix[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func skipSpaces(s string, i int) int {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == '\f' || s[i] == '\v') {
+		i++
+	}
+	return i
+}
+
+// isWordChar is regexp's \w: an ASCII letter, digit or '_'.
+func isWordChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
+}
+
+// isKeyChar is a character of a key written in text.
+func isKeyChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("._~+/=-", c) >= 0
 }

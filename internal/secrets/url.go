@@ -25,11 +25,33 @@ func (e *Engine) ScrubURL(raw string) string {
 	// Scrubbed again until nothing changes (a few rounds at most: each
 	// only redacts), so that a URL saved scrubbed and scrubbed again when
 	// loaded and saved stays the same, and keeps matching.
+	// A URL of plain parts (one '?', no escape, ';', '#', '@' or odd
+	// byte) is scrubbed to its final form in one round.
 	out := e.scrubURL(raw)
+	if plainURL(raw) {
+		return out
+	}
 	for n := 0; n < 4 && out != raw; n++ {
 		raw, out = out, e.scrubURL(out)
 	}
 	return out
+}
+
+// plainURL reports whether raw has one '?' at most and none of the bytes
+// that make a URL's parts ambiguous: escapes, separators other than '&'
+// and '=', user information, or bytes a URL cannot hold.
+func plainURL(raw string) bool {
+	q := 0
+	for i := 0; i < len(raw); i++ {
+		switch c := raw[i]; {
+		case c == '?':
+			q++
+		case c == '/' || c == '&':
+		case urlClass[c] != 0 || c == '+' || c < ' ' || c >= 0x7f:
+			return false
+		}
+	}
+	return q <= 1
 }
 
 func (e *Engine) scrubURL(raw string) string {
@@ -470,4 +492,49 @@ func (e *Engine) ScrubParamValue(v string) string {
 		return Redacted
 	}
 	return e.ScrubText(v)
+}
+
+// scrubTextURLs scrubs each URL written out in text ("scheme://...", up
+// to a space, a quote, '<', '>' or a backslash) as ScrubURL does, every
+// other byte kept.
+func (e *Engine) scrubTextURLs(text string) string {
+	if !strings.Contains(text, "://") {
+		return text
+	}
+	var b strings.Builder
+	last := 0
+	for from := 0; from < len(text); {
+		i := strings.Index(text[from:], "://")
+		if i < 0 {
+			break
+		}
+		i += from
+		start := i
+		for start > last && isSchemeChar(text[start-1]) {
+			start--
+		}
+		end := i + 3
+		for end < len(text) && urlClass[text[end]] != classEnd && text[end] != '\\' {
+			end++
+		}
+		from = end
+		if start == i {
+			continue // no scheme
+		}
+		if out := e.ScrubURL(text[start:end]); out != text[start:end] {
+			b.WriteString(text[last:start])
+			b.WriteString(out)
+			last = end
+		}
+	}
+	if last == 0 {
+		return text
+	}
+	b.WriteString(text[last:])
+	return b.String()
+}
+
+// isSchemeChar reports whether c may be part of a URL scheme.
+func isSchemeChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.'
 }
