@@ -185,3 +185,26 @@ func TestAdversaryKeysEverywhere(t *testing.T) {
 		}
 	}
 }
+
+// TestConfiguredValueEncodedAgain: a configured value percent-encoded
+// twice (a URL in another URL's query) is scrubbed from text, and one
+// encoded more times still is found (so saving refuses it rather than
+// writing it).
+func TestConfiguredValueEncodedAgain(t *testing.T) {
+	k := "wJalrFAKE/" + secretstest.Random(40, 26) + "+EXAMPLE=KEY" // needs escaping
+	e := secrets.New(secrets.Config{Values: []secrets.Value{{Text: k}}})
+	twice := url.QueryEscape(url.QueryEscape(k))
+	for _, in := range []string{"next=" + twice, "/x/" + url.PathEscape(url.PathEscape(k)) + "/y", strings.ToLower(twice)} {
+		got := e.ScrubText(in)
+		if _, found := e.Find(got); found {
+			t.Errorf("ScrubText(%q) = %q: the value is still there", in, got)
+		}
+	}
+	more := k
+	for n := 0; n < 4; n++ {
+		more = url.QueryEscape(more)
+	}
+	if _, found := e.Find("next=" + more); !found {
+		t.Error("Find misses the value percent-encoded four times")
+	}
+}

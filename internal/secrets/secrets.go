@@ -257,7 +257,9 @@ func encodings(v string) []string {
 	for _, r := range v {
 		fmt.Fprintf(&ascii, "\\u%04x", r)
 	}
-	out = append(out, ascii.String(), url.QueryEscape(v), url.PathEscape(v))
+	// Percent-encoded once, and twice (a URL carried in another's query).
+	out = append(out, ascii.String(), url.QueryEscape(v), url.PathEscape(v),
+		url.QueryEscape(url.QueryEscape(v)), url.PathEscape(url.PathEscape(v)))
 	return append(out, base64Forms(v)...)
 }
 
