@@ -85,6 +85,11 @@ func adversaryPlaces() []place {
 		{"Location query", true, header("Location", "https://app.example/cb?access_token={K}&state=s")},
 		{"Location fragment", true, header("Location", "https://app.example/cb#access_token={K}&token_type=bearer")},
 		{"Link", true, header("Link", `<https://api.example/v1/items?page=2&token={K}>; rel="next"`)},
+		{"Ocp-Apim-Subscription-Key", true, header("Ocp-Apim-Subscription-Key", "{K}")},
+		{"X-RapidAPI-Key", true, header("X-RapidAPI-Key", "{K}")},
+		{"X-Auth-Key", true, header("X-Auth-Key", "{K}")},
+		{"Apikey", true, header("Apikey", "{K}")},
+		{"Access-Token", true, header("Access-Token", "{K}")},
 		{"header without a name", false, header("X-Debug", "sent with {K}")},
 
 		{"URL key", true, u("https://generativelanguage.googleapis.com/v1beta/models/gemini-2.0-flash:generateContent?key={K}")},
@@ -103,6 +108,9 @@ func adversaryPlaces() []place {
 		{"URL unnamed", false, uq("https://h/p?q={K}")},
 
 		{"JSON member", true, req(jsonH(), func(k string) string { return `{"model":"m","api_key":"` + k + `"}` })},
+		{"JSON member suffixes", true, req(jsonH(), func(k string) string {
+			return `{"apiToken":"` + k + `","webhook_secret":"` + k + `","groq_api_key":"` + k + `","session_token":"` + k + `","aws_secret_access_key":"` + k + `"}`
+		})},
 		{"JSON headers object", true, req(jsonH(), func(k string) string {
 			return `{"tools":[{"type":"mcp","headers":{"X-Goog-Api-Key":"` + k + `"}}]}`
 		})},
@@ -143,6 +151,9 @@ func adversaryPlaces() []place {
 		})},
 		{"response URL in text", true, resp(jsonH(), func(k string) string {
 			return `{"detail":"GET https://h/v1/x?alt=sse&key=` + k + ` failed"}`
+		})},
+		{"response escaped URL", true, resp(jsonH(), func(k string) string {
+			return `{"next":"https:\/\/h\/v1\/items?page=2&access_token=` + k + `","n":1}`
 		})},
 		{"response text", false, resp(http.Header{"Content-Type": {"text/plain"}}, func(k string) string { return "echo: " + k })},
 		{"stream split", false, resp(sse, func(k string) string {

@@ -123,6 +123,7 @@ func TestHeadersAsPairs(t *testing.T) {
 		{"HAR query string", `{"queryString":[{"name":"key","value":"` + k + `"},{"name":"alt","value":"sse"}]}`},
 		{"Postman query", `{"url":{"query":[{"key":"api_key","value":"` + k + `"}]}}`},
 		{"Postman form", `{"body":{"urlencoded":[{"key":"client_secret","value":"` + k + `"}]}}`},
+		{"value with a URL", `{"headers":[{"name":"Authorization","value":"` + k + ` https://h/?a=b&token=x"}]}`},
 		{"in a string", `{"config":"{\"headers\":[{\"name\":\"Authorization\",\"value\":\"Bearer ` + k + `\"}]}"}`},
 	}
 	for _, tt := range tests {
@@ -146,6 +147,12 @@ func TestHeadersAsPairs(t *testing.T) {
 				}
 			}
 		})
+	}
+	// A pair's value that also holds a URL is redacted whole, not only
+	// its URL's token.
+	in := `{"headers":[{"name":"Authorization","value":"` + k + ` https://h/?a=b&token=x"}]}`
+	if got := e.ScrubCredentialValues(in); got != `{"headers":[{"name":"Authorization","value":"REDACTED"}]}` {
+		t.Errorf("ScrubCredentialValues(%s) = %s", in, got)
 	}
 	// Pairs of other headers, and name/value objects outside such lists,
 	// are kept.

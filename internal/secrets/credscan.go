@@ -155,6 +155,9 @@ func validSequence(body string) bool {
 	}
 }
 
+// redactedLiteral is Redacted as a JSON string.
+const redactedLiteral = `"` + Redacted + `"`
+
 // outermost sorts edits and drops those inside another (a pair's value
 // found secret after the JSON it holds was scanned).
 func outermost(edits []credEdit) []credEdit {
@@ -162,7 +165,11 @@ func outermost(edits []credEdit) []credEdit {
 		if edits[i].start != edits[j].start {
 			return edits[i].start < edits[j].start
 		}
-		return edits[i].end > edits[j].end
+		if edits[i].end != edits[j].end {
+			return edits[i].end > edits[j].end
+		}
+		// The same literal: redacting it whole wins over rewriting it.
+		return edits[i].text == redactedLiteral && edits[j].text != redactedLiteral
 	})
 	out := edits[:1]
 	for _, ed := range edits[1:] {
@@ -199,7 +206,7 @@ func (e *Engine) scanCreds(body, root string, depth int, r *credScan) {
 	var buf [32]credFrame // most bodies nest less deep: no allocation
 	stack := buf[:0]
 	emit := func(start, end int, name, value string) {
-		r.edits = append(r.edits, credEdit{start, end, `"` + Redacted + `"`})
+		r.edits = append(r.edits, credEdit{start, end, redactedLiteral})
 		r.found = append(r.found, credential{name, value})
 	}
 	valueDone := func() {
@@ -284,7 +291,7 @@ func (e *Engine) scanCreds(body, root string, depth int, r *credScan) {
 						f.values = append(f.values, credential{value: text})
 						f.valuesAt = append(f.valuesAt, [2]int{i, j + 1})
 					}
-					e.nestedCreds(body, i, j+1, text, f.key, depth, r)
+					e.stringCreds(body, i, j+1, text, f.key, depth, r)
 				}
 			case n >= 0:
 				f := &stack[n]
@@ -299,10 +306,10 @@ func (e *Engine) scanCreds(body, root string, depth int, r *credScan) {
 					if f.pairs != "" && f.elems == 0 {
 						f.pairName = text
 					}
-					e.nestedCreds(body, i, j+1, text, f.name, depth, r)
+					e.stringCreds(body, i, j+1, text, f.name, depth, r)
 				}
 			default:
-				e.nestedCreds(body, i, j+1, text, root, depth, r)
+				e.stringCreds(body, i, j+1, text, root, depth, r)
 			}
 			valueDone()
 			i = j + 1
@@ -317,27 +324,45 @@ func (e *Engine) scanCreds(body, root string, depth int, r *credScan) {
 	}
 }
 
+// stringCreds looks into a string value that no name makes a credential
+// (the literal body[start:end], text decoded): JSON it holds
+// (nestedCreds), or else URLs written in it, whose secret parameters are
+// redacted as ScrubURL does (an error message quoting the URL it
+// fetched, a "next" link), the literal re-encoded.
+func (e *Engine) stringCreds(body string, start, end int, text, key string, depth int, r *credScan) {
+	if e.nestedCreds(body, start, end, text, key, depth, r) {
+		return
+	}
+	if strings.Contains(text, "://") {
+		if out := e.scrubTextURLs(text); out != text {
+			r.edits = append(r.edits, credEdit{start, end, encodeJSONString(out)})
+		}
+	}
+}
+
 // nestedCreds scans a string value (the literal body[start:end], text
 // decoded) that holds JSON, under the key that holds it, and records an
-// edit re-encoding it with its credentials redacted.
-func (e *Engine) nestedCreds(body string, start, end int, text, key string, depth int, r *credScan) {
+// edit re-encoding it with its credentials redacted; it reports whether
+// it did.
+func (e *Engine) nestedCreds(body string, start, end int, text, key string, depth int, r *credScan) bool {
 	if depth >= maxNestedJSON || len(text) < 2 {
-		return
+		return false
 	}
 	t := strings.TrimSpace(text)
 	if t == "" || (t[0] != '{' && t[0] != '[') || !jsonvalue.Valid([]byte(text)) {
-		return
+		return false
 	}
 	var inner credScan
 	e.scanCreds(text, key, depth+1, &inner)
 	if len(inner.edits) == 0 {
-		return
+		return false
 	}
 	if len(inner.edits) > 1 {
 		inner.edits = outermost(inner.edits)
 	}
 	r.edits = append(r.edits, credEdit{start, end, encodeJSONString(applyEdits(text, inner.edits))})
 	r.found = append(r.found, inner.found...)
+	return true
 }
 
 // applyEdits returns s with the edits (in order, not overlapping) made.

@@ -113,7 +113,16 @@ func refCredentials(e *Engine, body, root string, depth int) ([]credential, bool
 }
 
 func readNode(dec *json.Decoder) (*jnode, error) {
+	return readValue(dec, true)
+}
+
+// readValue reads one value; the end of the input is io.EOF only before
+// a top-level value starts.
+func readValue(dec *json.Decoder, top bool) (*jnode, error) {
 	tok, err := dec.Token()
+	if err == io.EOF && !top {
+		err = io.ErrUnexpectedEOF
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -127,18 +136,18 @@ func readNode(dec *json.Decoder) (*jnode, error) {
 			if n.kind == 'o' {
 				k, err := dec.Token()
 				if err != nil {
-					return nil, err
+					return nil, io.ErrUnexpectedEOF
 				}
 				n.keys = append(n.keys, k.(string))
 			}
-			c, err := readNode(dec)
+			c, err := readValue(dec, false)
 			if err != nil {
 				return nil, err
 			}
 			n.elems = append(n.elems, c)
 		}
 		if _, err := dec.Token(); err != nil {
-			return nil, err
+			return nil, io.ErrUnexpectedEOF
 		}
 		return n, nil
 	case string:

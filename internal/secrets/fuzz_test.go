@@ -101,7 +101,7 @@ func FuzzScrubURL(f *testing.F) {
 
 // FuzzScrubRequestBody scrubs fuzzed request bodies of every kind
 // (JSON, form, multipart, event stream, none declared): no panic, valid
-// JSON stays valid, no credential is left by name, and scrubbing again
+// JSON stays valid (unless declared a form), no credential is left by name, and scrubbing again
 // changes nothing, as matching scrubs a recording's body (already
 // scrubbed) and an incoming one alike.
 func FuzzScrubRequestBody(f *testing.F) {
@@ -133,7 +133,9 @@ func FuzzScrubRequestBody(f *testing.F) {
 			h.Set("Content-Type", ct)
 		}
 		out := e.ScrubRequestBody(h, body)
-		if json.Valid([]byte(body)) && !json.Valid([]byte(out)) {
+		// (A body declared a form is read as the server reads it, as a
+		// form, though it may be JSON as well: it need not stay JSON.)
+		if json.Valid([]byte(body)) && !json.Valid([]byte(out)) && h.Get("Content-Type") != "application/x-www-form-urlencoded" {
 			t.Fatalf("valid JSON %q became %q", body, out)
 		}
 		if left := e.CredentialKeysLeft(out); len(left) > 0 {

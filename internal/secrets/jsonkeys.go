@@ -23,7 +23,9 @@ var credentialKeys = map[string]bool{
 }
 
 // CredentialKey reports whether a JSON object key names a credential
-// whose string value is always redacted in request bodies (Groq's
+// (one of a list, or ending as credentials' names do: groq_api_key,
+// webhook_secret, session_token) whose string value is always redacted
+// in request bodies (Groq's
 // compound_custom.tools.wolfram_settings.authorization, for one),
 // wherever it is. Members of a "headers" object are judged as headers
 // too (see Engine.CredentialMember).
@@ -37,8 +39,8 @@ func CredentialKey(name string) bool {
 		c := name[i]
 		switch {
 		case c >= 0x80: // not ASCII: fold as Unicode does (the Kelvin sign is a k)
-			return credentialKeys[strings.NewReplacer("-", "", "_", "").Replace(strings.ToLower(name))]
-		case c == '-' || c == '_':
+			return credentialName(strings.NewReplacer("-", "", "_", "", ".", "", " ", "").Replace(strings.ToLower(name)))
+		case c == '-' || c == '_' || c == '.' || c == ' ':
 			continue
 		case c >= 'A' && c <= 'Z':
 			c += 'a' - 'A'
@@ -46,7 +48,31 @@ func CredentialKey(name string) bool {
 		buf[n] = c
 		n++
 	}
-	return credentialKeys[string(buf[:n])]
+	return credentialName(string(buf[:n]))
+}
+
+// credentialSuffixes end credential keys too (normalised as
+// credentialKeys are): groq_api_key, webhook_secret, db_password,
+// session_token, aws_secret_access_key. A bare "token" or "key" is not
+// among them (see credentialKeys).
+var credentialSuffixes = []string{
+	"apikey", "secret", "password", "passwd", "secretkey", "privatekey",
+	"accesstoken", "refreshtoken", "authtoken", "apitoken", "sessiontoken",
+	"bearertoken", "idtoken", "oauthtoken", "securitytoken", "secretaccesskey", "accesskeysecret",
+}
+
+// credentialName reports whether a normalised key (lower case, no '-',
+// '_', '.' or space) names a credential.
+func credentialName(k string) bool {
+	if credentialKeys[k] {
+		return true
+	}
+	for _, s := range credentialSuffixes {
+		if strings.HasSuffix(k, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // CredentialMember reports whether the string value of member key of a
@@ -109,7 +135,8 @@ func (e *Engine) ScrubBody(h http.Header, body string) string {
 	body = e.scrubTextURLs(e.ScrubText(body))
 	if IsStream(h, body) {
 		body, _ = e.ScrubStream(body)
-		return e.scrubStreamCredentials(body)
+		// A body sent as a stream that is JSON after all is scanned as JSON.
+		return e.ScrubCredentialValues(e.scrubStreamCredentials(body))
 	}
 	return e.ScrubCredentialValues(body)
 }

@@ -89,9 +89,10 @@ var defaultHeaders = []string{
 	"X-Csrf-Token", "X-Xsrf-Token",
 }
 
-// Header names ending so are secret too (X-Goog-Api-Key, X-Foo-Token);
+// Header names ending so are secret too (X-Goog-Api-Key, X-Foo-Token,
+// Ocp-Apim-Subscription-Key, X-RapidAPI-Key, X-Auth-Key);
 // "X-Ratelimit-Remaining-Tokens" is not.
-var headerSuffixes = []string{"-api-key", "-apikey", "-token", "-secret", "-password"}
+var headerSuffixes = []string{"-api-key", "-apikey", "-token", "-secret", "-password", "-key", "-auth", "-credential", "-credentials"}
 
 var defaultParams = []string{
 	"key", "api_key", "apikey", "api-key", "access_token", "token", "auth",
@@ -130,8 +131,9 @@ func DefaultEnv() []string { return append([]string(nil), defaultEnv...) }
 func ProviderKeyEnvs() []string { return append([]string(nil), providerKeyEnvs...) }
 
 // DefaultHeaders returns (a copy of) the header names whose values are
-// always redacted. Names ending in -Api-Key, -Token, -Secret or
-// -Password are redacted too.
+// always redacted. Names ending in -Api-Key, -Key, -Token, -Secret,
+// -Password, -Auth or -Credential(s), and credential keys
+// (CredentialKey: Apikey, Access-Token), are redacted too.
 func DefaultHeaders() []string { return append([]string(nil), defaultHeaders...) }
 
 // DefaultParams returns (a copy of) the URL parameter names whose values
@@ -295,7 +297,7 @@ func (e *Engine) SecretHeader(name string) bool {
 			return true
 		}
 	}
-	return false
+	return CredentialKey(name) // Apikey, Access-Token, Client-Secret
 }
 
 // SecretParam reports whether the URL (or form) parameter's value is

@@ -369,7 +369,8 @@ func (e *Engine) scrubParamText(text string, query bool) string {
 
 // userinfoSpans returns the user information (before the last '@' of the
 // authority) of each URL in text ("scheme://user:pass@host", or
-// "//user:pass@host" at its start) that is not already Redacted.
+// "//user:pass@host" at its start or after a space, quote or '<') that is
+// not empty or already Redacted.
 func userinfoSpans(text string) [][2]int {
 	var out [][2]int
 	for from := 0; from < len(text); {
@@ -379,15 +380,15 @@ func userinfoSpans(text string) [][2]int {
 		}
 		i += from
 		from = i + 2
-		if i > 0 && text[i-1] != ':' {
-			continue
+		if i > 0 && text[i-1] != ':' && urlClass[text[i-1]] != classEnd {
+			continue // "//" after a scheme, or starting a URL ("//host", " <//host")
 		}
 		a := i + 2
 		b := a
 		for b < len(text) && strings.IndexByte("/?#\\"+paramEnds, text[b]) < 0 {
 			b++
 		}
-		if at := strings.LastIndexByte(text[a:b], '@'); at >= 0 && text[a:a+at] != Redacted {
+		if at := strings.LastIndexByte(text[a:b], '@'); at > 0 && text[a:a+at] != Redacted {
 			out = append(out, [2]int{a, a + at})
 		}
 	}
