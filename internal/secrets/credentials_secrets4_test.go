@@ -167,3 +167,23 @@ func TestHeadersAsPairs(t *testing.T) {
 		}
 	}
 }
+
+// TestEachCredentialMultipart: a multipart body's secret fields, and the
+// credentials of its JSON fields, are what EachCredential gives.
+func TestEachCredentialMultipart(t *testing.T) {
+	e := secrets.New(secrets.Config{})
+	k := secretstest.Random(72, 30)
+	h := http.Header{"Content-Type": {`multipart/form-data; boundary="b-1"`}}
+	body := "--b-1\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.wav\"\r\n\r\nRIFF\r\n" +
+		"--b-1\r\nContent-Disposition: form-data; name=\"client_secret\"\r\n\r\n" + k + "\r\n" +
+		"--b-1\r\nContent-Disposition: form-data; name=\"meta\"\r\nContent-Type: application/json\r\n\r\n{\"api_key\":\"" + k + "x\"}\r\n--b-1--\r\n"
+	got := map[string]string{}
+	e.EachCredential(h, body, func(n, v string) { got[n] = v })
+	if got["client_secret"] != k || got["api_key"] != k+"x" || len(got) != 2 {
+		t.Errorf("EachCredential = %q", got)
+	}
+	out := e.ScrubRequestBody(h, body)
+	if strings.Contains(out, k) || !strings.Contains(out, "RIFF") || !strings.Contains(out, `name="client_secret"`+"\r\n\r\nREDACTED\r\n--b-1") {
+		t.Errorf("ScrubRequestBody = %q", out)
+	}
+}

@@ -126,18 +126,49 @@ func isForm(h http.Header, body string) bool {
 // every other byte is kept. A body without the boundary its headers give
 // is returned as it is.
 func (e *Engine) scrubMultipart(h http.Header, body string) string {
-	_, params, err := mime.ParseMediaType(h.Get("Content-Type"))
-	if err != nil || params["boundary"] == "" {
-		return body
-	}
-	delim := "--" + params["boundary"]
 	var b strings.Builder
 	last := 0
+	eachPart(h, body, func(cs, ce int, name string) {
+		content := body[cs:ce]
+		repl := content
+		if e.secretField(name, content) {
+			repl = Redacted
+		} else {
+			repl = e.ScrubCredentialValues(content)
+		}
+		if repl != content {
+			b.WriteString(body[last:cs])
+			b.WriteString(repl)
+			last = ce
+		}
+	})
+	if last == 0 {
+		return body
+	}
+	b.WriteString(body[last:])
+	return b.String()
+}
+
+// secretField reports whether a multipart field's content is a
+// credential: its name is secret, or it is a weak configured value.
+func (e *Engine) secretField(name, content string) bool {
+	return content != "" && content != Redacted && (e.SecretParam(name) || e.weakMatch(content))
+}
+
+// eachPart calls f with the content (body[cs:ce], without the line break
+// before the next delimiter) and the field name of each part of a
+// multipart body, in order.
+func eachPart(h http.Header, body string, f func(cs, ce int, name string)) {
+	_, params, err := mime.ParseMediaType(h.Get("Content-Type"))
+	if err != nil || params["boundary"] == "" {
+		return
+	}
+	delim := "--" + params["boundary"]
 	for pos := strings.Index(body, delim); pos >= 0; {
 		start := pos + len(delim)
 		next := strings.Index(body[start:], delim)
 		if next < 0 {
-			break
+			return
 		}
 		next += start
 		part := body[start:next]
@@ -146,33 +177,16 @@ func (e *Engine) scrubMultipart(h http.Header, body string) string {
 			hdrEnd, sep = strings.Index(part, "\n\n"), 2
 		}
 		if hdrEnd >= 0 {
-			cs := start + hdrEnd + sep // the content, without the line break before the next delimiter
-			ce := next
+			cs, ce := start+hdrEnd+sep, next
 			if strings.HasSuffix(body[cs:ce], "\r\n") {
 				ce -= 2
 			} else if strings.HasSuffix(body[cs:ce], "\n") {
 				ce--
 			}
-			content := body[cs:ce]
-			repl := content
-			if name := multipartName(part[:hdrEnd]); content != "" && content != Redacted && (e.SecretParam(name) || e.weakMatch(content)) {
-				repl = Redacted
-			} else {
-				repl = e.ScrubCredentialValues(content)
-			}
-			if repl != content {
-				b.WriteString(body[last:cs])
-				b.WriteString(repl)
-				last = ce
-			}
+			f(cs, ce, multipartName(part[:hdrEnd]))
 		}
 		pos = next
 	}
-	if last == 0 {
-		return body
-	}
-	b.WriteString(body[last:])
-	return b.String()
 }
 
 // multipartName returns the field name a part's headers give

@@ -195,7 +195,9 @@ func (e *Engine) ScrubRequestBody(h http.Header, body string) string {
 // EachCredential calls f with the name and the value of each credential
 // a request body carries by name, the ones ScrubRequestBody redacts where
 // they stand: in a form body, the secret parameters' values (decoded); in
-// a JSON body, the credential members' string values (decoded). A proxy
+// a multipart body, the secret fields' contents (and the credentials of
+// JSON fields); in a JSON body, the credentials' string values (decoded,
+// nested JSON and header lists included). A proxy
 // that forwards the body notes them, so that answers echoing them are
 // scrubbed too.
 func (e *Engine) EachCredential(h http.Header, body string, f func(name, value string)) {
@@ -206,6 +208,18 @@ func (e *Engine) EachCredential(h http.Header, body string, f func(name, value s
 				v = body[start:end]
 			}
 			f(key, v)
+		})
+		return
+	}
+	if strings.HasPrefix(httpbody.MediaType(h), "multipart/") {
+		eachPart(h, body, func(cs, ce int, name string) {
+			if content := body[cs:ce]; e.secretField(name, content) {
+				f(name, content)
+			} else {
+				for _, c := range e.credentialValues(content).found {
+					f(c.name, c.value)
+				}
+			}
 		})
 		return
 	}

@@ -539,3 +539,50 @@ func (e *Engine) scrubTextURLs(text string) string {
 func isSchemeChar(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.'
 }
+
+// EachURLCredential calls f with the name and the decoded value of each
+// credential a URL carries by name, the ones ScrubURL redacts: secret
+// parameters of the query, the fragment and the path (";key="), a
+// parameter hidden by percent-encoding ("?key%3D..."; its value as far as
+// it decodes), and user information (name "userinfo": the user, and the
+// password when there is one). A proxy that forwards the request notes
+// them, so that answers echoing them are scrubbed too.
+func (e *Engine) EachURLCredential(raw string, f func(name, value string)) {
+	for _, sp := range userinfoSpans(raw) {
+		ui := percentDecode(raw[sp[0]:sp[1]], false)
+		user, pass, ok := strings.Cut(ui, ":")
+		f("userinfo", user)
+		if ok && pass != "" {
+			f("userinfo", pass)
+		}
+	}
+	eachParam(raw, false, func(it paramItem) {
+		secret, hidden := e.secretItem(raw, it)
+		switch {
+		case !secret:
+		case !hidden:
+			f(it.name, it.value)
+		default:
+			// Decode until the hidden parameter shows, and give its value.
+			text := percentDecode(raw[it.start:it.end], true)
+			for d := 0; d <= maxViewDepth; d++ {
+				done := false
+				for _, sp := range userinfoSpans(text) {
+					f("userinfo", text[sp[0]:sp[1]])
+					done = true
+				}
+				eachParam(text, true, func(in paramItem) {
+					if in.eq >= 0 && in.value != "" && in.value != Redacted && (e.SecretParam(in.name) || e.weakMatch(in.value)) {
+						f(in.name, in.value)
+						done = true
+					}
+				})
+				next := percentDecode(text, true)
+				if done || next == text {
+					break
+				}
+				text = next
+			}
+		}
+	})
+}

@@ -134,3 +134,35 @@ func TestScrubURLKeepsOrdinaryURLs(t *testing.T) {
 		t.Errorf("ScrubURL = %q, want %q", got, want)
 	}
 }
+
+// TestEachURLCredential: the credentials a URL carries by name, with
+// their decoded values, as a recording proxy notes them to scrub echoes:
+// wherever ScrubURL finds them.
+func TestEachURLCredential(t *testing.T) {
+	e := secrets.New(secrets.Config{})
+	k := secretstest.Random(71, 30)
+	for _, tt := range []struct{ url, name, value string }{
+		{"https://h/v1/x;key=" + k + "/y", "key", k},
+		{"https://h/p?alt=sse&api_key=" + url.QueryEscape(k+"+/="), "api_key", k + "+/="},
+		{"https://h/p?key%3D" + k, "key", k},
+		{"https://h/p?alt=sse%2526token%253D" + k, "token", k},
+		{"https://app/cb#access_token=" + k + "&x=1", "access_token", k},
+		{"https://ann:" + k + "@h/p", "userinfo", k},
+		{"https://h/p?next=" + url.QueryEscape("https://u:"+k+"@x/"), "userinfo", "u:" + k},
+	} {
+		var got []string
+		e.EachURLCredential(tt.url, func(name, value string) { got = append(got, name+"="+value) })
+		found := false
+		for _, g := range got {
+			found = found || g == tt.name+"="+tt.value
+		}
+		if !found {
+			t.Errorf("EachURLCredential(%q) = %q, want %s=...", tt.url, got, tt.name)
+		}
+	}
+	var none []string
+	e.EachURLCredential("https://h/v1/x:generate?alt=sse&model=m#top", func(n, v string) { none = append(none, n) })
+	if len(none) != 0 {
+		t.Errorf("EachURLCredential of a clean URL: %q", none)
+	}
+}
