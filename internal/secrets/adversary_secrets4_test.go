@@ -91,6 +91,7 @@ func adversaryPlaces() []place {
 		{"Apikey", true, header("Apikey", "{K}")},
 		{"Access-Token", true, header("Access-Token", "{K}")},
 		{"header without a name", false, header("X-Debug", "sent with {K}")},
+		{"URL in another header", true, header("X-Upstream-Url", "https://h/v1?alt=sse&key={K}")},
 
 		{"URL key", true, u("https://generativelanguage.googleapis.com/v1beta/models/gemini-2.0-flash:generateContent?key={K}")},
 		{"URL key escaped", true, uq("https://h/v1/x:generate?alt=sse&key={K}")},
@@ -154,6 +155,12 @@ func adversaryPlaces() []place {
 		})},
 		{"response escaped URL", true, resp(jsonH(), func(k string) string {
 			return `{"next":"https:\/\/h\/v1\/items?page=2&access_token=` + k + `","n":1}`
+		})},
+		{"response basic credentials", true, resp(http.Header{"Content-Type": {"text/plain"}}, func(k string) string {
+			return "upstream said 401 to Authorization: Basic " + base64.StdEncoding.EncodeToString([]byte("svc:"+k)) + "\n"
+		})},
+		{"response curl command", true, resp(jsonH(), func(k string) string {
+			return `{"content":"curl -H 'x-api-key: ` + k + `' https://h/v1"}`
 		})},
 		{"response text", false, resp(http.Header{"Content-Type": {"text/plain"}}, func(k string) string { return "echo: " + k })},
 		{"stream split", false, resp(sse, func(k string) string {

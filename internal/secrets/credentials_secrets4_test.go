@@ -124,6 +124,8 @@ func TestHeadersAsPairs(t *testing.T) {
 		{"Postman query", `{"url":{"query":[{"key":"api_key","value":"` + k + `"}]}}`},
 		{"Postman form", `{"body":{"urlencoded":[{"key":"client_secret","value":"` + k + `"}]}}`},
 		{"value with a URL", `{"headers":[{"name":"Authorization","value":"` + k + ` https://h/?a=b&token=x"}]}`},
+		{"wrapped value", `{"api_key":{"value":"` + k + `","type":"secret_string"}}`},
+		{"wrapped token", `{"auth":{"authorization":{"token":"` + k + `"}}}`},
 		{"in a string", `{"config":"{\"headers\":[{\"name\":\"Authorization\",\"value\":\"Bearer ` + k + `\"}]}"}`},
 	}
 	for _, tt := range tests {

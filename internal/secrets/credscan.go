@@ -36,6 +36,11 @@ type credScan struct {
 	found []credential // every credential, nested ones too
 }
 
+// wrapperKeys are the members of an object that is a credential
+// member's value whose string is the credential itself:
+// {"api_key": {"value": "..."}}, {"authorization": {"token": "..."}}.
+var wrapperKeys = map[string]bool{"value": true, "token": true, "key": true, "secret": true, "credential": true}
+
 // pairNames are the member names that name the value of a name/value
 // pair object: {"name": "Authorization", "value": "..."} (HAR),
 // {"key": "x-api-key", "value": "..."} (Postman).
@@ -194,7 +199,8 @@ type credFrame struct {
 	pairName string
 	values   []credential // name: unused; value: the text
 	valuesAt [][2]int
-	elems    int // arrays: the elements seen
+	elems    int  // arrays: the elements seen
+	wrapped  bool // objects: the value of a credential member
 }
 
 // scanCreds scans one valid JSON text (or several in a row) for
@@ -229,7 +235,10 @@ func (e *Engine) scanCreds(body, root string, depth int, r *credScan) {
 			} else {
 				f.pairs = p.list
 			}
-			if !f.object {
+			if f.object {
+				// {"api_key": {"value": "..."}}: a credential wrapped.
+				f.wrapped = len(stack) > 0 && stack[len(stack)-1].object && e.CredentialMember(stack[len(stack)-1].name, f.name)
+			} else {
 				if n := len(stack); n > 0 && stack[n-1].object && e.CredentialMember(stack[n-1].name, f.name) {
 					f.list = "header" // {"Authorization": ["Bearer ..."]}
 				} else {
@@ -283,6 +292,8 @@ func (e *Engine) scanCreds(body, root string, depth int, r *credScan) {
 					emit(i, j+1, f.key, text)
 				case headersName(f.key) && e.headerLines(text):
 					emit(i, j+1, f.key, text)
+				case f.wrapped && wrapperKeys[strings.ToLower(f.key)]:
+					emit(i, j+1, f.name, text)
 				default:
 					if f.pairs != "" && pairNames[strings.ToLower(f.key)] && (f.pairName == "" || !e.pairSecret(f.pairs, f.pairName)) {
 						f.pairName = text

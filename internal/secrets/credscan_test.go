@@ -29,6 +29,7 @@ func FuzzCredentialScan(f *testing.F) {
 		`{"tool_calls":[{"function":{"name":"f","arguments":"{\"token\":\"t\",\"client_secret\":\"s\"}"}}]}`,
 		`{"a":1} {"authorization":"x"} ["{\"password\":\"p\"}"]`,
 		`{"headers":"Authorization: Bearer x\nAccept: */*","value":"{\"x\":1}","name":"password"}`,
+		`{"api_key":{"value":"v","type":"t"},"authorization":{"token":"t","x":{"key":"k"}},"password":{"type":"string"}}`,
 	} {
 		f.Add(s)
 	}
@@ -107,7 +108,7 @@ func refCredentials(e *Engine, body, root string, depth int) ([]credential, bool
 	var out []credential
 	r := refWalker{e: e, out: &out, depth: depth}
 	for _, v := range vals {
-		r.value(v, root, "", "", nil)
+		r.value(v, root, "", "", false)
 	}
 	return out, true
 }
@@ -176,7 +177,7 @@ func (r refWalker) nested(s, key string) {
 
 // value walks v, the value of key name in an object whose own name is
 // parent (an element of an array: name is "", pairs the array's kind).
-func (r refWalker) value(v *jnode, name, pairs, parent string, _ *jnode) {
+func (r refWalker) value(v *jnode, name, pairs, parent string, wrapped bool) {
 	switch v.kind {
 	case 'o':
 		var pairName string
@@ -192,6 +193,8 @@ func (r refWalker) value(v *jnode, name, pairs, parent string, _ *jnode) {
 					r.add(k, s)
 				case headersName(k) && r.e.headerLines(s):
 					r.add(k, s)
+				case wrapped && wrapperKeys[strings.ToLower(k)]:
+					r.add(name, s)
 				default:
 					if pairs != "" && pairNames[strings.ToLower(k)] && (pairName == "" || !r.e.pairSecret(pairs, pairName)) {
 						pairName = s
@@ -208,7 +211,7 @@ func (r refWalker) value(v *jnode, name, pairs, parent string, _ *jnode) {
 				}
 				r.array(c, k, list, "", k)
 			case 'o':
-				r.value(c, k, "", name, nil)
+				r.value(c, k, "", name, r.e.CredentialMember(name, k))
 			}
 		}
 		if pairs != "" && pairName != "" && r.e.pairSecret(pairs, pairName) {
@@ -249,7 +252,7 @@ func (r refWalker) array(v *jnode, name, list, pairs, key string) {
 				r.nested(s, name)
 			}
 		case 'o':
-			r.value(c, "", list, name, nil)
+			r.value(c, "", list, name, false)
 		case 'a':
 			r.array(c, "", "", list, "")
 		}

@@ -429,7 +429,8 @@ func (e *Engine) weakMatch(v string) bool {
 // ScrubHeader returns the value of header name with its secrets
 // removed: a secret header's value is redacted (see RedactHeaderValue), a
 // URL header (Location) is scrubbed as a URL, a value that is a weak
-// configured secret is redacted, and any other is scrubbed as text.
+// configured secret is redacted, and any other is scrubbed as text, with
+// the URLs it holds scrubbed as URLs.
 func (e *Engine) ScrubHeader(name, v string) string {
 	if e.SecretHeader(name) {
 		return RedactHeaderValue(v)
@@ -440,7 +441,8 @@ func (e *Engine) ScrubHeader(name, v string) string {
 	if urlHeaders[http.CanonicalHeaderKey(name)] {
 		return e.ScrubURL(v)
 	}
-	return e.ScrubText(v)
+	// A URL in any other header (X-Upstream-Url) is scrubbed as one.
+	return e.scrubTextURLs(e.ScrubText(v))
 }
 
 // FindHeader reports what secret the value of header name holds, when it

@@ -1,9 +1,11 @@
 package secrets
 
 import (
+	"encoding/base64"
 	"regexp"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // A shape is the form of one kind of credential. It is found by its
@@ -63,6 +65,22 @@ func mixedCase(s string) bool {
 
 func always(string) bool { return true }
 
+// basicCredentials reports whether m is base64 of "user:password".
+func basicCredentials(m string) bool {
+	if strings.HasPrefix(m, Redacted) {
+		return false
+	}
+	dec, err := base64.StdEncoding.DecodeString(m)
+	if err != nil {
+		dec, err = base64.RawStdEncoding.DecodeString(strings.TrimRight(m, "="))
+	}
+	if err != nil || !utf8.Valid(dec) {
+		return false
+	}
+	user, pass, ok := strings.Cut(string(dec), ":")
+	return ok && pass != "" && !strings.ContainsAny(user, "\x00\n") && len(user) < 256
+}
+
 // notRedacted rules out a value already scrubbed.
 func notRedacted(m string) bool { return m != "" && !strings.HasPrefix(m, Redacted) }
 
@@ -102,6 +120,9 @@ var shapes = []shape{
 	{name: "a key named in text", hint: "key|Key|KEY|oken|OKEN|ecret|ECRET|assw|ASSW",
 		find: findNamedKeys,
 		ok:   func(m string) bool { return notRedacted(m) && hasDigitAndLetter(m) }},
+	// Basic credentials written out ("Authorization: Basic dXNlcjpw..."
+	// in a log or an error): base64 text that decodes to user:password.
+	{name: "an HTTP Basic credential (user:password in base64)", hint: "asic|ASIC", re: regexp.MustCompile(`(?i)\bbasic\s+([A-Za-z0-9+/]{12,}={0,2})`), ok: basicCredentials},
 	{name: "a bearer token", hint: "earer|EARER|Earer", re: regexp.MustCompile(`(?i)\bbearer\s+([A-Za-z0-9._~+/=-]{12,})`), ok: func(m string) bool {
 		return !strings.HasPrefix(m, Redacted) && hasDigitAndLetter(m)
 	}},
