@@ -126,6 +126,9 @@ func TestHeadersAsPairs(t *testing.T) {
 		{"value with a URL", `{"headers":[{"name":"Authorization","value":"` + k + ` https://h/?a=b&token=x"}]}`},
 		{"wrapped value", `{"api_key":{"value":"` + k + `","type":"secret_string"}}`},
 		{"wrapped token", `{"auth":{"authorization":{"token":"` + k + `"}}}`},
+		{"Postman bearer", `{"auth":{"type":"bearer","bearer":[{"key":"token","value":"` + k + `","type":"string"}]}}`},
+		{"Postman apikey", `{"auth":{"type":"apikey","apikey":[{"key":"key","value":"x-api-key"},{"key":"value","value":"` + k + `"}]}}`},
+		{"Postman basic", `{"auth":{"type":"basic","basic":[{"key":"username","value":"ann"},{"key":"password","value":"` + k + `"}]}}`},
 		{"in a string", `{"config":"{\"headers\":[{\"name\":\"Authorization\",\"value\":\"Bearer ` + k + `\"}]}"}`},
 	}
 	for _, tt := range tests {

@@ -58,8 +58,8 @@ func headersName(k string) bool {
 }
 
 // pairContainer says what the name/value pairs of an array named k are:
-// headers, cookies (every value a credential), URL or form parameters;
-// "" for none.
+// headers, cookies (every value a credential), an auth scheme's settings,
+// URL or form parameters; "" for none.
 func pairContainer(k string) string {
 	if headersName(k) {
 		return "headers"
@@ -83,6 +83,8 @@ func pairContainer(k string) string {
 	switch string(buf[:n]) {
 	case "cookies":
 		return "cookies"
+	case "bearer", "apikey", "basic", "digest", "oauth1", "oauth2", "hawk", "awsv4", "ntlm", "jwt", "akamai", "edgegrid", "asap":
+		return "auth" // Postman's auth: {"bearer": [{"key": "token", "value": ...}]}
 	case "query", "querystring", "queryparams", "params", "urlencoded", "formdata", "form":
 		return "params"
 	}
@@ -97,11 +99,17 @@ func (e *Engine) pairSecret(kind, name string) bool {
 		return e.SecretHeader(name) || CredentialKey(name)
 	case "cookies":
 		return true
+	case "auth":
+		return authPairNames[strings.ToLower(name)] || CredentialKey(name) || e.SecretParam(name)
 	case "params":
 		return e.SecretParam(name)
 	}
 	return false
 }
+
+// authPairNames name the credential among an auth scheme's pairs
+// (Postman: bearer's "token", apikey's "value", basic's "password").
+var authPairNames = map[string]bool{"token": true, "value": true, "password": true, "secret": true, "key": false}
 
 // headerLines reports whether text is header lines ("Authorization:
 // Bearer ...", one per line) of which one is a secret header.
@@ -239,11 +247,7 @@ func (e *Engine) scanCreds(body, root string, depth int, r *credScan) {
 				// {"api_key": {"value": "..."}}: a credential wrapped.
 				f.wrapped = len(stack) > 0 && stack[len(stack)-1].object && e.CredentialMember(stack[len(stack)-1].name, f.name)
 			} else {
-				if n := len(stack); n > 0 && stack[n-1].object && e.CredentialMember(stack[n-1].name, f.name) {
-					f.list = "header" // {"Authorization": ["Bearer ..."]}
-				} else {
-					f.list = pairContainer(f.name)
-				}
+				f.list = listKind(e, stack, f.name)
 			}
 			stack = append(stack, f)
 			i++
@@ -307,7 +311,7 @@ func (e *Engine) scanCreds(body, root string, depth int, r *credScan) {
 			case n >= 0:
 				f := &stack[n]
 				switch {
-				case f.list == "header":
+				case f.list == "header" || f.list == "auth":
 					emit(i, j+1, stack[n-1].key, text)
 				case f.pairs != "" && f.elems == 1 && f.pairName != "" && e.pairSecret(f.pairs, f.pairName):
 					emit(i, j+1, f.pairName, text) // ["Authorization", "Bearer ..."]
@@ -333,6 +337,18 @@ func (e *Engine) scanCreds(body, root string, depth int, r *credScan) {
 			valueDone()
 		}
 	}
+}
+
+// listKind says what the elements of an array that is the value of
+// member name of the object atop stack are: an auth scheme's pairs
+// (Postman's "bearer"), a credential's values ("header":
+// {"Authorization": ["Bearer ..."]}), or what pairContainer says.
+func listKind(e *Engine, stack []credFrame, name string) string {
+	kind := pairContainer(name)
+	if kind != "auth" && len(stack) > 0 && stack[len(stack)-1].object && e.CredentialMember(stack[len(stack)-1].name, name) {
+		return "header"
+	}
+	return kind
 }
 
 // stringCreds looks into a string value that no name makes a credential

@@ -29,6 +29,7 @@ func FuzzCredentialScan(f *testing.F) {
 		`{"tool_calls":[{"function":{"name":"f","arguments":"{\"token\":\"t\",\"client_secret\":\"s\"}"}}]}`,
 		`{"a":1} {"authorization":"x"} ["{\"password\":\"p\"}"]`,
 		`{"headers":"Authorization: Bearer x\nAccept: */*","value":"{\"x\":1}","name":"password"}`,
+		`{"auth":{"bearer":[{"key":"token","value":"t"}],"apikey":[{"key":"value","value":"v"},"s"],"basic":[["password","p"]]}}`,
 		`{"api_key":{"value":"v","type":"t"},"authorization":{"token":"t","x":{"key":"k"}},"password":{"type":"string"}}`,
 	} {
 		f.Add(s)
@@ -206,7 +207,7 @@ func (r refWalker) value(v *jnode, name, pairs, parent string, wrapped bool) {
 				}
 			case 'a':
 				list := pairContainer(k)
-				if r.e.CredentialMember(name, k) {
+				if list != "auth" && r.e.CredentialMember(name, k) {
 					list = "header"
 				}
 				r.array(c, k, list, "", k)
@@ -239,7 +240,7 @@ func (r refWalker) array(v *jnode, name, list, pairs, key string) {
 			s := c.str
 			switch {
 			case s == "" || s == Redacted:
-			case list == "header":
+			case list == "header" || list == "auth":
 				r.add(key, s)
 			case pairs != "" && idx == 1 && pairName != "" && r.e.pairSecret(pairs, pairName):
 				r.add(pairName, s)
