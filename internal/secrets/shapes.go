@@ -242,7 +242,12 @@ var hintIndex = func() (t [256][]struct {
 // of the text per hint.
 func hintMask(s string) uint64 {
 	var m uint64
-	for i := 0; i < len(s); i++ {
+	for i := 0; i+1 < len(s); i++ {
+		// Every hint has two bytes at least: look further only where a
+		// hint's first two bytes are.
+		if p := uint16(s[i])<<8 | uint16(s[i+1]); !shapeNeedles.short && shapeNeedles.pairs[p>>6]&(1<<(p&63)) == 0 {
+			continue
+		}
 		for _, h := range hintIndex[s[i]] {
 			if m&(1<<h.shape) == 0 && strings.HasPrefix(s[i:], h.hint) {
 				m |= 1 << h.shape

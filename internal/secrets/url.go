@@ -27,12 +27,13 @@ func (e *Engine) ScrubURL(raw string) string {
 	// loaded and saved stays the same, and keeps matching.
 	// A URL of plain parts (one '?', no escape, ';', '#', '@' or odd
 	// byte) is scrubbed to its final form in one round.
-	out := e.scrubURL(raw)
-	if plainURL(raw) {
+	plain := plainURL(raw)
+	out := e.scrubURL(raw, plain)
+	if plain {
 		return out
 	}
 	for n := 0; n < 4 && out != raw; n++ {
-		raw, out = out, e.scrubURL(out)
+		raw, out = out, e.scrubURL(out, false)
 	}
 	return out
 }
@@ -54,7 +55,9 @@ func plainURL(raw string) bool {
 	return q <= 1
 }
 
-func (e *Engine) scrubURL(raw string) string {
+// scrubURL is one round of ScrubURL; plain says raw is a plain URL
+// (plainURL), whose parts url.URL.String writes back as they were.
+func (e *Engine) scrubURL(raw string, plain bool) string {
 	// Path parameters (";key=..."), which url.Parse leaves in the path.
 	end := strings.IndexAny(raw, "?#")
 	if end < 0 {
@@ -96,7 +99,7 @@ func (e *Engine) scrubURL(raw string) string {
 	// separator ("%3B") can come back as one, making a parameter of what
 	// was not. Scrub what that shows by the text's rules, which are the
 	// ones URLProblems (and so lint) applies.
-	if e.urlHasProblem(raw) {
+	if !plain && e.urlHasProblem(raw) {
 		raw = e.ScrubText(e.scrubParamText(raw, false))
 	}
 	return raw
@@ -142,7 +145,7 @@ func (e *Engine) scrubQuery(raw string) (string, bool) {
 			case secret || e.weakMatch(v):
 				vs[n] = Redacted
 				changed = true
-			case e.hidesParam(k + "=" + v):
+			case (mayHide(k) || mayHide(v) || strings.IndexByte(v, '=') >= 0) && e.hidesParam(k+"="+v):
 				if name, ok := e.hiddenParam(k); ok {
 					renamed = append(renamed, k, name)
 				}
@@ -324,8 +327,7 @@ func (e *Engine) secretItem(text string, it paramItem) (secret, hidden bool) {
 	if it.eq >= 0 && it.value != "" && (e.SecretParam(it.name) || e.weakMatch(it.value)) {
 		return true, false
 	}
-	item := text[it.start:it.end]
-	if strings.ContainsAny(item, "%+?=@") && e.hidesParam(percentDecode(item, true)) {
+	if item := text[it.start:it.end]; mayHide(item) && e.hidesParam(percentDecode(item, true)) {
 		return true, true
 	}
 	return false, false
@@ -393,6 +395,13 @@ func userinfoSpans(text string) [][2]int {
 		}
 	}
 	return out
+}
+
+// mayHide reports whether a parameter (or its name or value) may hide
+// another: it has an escape, a separator, user information, or a second
+// '='. One without ("alt=sse") is what it looks like.
+func mayHide(item string) bool {
+	return strings.ContainsAny(item, "%?@#&;") || strings.Count(item, "=") > 1
 }
 
 // hidesParam reports whether text, or what it percent-decodes to (again
