@@ -264,14 +264,7 @@ func (e *Engine) scanCreds(body, root string, depth int, r *credScan) {
 			valueDone()
 			i++
 		case '"':
-			j, esc := i+1, false
-			for j < len(body) && body[j] != '"' {
-				if body[j] == '\\' {
-					esc = true
-					j++
-				}
-				j++
-			}
+			j, esc := stringEnd(body, i+1)
 			if j >= len(body) {
 				return // not reached: the body is valid
 			}
@@ -406,4 +399,32 @@ func applyEdits(s string, edits []credEdit) string {
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// stringEnd returns the index of the quote that ends the JSON string
+// whose text starts at from, and whether the string has escapes; len(s)
+// when it does not end. It jumps from quote to quote (IndexByte), as the
+// strings of a body are most of its bytes.
+func stringEnd(s string, from int) (int, bool) {
+	esc := false
+	for j := from; ; {
+		q := strings.IndexByte(s[j:], '"')
+		if q < 0 {
+			return len(s), esc
+		}
+		q += j
+		if strings.IndexByte(s[j:q], '\\') < 0 {
+			return q, esc
+		}
+		esc = true
+		// Escaped when an odd number of backslashes precede it.
+		n := 0
+		for k := q - 1; k >= from && s[k] == '\\'; k-- {
+			n++
+		}
+		if n%2 == 0 {
+			return q, esc
+		}
+		j = q + 1
+	}
 }

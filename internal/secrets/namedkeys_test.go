@@ -19,6 +19,10 @@ var namedKeysSeeds = []string{
 	"refresh_token:REDACTED1234 auth-token: ab",
 	"api key provided is abcdefgh1",
 	"token\v: abcdefgh1 token\f:abcdefgh2",
+	"secret key: abcdefgh1 xaccess_token: abcdefgh2 client secretkey: abcdefgh3",
+	"api_api key: abcdefgh12 refresh-token is abcdefgh1 bearer_token provided : 'abcdefgh1'",
+	"Access Token:abcdefgh1 api  key: abcdefgh1 apikey:abcdefgh1 clientsecret is abcdefgh1",
+	"my_token: abcdefgh1 token-: abcdefgh1 tokens: abcdefgh1 -password: a.b/c+d=e~f",
 	"",
 }
 

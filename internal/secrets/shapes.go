@@ -115,9 +115,10 @@ var shapes = []shape{
 	// "bearer instruments" is text, not a token.
 	// A key named in text: "Invalid API key provided: ...", "token: ...",
 	// "password is ...", with at least 8 characters mixing letters and
-	// digits, so that "the token is valid" is text. ("name=value" is left
+	// digits, so that "the token is valid" is text. The hint is the
+	// name's end and the space or colon after it ("key:", "token "). ("name=value" is left
 	// to the name rules of URLs and forms, which report it once.)
-	{name: "a key named in text", hint: "key|Key|KEY|oken|OKEN|ecret|ECRET|assw|ASSW",
+	{name: "a key named in text", hint: "key:|Key:|KEY:|key |Key |KEY |oken:|OKEN:|oken |OKEN |cret:|CRET:|cret |CRET |word:|WORD:|word |WORD |sswd:|SSWD:|sswd |SSWD ",
 		find: findNamedKeys,
 		ok:   func(m string) bool { return notRedacted(m) && hasDigitAndLetter(m) }},
 	// Basic credentials written out ("Authorization: Basic dXNlcjpw..."
@@ -278,67 +279,105 @@ func ShapeHints() []string {
 func findNamedKeys(s string) [][]int {
 	var out [][]int
 	for i := 0; i < len(s); i++ {
-		if i > 0 && isWordChar(s[i-1]) {
-			continue
+		// Every name ends in key, token, secret, password or passwd:
+		// find that word, then the name it ends.
+		if i+1 >= len(s) {
+			break
 		}
-		n := keyNameLen(s[i:])
-		if n == 0 || i+n < len(s) && isWordChar(s[i+n]) {
-			continue
-		}
-		j := i + n
-		if k := skipSpaces(s, j); k > j && hasFoldPrefix(s[k:], "provided") && (k+8 == len(s) || !isWordChar(s[k+8])) {
-			j = k + 8
-		}
-		k := skipSpaces(s, j)
-		switch {
-		case k < len(s) && s[k] == ':':
-			k++
-		case k > j && hasFoldPrefix(s[k:], "is") && (k+2 == len(s) || !isWordChar(s[k+2])):
-			k += 2
+		switch c, d := s[i]|0x20, s[i+1]|0x20; {
+		case c == 'k' && d == 'e', c == 't' && d == 'o', c == 's' && d == 'e', c == 'p' && d == 'a':
 		default:
 			continue
 		}
-		k = skipSpaces(s, k)
-		if k < len(s) && (s[k] == '"' || s[k] == '\'' || s[k] == '`') {
-			k++
+		w := lastWordLen(s[i:])
+		if w == 0 || i+w < len(s) && isWordChar(s[i+w]) {
+			continue
 		}
-		v := k
-		for k < len(s) && isKeyChar(s[k]) {
-			k++
+		start := -1
+		if p := keyPrefixLen(s[:i], s[i:i+w]); p > 0 && (i-p == 0 || !isWordChar(s[i-p-1])) {
+			start = i - p // "api key", "access_token", "client-secret"
+		} else if w > 3 && (i == 0 || !isWordChar(s[i-1])) {
+			start = i // token, secret, password, passwd alone ("key" is not)
 		}
-		if k-v >= 8 {
-			out = append(out, []int{i, k, v, k})
-			i = k - 1
+		if start < 0 {
+			continue
+		}
+		if m := namedKeyRest(s, i+w); m != nil {
+			out = append(out, []int{start, m[1], m[0], m[1]})
+			i = m[1] - 1
 		}
 	}
 	return out
 }
 
-// keyNameLen returns the length of the credential name s starts with
-// (see findNamedKeys), in any case; 0 for none.
-func keyNameLen(s string) int {
-	two := []struct{ first, second string }{
-		{"api", "key"}, {"access", "token"}, {"auth", "token"}, {"refresh", "token"},
-		{"secret", "key"}, {"client", "secret"}, {"bearer", "token"},
-	}
-	for _, w := range two {
-		if !hasFoldPrefix(s, w.first) {
-			continue
-		}
-		n := len(w.first)
-		if n < len(s) && (s[n] == ' ' || s[n] == '_' || s[n] == '-') && hasFoldPrefix(s[n+1:], w.second) {
-			return n + 1 + len(w.second)
-		}
-		if hasFoldPrefix(s[n:], w.second) {
-			return n + len(w.second)
-		}
-	}
-	for _, w := range []string{"password", "passwd", "token", "secret"} {
+// lastWordLen returns the length of the word a credential name ends in
+// that s starts with (key, token, secret, password, passwd), in any case;
+// 0 for none.
+func lastWordLen(s string) int {
+	for _, w := range []string{"key", "token", "secret", "password", "passwd"} {
 		if hasFoldPrefix(s, w) {
 			return len(w)
 		}
 	}
 	return 0
+}
+
+// keyPrefixLen returns the length of the first word (and separator) of a
+// two-word credential name whose last word is w that before ends with
+// ("api " before "key"), or 0.
+func keyPrefixLen(before, w string) int {
+	var firsts []string
+	switch {
+	case hasFoldPrefix(w, "key"):
+		firsts = []string{"api", "secret"}
+	case hasFoldPrefix(w, "token"):
+		firsts = []string{"access", "auth", "refresh", "bearer"}
+	case hasFoldPrefix(w, "secret"):
+		firsts = []string{"client"}
+	default:
+		return 0
+	}
+	n := len(before)
+	for _, f := range firsts {
+		// With one separator, or (regexp's "[ _-]?") without.
+		if l := len(f) + 1; l <= n && (before[n-1] == ' ' || before[n-1] == '_' || before[n-1] == '-') && hasFoldPrefix(before[n-l:], f) {
+			return l
+		}
+		if l := len(f); l <= n && hasFoldPrefix(before[n-l:], f) {
+			return l
+		}
+	}
+	return 0
+}
+
+// namedKeyRest matches what follows a credential name ending at j in s:
+// an optional "provided", ':' or "is", an optional quote and a value of
+// 8 characters or more; it returns the value's [start, end), or nil.
+func namedKeyRest(s string, j int) []int {
+	if k := skipSpaces(s, j); k > j && hasFoldPrefix(s[k:], "provided") && (k+8 == len(s) || !isWordChar(s[k+8])) {
+		j = k + 8
+	}
+	k := skipSpaces(s, j)
+	switch {
+	case k < len(s) && s[k] == ':':
+		k++
+	case k > j && hasFoldPrefix(s[k:], "is") && (k+2 == len(s) || !isWordChar(s[k+2])):
+		k += 2
+	default:
+		return nil
+	}
+	k = skipSpaces(s, k)
+	if k < len(s) && (s[k] == '"' || s[k] == '\'' || s[k] == '`') {
+		k++
+	}
+	v := k
+	for k < len(s) && isKeyChar(s[k]) {
+		k++
+	}
+	if k-v < 8 {
+		return nil
+	}
+	return []int{v, k}
 }
 
 // hasFoldPrefix reports whether s starts with the lower-case ASCII word
