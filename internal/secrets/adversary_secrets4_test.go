@@ -105,6 +105,9 @@ func adversaryPlaces() []place {
 		{"URL nested", true, func(e *secrets.Engine, k string) string {
 			return e.ScrubURL("https://h/login?next=" + url.QueryEscape("https://x/cb?api_key="+k))
 		}},
+		{"URL session id", true, uq("https://h/app;jsessionid={K}?x=1")},
+		{"URL function key", true, uq("https://fn.azurewebsites.net/api/chat?code={K}")},
+		{"Location OAuth code", true, header("Location", "https://app.example/cb?code={K}&state=xyz")},
 		{"URL request URI", true, uq("/v1/models?api-key={K}")},
 		{"URL unnamed", false, uq("https://h/p?q={K}")},
 

@@ -99,6 +99,10 @@ var defaultParams = []string{
 	"secret", "password", "client_secret", "refresh_token", "id_token",
 	"session_token", "x-amz-security-token", "x-amz-signature", "x-amz-credential",
 	"signature", "sig",
+	// Session identifiers and OAuth's one-time credentials (Azure
+	// Functions' function key is "code" too).
+	"jsessionid", "phpsessid", "sessionid", "session_id", "sid", "code", "code_verifier",
+	"client_assertion", "assertion", "private_key",
 }
 
 // Parameter names ending so are secret too (oauth_token, my_api_key).
