@@ -109,7 +109,7 @@ func (e *Engine) pairSecret(kind, name string) bool {
 
 // authPairNames name the credential among an auth scheme's pairs
 // (Postman: bearer's "token", apikey's "value", basic's "password").
-var authPairNames = map[string]bool{"token": true, "value": true, "password": true, "secret": true, "key": false}
+var authPairNames = map[string]bool{"token": true, "value": true, "password": true, "secret": true}
 
 // headerLines reports whether text is header lines ("Authorization:
 // Bearer ...", one per line) of which one is a secret header.
