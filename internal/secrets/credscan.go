@@ -404,9 +404,20 @@ func applyEdits(s string, edits []credEdit) string {
 // stringEnd returns the index of the quote that ends the JSON string
 // whose text starts at from, and whether the string has escapes; len(s)
 // when it does not end. It jumps from quote to quote (IndexByte), as the
-// strings of a body are most of its bytes.
+// strings of a body are most of its bytes (after the first 32 bytes,
+// which it reads one by one: most strings are short).
 func stringEnd(s string, from int) (int, bool) {
 	esc := false
+	// Most strings (keys) are short: byte by byte first.
+	for j := from; j < len(s) && j < from+32; j++ {
+		switch s[j] {
+		case '"':
+			return j, esc
+		case '\\':
+			esc = true
+			j++
+		}
+	}
 	for j := from; ; {
 		q := strings.IndexByte(s[j:], '"')
 		if q < 0 {

@@ -64,11 +64,15 @@ var credentialSuffixes = []string{
 // credentialName reports whether a normalised key (lower case, no '-',
 // '_', '.' or space) names a credential.
 func credentialName(k string) bool {
+	if len(k) < 6 { // the shortest name: "apikey", "secret", "passwd"
+		return false
+	}
 	if credentialKeys[k] {
 		return true
 	}
+	last := k[len(k)-1]
 	for _, s := range credentialSuffixes {
-		if strings.HasSuffix(k, s) {
+		if s[len(s)-1] == last && strings.HasSuffix(k, s) {
 			return true
 		}
 	}
