@@ -135,9 +135,16 @@ func Views(v string) []string {
 		if depth > maxViewDepth {
 			return
 		}
-		for _, p := range []string{percentDecode(t, false), percentDecode(t, true)} {
-			if p != t {
-				out = append(out, p)
+		for _, plus := range []bool{false, true} {
+			// Encoded again and again ("%2526"): each decoding is a view.
+			p := t
+			for n := 0; n <= maxViewDepth; n++ {
+				d := percentDecode(p, plus)
+				if d == p {
+					break
+				}
+				out = append(out, d)
+				p = d
 			}
 		}
 		if !strings.Contains(t, `\`) {

@@ -39,7 +39,7 @@ func TestFormBodies(t *testing.T) {
 		t.Errorf("FormParamsLeft = %v", got)
 	}
 	text := http.Header{"Content-Type": {"text/plain"}}
-	if in := "password=" + tok; e.ScrubRequestBody(text, in) != in || e.FormParamsLeft(text, in) != nil {
+	if in := "oauth_token=" + tok; e.ScrubRequestBody(text, in) != in || e.FormParamsLeft(text, in) != nil {
 		t.Errorf("a text body was read as a form")
 	}
 }

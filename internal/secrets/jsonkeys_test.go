@@ -105,14 +105,23 @@ func TestHeadersObjectMembers(t *testing.T) {
 			}
 		}
 	}
-	// The header rule holds in a headers object only: elsewhere these
-	// names are ordinary keys.
+	// The header rule holds in headers (an object, or a list of them,
+	// named headers or header, or ending so) only: elsewhere these names
+	// are ordinary keys.
 	for _, in := range []string{
-		`{"Cookie":"` + key + `","Private-Token":"` + key + `"}`,
 		`{"header":{"Cookie":"` + key + `"}}`,
 		`{"headers":[{"Cookie":"` + key + `"}]}`,
-		`{"headers":{"X-Meta":{"Cookie":"` + key + `"}}}`,
 		`{"headers":{"Cookie":["` + key + `"]}}`,
+		`{"extra_headers":{"Cookie":"` + key + `"}}`,
+	} {
+		if got := e.ScrubCredentialValues(in); strings.Contains(got, key) {
+			t.Errorf("in headers, %s became %s", in, got)
+		}
+	}
+	for _, in := range []string{
+		`{"Cookie":"` + key + `","Private-Token":"` + key + `"}`,
+		`{"headers":{"X-Meta":{"Cookie":"` + key + `"}}}`,
+		`{"headerless":{"Cookie":"` + key + `"}}`,
 	} {
 		if got := e.ScrubCredentialValues(in); got != in {
 			t.Errorf("outside a headers object, %s became %s", in, got)

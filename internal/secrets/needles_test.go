@@ -66,3 +66,23 @@ func FuzzNeedlesAsContains(f *testing.F) {
 		}
 	})
 }
+
+// TestHintMask: the one-pass hint mask marks exactly the shapes one of
+// whose hints the text holds, as trying each hint would.
+func TestHintMask(t *testing.T) {
+	if len(shapes) > 64 {
+		t.Fatalf("%d shapes do not fit the mask", len(shapes))
+	}
+	for _, v := range []string{"", "gsk_x sk-ant- AIza", "Bearer x", "api key: x", "xoxb- eyJ PRIVATE KEY-----", "TOKEN sEcret Passw", "plain words"} {
+		m := hintMask(v)
+		for n, sh := range shapes {
+			want := false
+			for _, h := range strings.Split(sh.hint, "|") {
+				want = want || h != "" && strings.Contains(v, h)
+			}
+			if got := m&(1<<n) != 0; got != want {
+				t.Errorf("hintMask(%q) shape %q: %v, want %v", v, sh.name, got, want)
+			}
+		}
+	}
+}

@@ -19,10 +19,14 @@
 //     them (see FindShapes).
 //   - Names: headers and URL parameters whose value is a credential
 //     whatever it looks like (Authorization of any scheme, X-Api-Key,
-//     Cookie, key=, token=, user:pass@ in a URL, ...), and in request
-//     bodies the JSON members (authorization, api_key, a "headers"
-//     object's Cookie) and form fields (password=) so named. Saving and
-//     matching apply one rule to request bodies: ScrubRequestBody.
+//     Cookie, key=, token=, user:pass@ in a URL, ...), wherever a URL
+//     carries them (query, fragment, ";key=" path parameters) and however
+//     it encodes them; and in request bodies the JSON members
+//     (authorization, api_key, a "headers" object's Cookie), headers
+//     given as name/value lists (HAR, Postman, [["Authorization", ...]]),
+//     the same in JSON held in a JSON string (tool-call arguments), and
+//     form fields (password=) so named. Saving and matching apply one
+//     rule to request bodies: ScrubRequestBody.
 //
 // A stream (text/event-stream) can carry a secret in pieces, one token
 // per event. ScanStream and ScrubStream join each stream field's text
@@ -85,22 +89,28 @@ var defaultHeaders = []string{
 	"X-Csrf-Token", "X-Xsrf-Token",
 }
 
-// Header names ending so are secret too (X-Goog-Api-Key, X-Foo-Token);
+// Header names ending so are secret too (X-Goog-Api-Key, X-Foo-Token,
+// Ocp-Apim-Subscription-Key, X-RapidAPI-Key, X-Auth-Key);
 // "X-Ratelimit-Remaining-Tokens" is not.
-var headerSuffixes = []string{"-api-key", "-apikey", "-token", "-secret", "-password"}
+var headerSuffixes = []string{"-api-key", "-apikey", "-token", "-secret", "-password", "-key", "-auth", "-credential", "-credentials"}
 
 var defaultParams = []string{
 	"key", "api_key", "apikey", "api-key", "access_token", "token", "auth",
 	"secret", "password", "client_secret", "refresh_token", "id_token",
 	"session_token", "x-amz-security-token", "x-amz-signature", "x-amz-credential",
 	"signature", "sig",
+	// Session identifiers and OAuth's one-time credentials (Azure
+	// Functions' function key is "code" too).
+	"jsessionid", "phpsessid", "sessionid", "session_id", "sid", "code", "code_verifier",
+	"client_assertion", "assertion", "private_key",
 }
 
 // Parameter names ending so are secret too (oauth_token, my_api_key).
 var paramSuffixes = []string{"_token", "-token", "_secret", "-secret", "api_key", "apikey", "api-key", "password"}
 
-// urlHeaders carry a URL, which is scrubbed as one (its token parameters).
-var urlHeaders = map[string]bool{"Location": true, "Content-Location": true, "Refresh": true}
+// urlHeaders carry a URL (or, Link, several), which is scrubbed as one
+// (its token parameters).
+var urlHeaders = map[string]bool{"Location": true, "Content-Location": true, "Refresh": true, "Link": true}
 
 // protocolHeaders describe the message, not a credential: a weak
 // configured value ("1234") that equals one (Content-Length: 1234) is a
@@ -125,13 +135,15 @@ func DefaultEnv() []string { return append([]string(nil), defaultEnv...) }
 func ProviderKeyEnvs() []string { return append([]string(nil), providerKeyEnvs...) }
 
 // DefaultHeaders returns (a copy of) the header names whose values are
-// always redacted. Names ending in -Api-Key, -Token, -Secret or
-// -Password are redacted too.
+// always redacted. Names ending in -Api-Key, -Key, -Token, -Secret,
+// -Password, -Auth or -Credential(s), and credential keys
+// (CredentialKey: Apikey, Access-Token), are redacted too.
 func DefaultHeaders() []string { return append([]string(nil), defaultHeaders...) }
 
 // DefaultParams returns (a copy of) the URL parameter names whose values
 // are always redacted. Names ending in _token, _secret, api_key or
-// password are redacted too.
+// password, credential keys (CredentialKey) and camel-case names ending
+// in Token, Secret or Password are redacted too (see Engine.SecretParam).
 func DefaultParams() []string { return append([]string(nil), defaultParams...) }
 
 // Value is a configured secret and where it came from.
@@ -251,7 +263,9 @@ func encodings(v string) []string {
 	for _, r := range v {
 		fmt.Fprintf(&ascii, "\\u%04x", r)
 	}
-	out = append(out, ascii.String(), url.QueryEscape(v), url.PathEscape(v))
+	// Percent-encoded once, and twice (a URL carried in another's query).
+	out = append(out, ascii.String(), url.QueryEscape(v), url.PathEscape(v),
+		url.QueryEscape(url.QueryEscape(v)), url.PathEscape(url.PathEscape(v)))
 	return append(out, base64Forms(v)...)
 }
 
@@ -287,14 +301,48 @@ func (e *Engine) SecretHeader(name string) bool {
 			return true
 		}
 	}
-	return false
+	return CredentialKey(name) // Apikey, Access-Token, Client-Secret
 }
 
 // SecretParam reports whether the URL (or form) parameter's value is
-// always redacted.
-func (e *Engine) SecretParam(name string) bool {
+// always redacted: its name, in any case and without surrounding
+// spaces, is one of DefaultParams (or Config.Params), ends as
+// DefaultParams says (_token, _secret, api_key, password, ...), is a
+// credential key (CredentialKey: apiKey, clientSecret, Authorization,
+// ...), or ends in a camel-case Token, Secret or Password (pageToken,
+// sessionToken). A structured name is judged by its last part as well:
+// "credentials[api_key]", "auth.token", "key[]".
+func (e *Engine) SecretParam(name string) bool { return secretParam(e.params, name) }
+
+// defaultParamSet is DefaultParams as a set, for the shapes (which know
+// no engine).
+var defaultParamSet = func() map[string]bool {
+	m := map[string]bool{}
+	for _, p := range defaultParams {
+		m[p] = true
+	}
+	return m
+}()
+
+// secretParam is SecretParam with the lower-case parameter names params.
+func secretParam(params map[string]bool, name string) bool {
+	name = strings.TrimSpace(name)
+	if secretParamWord(params, name) {
+		return true
+	}
+	if t := strings.TrimRight(name, "[]"); t != name || strings.ContainsAny(t, "[.") {
+		if i := strings.LastIndexAny(t, "[]."); i >= 0 {
+			t = t[i+1:]
+		}
+		return t != "" && secretParamWord(params, strings.TrimSpace(t))
+	}
+	return false
+}
+
+// secretParamWord is secretParam for one name, not split.
+func secretParamWord(params map[string]bool, name string) bool {
 	l := strings.ToLower(name)
-	if e.params[l] {
+	if params[l] {
 		return true
 	}
 	for _, s := range paramSuffixes {
@@ -302,8 +350,22 @@ func (e *Engine) SecretParam(name string) bool {
 			return true
 		}
 	}
+	if CredentialKey(name) {
+		return true
+	}
+	for _, s := range camelSuffixes {
+		if len(name) > len(s) && strings.HasSuffix(name, s) {
+			if c := name[len(name)-len(s)-1]; c >= 'a' && c <= 'z' || c >= '0' && c <= '9' {
+				return true
+			}
+		}
+	}
 	return false
 }
+
+// camelSuffixes end camel-case credential names (sessionToken,
+// clientSecret, userPassword).
+var camelSuffixes = []string{"Token", "Secret", "Password"}
 
 // RedactHeaderValue is the redacted form of a secret header's value: an
 // authorization scheme ("Bearer") is kept, the rest is Redacted.
@@ -371,7 +433,8 @@ func (e *Engine) weakMatch(v string) bool {
 // ScrubHeader returns the value of header name with its secrets
 // removed: a secret header's value is redacted (see RedactHeaderValue), a
 // URL header (Location) is scrubbed as a URL, a value that is a weak
-// configured secret is redacted, and any other is scrubbed as text.
+// configured secret is redacted, and any other is scrubbed as text, with
+// the URLs it holds scrubbed as URLs.
 func (e *Engine) ScrubHeader(name, v string) string {
 	if e.SecretHeader(name) {
 		return RedactHeaderValue(v)
@@ -382,7 +445,8 @@ func (e *Engine) ScrubHeader(name, v string) string {
 	if urlHeaders[http.CanonicalHeaderKey(name)] {
 		return e.ScrubURL(v)
 	}
-	return e.ScrubText(v)
+	// A URL in any other header (X-Upstream-Url) is scrubbed as one.
+	return e.scrubTextURLs(e.ScrubText(v))
 }
 
 // FindHeader reports what secret the value of header name holds, when it

@@ -1,9 +1,11 @@
 package secrets
 
 import (
+	"encoding/base64"
 	"regexp"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // A shape is the form of one kind of credential. It is found by its
@@ -15,6 +17,9 @@ type shape struct {
 	hint string              // a substring every match contains (case-sensitive), to skip the regexp; "" for none; "|" separates alternatives
 	re   *regexp.Regexp      // the shape; group 1 (if any) is the secret part
 	ok   func(m string) bool // confirms a match of re
+	// find, if set, is used instead of re: the [start, end, group start,
+	// group end] of each match, as regexp's FindAllStringSubmatchIndex.
+	find func(s string) [][]int
 }
 
 // alnumRun is the length of the longest run of ASCII letters and digits.
@@ -60,6 +65,25 @@ func mixedCase(s string) bool {
 
 func always(string) bool { return true }
 
+// basicCredentials reports whether m is base64 of "user:password".
+func basicCredentials(m string) bool {
+	if strings.HasPrefix(m, Redacted) {
+		return false
+	}
+	dec, err := base64.StdEncoding.DecodeString(m)
+	if err != nil {
+		dec, err = base64.RawStdEncoding.DecodeString(strings.TrimRight(m, "="))
+	}
+	if err != nil || !utf8.Valid(dec) {
+		return false
+	}
+	user, pass, ok := strings.Cut(string(dec), ":")
+	return ok && pass != "" && !strings.ContainsAny(user, "\x00\n") && len(user) < 256
+}
+
+// notRedacted rules out a value already scrubbed.
+func notRedacted(m string) bool { return m != "" && !strings.HasPrefix(m, Redacted) }
+
 // shapes are the credential forms found whether or not they are
 // configured. Provider prefixes are distinctive, so any realistic length
 // counts; the generic "sk-" and bearer tokens must also look random.
@@ -89,6 +113,17 @@ var shapes = []shape{
 	// A bearer token written out (in an error message, a log echoed in a
 	// body): at least 12 characters mixing letters and digits, so that
 	// "bearer instruments" is text, not a token.
+	// A key named in text: "Invalid API key provided: ...", "token: ...",
+	// "password is ...", with at least 8 characters mixing letters and
+	// digits, so that "the token is valid" is text. The hint is the
+	// name's end and the space or colon after it ("key:", "token "). ("name=value" is left
+	// to the name rules of URLs and forms, which report it once.)
+	{name: "a key named in text", hint: "key:|Key:|KEY:|key |Key |KEY |oken:|OKEN:|oken |OKEN |cret:|CRET:|cret |CRET |word:|WORD:|word |WORD |sswd:|SSWD:|sswd |SSWD ",
+		find: findNamedKeys,
+		ok:   func(m string) bool { return notRedacted(m) && hasDigitAndLetter(m) }},
+	// Basic credentials written out ("Authorization: Basic dXNlcjpw..."
+	// in a log or an error): base64 text that decodes to user:password.
+	{name: "an HTTP Basic credential (user:password in base64)", hint: "asic|ASIC", re: regexp.MustCompile(`(?i)\bbasic\s+([A-Za-z0-9+/]{12,}={0,2})`), ok: basicCredentials},
 	{name: "a bearer token", hint: "earer|EARER|Earer", re: regexp.MustCompile(`(?i)\bbearer\s+([A-Za-z0-9._~+/=-]{12,})`), ok: func(m string) bool {
 		return !strings.HasPrefix(m, Redacted) && hasDigitAndLetter(m)
 	}},
@@ -111,11 +146,18 @@ func FindShapes(s string) []Match {
 		return nil // no shape's hint
 	}
 	var out []Match
-	for _, sh := range shapes {
-		if !hinted(s, sh.hint) {
+	mask := hintMask(s)
+	for n, sh := range shapes {
+		if sh.hint != "" && mask&(1<<n) == 0 {
 			continue
 		}
-		for _, loc := range sh.re.FindAllStringSubmatchIndex(s, -1) {
+		var locs [][]int
+		if sh.find != nil {
+			locs = sh.find(s)
+		} else {
+			locs = sh.re.FindAllStringSubmatchIndex(s, -1)
+		}
+		for _, loc := range locs {
 			a, b := loc[0], loc[1]
 			if len(loc) >= 4 && loc[2] >= 0 {
 				a, b = loc[2], loc[3]
@@ -176,20 +218,44 @@ func ReplaceShapes(s string) string {
 	return b.String()
 }
 
-// hinted reports whether s contains one of the '|'-separated hints (or
-// hint is empty).
-func hinted(s, hint string) bool {
-	if hint == "" {
-		return true
-	}
-	for hint != "" { // without strings.Split: this runs for every scrubbed text
-		var h string
-		h, hint, _ = strings.Cut(hint, "|")
-		if strings.Contains(s, h) {
-			return true
+// hintIndex lists the shapes' hints by their first byte, with the
+// shape each belongs to.
+var hintIndex = func() (t [256][]struct {
+	hint  string
+	shape int
+}) {
+	for n, sh := range shapes {
+		for _, h := range strings.Split(sh.hint, "|") {
+			if h != "" {
+				t[h[0]] = append(t[h[0]], struct {
+					hint  string
+					shape int
+				}{h, n})
+			}
 		}
 	}
-	return false
+	return t
+}()
+
+// hintMask returns a bit for each shape (by its index) one of whose
+// hints s holds, in one pass over s: every scrubbed text with a hint
+// goes through it, and trying each shape's hints in turn cost a search
+// of the text per hint.
+func hintMask(s string) uint64 {
+	var m uint64
+	for i := 0; i+1 < len(s); i++ {
+		// Every hint has two bytes at least: look further only where a
+		// hint's first two bytes are.
+		if p := uint16(s[i])<<8 | uint16(s[i+1]); !shapeNeedles.short && shapeNeedles.pairs[p>>6]&(1<<(p&63)) == 0 {
+			continue
+		}
+		for _, h := range hintIndex[s[i]] {
+			if m&(1<<h.shape) == 0 && strings.HasPrefix(s[i:], h.hint) {
+				m |= 1 << h.shape
+			}
+		}
+	}
+	return m
 }
 
 // ShapeHints returns byte strings of which every credential shape holds
@@ -201,4 +267,150 @@ func ShapeHints() []string {
 		out = append(out, strings.Split(sh.hint, "|")...)
 	}
 	return out
+}
+
+// findNamedKeys finds keys named in text, as the regular expression
+// (?i)\b(api[ _-]?key|access[ _-]?token|auth[ _-]?token|refresh[ _-]?token|
+// secret[ _-]?key|client[ _-]?secret|bearer[ _-]?token|password|passwd|
+// token|secret)\b(\s+provided)?\s*(:|\bis\b)\s*["'`]?([A-Za-z0-9._~+/=-]{8,})
+// would, by hand, folding ASCII case only (the expression also folds the
+// Kelvin sign and the long s): that expression costs tens of microseconds
+// on every text holding "key".
+func findNamedKeys(s string) [][]int {
+	var out [][]int
+	for i := 0; i < len(s); i++ {
+		// Every name ends in key, token, secret, password or passwd:
+		// find that word, then the name it ends.
+		if i+1 >= len(s) {
+			break
+		}
+		switch c, d := s[i]|0x20, s[i+1]|0x20; {
+		case c == 'k' && d == 'e', c == 't' && d == 'o', c == 's' && d == 'e', c == 'p' && d == 'a':
+		default:
+			continue
+		}
+		w := lastWordLen(s[i:])
+		if w == 0 || i+w < len(s) && isWordChar(s[i+w]) {
+			continue
+		}
+		start := -1
+		if p := keyPrefixLen(s[:i], s[i:i+w]); p > 0 && (i-p == 0 || !isWordChar(s[i-p-1])) {
+			start = i - p // "api key", "access_token", "client-secret"
+		} else if w > 3 && (i == 0 || !isWordChar(s[i-1])) {
+			start = i // token, secret, password, passwd alone ("key" is not)
+		}
+		if start < 0 {
+			continue
+		}
+		if m := namedKeyRest(s, i+w); m != nil {
+			out = append(out, []int{start, m[1], m[0], m[1]})
+			i = m[1] - 1
+		}
+	}
+	return out
+}
+
+// lastWordLen returns the length of the word a credential name ends in
+// that s starts with (key, token, secret, password, passwd), in any case;
+// 0 for none.
+func lastWordLen(s string) int {
+	for _, w := range []string{"key", "token", "secret", "password", "passwd"} {
+		if hasFoldPrefix(s, w) {
+			return len(w)
+		}
+	}
+	return 0
+}
+
+// keyPrefixLen returns the length of the first word (and separator) of a
+// two-word credential name whose last word is w that before ends with
+// ("api " before "key"), or 0.
+func keyPrefixLen(before, w string) int {
+	var firsts []string
+	switch {
+	case hasFoldPrefix(w, "key"):
+		firsts = []string{"api", "secret"}
+	case hasFoldPrefix(w, "token"):
+		firsts = []string{"access", "auth", "refresh", "bearer"}
+	case hasFoldPrefix(w, "secret"):
+		firsts = []string{"client"}
+	default:
+		return 0
+	}
+	n := len(before)
+	for _, f := range firsts {
+		// With one separator, or (regexp's "[ _-]?") without.
+		if l := len(f) + 1; l <= n && (before[n-1] == ' ' || before[n-1] == '_' || before[n-1] == '-') && hasFoldPrefix(before[n-l:], f) {
+			return l
+		}
+		if l := len(f); l <= n && hasFoldPrefix(before[n-l:], f) {
+			return l
+		}
+	}
+	return 0
+}
+
+// namedKeyRest matches what follows a credential name ending at j in s:
+// an optional "provided", ':' or "is", an optional quote and a value of
+// 8 characters or more; it returns the value's [start, end), or nil.
+func namedKeyRest(s string, j int) []int {
+	if k := skipSpaces(s, j); k > j && hasFoldPrefix(s[k:], "provided") && (k+8 == len(s) || !isWordChar(s[k+8])) {
+		j = k + 8
+	}
+	k := skipSpaces(s, j)
+	switch {
+	case k < len(s) && s[k] == ':':
+		k++
+	case k > j && hasFoldPrefix(s[k:], "is") && (k+2 == len(s) || !isWordChar(s[k+2])):
+		k += 2
+	default:
+		return nil
+	}
+	k = skipSpaces(s, k)
+	if k < len(s) && (s[k] == '"' || s[k] == '\'' || s[k] == '`') {
+		k++
+	}
+	v := k
+	for k < len(s) && isKeyChar(s[k]) {
+		k++
+	}
+	if k-v < 8 {
+		return nil
+	}
+	return []int{v, k}
+}
+
+// hasFoldPrefix reports whether s starts with the lower-case ASCII word
+// prefix, in any case.
+func hasFoldPrefix(s, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != prefix[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func skipSpaces(s string, i int) int {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == '\f') {
+		i++
+	}
+	return i
+}
+
+// isWordChar is regexp's \w: an ASCII letter, digit or '_'.
+func isWordChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
+}
+
+// isKeyChar is a character of a key written in text.
+func isKeyChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("._~+/=-", c) >= 0
 }
