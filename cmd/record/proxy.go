@@ -546,16 +546,16 @@ func (c *credentials) requestValues(r *http.Request) []string {
 			out = append(out, headerSecrets(name, v)...)
 		}
 	}
-	for name, vs := range r.URL.Query() {
-		if c.eng.SecretParam(name) {
-			out = append(out, vs...)
+	// Every credential the URL carries by name, as ScrubURL redacts them:
+	// query, fragment and ";key=" path parameters, percent-encoded ones,
+	// user information. A path parameter's value may run on into the
+	// path (";key=K:generate"): what comes before a colon is noted too.
+	c.eng.EachURLCredential(r.URL.String(), func(_, v string) {
+		out = append(out, v)
+		if before, _, ok := strings.Cut(v, ":"); ok {
+			out = append(out, before)
 		}
-	}
-	if r.URL.User != nil {
-		if pw, ok := r.URL.User.Password(); ok {
-			out = append(out, pw)
-		}
-	}
+	})
 	return out
 }
 

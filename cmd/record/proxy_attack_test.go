@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -384,4 +385,38 @@ func TestProxyKeepsRealCassetteOverCannedAnswers(t *testing.T) {
 	now, err := os.ReadFile(out)
 	require.NoError(t, err)
 	require.Equal(t, good, string(now))
+}
+
+// TestProxyScrubsURLCredentialsEchoed: a credential the URL carries by
+// name where Query() does not see it (a ";key=" path parameter, a
+// percent-encoded "key%3D") is noted too, so an answer that echoes its
+// value without its name is scrubbed, as is the log.
+func TestProxyScrubsURLCredentialsEchoed(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Only the value, without its name: nothing names it a key.
+		u, _ := url.PathUnescape(r.URL.RequestURI())
+		_, v, _ := strings.Cut(u, "key=")
+		v, _, _ = strings.Cut(v, ":")
+		w.Header().Set("Content-Type", "text/event-stream")
+		j, _ := json.Marshal(map[string]string{"t": "you said " + v})
+		fmt.Fprintf(w, "data: %s\n\ndata: [DONE]\n\n", j)
+	}))
+	defer srv.Close()
+	out := filepath.Join(t.TempDir(), "c.yaml")
+	p := start(t, "proxy", "-upstream", srv.URL, "-o", out)
+	pathKey, encKey := "plainPassphrase"+fakeKey(t, "")[:6]+"Path", "plainPassphrase"+fakeKey(t, "")[:6]+"Enc"
+	for _, path := range []string{"/v1/models/m;key=" + pathKey + ":streamGenerateContent", "/v1/x?key%3D" + encKey} {
+		resp, err := http.Post(p.url+path, "application/json", strings.NewReader(`{"stream":true}`))
+		require.NoError(t, err)
+		_, err = io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		resp.Body.Close()
+	}
+	require.Equal(t, 0, p.stop(), p.stderr.String())
+	data, err := os.ReadFile(out)
+	require.NoError(t, err)
+	for name, k := range map[string]string{"path parameter": pathKey, "encoded parameter": encKey} {
+		require.NotContains(t, string(data), k, "the %s credential reached the cassette", name)
+		require.NotContains(t, p.stderr.String(), k, "the %s credential reached the log", name)
+	}
 }
