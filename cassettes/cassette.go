@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"github.com/llmvcr/llmvcr/internal/inputfile"
+	"io"
 	"net/http"
 	"os"
 	"reflect"
@@ -127,7 +128,11 @@ func Load(path string) (*Cassette, error) {
 // *FormatError that names the interaction and the field, a cassette that
 // is not whole: an interaction without a method, a URL or a status code, a
 // bad or out-of-order timing line in an event stream, a body not in the
-// form the file says it was sent in, or a file cut before its end line. A
+// form the file says it was sent in, or a file cut before its end line;
+// a field go-vcr does not know (a misspelt "bodyy"), a method that is not
+// an HTTP token, a URL with control characters or a negative duration. It
+// refuses a file of more than one YAML document, and a YAML tag other than
+// the core ones and !!binary (!!python/object, !local) with a *TagError. A
 // file whose YAML aliases would expand far beyond its size is refused with
 // an *AliasError before anything is expanded.
 func Parse(data []byte) (c *Cassette, err error) {
@@ -142,10 +147,26 @@ func Parse(data []byte) (c *Cassette, err error) {
 		return nil, &LoadError{Err: errors.New("the file is empty")}
 	}
 	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&root); err != nil {
+		if err == io.EOF {
+			err = &FormatError{Interaction: -1, Problem: "the file holds no YAML document (only comments?)"}
+		}
 		return nil, &LoadError{Err: err}
 	}
+	// yaml.v3 reads the first document only: a second one (a cassette
+	// pasted after another, or text after "...") would be dropped unseen.
+	var more yaml.Node
+	if err := dec.Decode(&more); err != io.EOF {
+		return nil, &LoadError{Err: &FormatError{Interaction: -1, Problem: "the file holds more than one YAML document (\"---\" or \"...\" after the first): only one cassette may be in a file"}}
+	}
 	if err := checkAliases(&root, len(data)); err != nil {
+		return nil, &LoadError{Err: err}
+	}
+	if err := checkTags(&root); err != nil {
+		return nil, &LoadError{Err: err}
+	}
+	if err := checkFields(&root); err != nil {
 		return nil, &LoadError{Err: err}
 	}
 	var f file

@@ -3,6 +3,7 @@ package cassettes
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 )
@@ -55,6 +56,78 @@ func TestIndentedSizeBoundsIndent(t *testing.T) {
 		got, want := indentedSize(s), int64(buf.Len()+1)
 		if got < want || got > 2*want+8 {
 			t.Errorf("indentedSize(%.40q) = %d, json.Indent gives %d bytes", s, got, want)
+		}
+	}
+}
+
+// hostileYAML are cassettes that YAML reads but that are not whole, plain
+// cassettes; each must be refused with a *LoadError, and the text given
+// must be in its message.
+var hostileYAML = []struct{ name, file, want string }{
+	{"second document", okYAML + "---\nversion: 2\ninteractions:\n- request: {method: GET, url: 'http://y/'}\n  response: {code: 201, body: yo}\n", "more than one YAML document"},
+	{"junk after document end", okYAML + "...\n: : [\n", "more than one YAML document"},
+	{"empty second document", okYAML + "---\n", "more than one YAML document"},
+	{"comments only", "# nothing\n", "no YAML document"},
+	{"python object tag", strings.Replace(okYAML, "body: hi", "body: !!python/object:os.system hi", 1), `tag "!!python/object:os.system"`},
+	{"tag on a mapping", strings.Replace(okYAML, "request: {", "request: !!python/object:x {", 1), "is not allowed"},
+	{"local tag", strings.Replace(okYAML, "body: hi", "body: !secret hi", 1), `tag "!secret"`},
+	{"timestamp tag", strings.Replace(okYAML, "body: hi", "body: !!timestamp 2001-12-14", 1), "!!timestamp"},
+	{"misspelt body", strings.Replace(okYAML, "body: ''", "bodyy: ''", 1), "request.bodyy: is not a cassette field"},
+	{"misspelt response", strings.Replace(okYAML, "  response:", "  reponse:", 1), "interaction 0: reponse: is not a cassette field"},
+	{"unknown top-level key", "extra: 1\n" + okYAML, "extra: is not a cassette field"},
+	{"unknown key merged in", "version: 2\ninteractions:\n- request: &r {method: GET, url: 'http://x/', bodyy: x}\n  response: {code: 200, body: hi}\n- request: {<<: *r}\n  response: {code: 200, body: hi}\n", "bodyy"},
+	{"NUL in method", strings.Replace(okYAML, "method: GET", `method: "G\0T"`, 1), "not an HTTP method"},
+	{"slash in method", strings.Replace(okYAML, "method: GET", `method: "GET/1"`, 1), "not an HTTP method"},
+	{"control character in url", strings.Replace(okYAML, "url: 'http://x/'", `url: "http://x/\x01"`, 1), "not a URL"},
+	{"negative duration", strings.Replace(okYAML, "body: hi", "body: hi, duration: -5s", 1), "response.duration: -5s is negative"},
+}
+
+const okYAML = "version: 2\ninteractions:\n- request: {method: GET, url: 'http://x/', body: ''}\n  response: {code: 200, body: hi}\n"
+
+func TestParseRefusesHostileYAML(t *testing.T) {
+	if _, err := Parse([]byte(okYAML)); err != nil {
+		t.Fatalf("the base file does not load: %v", err)
+	}
+	for _, tc := range hostileYAML {
+		c, err := Parse([]byte(tc.file))
+		var le *LoadError
+		if !errors.As(err, &le) {
+			t.Errorf("%s: Parse = %v, %v; want a *LoadError", tc.name, c, err)
+			continue
+		}
+		if !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %q does not say %q", tc.name, err, tc.want)
+		}
+	}
+	var te *TagError
+	if _, err := Parse([]byte(hostileYAML[4].file)); !errors.As(err, &te) || te.Line != 4 {
+		t.Errorf("a python tag gives %v, want a *TagError at line 4", err)
+	}
+}
+
+// What YAML may spell differently still loads as the same cassette.
+func TestParseAcceptsPlainYAMLVariants(t *testing.T) {
+	for name, file := range map[string]string{
+		"byte-order mark":        "\ufeff" + okYAML,
+		"CRLF line ends":         strings.ReplaceAll(okYAML, "\n", "\r\n"),
+		"leading document start": "---\n" + okYAML,
+		"document end marker":    okYAML + "...\n",
+		"JSON":                   `{"version": 2, "interactions": [{"request": {"method": "GET", "url": "http://x/", "body": ""}, "response": {"code": 200, "body": "hi"}}]}`,
+		"standard tags":          strings.Replace(okYAML, "body: hi", "body: !!binary aGk=, code: !!int 200", 1),
+		"merge key":              "version: 2\ninteractions:\n- request: &r {method: GET, url: 'http://x/', body: ''}\n  response: {code: 200, body: hi}\n- request: {<<: *r}\n  response: {code: 200, body: hi}\n",
+	} {
+		name, file := name, file
+		if name == "standard tags" {
+			file = strings.Replace(file, "{code: 200, ", "{", 1)
+		}
+		c, err := Parse([]byte(file))
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		i := c.Interactions[len(c.Interactions)-1]
+		if i.Request.Method != "GET" || i.Request.URL != "http://x/" || i.Response.Code != 200 || i.Response.Body != "hi" {
+			t.Errorf("%s: loaded %+v", name, i)
 		}
 	}
 }
