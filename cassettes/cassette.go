@@ -146,27 +146,11 @@ func Parse(data []byte) (c *Cassette, err error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &LoadError{Err: errors.New("the file is empty")}
 	}
-	var root yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&root); err != nil {
-		if err == io.EOF {
-			err = &FormatError{Interaction: -1, Problem: "the file holds no YAML document (only comments?)"}
-		}
+	root, err := readYAML(data)
+	if err != nil {
 		return nil, &LoadError{Err: err}
 	}
-	// yaml.v3 reads the first document only: a second one (a cassette
-	// pasted after another, or text after "...") would be dropped unseen.
-	var more yaml.Node
-	if err := dec.Decode(&more); err != io.EOF {
-		return nil, &LoadError{Err: &FormatError{Interaction: -1, Problem: "the file holds more than one YAML document (\"---\" or \"...\" after the first): only one cassette may be in a file"}}
-	}
-	if err := checkAliases(&root, len(data)); err != nil {
-		return nil, &LoadError{Err: err}
-	}
-	if err := checkTags(&root); err != nil {
-		return nil, &LoadError{Err: err}
-	}
-	if err := checkFields(&root); err != nil {
+	if err := checkFields(root); err != nil {
 		return nil, &LoadError{Err: err}
 	}
 	var f file
@@ -206,6 +190,35 @@ func Parse(data []byte) (c *Cassette, err error) {
 		return nil, &LoadError{Err: err}
 	}
 	return &Cassette{Version: Version, Interactions: f.Interactions}, nil
+}
+
+// errNoDocument is readYAML's error for a file of comments and spaces only.
+var errNoDocument = &FormatError{Interaction: -1, Problem: "the file holds no YAML document (only comments?)"}
+
+// readYAML parses the one YAML document of a file, refusing a second one
+// (yaml.v3 would read the first and drop the rest unseen), aliases that
+// expand far beyond the file (an *AliasError) and tags outside the core
+// ones (a *TagError).
+func readYAML(data []byte) (*yaml.Node, error) {
+	var root yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&root); err != nil {
+		if err == io.EOF {
+			err = errNoDocument
+		}
+		return nil, err
+	}
+	var more yaml.Node
+	if err := dec.Decode(&more); err != io.EOF {
+		return nil, &FormatError{Interaction: -1, Problem: "the file holds more than one YAML document (\"---\" or \"...\" after the first): only one cassette may be in a file"}
+	}
+	if err := checkAliases(&root, len(data)); err != nil {
+		return nil, err
+	}
+	if err := checkTags(&root); err != nil {
+		return nil, err
+	}
+	return &root, nil
 }
 
 // Marshal renders the cassette as go-vcr v3 YAML, exactly as Save writes

@@ -101,6 +101,10 @@ func FuzzImportVCRPy(f *testing.F) {
 		}
 	}
 	f.Add([]byte("interactions:\n- request: {method: GET, uri: 'http://x/', body: null, headers: {}}\n  response: {status: {code: 200, message: OK}, headers: {}, body: {string: hi}}\nversion: 1\n"))
+	f.Add([]byte(okVCRPy))
+	f.Add([]byte(okVCRPy + "---\n" + okVCRPy))
+	f.Add([]byte(strings.Replace(okVCRPy, "b: x}", "a: x}", 1)))
+	f.Add([]byte(strings.Replace(okVCRPy, "body: {string: hi}", "body: !!python/object/apply:os.system [ls]", 1)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := ImportVCRPy(data)
 		if err != nil {

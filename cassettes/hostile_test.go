@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"strings"
 	"testing"
 )
@@ -128,6 +129,27 @@ func TestParseAcceptsPlainYAMLVariants(t *testing.T) {
 		i := c.Interactions[len(c.Interactions)-1]
 		if i.Request.Method != "GET" || i.Request.URL != "http://x/" || i.Response.Code != 200 || i.Response.Body != "hi" {
 			t.Errorf("%s: loaded %+v", name, i)
+		}
+	}
+}
+
+const okVCRPy = "interactions:\n- request:\n    body: null\n    headers: {}\n    method: POST\n    parsed_body: {a: [1, 2.5, null, true], b: x}\n    uri: https://api.groq.com/x\n  response:\n    status: {code: 200, message: OK}\n    headers: {}\n    body: {string: hi}\nversion: 1\n"
+
+func TestImportRefusesHostileYAML(t *testing.T) {
+	c, err := ImportVCRPy([]byte(okVCRPy))
+	if err != nil || httpbody.CompactJSON(c.Interactions[0].Request.Body) != `{"a":[1,2.5,null,true],"b":"x"}` {
+		t.Fatalf("the base file: %v, %v", c, err)
+	}
+	for name, tc := range map[string]struct{ file, want string }{
+		"second document":            {okVCRPy + "---\n" + okVCRPy, "more than one YAML document"},
+		"python tag":                 {strings.Replace(okVCRPy, "body: {string: hi}", "body: !!python/object/apply:os.system [ls]", 1), "!!python/object/apply:os.system"},
+		"duplicate parsed_body key":  {strings.Replace(okVCRPy, "b: x}", "a: x}", 1), `key "a" given twice`},
+		"mapping as parsed_body key": {strings.Replace(okVCRPy, "b: x}", "{c: 1}: x}", 1), "not text"},
+	} {
+		_, err := ImportVCRPy([]byte(tc.file))
+		var ie *ImportError
+		if !errors.As(err, &ie) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: ImportVCRPy error %v, want an *ImportError saying %q", name, err, tc.want)
 		}
 	}
 }
