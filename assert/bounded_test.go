@@ -90,3 +90,23 @@ func TestGoldenFailureMessageIsBounded(t *testing.T) {
 		t.Errorf("a message of %d bytes:\n%.2000s", len(out), out)
 	}
 }
+
+// A golden file that gives a key twice is refused: read, one value would
+// win silently and the test pass against a file that says two things.
+func TestGoldenRefusesDuplicateKeys(t *testing.T) {
+	inTempDir(t)
+	setUpdate(t, false)
+	path := filepath.Join("testdata", "golden", "TestDup.json")
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(`{"a": 1, "a": 2}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, ok := record("TestDup", func(tb testing.TB) bool { return assert.Golden(tb, map[string]int{"a": 2}) })
+	expectFail(t, r, ok, false, path+" is not valid JSON", `key "a" given twice`)
+	r, ok = record("TestDup", func(tb testing.TB) bool {
+		return assert.RequestJSON(tb, map[string]int{"a": 2}, []byte(`{"a":1,"a":2}`))
+	})
+	expectFail(t, r, ok, false, "not JSON", `key "a" given twice`)
+}

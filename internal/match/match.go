@@ -12,6 +12,7 @@ package match
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -281,11 +282,17 @@ func CanonicalBody(body []byte) string { return canonicalBody(body, nil) }
 // turns invalid UTF-8 and lone surrogate escapes into U+FFFD, which would
 // make bodies that differ look the same, so a JSON body whose decoded
 // strings hold U+FFFD is matched by its exact (compacted) bytes instead,
-// without ignored paths. No canonical JSON form equals such bytes, or a
-// body that is not JSON.
+// without ignored paths; so is a JSON body that gives a key twice
+// (decoding would keep one of its values). No canonical JSON form equals
+// such bytes, or a body that is not JSON.
 func canonicalBody(body []byte, ignore []jsonpath.Pattern) string {
-	v, ok := parseJSON(body)
-	if !ok {
+	v, err := jsonvalue.Decode(body)
+	var dup *jsonvalue.DuplicateKeyError
+	if errors.As(err, &dup) {
+		// Not the value it decodes to: matched by its compact text.
+		return httpbody.CompactJSON(string(body))
+	}
+	if err != nil {
 		return string(body)
 	}
 	for _, p := range ignore {
