@@ -132,7 +132,7 @@ func Load(path string) (*Cassette, error) {
 // a field go-vcr does not know (a misspelt "bodyy"), a method that is not
 // an HTTP token, a URL with control characters or a negative duration. It
 // refuses a file of more than one YAML document, and a YAML tag other than
-// the core ones and !!binary (!!python/object, !local) with a *TagError. A
+// the core ones and !!binary (!!python/object, !local). A
 // file whose YAML aliases would expand far beyond its size is refused with
 // an *AliasError before anything is expanded.
 func Parse(data []byte) (c *Cassette, err error) {
@@ -198,7 +198,7 @@ var errNoDocument = &FormatError{Interaction: -1, Problem: "the file holds no YA
 // readYAML parses the one YAML document of a file, refusing a second one
 // (yaml.v3 would read the first and drop the rest unseen), aliases that
 // expand far beyond the file (an *AliasError) and tags outside the core
-// ones (a *TagError).
+// ones.
 func readYAML(data []byte) (*yaml.Node, error) {
 	var root yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))

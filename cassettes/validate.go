@@ -283,28 +283,14 @@ func checkTiming(body string) error {
 	return err
 }
 
-// TagError reports a YAML tag that a cassette cannot hold: anything but
-// the standard tags of YAML's core schema and !!binary (which Save writes
-// for bodies that are not UTF-8). Tags such as !!python/object or a local
-// !tag ask a loader for a language object; Parse refuses them instead of
-// reading them as plain text. It is wrapped in a *LoadError.
-type TagError struct {
-	Tag  string // the tag as yaml.v3 reads it ("!!python/object:os.system")
-	Line int    // 1-based line of the tagged node
-}
-
-// Error names the tag and its line.
-func (e *TagError) Error() string {
-	return fmt.Sprintf("line %d: YAML tag %q is not allowed in a cassette (only !!str, !!binary, !!int, !!float, !!bool, !!null, !!map and !!seq are)", e.Line, truncate(e.Tag, 80))
-}
-
 // allowedTags are the tags a cassette may spell out.
 var allowedTags = map[string]bool{
 	"!!str": true, "!!binary": true, "!!int": true, "!!float": true,
 	"!!bool": true, "!!null": true, "!!map": true, "!!seq": true,
 }
 
-// checkTags refuses a node with an explicit tag outside allowedTags. Each
+// checkTags refuses, with a *FormatError, a node with an explicit tag
+// outside allowedTags. Each
 // node is visited once (aliases are not followed: what they name is
 // visited where it is written); yaml.v3 has already refused nesting
 // deeper than 10000.
@@ -313,7 +299,9 @@ func checkTags(n *yaml.Node) error {
 		return nil
 	}
 	if n.Style&yaml.TaggedStyle != 0 && !allowedTags[n.Tag] {
-		return &TagError{Tag: n.Tag, Line: n.Line}
+		// Tags such as !!python/object or a local !tag ask a loader for a
+		// language object; they are refused, not read as plain text.
+		return &FormatError{Interaction: -1, Problem: fmt.Sprintf("line %d: YAML tag %q is not allowed in a cassette (only !!str, !!binary, !!int, !!float, !!bool, !!null, !!map and !!seq are)", n.Line, truncate(n.Tag, 80))}
 	}
 	for _, c := range n.Content {
 		if err := checkTags(c); err != nil {
