@@ -51,6 +51,8 @@ func TestFailureMessagesAreBounded(t *testing.T) {
 			[]string{"éé... (", " more bytes): want 1, got 2"}},
 		{"a long text differing inside a character", map[string]any{"s": long}, map[string]any{"s": long[:len(long)-2] + "è"},
 			[]string{`(1048576 bytes; they differ from byte 1048574)`, `éè" (1048576 bytes`}},
+		{"a long extra key", map[string]any{}, map[string]any{long: 1},
+			[]string{`want lists no ["éé`, "more bytes)"}},
 		{"a long value against a short one", map[string]any{"s": big}, map[string]any{"s": 1},
 			[]string{`s: want "aaa`, `a"... (1048576 bytes), got 1`}},
 	} {

@@ -600,5 +600,5 @@ func (c *config) suggest(pattern string, want, got any, opts []cmp.Option) strin
 		return ""
 	}
 	sort.Strings(close)
-	return fmt.Sprintf(" (did you mean %q?)", close[0])
+	return fmt.Sprintf(" (did you mean %q?)", clip(close[0], maxShown))
 }
