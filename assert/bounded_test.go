@@ -112,3 +112,16 @@ func TestGoldenRefusesDuplicateKeys(t *testing.T) {
 	})
 	expectFail(t, r, ok, false, "not JSON", `key "a" given twice`)
 }
+
+// Long strings of invalid UTF-8 (no character starts anywhere) are shown
+// without a panic.
+func TestFailureMessageInvalidUTF8(t *testing.T) {
+	bad := strings.Repeat("\xaf", 5000)
+	want := &llm.Response{Parts: []llm.ResponsePart{&llm.TextPart{Content: bad}}}
+	got := &llm.Response{Parts: []llm.ResponsePart{&llm.TextPart{Content: bad[:10] + "\xb0" + bad[11:]}}}
+	r, ok := record(t.Name(), func(tb testing.TB) bool { return assert.Response(tb, want, got) })
+	expectFail(t, r, ok, false, "(5000 bytes; they differ from byte 10)")
+	if out := r.output(); len(out) > maxMessage {
+		t.Errorf("a message of %d bytes", len(out))
+	}
+}

@@ -171,11 +171,17 @@ func showStrings(want, got reflect.Value) (string, string, bool) {
 	for at < len(w) && at < len(g) && w[at] == g[at] {
 		at++
 	}
-	for at > 0 && at < len(w) && !utf8.RuneStart(w[at]) {
-		at--
+	// Inside a character, the difference is said to start with it.
+	if c := at; c < len(w) {
+		for back := 0; back < utf8.UTFMax-1 && c > 0 && !utf8.RuneStart(w[c]); back++ {
+			c--
+		}
+		if utf8.RuneStart(w[c]) {
+			at = c
+		}
 	}
 	start := max(at-maxShown/4, 0)
-	for start > 0 && !utf8.RuneStart(w[start]) {
+	for back := 0; back < utf8.UTFMax-1 && start > 0 && !utf8.RuneStart(w[start]); back++ { // to a character's first byte; invalid UTF-8 stops after 3
 		start--
 	}
 	return window(w, start, at), window(g, start, at), true
@@ -185,7 +191,7 @@ func showStrings(want, got reflect.Value) (string, string, bool) {
 // left out and where the difference is.
 func window(s string, start, at int) string {
 	end := min(start+maxShown, len(s))
-	for end < len(s) && !utf8.RuneStart(s[end]) {
+	for back := 0; back < utf8.UTFMax-1 && end < len(s) && end > start && !utf8.RuneStart(s[end]); back++ { // to a character's first byte; invalid UTF-8 stops after 3
 		end--
 	}
 	q := strconv.Quote(s[start:end])
@@ -205,7 +211,7 @@ func clip(s string, n int) string {
 		return s
 	}
 	end := n
-	for end > 0 && !utf8.RuneStart(s[end]) {
+	for back := 0; back < utf8.UTFMax-1 && end > 0 && !utf8.RuneStart(s[end]); back++ { // to a character's first byte; invalid UTF-8 stops after 3
 		end--
 	}
 	return fmt.Sprintf("%s... (%d more bytes)", s[:end], len(s)-end)
@@ -344,7 +350,7 @@ func show(v reflect.Value) string {
 	if s, ok := stringOf(v); ok {
 		if len(s) > maxShown {
 			end := maxShown
-			for end > 0 && !utf8.RuneStart(s[end]) {
+			for back := 0; back < utf8.UTFMax-1 && end > 0 && !utf8.RuneStart(s[end]); back++ { // to a character's first byte; invalid UTF-8 stops after 3
 				end--
 			}
 			return fmt.Sprintf("%s... (%d bytes)", strconv.Quote(s[:end]), len(s))

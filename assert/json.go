@@ -291,7 +291,7 @@ func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
+	for back := 0; back < utf8.UTFMax-1 && n > 0 && !utf8.RuneStart(s[n]); back++ { // to a character's first byte; invalid UTF-8 stops after 3
 		n-- // not inside a character
 	}
 	return s[:n] + "..."

@@ -75,11 +75,11 @@ func (e *SyntaxError) Error() string {
 		// A path this long is quoted around the fault, so that the
 		// message stays short.
 		start := max(e.Offset-maxQuoted/2, 0)
-		for start > 0 && start < len(p) && !utf8.RuneStart(p[start]) {
+		for back := 0; back < utf8.UTFMax-1 && start > 0 && start < len(p) && !utf8.RuneStart(p[start]); back++ { // to a character's first byte; invalid UTF-8 stops after 3
 			start--
 		}
 		end := min(start+maxQuoted, len(p))
-		for end < len(p) && !utf8.RuneStart(p[end]) {
+		for back := 0; back < utf8.UTFMax-1 && end < len(p) && end > start && !utf8.RuneStart(p[end]); back++ { // to a character's first byte; invalid UTF-8 stops after 3
 			end--
 		}
 		return fmt.Sprintf("bad path (%d bytes) %s%q%s at byte %d: %s", len(p), dots(start > 0), p[start:end], dots(end < len(p)), e.Offset, e.Msg)

@@ -25,3 +25,12 @@ func TestSyntaxErrorOfLongPathIsShort(t *testing.T) {
 		}
 	}
 }
+
+// A long path of invalid UTF-8 (no character starts anywhere) gets a
+// bounded error (each byte quoted as \xNN), not a panic (found by fuzzing: testdata/fuzz/FuzzParse).
+func TestSyntaxErrorOfInvalidUTF8Path(t *testing.T) {
+	_, err := Parse(strings.Repeat("\xaf", 1400) + `I"`)
+	if err == nil || len(err.Error()) > 4*maxQuoted+300 {
+		t.Fatalf("Parse = %v", err)
+	}
+}

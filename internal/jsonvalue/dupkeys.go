@@ -20,7 +20,7 @@ func (e *DuplicateKeyError) Error() string {
 	k := e.Key
 	if len(k) > 80 {
 		n := 80
-		for n > 0 && !utf8.RuneStart(k[n]) {
+		for back := 0; back < utf8.UTFMax-1 && n > 0 && !utf8.RuneStart(k[n]); back++ { // to a character's first byte; invalid UTF-8 stops after 3
 			n--
 		}
 		k = k[:n] + "..."

@@ -59,7 +59,7 @@ func clip(s string) string {
 		return s
 	}
 	end := n
-	for end > 0 && !utf8.RuneStart(s[end]) {
+	for back := 0; back < utf8.UTFMax-1 && end > 0 && !utf8.RuneStart(s[end]); back++ { // to a character's first byte; invalid UTF-8 stops after 3
 		end--
 	}
 	return fmt.Sprintf("%s... (%d more bytes)", s[:end], len(s)-end)

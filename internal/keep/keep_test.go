@@ -89,3 +89,13 @@ func TestOldHostileRecordings(t *testing.T) {
 		t.Errorf("the reason for a long source is %d bytes: %.400q", len(got), got)
 	}
 }
+
+// A status of invalid UTF-8 (no character starts anywhere) is cut without
+// a panic.
+func TestOldInvalidUTF8Status(t *testing.T) {
+	bad := answer(503, "")
+	bad.Response.Status = strings.Repeat("\xaf", 1000)
+	if got := Old(cas(answer(200, "")), []*cassettes.Interaction{bad}); len(got) > 400 || !strings.Contains(got, "more bytes)") {
+		t.Errorf("reason %q", got)
+	}
+}

@@ -66,3 +66,14 @@ func TestLimitLinesCutsLongLines(t *testing.T) {
 		t.Errorf("limitLines = %q\nwant %q", got, want)
 	}
 }
+
+// Long bodies of invalid UTF-8 (no character starts anywhere) are
+// reported without a panic.
+func TestMissReportInvalidUTF8(t *testing.T) {
+	rec := strings.Repeat("\xaf", 2<<20)
+	x := NewIndex("c.yaml", []*Interaction{chat(rec)})
+	_, err := post(t, x, rec[:1<<20]+"\xb0"+rec[1<<20+1:])
+	if err == nil || !strings.Contains(err.Error(), "first difference at byte 1048576") {
+		t.Fatalf("Match = %v", err)
+	}
+}

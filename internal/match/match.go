@@ -667,7 +667,7 @@ func clip(s string, n int) string {
 		return s
 	}
 	end := n
-	for end > 0 && !utf8.RuneStart(s[end]) {
+	for back := 0; back < utf8.UTFMax-1 && end > 0 && !utf8.RuneStart(s[end]); back++ { // to a character's first byte; invalid UTF-8 stops after 3
 		end--
 	}
 	return fmt.Sprintf("%s... (%d more bytes)", s[:end], len(s)-end)
@@ -681,7 +681,7 @@ func firstDifference(rec, got string) string {
 		at++
 	}
 	start := max(at-40, 0)
-	for start > 0 && start < len(rec) && !utf8.RuneStart(rec[start]) {
+	for back := 0; back < utf8.UTFMax-1 && start > 0 && start < len(rec) && !utf8.RuneStart(rec[start]); back++ { // to a character's first byte; invalid UTF-8 stops after 3
 		start--
 	}
 	part := func(s string) string {
@@ -689,7 +689,7 @@ func firstDifference(rec, got string) string {
 			return `""`
 		}
 		end := min(start+120, len(s))
-		for end < len(s) && !utf8.RuneStart(s[end]) {
+		for back := 0; back < utf8.UTFMax-1 && end < len(s) && end > start && !utf8.RuneStart(s[end]); back++ { // to a character's first byte; invalid UTF-8 stops after 3
 			end--
 		}
 		return strconv.Quote(s[start:end])
@@ -729,7 +729,7 @@ func walkDiff(path []jsonpath.Step, a, b any, okA, okB bool, s *Scrubbing, out *
 		}
 		if len(text) > 120 {
 			end := 120
-			for end > 0 && !utf8.RuneStart(text[end]) {
+			for back := 0; back < utf8.UTFMax-1 && end > 0 && !utf8.RuneStart(text[end]); back++ { // to a character's first byte; invalid UTF-8 stops after 3
 				end--
 			}
 			text = text[:end] + "..."
