@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -20,6 +21,16 @@ import (
 
 // maxListed is how many differing paths a failure message lists.
 const maxListed = 20
+
+// Bounds of a failure message, so that comparing two large values (two
+// 10 MB responses) does not flood the test log: each says how much it
+// left out.
+const (
+	maxShown     = 200      // bytes of one value, or one path, in the list of paths
+	maxDiffed    = 1000     // differing paths above which go-cmp's diff is left out
+	maxDiffBytes = 32 << 10 // bytes of go-cmp's diff
+	maxDiffLine  = 1000     // bytes of one line of it
+)
 
 // check compares want and got with the config's opts and reports a
 // difference through t.Errorf, headed by what and differ ("responses
@@ -88,9 +99,13 @@ func (c *config) failureMessage(heading string, res result, unused []atRule, wan
 	for _, h := range c.hints(res, want, got, opts) {
 		fmt.Fprintf(&b, "hint: %s\n", h)
 	}
-	if diff, err := safeDiff(want, got, opts...); err == nil && diff != "" {
+	if len(res.diffs) > maxDiffed {
+		// go-cmp's diff of so many paths is long and slow to make, and
+		// the list above already says where to look.
+		fmt.Fprintf(&b, "\n(the full diff is left out: %d paths differ)\n", len(res.diffs))
+	} else if diff, err := safeDiff(want, got, opts...); err == nil && diff != "" {
 		b.WriteString("\n")
-		b.WriteString(diff)
+		b.WriteString(clipDiff(diff))
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
@@ -112,7 +127,7 @@ func (d difference) pathString() string {
 }
 
 func (d difference) String() string {
-	path := d.pathString()
+	path := clip(d.pathString(), maxShown)
 	if d.matcher != nil {
 		want := d.matcher.expect(d.got)
 		if !d.got.IsValid() {
@@ -130,7 +145,94 @@ func (d difference) String() string {
 	case !d.got.IsValid():
 		return fmt.Sprintf("%s: missing, want %s", path, show(d.want))
 	}
+	if w, g, ok := showStrings(d.want, d.got); ok {
+		return fmt.Sprintf("%s: want %s, got %s", path, w, g)
+	}
 	return fmt.Sprintf("%s: want %s, got %s", path, show(d.want), show(d.got))
+}
+
+// showStrings renders two differing strings when either is longer than
+// maxShown: each from a little before the first byte where they differ,
+// with their lengths, so that the difference shows however far in it is.
+func showStrings(want, got reflect.Value) (string, string, bool) {
+	want, got = deref(want), deref(got)
+	if !want.IsValid() || !got.IsValid() {
+		return "", "", false
+	}
+	if _, ok := matcherOf(want); ok {
+		return "", "", false
+	}
+	w, okW := stringOf(want)
+	g, okG := stringOf(got)
+	if !okW || !okG || len(w) <= maxShown && len(g) <= maxShown {
+		return "", "", false
+	}
+	at := 0
+	for at < len(w) && at < len(g) && w[at] == g[at] {
+		at++
+	}
+	// Inside a character, the difference is said to start with it.
+	if c := at; c < len(w) {
+		for back := 0; back < utf8.UTFMax-1 && c > 0 && !utf8.RuneStart(w[c]); back++ {
+			c--
+		}
+		if utf8.RuneStart(w[c]) {
+			at = c
+		}
+	}
+	start := max(at-maxShown/4, 0)
+	for back := 0; back < utf8.UTFMax-1 && start > 0 && !utf8.RuneStart(w[start]); back++ { // to a character's first byte; invalid UTF-8 stops after 3
+		start--
+	}
+	return window(w, start, at), window(g, start, at), true
+}
+
+// window quotes up to maxShown bytes of s from start, saying what was
+// left out and where the difference is.
+func window(s string, start, at int) string {
+	end := min(start+maxShown, len(s))
+	for back := 0; back < utf8.UTFMax-1 && end < len(s) && end > start && !utf8.RuneStart(s[end]); back++ { // to a character's first byte; invalid UTF-8 stops after 3
+		end--
+	}
+	q := strconv.Quote(s[start:end])
+	if start > 0 {
+		q = "..." + q
+	}
+	if end < len(s) {
+		q += "..."
+	}
+	return fmt.Sprintf("%s (%d bytes; they differ from byte %d)", q, len(s), at)
+}
+
+// clip cuts s to at most n bytes (at a character boundary), saying how
+// many were left out.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	end := n
+	for back := 0; back < utf8.UTFMax-1 && end > 0 && !utf8.RuneStart(s[end]); back++ { // to a character's first byte; invalid UTF-8 stops after 3
+		end--
+	}
+	return fmt.Sprintf("%s... (%d more bytes)", s[:end], len(s)-end)
+}
+
+// clipDiff bounds go-cmp's diff: lines longer than maxDiffLine are cut,
+// and after maxDiffBytes the rest is left out, saying how much.
+func clipDiff(diff string) string {
+	var b strings.Builder
+	rest := diff
+	for rest != "" {
+		line, after, _ := strings.Cut(rest, "\n")
+		if b.Len() >= maxDiffBytes {
+			fmt.Fprintf(&b, "... (%d more lines, %d bytes, left out)\n", strings.Count(rest, "\n")+1, len(rest))
+			break
+		}
+		b.WriteString(clip(line, maxDiffLine))
+		b.WriteByte('\n')
+		rest = after
+	}
+	return b.String()
 }
 
 // safeDiff is cmp.Diff with panics turned into errors, and go-cmp's
@@ -246,6 +348,13 @@ func show(v reflect.Value) string {
 		return fmt.Sprint(m)
 	}
 	if s, ok := stringOf(v); ok {
+		if len(s) > maxShown {
+			end := maxShown
+			for back := 0; back < utf8.UTFMax-1 && end > 0 && !utf8.RuneStart(s[end]); back++ { // to a character's first byte; invalid UTF-8 stops after 3
+				end--
+			}
+			return fmt.Sprintf("%s... (%d bytes)", strconv.Quote(s[:end]), len(s))
+		}
 		return strconv.Quote(s)
 	}
 	if v.Type() == timeType {
@@ -497,5 +606,5 @@ func (c *config) suggest(pattern string, want, got any, opts []cmp.Option) strin
 		return ""
 	}
 	sort.Strings(close)
-	return fmt.Sprintf(" (did you mean %q?)", close[0])
+	return fmt.Sprintf(" (did you mean %q?)", clip(close[0], maxShown))
 }

@@ -11,6 +11,9 @@ import (
 	"github.com/llmvcr/llmvcr/llm"
 )
 
+// maxHinted is how many paths a hint names.
+const maxHinted = 8
+
 // hints returns what a failure suggests doing next: the option that
 // fits the differences, or the mistake in the test they reveal.
 func (c *config) hints(res result, want, got any, opts []cmp.Option) []string {
@@ -19,11 +22,11 @@ func (c *config) hints(res result, want, got any, opts []cmp.Option) []string {
 	var swapped []string
 	onlyDurations, maxDelta := len(res.diffs) > 0, time.Duration(0)
 	for _, d := range res.diffs {
-		if m, ok := matcherOf(d.got); ok {
-			swapped = append(swapped, fmt.Sprintf("%s at %s", m, d.pathString()))
+		if m, ok := matcherOf(d.got); ok && len(swapped) <= maxHinted {
+			swapped = append(swapped, fmt.Sprintf("%s at %s", m, clip(d.pathString(), maxShown)))
 		}
 		if d.matcher == nil && !d.want.IsValid() && d.got.IsValid() && len(d.path) > 0 && d.path[len(d.path)-1].Index < 0 {
-			extra = append(extra, d.pathString())
+			extra = append(extra, clip(d.pathString(), maxShown))
 		}
 		w, g := deref(d.want), deref(d.got)
 		if d.matcher != nil || !w.IsValid() || !g.IsValid() || w.Type() != durationType || g.Type() != durationType {
@@ -32,15 +35,17 @@ func (c *config) hints(res result, want, got any, opts []cmp.Option) []string {
 			maxDelta = delta
 		}
 	}
+	if len(swapped) > maxHinted {
+		swapped = append(swapped[:maxHinted], "more")
+	}
 	if len(swapped) > 0 {
 		out = append(out, fmt.Sprintf("got holds %s: a matcher is honoured in want only, and the value under test is always data; are want and got swapped?", strings.Join(swapped, ", ")))
 	}
 	if len(extra) > 0 && !c.extraKeys {
-		const most = 8
 		more := ""
-		if len(extra) > most {
-			more = fmt.Sprintf(" (and %d more)", len(extra)-most)
-			extra = extra[:most]
+		if len(extra) > maxHinted {
+			more = fmt.Sprintf(" (and %d more)", len(extra)-maxHinted)
+			extra = extra[:maxHinted]
 		}
 		quoted := make([]string, len(extra))
 		for i, p := range extra {

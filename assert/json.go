@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // BodyProvider is a captured request that can give its body: a fake
@@ -289,6 +290,9 @@ func indent(v any) string {
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	for back := 0; back < utf8.UTFMax-1 && n > 0 && !utf8.RuneStart(s[n]); back++ { // to a character's first byte; invalid UTF-8 stops after 3
+		n-- // not inside a character
 	}
 	return s[:n] + "..."
 }

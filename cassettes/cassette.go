@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"github.com/llmvcr/llmvcr/internal/inputfile"
+	"io"
 	"net/http"
 	"os"
 	"reflect"
@@ -127,7 +128,11 @@ func Load(path string) (*Cassette, error) {
 // *FormatError that names the interaction and the field, a cassette that
 // is not whole: an interaction without a method, a URL or a status code, a
 // bad or out-of-order timing line in an event stream, a body not in the
-// form the file says it was sent in, or a file cut before its end line. A
+// form the file says it was sent in, or a file cut before its end line;
+// a field go-vcr does not know (a misspelt "bodyy"), a method that is not
+// an HTTP token, a URL with control characters or a negative duration. It
+// refuses a file of more than one YAML document, and a YAML tag other than
+// the core ones and !!binary (!!python/object, !local). A
 // file whose YAML aliases would expand far beyond its size is refused with
 // an *AliasError before anything is expanded.
 func Parse(data []byte) (c *Cassette, err error) {
@@ -141,11 +146,11 @@ func Parse(data []byte) (c *Cassette, err error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &LoadError{Err: errors.New("the file is empty")}
 	}
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
+	root, err := readYAML(data)
+	if err != nil {
 		return nil, &LoadError{Err: err}
 	}
-	if err := checkAliases(&root, len(data)); err != nil {
+	if err := checkFields(root); err != nil {
 		return nil, &LoadError{Err: err}
 	}
 	var f file
@@ -185,6 +190,35 @@ func Parse(data []byte) (c *Cassette, err error) {
 		return nil, &LoadError{Err: err}
 	}
 	return &Cassette{Version: Version, Interactions: f.Interactions}, nil
+}
+
+// errNoDocument is readYAML's error for a file of comments and spaces only.
+var errNoDocument = &FormatError{Interaction: -1, Problem: "the file holds no YAML document (only comments?)"}
+
+// readYAML parses the one YAML document of a file, refusing a second one
+// (yaml.v3 would read the first and drop the rest unseen), aliases that
+// expand far beyond the file (an *AliasError) and tags outside the core
+// ones.
+func readYAML(data []byte) (*yaml.Node, error) {
+	var root yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&root); err != nil {
+		if err == io.EOF {
+			err = errNoDocument
+		}
+		return nil, err
+	}
+	var more yaml.Node
+	if err := dec.Decode(&more); err != io.EOF {
+		return nil, &FormatError{Interaction: -1, Problem: "the file holds more than one YAML document (\"---\" or \"...\" after the first): only one cassette may be in a file"}
+	}
+	if err := checkAliases(&root, len(data)); err != nil {
+		return nil, err
+	}
+	if err := checkTags(&root); err != nil {
+		return nil, err
+	}
+	return &root, nil
 }
 
 // Marshal renders the cassette as go-vcr v3 YAML, exactly as Save writes

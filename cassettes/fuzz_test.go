@@ -37,6 +37,12 @@ func FuzzParse(f *testing.F) {
 	f.Add(aliasBomb(64, 40))
 	f.Add([]byte("version: 2\ninteractions: &x [*x]\n"))
 	f.Add([]byte("version: 2\ninteractions:\n- &i {request: {method: GET, url: 'http://x/'}, response: {code: 200, body: hi}}\n- *i\n"))
+	for _, h := range hostileYAML {
+		f.Add([]byte(h.file))
+	}
+	f.Add([]byte("\ufeff" + okYAML))
+	f.Add([]byte(strings.ReplaceAll(okYAML, "\n", "\r\n")))
+	f.Add([]byte("version: 2\ninteractions:\n- request: {method: POST, url: \x27http://x/\x27, headers: {Content-Type: [application/json]}, body: \x27" + deepJSON(200) + "\x27}\n  response: {code: 200, body: hi}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := Parse(data)
 		if err != nil {
@@ -95,6 +101,10 @@ func FuzzImportVCRPy(f *testing.F) {
 		}
 	}
 	f.Add([]byte("interactions:\n- request: {method: GET, uri: 'http://x/', body: null, headers: {}}\n  response: {status: {code: 200, message: OK}, headers: {}, body: {string: hi}}\nversion: 1\n"))
+	f.Add([]byte(okVCRPy))
+	f.Add([]byte(okVCRPy + "---\n" + okVCRPy))
+	f.Add([]byte(strings.Replace(okVCRPy, "b: x}", "a: x}", 1)))
+	f.Add([]byte(strings.Replace(okVCRPy, "body: {string: hi}", "body: !!python/object/apply:os.system [ls]", 1)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := ImportVCRPy(data)
 		if err != nil {

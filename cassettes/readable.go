@@ -74,8 +74,17 @@ func looksJSON(s string) bool {
 	return len(s) > 1 && (s[0] == '{' || s[0] == '[')
 }
 
+// indentJSON returns the JSON text s indented by two spaces a level, and
+// false (with s) when s is not JSON or when indenting would make it more
+// than maxIndentFactor times as long (plus maxIndentSlack): a body nested
+// thousands of levels deep ("[[[[...") would otherwise indent to a text
+// growing with the square of its size (20 KB to 400 MB), so such a body is
+// kept as it was sent.
 func indentJSON(s string) (string, bool) {
 	if s == "" || !json.Valid([]byte(s)) {
+		return s, false
+	}
+	if indentedSize(s) > int64(len(s))*maxIndentFactor+maxIndentSlack {
 		return s, false
 	}
 	var buf bytes.Buffer
@@ -84,6 +93,51 @@ func indentJSON(s string) (string, bool) {
 	}
 	buf.WriteByte('\n')
 	return buf.String(), true
+}
+
+// maxIndentFactor and maxIndentSlack bound how much longer indenting may
+// make a JSON body (see indentJSON). Bodies of real APIs grow by less
+// than three times (a long list of small numbers at a few levels deep).
+const (
+	maxIndentFactor = 8
+	maxIndentSlack  = 64 << 10
+)
+
+// indentedSize returns an upper bound of the length of the valid JSON
+// text s once indented by two spaces a level: each byte outside spaces,
+// plus a line break and the indentation of the next line after each
+// bracket and comma, and a space after each colon. It counts without
+// allocating, in one pass.
+func indentedSize(s string) int64 {
+	var n, depth int64
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case ' ', '\t', '\r', '\n':
+		case '"':
+			end := i + 1
+			for end < len(s) && s[end] != '"' {
+				if s[end] == '\\' {
+					end++
+				}
+				end++
+			}
+			n += int64(end - i + 1)
+			i = end
+		case '{', '[':
+			depth++
+			n += 2 + 2*depth
+		case '}', ']':
+			depth--
+			n += 2 + 2*depth
+		case ',':
+			n += 2 + 2*depth
+		case ':':
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n + 1
 }
 
 func fixRequestLength(rq *Request) {

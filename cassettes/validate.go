@@ -2,9 +2,11 @@ package cassettes
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"github.com/llmvcr/llmvcr/internal/jsonvalue"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -29,6 +31,9 @@ type FormatError struct {
 // Error names the interaction, the field and the problem.
 func (e *FormatError) Error() string {
 	if e.Interaction < 0 {
+		if e.Field != "" {
+			return fmt.Sprintf("%s: %s", e.Field, e.Problem)
+		}
 		return e.Problem
 	}
 	if e.Field == "" {
@@ -225,11 +230,17 @@ func validate(n int, i *Interaction) error {
 	if rq.Method == "" {
 		return bad("request.method", "missing (the file may have been cut short)")
 	}
-	if strings.ContainsAny(rq.Method, " \t\r\n") {
+	if !isToken(rq.Method) {
 		return bad("request.method", fmt.Sprintf("%q is not an HTTP method", truncate(rq.Method, 40)))
 	}
 	if rq.URL == "" {
 		return bad("request.url", "missing (the file may have been cut short)")
+	}
+	if _, err := url.Parse(rq.URL); err != nil {
+		return bad("request.url", fmt.Sprintf("%q is not a URL (%s)", truncate(rq.URL, 80), errors.Unwrap(err)))
+	}
+	if rs.Duration < 0 {
+		return bad("response.duration", fmt.Sprintf("%v is negative", rs.Duration))
 	}
 	switch {
 	case rs.Code == 0:
@@ -250,6 +261,18 @@ func validate(n int, i *Interaction) error {
 	return nil
 }
 
+// isToken reports whether s is an HTTP token (RFC 9110 section 5.6.2),
+// as a method must be: letters, digits and !#$%&'*+-.^_`|~ only.
+func isToken(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
+			return false
+		}
+	}
+	return s != ""
+}
+
 // checkTiming checks the timing lines of a recorded event stream: each a
 // finite, non-negative number of seconds, no earlier than the one before.
 func checkTiming(body string) error {
@@ -258,4 +281,122 @@ func checkTiming(body string) error {
 	}
 	_, err := httpbody.SplitSSE(body)
 	return err
+}
+
+// allowedTags are the tags a cassette may spell out.
+var allowedTags = map[string]bool{
+	"!!str": true, "!!binary": true, "!!int": true, "!!float": true,
+	"!!bool": true, "!!null": true, "!!map": true, "!!seq": true,
+}
+
+// checkTags refuses, with a *FormatError, a node with an explicit tag
+// outside allowedTags. Each
+// node is visited once (aliases are not followed: what they name is
+// visited where it is written); yaml.v3 has already refused nesting
+// deeper than 10000.
+func checkTags(n *yaml.Node) error {
+	if n == nil || n.Kind == yaml.AliasNode {
+		return nil
+	}
+	if n.Style&yaml.TaggedStyle != 0 && !allowedTags[n.Tag] {
+		// Tags such as !!python/object or a local !tag ask a loader for a
+		// language object; they are refused, not read as plain text.
+		return &FormatError{Interaction: -1, Problem: fmt.Sprintf("line %d: YAML tag %q is not allowed in a cassette (only !!str, !!binary, !!int, !!float, !!bool, !!null, !!map and !!seq are)", n.Line, truncate(n.Tag, 80))}
+	}
+	for _, c := range n.Content {
+		if err := checkTags(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// The fields a cassette's mappings may hold: go-vcr v3's own, and
+// bodyFormKey next to a body.
+var (
+	fileFields        = fieldSet("version", "interactions")
+	interactionFields = fieldSet("id", "request", "response")
+	requestFields     = fieldSet("proto", "proto_major", "proto_minor", "content_length", "transfer_encoding", "trailer",
+		"host", "remote_addr", "request_uri", "body", "form", "headers", "url", "method", bodyFormKey)
+	responseFields = fieldSet("proto", "proto_major", "proto_minor", "transfer_encoding", "trailer", "content_length",
+		"uncompressed", "body", "headers", "status", "code", "duration", bodyFormKey)
+)
+
+func fieldSet(names ...string) map[string]bool {
+	m := make(map[string]bool, len(names))
+	for _, n := range names {
+		m[n] = true
+	}
+	return m
+}
+
+// checkFields refuses a field that go-vcr does not read (a misspelt
+// "bodyy" or "reponse" would otherwise be dropped without a word, and the
+// interaction loaded without it), naming the interaction and the field.
+// Shapes other than mappings are left to the decoder's own errors.
+func checkFields(root *yaml.Node) error {
+	doc := resolve(root)
+	if doc != nil && doc.Kind == yaml.DocumentNode && len(doc.Content) == 1 {
+		doc = resolve(doc.Content[0])
+	}
+	if err := unknownField(doc, fileFields, -1, ""); err != nil {
+		return err
+	}
+	seq := resolve(mapValue(doc, "interactions"))
+	if seq == nil || seq.Kind != yaml.SequenceNode {
+		return nil
+	}
+	for n, item := range seq.Content {
+		item = resolve(item)
+		if err := unknownField(item, interactionFields, n, ""); err != nil {
+			return err
+		}
+		if err := unknownField(resolve(mapValue(item, "request")), requestFields, n, "request."); err != nil {
+			return err
+		}
+		if err := unknownField(resolve(mapValue(item, "response")), responseFields, n, "response."); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// unknownField checks the keys of mapping m (and of the mappings merged
+// into it with "<<") against known.
+func unknownField(m *yaml.Node, known map[string]bool, n int, prefix string) error {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for k := 0; k+1 < len(m.Content); k += 2 {
+		key := resolve(m.Content[k])
+		if key == nil || key.Kind != yaml.ScalarNode {
+			return &FormatError{Interaction: n, Field: strings.TrimSuffix(prefix, "."), Problem: "has a key that is not text"}
+		}
+		if key.Tag == "!!merge" {
+			v := resolve(m.Content[k+1])
+			merged := []*yaml.Node{v}
+			if v != nil && v.Kind == yaml.SequenceNode {
+				merged = v.Content
+			}
+			for _, mm := range merged {
+				if err := unknownField(resolve(mm), known, n, prefix); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		if !known[key.Value] {
+			return &FormatError{Interaction: n, Field: prefix + truncate(key.Value, 40), Problem: "is not a cassette field (misspelt? written by a newer go-vcr?); go-vcr would ignore it"}
+		}
+	}
+	return nil
+}
+
+// resolve follows aliases to the node they name (yaml.v3 refuses an alias
+// to an anchor not yet defined, so there is no cycle of aliases alone).
+func resolve(n *yaml.Node) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	return n
 }

@@ -86,21 +86,23 @@ func ImportVCRPyFile(path string) (*Cassette, error) {
 // readable and scrubbed as Save would (see readable and Scrubber, with
 // the default secrets); a secret that cannot be scrubbed (one a stream
 // carries in pieces that cannot be rewritten) is an *ImportError naming
-// the interaction and the events.
+// the interaction and the events. YAML that Load would refuse (a second
+// document, tags such as !!python/object, aliases that expand far beyond
+// the file) is refused, and so is a parsed_body with a key given twice.
 func ImportVCRPy(data []byte) (c *Cassette, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			c, err = nil, &ImportError{Interaction: -1, Err: fmt.Errorf("yaml: %v", r)}
 		}
 	}()
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
+	root, err := readYAML(data)
+	if err == errNoDocument {
+		err = fmt.Errorf("not a vcrpy cassette: %w", err)
+	}
+	if err != nil {
 		return nil, &ImportError{Interaction: -1, Err: err}
 	}
-	if err := checkAliases(&root, len(data)); err != nil {
-		return nil, &ImportError{Interaction: -1, Err: err}
-	}
-	top := &root
+	top := root
 	if top.Kind == yaml.DocumentNode && len(top.Content) == 1 {
 		top = top.Content[0]
 	}
@@ -314,11 +316,18 @@ func nodeValue(n *yaml.Node, depth int, budget *int) (any, error) {
 	case yaml.MappingNode:
 		m := make(map[string]any, len(n.Content)/2)
 		for k := 0; k+1 < len(n.Content); k += 2 {
+			key := n.Content[k]
+			if key.Kind != yaml.ScalarNode {
+				return nil, fmt.Errorf("parsed_body line %d: a key that is not text", key.Line)
+			}
+			if _, dup := m[key.Value]; dup {
+				return nil, fmt.Errorf("parsed_body line %d: key %q given twice", key.Line, truncate(key.Value, 40))
+			}
 			v, err := nodeValue(n.Content[k+1], depth+1, budget)
 			if err != nil {
 				return nil, err
 			}
-			m[n.Content[k].Value] = v
+			m[key.Value] = v
 		}
 		return m, nil
 	case yaml.SequenceNode:

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestParseErrors(t *testing.T) {
@@ -304,7 +305,8 @@ func TestRemoveAsLegacy(t *testing.T) {
 
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{"seed", "messages[*].tool_calls[*].id", "[0].ToolCallID", "**.x_groq", `a["b.c"][2]`,
-		"a..b", "a[", `["\u00e9"]`, "*.*", "a.**.b", "a]", "a[0]b", `a["x"`, "a.[0]", "", "[*][*]"} {
+		"a..b", "a[", `["\u00e9"]`, "*.*", "a.**.b", "a]", "a[0]b", `a["x"`, "a.[0]", "", "[*][*]",
+		strings.Repeat("a.", 600) + "a", strings.Repeat("é", 700) + "..x", "x[" + strings.Repeat("9", 1200) + "]"} {
 		f.Add(s, legacyDoc)
 	}
 	f.Fuzz(func(t *testing.T, s, doc string) {
@@ -313,6 +315,11 @@ func FuzzParse(f *testing.F) {
 			var se *SyntaxError
 			if !errors.As(err, &se) || se.Offset < 0 || se.Offset > len(s) {
 				t.Fatalf("Parse(%q): %v", s, err)
+			}
+			// The message quotes at most maxQuoted bytes of the path, in
+			// valid UTF-8 when the path is.
+			if msg := err.Error(); len(msg) > 4*maxQuoted+len(se.Msg)+200 || utf8.ValidString(s) && !utf8.ValidString(msg) {
+				t.Fatalf("Parse of a %d-byte path: a %d-byte message: %.300q", len(s), len(msg), msg)
 			}
 			return
 		}

@@ -23,7 +23,9 @@ import (
 var ErrTrailingData = errors.New("invalid character after top-level value")
 
 // Decode decodes exactly one JSON value, surrounding spaces allowed, into
-// map[string]any, []any, string, bool, nil and json.Number.
+// map[string]any, []any, string, bool, nil and json.Number. An object
+// that gives a key twice is refused with a *DuplicateKeyError: decoding
+// would keep the last value silently.
 func Decode(data []byte) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
@@ -33,6 +35,9 @@ func Decode(data []byte) (any, error) {
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, ErrTrailingData
+	}
+	if err := checkDuplicateKeys(data); err != nil {
+		return nil, err
 	}
 	return v, nil
 }

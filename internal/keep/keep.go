@@ -4,7 +4,7 @@
 // Old before they write over a cassette that loads.
 //
 // A new recording is worse than the cassette on disk when
-//   - it holds no interaction;
+//   - it holds no interaction (nil ones do not count);
 //   - the cassette holds answers from a real API and every new answer is
 //     canned (recorded from a fake: see httpbody.SourceHeader);
 //   - the cassette holds a successful answer and every new answer is an
@@ -15,6 +15,7 @@ package keep
 
 import (
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/llmvcr/llmvcr/cassettes"
 	"github.com/llmvcr/llmvcr/internal/httpbody"
@@ -28,16 +29,40 @@ func Old(old *cassettes.Cassette, recorded []*cassettes.Interaction) string {
 	if old == nil {
 		return ""
 	}
-	if len(recorded) == 0 {
+	if !hasAny(recorded) {
 		return "nothing was recorded"
 	}
 	if src := allCanned(recorded); src != "" && Real(old.Interactions) {
-		return fmt.Sprintf("its answers come from a real API and every new answer is canned (recorded from %s)", src)
+		return fmt.Sprintf("its answers come from a real API and every new answer is canned (recorded from %s)", clip(src))
 	}
 	if first := allErrors(recorded); first != nil && hasSuccess(old.Interactions) {
-		return fmt.Sprintf("it holds successful answers and every new answer is an HTTP error (the first: %d %s)", first.Response.Code, statusText(first))
+		return fmt.Sprintf("it holds successful answers and every new answer is an HTTP error (the first: %d %s)", first.Response.Code, clip(statusText(first)))
 	}
 	return ""
+}
+
+// hasAny reports whether is holds an interaction that is not nil.
+func hasAny(is []*cassettes.Interaction) bool {
+	for _, i := range is {
+		if i != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// clip cuts a text that came from the network (a status line, a header)
+// to a length fit for one line of a message.
+func clip(s string) string {
+	const n = 120
+	if len(s) <= n {
+		return s
+	}
+	end := n
+	for back := 0; back < utf8.UTFMax-1 && end > 0 && !utf8.RuneStart(s[end]); back++ { // to a character's first byte; invalid UTF-8 stops after 3
+		end--
+	}
+	return fmt.Sprintf("%s... (%d more bytes)", s[:end], len(s)-end)
 }
 
 // Canned reports whether an interaction's answer was recorded from a fake.

@@ -69,3 +69,33 @@ func TestStatusTextWithoutCode(t *testing.T) {
 		t.Fatal(got)
 	}
 }
+
+// Nil interactions are no recording, and what the network sent (a status
+// text, a source header) is cut short in the reason.
+func TestOldHostileRecordings(t *testing.T) {
+	real200 := answer(200, "")
+	if got := Old(cas(real200), []*cassettes.Interaction{nil, nil}); got != "nothing was recorded" {
+		t.Errorf("a recording of nil interactions may replace a good cassette: %q", got)
+	}
+	long := strings.Repeat("é", 1<<19)
+	bad := answer(503, "")
+	bad.Response.Status = "503 " + long
+	got := Old(cas(real200), []*cassettes.Interaction{nil, bad})
+	if len(got) > 400 || !strings.Contains(got, "503 éé") || !strings.Contains(got, "more bytes)") {
+		t.Errorf("the reason for a long status is %d bytes: %.400q", len(got), got)
+	}
+	got = Old(cas(real200), []*cassettes.Interaction{answer(200, long)})
+	if len(got) > 400 || !strings.Contains(got, "recorded from éé") {
+		t.Errorf("the reason for a long source is %d bytes: %.400q", len(got), got)
+	}
+}
+
+// A status of invalid UTF-8 (no character starts anywhere) is cut without
+// a panic.
+func TestOldInvalidUTF8Status(t *testing.T) {
+	bad := answer(503, "")
+	bad.Response.Status = strings.Repeat("\xaf", 1000)
+	if got := Old(cas(answer(200, "")), []*cassettes.Interaction{bad}); len(got) > 400 || !strings.Contains(got, "more bytes)") {
+		t.Errorf("reason %q", got)
+	}
+}

@@ -12,12 +12,15 @@ package match
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"gopkg.in/dnaeon/go-vcr.v3/cassette"
@@ -281,11 +284,17 @@ func CanonicalBody(body []byte) string { return canonicalBody(body, nil) }
 // turns invalid UTF-8 and lone surrogate escapes into U+FFFD, which would
 // make bodies that differ look the same, so a JSON body whose decoded
 // strings hold U+FFFD is matched by its exact (compacted) bytes instead,
-// without ignored paths. No canonical JSON form equals such bytes, or a
-// body that is not JSON.
+// without ignored paths; so is a JSON body that gives a key twice
+// (decoding would keep one of its values). No canonical JSON form equals
+// such bytes, or a body that is not JSON.
 func canonicalBody(body []byte, ignore []jsonpath.Pattern) string {
-	v, ok := parseJSON(body)
-	if !ok {
+	v, err := jsonvalue.Decode(body)
+	var dup *jsonvalue.DuplicateKeyError
+	if errors.As(err, &dup) {
+		// Not the value it decodes to: matched by its compact text.
+		return httpbody.CompactJSON(string(body))
+	}
+	if err != nil {
 		return string(body)
 	}
 	for _, p := range ignore {
@@ -477,9 +486,9 @@ func (e *MissError) Retryable() bool { return false }
 // differences by path, then the go-cmp diff.
 func (e *MissError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "cassettes: no recorded interaction in %s matches %s %s: %s", e.Path, e.Method, e.URL, e.Reason)
+	fmt.Fprintf(&b, "cassettes: no recorded interaction in %s matches %s %s: %s", e.Path, clip(e.Method, maxLine), clip(e.URL, maxLine), e.Reason)
 	if e.Closest != nil {
-		fmt.Fprintf(&b, "\nclosest recorded request: interaction %d, %s %s", e.ClosestN, e.Closest.Method, e.Closest.URL)
+		fmt.Fprintf(&b, "\nclosest recorded request: interaction %d, %s %s", e.ClosestN, clip(e.Closest.Method, maxLine), clip(e.Closest.URL, maxLine))
 	}
 	if len(e.Paths) > 0 {
 		b.WriteString("\nrequest body differences (recorded -> got):")
@@ -563,7 +572,11 @@ func (x *Index) miss(method, url string, head headKey, canon string, body []byte
 	default:
 		me.Reason = "the request body differs from every recording"
 	}
-	if rec, ok := parseJSON([]byte(rq.Body)); ok && gotJSON {
+	if len(rq.Body)+len(body) > maxLineDiff {
+		// go-cmp's line diff of texts this long takes seconds to minutes.
+		s := x.cfg.scrub
+		me.Diff = firstDifference(s.scrubString(rq.Body), s.scrubString(string(body)))
+	} else if rec, ok := parseJSON([]byte(rq.Body)); ok && gotJSON {
 		for _, p := range x.cfg.ignore {
 			rec = p.Remove(rec)
 		}
@@ -616,12 +629,73 @@ func (s *Scrubbing) scrubValue(v any) any {
 	return v
 }
 
+// limitLines keeps the first n lines of s, each cut to maxLine bytes,
+// saying what it left out.
 func limitLines(s string, n int) string {
 	lines := strings.SplitAfter(s, "\n")
-	if len(lines) <= n {
+	more := 0
+	if len(lines) > n {
+		lines, more = lines[:n], len(lines)-n
+	}
+	var b strings.Builder
+	for _, l := range lines {
+		if len(l) > maxLine {
+			b.WriteString(clip(strings.TrimSuffix(l, "\n"), maxLine))
+			b.WriteByte('\n')
+			continue
+		}
+		b.WriteString(l)
+	}
+	if more > 0 {
+		fmt.Fprintf(&b, "... (%d more lines)\n", more)
+	}
+	return b.String()
+}
+
+// Bounds of a miss report: bodies longer together than maxLineDiff get no
+// go-cmp diff (it would take seconds to minutes), only their first
+// difference; a line of the report, a path or a URL is cut at maxLine bytes.
+const (
+	maxLineDiff = 1 << 20
+	maxLine     = 500
+)
+
+// clip cuts s to at most n bytes, at a character boundary, saying how
+// many it left out.
+func clip(s string, n int) string {
+	if len(s) <= n {
 		return s
 	}
-	return strings.Join(lines[:n], "") + fmt.Sprintf("... (%d more lines)\n", len(lines)-n)
+	end := n
+	for back := 0; back < utf8.UTFMax-1 && end > 0 && !utf8.RuneStart(s[end]); back++ { // to a character's first byte; invalid UTF-8 stops after 3
+		end--
+	}
+	return fmt.Sprintf("%s... (%d more bytes)", s[:end], len(s)-end)
+}
+
+// firstDifference describes where two long (scrubbed) bodies first
+// differ: their lengths, the byte, and a little of each from just before it.
+func firstDifference(rec, got string) string {
+	at := 0
+	for at < len(rec) && at < len(got) && rec[at] == got[at] {
+		at++
+	}
+	start := max(at-40, 0)
+	for back := 0; back < utf8.UTFMax-1 && start > 0 && start < len(rec) && !utf8.RuneStart(rec[start]); back++ { // to a character's first byte; invalid UTF-8 stops after 3
+		start--
+	}
+	part := func(s string) string {
+		if start >= len(s) {
+			return `""`
+		}
+		end := min(start+120, len(s))
+		for back := 0; back < utf8.UTFMax-1 && end < len(s) && end > start && !utf8.RuneStart(s[end]); back++ { // to a character's first byte; invalid UTF-8 stops after 3
+			end--
+		}
+		return strconv.Quote(s[start:end])
+	}
+	return fmt.Sprintf("(bodies of %d and %d bytes, too long for a line diff) first difference at byte %d:\n- %s\n+ %s\n",
+		len(rec), len(got), at, part(rec), part(got))
 }
 
 // DiffPaths lists the differences between two decoded JSON values by
@@ -654,11 +728,15 @@ func walkDiff(path []jsonpath.Step, a, b any, okA, okB bool, s *Scrubbing, out *
 			text = s.scrubString(text)
 		}
 		if len(text) > 120 {
-			text = text[:120] + "..."
+			end := 120
+			for back := 0; back < utf8.UTFMax-1 && end > 0 && !utf8.RuneStart(text[end]); back++ { // to a character's first byte; invalid UTF-8 stops after 3
+				end--
+			}
+			text = text[:end] + "..."
 		}
 		return text
 	}
-	name := jsonpath.Format(path) // as IgnoreJSONPaths reads it
+	name := clip(jsonpath.Format(path), maxLine) // as IgnoreJSONPaths reads it
 	if name == "" {
 		name = "(body)"
 	}
