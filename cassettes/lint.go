@@ -235,6 +235,9 @@ func (s *Scrubber) secretFindings(i *Interaction) []string {
 	for _, k := range s.eng.CredentialKeysLeft(i.Request.Body) {
 		out = append(out, fmt.Sprintf("request body key %q is not redacted", k))
 	}
+	for _, k := range s.eng.CredentialKeysLeft(i.Response.Body) {
+		out = append(out, fmt.Sprintf("response body key %q is not redacted", k))
+	}
 	for _, k := range s.eng.FormParamsLeft(i.Request.Headers, i.Request.Body) {
 		out = append(out, fmt.Sprintf("request body form field %q is not redacted", k))
 	}

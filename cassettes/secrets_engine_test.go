@@ -172,6 +172,8 @@ func TestLintAndSaveByName(t *testing.T) {
 		}, "response header Location carries the query parameter access_token"},
 		{"location with fragment token", func(i *Interaction) { i.Response.Headers.Set("Location", "https://app.example/cb#access_token=abc") }, "fragment parameter access_token"},
 		{"form token", func(i *Interaction) { i.Request.Form = map[string][]string{"client_secret": {"abc"}} }, "request form field client_secret"},
+		{"request body member", func(i *Interaction) { i.Request.Body = `{"model":"m","api_key":"abc"}` }, `request body key "api_key"`},
+		{"response body member", func(i *Interaction) { i.Response.Body = `{"access_token":"abc","expires_in":3600}` }, `response body key "access_token"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
