@@ -242,8 +242,8 @@ func StallBeforeHeaders() Fault { return Fault{kind: faultStallHeaders} }
 //
 // Faults that could never apply as written (n < 1, no fault, a negative
 // event count, a status outside 100-599, a fault that replaces the answer
-// combined with another, two stream ends, an event garbled at or after
-// the end) fail the test when the session starts. Faults apply to
+// combined with another, two stream ends, two garbled events, an event
+// garbled at or after the end) fail the test when the session starts. Faults apply to
 // replayed answers only; in replay and new-episodes mode, one that never
 // applied (request n never came, or event k is past the end of the answer
 // it met) fails the test when it ends.

@@ -194,8 +194,13 @@
 // secrets) under the rules of Outputs, checked when the proxy starts and
 // again when it saves. It is not saved, and the file is left as it was,
 // when nothing was recorded, or (unless -force) when a request got no
-// answer, was cancelled before its answer, or was cut by the stop: exit
-// status 1, saying why.
+// answer, was cancelled before its answer, or was cut by the stop, or
+// when its answers are worse than the file's (all canned over real ones,
+// all HTTP errors over successes): exit status 1, saying why. An
+// upstream's X-Llmvcr- headers are dropped, except X-Llmvcr-Source, the
+// mark of an upstream that answers canned (record serve, a fake): the
+// cassette is then marked canned. Request bodies are bounded (64 MiB,
+// within a minute), as are answers kept (64 MiB) and the session (1 GiB).
 //
 //	record serve [-addr HOST:PORT] [-timing F] [-strict] [-repeat] [-ignore PATH] [-match-header NAME] [-fault N:KIND] CASSETTE...
 //
@@ -213,7 +218,9 @@
 // (closest recording, differences by JSON path, diff), logged once per
 // distinct request. At exit serve lists the recordings never replayed;
 // with -strict, a miss, an unused recording or a fault never applied
-// makes the exit status 1.
+// makes the exit status 1. Every answer carries X-Llmvcr-Source (it
+// replays a recording, canned or real), so a recording made through it is
+// marked canned.
 //
 // # Exit status
 //
