@@ -16,6 +16,7 @@ import (
 
 	"github.com/llmvcr/llmvcr/internal/jsonpath"
 	"github.com/llmvcr/llmvcr/internal/jsonvalue"
+	"github.com/llmvcr/llmvcr/internal/textcut"
 	"github.com/llmvcr/llmvcr/llm"
 )
 
@@ -127,7 +128,7 @@ func (d difference) pathString() string {
 }
 
 func (d difference) String() string {
-	path := clip(d.pathString(), maxShown)
+	path := textcut.Clip(d.pathString(), maxShown)
 	if d.matcher != nil {
 		want := d.matcher.expect(d.got)
 		if !d.got.IsValid() {
@@ -204,19 +205,6 @@ func window(s string, start, at int) string {
 	return fmt.Sprintf("%s (%d bytes; they differ from byte %d)", q, len(s), at)
 }
 
-// clip cuts s to at most n bytes (at a character boundary), saying how
-// many were left out.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	end := n
-	for back := 0; back < utf8.UTFMax-1 && end > 0 && !utf8.RuneStart(s[end]); back++ { // to a character's first byte; invalid UTF-8 stops after 3
-		end--
-	}
-	return fmt.Sprintf("%s... (%d more bytes)", s[:end], len(s)-end)
-}
-
 // clipDiff bounds go-cmp's diff: lines longer than maxDiffLine are cut,
 // and after maxDiffBytes the rest is left out, saying how much.
 func clipDiff(diff string) string {
@@ -228,7 +216,7 @@ func clipDiff(diff string) string {
 			fmt.Fprintf(&b, "... (%d more lines, %d bytes, left out)\n", strings.Count(rest, "\n")+1, len(rest))
 			break
 		}
-		b.WriteString(clip(line, maxDiffLine))
+		b.WriteString(textcut.Clip(line, maxDiffLine))
 		b.WriteByte('\n')
 		rest = after
 	}
@@ -606,5 +594,5 @@ func (c *config) suggest(pattern string, want, got any, opts []cmp.Option) strin
 		return ""
 	}
 	sort.Strings(close)
-	return fmt.Sprintf(" (did you mean %q?)", clip(close[0], maxShown))
+	return fmt.Sprintf(" (did you mean %q?)", textcut.Clip(close[0], maxShown))
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/llmvcr/llmvcr/internal/textcut"
 	"github.com/llmvcr/llmvcr/llm"
 )
 
@@ -23,10 +24,10 @@ func (c *config) hints(res result, want, got any, opts []cmp.Option) []string {
 	onlyDurations, maxDelta := len(res.diffs) > 0, time.Duration(0)
 	for _, d := range res.diffs {
 		if m, ok := matcherOf(d.got); ok && len(swapped) <= maxHinted {
-			swapped = append(swapped, fmt.Sprintf("%s at %s", m, clip(d.pathString(), maxShown)))
+			swapped = append(swapped, fmt.Sprintf("%s at %s", m, textcut.Clip(d.pathString(), maxShown)))
 		}
 		if d.matcher == nil && !d.want.IsValid() && d.got.IsValid() && len(d.path) > 0 && d.path[len(d.path)-1].Index < 0 {
-			extra = append(extra, clip(d.pathString(), maxShown))
+			extra = append(extra, textcut.Clip(d.pathString(), maxShown))
 		}
 		w, g := deref(d.want), deref(d.got)
 		if d.matcher != nil || !w.IsValid() || !g.IsValid() || w.Type() != durationType || g.Type() != durationType {

@@ -17,6 +17,7 @@ import (
 	"github.com/llmvcr/llmvcr/internal/clock"
 	"github.com/llmvcr/llmvcr/internal/fakeanswer"
 	"github.com/llmvcr/llmvcr/internal/groqwire"
+	"github.com/llmvcr/llmvcr/internal/textcut"
 )
 
 // chatCompletionsPath is the path of Groq's chat completions endpoint,
@@ -244,10 +245,7 @@ func (r *Request) String() string {
 		body = buf.Bytes()
 	}
 	const limit = 4000
-	s := string(body)
-	if len(s) > limit {
-		s = s[:limit] + fmt.Sprintf("... (%d more bytes)", len(s)-limit)
-	}
+	s := textcut.Clip(string(body), limit)
 	return fmt.Sprintf("%s %s (request %d)\n  %s", r.Method, r.Path, r.Index, s)
 }
 

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/llmvcr/llmvcr/internal/clock"
+	"github.com/llmvcr/llmvcr/internal/textcut"
 	"github.com/llmvcr/llmvcr/llm"
 )
 
@@ -357,12 +358,7 @@ func (m *Model) bodyError(what string, err error) error {
 }
 
 // clip returns at most maxKeptBody bytes of b, marked when cut.
-func clip(b []byte) string {
-	if len(b) <= maxKeptBody {
-		return string(b)
-	}
-	return fmt.Sprintf("%s... (%d more bytes)", b[:maxKeptBody], len(b)-maxKeptBody)
-}
+func clip(b []byte) string { return textcut.Clip(string(b), maxKeptBody) }
 
 // readAll reads r, up to limit bytes when limit > 0 (the rest is left).
 func readAll(r io.Reader, limit int64) ([]byte, error) {

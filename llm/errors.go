@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/llmvcr/llmvcr/internal/textcut"
 )
 
 // ModelHTTPError is an HTTP response with a status of 400 or more.
@@ -32,10 +34,7 @@ const maxErrorBody = 2000
 // 2000 bytes, followed by ". Did you mean 'ID'?" when there is a
 // suggested model id.
 func (e *ModelHTTPError) Error() string {
-	body := string(e.Body)
-	if len(body) > maxErrorBody {
-		body = fmt.Sprintf("%s... (%d more bytes)", body[:maxErrorBody], len(body)-maxErrorBody)
-	}
+	body := textcut.Clip(string(e.Body), maxErrorBody)
 	msg := fmt.Sprintf("status_code: %d, model_name: %s, body: %s", e.StatusCode, e.ModelName, body)
 	if e.SuggestedModelID != "" {
 		msg += ". Did you mean '" + e.SuggestedModelID + "'?"

@@ -15,10 +15,10 @@ package keep
 
 import (
 	"fmt"
-	"unicode/utf8"
 
 	"github.com/llmvcr/llmvcr/cassettes"
 	"github.com/llmvcr/llmvcr/internal/httpbody"
+	"github.com/llmvcr/llmvcr/internal/textcut"
 )
 
 // Old returns why old must be kept rather than replaced by recorded, in a
@@ -33,10 +33,10 @@ func Old(old *cassettes.Cassette, recorded []*cassettes.Interaction) string {
 		return "nothing was recorded"
 	}
 	if src := allCanned(recorded); src != "" && Real(old.Interactions) {
-		return fmt.Sprintf("its answers come from a real API and every new answer is canned (recorded from %s)", clip(src))
+		return fmt.Sprintf("its answers come from a real API and every new answer is canned (recorded from %s)", textcut.Clip(src, 120))
 	}
 	if first := allErrors(recorded); first != nil && hasSuccess(old.Interactions) {
-		return fmt.Sprintf("it holds successful answers and every new answer is an HTTP error (the first: %d %s)", first.Response.Code, clip(statusText(first)))
+		return fmt.Sprintf("it holds successful answers and every new answer is an HTTP error (the first: %d %s)", first.Response.Code, textcut.Clip(statusText(first), 120))
 	}
 	return ""
 }
@@ -49,20 +49,6 @@ func hasAny(is []*cassettes.Interaction) bool {
 		}
 	}
 	return false
-}
-
-// clip cuts a text that came from the network (a status line, a header)
-// to a length fit for one line of a message.
-func clip(s string) string {
-	const n = 120
-	if len(s) <= n {
-		return s
-	}
-	end := n
-	for back := 0; back < utf8.UTFMax-1 && end > 0 && !utf8.RuneStart(s[end]); back++ { // to a character's first byte; invalid UTF-8 stops after 3
-		end--
-	}
-	return fmt.Sprintf("%s... (%d more bytes)", s[:end], len(s)-end)
 }
 
 // Canned reports whether an interaction's answer was recorded from a fake.

@@ -29,6 +29,7 @@ import (
 	"github.com/llmvcr/llmvcr/internal/jsonpath"
 	"github.com/llmvcr/llmvcr/internal/jsonvalue"
 	"github.com/llmvcr/llmvcr/internal/retry"
+	"github.com/llmvcr/llmvcr/internal/textcut"
 )
 
 // Interaction is a recorded request and its response (go-vcr v3's type,
@@ -486,9 +487,9 @@ func (e *MissError) Retryable() bool { return false }
 // differences by path, then the go-cmp diff.
 func (e *MissError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "cassettes: no recorded interaction in %s matches %s %s: %s", e.Path, clip(e.Method, maxLine), clip(e.URL, maxLine), e.Reason)
+	fmt.Fprintf(&b, "cassettes: no recorded interaction in %s matches %s %s: %s", e.Path, textcut.Clip(e.Method, maxLine), textcut.Clip(e.URL, maxLine), e.Reason)
 	if e.Closest != nil {
-		fmt.Fprintf(&b, "\nclosest recorded request: interaction %d, %s %s", e.ClosestN, clip(e.Closest.Method, maxLine), clip(e.Closest.URL, maxLine))
+		fmt.Fprintf(&b, "\nclosest recorded request: interaction %d, %s %s", e.ClosestN, textcut.Clip(e.Closest.Method, maxLine), textcut.Clip(e.Closest.URL, maxLine))
 	}
 	if len(e.Paths) > 0 {
 		b.WriteString("\nrequest body differences (recorded -> got):")
@@ -640,7 +641,7 @@ func limitLines(s string, n int) string {
 	var b strings.Builder
 	for _, l := range lines {
 		if len(l) > maxLine {
-			b.WriteString(clip(strings.TrimSuffix(l, "\n"), maxLine))
+			b.WriteString(textcut.Clip(strings.TrimSuffix(l, "\n"), maxLine))
 			b.WriteByte('\n')
 			continue
 		}
@@ -659,19 +660,6 @@ const (
 	maxLineDiff = 1 << 20
 	maxLine     = 500
 )
-
-// clip cuts s to at most n bytes, at a character boundary, saying how
-// many it left out.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	end := n
-	for back := 0; back < utf8.UTFMax-1 && end > 0 && !utf8.RuneStart(s[end]); back++ { // to a character's first byte; invalid UTF-8 stops after 3
-		end--
-	}
-	return fmt.Sprintf("%s... (%d more bytes)", s[:end], len(s)-end)
-}
 
 // firstDifference describes where two long (scrubbed) bodies first
 // differ: their lengths, the byte, and a little of each from just before it.
@@ -736,7 +724,7 @@ func walkDiff(path []jsonpath.Step, a, b any, okA, okB bool, s *Scrubbing, out *
 		}
 		return text
 	}
-	name := clip(jsonpath.Format(path), maxLine) // as IgnoreJSONPaths reads it
+	name := textcut.Clip(jsonpath.Format(path), maxLine) // as IgnoreJSONPaths reads it
 	if name == "" {
 		name = "(body)"
 	}
