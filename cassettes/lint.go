@@ -5,12 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"github.com/llmvcr/llmvcr/internal/httpbody"
+	"github.com/llmvcr/llmvcr/internal/keep"
 	"io/fs"
 	"net/http"
 	"net/url"
-	"slices"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/llmvcr/llmvcr/internal/secrets"
@@ -141,29 +140,13 @@ func Lint(c *Cassette, opts ...Option) []Finding {
 // named scrubbed with s and quoted, so a hand-edited header can put
 // neither a secret nor a line break in the message.
 func cannedNotice(c *Cassette, s *Scrubber) (f Finding, ok bool) {
-	n := 0
-	var sources []string
-	for _, i := range c.Interactions {
-		if i == nil {
-			continue
-		}
-		if src := i.Response.Headers.Get(httpbody.SourceHeader); src != "" {
-			n++
-			if !slices.Contains(sources, src) {
-				sources = append(sources, src)
-			}
-		}
-	}
+	n, sources := keep.CannedSources(c.Interactions, s.ScrubString)
 	if n == 0 {
 		return Finding{}, false
 	}
-	for k, src := range sources {
-		sources[k] = strconv.Quote(truncate(s.ScrubString(src), 80))
-	}
-	sort.Strings(sources)
 	return Finding{Interaction: -1, Kind: "canned", Severity: Notice, Message: fmt.Sprintf(
 		"answers are canned: %d of %d interactions were recorded from %s, not from a real API",
-		n, len(c.Interactions), strings.Join(sources, " and "))}, true
+		n, len(c.Interactions), sources)}, true
 }
 
 // decodedBody is the body decoded from its Content-Encoding as far as it

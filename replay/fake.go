@@ -2,13 +2,9 @@ package replay
 
 import (
 	"net/http"
-	"slices"
-	"sort"
-	"strconv"
-	"strings"
 
 	"github.com/llmvcr/llmvcr/cassettes"
-	"github.com/llmvcr/llmvcr/recorder"
+	"github.com/llmvcr/llmvcr/internal/keep"
 )
 
 // WithFakeTransport records through rt, a fake server standing in for
@@ -36,29 +32,9 @@ func WithFakeTransport(rt http.RoundTripper) Option {
 // and quoted: neither a secret nor a line break reaches the log.
 func (s *Session) noteCanned(c *cassettes.Cassette) {
 	s.t.Helper() // the log line points at the test's replay.New
-	n := 0
-	var sources []string
-	for _, i := range c.Interactions {
-		if i == nil {
-			continue
-		}
-		if v := i.Response.Headers.Get(recorder.SourceHeader); v != "" {
-			n++
-			if !slices.Contains(sources, v) {
-				sources = append(sources, v)
-			}
-		}
-	}
+	n, sources := keep.CannedSources(c.Interactions, s.scrub.ScrubString)
 	if n == 0 {
 		return
 	}
-	for k, v := range sources {
-		v = s.scrub.ScrubString(v)
-		if r := []rune(v); len(r) > 80 {
-			v = string(r[:80]) + "..."
-		}
-		sources[k] = strconv.Quote(v)
-	}
-	sort.Strings(sources)
-	s.t.Logf("replay: %s: %d of %d recorded answers are canned, recorded from %s, not from a real API", s.path, n, len(c.Interactions), strings.Join(sources, " and "))
+	s.t.Logf("replay: %s: %d of %d recorded answers are canned, recorded from %s, not from a real API", s.path, n, len(c.Interactions), sources)
 }

@@ -671,8 +671,8 @@ func (s *Session) cleanup() {
 		if len(recorded) == 0 {
 			return // new-episodes, every request replayed: nothing new to save
 		}
-		if s.mode == ModeRecord {
-			if why := keep.Old(s.old, recorded); why != "" {
+		if s.mode == ModeRecord && s.old != nil {
+			if why := keep.Old(s.old.Interactions, recorded); why != "" {
 				s.t.Errorf("replay: %s was not saved: %s; it is left as it was (delete it first to replace it)", s.path, why)
 				return
 			}

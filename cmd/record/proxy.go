@@ -478,7 +478,7 @@ func (p *proxy) save(out string, force bool, rep stopReport, logf func(string, .
 	}
 	if !force {
 		if old, err := cassettes.Load(out); err == nil {
-			if why := keep.Old(old, is); why != "" {
+			if why := keep.Old(old.Interactions, is); why != "" {
 				return &failure{fmt.Sprintf("not saved: %s is left as it was, because %s (pass -force to replace it)", out, why)}
 			}
 		}

@@ -10,39 +10,49 @@
 //   - the cassette holds a successful answer and every new answer is an
 //     HTTP error (a wrong or expired key, an upstream that was down).
 //
-// Each caller words its own way out (-force, deleting the file).
+// Each caller words its own way out (-force, deleting the file). What makes
+// an answer canned (Canned, Real) and how canned answers are named in a
+// message (CannedSources, for replay's log and record lint) live here too.
 package keep
 
 import (
 	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
 
-	"github.com/llmvcr/llmvcr/cassettes"
 	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"github.com/llmvcr/llmvcr/internal/textcut"
+	"gopkg.in/dnaeon/go-vcr.v3/cassette"
 )
 
-// Old returns why old must be kept rather than replaced by recorded, in a
-// phrase that completes "not saved: ...", or "" when recorded may replace
-// it. A nil old (no cassette on disk, or one that does not load) is never
-// kept by this rule.
-func Old(old *cassettes.Cassette, recorded []*cassettes.Interaction) string {
-	if old == nil {
+// Old returns why old, the interactions of the cassette on disk, must be
+// kept rather than replaced by recorded, in a phrase that completes "not
+// saved: ...", or "" when recorded may replace them. An empty old (no
+// cassette on disk, one that does not load, or one with nothing in it) has
+// nothing to lose and is never kept by this rule.
+//
+// It takes go-vcr's interactions (cassettes.Interaction is that type), so
+// that cassettes, below replay and cmd/record, can use this package too.
+func Old(old, recorded []*cassette.Interaction) string {
+	if len(old) == 0 {
 		return ""
 	}
 	if !hasAny(recorded) {
 		return "nothing was recorded"
 	}
-	if src := allCanned(recorded); src != "" && Real(old.Interactions) {
+	if src := allCanned(recorded); src != "" && Real(old) {
 		return fmt.Sprintf("its answers come from a real API and every new answer is canned (recorded from %s)", textcut.Clip(src, 120))
 	}
-	if first := allErrors(recorded); first != nil && hasSuccess(old.Interactions) {
+	if first := allErrors(recorded); first != nil && hasSuccess(old) {
 		return fmt.Sprintf("it holds successful answers and every new answer is an HTTP error (the first: %d %s)", first.Response.Code, textcut.Clip(statusText(first), 120))
 	}
 	return ""
 }
 
 // hasAny reports whether is holds an interaction that is not nil.
-func hasAny(is []*cassettes.Interaction) bool {
+func hasAny(is []*cassette.Interaction) bool {
 	for _, i := range is {
 		if i != nil {
 			return true
@@ -52,13 +62,36 @@ func hasAny(is []*cassettes.Interaction) bool {
 }
 
 // Canned reports whether an interaction's answer was recorded from a fake.
-func Canned(i *cassettes.Interaction) bool {
+func Canned(i *cassette.Interaction) bool {
 	return i != nil && i.Response.Headers.Get(httpbody.SourceHeader) != ""
+}
+
+// CannedSources counts the canned answers in is and names their sources,
+// each once: scrubbed with scrub, cut to 80 bytes and quoted (a source
+// header may have been edited by hand, so neither a secret nor a line
+// break reaches a message), sorted and joined with " and ". n is 0 when
+// no answer is canned.
+func CannedSources(is []*cassette.Interaction, scrub func(string) string) (n int, sources string) {
+	var names []string
+	for _, i := range is {
+		if !Canned(i) {
+			continue
+		}
+		n++
+		if src := i.Response.Headers.Get(httpbody.SourceHeader); !slices.Contains(names, src) {
+			names = append(names, src)
+		}
+	}
+	for k, src := range names {
+		names[k] = strconv.Quote(textcut.Clip(scrub(src), 80))
+	}
+	sort.Strings(names)
+	return n, strings.Join(names, " and ")
 }
 
 // allCanned returns the source of the first answer when every answer in is
 // is canned, else "".
-func allCanned(is []*cassettes.Interaction) string {
+func allCanned(is []*cassette.Interaction) string {
 	src := ""
 	for _, i := range is {
 		if i == nil {
@@ -76,7 +109,7 @@ func allCanned(is []*cassettes.Interaction) string {
 
 // Real reports whether some interaction's answer is not canned: it came
 // from a real API, an import of a recording, or a hand-written file.
-func Real(is []*cassettes.Interaction) bool {
+func Real(is []*cassette.Interaction) bool {
 	for _, i := range is {
 		if i != nil && !Canned(i) {
 			return true
@@ -87,8 +120,8 @@ func Real(is []*cassettes.Interaction) bool {
 
 // allErrors returns the first interaction when every answer in is is an
 // HTTP error (a status of 400 or more), else nil.
-func allErrors(is []*cassettes.Interaction) *cassettes.Interaction {
-	var first *cassettes.Interaction
+func allErrors(is []*cassette.Interaction) *cassette.Interaction {
+	var first *cassette.Interaction
 	for _, i := range is {
 		if i == nil {
 			continue
@@ -104,7 +137,7 @@ func allErrors(is []*cassettes.Interaction) *cassettes.Interaction {
 }
 
 // hasSuccess reports whether some answer has a status below 400.
-func hasSuccess(is []*cassettes.Interaction) bool {
+func hasSuccess(is []*cassette.Interaction) bool {
 	for _, i := range is {
 		if i != nil && i.Response.Code < 400 {
 			return true
@@ -114,7 +147,7 @@ func hasSuccess(is []*cassettes.Interaction) bool {
 }
 
 // statusText is the recorded status text without its code.
-func statusText(i *cassettes.Interaction) string {
+func statusText(i *cassette.Interaction) string {
 	s := i.Response.Status
 	if prefix := fmt.Sprintf("%d ", i.Response.Code); len(s) > len(prefix) && s[:len(prefix)] == prefix {
 		return s[len(prefix):]
