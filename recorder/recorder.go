@@ -179,14 +179,7 @@ func (rec *Recorder) record(r *http.Request, body []byte) (*http.Response, error
 	if respHeader == nil {
 		respHeader = http.Header{}
 	}
-	// In a cassette, X-Llmvcr- headers describe the recording (a forged
-	// Stream-Error would replay a whole answer as broken): an upstream's
-	// are dropped, except the mark of an upstream that answers canned.
-	for k := range respHeader {
-		if len(k) >= len(httpbody.HeaderPrefix) && strings.EqualFold(k[:len(httpbody.HeaderPrefix)], httpbody.HeaderPrefix) && !strings.EqualFold(k, SourceHeader) {
-			delete(respHeader, k)
-		}
-	}
+	httpbody.DropUpstreamHeaders(respHeader) // they would pass for the recording's own
 	i := &cassettes.Interaction{
 		Request: cassettes.Request{
 			Proto:         "HTTP/1.1",

@@ -268,11 +268,7 @@ type upstreamHeaders struct{ rt http.RoundTripper }
 func (u upstreamHeaders) RoundTrip(r *http.Request) (*http.Response, error) {
 	resp, err := u.rt.RoundTrip(r)
 	if resp != nil {
-		for k := range resp.Header {
-			if strings.HasPrefix(http.CanonicalHeaderKey(k), httpbody.HeaderPrefix) && http.CanonicalHeaderKey(k) != httpbody.SourceHeader {
-				delete(resp.Header, k)
-			}
-		}
+		httpbody.DropUpstreamHeaders(resp.Header)
 		if resp.Body != nil && resp.Body != http.NoBody {
 			resp.Body = &boundedAnswer{rc: resp.Body, left: maxProxyAnswer}
 		}

@@ -208,6 +208,19 @@ func StripTiming(body string) (string, error) {
 	return string(JoinSSE(evs)), nil
 }
 
+// DropUpstreamHeaders deletes from h, an upstream's response headers, the
+// ones named like llmvcr's own (HeaderPrefix), which in a cassette describe
+// the recording (a forged X-Llmvcr-Stream-Error would replay a whole answer
+// as broken), except SourceHeader: the mark of an upstream that answers
+// canned (record serve, a fake), which a recording through it keeps.
+func DropUpstreamHeaders(h http.Header) {
+	for k := range h {
+		if c := http.CanonicalHeaderKey(k); strings.HasPrefix(c, HeaderPrefix) && c != SourceHeader {
+			delete(h, k)
+		}
+	}
+}
+
 // ClientHeaders returns a copy of recorded response headers without the
 // ones llmvcr added for itself (HeaderPrefix).
 func ClientHeaders(h http.Header) http.Header {
