@@ -42,7 +42,7 @@ func read(path string, max int64) ([]byte, error) {
 		return nil, err
 	}
 	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%w: %s is %s", ErrNotRegular, path, Kind(st.Mode()))
+		return nil, notRegular(path, st.Mode())
 	}
 	if st.Size() > max {
 		return nil, tooLarge(path, max)
@@ -57,7 +57,7 @@ func read(path string, max int64) ([]byte, error) {
 	if st, err := f.Stat(); err != nil {
 		return nil, err
 	} else if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%w: %s is %s", ErrNotRegular, path, Kind(st.Mode()))
+		return nil, notRegular(path, st.Mode())
 	}
 	b, err := io.ReadAll(io.LimitReader(f, max+1))
 	if err != nil {
@@ -67,6 +67,10 @@ func read(path string, max int64) ([]byte, error) {
 		return nil, tooLarge(path, max)
 	}
 	return b, nil
+}
+
+func notRegular(path string, m fs.FileMode) error {
+	return fmt.Errorf("%w: %s is %s", ErrNotRegular, path, Kind(m))
 }
 
 func tooLarge(path string, max int64) error {
