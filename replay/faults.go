@@ -31,30 +31,11 @@ func (f Fault) String() string {
 }
 
 // spec is the fault in playback's terms, where the rules for faults are.
-func (f Fault) spec() playback.Fault {
-	k := playback.FaultKind(0)
-	switch f.kind {
-	case faultCut:
-		k = playback.FaultCut
-	case faultStall:
-		k = playback.FaultStall
-	case faultCorrupt:
-		k = playback.FaultCorrupt
-	case faultRespond:
-		k = playback.FaultRespond
-	case faultRefuse:
-		k = playback.FaultRefuse
-	case faultReset:
-		k = playback.FaultReset
-	case faultStallHeaders:
-		k = playback.FaultStallHeaders
-	}
-	return playback.Fault{Kind: k, K: f.k, Status: f.status}
-}
+func (f Fault) spec() playback.Fault { return playback.Fault{Kind: f.kind, K: f.k, Status: f.status} }
 
 // whole reports whether the fault replaces the whole answer (it strikes
 // before any recorded answer is used), so no other fault can apply with it.
-func (f Fault) whole() bool { return f.spec().Kind.Whole() }
+func (f Fault) whole() bool { return f.kind.Whole() }
 
 // validateFaults checks the faults declared with OnRequest, so none is
 // silently ignored: requests count from 1, each request was given faults

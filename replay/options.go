@@ -7,6 +7,7 @@ import (
 
 	"github.com/llmvcr/llmvcr/cassettes"
 	"github.com/llmvcr/llmvcr/internal/clock"
+	"github.com/llmvcr/llmvcr/internal/playback"
 )
 
 // Mode says whether a session replays, records, or neither.
@@ -186,16 +187,17 @@ type Fault struct {
 	body   string
 }
 
-type faultKind int
+// faultKind is playback's, where the rules for faults are.
+type faultKind = playback.FaultKind
 
 const (
-	faultCut faultKind = iota + 1
-	faultStall
-	faultCorrupt
-	faultRespond
-	faultRefuse
-	faultReset
-	faultStallHeaders
+	faultCut          = playback.FaultCut
+	faultStall        = playback.FaultStall
+	faultCorrupt      = playback.FaultCorrupt
+	faultRespond      = playback.FaultRespond
+	faultRefuse       = playback.FaultRefuse
+	faultReset        = playback.FaultReset
+	faultStallHeaders = playback.FaultStallHeaders
 )
 
 // CutAfter delivers the first k events of the replayed stream (k bytes'
