@@ -174,17 +174,13 @@ func showStrings(want, got reflect.Value) (string, string, bool) {
 	}
 	// Inside a character, the difference is said to start with it.
 	if c := at; c < len(w) {
-		for back := 0; back < utf8.UTFMax-1 && c > 0 && !utf8.RuneStart(w[c]); back++ {
-			c--
-		}
+		c = textcut.Start(w, c, 0)
 		if utf8.RuneStart(w[c]) {
 			at = c
 		}
 	}
 	start := max(at-maxShown/4, 0)
-	for back := 0; back < utf8.UTFMax-1 && start > 0 && !utf8.RuneStart(w[start]); back++ { // to a character's first byte; invalid UTF-8 stops after 3
-		start--
-	}
+	start = textcut.Start(w, start, 0)
 	return window(w, start, at), window(g, start, at), true
 }
 
@@ -192,9 +188,7 @@ func showStrings(want, got reflect.Value) (string, string, bool) {
 // left out and where the difference is.
 func window(s string, start, at int) string {
 	end := min(start+maxShown, len(s))
-	for back := 0; back < utf8.UTFMax-1 && end < len(s) && end > start && !utf8.RuneStart(s[end]); back++ { // to a character's first byte; invalid UTF-8 stops after 3
-		end--
-	}
+	end = textcut.Start(s, end, start)
 	q := strconv.Quote(s[start:end])
 	if start > 0 {
 		q = "..." + q
@@ -338,9 +332,7 @@ func show(v reflect.Value) string {
 	if s, ok := stringOf(v); ok {
 		if len(s) > maxShown {
 			end := maxShown
-			for back := 0; back < utf8.UTFMax-1 && end > 0 && !utf8.RuneStart(s[end]); back++ { // to a character's first byte; invalid UTF-8 stops after 3
-				end--
-			}
+			end = textcut.Start(s, end, 0)
 			return fmt.Sprintf("%s... (%d bytes)", strconv.Quote(s[:end]), len(s))
 		}
 		return strconv.Quote(s)

@@ -10,7 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"unicode/utf8"
+
+	"github.com/llmvcr/llmvcr/internal/textcut"
 )
 
 // BodyProvider is a captured request that can give its body: a fake
@@ -291,9 +292,7 @@ func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	for back := 0; back < utf8.UTFMax-1 && n > 0 && !utf8.RuneStart(s[n]); back++ { // to a character's first byte; invalid UTF-8 stops after 3
-		n-- // not inside a character
-	}
+	n = textcut.Start(s, n, 0)
 	return s[:n] + "..."
 }
 

@@ -25,7 +25,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/llmvcr/llmvcr/internal/textcut"
 )
 
 // Step is one step of a concrete path: a key or an index.
@@ -75,13 +76,9 @@ func (e *SyntaxError) Error() string {
 		// A path this long is quoted around the fault, so that the
 		// message stays short.
 		start := max(e.Offset-maxQuoted/2, 0)
-		for back := 0; back < utf8.UTFMax-1 && start > 0 && start < len(p) && !utf8.RuneStart(p[start]); back++ { // to a character's first byte; invalid UTF-8 stops after 3
-			start--
-		}
+		start = textcut.Start(p, start, 0)
 		end := min(start+maxQuoted, len(p))
-		for back := 0; back < utf8.UTFMax-1 && end < len(p) && end > start && !utf8.RuneStart(p[end]); back++ { // to a character's first byte; invalid UTF-8 stops after 3
-			end--
-		}
+		end = textcut.Start(p, end, start)
 		return fmt.Sprintf("bad path (%d bytes) %s%q%s at byte %d: %s", len(p), dots(start > 0), p[start:end], dots(end < len(p)), e.Offset, e.Msg)
 	}
 	return fmt.Sprintf("bad path %q at byte %d: %s", e.Path, e.Offset, e.Msg)

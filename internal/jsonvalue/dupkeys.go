@@ -3,7 +3,8 @@ package jsonvalue
 import (
 	"encoding/json"
 	"fmt"
-	"unicode/utf8"
+
+	"github.com/llmvcr/llmvcr/internal/textcut"
 )
 
 // DuplicateKeyError reports a JSON object that gives one key twice.
@@ -20,9 +21,7 @@ func (e *DuplicateKeyError) Error() string {
 	k := e.Key
 	if len(k) > 80 {
 		n := 80
-		for back := 0; back < utf8.UTFMax-1 && n > 0 && !utf8.RuneStart(k[n]); back++ { // to a character's first byte; invalid UTF-8 stops after 3
-			n--
-		}
+		n = textcut.Start(k, n, 0)
 		k = k[:n] + "..."
 	}
 	return fmt.Sprintf("JSON object key %q given twice (again at byte %d)", k, e.Offset)

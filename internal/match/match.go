@@ -20,7 +20,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"gopkg.in/dnaeon/go-vcr.v3/cassette"
@@ -669,17 +668,13 @@ func firstDifference(rec, got string) string {
 		at++
 	}
 	start := max(at-40, 0)
-	for back := 0; back < utf8.UTFMax-1 && start > 0 && start < len(rec) && !utf8.RuneStart(rec[start]); back++ { // to a character's first byte; invalid UTF-8 stops after 3
-		start--
-	}
+	start = textcut.Start(rec, start, 0)
 	part := func(s string) string {
 		if start >= len(s) {
 			return `""`
 		}
 		end := min(start+120, len(s))
-		for back := 0; back < utf8.UTFMax-1 && end < len(s) && end > start && !utf8.RuneStart(s[end]); back++ { // to a character's first byte; invalid UTF-8 stops after 3
-			end--
-		}
+		end = textcut.Start(s, end, start)
 		return strconv.Quote(s[start:end])
 	}
 	return fmt.Sprintf("(bodies of %d and %d bytes, too long for a line diff) first difference at byte %d:\n- %s\n+ %s\n",
@@ -717,9 +712,7 @@ func walkDiff(path []jsonpath.Step, a, b any, okA, okB bool, s *Scrubbing, out *
 		}
 		if len(text) > 120 {
 			end := 120
-			for back := 0; back < utf8.UTFMax-1 && end > 0 && !utf8.RuneStart(text[end]); back++ { // to a character's first byte; invalid UTF-8 stops after 3
-				end--
-			}
+			end = textcut.Start(text, end, 0)
 			text = text[:end] + "..."
 		}
 		return text

@@ -18,9 +18,17 @@ func Clip(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	end := n
-	for back := 0; back < utf8.UTFMax-1 && end > 0 && !utf8.RuneStart(s[end]); back++ {
-		end--
-	}
+	end := Start(s, n, 0)
 	return fmt.Sprintf("%s... (%d more bytes)", s[:end], len(s)-end)
+}
+
+// Start returns i moved back to the first byte of the character it falls
+// in, not below floor: a place to cut s without splitting a character. It
+// steps back at most three bytes (invalid UTF-8 has no first byte to
+// find), and i at or past the end of s, or at or below floor, stays.
+func Start(s string, i, floor int) int {
+	for back := 0; back < utf8.UTFMax-1 && i > floor && i < len(s) && !utf8.RuneStart(s[i]); back++ {
+		i--
+	}
+	return i
 }

@@ -49,3 +49,21 @@ func FuzzClip(f *testing.F) {
 		}
 	})
 }
+
+func TestStart(t *testing.T) {
+	s := "aé日x" // a=0, é=1-2, 日=3-5, x=6
+	for _, tc := range []struct{ i, floor, want int }{
+		{0, 0, 0}, {1, 0, 1}, {2, 0, 1}, {4, 0, 3}, {5, 0, 3}, {6, 0, 6},
+		{7, 0, 7}, // the end stays
+		{9, 0, 9}, // past the end stays
+		{5, 4, 4}, // not below floor
+		{2, 2, 2}, // at floor stays
+	} {
+		if got := Start(s, tc.i, tc.floor); got != tc.want {
+			t.Errorf("Start(%q, %d, %d) = %d, want %d", s, tc.i, tc.floor, got, tc.want)
+		}
+	}
+	if got := Start("\x80\x80\x80\x80\x80", 4, 0); got != 1 {
+		t.Errorf("invalid UTF-8: %d, want 1 (three steps)", got)
+	}
+}
