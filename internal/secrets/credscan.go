@@ -96,11 +96,11 @@ func pairContainer(k string) string {
 func (e *Engine) pairSecret(kind, name string) bool {
 	switch kind {
 	case "headers":
-		return e.SecretHeader(name) || CredentialKey(name)
+		return e.SecretHeader(name) // CredentialKey included
 	case "cookies":
 		return true
 	case "auth":
-		return authPairNames[strings.ToLower(name)] || CredentialKey(name) || e.SecretParam(name)
+		return authPairNames[strings.ToLower(name)] || e.SecretParam(name) // CredentialKey included
 	case "params":
 		return e.SecretParam(name)
 	}

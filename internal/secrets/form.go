@@ -41,18 +41,20 @@ func (e *Engine) formParams(body string, f func(start, end int, key string)) {
 			case val == "" || val == Redacted:
 			case e.SecretParam(key) || e.weakMatch(val):
 				f(start+len(k)+1, end, key)
-			case strings.ContainsAny(pair, "%+") && e.hidesParam(percentDecode(pair, true)):
+			case strings.ContainsAny(pair, "%+"):
 				// "a=1%26password%3D...": a parameter hidden by encoding.
-				name, _ := e.hiddenParam(percentDecode(pair, true))
-				if e.hidesParam(key) {
-					f(start, end, name) // the name itself holds it: the pair goes
-				} else {
-					f(start+len(k)+1, end, name)
+				if name, ok := e.hiddenParam(percentDecode(pair, true)); ok {
+					if e.hidesParam(key) {
+						f(start, end, name) // the name itself holds it: the pair goes
+					} else {
+						f(start+len(k)+1, end, name)
+					}
 				}
 			}
-		} else if strings.Contains(pair, "%") && e.hidesParam(percentDecode(pair, true)) {
-			name, _ := e.hiddenParam(percentDecode(pair, true))
-			f(start, end, name) // "password%3D...": no '=' but an encoded one
+		} else if strings.Contains(pair, "%") {
+			if name, ok := e.hiddenParam(percentDecode(pair, true)); ok {
+				f(start, end, name) // "password%3D...": no '=' but an encoded one
+			}
 		}
 		start = end + 1
 	}

@@ -312,34 +312,22 @@ func (e *Engine) SecretHeader(name string) bool {
 // ...), or ends in a camel-case Token, Secret or Password (pageToken,
 // sessionToken). A structured name is judged by its last part as well:
 // "credentials[api_key]", "auth.token", "key[]".
-func (e *Engine) SecretParam(name string) bool { return secretParam(e.params, name) }
-
-// defaultParamSet is DefaultParams as a set, for the shapes (which know
-// no engine).
-var defaultParamSet = func() map[string]bool {
-	m := map[string]bool{}
-	for _, p := range defaultParams {
-		m[p] = true
-	}
-	return m
-}()
-
-// secretParam is SecretParam with the lower-case parameter names params.
-func secretParam(params map[string]bool, name string) bool {
+func (e *Engine) SecretParam(name string) bool {
 	name = strings.TrimSpace(name)
-	if secretParamWord(params, name) {
+	if secretParamWord(e.params, name) {
 		return true
 	}
 	if t := strings.TrimRight(name, "[]"); t != name || strings.ContainsAny(t, "[.") {
 		if i := strings.LastIndexAny(t, "[]."); i >= 0 {
 			t = t[i+1:]
 		}
-		return t != "" && secretParamWord(params, strings.TrimSpace(t))
+		return t != "" && secretParamWord(e.params, strings.TrimSpace(t))
 	}
 	return false
 }
 
-// secretParamWord is secretParam for one name, not split.
+// secretParamWord is SecretParam for one name, not split, with the
+// lower-case parameter names params.
 func secretParamWord(params map[string]bool, name string) bool {
 	l := strings.ToLower(name)
 	if params[l] {

@@ -142,11 +142,11 @@ type Match struct {
 // private key blocks and bearer tokens. Ordinary words with a similar
 // prefix ("sk-learn", "risk-based", "bearer bonds") are not matches.
 func FindShapes(s string) []Match {
-	if !shapeNeedles.in(s) {
+	mask := hintMask(s) // every shape has a hint
+	if mask == 0 {
 		return nil // no shape's hint
 	}
 	var out []Match
-	mask := hintMask(s)
 	for n, sh := range shapes {
 		if sh.hint != "" && mask&(1<<n) == 0 {
 			continue
