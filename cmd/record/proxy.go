@@ -17,7 +17,6 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"os"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -320,7 +319,6 @@ const maxProxyBody = 64 << 20
 func (p *proxy) handler(logw io.Writer) http.Handler {
 	rp := &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
-			p.creds.collect(pr.In)
 			p.sent.Add(1)
 			pr.SetURL(p.up) // joins the upstream's path prefix; Host is the upstream's
 			// The transport asks for gzip itself and decodes it, so the
@@ -334,35 +332,28 @@ func (p *proxy) handler(logw io.Writer) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if why := unproxied(r); why != "" {
-			p.refused.Add(1)
-			msg := fmt.Sprintf("record proxy: refusing %s %s: %s", r.Method, p.creds.scrubURL(r.URL.Path), why)
-			p.log.printf("%s", msg)
-			writeError(w, http.StatusNotImplemented, http.Header{"X-Should-Retry": {"false"}}, "llmvcr_proxy_refused", msg)
+			p.refuse(w, r, http.StatusNotImplemented, why)
 			return
 		}
-		if !p.creds.fits(p.creds.requestValues(r)) || p.creds.over() {
+		creds := p.creds.requestValues(r)
+		if !p.creds.fits(creds) {
 			// Refused unnoted: not forwarded, its credentials reach
 			// neither the cassette nor a log line (the path is scrubbed).
-			p.refused.Add(1)
-			msg := fmt.Sprintf("record proxy: refusing %s %s: the session has seen %d distinct credentials, the most it scrubs (a recording uses a few keys)", r.Method, p.creds.scrubURL(r.URL.Path), maxCredentials)
-			p.log.printf("%s", msg)
-			writeError(w, http.StatusBadRequest, http.Header{"X-Should-Retry": {"false"}}, "llmvcr_proxy_refused", msg)
+			p.refuse(w, r, http.StatusBadRequest, fmt.Sprintf("the session has seen %d distinct credentials, the most it scrubs (a recording uses a few keys)", maxCredentials))
 			return
 		}
 		if k := p.kept.Load(); k >= maxProxySession {
-			p.refused.Add(1)
-			msg := fmt.Sprintf("record proxy: refusing %s %s: the session keeps %d MiB of recordings in memory already, the most it may (stop the proxy and record the rest into another cassette)", r.Method, p.creds.scrubURL(r.URL.Path), k>>20)
-			p.log.printf("%s", msg)
-			writeError(w, http.StatusInsufficientStorage, http.Header{"X-Should-Retry": {"false"}}, "llmvcr_proxy_refused", msg)
+			p.refuse(w, r, http.StatusInsufficientStorage, fmt.Sprintf("the session keeps %d MiB of recordings in memory already, the most it may (stop the proxy and record the rest into another cassette)", k>>20))
 			return
 		}
 		body, release, berr := p.bodies.open(w, r)
 		defer release()
 		if berr != nil {
-			p.refuseBody(w, r, berr)
+			p.refuse(w, r, berr.status, berr.msg)
 			return
 		}
 		r.Body = body
+		p.creds.add(creds...) // before anything is forwarded
 		rp.ServeHTTP(w, r)
 	})
 }
@@ -388,7 +379,7 @@ func (p *proxy) upstreamError(w http.ResponseWriter, r *http.Request, err error)
 	if be := (*bodyError)(nil); errors.As(err, &be) {
 		// The client's body, not the upstream: nothing was sent. First:
 		// a failed read of the body cancels the request's context too.
-		p.refuseBody(w, r, be)
+		p.refuse(w, r, be.status, be.msg)
 		return
 	}
 	if r.Context().Err() != nil {
@@ -409,17 +400,14 @@ func (p *proxy) upstreamError(w http.ResponseWriter, r *http.Request, err error)
 	w.Write(b)
 }
 
-// refuseBody answers a request whose body was not taken (too large, too
-// slow, too many at once): nothing was forwarded.
-func (p *proxy) refuseBody(w http.ResponseWriter, r *http.Request, be *bodyError) {
+// refuse answers a request that is not forwarded (not proxiable, over a
+// bound of the session, a body not taken), says why in the log, and
+// counts it.
+func (p *proxy) refuse(w http.ResponseWriter, r *http.Request, status int, why string) {
 	p.refused.Add(1)
-	msg := fmt.Sprintf("record proxy: refusing %s %s: %s", r.Method, p.creds.scrubURL(r.URL.Path), be.msg)
+	msg := fmt.Sprintf("record proxy: refusing %s %s: %s", r.Method, p.creds.scrubURL(r.URL.Path), why)
 	p.log.printf("%s", msg)
-	h := http.Header{"X-Should-Retry": {strconv.FormatBool(be.status == http.StatusServiceUnavailable)}}
-	if be.status == http.StatusServiceUnavailable {
-		h.Set("Retry-After", "1")
-	}
-	writeError(w, be.status, h, "llmvcr_proxy_refused", msg)
+	writeError(w, status, refusalHeader(status), "llmvcr_proxy_refused", msg)
 }
 
 // save writes what was recorded to out, as record -o does (checkOutput,
@@ -489,13 +477,7 @@ func (p *proxy) save(out string, force bool, rep stopReport, logf func(string, .
 	for _, n := range notes {
 		p.log.printf("%s", n)
 	}
-	canned := 0
-	for _, i := range is {
-		if keep.Canned(i) {
-			canned++
-		}
-	}
-	if canned > 0 {
+	if canned, _ := keep.CannedSources(is, p.creds.scrubText); canned > 0 {
 		logf("saved %s: %s, %d of them canned (the upstream answered from a recording or a fake, not as a real API: record lint and replay say so)", out, plural(len(is), "interaction"), canned)
 		return nil
 	}
@@ -526,9 +508,6 @@ func newCredentials() *credentials {
 // make the session's cost grow with their square. A recording uses a few.
 // A variable, so that tests can make it small.
 var maxCredentials = 256
-
-// collect notes the credentials of a request.
-func (c *credentials) collect(r *http.Request) { c.add(c.requestValues(r)...) }
 
 // requestValues are the credentials a request carries in its headers and
 // URL.

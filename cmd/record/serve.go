@@ -254,11 +254,7 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if berr != nil {
 		s.logf("request %d: %s %s: refused: %s", n, r.Method, s.scrub.ScrubURL(r.URL.RequestURI()), berr.msg)
-		h := http.Header{"X-Should-Retry": {strconv.FormatBool(berr.status == http.StatusServiceUnavailable)}}
-		if berr.status == http.StatusServiceUnavailable {
-			h.Set("Retry-After", "1")
-		}
-		writeError(w, berr.status, h, "llmvcr_replay_error", "record serve: "+berr.msg)
+		writeError(w, berr.status, refusalHeader(berr.status), "llmvcr_replay_error", "record serve: "+berr.msg)
 		return
 	}
 	f := s.faults[n] // nil when none

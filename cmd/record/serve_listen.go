@@ -251,6 +251,17 @@ type bodyError struct {
 }
 
 func (e *bodyError) Error() string { return e.msg }
+
+// refusalHeader is the header of an answer refusing a request with
+// status: a client may retry only a 503 (too many bodies at once), after
+// a second; every other refusal would come again.
+func refusalHeader(status int) http.Header {
+	h := http.Header{"X-Should-Retry": {strconv.FormatBool(status == http.StatusServiceUnavailable)}}
+	if status == http.StatusServiceUnavailable {
+		h.Set("Retry-After", "1")
+	}
+	return h
+}
 func (e *bodyError) Unwrap() error { return e.err }
 
 // take reserves n bytes, reporting whether they fit.
