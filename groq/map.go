@@ -543,7 +543,7 @@ func responseFormat(modelName string, params *llm.RequestParams, hasTools bool) 
 			Name: name, Description: o.Description, Schema: o.JSONSchema, Strict: o.Strict,
 		}}, nil
 	case llm.OutputPrompted:
-		if !hasTools && supportsJSONObject(modelName) {
+		if !hasTools && profileOf(modelName).jsonOutput {
 			return &groqwire.ResponseFormat{Type: "json_object"}, nil
 		}
 	}
@@ -731,13 +731,6 @@ func familyTraits(n string) (ignoreLeadingWhitespace, jsonOutput bool) {
 // qwen35 is pydantic-ai's _QWEN_3_5_RE (profiles/qwen.py), searched
 // anywhere in the name.
 var qwen35 = regexp.MustCompile(`qwen-?3[.\-]5`)
-
-// supportsJSONObject reports whether JSON mode is used for prompted output
-// (pydantic-ai's supports_json_object_output for Groq's model families).
-func supportsJSONObject(name string) bool {
-	_, ok := familyTraits(strings.ToLower(name))
-	return ok
-}
 
 // hasBuiltinWebSearch reports whether the model searches the web itself.
 // The name is lower-cased first, as GroqProvider.model_profile does before

@@ -198,15 +198,7 @@ func mapUsage(u *groqwire.Usage) llm.Usage {
 	if d := u.PromptTokensDetails; d != nil {
 		out.CacheReadTokens = d.CachedTokens
 	}
-	for k, raw := range u.Extra {
-		var n int
-		if json.Unmarshal(raw, &n) == nil {
-			if out.Details == nil {
-				out.Details = map[string]int{}
-			}
-			out.Details[k] = n
-		}
-	}
+	liftInts(&out.Details, u.Extra)
 	if d := u.CompletionTokensDetails; d != nil {
 		out.ReasoningTokens = d.ReasoningTokens
 		if out.Details == nil {
@@ -216,14 +208,23 @@ func mapUsage(u *groqwire.Usage) llm.Usage {
 		// pydantic-ai lifts every integer of completion_tokens_details
 		// into details, over the top-level ones (models/groq.py
 		// _map_usage).
-		for k, raw := range d.Extra {
-			var n int
-			if json.Unmarshal(raw, &n) == nil {
-				out.Details[k] = n
-			}
-		}
+		liftInts(&out.Details, d.Extra)
 	}
 	return out
+}
+
+// liftInts copies the members of extra that hold integers into *details,
+// over what it holds, making the map when there is one to copy.
+func liftInts(details *map[string]int, extra groqwire.Extra) {
+	for k, raw := range extra {
+		var n int
+		if json.Unmarshal(raw, &n) == nil {
+			if *details == nil {
+				*details = map[string]int{}
+			}
+			(*details)[k] = n
+		}
+	}
 }
 
 func seconds(s float64) time.Duration {

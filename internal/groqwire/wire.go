@@ -773,13 +773,21 @@ func (x XGroq) MarshalJSON() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := append([]byte(nil), b[:len(b)-1]...)
+	return appendMember(b, "usage", usage), nil
+}
+
+// appendMember returns the JSON object obj with the member name: raw added
+// last. obj is the output of a marshal, and is reused.
+func appendMember(obj []byte, name string, raw []byte) []byte {
+	out := obj[:len(obj)-1] // without the closing brace
 	if len(out) > 1 {
 		out = append(out, ',')
 	}
-	out = append(out, `"usage":`...)
-	out = append(out, usage...)
-	return append(out, '}'), nil
+	out = append(out, '"')
+	out = append(out, name...)
+	out = append(out, `":`...)
+	out = append(out, raw...)
+	return append(out, '}')
 }
 
 // ChatCompletionChunk is one event of a streamed response. A data payload
@@ -837,23 +845,12 @@ func (v ChatCompletionChunk) MarshalJSON() ([]byte, error) {
 	if !keep || v.Error != nil {
 		return marshalWith(plain(v), v.Extra)
 	}
-	extra := make(Extra, len(v.Extra))
-	for k, x := range v.Extra {
-		if k != "error" {
-			extra[k] = x
-		}
-	}
-	b, err := marshalWith(plain(v), extra)
+	// "error" is a known key: marshalWith leaves Extra's copy out.
+	b, err := marshalWith(plain(v), v.Extra)
 	if err != nil {
 		return nil, err
 	}
-	out := append([]byte(nil), b[:len(b)-1]...)
-	if len(out) > 1 {
-		out = append(out, ',')
-	}
-	out = append(out, `"error":`...)
-	out = append(out, raw...)
-	return append(out, '}'), nil
+	return appendMember(b, "error", raw), nil
 }
 
 // ChunkChoice is the one choice of a chunk.
