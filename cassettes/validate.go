@@ -230,7 +230,7 @@ func validate(n int, i *Interaction) error {
 	if rq.Method == "" {
 		return bad("request.method", "missing (the file may have been cut short)")
 	}
-	if !isToken(rq.Method) {
+	if !httpbody.IsToken(rq.Method) {
 		return bad("request.method", fmt.Sprintf("%q is not an HTTP method", truncate(rq.Method, 40)))
 	}
 	if rq.URL == "" {
@@ -259,18 +259,6 @@ func validate(n int, i *Interaction) error {
 		}
 	}
 	return nil
-}
-
-// isToken reports whether s is an HTTP token (RFC 9110 section 5.6.2),
-// as a method must be: letters, digits and !#$%&'*+-.^_`|~ only.
-func isToken(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
-			return false
-		}
-	}
-	return s != ""
 }
 
 // checkTiming checks the timing lines of a recorded event stream: each a

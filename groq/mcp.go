@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/llmvcr/llmvcr/internal/groqwire"
+	"github.com/llmvcr/llmvcr/internal/httpbody"
 	"github.com/llmvcr/llmvcr/llm"
 )
 
@@ -124,17 +125,7 @@ func (t *MCPServerTool) wireTool(seen map[string]bool) (tool groqwire.Tool, ok b
 
 // validHeaderName reports whether name is an HTTP token (RFC 9110 5.1).
 func validHeaderName(name string) bool {
-	if name == "" || len(name) > 256 {
-		return false
-	}
-	for i := range len(name) {
-		c := name[i]
-		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
-		if !ok {
-			return false
-		}
-	}
-	return true
+	return len(name) <= 256 && httpbody.IsToken(name)
 }
 
 // mcpServerHost is an MCP server URL for an error message: its scheme and

@@ -208,6 +208,18 @@ func StripTiming(body string) (string, error) {
 	return string(JoinSSE(evs)), nil
 }
 
+// IsToken reports whether s is an HTTP token (RFC 9110 section 5.6.2):
+// what a method or a header name must be.
+func IsToken(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
+			return false
+		}
+	}
+	return s != ""
+}
+
 // DropUpstreamHeaders deletes from h, an upstream's response headers, the
 // ones named like llmvcr's own (HeaderPrefix), which in a cassette describe
 // the recording (a forged X-Llmvcr-Stream-Error would replay a whole answer
