@@ -151,7 +151,7 @@ func (s *Session) miss(r *http.Request, body []byte, m *match.MissError) *http.R
 // closest is the same request, already replayed.
 func (s *Session) differences(r *http.Request, m *match.MissError) []string {
 	c := m.Closest
-	if c == nil || len(m.Paths) == 0 && alreadyReplayed(m) {
+	if c == nil || len(m.Paths) == 0 && m.Replayed {
 		return nil
 	}
 	var out []string
@@ -265,7 +265,7 @@ func callerLine() string {
 func missReport(m *match.MissError, diffs []string, caller, command string) string {
 	var b strings.Builder
 	what := m.Reason
-	if alreadyReplayed(m) && len(diffs) == 0 && m.Closest != nil {
+	if m.Replayed && len(diffs) == 0 && m.Closest != nil {
 		what += " (the test sent it more often than it was recorded: re-record, or give replay.AllowRepeats() to answer again with the last recording)"
 	}
 	if len(diffs) > 0 {
@@ -350,11 +350,4 @@ func (c *config) recordCommandFor(name, host string, keyless bool) string {
 		return c.recordCommand(name) + "\n" + c.keyHelp()
 	}
 	return c.recordCommand(name)
-}
-
-// alreadyReplayed reports whether the miss is a request that has
-// recordings, all used (internal/match's reason for it): the closest
-// recording is then the same request.
-func alreadyReplayed(m *match.MissError) bool {
-	return strings.Contains(m.Reason, "were already replayed")
 }

@@ -472,6 +472,7 @@ type MissError struct {
 	Method   string   // of the request
 	URL      string   // of the request (scrubbed)
 	Reason   string   // why nothing matched, in one line
+	Replayed bool     // the request has recordings, all already replayed: Closest is one of them
 	Closest  *Request // the closest recorded request; nil when the cassette is empty
 	ClosestN int      // its position in the cassette
 	Paths    []string // body differences: "messages[1].content: recorded \"a\", got \"b\""
@@ -513,6 +514,7 @@ func (x *Index) miss(method, url string, head headKey, canon string, body []byte
 	if inner := x.canon[head]; inner != nil {
 		if q := inner[canon]; q != nil {
 			me.Reason = fmt.Sprintf("all %d recorded interactions with this request were already replayed", len(q.list))
+			me.Replayed = true
 			e := q.list[len(q.list)-1]
 			rq := e.i.Request
 			rq.Body = e.body
