@@ -81,6 +81,42 @@ func checkDuplicateKeys(src []byte) error {
 	return nil
 }
 
+// members counts the object members of the valid JSON text src: its
+// colons outside strings.
+func members(src []byte) int {
+	n := 0
+	for i := 0; i < len(src); i++ {
+		switch src[i] {
+		case ':':
+			n++
+		case '"':
+			end, ok := stringEnd(src, i)
+			if !ok {
+				return -1 // not valid JSON: never equal to a count
+			}
+			i = end - 1
+		}
+	}
+	return n
+}
+
+// decodedMembers counts the members of the maps in a decoded value.
+func decodedMembers(v any) int {
+	n := 0
+	switch v := v.(type) {
+	case map[string]any:
+		n += len(v)
+		for _, x := range v {
+			n += decodedMembers(x)
+		}
+	case []any:
+		for _, x := range v {
+			n += decodedMembers(x)
+		}
+	}
+	return n
+}
+
 // plainKey reports a key whose bytes are what it decodes to: printable
 // ASCII without escapes.
 func plainKey(s string) bool {

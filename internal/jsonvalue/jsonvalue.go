@@ -36,8 +36,12 @@ func Decode(data []byte) (any, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, ErrTrailingData
 	}
-	if err := checkDuplicateKeys(data); err != nil {
-		return nil, err
+	// A key given twice leaves fewer members in the decoded maps than
+	// the text has: only then is the text searched for the key.
+	if members(data) != decodedMembers(v) {
+		if err := checkDuplicateKeys(data); err != nil {
+			return nil, err
+		}
 	}
 	return v, nil
 }
