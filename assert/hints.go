@@ -19,15 +19,18 @@ const maxHinted = 8
 // fits the differences, or the mistake in the test they reveal.
 func (c *config) hints(res result, want, got any, opts []cmp.Option) []string {
 	var out []string
-	var extra []string // object keys got has and want lacks
+	var extra []string // object keys got has and want lacks, the first maxHinted
+	extraN := 0        // how many there are
 	var swapped []string
 	onlyDurations, maxDelta := len(res.diffs) > 0, time.Duration(0)
 	for _, d := range res.diffs {
 		if m, ok := matcherOf(d.got); ok && len(swapped) <= maxHinted {
 			swapped = append(swapped, fmt.Sprintf("%s at %s", m, textcut.Clip(d.pathString(), maxShown)))
 		}
-		if d.matcher == nil && !d.want.IsValid() && d.got.IsValid() && len(d.path) > 0 && d.path[len(d.path)-1].Index < 0 {
-			extra = append(extra, textcut.Clip(d.pathString(), maxShown))
+		if !c.extraKeys && d.matcher == nil && !d.want.IsValid() && d.got.IsValid() && len(d.path) > 0 && d.path[len(d.path)-1].Index < 0 {
+			if extraN++; len(extra) < maxHinted {
+				extra = append(extra, textcut.Clip(d.pathString(), maxShown))
+			}
 		}
 		w, g := deref(d.want), deref(d.got)
 		if d.matcher != nil || !w.IsValid() || !g.IsValid() || w.Type() != durationType || g.Type() != durationType {
@@ -42,11 +45,10 @@ func (c *config) hints(res result, want, got any, opts []cmp.Option) []string {
 	if len(swapped) > 0 {
 		out = append(out, fmt.Sprintf("got holds %s: a matcher is honoured in want only, and the value under test is always data; are want and got swapped?", strings.Join(swapped, ", ")))
 	}
-	if len(extra) > 0 && !c.extraKeys {
+	if len(extra) > 0 {
 		more := ""
-		if len(extra) > maxHinted {
-			more = fmt.Sprintf(" (and %d more)", len(extra)-maxHinted)
-			extra = extra[:maxHinted]
+		if extraN > len(extra) {
+			more = fmt.Sprintf(" (and %d more)", extraN-len(extra))
 		}
 		quoted := make([]string, len(extra))
 		for i, p := range extra {
