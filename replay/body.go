@@ -29,7 +29,10 @@ func (s *Session) replay(r *http.Request, i *cassettes.Interaction, n int, fault
 			return nil, err
 		}
 	}
-	pf := streamFaults(faults)
+	pf, ok := s.streamFaults[n]
+	if !ok {
+		pf = playback.NoFaults
+	}
 	if p.Whole(pf) {
 		// The common case: a whole JSON body, read in as many reads as the
 		// client likes, still honouring the request's context.
@@ -60,22 +63,6 @@ func (s *Session) replay(r *http.Request, i *cassettes.Interaction, n int, fault
 		Uncompressed:  i.Response.Uncompressed,
 		Request:       r,
 	}, nil
-}
-
-// streamFaults are the stream faults among a request's faults.
-func streamFaults(faults []Fault) playback.Faults {
-	f := playback.NoFaults
-	for _, x := range faults {
-		switch x.kind {
-		case faultCut:
-			f.Cut = x.k
-		case faultStall:
-			f.Stall = x.k
-		case faultCorrupt:
-			f.Corrupt = x.k
-		}
-	}
-	return f
 }
 
 // replayError reports a recording that cannot be replayed (for instance a

@@ -40,14 +40,16 @@ func (f Fault) whole() bool { return f.kind.Whole() }
 // validateFaults checks the faults declared with OnRequest, so none is
 // silently ignored: requests count from 1, each request was given faults
 // made by their constructors, and the faults of a request follow
-// playback's rules (PlanFaults).
-func validateFaults(faults map[int][]Fault) error {
+// playback's rules (PlanFaults). It returns the stream faults each
+// request's plan holds, which replay applies.
+func validateFaults(faults map[int][]Fault) (map[int]playback.Faults, error) {
 	ns := make([]int, 0, len(faults))
 	for n := range faults {
 		ns = append(ns, n)
 	}
 	sort.Ints(ns)
 	var problems []string
+	streams := map[int]playback.Faults{}
 	for _, n := range ns {
 		fs := faults[n]
 		where := fmt.Sprintf("OnRequest(%d, %s)", n, faultList(fs))
@@ -70,15 +72,16 @@ func validateFaults(faults map[int][]Fault) error {
 			names = append(names, f.String())
 		}
 		// A Respond carries the test's own answer: any real status will do.
-		_, ps := playback.PlanFaults(specs, playback.FaultRules{Name: func(k int) string { return names[k] }, MinStatus: 100})
+		plan, ps := playback.PlanFaults(specs, playback.FaultRules{Name: func(k int) string { return names[k] }, MinStatus: 100})
 		for _, p := range ps {
 			problems = append(problems, where+": "+p)
 		}
+		streams[n] = plan.Stream
 	}
 	if len(problems) > 0 {
-		return fmt.Errorf("replay: invalid faults (nothing was replayed):\n  %s", strings.Join(problems, "\n  "))
+		return nil, fmt.Errorf("replay: invalid faults (nothing was replayed):\n  %s", strings.Join(problems, "\n  "))
 	}
-	return nil
+	return streams, nil
 }
 
 func faultList(fs []Fault) string {

@@ -26,6 +26,7 @@ import (
 	"github.com/llmvcr/llmvcr/internal/clock"
 	"github.com/llmvcr/llmvcr/internal/keep"
 	"github.com/llmvcr/llmvcr/internal/match"
+	"github.com/llmvcr/llmvcr/internal/playback"
 	"github.com/llmvcr/llmvcr/internal/testpath"
 	"github.com/llmvcr/llmvcr/recorder"
 )
@@ -188,7 +189,10 @@ type Session struct {
 	endedQuick atomic.Bool // ended, for the check on every request
 
 	faultLog faultLog // which declared faults applied
-	misses   missLog  // misses reported
+	// streamFaults are the stream faults of each request's plan
+	// (validateFaults), by request number.
+	streamFaults map[int]playback.Faults
+	misses       missLog // misses reported
 
 	up        upstreams           // WithUpstream's base URLs
 	keyless   bool                // records from a fake or a local server: needs no API key
@@ -228,7 +232,7 @@ func New(t testing.TB, opts ...Option) *Session {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := validateFaults(s.cfg.faults); err != nil {
+	if s.streamFaults, err = validateFaults(s.cfg.faults); err != nil {
 		t.Fatalf("%s: %v", s.path, err)
 	}
 	if f := s.cfg.scale; math.IsNaN(f) || math.IsInf(f, 0) {
