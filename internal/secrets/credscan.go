@@ -205,10 +205,16 @@ type credFrame struct {
 	// A pair object: its name (the first that is secret, or else the
 	// last), and its values' literals and texts (a member may repeat).
 	pairName string
-	values   []credential // name: unused; value: the text
-	valuesAt [][2]int
+	values   []pairValue
 	elems    int  // arrays: the elements seen
 	wrapped  bool // objects: the value of a credential member
+}
+
+// pairValue is a value of a pair object: its literal's span in the body,
+// and its text.
+type pairValue struct {
+	start, end int
+	text       string
 }
 
 // scanCreds scans one valid JSON text (or several in a row) for
@@ -255,8 +261,8 @@ func (e *Engine) scanCreds(body, root string, depth int, r *credScan) {
 			if n := len(stack); n > 0 {
 				f := stack[n-1]
 				if f.object && f.pairs != "" && f.pairName != "" && e.pairSecret(f.pairs, f.pairName) {
-					for k, v := range f.values {
-						emit(f.valuesAt[k][0], f.valuesAt[k][1], f.pairName, v.value)
+					for _, v := range f.values {
+						emit(v.start, v.end, f.pairName, v.text)
 					}
 				}
 				stack = stack[:n-1]
@@ -296,8 +302,7 @@ func (e *Engine) scanCreds(body, root string, depth int, r *credScan) {
 						f.pairName = text
 					}
 					if f.pairs != "" && strings.EqualFold(f.key, "value") {
-						f.values = append(f.values, credential{value: text})
-						f.valuesAt = append(f.valuesAt, [2]int{i, j + 1})
+						f.values = append(f.values, pairValue{i, j + 1, text})
 					}
 					e.stringCreds(body, i, j+1, text, f.key, depth, r)
 				}
