@@ -16,9 +16,10 @@ import (
 // length.
 const maxNestedJSON = 4
 
-// A credEdit replaces body[start:end] (a JSON string literal, quotes
-// included) with text: `"REDACTED"`, or the literal re-encoded with the
-// credentials of the JSON it holds redacted.
+// A credEdit replaces body[start:end] with text: here a JSON string
+// literal, quotes included, by `"REDACTED"` or by the literal re-encoded
+// with the credentials of the JSON it holds redacted; in ScrubStream, a
+// piece of an event by what is left of it.
 type credEdit struct {
 	start, end int
 	text       string
@@ -396,6 +397,7 @@ func applyEdits(s string, edits []credEdit) string {
 		return s
 	}
 	var b strings.Builder
+	b.Grow(len(s))
 	last := 0
 	for _, ed := range edits {
 		b.WriteString(s[last:ed.start])

@@ -94,11 +94,7 @@ func (e *Engine) ScanStream(body string) []StreamLeak {
 // body and the leaks it could not remove (a piece in an event with
 // several data lines, say), which the caller must refuse to save.
 func (e *Engine) ScrubStream(body string) (string, []StreamLeak) {
-	type edit struct {
-		start, end int
-		text       string
-	}
-	var edits []edit
+	var edits []credEdit
 	var left []StreamLeak
 	for _, f := range streamFields(body) {
 		leaks := e.fieldLeaks(f)
@@ -131,27 +127,16 @@ func (e *Engine) ScrubStream(body string) (string, []StreamLeak) {
 			if !p.plain {
 				text = encodeJSONString(text)
 			}
-			edits = append(edits, edit{p.start, p.end, text})
+			edits = append(edits, credEdit{p.start, p.end, text})
 		}
 	}
 	if len(edits) == 0 {
 		return body, left
 	}
-	// One pass, so that many edits cost one copy of the body.
+	// One pass, so that many edits cost one copy of the body. Pieces do
+	// not overlap.
 	sort.Slice(edits, func(i, j int) bool { return edits[i].start < edits[j].start })
-	var b strings.Builder
-	b.Grow(len(body))
-	last := 0
-	for _, ed := range edits {
-		if ed.start < last {
-			continue // cannot happen: pieces do not overlap
-		}
-		b.WriteString(body[last:ed.start])
-		b.WriteString(ed.text)
-		last = ed.end
-	}
-	b.WriteString(body[last:])
-	return b.String(), left
+	return applyEdits(body, edits), left
 }
 
 // mergeSpans sorts spans and joins the ones that overlap or touch.
