@@ -71,7 +71,7 @@ func FuzzDecodeDuplicateKeys(f *testing.F) {
 // tokenKeys counts the object keys of a valid JSON text by its tokens.
 func tokenKeys(t *testing.T, s string) int {
 	dec := json.NewDecoder(strings.NewReader(s))
-	dec.UseNumber() // as Decode: a number too large for a float64 is valid JSON
+	dec.UseNumber()  // as Decode: a number too large for a float64 is valid JSON
 	var stack []bool // open containers: true for an object
 	keyNext, n := false, 0
 	for {
